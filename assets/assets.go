@@ -1,0 +1,29 @@
+// Package assets holds the files SalesDesk embeds in its binary: the
+// Simplified Chinese UI fonts and the translation catalogues.
+//
+// It deliberately imports nothing from Fyne (only the standard library), so
+// non-GUI code such as the CLI, importers or tests can use the translations
+// without pulling in the GUI toolkit. The gui package wraps the font bytes in
+// fyne resources itself.
+package assets
+
+import "embed"
+
+// FontRegular is Noto Sans CJK SC Regular, subset to Latin, punctuation, UI
+// symbols, all GB2312 hanzi, 通用规范汉字表 level 1 and common name characters
+// (see fonts/README.md and fonts/subset.sh). OpenType/CFF, single face: Fyne
+// cannot load .ttc collections. Licence: fonts/LICENSE-OFL.txt.
+//
+//go:embed fonts/NotoSansSC-Regular-subset.otf
+var FontRegular []byte
+
+// FontBold is the Bold face of the same subset. Fyne does not synthesise bold,
+// so bold text needs its own face.
+//
+//go:embed fonts/NotoSansSC-Bold-subset.otf
+var FontBold []byte
+
+// Translations holds translations/*.json (e.g. "translations/zh.json").
+//
+//go:embed translations/*.json
+var Translations embed.FS

@@ -1,0 +1,631 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/text/width"
+
+	"salesdesk/data"
+	"salesdesk/gui"
+)
+
+// version is the release; builds set it with -ldflags "-X main.version=1.2.3".
+var version = "0.1.0"
+
+// startGUI opens the window on the database at path. It is a variable so that the tests of the
+// command line can check the dispatch without opening a window.
+var startGUI = func(path string) error {
+	return gui.Run(gui.Config{DBPath: path, Version: version})
+}
+
+// Exit codes.
+const (
+	exitOK       = 0
+	exitFailure  = 1 // the command ran and failed, or found problems
+	exitBadUsage = 2 // the command line itself was wrong
+)
+
+const usageText = `SalesDesk — a desktop CRM for small sales teams.
+
+Usage:
+  salesdesk [--db PATH]                 open the window
+  salesdesk version                     print the version and the database schema it writes
+  salesdesk demo [--db PATH] [--customers N] [--seed S] [--force]
+                                        fill a new database with demo customers and follow-ups
+  salesdesk customers [--db PATH] [--grade A|B|C|D] [--status S] [--owner NAME]
+                      [--search TEXT] [--archived] [--sort KEY] [--desc]
+                      [--format table|json|csv]
+                                        list customers (opens the file read-only)
+  salesdesk check [--db PATH]           verify the database file (read-only)
+  salesdesk help                        print this help
+
+Every command takes --db PATH; the default is %s.
+Statuses: %s. Sort keys: %s.
+Exit status: 0 success, 1 failure (or problems found by check), 2 bad command line.
+Details: docs/cli.md.
+`
+
+func printUsage(w io.Writer) {
+	def, err := data.DefaultPath()
+	if err != nil {
+		def = "the SalesDesk folder in your user configuration folder"
+	}
+	statuses := make([]string, len(data.Statuses))
+	for i, s := range data.Statuses {
+		statuses[i] = string(s)
+	}
+	keys := make([]string, len(data.SortKeys))
+	for i, k := range data.SortKeys {
+		keys[i] = string(k)
+	}
+	fmt.Fprintf(w, usageText, def, strings.Join(statuses, ", "), strings.Join(keys, ", "))
+}
+
+// usageError is a wrong command line: its message is printed above the usage and the exit status is 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func badUsage(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
+
+// cli carries the output streams through the subcommands.
+type cli struct {
+	stdout, stderr io.Writer
+}
+
+// run is the whole program: it parses args (without the program name), runs the command and returns
+// the exit status. It writes only to stdout and stderr.
+func run(args []string, stdout, stderr io.Writer) int {
+	c := &cli{stdout: stdout, stderr: stderr}
+	err := c.dispatch(args)
+	var ue usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, flag.ErrHelp):
+		printUsage(stdout)
+		return exitOK
+	case errors.As(err, &ue):
+		if ue.msg != "" {
+			fmt.Fprintf(stderr, "salesdesk: %s\n\n", ue.msg)
+		}
+		printUsage(stderr)
+		return exitBadUsage
+	case errors.Is(err, errSilent):
+		return exitFailure
+	default:
+		fmt.Fprintf(stderr, "salesdesk: %v\n", err)
+		return exitFailure
+	}
+}
+
+// errSilent is a failure whose message was already printed (check's problem list).
+var errSilent = errors.New("failed")
+
+// newFlags makes a subcommand's flag set. Parse errors are printed by flag itself to stderr; the usage
+// is printed by run, so a flag set's own Usage does nothing.
+func (c *cli) newFlags(name string) (*flag.FlagSet, *string) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	fs.Usage = func() {}
+	db := fs.String("db", "", "database file (default: data.DefaultPath())")
+	return fs, db
+}
+
+// parse parses a subcommand's flags, refusing positional arguments.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{} // flag already printed what was wrong
+	}
+	if fs.NArg() > 0 {
+		return badUsage("%s: unexpected argument %q", fs.Name(), fs.Arg(0))
+	}
+	return nil
+}
+
+// dbPath returns the --db value, or the default when none was given.
+func dbPath(flagValue string) (string, error) {
+	if flagValue != "" {
+		return flagValue, nil
+	}
+	return data.DefaultPath()
+}
+
+func (c *cli) dispatch(args []string) error {
+	// Global flags come before the subcommand: `salesdesk --db x.db` opens the window on x.db, and
+	// `salesdesk --db x.db check` checks it.
+	fs, db := c.newFlags("salesdesk")
+	showVersion := fs.Bool("version", false, "print the version")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{}
+	}
+	if *showVersion {
+		if fs.NArg() > 0 {
+			return badUsage("--version takes no arguments")
+		}
+		return c.version(nil, "")
+	}
+	rest := fs.Args()
+	if len(rest) == 0 {
+		path, err := dbPath(*db)
+		if err != nil {
+			return err
+		}
+		if err := startGUI(path); err != nil {
+			return describeOpenError(path, err)
+		}
+		return nil
+	}
+	cmd, cmdArgs := rest[0], rest[1:]
+	switch cmd {
+	case "help":
+		return flag.ErrHelp
+	case "version":
+		return c.version(cmdArgs, *db)
+	case "demo":
+		return c.demo(cmdArgs, *db)
+	case "customers", "list":
+		return c.customers(cmdArgs, *db)
+	case "check":
+		return c.check(cmdArgs, *db)
+	default:
+		return badUsage("unknown command %q", cmd)
+	}
+}
+
+// describeOpenError turns data's open errors into one line a user can act on.
+func describeOpenError(path string, err error) error {
+	switch {
+	case errors.Is(err, data.ErrLocked):
+		return fmt.Errorf("%s is open in another SalesDesk window; close it and try again", path)
+	case errors.Is(err, data.ErrNotSalesDesk):
+		return fmt.Errorf("%s is not a SalesDesk database; check the path (the file was not changed)", path)
+	case errors.Is(err, data.ErrTooNew):
+		return fmt.Errorf("%s was written by a newer SalesDesk (this is %s, schema %d); update SalesDesk to open it",
+			path, version, data.SchemaVersion())
+	case errors.Is(err, data.ErrDamaged):
+		return fmt.Errorf("%s is damaged and cannot be read; restore it from a backup (%v)", path, err)
+	case errors.Is(err, os.ErrNotExist):
+		return fmt.Errorf("%s does not exist; start SalesDesk or run `salesdesk demo --db %s` to create it", path, path)
+	case errors.Is(err, os.ErrPermission):
+		return fmt.Errorf("%s cannot be opened: permission denied", path)
+	default:
+		return fmt.Errorf("%s cannot be opened: %v", path, strings.TrimPrefix(err.Error(), "data: "))
+	}
+}
+
+func openStore(path string, readOnly bool) (*data.Store, error) {
+	s, err := data.Open(path, data.Options{ReadOnly: readOnly})
+	if err != nil {
+		return nil, describeOpenError(path, err)
+	}
+	return s, nil
+}
+
+// ---------------------------------------------------------------------------------------------
+// version
+
+func (c *cli) version(args []string, _ string) error {
+	fs, _ := c.newFlags("version")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "SalesDesk %s (schema %d)\n", version, data.SchemaVersion())
+	return nil
+}
+
+// ---------------------------------------------------------------------------------------------
+// demo
+
+func (c *cli) demo(args []string, globalDB string) error {
+	fs, db := c.newFlags("demo")
+	n := fs.Int("customers", 1000, "number of demo customers")
+	seed := fs.Int64("seed", 1, "random seed: the same seed gives the same data")
+	force := fs.Bool("force", false, "add demo data even if the file already holds customers")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *n < 1 {
+		return badUsage("demo: --customers must be at least 1")
+	}
+	path, err := dbPath(firstNonEmpty(*db, globalDB))
+	if err != nil {
+		return err
+	}
+	// Look first without writing: even an open for writing commits a transaction, and a refused demo
+	// must leave the file exactly as it was.
+	if !*force {
+		if ro, err := data.Open(path, data.Options{ReadOnly: true}); err == nil {
+			active, archived := ro.CustomerCount()
+			ro.Close()
+			if active+archived > 0 {
+				return fmt.Errorf("%s already holds %d customers; demo data is only added to an empty database "+
+					"(use another --db path, or --force to mix it in anyway)", path, active+archived)
+			}
+		} else if !errors.Is(err, os.ErrNotExist) {
+			return describeOpenError(path, err)
+		}
+	}
+	s, err := openStore(path, false)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+
+	start := time.Now()
+	var lastShown time.Time
+	progress := func(done, total int) {
+		if done < total && time.Since(lastShown) < 100*time.Millisecond {
+			return
+		}
+		lastShown = time.Now()
+		fmt.Fprintf(c.stderr, "\rgenerated %d/%d", done, total)
+	}
+	err = data.GenerateDemo(s, data.DemoOptions{Customers: *n, Seed: *seed, Now: start, Progress: progress})
+	fmt.Fprintln(c.stderr)
+	if err != nil {
+		return fmt.Errorf("demo data for %s: %w", path, err)
+	}
+	elapsed := time.Since(start)
+
+	active, archived := s.CustomerCount()
+	followUps := 0
+	for _, archivedList := range []bool{false, true} {
+		for _, r := range s.Customers(data.CustomerFilter{Archived: archivedList}) {
+			fus, err := s.FollowUps(r.ID)
+			if err != nil {
+				return err
+			}
+			followUps += len(fus)
+		}
+	}
+	fmt.Fprintf(c.stdout, "%s: %d customers (%d archived), %d follow-ups, %d team members; generated in %s\n",
+		path, active+archived, archived, followUps, len(s.Members()), elapsed.Round(time.Millisecond))
+	return nil
+}
+
+func firstNonEmpty(a ...string) string {
+	for _, s := range a {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// ---------------------------------------------------------------------------------------------
+// customers
+
+// customerJSON is one customer as `customers --format json` prints it. The keys are a documented
+// interface (docs/cli.md): add keys at the end, never rename or remove one.
+type customerJSON struct {
+	ID             uint64   `json:"id"`
+	CardNo         string   `json:"card_no"`
+	Name           string   `json:"name"`
+	Kind           string   `json:"kind"`
+	Grade          string   `json:"grade"`
+	SuggestedGrade string   `json:"suggested_grade"`
+	Status         string   `json:"status"`
+	Owner          string   `json:"owner"`
+	OwnerID        uint64   `json:"owner_id"`
+	Industry       string   `json:"industry"`
+	Category       string   `json:"category"`
+	Region         string   `json:"region"`
+	Source         string   `json:"source"`
+	Tags           []string `json:"tags"`
+	PrimaryContact string   `json:"primary_contact"`
+	Phone          string   `json:"phone"`
+	Email          string   `json:"email"`
+	LastFollowUp   *string  `json:"last_follow_up"`
+	NextFollowUp   *string  `json:"next_follow_up"`
+	NextAction     string   `json:"next_action"`
+	Completeness   int      `json:"completeness"`
+	Archived       bool     `json:"archived"`
+}
+
+// csvHeader is the CSV's header row: the JSON keys, in the same order.
+var csvHeader = []string{"id", "card_no", "name", "kind", "grade", "suggested_grade", "status", "owner",
+	"owner_id", "industry", "category", "region", "source", "tags", "primary_contact", "phone", "email",
+	"last_follow_up", "next_follow_up", "next_action", "completeness", "archived"}
+
+// date formats a stored date as YYYY-MM-DD in local time, or nil when it is not set.
+func date(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	s := data.FormatDate(t.Local())
+	return &s
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func primaryContact(r *data.CustomerRow) data.ContactBrief {
+	for _, ct := range r.Contacts {
+		if ct.Primary {
+			return ct
+		}
+	}
+	if len(r.Contacts) > 0 {
+		return r.Contacts[0]
+	}
+	return data.ContactBrief{}
+}
+
+func toJSON(r *data.CustomerRow, owners map[uint64]string) customerJSON {
+	pc := primaryContact(r)
+	tags := r.Tags
+	if tags == nil {
+		tags = []string{}
+	}
+	return customerJSON{
+		ID: r.ID, CardNo: r.CardNo, Name: r.Name, Kind: string(r.Kind), Grade: string(r.Grade),
+		SuggestedGrade: string(r.Suggested), Status: string(r.Status), Owner: owners[r.OwnerID], OwnerID: r.OwnerID,
+		Industry: r.Industry, Category: r.Category, Region: r.Region, Source: string(r.Source), Tags: tags,
+		PrimaryContact: pc.Name, Phone: pc.Phone, Email: pc.Email,
+		LastFollowUp: date(r.LastFollowUp), NextFollowUp: date(r.NextFollowUp), NextAction: r.NextAction,
+		Completeness: r.Completeness, Archived: r.Archived,
+	}
+}
+
+func (j customerJSON) csvRecord() []string {
+	return []string{strconv.FormatUint(j.ID, 10), j.CardNo, j.Name, j.Kind, j.Grade, j.SuggestedGrade, j.Status,
+		j.Owner, strconv.FormatUint(j.OwnerID, 10), j.Industry, j.Category, j.Region, j.Source,
+		strings.Join(j.Tags, ";"), j.PrimaryContact, j.Phone, j.Email, deref(j.LastFollowUp),
+		deref(j.NextFollowUp), j.NextAction, strconv.Itoa(j.Completeness), strconv.FormatBool(j.Archived)}
+}
+
+func (c *cli) customers(args []string, globalDB string) error {
+	fs, db := c.newFlags("customers")
+	grade := fs.String("grade", "", "only this grade: A, B, C or D")
+	status := fs.String("status", "", "only this status")
+	owner := fs.String("owner", "", "only customers of this team member (name)")
+	search := fs.String("search", "", "only customers matching this text (name, pinyin or initials, card number, contact, phone, email, tag)")
+	archived := fs.Bool("archived", false, "list the archived customers instead of the active ones")
+	sortKey := fs.String("sort", string(data.SortName), "sort key")
+	desc := fs.Bool("desc", false, "reverse the order")
+	format := fs.String("format", "table", "output format: table, json or csv")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+
+	f := data.CustomerFilter{Search: *search, Archived: *archived, Desc: *desc}
+	if *grade != "" {
+		g := data.Grade(strings.ToUpper(strings.TrimSpace(*grade)))
+		if !slices.Contains(data.Grades, g) {
+			return badUsage("customers: --grade %q: use A, B, C or D", *grade)
+		}
+		f.Grade = g
+	}
+	if *status != "" {
+		st := data.Status(strings.ToLower(strings.TrimSpace(*status)))
+		if !slices.Contains(data.Statuses, st) {
+			return badUsage("customers: --status %q is not a status", *status)
+		}
+		f.Status = st
+	}
+	f.Sort = data.SortKey(strings.ToLower(strings.TrimSpace(*sortKey)))
+	if !slices.Contains(data.SortKeys, f.Sort) {
+		return badUsage("customers: --sort %q is not a sort key", *sortKey)
+	}
+	switch *format {
+	case "table", "json", "csv":
+	default:
+		return badUsage("customers: --format %q: use table, json or csv", *format)
+	}
+
+	path, err := dbPath(firstNonEmpty(*db, globalDB))
+	if err != nil {
+		return err
+	}
+	s, err := openStore(path, true)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+
+	owners := map[uint64]string{}
+	for _, m := range s.Members() {
+		owners[m.ID] = m.Name
+	}
+	if *owner != "" {
+		id, err := findOwner(s.Members(), *owner)
+		if err != nil {
+			return err
+		}
+		f.OwnerID = id
+	}
+
+	rows := s.Customers(f)
+	out := make([]customerJSON, len(rows))
+	for i, r := range rows {
+		out[i] = toJSON(r, owners)
+	}
+	switch *format {
+	case "json":
+		enc := json.NewEncoder(c.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	case "csv":
+		return writeCSV(c.stdout, out)
+	default:
+		return writeTable(c.stdout, out, *archived)
+	}
+}
+
+// findOwner resolves --owner: a member's name (case and surrounding space ignored) or id.
+func findOwner(members []data.Member, name string) (uint64, error) {
+	name = strings.TrimSpace(name)
+	for _, m := range members {
+		if strings.EqualFold(strings.TrimSpace(m.Name), name) {
+			return m.ID, nil
+		}
+	}
+	if id, err := strconv.ParseUint(name, 10, 64); err == nil {
+		for _, m := range members {
+			if m.ID == id {
+				return id, nil
+			}
+		}
+	}
+	names := make([]string, len(members))
+	for i, m := range members {
+		names[i] = m.Name
+	}
+	if len(names) == 0 {
+		return 0, fmt.Errorf("no team member is called %q: the database has no team members", name)
+	}
+	return 0, fmt.Errorf("no team member is called %q; the team is: %s", name, strings.Join(names, ", "))
+}
+
+// writeCSV writes a UTF-8 BOM first: without it Excel on a Chinese Windows reads the file as GBK and
+// shows the names garbled.
+func writeCSV(w io.Writer, rows []customerJSON) error {
+	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true // what Excel writes and expects
+	if err := cw.Write(csvHeader); err != nil {
+		return err
+	}
+	for _, r := range rows {
+		if err := cw.Write(r.csvRecord()); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// displayWidth counts terminal columns: CJK characters take two.
+func displayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		switch width.LookupRune(r).Kind() {
+		case width.EastAsianWide, width.EastAsianFullwidth:
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
+}
+
+// truncate shortens s to at most w columns, marking the cut with an ellipsis.
+func truncate(s string, w int) string {
+	if displayWidth(s) <= w {
+		return s
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range s {
+		rw := displayWidth(string(r))
+		if n+rw > w-1 {
+			break
+		}
+		b.WriteRune(r)
+		n += rw
+	}
+	return b.String() + "…"
+}
+
+// writeTable prints aligned columns for people. text/tabwriter counts runes, which misaligns
+// Chinese text, so the columns are padded by display width.
+func writeTable(w io.Writer, rows []customerJSON, archived bool) error {
+	header := []string{"CARD NO", "NAME", "GRADE", "STATUS", "OWNER", "CONTACT", "PHONE", "LAST", "NEXT"}
+	maxW := []int{14, 28, 5, 10, 10, 10, 16, 10, 10}
+	cells := [][]string{header}
+	for _, r := range rows {
+		g := r.Grade
+		if r.SuggestedGrade != r.Grade {
+			g += "*" // a manager's override differs from the rules' suggestion
+		}
+		cells = append(cells, []string{r.CardNo, r.Name, g, r.Status, r.Owner, r.PrimaryContact, r.Phone,
+			deref(r.LastFollowUp), deref(r.NextFollowUp)})
+	}
+	widths := make([]int, len(header))
+	for _, row := range cells {
+		for i, cell := range row {
+			row[i] = truncate(cell, maxW[i])
+			widths[i] = max(widths[i], displayWidth(row[i]))
+		}
+	}
+	var b strings.Builder
+	for _, row := range cells {
+		for i, cell := range row {
+			b.WriteString(cell)
+			if i < len(row)-1 {
+				b.WriteString(strings.Repeat(" ", widths[i]-displayWidth(cell)+2))
+			}
+		}
+		b.WriteString("\n")
+	}
+	what := "active"
+	if archived {
+		what = "archived"
+	}
+	fmt.Fprintf(&b, "%d %s customers (* = grade set by a manager, not the rules' suggestion)\n", len(rows), what)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// ---------------------------------------------------------------------------------------------
+// check
+
+func (c *cli) check(args []string, globalDB string) error {
+	fs, db := c.newFlags("check")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	path, err := dbPath(firstNonEmpty(*db, globalDB))
+	if err != nil {
+		return err
+	}
+	s, err := openStore(path, true)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	schema, err := s.Schema()
+	if err != nil {
+		return describeOpenError(path, err)
+	}
+	rep, err := s.Check()
+	if err != nil {
+		return describeOpenError(path, err)
+	}
+	fmt.Fprintf(c.stdout, "%s\n  schema %d, %d customers, %d follow-ups, %d team members\n",
+		path, schema, rep.Customers, rep.FollowUps, rep.Members)
+	if rep.OK() {
+		fmt.Fprintln(c.stdout, "OK: no problems found")
+		return nil
+	}
+	fmt.Fprintf(c.stdout, "%d problems:\n", len(rep.Problems))
+	for _, p := range rep.Problems {
+		fmt.Fprintf(c.stdout, "  - %s\n", p)
+	}
+	fmt.Fprintf(c.stderr, "salesdesk: %s has %d problems; keep a copy of the file before changing anything\n",
+		path, len(rep.Problems))
+	return errSilent
+}

@@ -1,0 +1,114 @@
+package data
+
+import (
+	"sort"
+	"time"
+)
+
+// AgendaItem is one line of today's agenda; each points at the card it opens.
+type AgendaItem struct {
+	Row  *CustomerRow
+	Date time.Time
+	// Days is how many days the item is overdue (follow-ups, actions) or away (birthdays).
+	Days       int
+	Text       string
+	FollowUpID uint64
+	Contact    string
+}
+
+// Agenda is what a rep works through in the morning (seed 000 template 3, seed 001).
+type Agenda struct {
+	DueToday  []AgendaItem // next follow-ups planned for today
+	Overdue   []AgendaItem // next follow-ups planned before today
+	Actions   []AgendaItem // follow-up actions whose deadline has come, result unconfirmed
+	Reviews   []AgendaItem // cards due for review by their grade's cadence
+	Birthdays []AgendaItem // contacts' birthdays today and in the next 6 days
+}
+
+// BirthdayWindow is how many days ahead birthdays are listed, today included.
+const BirthdayWindow = 7
+
+// daysBetween counts calendar days from a to b, whatever the time of day and DST.
+func daysBetween(a, b time.Time) int {
+	ay, am, ad := a.Date()
+	by, bm, bd := b.Date()
+	return int(time.Date(by, bm, bd, 12, 0, 0, 0, time.UTC).Sub(time.Date(ay, am, ad, 12, 0, 0, 0, time.UTC)).Hours() / 24)
+}
+
+// nextBirthday returns the next date on or after today with the birthday's month and day. A 29
+// February birthday falls on 28 February in other years.
+func nextBirthday(b, today time.Time) time.Time {
+	for _, y := range []int{today.Year(), today.Year() + 1} {
+		d := time.Date(y, b.Month(), b.Day(), 0, 0, 0, 0, today.Location())
+		if d.Month() != b.Month() {
+			d = time.Date(y, b.Month()+1, 0, 0, 0, 0, 0, today.Location())
+		}
+		if !d.Before(today) {
+			return d
+		}
+	}
+	return time.Time{}
+}
+
+// Agenda builds today's agenda from memory. ownerID 0 means the whole team (a manager's view).
+func (s *Store) Agenda(now time.Time, ownerID uint64) Agenda {
+	today := DateOf(now)
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var a Agenda
+	active := func(r *CustomerRow) bool {
+		return !r.Archived && r.Status != StatusInvalid && (ownerID == 0 || r.OwnerID == ownerID)
+	}
+	for _, r := range s.idx.rows {
+		if !active(r) {
+			continue
+		}
+		if !r.NextFollowUp.IsZero() && r.Status != StatusLost {
+			d := DateOf(r.NextFollowUp)
+			switch days := daysBetween(d, today); {
+			case days == 0:
+				a.DueToday = append(a.DueToday, AgendaItem{Row: r, Date: d, Text: r.NextAction})
+			case days > 0:
+				a.Overdue = append(a.Overdue, AgendaItem{Row: r, Date: d, Days: days, Text: r.NextAction})
+			}
+		}
+		if r.Status != StatusLost && ReviewDue(r.Grade, r.LastReviewed, today) {
+			a.Reviews = append(a.Reviews, AgendaItem{Row: r, Date: r.LastReviewed})
+		}
+		for _, ct := range r.Contacts {
+			if ct.Birthday.IsZero() {
+				continue
+			}
+			nb := nextBirthday(ct.Birthday, today)
+			if days := daysBetween(today, nb); days < BirthdayWindow {
+				a.Birthdays = append(a.Birthdays, AgendaItem{Row: r, Date: nb, Days: days, Contact: ct.Name})
+			}
+		}
+	}
+	for _, oa := range s.idx.openActions {
+		r, ok := s.idx.rows[oa.CustomerID]
+		if !ok || !active(r) {
+			continue
+		}
+		if days := daysBetween(DateOf(oa.Deadline), today); days >= 0 {
+			a.Actions = append(a.Actions, AgendaItem{Row: r, Date: oa.Deadline, Days: days, Text: oa.Action, FollowUpID: oa.FollowUpID})
+		}
+	}
+	byDate := func(items []AgendaItem, desc bool) {
+		sort.Slice(items, func(i, j int) bool {
+			if !items[i].Date.Equal(items[j].Date) {
+				return items[i].Date.Before(items[j].Date) != desc
+			}
+			if items[i].Row.Grade != items[j].Row.Grade {
+				return gradeKey(items[i].Row.Grade) < gradeKey(items[j].Row.Grade)
+			}
+			return items[i].Row.ID < items[j].Row.ID
+		})
+	}
+	byDate(a.DueToday, false)
+	byDate(a.Overdue, false) // the longest overdue first
+	byDate(a.Actions, false)
+	byDate(a.Reviews, false) // never reviewed (zero date) first
+	byDate(a.Birthdays, false)
+	return a
+}

@@ -1,0 +1,138 @@
+package data
+
+import (
+	"bytes"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// CheckReport lists every problem found in a file; an empty report means the file is sound.
+type CheckReport struct {
+	Customers, FollowUps, Members int
+	Problems                      []string
+}
+
+// OK reports whether nothing is wrong.
+func (r CheckReport) OK() bool { return len(r.Problems) == 0 }
+
+func (r *CheckReport) add(format string, a ...any) {
+	r.Problems = append(r.Problems, fmt.Sprintf(format, a...))
+}
+
+// Check verifies the file: bbolt's own page consistency, then SalesDesk's invariants — every index
+// entry points at a record, every record is indexed, every reference (owner, follow-up's customer and
+// author) exists. It only reads.
+func (s *Store) Check() (CheckReport, error) {
+	var r CheckReport
+	err := s.view(func(tx *bolt.Tx) error {
+		for err := range tx.Check() {
+			r.add("storage: %v", err)
+		}
+		for _, name := range [][]byte{bucketMeta, bucketCustomers, bucketCardNumbers, bucketFollowUps,
+			bucketOpenActions, bucketMembers, bucketSettings, bucketCounters, bucketAudit} {
+			if tx.Bucket(name) == nil {
+				r.add("bucket %q is missing", name)
+			}
+		}
+		if !r.OK() {
+			return nil
+		}
+		if _, err := loadSettings(tx); err != nil {
+			r.add("settings: %v", err)
+		}
+		members := map[uint64]bool{}
+		_ = tx.Bucket(bucketMembers).ForEach(func(k, v []byte) error {
+			var m Member
+			if err := codec.Unmarshal(v, &m); err != nil {
+				r.add("member %d: unreadable: %v", decodeUint(k), err)
+				return nil
+			}
+			if m.ID != decodeUint(k) {
+				r.add("member under key %d says it is %d", decodeUint(k), m.ID)
+			}
+			members[m.ID] = true
+			r.Members++
+			return nil
+		})
+		customers := map[uint64]string{}
+		cards := tx.Bucket(bucketCardNumbers)
+		_ = tx.Bucket(bucketCustomers).ForEach(func(k, v []byte) error {
+			id := decodeUint(k)
+			var c Customer
+			if err := codec.Unmarshal(v, &c); err != nil {
+				r.add("customer %d: unreadable: %v", id, err)
+				return nil
+			}
+			r.Customers++
+			customers[id] = c.CardNo
+			if c.ID != id {
+				r.add("customer under key %d says it is %d", id, c.ID)
+			}
+			if got := cards.Get([]byte(c.CardNo)); got == nil {
+				r.add("customer %d (%s): card number %q is not indexed", id, c.Name, c.CardNo)
+			} else if decodeUint(got) != id {
+				r.add("customer %d (%s): card number %q is indexed to customer %d", id, c.Name, c.CardNo, decodeUint(got))
+			}
+			if c.OwnerID != 0 && !members[c.OwnerID] {
+				r.add("customer %d (%s): owner %d does not exist", id, c.Name, c.OwnerID)
+			}
+			return nil
+		})
+		_ = cards.ForEach(func(k, v []byte) error {
+			id := decodeUint(v)
+			if no, ok := customers[id]; !ok {
+				r.add("card number %q points at customer %d, which does not exist", k, id)
+			} else if no != string(k) {
+				r.add("card number %q points at customer %d, whose number is %q", k, id, no)
+			}
+			return nil
+		})
+		_ = tx.Bucket(bucketFollowUps).ForEach(func(k, v []byte) error {
+			if len(k) != 16 {
+				r.add("follow-up key %x is malformed", k)
+				return nil
+			}
+			cid, fid := decodeUint(k[:8]), decodeUint(k[8:])
+			var f FollowUp
+			if err := codec.Unmarshal(v, &f); err != nil {
+				r.add("follow-up %d: unreadable: %v", fid, err)
+				return nil
+			}
+			r.FollowUps++
+			if f.ID != fid || f.CustomerID != cid {
+				r.add("follow-up under key %d/%d says it is %d/%d", cid, fid, f.CustomerID, f.ID)
+			}
+			if _, ok := customers[cid]; !ok {
+				r.add("follow-up %d points at customer %d, which does not exist", fid, cid)
+			}
+			if f.ByID != 0 && !members[f.ByID] {
+				r.add("follow-up %d: author %d does not exist", fid, f.ByID)
+			}
+			open := tx.Bucket(bucketOpenActions).Get(encodeUint(fid)) != nil
+			if f.OpenAction() != open {
+				r.add("follow-up %d: open action index says %v, record says %v", fid, open, f.OpenAction())
+			}
+			return nil
+		})
+		_ = tx.Bucket(bucketOpenActions).ForEach(func(k, v []byte) error {
+			var oa OpenAction
+			if err := codec.Unmarshal(v, &oa); err != nil {
+				r.add("open action %d: unreadable: %v", decodeUint(k), err)
+				return nil
+			}
+			if tx.Bucket(bucketFollowUps).Get(pairKey(oa.CustomerID, oa.FollowUpID)) == nil {
+				r.add("open action %d points at a follow-up that does not exist", oa.FollowUpID)
+			}
+			return nil
+		})
+		if v := decodeUint(tx.Bucket(bucketMeta).Get(keySchema)); v != uint64(len(migrations)) {
+			r.add("schema version %d, expected %d", v, len(migrations))
+		}
+		if !bytes.Equal(tx.Bucket(bucketMeta).Get(keyMagic), magicValue) {
+			r.add("format marker is missing")
+		}
+		return nil
+	})
+	return r, err
+}

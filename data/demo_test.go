@@ -1,0 +1,207 @@
+package data
+
+import (
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+)
+
+// openDemoStore opens a fresh file whose clock stands still at now.
+func openDemoStore(t testing.TB, now time.Time) *Store {
+	t.Helper()
+	s, err := Open(filepath.Join(t.TempDir(), "x.db"), Options{Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func demoNames(s *Store) []string {
+	rows := s.Customers(CustomerFilter{Sort: SortCardNo})
+	slices.SortFunc(rows, func(a, b *CustomerRow) int { return int(a.ID) - int(b.ID) })
+	names := make([]string, len(rows))
+	for i, r := range rows {
+		names[i] = r.Name
+	}
+	return names
+}
+
+func TestGenerateDemo(t *testing.T) {
+	// Given an empty file and a fixed today
+	now := time.Date(2025, time.March, 14, 10, 30, 0, 0, time.Local)
+	s := openDemoStore(t, now)
+
+	// When the demo is generated
+	var progress []int
+	err := GenerateDemo(s, DemoOptions{Customers: 300, Seed: 1, Now: now,
+		Progress: func(done, total int) {
+			if total != 300 {
+				t.Errorf("progress total %d, want 300", total)
+			}
+			progress = append(progress, done)
+		}})
+	if err != nil {
+		t.Fatalf("GenerateDemo: %v", err)
+	}
+
+	// Then the counts, the team and the current user are right
+	if active, archived := s.CustomerCount(); active+archived != 300 {
+		t.Errorf("customers: %d active + %d archived, want 300", active, archived)
+	}
+	if !slices.Equal(progress, []int{300}) {
+		t.Errorf("progress calls %v, want [300]", progress)
+	}
+	members := s.Members()
+	if len(members) <= 3 {
+		t.Fatalf("members: %d, want more than 3", len(members))
+	}
+	roles := map[MemberRole]int{}
+	for _, m := range members {
+		roles[m.Role]++
+	}
+	if roles[MemberAdmin] != 1 || roles[MemberManager] < 1 || roles[MemberRep] < 3 {
+		t.Errorf("team roles %v, want 1 admin, managers and reps", roles)
+	}
+	if m, ok := s.Member(s.Settings().CurrentUser); !ok || m.Role != MemberRep {
+		t.Errorf("current user %d (%v), want a rep", s.Settings().CurrentUser, m)
+	}
+
+	// every grade occurs, in shares near the seed's pyramid
+	rows := s.Customers(CustomerFilter{})
+	grades := map[Grade]int{}
+	kinds := map[CustomerKind]int{}
+	for _, r := range rows {
+		grades[r.Grade]++
+		kinds[r.Kind]++
+		if m, _ := s.Member(r.OwnerID); m.Role != MemberRep {
+			t.Errorf("%s: owner %d is not a rep", r.Name, r.OwnerID)
+		}
+	}
+	want := map[Grade]float64{GradeA: 0.08, GradeB: 0.17, GradeC: 0.35, GradeD: 0.40}
+	for _, g := range Grades {
+		share := float64(grades[g]) / float64(len(rows))
+		if grades[g] == 0 || share < want[g]-0.07 || share > want[g]+0.07 {
+			t.Errorf("grade %s: %d cards (%.0f%%), want about %.0f%%", g, grades[g], share*100, want[g]*100)
+		}
+	}
+	if kinds[KindPerson] == 0 || kinds[KindPerson] > 60 {
+		t.Errorf("person cards: %d, want about 10%%", kinds[KindPerson])
+	}
+	t.Logf("grades %v, kinds %v", grades, kinds)
+
+	// the agenda has something in every list
+	a := s.Agenda(now, 0)
+	t.Logf("agenda: %d due today, %d overdue, %d actions, %d reviews, %d birthdays",
+		len(a.DueToday), len(a.Overdue), len(a.Actions), len(a.Reviews), len(a.Birthdays))
+	for name, n := range map[string]int{"DueToday": len(a.DueToday), "Overdue": len(a.Overdue),
+		"Actions": len(a.Actions), "Reviews": len(a.Reviews), "Birthdays": len(a.Birthdays)} {
+		if n == 0 {
+			t.Errorf("agenda.%s is empty", name)
+		}
+	}
+
+	// the file is sound, with about three follow-ups a card
+	rep, err := s.Check()
+	if err != nil || !rep.OK() {
+		t.Fatalf("check: %v %v", err, rep.Problems)
+	}
+	if rep.Customers != 300 || rep.FollowUps < 600 || rep.FollowUps > 1200 {
+		t.Errorf("check counts %d customers, %d follow-ups; want 300 and about 900", rep.Customers, rep.FollowUps)
+	}
+
+	// every card is plausible: dates in order and not ahead of today, one primary contact, parseable phones
+	today := DateOf(now)
+	for _, r := range rows {
+		c, err := s.Customer(r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fs, err := s.FollowUps(r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.CreatedAt.After(now) || !c.CreatedAt.After(today.AddDate(-2, 0, -1)) {
+			t.Errorf("%s: created %v, want within the two years before %v", c.Name, c.CreatedAt, now)
+		}
+		for _, f := range fs {
+			if !f.Date.Equal(DateOf(f.Date)) || f.Date.After(today) || DateOf(f.Date).Before(DateOf(c.CreatedAt)) {
+				t.Errorf("%s: follow-up on %v, card created %v", c.Name, f.Date, c.CreatedAt)
+			}
+			if f.Topic == "" || f.ByID == 0 {
+				t.Errorf("%s: follow-up %+v lacks topic or author", c.Name, f)
+			}
+		}
+		if len(fs) > 0 && !c.LastFollowUp.Equal(fs[0].Date) {
+			t.Errorf("%s: last follow-up %v, newest record %v", c.Name, c.LastFollowUp, fs[0].Date)
+		}
+		primaries := 0
+		for _, ct := range c.Contacts {
+			if ct.Primary {
+				primaries++
+			}
+			if ct.Phone != "" {
+				if _, err := ParsePhone(ct.Phone); err != nil {
+					t.Errorf("%s: phone %q: %v", c.Name, ct.Phone, err)
+				}
+			}
+			if !ct.Birthday.IsZero() && ct.Birthday.After(today) {
+				t.Errorf("%s: birthday %v in the future", c.Name, ct.Birthday)
+			}
+		}
+		if primaries != 1 {
+			t.Errorf("%s: %d primary contacts, want 1", c.Name, primaries)
+		}
+		if c.NextFollowUp.IsZero() {
+			t.Errorf("%s: no next follow-up", c.Name)
+		}
+	}
+
+	// and the same seed gives the same cards, another seed other ones
+	again := openDemoStore(t, now)
+	if err := GenerateDemo(again, DemoOptions{Customers: 300, Seed: 1, Now: now}); err != nil {
+		t.Fatal(err)
+	}
+	if a, b := demoNames(s), demoNames(again); !slices.Equal(a, b) {
+		t.Error("the same seed gave different card names")
+	}
+	other := openDemoStore(t, now)
+	if err := GenerateDemo(other, DemoOptions{Customers: 300, Seed: 2, Now: now}); err != nil {
+		t.Fatal(err)
+	}
+	if slices.Equal(demoNames(s), demoNames(other)) {
+		t.Error("another seed gave the same card names")
+	}
+}
+
+func TestGenerateDemoRefusesFutureDay(t *testing.T) {
+	now := time.Date(2025, time.March, 14, 10, 30, 0, 0, time.Local)
+	s := openDemoStore(t, now)
+	if err := GenerateDemo(s, DemoOptions{Customers: 5, Now: now.AddDate(0, 0, 1)}); err == nil {
+		t.Error("a demo dated after the store's today was accepted")
+	}
+}
+
+func BenchmarkGenerateDemo100k(b *testing.B) {
+	now := time.Now()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		s, err := Open(filepath.Join(b.TempDir(), "bench.db"), Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		if err := GenerateDemo(s, DemoOptions{Customers: 100_000, Seed: int64(i + 1), Now: now}); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		rep, err := s.Check()
+		if err != nil || !rep.OK() {
+			b.Fatalf("check: %v %v", err, rep.Problems)
+		}
+		b.ReportMetric(float64(rep.FollowUps), "followups")
+		s.Close()
+		b.StartTimer()
+	}
+}

@@ -1,0 +1,72 @@
+package data
+
+import (
+	"encoding/json"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// migrations bring a file from one schema to the next; the schema version stored in the file is the
+// number of migrations applied. Add new migrations at the end and never edit a released one.
+var migrations = []func(tx *bolt.Tx, s *Store) error{
+	// 1: the first schema: buckets, the format marker and default settings.
+	func(tx *bolt.Tx, s *Store) error {
+		for _, name := range [][]byte{bucketMeta, bucketCustomers, bucketCardNumbers, bucketFollowUps,
+			bucketOpenActions, bucketMembers, bucketSettings, bucketCounters, bucketAudit} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		meta := tx.Bucket(bucketMeta)
+		if err := meta.Put(keyMagic, magicValue); err != nil {
+			return err
+		}
+		if err := meta.Put(keyCreated, []byte(s.now().UTC().Format("2006-01-02T15:04:05Z"))); err != nil {
+			return err
+		}
+		raw, err := json.Marshal(DefaultSettings())
+		if err != nil {
+			return err
+		}
+		return tx.Bucket(bucketSettings).Put(keySettings, raw)
+	},
+}
+
+// SchemaVersion is the schema this binary writes.
+func SchemaVersion() int { return len(migrations) }
+
+// migrate applies the missing migrations in one transaction: a file is either at its old schema or at
+// the new one, never between.
+func (s *Store) migrate() error {
+	return s.update(func(tx *bolt.Tx) (func(*index), error) {
+		var from uint64
+		if meta := tx.Bucket(bucketMeta); meta != nil {
+			from = decodeUint(meta.Get(keySchema))
+		}
+		if from > uint64(len(migrations)) {
+			return nil, fmt.Errorf("data: %w (schema %d)", ErrTooNew, from)
+		}
+		for i := from; i < uint64(len(migrations)); i++ {
+			if err := migrations[i](tx, s); err != nil {
+				return nil, fmt.Errorf("data: migration %d: %w", i+1, err)
+			}
+		}
+		if from == uint64(len(migrations)) {
+			return nil, nil
+		}
+		return nil, tx.Bucket(bucketMeta).Put(keySchema, encodeUint(uint64(len(migrations))))
+	})
+}
+
+// Schema returns the schema version stored in the file.
+func (s *Store) Schema() (int, error) {
+	var v uint64
+	err := s.view(func(tx *bolt.Tx) error {
+		if meta := tx.Bucket(bucketMeta); meta != nil {
+			v = decodeUint(meta.Get(keySchema))
+		}
+		return nil
+	})
+	return int(v), err
+}

@@ -1,0 +1,269 @@
+package data
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/asdine/storm/v3"
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+)
+
+// The store keeps every record in its own bbolt bucket, written through Storm's handle (db.Bolt) in
+// one transaction per change. Storm's Save and Select are not used on record paths: Save walks its
+// unique index on every insert (O(n)) and Select scans every record (shared/notes/platform.md). What
+// lists and searches need lives in memory (index.go), loaded at open and changed only in the commit
+// hook of the transaction that changed the records, so memory never shows a change the file lost.
+
+// Bucket names. They are part of the file format: renaming one needs a migration.
+var (
+	bucketMeta        = []byte("meta")
+	bucketCustomers   = []byte("customers")
+	bucketCardNumbers = []byte("card_numbers") // card number → customer id (unique)
+	bucketFollowUps   = []byte("followups")    // customer id ‖ follow-up id → follow-up
+	bucketOpenActions = []byte("open_actions") // follow-up id → customer id, for the agenda
+	bucketMembers     = []byte("members")
+	bucketSettings    = []byte("settings")
+	bucketCounters    = []byte("counters")
+	bucketAudit       = []byte("audit") // sequence → change record, who did what when
+)
+
+var (
+	keyMagic   = []byte("magic")
+	keySchema  = []byte("schema")
+	keyCreated = []byte("created")
+	magicValue = []byte("SalesDesk")
+)
+
+// Errors the GUI and the command line tell the user about.
+var (
+	ErrLocked       = errors.New("the database is open in another SalesDesk window or process")
+	ErrNotSalesDesk = errors.New("the file is not a SalesDesk database")
+	ErrDamaged      = errors.New("the database file is damaged")
+	ErrTooNew       = errors.New("the database was written by a newer SalesDesk")
+	ErrNotFound     = errors.New("not found")
+	ErrConflict     = errors.New("the record was changed elsewhere since it was opened")
+	ErrReadOnly     = errors.New("the database is open read-only")
+)
+
+// lockTimeout bounds the wait for a file another process holds: the user gets a message, not a hang.
+const lockTimeout = time.Second
+
+// Options tune Open.
+type Options struct {
+	// ReadOnly opens the file without taking the write lock and never writes it (check, list).
+	ReadOnly bool
+	// Now is the clock; tests pass a fixed one.
+	Now func() time.Time
+}
+
+// Store is SalesDesk's database.
+type Store struct {
+	db       *storm.DB
+	path     string
+	readOnly bool
+	now      func() time.Time
+
+	// writeMu orders writers so that commit hooks apply to memory in commit order.
+	writeMu sync.Mutex
+	// mu guards the in-memory index.
+	mu  sync.RWMutex
+	idx *index
+}
+
+// DefaultPath is the database file in the user's configuration folder.
+func DefaultPath() (string, error) {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("data: find the user's config folder: %w", err)
+	}
+	return filepath.Join(dir, "SalesDesk", "salesdesk.db"), nil
+}
+
+// Open opens or creates the database at path, migrating it to the current schema. A file that is not
+// a SalesDesk database, is damaged, or is too new is refused before anything is written to it.
+func Open(path string, opt Options) (*Store, error) {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	exists, err := inspect(path)
+	if err != nil {
+		return nil, err
+	}
+	if !exists && opt.ReadOnly {
+		return nil, fmt.Errorf("data: open %s: %w", path, os.ErrNotExist)
+	}
+	if !exists {
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, fmt.Errorf("data: create folder for %s: %w", path, err)
+		}
+	}
+	b, err := openBolt(path, opt.ReadOnly)
+	if err != nil {
+		return nil, err
+	}
+	db, err := storm.Open(path, storm.UseDB(b), storm.Codec(codec))
+	if err != nil {
+		_ = b.Close()
+		return nil, fmt.Errorf("data: open %s: %w", path, err)
+	}
+	s := &Store{db: db, path: path, readOnly: opt.ReadOnly, now: opt.Now}
+	if !opt.ReadOnly {
+		if err := s.migrate(); err != nil {
+			_ = db.Close()
+			return nil, err
+		}
+	}
+	if err := s.load(); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// openBolt opens the file with a bounded wait for the lock, turning bbolt's errors into ours.
+func openBolt(path string, readOnly bool) (b *bolt.DB, err error) {
+	defer func() {
+		// A damaged file can make bbolt panic while reading its pages; that is a damaged file, not a crash.
+		if r := recover(); r != nil {
+			b, err = nil, fmt.Errorf("data: open %s: %w (%v)", path, ErrDamaged, r)
+		}
+	}()
+	b, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: lockTimeout, ReadOnly: readOnly})
+	switch {
+	case err == nil:
+		return b, nil
+	case errors.Is(err, berrors.ErrTimeout):
+		return nil, fmt.Errorf("data: open %s: %w", path, ErrLocked)
+	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrVersionMismatch):
+		return nil, fmt.Errorf("data: open %s: %w", path, ErrNotSalesDesk)
+	case errors.Is(err, berrors.ErrChecksum):
+		return nil, fmt.Errorf("data: open %s: %w (%v)", path, ErrDamaged, err)
+	default:
+		return nil, fmt.Errorf("data: open %s: %w", path, err)
+	}
+}
+
+// inspect looks at an existing file read-only before Open may write to it: it must be a bbolt file
+// holding SalesDesk's meta bucket with a schema this binary knows. It reports whether the file exists
+// with content.
+func inspect(path string) (bool, error) {
+	st, err := os.Stat(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("data: open %s: %w", path, err)
+	}
+	if st.IsDir() {
+		return false, fmt.Errorf("data: open %s: %w (it is a folder)", path, ErrNotSalesDesk)
+	}
+	if st.Size() == 0 {
+		// An empty file is what a crash during the very first open leaves; bbolt initialises it.
+		return false, nil
+	}
+	b, err := openBolt(path, true)
+	if err != nil {
+		return true, err
+	}
+	defer b.Close()
+	return true, viewSafely(b, func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bucketMeta)
+		if meta == nil || string(meta.Get(keyMagic)) != string(magicValue) {
+			return fmt.Errorf("data: open %s: %w", path, ErrNotSalesDesk)
+		}
+		v := decodeUint(meta.Get(keySchema))
+		if v > uint64(len(migrations)) {
+			return fmt.Errorf("data: open %s: %w (file schema %d, this version reads up to %d): update SalesDesk",
+				path, ErrTooNew, v, len(migrations))
+		}
+		return nil
+	})
+}
+
+// viewSafely runs a read transaction, reporting a panic from damaged pages as ErrDamaged.
+func viewSafely(b *bolt.DB, fn func(tx *bolt.Tx) error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("data: %w (%v)", ErrDamaged, r)
+		}
+	}()
+	return b.View(fn)
+}
+
+// Close closes the file.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Path is the file the store works on.
+func (s *Store) Path() string { return s.path }
+
+// Now is the store's clock.
+func (s *Store) Now() time.Time { return s.now() }
+
+// update runs fn in one write transaction. apply runs after the commit, under the index lock, so the
+// in-memory index changes exactly when the file did.
+func (s *Store) update(fn func(tx *bolt.Tx) (apply func(*index), err error)) error {
+	if s.readOnly {
+		return ErrReadOnly
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	return s.db.Bolt.Update(func(tx *bolt.Tx) error {
+		apply, err := fn(tx)
+		if err != nil {
+			return err
+		}
+		if apply != nil {
+			tx.OnCommit(func() {
+				s.mu.Lock()
+				apply(s.idx)
+				s.mu.Unlock()
+			})
+		}
+		return nil
+	})
+}
+
+func (s *Store) view(fn func(tx *bolt.Tx) error) error { return viewSafely(s.db.Bolt, fn) }
+
+func encodeUint(v uint64) []byte {
+	b := make([]byte, 8)
+	binary.BigEndian.PutUint64(b, v)
+	return b
+}
+
+func decodeUint(b []byte) uint64 {
+	if len(b) != 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(b)
+}
+
+// pairKey joins two ids so that a cursor's prefix scan finds all of one parent's children.
+func pairKey(parent, child uint64) []byte {
+	b := make([]byte, 16)
+	binary.BigEndian.PutUint64(b, parent)
+	binary.BigEndian.PutUint64(b[8:], child)
+	return b
+}
+
+func putRecord(b *bolt.Bucket, key []byte, v any) error {
+	raw, err := codec.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return b.Put(key, raw)
+}
+
+func getRecord(b *bolt.Bucket, key []byte, v any) error {
+	raw := b.Get(key)
+	if raw == nil {
+		return ErrNotFound
+	}
+	return codec.Unmarshal(raw, v)
+}

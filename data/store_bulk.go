@@ -1,0 +1,120 @@
+package data
+
+import (
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// NewCard is a customer with its follow-ups, for bulk creation (demo data, later import).
+type NewCard struct {
+	Customer  Customer
+	FollowUps []FollowUp
+}
+
+// BulkCreate stores many new cards with their follow-ups in one transaction: all of them or none. The
+// cards get ids and card numbers (by their CreatedAt year when set, so imported history keeps its
+// years); follow-ups keep their dates and authors, and each card's last follow-up is derived from them.
+// One audit line records the batch. Cards are validated first and the batch is refused whole with the
+// first card's problems if any is invalid.
+func (s *Store) BulkCreate(by Actor, cards []NewCard) ([]uint64, error) {
+	now := s.now()
+	rules := s.Settings().GradeRules
+	for i := range cards {
+		c := &cards[i].Customer
+		normalizeCustomer(c)
+		if fe := ValidateCustomer(c, now); fe.Any() {
+			return nil, fmt.Errorf("data: bulk create: card %d (%s): %w", i, c.Name, fe)
+		}
+		for j := range cards[i].FollowUps {
+			if fe := ValidateFollowUp(&cards[i].FollowUps[j], now); fe.Any() {
+				return nil, fmt.Errorf("data: bulk create: card %d (%s) follow-up %d: %w", i, c.Name, j, fe)
+			}
+		}
+	}
+	ids := make([]uint64, len(cards))
+	rows := make([]*CustomerRow, len(cards))
+	var open []OpenAction
+	err := s.update(func(tx *bolt.Tx) (func(*index), error) {
+		cb, fb, ob := tx.Bucket(bucketCustomers), tx.Bucket(bucketFollowUps), tx.Bucket(bucketOpenActions)
+		for i := range cards {
+			c := &cards[i].Customer
+			id, err := cb.NextSequence()
+			if err != nil {
+				return nil, err
+			}
+			c.ID, c.Version, c.Archived = id, 1, false
+			created := c.CreatedAt
+			if created.IsZero() {
+				created = now
+				c.CreatedAt = now
+			}
+			c.UpdatedAt = now
+			if c.CreatedBy == 0 {
+				c.CreatedBy = by.MemberID
+			}
+			c.UpdatedBy = by.MemberID
+			if c.CardNo, err = nextCardNo(tx, created); err != nil {
+				return nil, err
+			}
+			for j := range cards[i].FollowUps {
+				f := &cards[i].FollowUps[j]
+				fid, err := fb.NextSequence()
+				if err != nil {
+					return nil, err
+				}
+				f.ID, f.CustomerID = fid, id
+				if f.CreatedAt.IsZero() {
+					f.CreatedAt = f.Date
+				}
+				if f.CreatedBy == 0 {
+					f.CreatedBy = f.ByID
+				}
+				if err := putRecord(fb, pairKey(id, fid), f); err != nil {
+					return nil, err
+				}
+				if f.OpenAction() {
+					oa := OpenAction{FollowUpID: fid, CustomerID: id, Deadline: f.Deadline, Action: f.Action}
+					if err := putRecord(ob, encodeUint(fid), oa); err != nil {
+						return nil, err
+					}
+					open = append(open, oa)
+				}
+				if f.Date.After(c.LastFollowUp) {
+					c.LastFollowUp = f.Date
+				}
+				if c.FirstContact.IsZero() || f.Date.Before(c.FirstContact) {
+					c.FirstContact = DateOf(f.Date)
+				}
+			}
+			planNext(c, rules, now)
+			if err := s.writeCustomer(tx, c, ""); err != nil {
+				return nil, err
+			}
+			ids[i] = id
+			rows[i] = buildRow(c, rules, now)
+		}
+		if err := audit(tx, now, by, fmt.Sprintf("bulk_create %d", len(cards)), "customer", 0); err != nil {
+			return nil, err
+		}
+		return func(ix *index) {
+			for _, r := range rows {
+				ix.put(r)
+			}
+			for _, oa := range open {
+				ix.openActions[oa.FollowUpID] = oa
+			}
+		}, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("data: bulk create: %w", err)
+	}
+	return ids, nil
+}
+
+// IsEmpty reports whether the file holds no customers and no team: a first start.
+func (s *Store) IsEmpty() bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return len(s.idx.rows) == 0 && len(s.idx.members) == 0
+}

@@ -1,0 +1,489 @@
+package data
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// load reads what the in-memory index needs; it runs once at open.
+func (s *Store) load() error {
+	now := s.now()
+	return s.view(func(tx *bolt.Tx) error {
+		st, err := loadSettings(tx)
+		if err != nil {
+			return err
+		}
+		ix := newIndex(st)
+		ix.builtAt = now
+		if b := tx.Bucket(bucketMembers); b != nil {
+			if err := b.ForEach(func(k, v []byte) error {
+				var m Member
+				if err := codec.Unmarshal(v, &m); err != nil {
+					return fmt.Errorf("data: read member %d: %w", decodeUint(k), err)
+				}
+				ix.members[m.ID] = m
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		if b := tx.Bucket(bucketCustomers); b != nil {
+			var c Customer
+			if err := b.ForEach(func(k, v []byte) error {
+				c = Customer{}
+				if err := codec.Unmarshal(v, &c); err != nil {
+					return fmt.Errorf("data: read customer %d: %w", decodeUint(k), err)
+				}
+				ix.put(buildRow(&c, st.GradeRules, now))
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		if b := tx.Bucket(bucketOpenActions); b != nil {
+			if err := b.ForEach(func(k, v []byte) error {
+				var oa OpenAction
+				if err := codec.Unmarshal(v, &oa); err != nil {
+					return fmt.Errorf("data: read open action %d: %w", decodeUint(k), err)
+				}
+				ix.openActions[oa.FollowUpID] = oa
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		s.mu.Lock()
+		s.idx = ix
+		s.mu.Unlock()
+		return nil
+	})
+}
+
+// Customer reads one whole card from the file.
+func (s *Store) Customer(id uint64) (Customer, error) {
+	var c Customer
+	err := s.view(func(tx *bolt.Tx) error {
+		return getRecord(tx.Bucket(bucketCustomers), encodeUint(id), &c)
+	})
+	if err != nil {
+		return c, fmt.Errorf("data: customer %d: %w", id, err)
+	}
+	return c, nil
+}
+
+// CustomerByCardNo finds a card by its number.
+func (s *Store) CustomerByCardNo(no string) (Customer, error) {
+	s.mu.RLock()
+	id, ok := s.idx.cardNos[strings.TrimSpace(strings.ToUpper(no))]
+	s.mu.RUnlock()
+	if !ok {
+		return Customer{}, fmt.Errorf("data: card %q: %w", no, ErrNotFound)
+	}
+	return s.Customer(id)
+}
+
+// nextCardNo issues the next card number of the year: KH2026-00042. Numbers are never reused, so a
+// number on paper always points at one card.
+func nextCardNo(tx *bolt.Tx, now time.Time) (string, error) {
+	b := tx.Bucket(bucketCounters)
+	key := []byte(fmt.Sprintf("card:%d", now.Year()))
+	n := decodeUint(b.Get(key)) + 1
+	if err := b.Put(key, encodeUint(n)); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("KH%d-%05d", now.Year(), n), nil
+}
+
+// normalizeCustomer tidies what the user typed into the stored forms.
+func normalizeCustomer(c *Customer) {
+	c.Name = strings.TrimSpace(c.Name)
+	if c.Kind == "" {
+		c.Kind = KindCompany
+	}
+	if c.Status == "" {
+		c.Status = StatusProspect
+	}
+	tags := c.Tags[:0:0]
+	for _, t := range c.Tags {
+		t = strings.TrimSpace(t)
+		if t != "" && !slices.Contains(tags, t) {
+			tags = append(tags, t)
+		}
+	}
+	c.Tags = tags
+	primary := -1
+	for i := range c.Contacts {
+		ct := &c.Contacts[i]
+		ct.Name = strings.TrimSpace(ct.Name)
+		if p, err := ParsePhone(ct.Phone); err == nil {
+			ct.Phone = p.Normalized
+		}
+		if e, err := ValidateEmail(ct.Email); err == nil {
+			ct.Email = e
+		}
+		if ct.Primary && primary < 0 {
+			primary = i
+		}
+	}
+	if len(c.Contacts) > 0 {
+		if primary < 0 {
+			primary = 0
+		}
+		c.SetPrimary(primary)
+	}
+}
+
+// planNext fills the next follow-up from the grade's maintenance plan when the rep set none.
+func planNext(c *Customer, rules GradeRules, now time.Time) {
+	if !c.NextFollowUp.IsZero() {
+		return
+	}
+	base := c.LastFollowUp
+	if base.IsZero() {
+		base = c.FirstContact
+	}
+	if base.IsZero() {
+		base = now
+	}
+	p := MaintenancePlanFor(c.Grade(rules, now))
+	c.NextFollowUp = p.NextDue(base)
+	c.NextAction = p.Action
+}
+
+// CreateCustomer validates and stores a new card, giving it an id and a card number.
+func (s *Store) CreateCustomer(by Actor, c Customer) (Customer, error) {
+	now := s.now()
+	normalizeCustomer(&c)
+	if fe := ValidateCustomer(&c, now); fe.Any() {
+		return c, fe
+	}
+	rules := s.Settings().GradeRules
+	c.ID, c.Version, c.Archived = 0, 1, false
+	c.CreatedAt, c.CreatedBy, c.UpdatedAt, c.UpdatedBy = now, by.MemberID, now, by.MemberID
+	planNext(&c, rules, now)
+	err := s.update(func(tx *bolt.Tx) (func(*index), error) {
+		b := tx.Bucket(bucketCustomers)
+		id, err := b.NextSequence()
+		if err != nil {
+			return nil, err
+		}
+		c.ID = id
+		if c.CardNo, err = nextCardNo(tx, now); err != nil {
+			return nil, err
+		}
+		if err := s.writeCustomer(tx, &c, ""); err != nil {
+			return nil, err
+		}
+		if err := audit(tx, now, by, "create", "customer", c.ID); err != nil {
+			return nil, err
+		}
+		row := buildRow(&c, rules, now)
+		return func(ix *index) { ix.put(row) }, nil
+	})
+	if err != nil {
+		return c, fmt.Errorf("data: create customer: %w", err)
+	}
+	return c, nil
+}
+
+// writeCustomer puts the record and its card-number index entry; oldCardNo is dropped when it changed.
+func (s *Store) writeCustomer(tx *bolt.Tx, c *Customer, oldCardNo string) error {
+	if s.readOnly {
+		return ErrReadOnly
+	}
+	if err := putRecord(tx.Bucket(bucketCustomers), encodeUint(c.ID), c); err != nil {
+		return fmt.Errorf("save customer %d: %w", c.ID, err)
+	}
+	idx := tx.Bucket(bucketCardNumbers)
+	if oldCardNo != "" && oldCardNo != c.CardNo {
+		if err := idx.Delete([]byte(oldCardNo)); err != nil {
+			return err
+		}
+	}
+	if other := idx.Get([]byte(c.CardNo)); other != nil && decodeUint(other) != c.ID {
+		return fmt.Errorf("card number %s is taken by customer %d", c.CardNo, decodeUint(other))
+	}
+	return idx.Put([]byte(c.CardNo), encodeUint(c.ID))
+}
+
+// UpdateCustomer saves an edited card. The card must carry the version it was read at; if someone saved
+// it since, ErrConflict is returned and nothing is written, so no edit silently overwrites another.
+// Derived fields (last follow-up, card number, creation) are kept from the file, not from the form.
+func (s *Store) UpdateCustomer(by Actor, c Customer) (Customer, error) {
+	now := s.now()
+	normalizeCustomer(&c)
+	if fe := ValidateCustomer(&c, now); fe.Any() {
+		return c, fe
+	}
+	rules := s.Settings().GradeRules
+	var saved Customer
+	err := s.update(func(tx *bolt.Tx) (func(*index), error) {
+		var old Customer
+		if err := getRecord(tx.Bucket(bucketCustomers), encodeUint(c.ID), &old); err != nil {
+			return nil, fmt.Errorf("customer %d: %w", c.ID, err)
+		}
+		if old.Version != c.Version {
+			return nil, ErrConflict
+		}
+		saved = c
+		saved.CardNo, saved.CreatedAt, saved.CreatedBy = old.CardNo, old.CreatedAt, old.CreatedBy
+		saved.LastFollowUp, saved.Archived, saved.ArchivedAt = old.LastFollowUp, old.Archived, old.ArchivedAt
+		saved.Version = old.Version + 1
+		saved.UpdatedAt, saved.UpdatedBy = now, by.MemberID
+		planNext(&saved, rules, now)
+		if err := s.writeCustomer(tx, &saved, old.CardNo); err != nil {
+			return nil, err
+		}
+		if err := audit(tx, now, by, "update", "customer", c.ID); err != nil {
+			return nil, err
+		}
+		row := buildRow(&saved, rules, now)
+		return func(ix *index) { ix.put(row) }, nil
+	})
+	if err != nil {
+		return c, fmt.Errorf("data: update customer %d: %w", c.ID, err)
+	}
+	return saved, nil
+}
+
+// changeCustomer applies fn to the stored card in one transaction, for changes that do not come from
+// the card form (archive, review, follow-ups).
+func (s *Store) changeCustomer(by Actor, id uint64, action string, fn func(tx *bolt.Tx, c *Customer) error) (Customer, error) {
+	now := s.now()
+	rules := s.Settings().GradeRules
+	var c Customer
+	err := s.update(func(tx *bolt.Tx) (func(*index), error) {
+		if err := getRecord(tx.Bucket(bucketCustomers), encodeUint(id), &c); err != nil {
+			return nil, fmt.Errorf("customer %d: %w", id, err)
+		}
+		if err := fn(tx, &c); err != nil {
+			return nil, err
+		}
+		c.Version++
+		c.UpdatedAt, c.UpdatedBy = now, by.MemberID
+		if err := s.writeCustomer(tx, &c, c.CardNo); err != nil {
+			return nil, err
+		}
+		if err := audit(tx, now, by, action, "customer", id); err != nil {
+			return nil, err
+		}
+		row := buildRow(&c, rules, now)
+		return func(ix *index) { ix.put(row) }, nil
+	})
+	if err != nil {
+		return c, fmt.Errorf("data: %s customer %d: %w", action, id, err)
+	}
+	return c, nil
+}
+
+// ArchiveCustomer hides a card from the lists and the agenda. Nothing is destroyed: the card and its
+// follow-ups stay in the file and RestoreCustomer brings them back.
+func (s *Store) ArchiveCustomer(by Actor, id uint64) (Customer, error) {
+	now := s.now()
+	return s.changeCustomer(by, id, "archive", func(_ *bolt.Tx, c *Customer) error {
+		c.Archived, c.ArchivedAt = true, now
+		return nil
+	})
+}
+
+// RestoreCustomer brings an archived card back.
+func (s *Store) RestoreCustomer(by Actor, id uint64) (Customer, error) {
+	return s.changeCustomer(by, id, "restore", func(_ *bolt.Tx, c *Customer) error {
+		c.Archived, c.ArchivedAt = false, time.Time{}
+		return nil
+	})
+}
+
+// MarkReviewed records that the card was reviewed today (seed 001's review cadence).
+func (s *Store) MarkReviewed(by Actor, id uint64) (Customer, error) {
+	now := s.now()
+	return s.changeCustomer(by, id, "review", func(_ *bolt.Tx, c *Customer) error {
+		c.LastReviewed = now
+		return nil
+	})
+}
+
+// CustomerFilter selects and orders the customer list.
+type CustomerFilter struct {
+	Search   string
+	Grade    Grade
+	Status   Status
+	OwnerID  uint64
+	Industry string
+	Category string
+	Source   Source
+	Tag      string
+	// Archived lists the archived cards instead of the active ones.
+	Archived bool
+	Sort     SortKey
+	Desc     bool
+	Limit    int
+}
+
+// searchTerms splits the query into lower-cased terms that must all match. Phone numbers are typed
+// with dashes and spaces, and the index holds them bare, so a term of digits and dashes loses them.
+func searchTerms(q string) []string {
+	fields := strings.Fields(strings.ToLower(q))
+	out := fields[:0]
+	for _, f := range fields {
+		if strings.Trim(f, "0123456789-+()") == "" && strings.ContainsAny(f, "0123456789") {
+			f = strings.Map(func(r rune) rune {
+				if r == '-' || r == '(' || r == ')' {
+					return -1
+				}
+				return r
+			}, f)
+		}
+		if f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func (f *CustomerFilter) match(r *CustomerRow, terms []string) bool {
+	if r.Archived != f.Archived ||
+		(f.Grade != GradeNone && r.Grade != f.Grade) ||
+		(f.Status != "" && r.Status != f.Status) ||
+		(f.OwnerID != 0 && r.OwnerID != f.OwnerID) ||
+		(f.Industry != "" && r.Industry != f.Industry) ||
+		(f.Category != "" && r.Category != f.Category) ||
+		(f.Source != SourceNone && r.Source != f.Source) ||
+		(f.Tag != "" && !slices.Contains(r.Tags, f.Tag)) {
+		return false
+	}
+	for _, t := range terms {
+		if !strings.Contains(r.haystack, t) {
+			return false
+		}
+	}
+	return true
+}
+
+// Customers lists the cards that pass the filter, in its order. It reads memory only: no file access,
+// no full scan of records, so it can run on every keystroke.
+func (s *Store) Customers(f CustomerFilter) []*CustomerRow {
+	terms := searchTerms(f.Search)
+	s.mu.Lock() // the sort cache may be filled
+	all := s.idx.order(f.Sort)
+	s.mu.Unlock()
+	out := make([]*CustomerRow, 0, 256)
+	n := len(all)
+	for i := range n {
+		r := all[i]
+		if f.Desc {
+			r = all[n-1-i]
+		}
+		if f.match(r, terms) {
+			out = append(out, r)
+			if f.Limit > 0 && len(out) == f.Limit {
+				break
+			}
+		}
+	}
+	return out
+}
+
+// CustomerCount is the number of active and archived cards.
+func (s *Store) CustomerCount() (active, archived int) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, r := range s.idx.rows {
+		if r.Archived {
+			archived++
+		} else {
+			active++
+		}
+	}
+	return
+}
+
+// Row returns the list row of one card.
+func (s *Store) Row(id uint64) (*CustomerRow, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	r, ok := s.idx.rows[id]
+	return r, ok
+}
+
+// FilterChoices are the distinct values the list's filters offer.
+type FilterChoices struct {
+	Industries []string
+	Tags       []string
+	Categories []string
+}
+
+// Choices returns the values in use, sorted, for the filter menus.
+func (s *Store) Choices() FilterChoices {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	ind, tags, cats := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	for _, r := range s.idx.rows {
+		if r.Industry != "" {
+			ind[r.Industry] = true
+		}
+		if r.Category != "" {
+			cats[r.Category] = true
+		}
+		for _, t := range r.Tags {
+			tags[t] = true
+		}
+	}
+	for _, c := range s.idx.settings.Categories {
+		cats[c] = true
+	}
+	keys := func(m map[string]bool) []string {
+		out := make([]string, 0, len(m))
+		for k := range m {
+			out = append(out, k)
+		}
+		slices.SortFunc(out, func(a, b string) int {
+			ka, _ := pinyinKeys(a)
+			kb, _ := pinyinKeys(b)
+			return strings.Compare(ka, kb)
+		})
+		return out
+	}
+	return FilterChoices{Industries: keys(ind), Tags: keys(tags), Categories: keys(cats)}
+}
+
+// DuplicateMatch is an existing card that looks like the one being saved, and why.
+type DuplicateMatch struct {
+	Row *CustomerRow
+	By  string // "name", "phone" or "email"
+	Key string // the matching value as typed on the existing card
+}
+
+// Duplicates finds existing cards (archived ones too: re-entering an archived customer is the
+// commonest duplicate) whose normalised name, a phone or an email matches c's. c itself is skipped.
+func (s *Store) Duplicates(c Customer) []DuplicateMatch {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	seen := map[uint64]bool{c.ID: true}
+	var out []DuplicateMatch
+	add := func(ids []uint64, by, key string) {
+		for _, id := range ids {
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			out = append(out, DuplicateMatch{Row: s.idx.rows[id], By: by, Key: key})
+		}
+	}
+	if n := NormalizeName(c.Name); n != "" {
+		add(s.idx.byName[n], "name", c.Name)
+	}
+	for _, ct := range c.Contacts {
+		if ct.Phone != "" {
+			add(s.idx.byPhone[NormalizePhone(ct.Phone)], "phone", ct.Phone)
+		}
+		if ct.Email != "" {
+			add(s.idx.byEmail[NormalizeEmail(ct.Email)], "email", ct.Email)
+		}
+	}
+	return out
+}

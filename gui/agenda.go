@@ -1,0 +1,134 @@
+package gui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"salesdesk/data"
+)
+
+// agendaScreen is the start screen: what is due today, what is overdue, whose card needs a review,
+// whose birthday is coming.
+type agendaScreen struct {
+	u       *ui
+	content fyne.CanvasObject
+
+	scope    *widget.RadioGroup
+	summary  *widget.Label
+	sections []*agendaSection
+	agenda   data.Agenda
+}
+
+// agendaSection is one card of the agenda with its list.
+type agendaSection struct {
+	title *widget.Card
+	list  *widget.List
+	items []data.AgendaItem
+	line  func(it data.AgendaItem) (string, bool) // text, and whether to mark it
+	key   string
+}
+
+func newAgendaScreen(u *ui) *agendaScreen {
+	s := &agendaScreen{u: u}
+	s.buildUI()
+	s.reload()
+	return s
+}
+
+func (s *agendaScreen) buildUI() {
+	s.summary = widget.NewLabel("")
+	s.summary.TextStyle.Bold = true
+	s.scope = widget.NewRadioGroup([]string{T("agenda.mine"), T("agenda.team")}, func(string) { s.reload() })
+	s.scope.Horizontal = true
+	s.scope.Selected = T("agenda.mine")
+
+	name := func(it data.AgendaItem) string { return it.Row.Name + "  ·  " + string(it.Row.Grade) }
+	s.sections = []*agendaSection{
+		{key: "agenda.due_today", line: func(it data.AgendaItem) (string, bool) {
+			return name(it) + "  ·  " + s.actionText(it.Text), false
+		}},
+		{key: "agenda.overdue", line: func(it data.AgendaItem) (string, bool) {
+			return Tf("agenda.overdue_days", it.Days) + "  " + name(it) + "  ·  " + s.actionText(it.Text), true
+		}},
+		{key: "agenda.actions", line: func(it data.AgendaItem) (string, bool) {
+			if it.Days > 0 {
+				return Tf("agenda.overdue_days", it.Days) + "  " + name(it) + "  ·  " + it.Text, true
+			}
+			return name(it) + "  ·  " + it.Text, false
+		}},
+		{key: "agenda.reviews", line: func(it data.AgendaItem) (string, bool) {
+			last := T("agenda.never_reviewed")
+			if !it.Date.IsZero() {
+				last = Tf("agenda.last_reviewed", formatDate(it.Date))
+			}
+			return name(it) + "  ·  " + last, false
+		}},
+		{key: "agenda.birthdays", line: func(it data.AgendaItem) (string, bool) {
+			when := T("agenda.today")
+			if it.Days > 0 {
+				when = formatDate(it.Date)
+			}
+			return when + "  " + it.Contact + "  ·  " + it.Row.Name, it.Days == 0
+		}},
+	}
+	cards := make([]fyne.CanvasObject, 0, len(s.sections))
+	for _, sec := range s.sections {
+		sec := sec
+		sec.list = widget.NewList(
+			func() int { return len(sec.items) },
+			func() fyne.CanvasObject {
+				l := widget.NewLabel("")
+				l.Truncation = fyne.TextTruncateEllipsis
+				return l
+			},
+			func(i widget.ListItemID, o fyne.CanvasObject) {
+				if i >= len(sec.items) {
+					return
+				}
+				l := o.(*widget.Label)
+				text, mark := sec.line(sec.items[i])
+				l.SetText(text)
+				if mark {
+					l.Importance = widget.DangerImportance
+				} else {
+					l.Importance = widget.MediumImportance
+				}
+				l.Refresh()
+			})
+		sec.list.OnSelected = func(i widget.ListItemID) {
+			sec.list.UnselectAll()
+			if i < len(sec.items) {
+				s.u.openCard(sec.items[i].Row.ID)
+			}
+		}
+		sec.title = widget.NewCard(T(sec.key), "", sec.list)
+		cards = append(cards, sec.title)
+	}
+	grid := container.NewGridWithColumns(2, cards...)
+	s.content = container.NewBorder(container.NewVBox(container.NewBorder(nil, nil, nil, s.scope, s.summary)), nil, nil, nil, grid)
+}
+
+// actionText shows a maintenance-plan key translated and a rep's own words as typed.
+func (s *agendaScreen) actionText(a string) string {
+	if len(a) > 5 && a[:5] == "plan." {
+		return T(a)
+	}
+	return a
+}
+
+func (s *agendaScreen) reload() {
+	owner := s.u.me().MemberID
+	if s.scope.Selected == T("agenda.team") {
+		owner = 0
+	}
+	s.agenda = s.u.store.Agenda(s.u.now(), owner)
+	lists := [][]data.AgendaItem{s.agenda.DueToday, s.agenda.Overdue, s.agenda.Actions, s.agenda.Reviews, s.agenda.Birthdays}
+	for i, sec := range s.sections {
+		sec.items = lists[i]
+		sec.title.SetTitle(Tf("agenda.section_count", T(sec.key), len(sec.items)))
+		sec.list.Refresh()
+	}
+	s.summary.SetText(Tf("agenda.summary", formatDate(s.u.now()), s.u.me().Name,
+		len(s.agenda.DueToday), len(s.agenda.Overdue)))
+}

@@ -1,0 +1,220 @@
+// Package gui is SalesDesk's window: one file per screen, each a struct holding its widgets, the store
+// and its view state.
+package gui
+
+import (
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"salesdesk/data"
+)
+
+// AppID identifies SalesDesk to the OS (preferences folder, notifications).
+const AppID = "com.salesdesk.desktop"
+
+// Config is what the command line hands the window.
+type Config struct {
+	DBPath  string
+	Version string
+}
+
+// Run opens the database and shows the main window until it is closed. An open error is shown in a
+// window of its own, because a desktop user started from an icon never sees a terminal.
+func Run(cfg Config) error {
+	a := app.NewWithID(AppID)
+	a.Settings().SetTheme(NewTheme())
+	setLanguage(a.Preferences().String(prefLanguage))
+	st, err := data.Open(cfg.DBPath, data.Options{})
+	if err != nil {
+		showOpenError(a, cfg.DBPath, err)
+		return err
+	}
+	defer st.Close()
+	u := newUI(a, st, cfg)
+	u.win.Show()
+	u.startup()
+	a.Run()
+	return nil
+}
+
+func showOpenError(a fyne.App, path string, err error) {
+	w := a.NewWindow("SalesDesk")
+	msg := widget.NewLabel(errorText(err) + "\n\n" + path)
+	msg.Wrapping = fyne.TextWrapWord
+	detail := widget.NewLabel(err.Error())
+	detail.Wrapping = fyne.TextWrapWord
+	detail.Importance = widget.LowImportance
+	w.SetContent(container.NewBorder(nil,
+		container.NewHBox(layout.NewSpacer(), widget.NewButton(T("action.quit"), a.Quit)), nil, nil,
+		container.NewVBox(widget.NewLabelWithStyle(T("err.open_title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), msg, detail)))
+	w.Resize(fyne.NewSize(520, 260))
+	w.ShowAndRun()
+}
+
+// Preference keys, per desktop.
+const (
+	prefLanguage = "language"
+	prefWidth    = "window.width"
+	prefHeight   = "window.height"
+)
+
+// ui is the main window and what its screens share.
+type ui struct {
+	app   fyne.App
+	win   fyne.Window
+	store *data.Store
+	cfg   Config
+
+	tabs      *container.AppTabs
+	agenda    *agendaScreen
+	customers *customersScreen
+	settings  *settingsScreen
+	cards     map[uint64]*cardWindow
+
+	// dialog is the one on top, so Esc can close it.
+	dialog dialog.Dialog
+	// now is the clock; tests fix it.
+	now func() time.Time
+}
+
+func newUI(a fyne.App, st *data.Store, cfg Config) *ui {
+	u := &ui{app: a, store: st, cfg: cfg, cards: map[uint64]*cardWindow{}, now: st.Now}
+	u.win = a.NewWindow("SalesDesk")
+	u.win.SetMaster()
+	u.buildUI()
+	w := a.Preferences().FloatWithFallback(prefWidth, 1280)
+	h := a.Preferences().FloatWithFallback(prefHeight, 800)
+	u.win.Resize(fyne.NewSize(float32(w), float32(h)))
+	u.win.SetCloseIntercept(u.onMainClose)
+	u.addShortcuts(u.win, nil)
+	return u
+}
+
+// buildUI (re)creates the screens, which is also how a language switch takes effect.
+func (u *ui) buildUI() {
+	u.agenda = newAgendaScreen(u)
+	u.customers = newCustomersScreen(u)
+	u.settings = newSettingsScreen(u)
+	u.tabs = container.NewAppTabs(
+		container.NewTabItemWithIcon(T("tab.agenda"), theme.HomeIcon(), u.agenda.content),
+		container.NewTabItemWithIcon(T("tab.customers"), theme.AccountIcon(), u.customers.content),
+		container.NewTabItemWithIcon(T("tab.settings"), theme.SettingsIcon(), u.settings.content),
+	)
+	u.tabs.SetTabLocation(container.TabLocationLeading)
+	u.tabs.OnSelected = func(*container.TabItem) { u.refreshAll() }
+	u.win.SetContent(u.tabs)
+	u.win.SetTitle(T("app.title") + " — " + u.me().Name)
+	u.win.SetMainMenu(u.mainMenu())
+}
+
+func (u *ui) mainMenu() *fyne.MainMenu {
+	newItem := fyne.NewMenuItem(T("action.new_customer"), u.newCustomer)
+	newItem.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}
+	find := fyne.NewMenuItem(T("action.find"), u.focusSearch)
+	find.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
+	return fyne.NewMainMenu(
+		fyne.NewMenu(T("menu.file"), newItem, find),
+		fyne.NewMenu(T("menu.view"),
+			fyne.NewMenuItem(T("tab.agenda"), func() { u.tabs.SelectIndex(0) }),
+			fyne.NewMenuItem(T("tab.customers"), func() { u.tabs.SelectIndex(1) }),
+			fyne.NewMenuItem(T("tab.settings"), func() { u.tabs.SelectIndex(2) }),
+		),
+	)
+}
+
+// addShortcuts wires the desktop shortcuts; save is the card window's own Ctrl/Cmd+S.
+func (u *ui) addShortcuts(w fyne.Window, save func()) {
+	c := w.Canvas()
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { u.newCustomer() })
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
+		u.win.RequestFocus()
+		u.focusSearch()
+	})
+	if save != nil {
+		c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { save() })
+	}
+}
+
+func (u *ui) onMainClose() {
+	size := u.win.Canvas().Size()
+	u.app.Preferences().SetFloat(prefWidth, float64(size.Width))
+	u.app.Preferences().SetFloat(prefHeight, float64(size.Height))
+	for _, cw := range u.cards {
+		cw.win.Close()
+	}
+	u.win.Close()
+}
+
+// me is who this desktop acts as.
+func (u *ui) me() data.Actor {
+	id := u.store.Settings().CurrentUser
+	if m, ok := u.store.Member(id); ok {
+		return data.Actor{MemberID: m.ID, Name: m.Name}
+	}
+	return data.Actor{Name: T("user.unknown")}
+}
+
+func (u *ui) memberName(id uint64) string {
+	if m, ok := u.store.Member(id); ok {
+		return m.Name
+	}
+	return ""
+}
+
+func (u *ui) focusSearch() {
+	u.tabs.SelectIndex(1)
+	u.win.Canvas().Focus(u.customers.search)
+}
+
+// refreshAll reloads the screens after a change made anywhere.
+func (u *ui) refreshAll() {
+	u.agenda.reload()
+	u.customers.reload()
+}
+
+// showError tells the user what went wrong, in their language.
+func (u *ui) showError(w fyne.Window, err error) {
+	d := dialog.NewError(errorWithText(err), w)
+	u.track(d)
+	d.Show()
+}
+
+type textError struct{ text string }
+
+func (e textError) Error() string { return e.text }
+
+func errorWithText(err error) error { return textError{errorText(err)} }
+
+// track remembers the dialog on top so Esc closes it.
+func (u *ui) track(d dialog.Dialog) {
+	u.dialog = d
+	d.SetOnClosed(func() {
+		if u.dialog == d {
+			u.dialog = nil
+		}
+	})
+}
+
+// startup runs once the window shows: a first start offers the demo.
+func (u *ui) startup() {
+	u.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		if ev.Name == fyne.KeyEscape && u.dialog != nil {
+			u.dialog.Hide()
+		}
+	})
+	if u.store.IsEmpty() {
+		u.offerDemo()
+	}
+}
+
+func (u *ui) newCustomer() {
+	u.openCard(0)
+}

@@ -1,0 +1,607 @@
+package gui
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"salesdesk/data"
+)
+
+// cardWindow is the customer card (客户资料卡) in a window of its own, so a rep can keep several open.
+type cardWindow struct {
+	u   *ui
+	win fyne.Window
+	// c is the card as last read or saved; the form's values are only copied into it on save.
+	c         data.Customer
+	followUps []data.FollowUp
+	contacts  []data.Contact
+	fields    map[string]*field
+
+	kind      *widget.RadioGroup
+	name      *widget.Entry
+	industry  *widget.Entry
+	category  *widget.SelectEntry
+	ownership *enumSelect[data.Ownership]
+	region    *widget.Entry
+	size      *widget.Entry
+
+	needs     *widget.Entry
+	budget    *widget.Entry
+	prefs     *widget.Entry
+	decision  *widget.Entry
+	needStage *widget.SelectEntry
+
+	source    *enumSelect[data.Source]
+	owner     *widget.Select
+	first     *widget.Entry
+	nextDate  *widget.Entry
+	nextAct   *widget.Entry
+	status    *enumSelect[data.Status]
+	override  *enumSelect[data.Grade]
+	lifecycle *enumSelect[data.Lifecycle]
+	tags      *widget.Entry
+
+	annual      *widget.Entry
+	coopSince   *widget.Entry
+	referral    *enumSelect[data.Level]
+	credit      *enumSelect[data.Credit]
+	creditLimit *widget.Entry
+	receivables *widget.Entry
+
+	manMoney, manAuth, manNeed *widget.Check
+	manAdvice                  *widget.Label
+	notes                      *widget.Entry
+
+	title         *widget.Label
+	gradeInfo     *widget.Label
+	completeness  *widget.ProgressBar
+	missing       *widget.Label
+	problems      *widget.Label
+	contactList   *widget.List
+	timeline      *widget.List
+	saveBtn       *widget.Button
+	addContactBtn *widget.Button
+	archiveBtn    *widget.Button
+	followBtn     *widget.Button
+	reviewBtn     *widget.Button
+	// owners maps the owner select's labels to member ids.
+	owners []data.Member
+
+	// The open contact and follow-up dialogs' forms, held so tests drive them as a user would.
+	contactForm  *contactForm
+	contactOK    *widget.Button
+	followUpForm *followUpForm
+	followUpOK   *widget.Button
+}
+
+// openCard shows the card of id (0 for a new one), bringing an open window forward.
+func (u *ui) openCard(id uint64) *cardWindow {
+	if cw, ok := u.cards[id]; ok && id != 0 {
+		cw.win.RequestFocus()
+		return cw
+	}
+	cw := &cardWindow{u: u, fields: map[string]*field{}}
+	if id != 0 {
+		c, err := u.store.Customer(id)
+		if err != nil {
+			u.showError(u.win, err)
+			return nil
+		}
+		cw.c = c
+		if cw.followUps, err = u.store.FollowUps(id); err != nil {
+			u.showError(u.win, err)
+		}
+		u.cards[id] = cw
+	} else {
+		me := u.me()
+		cw.c = data.Customer{Kind: data.KindCompany, Status: data.StatusProspect, OwnerID: me.MemberID, FirstContact: data.DateOf(u.now())}
+	}
+	cw.contacts = append([]data.Contact(nil), cw.c.Contacts...)
+	cw.win = u.app.NewWindow("")
+	cw.buildUI()
+	cw.win.Resize(fyne.NewSize(980, 720))
+	cw.win.SetOnClosed(func() {
+		if u.cards[cw.c.ID] == cw {
+			delete(u.cards, cw.c.ID)
+		}
+	})
+	u.addShortcuts(cw.win, cw.onSave)
+	cw.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		if ev.Name == fyne.KeyEscape {
+			cw.win.Close()
+		}
+	})
+	cw.win.Show()
+	return cw
+}
+
+func (cw *cardWindow) add(key string, input fyne.CanvasObject) *field {
+	f := newField(key, input)
+	cw.fields[key] = f
+	return f
+}
+
+func (cw *cardWindow) buildUI() {
+	c := &cw.c
+	cw.kind = widget.NewRadioGroup([]string{T("kind.company"), T("kind.person")}, nil)
+	cw.kind.Horizontal = true
+	cw.kind.SetSelected(enumLabel("kind", c.Kind))
+	cw.name = newEntry(c.Name)
+	cw.industry = newEntry(c.Industry)
+	cw.category = widget.NewSelectEntry(cw.u.store.Settings().Categories)
+	cw.category.SetText(c.Category)
+	cw.ownership = newEnumSelect("ownership", data.Ownerships, true, c.Ownership)
+	cw.region = newEntry(c.Region)
+	cw.size = newEntry(c.Size)
+	cw.size.SetPlaceHolder(T("hint.size"))
+
+	cw.needs = newMultiLine(c.Needs)
+	cw.budget = newAmountEntry(c.Budget)
+	cw.prefs = newMultiLine(c.Preferences)
+	cw.decision = newMultiLine(c.DecisionProcess)
+	cw.needStage = widget.NewSelectEntry([]string{T("needstage.unclear"), T("needstage.exploring"), T("needstage.defined"), T("needstage.budgeted"), T("needstage.purchasing")})
+	cw.needStage.SetText(c.NeedStage)
+
+	cw.source = newEnumSelect("source", data.Sources, true, c.Source)
+	cw.owners = cw.u.store.Members()
+	names := []string{T("choice.none")}
+	for _, m := range cw.owners {
+		names = append(names, m.Name)
+	}
+	cw.owner = widget.NewSelect(names, nil)
+	cw.owner.SetSelectedIndex(0)
+	for i, m := range cw.owners {
+		if m.ID == c.OwnerID {
+			cw.owner.SetSelectedIndex(i + 1)
+		}
+	}
+	cw.first = newDateEntry(c.FirstContact)
+	cw.nextDate = newDateEntry(c.NextFollowUp)
+	cw.nextAct = newEntry(cw.u.agenda.actionText(c.NextAction))
+	cw.status = newEnumSelect("status", data.Statuses, false, c.Status)
+	cw.override = newEnumSelect("grade", data.Grades, true, c.GradeOverride)
+	cw.lifecycle = newEnumSelect("lifecycle", data.Lifecycles, true, c.Lifecycle)
+	cw.tags = newEntry(strings.Join(c.Tags, ", "))
+	cw.tags.SetPlaceHolder(T("hint.tags"))
+
+	cw.annual = newAmountEntry(c.AnnualPurchase)
+	cw.coopSince = newDateEntry(c.CooperationSince)
+	cw.referral = newEnumSelect("level", data.Levels, true, c.Referral)
+	cw.credit = newEnumSelect("credit", data.Credits, true, c.Credit)
+	cw.creditLimit = newAmountEntry(c.CreditLimit)
+	cw.receivables = newAmountEntry(c.Receivables)
+
+	cw.manAdvice = widget.NewLabel("")
+	cw.manAdvice.Wrapping = fyne.TextWrapWord
+	onMAN := func(bool) { cw.showMANAdvice() }
+	cw.manMoney = widget.NewCheck(T("man.money"), onMAN)
+	cw.manAuth = widget.NewCheck(T("man.authority"), onMAN)
+	cw.manNeed = widget.NewCheck(T("man.need"), onMAN)
+	cw.manMoney.SetChecked(c.MAN.Money)
+	cw.manAuth.SetChecked(c.MAN.Authority)
+	cw.manNeed.SetChecked(c.MAN.Need)
+	cw.notes = newMultiLine(c.Notes)
+
+	identity := formGrid(cw.add("kind", cw.kind), cw.add("name", cw.name), cw.add("industry", cw.industry),
+		cw.add("category", cw.category), cw.add("ownership", cw.ownership), cw.add("region", cw.region),
+		cw.add("size", cw.size), cw.add("source", cw.source), cw.add("owner", cw.owner), cw.add("status", cw.status),
+		cw.add("grade_override", cw.override), cw.add("lifecycle", cw.lifecycle), cw.add("first_contact", cw.first),
+		cw.add("next_follow_up", cw.nextDate), cw.add("next_action", cw.nextAct), cw.add("tags", cw.tags))
+	// Identity and relationship share one grid so their labels line up.
+	needs := formGrid(cw.add("needs", cw.needs), cw.add("budget", cw.budget), cw.add("preferences", cw.prefs),
+		cw.add("decision_process", cw.decision), cw.add("need_stage", cw.needStage))
+	business := formGrid(cw.add("annual_purchase", cw.annual), cw.add("cooperation_since", cw.coopSince),
+		cw.add("referral", cw.referral), cw.add("credit", cw.credit), cw.add("credit_limit", cw.creditLimit),
+		cw.add("receivables", cw.receivables), cw.add("notes", cw.notes))
+	man := container.NewVBox(
+		widget.NewLabelWithStyle(T("man.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		container.NewHBox(cw.manMoney, cw.manAuth, cw.manNeed), widget.NewCard("", T("man.guidance"), cw.manAdvice))
+	cw.add("man", man)
+
+	cw.contactList = widget.NewList(
+		func() int { return len(cw.contacts) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return container.NewBorder(nil, nil, widget.NewIcon(theme.AccountIcon()),
+				container.NewHBox(widget.NewButtonWithIcon("", theme.DocumentCreateIcon(), nil),
+					widget.NewButtonWithIcon("", theme.DeleteIcon(), nil)), l)
+		},
+		cw.updateContactRow)
+	cw.addContactBtn = widget.NewButtonWithIcon(T("action.add_contact"), theme.ContentAddIcon(), func() { cw.editContact(-1) })
+	contacts := container.NewBorder(nil, cw.addContactBtn, nil, nil, cw.contactList)
+
+	cw.timeline = widget.NewList(
+		func() int { return len(cw.followUps) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Wrapping = fyne.TextWrapWord
+			return l
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i < len(cw.followUps) {
+				o.(*widget.Label).SetText(cw.followUpText(cw.followUps[i]))
+				cw.timeline.SetItemHeight(i, o.MinSize().Height)
+			}
+		})
+	cw.timeline.OnSelected = func(i widget.ListItemID) {
+		cw.timeline.UnselectAll()
+		if i < len(cw.followUps) && cw.followUps[i].OpenAction() {
+			cw.confirmResult(cw.followUps[i])
+		}
+	}
+	cw.followBtn = widget.NewButtonWithIcon(T("action.log_follow_up"), theme.ContentAddIcon(), cw.onLogFollowUp)
+	timeline := container.NewBorder(container.NewHBox(cw.followBtn), nil, nil, nil, cw.timeline)
+
+	tabs := container.NewAppTabs(
+		container.NewTabItem(T("card.tab.identity"), container.NewVScroll(identity)),
+		container.NewTabItem(T("card.tab.contacts"), contacts),
+		container.NewTabItem(T("card.tab.needs"), container.NewVScroll(container.NewVBox(needs, widget.NewSeparator(), man))),
+		container.NewTabItem(T("card.tab.business"), container.NewVScroll(business)),
+		container.NewTabItem(T("card.tab.follow_ups"), timeline),
+	)
+
+	cw.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	cw.gradeInfo = widget.NewLabel("")
+	cw.completeness = widget.NewProgressBar()
+	cw.completeness.TextFormatter = func() string { return Tf("card.complete", int(cw.completeness.Value*100)) }
+	cw.missing = widget.NewLabel("")
+	cw.missing.Wrapping = fyne.TextWrapWord
+	cw.missing.Importance = widget.LowImportance
+	cw.problems = widget.NewLabel("")
+	cw.problems.Importance = widget.DangerImportance
+	cw.problems.Hide()
+
+	cw.saveBtn = widget.NewButtonWithIcon(T("action.save"), theme.DocumentSaveIcon(), cw.onSave)
+	cw.saveBtn.Importance = widget.HighImportance
+	cw.archiveBtn = widget.NewButtonWithIcon("", theme.DeleteIcon(), cw.onArchive)
+	cw.reviewBtn = widget.NewButtonWithIcon(T("action.reviewed"), theme.ConfirmIcon(), cw.onReviewed)
+	buttons := container.NewHBox(cw.reviewBtn, cw.archiveBtn, cw.saveBtn)
+	header := container.NewVBox(
+		container.NewBorder(nil, nil, nil, buttons, cw.title),
+		container.NewGridWithColumns(2, cw.gradeInfo, cw.completeness),
+		cw.missing, cw.problems)
+	cw.win.SetContent(container.NewBorder(header, nil, nil, nil, tabs))
+	cw.refreshHeader()
+	cw.showMANAdvice()
+}
+
+func (cw *cardWindow) updateContactRow(i widget.ListItemID, o fyne.CanvasObject) {
+	if i >= len(cw.contacts) {
+		return
+	}
+	ct := cw.contacts[i]
+	row := o.(*fyne.Container)
+	label := row.Objects[0].(*widget.Label)
+	btns := row.Objects[2].(*fyne.Container)
+	parts := []string{ct.Name}
+	for _, p := range []string{ct.Title, enumLabel("role", ct.Role), ct.Phone, ct.Email} {
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	if !ct.Birthday.IsZero() {
+		parts = append(parts, T("field.birthday")+" "+formatDate(ct.Birthday))
+	}
+	text := strings.Join(parts, "  ·  ")
+	if ct.Primary {
+		text = "★ " + text
+	}
+	label.SetText(text)
+	btns.Objects[0].(*widget.Button).OnTapped = func() { cw.editContact(i) }
+	btns.Objects[1].(*widget.Button).OnTapped = func() { cw.removeContact(i) }
+}
+
+func (cw *cardWindow) showMANAdvice() {
+	m := data.MAN{Money: cw.manMoney.Checked, Authority: cw.manAuth.Checked, Need: cw.manNeed.Checked}
+	cw.manAdvice.SetText(T("man." + string(m.Advice())))
+}
+
+// refreshHeader shows the card's number, grades and completeness as last saved or typed.
+func (cw *cardWindow) refreshHeader() {
+	c := &cw.c
+	title := T("card.new")
+	if c.ID != 0 {
+		title = c.CardNo + "  " + c.Name
+		if c.Archived {
+			title += "  (" + T("card.archived") + ")"
+		}
+	}
+	cw.title.SetText(title)
+	cw.win.SetTitle(title + " — SalesDesk")
+	rules := cw.u.store.Settings().GradeRules
+	now := cw.u.now()
+	sug, reason := data.SuggestGrade(c, rules, now)
+	info := Tf("card.suggested", string(sug), T("reason."+string(reason)))
+	if c.GradeOverride != data.GradeNone {
+		info += "  " + Tf("card.override", string(c.GradeOverride))
+	}
+	plan := data.MaintenancePlanFor(c.Grade(rules, now))
+	info += "\n" + T("card.plan") + ": " + T(plan.Action)
+	cw.gradeInfo.SetText(info)
+	comp := c.Completeness()
+	cw.completeness.SetValue(float64(comp.Percent()) / 100)
+	if len(comp.Missing) > 0 {
+		miss := make([]string, len(comp.Missing))
+		for i, k := range comp.Missing {
+			miss[i] = T("field." + k)
+		}
+		cw.missing.SetText(T("card.missing") + ": " + strings.Join(miss, "、"))
+	} else {
+		cw.missing.SetText("")
+	}
+	if c.Archived {
+		cw.archiveBtn.SetText(T("action.restore"))
+		cw.archiveBtn.SetIcon(theme.ContentUndoIcon())
+	} else {
+		cw.archiveBtn.SetText(T("action.archive"))
+		cw.archiveBtn.SetIcon(theme.DeleteIcon())
+	}
+	saved := c.ID != 0
+	for _, b := range []*widget.Button{cw.archiveBtn, cw.followBtn, cw.reviewBtn} {
+		if saved {
+			b.Enable()
+		} else {
+			b.Disable()
+		}
+	}
+}
+
+// collect copies the form into a card, parsing what needs parsing; problems come back per field.
+func (cw *cardWindow) collect() (data.Customer, data.FieldErrors) {
+	c := cw.c
+	var fe data.FieldErrors
+	date := func(key string, e *widget.Entry) time.Time {
+		v, err := parseOptionalDate(e.Text)
+		if err != nil {
+			fe.Add(key, err)
+		}
+		return v
+	}
+	amount := func(key string, e *widget.Entry) data.Amount {
+		v, err := parseOptionalAmount(e.Text)
+		if err != nil {
+			fe.Add(key, err)
+		}
+		return v
+	}
+	c.Kind = data.KindCompany
+	if cw.kind.Selected == T("kind.person") {
+		c.Kind = data.KindPerson
+	}
+	c.Name = cw.name.Text
+	c.Industry = strings.TrimSpace(cw.industry.Text)
+	c.Category = strings.TrimSpace(cw.category.Text)
+	c.Ownership = cw.ownership.value()
+	c.Region = strings.TrimSpace(cw.region.Text)
+	c.Size = strings.TrimSpace(cw.size.Text)
+	c.Contacts = append([]data.Contact(nil), cw.contacts...)
+	c.Needs = cw.needs.Text
+	c.Budget = amount("budget", cw.budget)
+	c.Preferences = cw.prefs.Text
+	c.DecisionProcess = cw.decision.Text
+	c.NeedStage = strings.TrimSpace(cw.needStage.Text)
+	c.Source = cw.source.value()
+	c.OwnerID = 0
+	if i := cw.owner.SelectedIndex(); i > 0 && i <= len(cw.owners) {
+		c.OwnerID = cw.owners[i-1].ID
+	}
+	c.FirstContact = date("first_contact", cw.first)
+	c.NextFollowUp = date("next_follow_up", cw.nextDate)
+	c.NextAction = strings.TrimSpace(cw.nextAct.Text)
+	if c.NextAction == cw.u.agenda.actionText(cw.c.NextAction) {
+		c.NextAction = cw.c.NextAction // keep the plan's key so it stays translatable
+	}
+	c.Status = cw.status.value()
+	c.GradeOverride = cw.override.value()
+	c.Lifecycle = cw.lifecycle.value()
+	c.Tags = splitTags(cw.tags.Text)
+	c.AnnualPurchase = amount("annual_purchase", cw.annual)
+	c.CooperationSince = date("cooperation_since", cw.coopSince)
+	c.Referral = cw.referral.value()
+	c.Credit = cw.credit.value()
+	c.CreditLimit = amount("credit_limit", cw.creditLimit)
+	c.Receivables = amount("receivables", cw.receivables)
+	c.MAN = data.MAN{Money: cw.manMoney.Checked, Authority: cw.manAuth.Checked, Need: cw.manNeed.Checked}
+	c.Notes = cw.notes.Text
+	return c, fe
+}
+
+func splitTags(s string) []string {
+	var out []string
+	for _, t := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '，' || r == '、' || r == ';' || r == '；' }) {
+		if t = strings.TrimSpace(t); t != "" {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// showProblems puts each problem at its field and sums them up at the top; the form keeps its text.
+func (cw *cardWindow) showProblems(fe data.FieldErrors) {
+	for _, f := range cw.fields {
+		f.setError(nil)
+	}
+	var contactProblems []string
+	for _, e := range fe {
+		if f, ok := cw.fields[e.Field]; ok {
+			f.setError(e.Err)
+			continue
+		}
+		if strings.HasPrefix(e.Field, "contacts.") {
+			contactProblems = append(contactProblems, contactProblem(e, cw.contacts))
+		}
+	}
+	if len(fe) == 0 {
+		cw.problems.Hide()
+		return
+	}
+	text := Tf("card.problems", len(fe))
+	if len(contactProblems) > 0 {
+		text += "\n" + strings.Join(contactProblems, "\n")
+	}
+	cw.problems.SetText(text)
+	cw.problems.Show()
+}
+
+func contactProblem(e data.FieldError, contacts []data.Contact) string {
+	var i int
+	var name string
+	if _, err := fmt.Sscanf(e.Field, "contacts.%d.", &i); err == nil && i < len(contacts) {
+		name = contacts[i].Name
+	}
+	parts := strings.Split(e.Field, ".")
+	return fmt.Sprintf("%s %s — %s: %s", T("field.contact"), name, T("field."+parts[len(parts)-1]), errorText(e.Err))
+}
+
+// onSave validates, warns about duplicates, then saves. Whatever happens, the form keeps what was typed.
+func (cw *cardWindow) onSave() {
+	c, fe := cw.collect()
+	fe = mergeProblems(fe, data.ValidateCustomer(&c, cw.u.now()))
+	cw.showProblems(fe)
+	if fe.Any() {
+		return
+	}
+	if dups := cw.u.store.Duplicates(c); len(dups) > 0 && cw.identityChanged(c) {
+		cw.warnDuplicates(c, dups)
+		return
+	}
+	cw.save(c)
+}
+
+// identityChanged tells whether the name, a phone or an email differs from the saved card; an edit of
+// other fields on a card already known to look like another need not warn again.
+func (cw *cardWindow) identityChanged(c data.Customer) bool {
+	if cw.c.ID == 0 || data.NormalizeName(c.Name) != data.NormalizeName(cw.c.Name) || len(c.Contacts) != len(cw.c.Contacts) {
+		return true
+	}
+	for i := range c.Contacts {
+		if data.NormalizePhone(c.Contacts[i].Phone) != data.NormalizePhone(cw.c.Contacts[i].Phone) ||
+			data.NormalizeEmail(c.Contacts[i].Email) != data.NormalizeEmail(cw.c.Contacts[i].Email) {
+			return true
+		}
+	}
+	return false
+}
+
+func (cw *cardWindow) warnDuplicates(c data.Customer, dups []data.DuplicateMatch) {
+	box := container.NewVBox(widget.NewLabel(T("dup.intro")))
+	for _, d := range dups {
+		d := d
+		text := Tf("dup.line", d.Row.CardNo, d.Row.Name, T("dup.by."+d.By), d.Key)
+		if d.Row.Archived {
+			text += " (" + T("card.archived") + ")"
+		}
+		box.Add(container.NewBorder(nil, nil, nil,
+			widget.NewButton(T("action.open"), func() { cw.u.openCard(d.Row.ID) }), widget.NewLabel(text)))
+	}
+	d := dialog.NewCustomConfirm(T("dup.title"), T("action.save_anyway"), T("action.cancel"), box, func(ok bool) {
+		if ok {
+			cw.save(c)
+		}
+	}, cw.win)
+	cw.u.track(d)
+	d.Show()
+}
+
+func (cw *cardWindow) save(c data.Customer) {
+	var saved data.Customer
+	var err error
+	me := cw.u.me()
+	if c.ID == 0 {
+		saved, err = cw.u.store.CreateCustomer(me, c)
+	} else {
+		saved, err = cw.u.store.UpdateCustomer(me, c)
+	}
+	if err != nil {
+		var fe data.FieldErrors
+		if errors.As(err, &fe) {
+			cw.showProblems(fe)
+			return
+		}
+		cw.u.showError(cw.win, err)
+		return
+	}
+	if c.ID == 0 {
+		cw.u.cards[saved.ID] = cw
+	}
+	cw.c = saved
+	cw.contacts = append([]data.Contact(nil), saved.Contacts...)
+	cw.contactList.Refresh()
+	cw.nextDate.SetText(editDate(saved.NextFollowUp))
+	cw.nextAct.SetText(cw.u.agenda.actionText(saved.NextAction))
+	cw.showProblems(nil)
+	cw.refreshHeader()
+	cw.u.refreshAll()
+}
+
+func (cw *cardWindow) onArchive() {
+	if cw.c.Archived {
+		c, err := cw.u.store.RestoreCustomer(cw.u.me(), cw.c.ID)
+		if err != nil {
+			cw.u.showError(cw.win, err)
+			return
+		}
+		cw.c.Archived, cw.c.Version = c.Archived, c.Version
+		cw.refreshHeader()
+		cw.u.refreshAll()
+		return
+	}
+	d := dialog.NewConfirm(T("archive.title"), Tf("archive.question", cw.c.Name), func(ok bool) {
+		if !ok {
+			return
+		}
+		c, err := cw.u.store.ArchiveCustomer(cw.u.me(), cw.c.ID)
+		if err != nil {
+			cw.u.showError(cw.win, err)
+			return
+		}
+		cw.c.Archived, cw.c.Version = c.Archived, c.Version
+		cw.refreshHeader()
+		cw.u.refreshAll()
+	}, cw.win)
+	cw.u.track(d)
+	d.Show()
+}
+
+func (cw *cardWindow) onReviewed() {
+	c, err := cw.u.store.MarkReviewed(cw.u.me(), cw.c.ID)
+	if err != nil {
+		cw.u.showError(cw.win, err)
+		return
+	}
+	cw.c.LastReviewed, cw.c.Version = c.LastReviewed, c.Version
+	cw.u.refreshAll()
+}
+
+func (cw *cardWindow) followUpText(f data.FollowUp) string {
+	head := formatDate(f.Date) + "  " + enumLabel("method", f.Method) + "  " + cw.u.memberName(f.ByID)
+	if f.Contact != "" {
+		head += " → " + f.Contact
+	}
+	lines := []string{head, f.Topic}
+	if f.Feedback != "" {
+		lines = append(lines, T("field.feedback")+": "+f.Feedback)
+	}
+	if f.Action != "" {
+		a := T("field.action") + ": " + f.Action
+		if !f.Deadline.IsZero() {
+			a += "  (" + T("field.deadline") + " " + formatDate(f.Deadline) + ")"
+		}
+		lines = append(lines, a)
+	}
+	if f.Result != "" {
+		lines = append(lines, T("field.result")+": "+f.Result)
+	} else if f.OpenAction() {
+		lines = append(lines, T("followup.open"))
+	}
+	return strings.Join(lines, "\n")
+}

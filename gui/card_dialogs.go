@@ -1,0 +1,296 @@
+package gui
+
+import (
+	"errors"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+
+	"salesdesk/data"
+)
+
+// contactForm edits one contact; its fields check themselves before the dialog accepts.
+type contactForm struct {
+	name, title, phone, email, birthday, notes *widget.Entry
+	role                                       *enumSelect[data.ContactRole]
+	primary                                    *widget.Check
+	fields                                     []*field
+}
+
+func newContactForm(ct data.Contact) *contactForm {
+	f := &contactForm{
+		name: newEntry(ct.Name), title: newEntry(ct.Title), phone: newEntry(ct.Phone), email: newEntry(ct.Email),
+		birthday: newDateEntry(ct.Birthday), notes: newMultiLine(ct.Notes),
+		role:    newEnumSelect("role", data.ContactRoles, true, ct.Role),
+		primary: widget.NewCheck(T("field.primary"), nil),
+	}
+	f.primary.SetChecked(ct.Primary)
+	f.phone.SetPlaceHolder(T("hint.phone"))
+	f.fields = []*field{newField("contact_name", f.name), newField("title", f.title), newField("phone", f.phone),
+		newField("email", f.email), newField("birthday", f.birthday), newField("role", f.role),
+		newField("primary", f.primary), newField("contact_notes", f.notes)}
+	return f
+}
+
+// value returns the contact typed, or the problems at their fields.
+func (f *contactForm) value() (data.Contact, bool) {
+	ct := data.Contact{Name: strings.TrimSpace(f.name.Text), Title: strings.TrimSpace(f.title.Text),
+		Phone: strings.TrimSpace(f.phone.Text), Email: strings.TrimSpace(f.email.Text), Role: f.role.value(),
+		Primary: f.primary.Checked, Notes: f.notes.Text}
+	errs := map[string]error{}
+	if ct.Name == "" {
+		errs["contact_name"] = data.ErrRequired
+	}
+	if ct.Phone != "" {
+		if _, err := data.ParsePhone(ct.Phone); err != nil {
+			errs["phone"] = err
+		}
+	}
+	if ct.Email != "" {
+		if _, err := data.ValidateEmail(ct.Email); err != nil {
+			errs["email"] = err
+		}
+	}
+	var err error
+	if ct.Birthday, err = parseOptionalDate(f.birthday.Text); err != nil {
+		errs["birthday"] = err
+	}
+	for _, fl := range f.fields {
+		fl.setError(errs[fl.key])
+	}
+	return ct, len(errs) == 0
+}
+
+// editContact opens the contact form for contact i, or for a new one when i < 0.
+func (cw *cardWindow) editContact(i int) {
+	var ct data.Contact
+	if i >= 0 && i < len(cw.contacts) {
+		ct = cw.contacts[i]
+	} else if len(cw.contacts) == 0 {
+		ct.Primary = true
+	}
+	form := newContactForm(ct)
+	var d *dialog.CustomDialog
+	save := widget.NewButton(T("action.ok"), func() {
+		v, ok := form.value()
+		if !ok {
+			return
+		}
+		if i >= 0 && i < len(cw.contacts) {
+			cw.contacts[i] = v
+		} else {
+			cw.contacts = append(cw.contacts, v)
+			i = len(cw.contacts) - 1
+		}
+		if v.Primary {
+			for j := range cw.contacts {
+				cw.contacts[j].Primary = j == i
+			}
+		}
+		cw.contactList.Refresh()
+		d.Hide()
+	})
+	save.Importance = widget.HighImportance
+	cw.contactForm, cw.contactOK = form, save
+	cancel := widget.NewButton(T("action.cancel"), func() { d.Hide() })
+	d = dialog.NewCustomWithoutButtons(T("contact.title"), container.NewBorder(nil,
+		container.NewHBox(layout.NewSpacer(), cancel, save), nil, nil, formGrid(form.fields...)), cw.win)
+	d.Resize(fyne.NewSize(520, 520))
+	cw.u.track(d)
+	d.Show()
+	cw.win.Canvas().Focus(form.name)
+}
+
+func (cw *cardWindow) removeContact(i int) {
+	if i < 0 || i >= len(cw.contacts) {
+		return
+	}
+	d := dialog.NewConfirm(T("contact.remove_title"), Tf("contact.remove_question", cw.contacts[i].Name), func(ok bool) {
+		if !ok {
+			return
+		}
+		wasPrimary := cw.contacts[i].Primary
+		cw.contacts = append(cw.contacts[:i:i], cw.contacts[i+1:]...)
+		if wasPrimary && len(cw.contacts) > 0 {
+			cw.contacts[0].Primary = true
+		}
+		cw.contactList.Refresh()
+	}, cw.win)
+	cw.u.track(d)
+	d.Show()
+}
+
+// followUpForm is template 3 of seed 000 plus the next follow-up plan.
+type followUpForm struct {
+	date, topic, feedback, action, deadline, result, nextDate, nextAction *widget.Entry
+	method                                                                *enumSelect[data.Method]
+	contact                                                               *widget.SelectEntry
+	proactive                                                             *widget.Check
+	fields                                                                map[string]*field
+	order                                                                 []*field
+}
+
+func (cw *cardWindow) newFollowUpForm() *followUpForm {
+	f := &followUpForm{
+		date: newDateEntry(data.DateOf(cw.u.now())), topic: newEntry(""), feedback: newMultiLine(""),
+		action: newEntry(""), deadline: newDateEntry(zeroTime), result: newEntry(""),
+		nextDate: newDateEntry(zeroTime), nextAction: newEntry(""),
+		method:    newEnumSelect("method", data.Methods, false, data.MethodPhone),
+		proactive: widget.NewCheck(T("field.proactive"), nil),
+		fields:    map[string]*field{},
+	}
+	var names []string
+	for _, ct := range cw.c.Contacts {
+		names = append(names, ct.Name)
+	}
+	f.contact = widget.NewSelectEntry(names)
+	if pc := cw.c.PrimaryContact(); pc.Name != "" {
+		f.contact.SetText(pc.Name)
+	}
+	f.proactive.SetChecked(true)
+	f.nextDate.SetPlaceHolder(T("hint.next_by_plan"))
+	for _, p := range []struct {
+		key string
+		o   fyne.CanvasObject
+	}{{"date", f.date}, {"method", f.method}, {"contact", f.contact}, {"topic", f.topic}, {"feedback", f.feedback},
+		{"action", f.action}, {"deadline", f.deadline}, {"result", f.result}, {"proactive", f.proactive},
+		{"next_date", f.nextDate}, {"next_action_plan", f.nextAction}} {
+		fl := newField(p.key, p.o)
+		f.fields[p.key] = fl
+		f.order = append(f.order, fl)
+	}
+	return f
+}
+
+func (f *followUpForm) value(customerID uint64) (data.FollowUp, data.NextPlan, data.FieldErrors) {
+	var fe data.FieldErrors
+	fu := data.FollowUp{CustomerID: customerID, Method: f.method.value(), Contact: strings.TrimSpace(f.contact.Text),
+		Topic: strings.TrimSpace(f.topic.Text), Feedback: f.feedback.Text, Action: strings.TrimSpace(f.action.Text),
+		Result: strings.TrimSpace(f.result.Text), Proactive: f.proactive.Checked}
+	var err error
+	if strings.TrimSpace(f.date.Text) == "" {
+		fe.Add("date", data.ErrRequired)
+	} else if fu.Date, err = data.ParseDate(f.date.Text); err != nil {
+		fe.Add("date", err)
+	}
+	if fu.Deadline, err = parseOptionalDate(f.deadline.Text); err != nil {
+		fe.Add("deadline", err)
+	}
+	var next data.NextPlan
+	if next.Date, err = parseOptionalDate(f.nextDate.Text); err != nil {
+		fe.Add("next_date", err)
+	}
+	next.Action = strings.TrimSpace(f.nextAction.Text)
+	return fu, next, fe
+}
+
+func (f *followUpForm) show(fe data.FieldErrors) {
+	for _, fl := range f.order {
+		fl.setError(fe.For(fl.key))
+	}
+}
+
+// onLogFollowUp opens the follow-up form; saving warns first when a contact cap would be passed.
+func (cw *cardWindow) onLogFollowUp() {
+	form := cw.newFollowUpForm()
+	var d *dialog.CustomDialog
+	save := widget.NewButton(T("action.save"), func() {
+		fu, next, fe := form.value(cw.c.ID)
+		fe = mergeProblems(fe, data.ValidateFollowUp(&fu, cw.u.now()))
+		form.show(fe)
+		if fe.Any() {
+			return
+		}
+		commit := func() {
+			if cw.logFollowUp(fu, next, form) {
+				d.Hide()
+			}
+		}
+		if fu.Proactive {
+			if w, err := cw.u.store.CapCheck(cw.c.ID, fu.Date); err == nil && w != data.CapNone {
+				c := dialog.NewConfirm(T("cap.title"), T("cap."+string(w)), func(ok bool) {
+					if ok {
+						commit()
+					}
+				}, cw.win)
+				c.SetConfirmText(T("action.log_anyway"))
+				c.SetDismissText(T("action.cancel"))
+				c.Show()
+				return
+			}
+		}
+		commit()
+	})
+	save.Importance = widget.HighImportance
+	cw.followUpForm, cw.followUpOK = form, save
+	cancel := widget.NewButton(T("action.cancel"), func() { d.Hide() })
+	d = dialog.NewCustomWithoutButtons(T("followup.title"), container.NewBorder(nil,
+		container.NewHBox(layout.NewSpacer(), cancel, save), nil, nil,
+		container.NewVScroll(formGrid(form.order...))), cw.win)
+	d.Resize(fyne.NewSize(620, 640))
+	cw.u.track(d)
+	d.Show()
+	cw.win.Canvas().Focus(form.topic)
+}
+
+// logFollowUp saves; on failure the form stays open with what was typed.
+func (cw *cardWindow) logFollowUp(fu data.FollowUp, next data.NextPlan, form *followUpForm) bool {
+	saved, c, err := cw.u.store.LogFollowUp(cw.u.me(), fu, next)
+	if err != nil {
+		var fe data.FieldErrors
+		if errors.As(err, &fe) {
+			form.show(fe)
+		} else {
+			cw.u.showError(cw.win, err)
+		}
+		return false
+	}
+	cw.followUps = append([]data.FollowUp{saved}, cw.followUps...)
+	sortFollowUps(cw.followUps)
+	cw.c.LastFollowUp, cw.c.NextFollowUp, cw.c.NextAction, cw.c.FirstContact, cw.c.Version =
+		c.LastFollowUp, c.NextFollowUp, c.NextAction, c.FirstContact, c.Version
+	cw.nextDate.SetText(editDate(c.NextFollowUp))
+	cw.nextAct.SetText(cw.u.agenda.actionText(c.NextAction))
+	cw.first.SetText(editDate(c.FirstContact))
+	cw.timeline.Refresh()
+	cw.refreshHeader()
+	cw.u.refreshAll()
+	return true
+}
+
+// confirmResult records the result of an open action, which takes it off the agenda.
+func (cw *cardWindow) confirmResult(f data.FollowUp) {
+	result := newEntry("")
+	fl := newField("result", result)
+	d := dialog.NewForm(T("followup.confirm_title"), T("action.save"), T("action.cancel"),
+		[]*widget.FormItem{widget.NewFormItem(T("field.action"), widget.NewLabel(f.Action)), widget.NewFormItem(fl.label.Text, result)},
+		func(ok bool) {
+			if !ok {
+				return
+			}
+			saved, err := cw.u.store.ConfirmResult(cw.u.me(), f.CustomerID, f.ID, strings.TrimSpace(result.Text))
+			if err != nil {
+				cw.u.showError(cw.win, err)
+				return
+			}
+			for i := range cw.followUps {
+				if cw.followUps[i].ID == saved.ID {
+					cw.followUps[i] = saved
+				}
+			}
+			cw.timeline.Refresh()
+			cw.u.refreshAll()
+		}, cw.win)
+	result.Validator = func(s string) error {
+		if strings.TrimSpace(s) == "" {
+			return errors.New(T("err.required"))
+		}
+		return nil
+	}
+	cw.u.track(d)
+	d.Show()
+}

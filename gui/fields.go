@@ -1,0 +1,189 @@
+package gui
+
+import (
+	"errors"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+
+	"salesdesk/data"
+)
+
+// field is one labelled input with its own message line, so a problem shows where it is wrong even on
+// a field the user never touched (Fyne's Form shows messages only after typing).
+type field struct {
+	key   string
+	label *widget.Label
+	input fyne.CanvasObject
+	entry *widget.Entry // nil when the input is not an entry
+	msg   *widget.Label
+}
+
+func newField(key string, input fyne.CanvasObject) *field {
+	f := &field{key: key, label: widget.NewLabel(T("field." + key)), input: input}
+	f.label.Alignment = fyne.TextAlignTrailing
+	f.msg = widget.NewLabel("")
+	f.msg.Importance = widget.DangerImportance
+	f.msg.Wrapping = fyne.TextWrapWord
+	f.msg.Hide()
+	if e, ok := input.(*widget.Entry); ok {
+		f.entry = e
+		e.AlwaysShowValidationError = true
+		prev := e.OnChanged
+		e.OnChanged = func(s string) {
+			f.setError(nil)
+			if prev != nil {
+				prev(s)
+			}
+		}
+	}
+	return f
+}
+
+// setError shows err's message under the field, or clears it.
+func (f *field) setError(err error) {
+	if err == nil {
+		if f.msg.Visible() {
+			f.msg.SetText("")
+			f.msg.Hide()
+		}
+		if f.entry != nil && f.entry.Validator == nil {
+			f.entry.SetValidationError(nil)
+		}
+		return
+	}
+	f.msg.SetText(errorText(err))
+	f.msg.Show()
+	if f.entry != nil {
+		f.entry.SetValidationError(errors.New(errorText(err)))
+	}
+}
+
+// formGrid lays out fields as label | input, with the message under the input.
+func formGrid(fields ...*field) fyne.CanvasObject {
+	objs := make([]fyne.CanvasObject, 0, len(fields)*2)
+	for _, f := range fields {
+		objs = append(objs, f.label, container.NewVBox(f.input, f.msg))
+	}
+	return container.New(layout.NewFormLayout(), objs...)
+}
+
+func newEntry(text string) *widget.Entry {
+	e := widget.NewEntry()
+	e.SetText(text)
+	return e
+}
+
+func newMultiLine(text string) *widget.Entry {
+	e := widget.NewMultiLineEntry()
+	e.Wrapping = fyne.TextWrapWord
+	e.SetMinRowsVisible(3)
+	e.SetText(text)
+	return e
+}
+
+func newDateEntry(t time.Time) *widget.Entry {
+	e := newEntry(editDate(t))
+	e.SetPlaceHolder(T("hint.date"))
+	e.Validator = func(s string) error {
+		if strings.TrimSpace(s) == "" {
+			return nil
+		}
+		if _, err := data.ParseDate(s); err != nil {
+			return errors.New(errorText(err))
+		}
+		return nil
+	}
+	return e
+}
+
+func newAmountEntry(a data.Amount) *widget.Entry {
+	e := newEntry(editAmount(a))
+	e.SetPlaceHolder(T("hint.amount"))
+	e.Validator = func(s string) error {
+		if strings.TrimSpace(s) == "" {
+			return nil
+		}
+		if _, err := data.ParseAmount(s); err != nil {
+			return errors.New(errorText(err))
+		}
+		return nil
+	}
+	return e
+}
+
+// parseOptionalDate reads a date field; empty is the zero date.
+func parseOptionalDate(s string) (time.Time, error) {
+	if strings.TrimSpace(s) == "" {
+		return time.Time{}, nil
+	}
+	return data.ParseDate(s)
+}
+
+// parseOptionalAmount reads an amount field; empty is zero.
+func parseOptionalAmount(s string) (data.Amount, error) {
+	if strings.TrimSpace(s) == "" {
+		return 0, nil
+	}
+	return data.ParseAmount(s)
+}
+
+// enumSelect is a select over an enum's translated labels, with an empty choice first when optional.
+type enumSelect[E ~string] struct {
+	*widget.Select
+	prefix string
+	values []E
+}
+
+func newEnumSelect[E ~string](prefix string, values []E, optional bool, current E) *enumSelect[E] {
+	opts := []string{}
+	vals := []E{}
+	if optional {
+		opts = append(opts, T("choice.none"))
+		vals = append(vals, "")
+	}
+	for _, v := range values {
+		opts = append(opts, enumLabel(prefix, v))
+		vals = append(vals, v)
+	}
+	s := &enumSelect[E]{Select: widget.NewSelect(opts, nil), prefix: prefix, values: vals}
+	s.set(current)
+	return s
+}
+
+func (s *enumSelect[E]) set(v E) {
+	for i, x := range s.values {
+		if x == v {
+			s.SetSelectedIndex(i)
+			return
+		}
+	}
+	s.ClearSelected()
+}
+
+func (s *enumSelect[E]) value() E {
+	i := s.SelectedIndex()
+	if i < 0 || i >= len(s.values) {
+		return ""
+	}
+	return s.values[i]
+}
+
+var zeroTime time.Time
+
+func sortFollowUps(fs []data.FollowUp) { data.SortNewestFirst(fs) }
+
+// mergeProblems adds the rule checks' problems to the parsers', except at fields that could not be
+// parsed (their zero value would only add a second, misleading message), so one save shows them all.
+func mergeProblems(parsed, checked data.FieldErrors) data.FieldErrors {
+	for _, e := range checked {
+		if parsed.For(e.Field) == nil {
+			parsed = append(parsed, e)
+		}
+	}
+	return parsed
+}

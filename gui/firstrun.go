@@ -1,0 +1,70 @@
+package gui
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"salesdesk/data"
+)
+
+// demoCustomers is the size of the demo a first start offers: enough to feel like a real team's year.
+const demoCustomers = 300
+
+// offerDemo greets an empty database: load the demo, or start with the user as the first member.
+func (u *ui) offerDemo() {
+	name := widget.NewEntry()
+	name.SetPlaceHolder(T("welcome.your_name"))
+	nameField := newField("member_name", name)
+	var d *dialog.CustomDialog
+	demo := widget.NewButton(Tf("welcome.demo", demoCustomers), func() {
+		d.Hide()
+		u.loadDemo()
+	})
+	demo.Importance = widget.HighImportance
+	empty := widget.NewButton(T("welcome.empty"), func() {
+		m, err := u.store.SaveMember(data.System, data.Member{Name: strings.TrimSpace(name.Text), Role: data.MemberAdmin, Active: true})
+		if err != nil {
+			nameField.setError(data.ErrRequired)
+			return
+		}
+		st := u.store.Settings()
+		st.CurrentUser = m.ID
+		if err := u.store.SaveSettings(data.Actor{MemberID: m.ID, Name: m.Name}, st); err != nil {
+			u.showError(u.win, err)
+			return
+		}
+		d.Hide()
+		u.buildUI()
+	})
+	intro := widget.NewLabel(T("welcome.text"))
+	intro.Wrapping = fyne.TextWrapWord
+	d = dialog.NewCustomWithoutButtons(T("welcome.title"), container.NewVBox(intro, demo, widget.NewSeparator(),
+		formGrid(nameField), empty), u.win)
+	d.Resize(fyne.NewSize(520, 340))
+	d.Show()
+}
+
+// loadDemo generates the demo off the UI thread with a progress bar; the screens reload when done.
+func (u *ui) loadDemo() {
+	bar := widget.NewProgressBar()
+	d := dialog.NewCustomWithoutButtons(T("welcome.loading"), bar, u.win)
+	d.Show()
+	go func() {
+		err := data.GenerateDemo(u.store, data.DemoOptions{Customers: demoCustomers, Seed: 1, Now: u.now(),
+			Progress: func(done, total int) {
+				fyne.Do(func() { bar.SetValue(float64(done) / float64(total)) })
+			}})
+		fyne.Do(func() {
+			d.Hide()
+			if err != nil {
+				u.showError(u.win, err)
+				return
+			}
+			u.buildUI()
+		})
+	}()
+}

@@ -1,0 +1,199 @@
+package gui
+
+import (
+	"path/filepath"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"salesdesk/data"
+)
+
+// fixedNow is a Monday morning; every date in these tests hangs off it.
+var fixedNow = time.Date(2026, 11, 23, 9, 0, 0, 0, time.Local)
+
+// newTestUI builds the real main window on Fyne's test driver over a temp database with one rep.
+func newTestUI(t *testing.T, language string) *ui {
+	t.Helper()
+	a := test.NewTempApp(t)
+	a.Settings().SetTheme(NewTheme())
+	st, err := data.Open(filepath.Join(t.TempDir(), "gui.db"), data.Options{Now: func() time.Time { return fixedNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	m, err := st.SaveMember(data.System, data.Member{Name: "王建国", Role: data.MemberRep, Active: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := st.Settings()
+	s.CurrentUser = m.ID
+	if err := st.SaveSettings(data.System, s); err != nil {
+		t.Fatal(err)
+	}
+	setLanguage(language)
+	u := newUI(a, st, Config{DBPath: st.Path()})
+	u.win.Resize(fyne.NewSize(1280, 800))
+	return u
+}
+
+func TestCreateCustomerThroughTheForm(t *testing.T) {
+	u := newTestUI(t, "en")
+	cw := u.openCard(0)
+
+	// Given an empty form, when the user types a bad budget and saves,
+	// then the name and the budget show their messages and nothing is stored.
+	test.Type(cw.budget, "12abc")
+	test.Tap(cw.saveBtn)
+	if got := cw.fields["budget"].msg.Text; got != T("err.amount") {
+		t.Fatalf("budget message = %q, want %q", got, T("err.amount"))
+	}
+	if cw.c.ID != 0 {
+		t.Fatal("an invalid card was saved")
+	}
+	if got := cw.fields["name"].msg.Text; got != T("err.required") {
+		t.Fatalf("name message = %q, want %q", got, T("err.required"))
+	}
+	cw.budget.SetText("")
+	test.Type(cw.budget, "45,000")
+	test.Tap(cw.saveBtn)
+	if got := cw.fields["budget"].msg.Text; got != "" {
+		t.Fatalf("the fixed budget still shows %q", got)
+	}
+	if got := cw.budget.Text; got != "45,000" {
+		t.Fatalf("the form lost what was typed: budget = %q", got)
+	}
+
+	// When the user adds a contact with a bad phone, the contact form refuses it at the field.
+	test.Tap(cw.addContactBtn)
+	test.Type(cw.contactForm.name, "张伟")
+	test.Type(cw.contactForm.phone, "12345")
+	test.Tap(cw.contactOK)
+	if got := cw.contactForm.fields[2].msg.Text; got != T("err.phone") {
+		t.Fatalf("phone message = %q", got)
+	}
+	cw.contactForm.phone.SetText("")
+	test.Type(cw.contactForm.phone, "138-0013-8000")
+	test.Tap(cw.contactOK)
+	if len(cw.contacts) != 1 || !cw.contacts[0].Primary {
+		t.Fatalf("contacts = %+v, want one primary", cw.contacts)
+	}
+
+	// When the name is typed and the card saved, it is stored with a card number and the list finds it.
+	test.Type(cw.name, "北京科技有限公司")
+	test.Tap(cw.saveBtn)
+	if cw.c.ID == 0 || cw.c.CardNo == "" {
+		t.Fatalf("card not saved: %+v; problems: %s", cw.c, cw.problems.Text)
+	}
+	if cw.problems.Visible() {
+		t.Fatalf("problems still shown: %s", cw.problems.Text)
+	}
+	stored, err := u.store.Customer(cw.c.ID)
+	if err != nil || stored.Budget != data.AmountFromYuan(45000) || stored.Contacts[0].Phone != "13800138000" {
+		t.Fatalf("stored = %+v, %v", stored, err)
+	}
+
+	for _, q := range []string{"北京", "bjkj", "beijing", "138-0013", cw.c.CardNo} {
+		u.customers.search.SetText("")
+		test.Type(u.customers.search, q)
+		if u.customers.rowIndex("北京科技") < 0 {
+			t.Errorf("search %q did not find the card; rows %d", q, len(u.customers.rows))
+		}
+	}
+	test.Type(u.customers.search, "zzz")
+	if len(u.customers.rows) != 0 {
+		t.Errorf("search for a missing text found %d rows", len(u.customers.rows))
+	}
+}
+
+func TestDuplicateWarning(t *testing.T) {
+	u := newTestUI(t, "en")
+	if _, err := u.store.CreateCustomer(u.me(), data.Customer{Name: "上海恒达机械有限公司"}); err != nil {
+		t.Fatal(err)
+	}
+	cw := u.openCard(0)
+	test.Type(cw.name, "上海 恒达机械 股份有限公司")
+	test.Tap(cw.saveBtn)
+	if cw.c.ID != 0 {
+		t.Fatal("saved without a duplicate warning")
+	}
+	if u.dialog == nil {
+		t.Fatal("no duplicate dialog shown")
+	}
+	active, _ := u.store.CustomerCount()
+	if active != 1 {
+		t.Fatalf("customers = %d, want 1 before the user decides", active)
+	}
+}
+
+func TestLogFollowUpUpdatesCardAndAgenda(t *testing.T) {
+	u := newTestUI(t, "zh")
+	c, err := u.store.CreateCustomer(u.me(), data.Customer{Name: "杭州云帆网络科技有限公司", OwnerID: u.me().MemberID,
+		NextFollowUp: fixedNow.AddDate(0, 1, 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cw := u.openCard(c.ID)
+	if !cw.c.LastFollowUp.IsZero() {
+		t.Fatal("a new card has a last follow-up")
+	}
+
+	// When a follow-up is logged from the card with the next plan set to today,
+	test.Tap(cw.followBtn)
+	f := cw.followUpForm
+	test.Type(f.topic, "电话确认报价")
+	test.Type(f.feedback, "客户希望下周演示")
+	f.nextDate.SetText(data.FormatDate(fixedNow))
+	test.Type(f.nextAction, "安排产品演示")
+	test.Tap(cw.followUpOK)
+
+	// then the card's last follow-up moves to today, the timeline shows it first,
+	if !cw.c.LastFollowUp.Equal(data.DateOf(fixedNow)) {
+		t.Fatalf("last follow-up = %v, want %v", cw.c.LastFollowUp, data.DateOf(fixedNow))
+	}
+	if len(cw.followUps) != 1 || cw.followUps[0].Topic != "电话确认报价" {
+		t.Fatalf("timeline = %+v", cw.followUps)
+	}
+	// and today's agenda lists the card as due.
+	due := u.agenda.sections[0].items
+	if len(due) != 1 || due[0].Row.ID != c.ID || due[0].Text != "安排产品演示" {
+		t.Fatalf("agenda due today = %+v", due)
+	}
+}
+
+func TestFollowUpFormRefusesBadInput(t *testing.T) {
+	u := newTestUI(t, "en")
+	c, err := u.store.CreateCustomer(u.me(), data.Customer{Name: "Acme"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cw := u.openCard(c.ID)
+	test.Tap(cw.followBtn)
+	f := cw.followUpForm
+	f.date.SetText("2026-02-30")
+	test.Tap(cw.followUpOK)
+	if f.fields["date"].msg.Text != T("err.date") || f.fields["topic"].msg.Text != T("err.required") {
+		t.Fatalf("messages: date %q topic %q", f.fields["date"].msg.Text, f.fields["topic"].msg.Text)
+	}
+	fs, _ := u.store.FollowUps(c.ID)
+	if len(fs) != 0 {
+		t.Fatal("an invalid follow-up was stored")
+	}
+}
+
+func TestEveryScreenInBothLanguages(t *testing.T) {
+	for _, l := range Languages {
+		t.Run(l, func(t *testing.T) {
+			u := newTestUI(t, l)
+			if got := u.tabs.Items[1].Text; got != T("tab.customers") || got == "tab.customers" {
+				t.Fatalf("tab text %q", got)
+			}
+			cw := u.openCard(0)
+			if cw.fields["name"].label.Text == "field.name" {
+				t.Fatal("untranslated field label")
+			}
+		})
+	}
+}

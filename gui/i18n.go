@@ -1,0 +1,170 @@
+package gui
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2/lang"
+
+	"salesdesk/assets"
+	"salesdesk/data"
+)
+
+// SalesDesk keeps its own translation tables instead of Fyne's lang package because the team switches
+// language in Settings while the app runs, and lang only follows the system locale.
+
+var (
+	trMu     sync.RWMutex
+	trTable  map[string]string
+	trLang   string
+	trTables = map[string]map[string]string{}
+)
+
+// Languages are the ones SalesDesk ships.
+var Languages = []string{"zh", "en"}
+
+func loadTable(code string) map[string]string {
+	if t, ok := trTables[code]; ok {
+		return t
+	}
+	raw, err := assets.Translations.ReadFile("translations/" + code + ".json")
+	t := map[string]string{}
+	if err == nil {
+		_ = json.Unmarshal(raw, &t)
+	}
+	trTables[code] = t
+	return t
+}
+
+// systemLanguage picks Chinese for any zh locale and English otherwise.
+func systemLanguage() string {
+	if strings.HasPrefix(strings.ToLower(string(lang.SystemLocale())), "zh") {
+		return "zh"
+	}
+	return "en"
+}
+
+// setLanguage switches the tables; "" follows the system.
+func setLanguage(code string) {
+	if code != "zh" && code != "en" {
+		code = systemLanguage()
+	}
+	trMu.Lock()
+	defer trMu.Unlock()
+	trLang = code
+	trTable = loadTable(code)
+}
+
+func currentLanguage() string {
+	trMu.RLock()
+	defer trMu.RUnlock()
+	return trLang
+}
+
+// T translates a key; a missing key shows itself, which the translation test catches.
+func T(key string) string {
+	trMu.RLock()
+	defer trMu.RUnlock()
+	if s, ok := trTable[key]; ok {
+		return s
+	}
+	return key
+}
+
+// Tf translates a key whose text holds fmt verbs.
+func Tf(key string, args ...any) string { return fmt.Sprintf(T(key), args...) }
+
+// enumLabel translates a stored enum value, e.g. enumLabel("status", "customer").
+func enumLabel[E ~string](prefix string, v E) string {
+	if v == "" {
+		return ""
+	}
+	return T(prefix + "." + string(v))
+}
+
+// formatDate writes a date the locale's way: 2024-03-15 in Chinese, 15 Mar 2024 in English.
+func formatDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	if currentLanguage() == "en" {
+		return t.Format("2 Jan 2006")
+	}
+	return t.Format("2006-01-02")
+}
+
+// editDate is how a date stands in an entry: one form that ParseDate reads back in both languages.
+func editDate(t time.Time) string { return data.FormatDate(t) }
+
+// formatAmount writes money with thousands separators and the yuan sign.
+func formatAmount(a data.Amount) string {
+	s := a.String()
+	s = strings.TrimSuffix(s, ".00")
+	return "¥" + s
+}
+
+// editAmount is how an amount stands in an entry.
+func editAmount(a data.Amount) string {
+	if a == 0 {
+		return ""
+	}
+	return strings.TrimSuffix(a.String(), ".00")
+}
+
+// formatInt writes a count with thousands separators.
+func formatInt(n int) string {
+	s := fmt.Sprint(n)
+	if n < 0 {
+		return "-" + formatInt(-n)
+	}
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// errorText turns a data error into the message shown at a field or in a dialog.
+func errorText(err error) string {
+	if err == nil {
+		return ""
+	}
+	for _, m := range []struct {
+		err error
+		key string
+	}{
+		{data.ErrRequired, "err.required"},
+		{data.ErrChoiceInvalid, "err.choice"},
+		{data.ErrNegativeNumber, "err.negative"},
+		{data.ErrAThresholdBelowB, "err.a_below_b"},
+		{data.ErrDateInFuture, "err.future"},
+		{data.ErrTooLong, "err.too_long"},
+		{data.ErrDeadlineBeforeDate, "err.deadline_before"},
+		{data.ErrPhoneInvalid, "err.phone"},
+		{data.ErrPhoneEmpty, "err.required"},
+		{data.ErrEmailInvalid, "err.email"},
+		{data.ErrAmountNegative, "err.amount_negative"},
+		{data.ErrAmountInvalid, "err.amount"},
+		{data.ErrAmountEmpty, "err.required"},
+		{data.ErrDateInvalid, "err.date"},
+		{data.ErrDateEmpty, "err.required"},
+		{data.ErrLocked, "err.locked"},
+		{data.ErrNotSalesDesk, "err.not_salesdesk"},
+		{data.ErrDamaged, "err.damaged"},
+		{data.ErrTooNew, "err.too_new"},
+		{data.ErrConflict, "err.conflict"},
+		{data.ErrNotFound, "err.not_found"},
+	} {
+		if errors.Is(err, m.err) {
+			return T(m.key)
+		}
+	}
+	return Tf("err.other", err.Error())
+}

@@ -1,0 +1,276 @@
+package gui
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"salesdesk/data"
+)
+
+// settingsScreen holds the team (who "owner" points at), the grade thresholds, the contact caps, the
+// business categories and the language.
+type settingsScreen struct {
+	u       *ui
+	content fyne.CanvasObject
+
+	language *widget.Select
+	me       *widget.Select
+	members  []data.Member
+	team     *widget.List
+
+	aAnnual, aYears, bAnnual, bYears, perMonth, aPerWeek, lostAfter *widget.Entry
+	aHighRP                                                         *widget.Check
+	categories                                                      *widget.Entry
+	fields                                                          map[string]*field
+	saved                                                           *widget.Label
+}
+
+func newSettingsScreen(u *ui) *settingsScreen {
+	s := &settingsScreen{u: u, fields: map[string]*field{}}
+	s.buildUI()
+	return s
+}
+
+func (s *settingsScreen) add(key string, o fyne.CanvasObject) *field {
+	f := newField(key, o)
+	s.fields[key] = f
+	return f
+}
+
+func (s *settingsScreen) buildUI() {
+	st := s.u.store.Settings()
+	s.language = widget.NewSelect([]string{T("lang.system"), "中文", "English"}, nil)
+	switch s.u.app.Preferences().String(prefLanguage) {
+	case "zh":
+		s.language.SetSelectedIndex(1)
+	case "en":
+		s.language.SetSelectedIndex(2)
+	default:
+		s.language.SetSelectedIndex(0)
+	}
+	s.language.OnChanged = func(string) { s.onLanguageChanged() }
+
+	s.members = s.u.store.Members()
+	s.me = widget.NewSelect(nil, s.onMeChanged)
+	s.fillMe()
+	s.team = widget.NewList(func() int { return len(s.members) },
+		func() fyne.CanvasObject {
+			return container.NewBorder(nil, nil, nil, widget.NewButtonWithIcon("", theme.DocumentCreateIcon(), nil), widget.NewLabel(""))
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i >= len(s.members) {
+				return
+			}
+			m := s.members[i]
+			row := o.(*fyne.Container)
+			text := m.Name + "  ·  " + enumLabel("role", m.Role)
+			if !m.Active {
+				text += "  (" + T("member.inactive") + ")"
+			}
+			row.Objects[0].(*widget.Label).SetText(text)
+			row.Objects[1].(*widget.Button).OnTapped = func() { s.editMember(m) }
+		})
+	addMember := widget.NewButtonWithIcon(T("action.add_member"), theme.ContentAddIcon(), func() {
+		s.editMember(data.Member{Role: data.MemberRep, Active: true})
+	})
+
+	r := st.GradeRules
+	s.aAnnual = newAmountEntry(r.AMinAnnual)
+	s.aYears = newEntry(strconv.Itoa(r.AMinYears))
+	s.aHighRP = widget.NewCheck(T("field.a_requires_high_referral"), nil)
+	s.aHighRP.SetChecked(r.ARequiresHighRP)
+	s.bAnnual = newAmountEntry(r.BMinAnnual)
+	s.bYears = newEntry(strconv.Itoa(r.BMinYears))
+	s.perMonth = newEntry(strconv.Itoa(st.Caps.PerMonth))
+	s.aPerWeek = newEntry(strconv.Itoa(st.Caps.APerWeek))
+	s.lostAfter = newEntry(strconv.Itoa(st.LostAfterDays))
+	s.categories = newMultiLine(strings.Join(st.Categories, "\n"))
+	s.categories.SetMinRowsVisible(5)
+	s.saved = widget.NewLabel("")
+	save := widget.NewButtonWithIcon(T("action.save"), theme.DocumentSaveIcon(), s.onSave)
+	save.Importance = widget.HighImportance
+
+	rules := formGrid(s.add("a_min_annual", s.aAnnual), s.add("a_min_years", s.aYears),
+		s.add("a_requires_high_referral", s.aHighRP), s.add("b_min_annual", s.bAnnual), s.add("b_min_years", s.bYears),
+		s.add("per_month", s.perMonth), s.add("a_per_week", s.aPerWeek), s.add("lost_after_days", s.lostAfter),
+		s.add("categories", s.categories))
+	left := container.NewVBox(
+		widget.NewCard(T("settings.desktop"), "", formGrid(newField("language", s.language), newField("current_user", s.me))),
+		widget.NewCard(T("settings.team"), T("settings.team_hint"), container.NewBorder(nil, addMember, nil, nil,
+			container.NewGridWrap(fyne.NewSize(380, 260), s.team))),
+	)
+	right := widget.NewCard(T("settings.rules"), T("settings.rules_hint"),
+		container.NewVBox(rules, container.NewHBox(save, s.saved)))
+	s.content = container.NewVScroll(container.NewGridWithColumns(2, left, right))
+}
+
+func (s *settingsScreen) fillMe() {
+	names := make([]string, len(s.members))
+	cur := s.u.store.Settings().CurrentUser
+	sel := -1
+	for i, m := range s.members {
+		names[i] = m.Name
+		if m.ID == cur {
+			sel = i
+		}
+	}
+	s.me.Options = names
+	if sel >= 0 {
+		s.me.Selected = names[sel]
+	}
+	s.me.Refresh()
+}
+
+func (s *settingsScreen) onLanguageChanged() {
+	code := ""
+	switch s.language.SelectedIndex() {
+	case 1:
+		code = "zh"
+	case 2:
+		code = "en"
+	}
+	s.u.app.Preferences().SetString(prefLanguage, code)
+	setLanguage(code)
+	s.u.buildUI()
+	s.u.tabs.SelectIndex(2)
+}
+
+func (s *settingsScreen) onMeChanged(name string) {
+	for _, m := range s.members {
+		if m.Name == name && m.ID != s.u.store.Settings().CurrentUser {
+			st := s.u.store.Settings()
+			st.CurrentUser = m.ID
+			if err := s.u.store.SaveSettings(data.Actor{MemberID: m.ID, Name: m.Name}, st); err != nil {
+				s.u.showError(s.u.win, err)
+				return
+			}
+			s.u.win.SetTitle(T("app.title") + " — " + m.Name)
+			s.u.refreshAll()
+			return
+		}
+	}
+}
+
+func parseCount(s string) (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil {
+		return 0, errNotANumber
+	}
+	if n < 0 {
+		return 0, data.ErrNegativeNumber
+	}
+	return n, nil
+}
+
+var errNotANumber = errors.New("not a whole number")
+
+func (s *settingsScreen) onSave() {
+	st := s.u.store.Settings()
+	var fe data.FieldErrors
+	amount := func(key string, e *widget.Entry) data.Amount {
+		a, err := data.ParseAmount(e.Text)
+		if err != nil {
+			fe.Add(key, err)
+		}
+		return a
+	}
+	count := func(key string, e *widget.Entry) int {
+		n, err := parseCount(e.Text)
+		if err != nil {
+			fe.Add(key, err)
+		}
+		return n
+	}
+	st.GradeRules = data.GradeRules{
+		AMinAnnual: amount("a_min_annual", s.aAnnual), AMinYears: count("a_min_years", s.aYears),
+		ARequiresHighRP: s.aHighRP.Checked,
+		BMinAnnual:      amount("b_min_annual", s.bAnnual), BMinYears: count("b_min_years", s.bYears),
+	}
+	st.Caps = data.ContactCaps{PerMonth: count("per_month", s.perMonth), APerWeek: count("a_per_week", s.aPerWeek)}
+	st.LostAfterDays = count("lost_after_days", s.lostAfter)
+	st.Categories = nil
+	for _, line := range strings.Split(s.categories.Text, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			st.Categories = append(st.Categories, line)
+		}
+	}
+	if !fe.Any() {
+		fe = st.Validate()
+	}
+	for _, f := range s.fields {
+		f.setError(fe.For(f.key))
+	}
+	if fe.Any() {
+		s.saved.SetText("")
+		return
+	}
+	if err := s.u.store.SaveSettings(s.u.me(), st); err != nil {
+		s.u.showError(s.u.win, err)
+		return
+	}
+	s.saved.SetText(T("settings.saved"))
+	s.u.refreshAll()
+}
+
+// editMember adds or edits a team member. Members are never deleted: cards point at them.
+func (s *settingsScreen) editMember(m data.Member) {
+	name, phone, email := newEntry(m.Name), newEntry(m.Phone), newEntry(m.Email)
+	role := newEnumSelect("role", data.MemberRoles, false, m.Role)
+	active := widget.NewCheck(T("member.active"), nil)
+	active.SetChecked(m.Active)
+	fields := []*field{newField("member_name", name), newField("member_role", role), newField("phone", phone),
+		newField("email", email), newField("active", active)}
+	var d *dialog.CustomDialog
+	save := widget.NewButton(T("action.save"), func() {
+		m.Name, m.Phone, m.Email, m.Role, m.Active = name.Text, phone.Text, email.Text, role.value(), active.Checked
+		saved, err := s.u.store.SaveMember(s.u.me(), m)
+		var fe data.FieldErrors
+		if errors.As(err, &fe) {
+			keys := map[string]string{"name": "member_name", "role": "member_role"}
+			for _, f := range fields {
+				f.setError(nil)
+			}
+			for _, e := range fe {
+				k := e.Field
+				if mk, ok := keys[k]; ok {
+					k = mk
+				}
+				for _, f := range fields {
+					if f.key == k {
+						f.setError(e.Err)
+					}
+				}
+			}
+			return
+		}
+		if err != nil {
+			s.u.showError(s.u.win, err)
+			return
+		}
+		if s.u.store.Settings().CurrentUser == 0 {
+			st := s.u.store.Settings()
+			st.CurrentUser = saved.ID
+			_ = s.u.store.SaveSettings(data.Actor{MemberID: saved.ID, Name: saved.Name}, st)
+		}
+		s.members = s.u.store.Members()
+		s.team.Refresh()
+		s.fillMe()
+		s.u.customers.fillChoices()
+		d.Hide()
+	})
+	save.Importance = widget.HighImportance
+	cancel := widget.NewButton(T("action.cancel"), func() { d.Hide() })
+	d = dialog.NewCustomWithoutButtons(T("member.title"), container.NewBorder(nil,
+		container.NewHBox(layout.NewSpacer(), cancel, save), nil, nil, formGrid(fields...)), s.u.win)
+	d.Resize(fyne.NewSize(460, 360))
+	s.u.track(d)
+	d.Show()
+}

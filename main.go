@@ -1,0 +1,10 @@
+// SalesDesk is a desktop CRM for small sales teams: customer cards, follow-ups and the morning agenda,
+// kept in one local database file.
+//
+// Run without a subcommand it opens the window; its subcommands (version, demo, customers, check)
+// work on the database file from the command line. See docs/cli.md, or run `salesdesk help`.
+package main
+
+import "os"
+
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
