@@ -118,7 +118,7 @@ func (c *cli) newFlags(name string) (*flag.FlagSet, *string) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(c.stderr)
 	fs.Usage = func() {}
-	db := fs.String("db", "", "database file (default: data.DefaultPath())")
+	db := fs.String("db", "", "database file (default: the SalesDesk file in the user's config folder)")
 	return fs, db
 }
 
@@ -180,7 +180,7 @@ func (c *cli) dispatch(args []string) error {
 		return c.version(cmdArgs, *db)
 	case "demo":
 		return c.demo(cmdArgs, *db)
-	case "customers", "list":
+	case "customers":
 		return c.customers(cmdArgs, *db)
 	case "check":
 		return c.check(cmdArgs, *db)

@@ -27,3 +27,8 @@ var FontBold []byte
 //
 //go:embed translations/*.json
 var Translations embed.FS
+
+// Icon is the application icon, also named in FyneApp.toml for packaging.
+//
+//go:embed icon.png
+var Icon []byte

@@ -29,7 +29,7 @@ func (s *Store) Check() (CheckReport, error) {
 		for err := range tx.Check() {
 			r.add("storage: %v", err)
 		}
-		for _, name := range [][]byte{bucketMeta, bucketCustomers, bucketCardNumbers, bucketFollowUps,
+		for _, name := range [][]byte{bucketMeta, bucketCustomers, bucketRows, bucketCardNumbers, bucketFollowUps,
 			bucketOpenActions, bucketMembers, bucketSettings, bucketCounters, bucketAudit} {
 			if tx.Bucket(name) == nil {
 				r.add("bucket %q is missing", name)
@@ -76,6 +76,20 @@ func (s *Store) Check() (CheckReport, error) {
 			}
 			if c.OwnerID != 0 && !members[c.OwnerID] {
 				r.add("customer %d (%s): owner %d does not exist", id, c.Name, c.OwnerID)
+			}
+			var rec rowRecord
+			if raw := tx.Bucket(bucketRows).Get(k); raw == nil {
+				r.add("customer %d (%s) has no list row", id, c.Name)
+			} else if err := codec.Unmarshal(raw, &rec); err != nil {
+				r.add("customer %d (%s): list row unreadable: %v", id, c.Name, err)
+			} else if want := buildRecord(&c); !sameRow(rec, want) {
+				r.add("customer %d (%s): list row is out of step with the card", id, c.Name)
+			}
+			return nil
+		})
+		_ = tx.Bucket(bucketRows).ForEach(func(k, _ []byte) error {
+			if _, ok := customers[decodeUint(k)]; !ok {
+				r.add("list row %d points at a customer that does not exist", decodeUint(k))
 			}
 			return nil
 		})
@@ -135,4 +149,11 @@ func (s *Store) Check() (CheckReport, error) {
 		return nil
 	})
 	return r, err
+}
+
+// sameRow compares the fields of a stored row that a list shows or searches.
+func sameRow(a, b rowRecord) bool {
+	return a.ID == b.ID && a.CardNo == b.CardNo && a.Name == b.Name && a.Status == b.Status &&
+		a.OwnerID == b.OwnerID && a.Archived == b.Archived && a.TextHay == b.TextHay && a.KeyHay == b.KeyHay &&
+		a.NextFollowUp.Equal(b.NextFollowUp) && a.LastFollowUp.Equal(b.LastFollowUp) && a.Grading.Override == b.Grading.Override
 }

@@ -48,18 +48,34 @@ func GenerateDemo(s *Store, opt DemoOptions) error {
 	if err := g.team(s); err != nil {
 		return fmt.Errorf("data: demo: %w", err)
 	}
+	// One goroutine draws the next batch while the store writes the last: the draw stays in one fixed
+	// order, so the seed still decides everything.
 	total := opt.Customers
-	for start := 0; start < total; start += demoBatch {
-		end := min(start+demoBatch, total)
-		batch := make([]NewCard, end-start)
-		for i := range batch {
-			g.card(start+i, &batch[i])
+	batches := make(chan []NewCard, 1)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		defer close(batches)
+		for start := 0; start < total; start += demoBatch {
+			batch := make([]NewCard, min(demoBatch, total-start))
+			for i := range batch {
+				g.card(start+i, &batch[i])
+			}
+			select {
+			case batches <- batch:
+			case <-stop:
+				return
+			}
 		}
+	}()
+	done := 0
+	for batch := range batches {
 		if _, err := s.BulkCreate(System, batch); err != nil {
 			return fmt.Errorf("data: demo: %w", err)
 		}
+		done += len(batch)
 		if opt.Progress != nil {
-			opt.Progress(end, total)
+			opt.Progress(done, total)
 		}
 	}
 	return nil

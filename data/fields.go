@@ -14,8 +14,8 @@ var (
 	ErrNegativeNumber   = errors.New("must not be negative")
 	ErrAThresholdBelowB = errors.New("grade A's threshold must not be below grade B's")
 	ErrDateInFuture     = errors.New("must not be in the future")
-	ErrDateOrder        = errors.New("must not be before the first contact")
 	ErrTooLong          = errors.New("too long")
+	ErrUnknownMember    = errors.New("not a member of the team")
 )
 
 // FieldError ties a problem to the form field it belongs to, so the message shows where it is wrong.

@@ -40,7 +40,8 @@ func cooperationYears(since, now time.Time) int {
 		return 0
 	}
 	y := now.Year() - since.Year()
-	if now.YearDay() < since.YearDay() {
+	// Compare month and day, not the day of the year, which a leap day shifts.
+	if now.Month() < since.Month() || (now.Month() == since.Month() && now.Day() < since.Day()) {
 		y--
 	}
 	return y
@@ -91,7 +92,19 @@ func MaintenancePlanFor(g Grade) MaintenancePlan {
 
 // NextDue returns the plan's next follow-up after the given contact date.
 func (p MaintenancePlan) NextDue(after time.Time) time.Time {
-	return DateOf(after).AddDate(0, p.Months, 0)
+	return addMonths(DateOf(after), p.Months)
+}
+
+// addMonths moves a date by whole months, keeping to the last day of a shorter month: a plan from 31
+// January is due on 28 (or 29) February, not in March as time.AddDate would have it.
+func addMonths(t time.Time, months int) time.Time {
+	y, m, d := t.Date()
+	first := time.Date(y, m+time.Month(months), 1, 0, 0, 0, 0, t.Location())
+	last := first.AddDate(0, 1, -1).Day()
+	if d > last {
+		d = last
+	}
+	return time.Date(first.Year(), first.Month(), d, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), t.Location())
 }
 
 // ReviewInterval is how often seed 001 wants a grade's cards reviewed: A daily, B weekly, C monthly.

@@ -1,8 +1,10 @@
 package data
 
 import (
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -12,55 +14,117 @@ import (
 // CustomerRow is what lists, search and the agenda need of a card. Rows are immutable once built: a
 // write replaces the row, so a slice handed to the GUI stays valid while the store moves on.
 type CustomerRow struct {
-	ID           uint64
-	CardNo       string
-	Name         string
-	Kind         CustomerKind
-	Grade        Grade // in force: the override, else the suggestion
-	Suggested    Grade
-	Overridden   bool
-	Status       Status
-	OwnerID      uint64
-	Industry     string
-	Category     string
-	Region       string
-	Source       Source
-	Tags         []string
-	LastFollowUp time.Time
-	NextFollowUp time.Time
-	NextAction   string
-	LastReviewed time.Time
-	FirstContact time.Time
-	Archived     bool
-	Completeness int
-	Contacts     []ContactBrief
+	rowRecord
+	Grade      Grade // in force: the override, else the suggestion
+	Suggested  Grade
+	Overridden bool
+}
 
-	// sortName orders Chinese names by pinyin, as Chinese users expect, instead of by code point.
-	sortName string
-	normName string
-	// gradeIn keeps what the grade rules read, so new thresholds regrade rows without a file read.
-	gradeIn Customer
-	phones  []string
-	emails  []string
-	// haystack holds every searchable text, lower-cased, fields separated by a NUL so that a match
-	// cannot run across two fields.
-	haystack string
+// rowRecord is the part of a row kept in the file (bucket customer_rows), written in the same
+// transaction as its card. Opening a file reads these instead of whole cards and spends no time on
+// pinyin or lower-casing, which is what keeps the first frame of a large list fast. The grade is not
+// stored: it depends on today's date and the settings' thresholds.
+type rowRecord struct {
+	ID           uint64         `msgpack:"id"`
+	CardNo       string         `msgpack:"cn"`
+	Name         string         `msgpack:"nm"`
+	Kind         CustomerKind   `msgpack:"k"`
+	Status       Status         `msgpack:"st"`
+	OwnerID      uint64         `msgpack:"oi"`
+	Industry     string         `msgpack:"in"`
+	Category     string         `msgpack:"ca"`
+	Region       string         `msgpack:"rg"`
+	Source       Source         `msgpack:"so"`
+	Tags         []string       `msgpack:"tg"`
+	LastFollowUp time.Time      `msgpack:"lf"`
+	NextFollowUp time.Time      `msgpack:"nf"`
+	NextAction   string         `msgpack:"na"`
+	LastReviewed time.Time      `msgpack:"lr"`
+	FirstContact time.Time      `msgpack:"fc"`
+	Archived     bool           `msgpack:"ar"`
+	Completeness int            `msgpack:"cp"`
+	Contacts     []ContactBrief `msgpack:"co"`
+
+	// SortName orders Chinese names by pinyin, as Chinese users expect, instead of by code point.
+	SortName string `msgpack:"sn"`
+	// TextHay and KeyHay hold the searchable texts, lower-cased, fields separated by a NUL so that a
+	// match cannot run across two fields: TextHay as typed, KeyHay the ASCII keys (pinyin, phones).
+	TextHay string `msgpack:"th"`
+	KeyHay  string `msgpack:"kh"`
+	// Grading keeps what the grade rules read, so a new day or new thresholds regrade without the card.
+	Grading gradeInputs `msgpack:"gi"`
+}
+
+// gradeInputs are the fields of a card that SuggestGrade reads.
+type gradeInputs struct {
+	AnnualPurchase   Amount    `msgpack:"ap"`
+	CooperationSince time.Time `msgpack:"cs"`
+	Referral         Level     `msgpack:"rf"`
+	Status           Status    `msgpack:"st"`
+	MAN              MAN       `msgpack:"mn"`
+	HasNeeds         bool      `msgpack:"nd"`
+	Override         Grade     `msgpack:"go"`
+}
+
+// presentMark stands in for a text the grade rules only need to know is there.
+const presentMark = "\u2026"
+
+func (g gradeInputs) customer() Customer {
+	c := Customer{AnnualPurchase: g.AnnualPurchase, CooperationSince: g.CooperationSince, Referral: g.Referral,
+		Status: g.Status, MAN: g.MAN, GradeOverride: g.Override}
+	if g.HasNeeds {
+		c.Needs = presentMark
+	}
+	return c
+}
+
+// graded completes a stored row with its grade as of now.
+func graded(rec rowRecord, rules GradeRules, now time.Time) *CustomerRow {
+	c := rec.Grading.customer()
+	sug, _ := SuggestGrade(&c, rules, now)
+	r := &CustomerRow{rowRecord: rec, Grade: sug, Suggested: sug}
+	if o := rec.Grading.Override; o != GradeNone {
+		r.Grade, r.Overridden = o, o != sug
+	}
+	return r
 }
 
 // ContactBrief is what the agenda and the duplicate check need of a contact.
 type ContactBrief struct {
-	Name     string
-	Phone    string
-	Email    string
-	Birthday time.Time
-	Primary  bool
+	Name     string    `msgpack:"n"`
+	Phone    string    `msgpack:"p"`
+	Email    string    `msgpack:"e"`
+	Birthday time.Time `msgpack:"b"`
+	Primary  bool      `msgpack:"pr"`
 }
 
-var pinyinArgs = func() pinyin.Args {
-	a := pinyin.NewArgs()
-	a.Fallback = func(r rune, a pinyin.Args) []string { return []string{string(r)} }
-	return a
-}()
+// readings maps each character to its most common reading without tones, built once from go-pinyin's
+// dictionary. go-pinyin's own lookup strips tones with a regexp on every call, which dominated opening
+// a large file; a plain map read is safe from every loading goroutine.
+var readings = sync.OnceValue(func() map[rune]string {
+	plain := map[rune]rune{}
+	for _, g := range []struct {
+		base  rune
+		toned string
+	}{{'a', "āáǎà"}, {'e', "ēéěè"}, {'o', "ōóǒò"}, {'i', "īíǐì"}, {'u', "ūúǔù"}, {'v', "üǘǚǜ"}, {'n', "ńňǹ"}, {'m', "ḿ"}} {
+		for _, r := range g.toned {
+			plain[r] = g.base
+		}
+	}
+	t := make(map[rune]string, len(pinyin.PinyinDict))
+	for code, all := range pinyin.PinyinDict {
+		first, _, _ := strings.Cut(all, ",")
+		t[rune(code)] = strings.Map(func(r rune) rune {
+			if p, ok := plain[r]; ok {
+				return p
+			}
+			return r
+		}, first)
+	}
+	return t
+})
+
+func readingOf(r rune) string { return readings()[r] }
 
 // pinyinKeys returns the full spelling and the initials of s: "北京科技" → "beijingkeji", "bjkj".
 // Characters without a reading (Latin, digits) are kept as they are in both, so "ABC电子" → "abcdianzi",
@@ -69,10 +133,9 @@ func pinyinKeys(s string) (full, initials string) {
 	var f, in strings.Builder
 	for _, r := range strings.ToLower(s) {
 		if unicode.Is(unicode.Han, r) {
-			ps := pinyin.SinglePinyin(r, pinyinArgs)
-			if len(ps) > 0 && ps[0] != "" {
-				f.WriteString(ps[0])
-				in.WriteByte(ps[0][0])
+			if p := readingOf(r); p != "" {
+				f.WriteString(p)
+				in.WriteByte(p[0])
 				continue
 			}
 		}
@@ -85,38 +148,39 @@ func pinyinKeys(s string) (full, initials string) {
 }
 
 func buildRow(c *Customer, rules GradeRules, now time.Time) *CustomerRow {
-	sug, _ := SuggestGrade(c, rules, now)
-	grade := sug
-	if c.GradeOverride != GradeNone {
-		grade = c.GradeOverride
+	return graded(buildRecord(c), rules, now)
+}
+
+// buildRecord makes the stored part of a card's row.
+func buildRecord(c *Customer) rowRecord {
+	r := rowRecord{
+		ID: c.ID, CardNo: c.CardNo, Name: c.Name, Kind: c.Kind, Status: c.Status, OwnerID: c.OwnerID,
+		Industry: c.Industry, Category: c.Category, Region: c.Region, Source: c.Source, Tags: c.Tags,
+		LastFollowUp: c.LastFollowUp, NextFollowUp: c.NextFollowUp, NextAction: c.NextAction,
+		LastReviewed: c.LastReviewed, FirstContact: c.FirstContact, Archived: c.Archived,
+		Completeness: c.Completeness().Percent(),
+		Grading: gradeInputs{AnnualPurchase: c.AnnualPurchase, CooperationSince: c.CooperationSince,
+			Referral: c.Referral, Status: c.Status, MAN: c.MAN, HasNeeds: c.Needs != "", Override: c.GradeOverride},
 	}
-	r := &CustomerRow{
-		ID: c.ID, CardNo: c.CardNo, Name: c.Name, Kind: c.Kind, Grade: grade, Suggested: sug,
-		Overridden: c.GradeOverride != GradeNone && c.GradeOverride != sug,
-		Status:     c.Status, OwnerID: c.OwnerID, Industry: c.Industry, Category: c.Category,
-		Region: c.Region, Source: c.Source, Tags: c.Tags, LastFollowUp: c.LastFollowUp,
-		NextFollowUp: c.NextFollowUp, NextAction: c.NextAction, LastReviewed: c.LastReviewed,
-		FirstContact: c.FirstContact, Archived: c.Archived, Completeness: c.Completeness().Percent(),
-		normName: NormalizeName(c.Name),
-		gradeIn: Customer{AnnualPurchase: c.AnnualPurchase, CooperationSince: c.CooperationSince,
-			Referral: c.Referral, Status: c.Status, MAN: c.MAN, Needs: c.Needs, GradeOverride: c.GradeOverride},
-	}
-	var hay strings.Builder
-	add := func(s string) {
+	// Two haystacks: what was typed (hanzi and all) and its ASCII keys (pinyin, phones, emails). A term
+	// is looked for in one of them only, which halves the bytes a keystroke scans.
+	var text, keys strings.Builder
+	add := func(b *strings.Builder, s string) {
 		if s != "" {
-			hay.WriteString(strings.ToLower(s))
-			hay.WriteByte(0)
+			b.WriteString(strings.ToLower(s))
+			b.WriteByte(0)
 		}
 	}
 	addWithPinyin := func(s string) {
-		add(s)
+		add(&text, s)
 		full, ini := pinyinKeys(s)
-		add(full)
-		add(ini)
+		add(&keys, full)
+		add(&keys, ini)
 	}
 	addWithPinyin(c.Name)
-	r.sortName, _ = pinyinKeys(c.Name)
-	add(c.CardNo)
+	r.SortName, _ = pinyinKeys(c.Name)
+	add(&text, c.CardNo)
+	add(&keys, c.CardNo)
 	for _, t := range c.Tags {
 		addWithPinyin(t)
 	}
@@ -124,34 +188,41 @@ func buildRow(c *Customer, rules GradeRules, now time.Time) *CustomerRow {
 		r.Contacts = append(r.Contacts, ContactBrief{Name: ct.Name, Phone: ct.Phone, Email: ct.Email, Birthday: ct.Birthday, Primary: ct.Primary})
 		addWithPinyin(ct.Name)
 		if ct.Phone != "" {
-			p := NormalizePhone(ct.Phone)
-			r.phones = append(r.phones, p)
-			add(p)
-			add(ct.Phone)
+			// Stored phones are already normalised; the digits alone let "010 1234" find "010-12345678".
+			add(&keys, ct.Phone)
+			add(&keys, digitsOnly(ct.Phone))
 		}
-		if ct.Email != "" {
-			e := NormalizeEmail(ct.Email)
-			r.emails = append(r.emails, e)
-			add(e)
-		}
+		add(&keys, ct.Email)
+		add(&text, ct.Email)
 	}
-	r.haystack = hay.String()
+	r.TextHay, r.KeyHay = text.String(), keys.String()
 	return r
+}
+
+// searchTerm is one word of a query; an ASCII one is looked for in the keys, any other in the text.
+type searchTerm struct {
+	s     string
+	ascii bool
 }
 
 // index is the in-memory view of the file that lists and searches read. The store's mutex guards it.
 type index struct {
-	settings    Settings
-	members     map[uint64]Member
-	rows        map[uint64]*CustomerRow
-	cardNos     map[string]uint64
+	settings Settings
+	members  map[uint64]Member
+	rows     map[uint64]*CustomerRow
+	cardNos  map[string]uint64
+	// The duplicate maps are built on first use: only a save needs them, and building them for every
+	// card at open would slow the first frame of a large file.
+	dupsBuilt   bool
 	byName      map[string][]uint64
 	byPhone     map[string][]uint64
 	byEmail     map[string][]uint64
 	openActions map[uint64]OpenAction
-	// sorted caches every row in one order per sort key; a write drops them and the next list rebuilds.
-	sorted  map[SortKey][]*CustomerRow
-	builtAt time.Time
+	// sorted caches every row in one order per sort key; writes keep them in step.
+	sorted map[SortKey][]*CustomerRow
+	// arena holds the search texts for fast scanning; built on the first search, not at open.
+	arena *hayArena
+	maxID uint64
 }
 
 // OpenAction is a follow-up whose action waits for its result by a deadline.
@@ -198,32 +269,94 @@ func removeID(m map[string][]uint64, k string, id uint64) {
 }
 
 func (ix *index) put(r *CustomerRow) {
-	if old, ok := ix.rows[r.ID]; ok {
-		ix.drop(old)
+	old, had := ix.rows[r.ID]
+	if had {
+		ix.drop(old, false)
 	}
 	ix.rows[r.ID] = r
 	ix.cardNos[r.CardNo] = r.ID
-	appendID(ix.byName, r.normName, r.ID)
-	for _, p := range r.phones {
-		appendID(ix.byPhone, p, r.ID)
+	ix.maxID = max(ix.maxID, r.ID)
+	if ix.arena != nil {
+		ix.arena.add(r)
 	}
-	for _, e := range r.emails {
-		appendID(ix.byEmail, e, r.ID)
+	if ix.dupsBuilt {
+		ix.addDups(r)
 	}
-	clear(ix.sorted)
+	// Keep every cached order instead of resorting a large list after each save. The slices may be in
+	// the GUI's hands, so each is copied, never changed in place; a copy of 100k pointers is far cheaper
+	// than a sort.
+	for k, rows := range ix.sorted {
+		cmp := ix.less(k)
+		next := make([]*CustomerRow, 0, len(rows)+1)
+		for _, x := range rows {
+			if !had || x.ID != r.ID {
+				next = append(next, x)
+			}
+		}
+		i, _ := slices.BinarySearchFunc(next, r, cmp)
+		ix.sorted[k] = slices.Insert(next, i, r)
+	}
 }
 
-func (ix *index) drop(r *CustomerRow) {
+// putMany adds many rows at once (opening, bulk creation): the orders are rebuilt when next asked for.
+func (ix *index) putMany(rows []*CustomerRow) {
+	clear(ix.sorted)
+	for _, r := range rows {
+		if old, ok := ix.rows[r.ID]; ok {
+			ix.drop(old, false)
+		}
+		ix.rows[r.ID] = r
+		ix.cardNos[r.CardNo] = r.ID
+		ix.maxID = max(ix.maxID, r.ID)
+		if ix.dupsBuilt {
+			ix.addDups(r)
+		}
+	}
+	ix.arena = nil
+}
+
+func (ix *index) addDups(r *CustomerRow) {
+	appendID(ix.byName, NormalizeName(r.Name), r.ID)
+	for _, ct := range r.Contacts {
+		appendID(ix.byPhone, NormalizePhone(ct.Phone), r.ID)
+		appendID(ix.byEmail, NormalizeEmail(ct.Email), r.ID)
+	}
+}
+
+// ensureDups builds the duplicate maps once; the caller holds the write lock.
+func (ix *index) ensureDups() {
+	if ix.dupsBuilt {
+		return
+	}
+	for _, r := range ix.rows {
+		ix.addDups(r)
+	}
+	ix.dupsBuilt = true
+}
+
+func digitsOnly(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, s)
+}
+
+// drop forgets a row; dropOrders also takes it out of the cached orders (put replaces it there itself).
+func (ix *index) drop(r *CustomerRow, dropOrders bool) {
 	delete(ix.rows, r.ID)
 	delete(ix.cardNos, r.CardNo)
-	removeID(ix.byName, r.normName, r.ID)
-	for _, p := range r.phones {
-		removeID(ix.byPhone, p, r.ID)
+	if ix.dupsBuilt {
+		removeID(ix.byName, NormalizeName(r.Name), r.ID)
+		for _, ct := range r.Contacts {
+			removeID(ix.byPhone, NormalizePhone(ct.Phone), r.ID)
+			removeID(ix.byEmail, NormalizeEmail(ct.Email), r.ID)
+		}
 	}
-	for _, e := range r.emails {
-		removeID(ix.byEmail, e, r.ID)
+	if dropOrders {
+		clear(ix.sorted)
 	}
-	clear(ix.sorted)
 }
 
 // setSettings swaps the settings; grades depend on the thresholds, so rows are regraded.
@@ -234,17 +367,9 @@ func (ix *index) setSettings(st Settings, now time.Time) {
 		return
 	}
 	for id, r := range ix.rows {
-		sug, _ := SuggestGrade(&r.gradeIn, st.GradeRules, now)
-		if sug == r.Suggested {
-			continue
+		if g := graded(r.rowRecord, st.GradeRules, now); g.Grade != r.Grade || g.Suggested != r.Suggested {
+			ix.rows[id] = g
 		}
-		c := *r
-		c.Suggested = sug
-		if c.gradeIn.GradeOverride == GradeNone {
-			c.Grade = sug
-		}
-		c.Overridden = c.gradeIn.GradeOverride != GradeNone && c.gradeIn.GradeOverride != sug
-		ix.rows[id] = &c
 	}
 	clear(ix.sorted)
 }
@@ -299,7 +424,11 @@ func (ix *index) less(k SortKey) func(a, b *CustomerRow) int {
 			return then(strings.Compare(ka, kb), a, b)
 		}
 	case SortIndustry:
-		return func(a, b *CustomerRow) int { return then(strings.Compare(a.Industry, b.Industry), a, b) }
+		return func(a, b *CustomerRow) int {
+			ka, _ := pinyinKeys(a.Industry)
+			kb, _ := pinyinKeys(b.Industry)
+			return then(strings.Compare(ka, kb), a, b)
+		}
 	case SortLastFollowUp:
 		return func(a, b *CustomerRow) int { return then(a.LastFollowUp.Compare(b.LastFollowUp), a, b) }
 	case SortNextFollowUp:
@@ -312,7 +441,7 @@ func (ix *index) less(k SortKey) func(a, b *CustomerRow) int {
 			return then(a.NextFollowUp.Compare(b.NextFollowUp), a, b)
 		}
 	default:
-		return func(a, b *CustomerRow) int { return then(strings.Compare(a.sortName, b.sortName), a, b) }
+		return func(a, b *CustomerRow) int { return then(strings.Compare(a.SortName, b.SortName), a, b) }
 	}
 }
 
@@ -343,7 +472,23 @@ func (ix *index) order(k SortKey) []*CustomerRow {
 	for _, r := range ix.rows {
 		rows = append(rows, r)
 	}
-	if k == SortOwner {
+	switch k {
+	case SortIndustry:
+		// Industries sort by pinyin as the filter menu lists them; each distinct value is spelled once.
+		keys := map[string]string{}
+		for _, r := range rows {
+			if _, ok := keys[r.Industry]; !ok {
+				keys[r.Industry], _ = pinyinKeys(r.Industry)
+			}
+		}
+		sort.Slice(rows, func(i, j int) bool {
+			a, b := rows[i], rows[j]
+			if c := strings.Compare(keys[a.Industry], keys[b.Industry]); c != 0 {
+				return c < 0
+			}
+			return a.ID < b.ID
+		})
+	case SortOwner:
 		keys := map[uint64]string{}
 		for id, m := range ix.members {
 			keys[id], _ = pinyinKeys(m.Name)
@@ -355,7 +500,7 @@ func (ix *index) order(k SortKey) []*CustomerRow {
 			}
 			return a.ID < b.ID
 		})
-	} else {
+	default:
 		cmp := ix.less(k)
 		sort.Slice(rows, func(i, j int) bool { return cmp(rows[i], rows[j]) < 0 })
 	}

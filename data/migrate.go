@@ -31,6 +31,20 @@ var migrations = []func(tx *bolt.Tx, s *Store) error{
 		}
 		return tx.Bucket(bucketSettings).Put(keySettings, raw)
 	},
+	// 2: the list rows, so that opening reads compact rows instead of whole cards.
+	func(tx *bolt.Tx, s *Store) error {
+		b, err := tx.CreateBucketIfNotExists(bucketRows)
+		if err != nil {
+			return err
+		}
+		return tx.Bucket(bucketCustomers).ForEach(func(k, v []byte) error {
+			var c Customer
+			if err := codec.Unmarshal(v, &c); err != nil {
+				return fmt.Errorf("customer %d: %w", decodeUint(k), err)
+			}
+			return putRecord(b, k, buildRecord(&c))
+		})
+	},
 }
 
 // SchemaVersion is the schema this binary writes.

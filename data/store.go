@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -24,9 +25,10 @@ import (
 var (
 	bucketMeta        = []byte("meta")
 	bucketCustomers   = []byte("customers")
-	bucketCardNumbers = []byte("card_numbers") // card number → customer id (unique)
-	bucketFollowUps   = []byte("followups")    // customer id ‖ follow-up id → follow-up
-	bucketOpenActions = []byte("open_actions") // follow-up id → customer id, for the agenda
+	bucketRows        = []byte("customer_rows") // customer id → list row, the index opening reads
+	bucketCardNumbers = []byte("card_numbers")  // card number → customer id (unique)
+	bucketFollowUps   = []byte("followups")     // customer id ‖ follow-up id → follow-up
+	bucketOpenActions = []byte("open_actions")  // follow-up id → customer id, for the agenda
 	bucketMembers     = []byte("members")
 	bucketSettings    = []byte("settings")
 	bucketCounters    = []byte("counters")
@@ -172,8 +174,15 @@ func inspect(path string) (bool, error) {
 		return true, err
 	}
 	defer b.Close()
-	return true, viewSafely(b, func(tx *bolt.Tx) error {
+	fresh := false
+	err = viewSafely(b, func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
+		if meta == nil && onlyStormBuckets(tx) {
+			// A first open that stopped before the first migration committed: finish it, do not call
+			// the user's own new file foreign.
+			fresh = true
+			return nil
+		}
 		if meta == nil || string(meta.Get(keyMagic)) != string(magicValue) {
 			return fmt.Errorf("data: open %s: %w", path, ErrNotSalesDesk)
 		}
@@ -184,6 +193,19 @@ func inspect(path string) (bool, error) {
 		}
 		return nil
 	})
+	return !fresh, err
+}
+
+// onlyStormBuckets reports whether the file holds nothing but what bbolt and Storm write on their own.
+func onlyStormBuckets(tx *bolt.Tx) bool {
+	only := true
+	_ = tx.ForEach(func(name []byte, _ *bolt.Bucket) error {
+		if !strings.HasPrefix(string(name), "__storm") {
+			only = false
+		}
+		return nil
+	})
+	return only
 }
 
 // viewSafely runs a read transaction, reporting a panic from damaged pages as ErrDamaged.

@@ -23,7 +23,12 @@ func (s *Store) BulkCreate(by Actor, cards []NewCard) ([]uint64, error) {
 	for i := range cards {
 		c := &cards[i].Customer
 		normalizeCustomer(c)
-		if fe := ValidateCustomer(c, now); fe.Any() {
+		fe := ValidateCustomer(c, now)
+		s.checkMember(&fe, "owner", c.OwnerID)
+		for j := range cards[i].FollowUps {
+			s.checkMember(&fe, "by", cards[i].FollowUps[j].ByID)
+		}
+		if fe.Any() {
 			return nil, fmt.Errorf("data: bulk create: card %d (%s): %w", i, c.Name, fe)
 		}
 		for j := range cards[i].FollowUps {
@@ -37,6 +42,10 @@ func (s *Store) BulkCreate(by Actor, cards []NewCard) ([]uint64, error) {
 	var open []OpenAction
 	err := s.update(func(tx *bolt.Tx) (func(*index), error) {
 		cb, fb, ob := tx.Bucket(bucketCustomers), tx.Bucket(bucketFollowUps), tx.Bucket(bucketOpenActions)
+		// New cards take ever-growing ids, so their pages fill from the end; bbolt's default of half-full
+		// pages would double the file for nothing.
+		cb.FillPercent, fb.FillPercent, ob.FillPercent = 0.9, 0.9, 0.9
+		tx.Bucket(bucketRows).FillPercent = 0.9
 		for i := range cards {
 			c := &cards[i].Customer
 			id, err := cb.NextSequence()
@@ -88,19 +97,18 @@ func (s *Store) BulkCreate(by Actor, cards []NewCard) ([]uint64, error) {
 				}
 			}
 			planNext(c, rules, now)
-			if err := s.writeCustomer(tx, c, ""); err != nil {
+			row, err := s.writeCustomer(tx, c, "", rules, now)
+			if err != nil {
 				return nil, err
 			}
 			ids[i] = id
-			rows[i] = buildRow(c, rules, now)
+			rows[i] = row
 		}
 		if err := audit(tx, now, by, fmt.Sprintf("bulk_create %d", len(cards)), "customer", 0); err != nil {
 			return nil, err
 		}
 		return func(ix *index) {
-			for _, r := range rows {
-				ix.put(r)
-			}
+			ix.putMany(rows)
 			for _, oa := range open {
 				ix.openActions[oa.FollowUpID] = oa
 			}

@@ -1,9 +1,13 @@
 package data
 
 import (
+	"errors"
 	"fmt"
+	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -18,12 +22,11 @@ func (s *Store) load() error {
 			return err
 		}
 		ix := newIndex(st)
-		ix.builtAt = now
 		if b := tx.Bucket(bucketMembers); b != nil {
 			if err := b.ForEach(func(k, v []byte) error {
 				var m Member
 				if err := codec.Unmarshal(v, &m); err != nil {
-					return fmt.Errorf("data: read member %d: %w", decodeUint(k), err)
+					return fmt.Errorf("data: read member %d: %w: %w", decodeUint(k), ErrDamaged, err)
 				}
 				ix.members[m.ID] = m
 				return nil
@@ -31,24 +34,18 @@ func (s *Store) load() error {
 				return err
 			}
 		}
-		if b := tx.Bucket(bucketCustomers); b != nil {
-			var c Customer
-			if err := b.ForEach(func(k, v []byte) error {
-				c = Customer{}
-				if err := codec.Unmarshal(v, &c); err != nil {
-					return fmt.Errorf("data: read customer %d: %w", decodeUint(k), err)
-				}
-				ix.put(buildRow(&c, st.GradeRules, now))
-				return nil
-			}); err != nil {
+		if b := tx.Bucket(bucketRows); b != nil {
+			rows, err := loadRows(b, st.GradeRules, now)
+			if err != nil {
 				return err
 			}
+			ix.putMany(rows)
 		}
 		if b := tx.Bucket(bucketOpenActions); b != nil {
 			if err := b.ForEach(func(k, v []byte) error {
 				var oa OpenAction
 				if err := codec.Unmarshal(v, &oa); err != nil {
-					return fmt.Errorf("data: read open action %d: %w", decodeUint(k), err)
+					return fmt.Errorf("data: read open action %d: %w: %w", decodeUint(k), ErrDamaged, err)
 				}
 				ix.openActions[oa.FollowUpID] = oa
 				return nil
@@ -61,6 +58,40 @@ func (s *Store) load() error {
 		s.mu.Unlock()
 		return nil
 	})
+}
+
+// loadRows decodes every stored row on all cores and grades it as of now. The values stay valid while
+// the read transaction is open.
+func loadRows(b *bolt.Bucket, rules GradeRules, now time.Time) ([]*CustomerRow, error) {
+	var raw [][]byte
+	if err := b.ForEach(func(_, v []byte) error {
+		raw = append(raw, v)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	rows := make([]*CustomerRow, len(raw))
+	// Opening makes a burst of short-lived garbage; collecting it less often shortens the wait.
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
+	workers := runtime.GOMAXPROCS(0)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(raw); i += workers {
+				var rec rowRecord
+				if err := codec.Unmarshal(raw[i], &rec); err != nil {
+					errs[w] = fmt.Errorf("data: read customer row at position %d: %w: %w", i, ErrDamaged, err)
+					return
+				}
+				rows[i] = graded(rec, rules, now)
+			}
+		}()
+	}
+	wg.Wait()
+	return rows, errors.Join(errs...)
 }
 
 // Customer reads one whole card from the file.
@@ -158,11 +189,14 @@ func planNext(c *Customer, rules GradeRules, now time.Time) {
 func (s *Store) CreateCustomer(by Actor, c Customer) (Customer, error) {
 	now := s.now()
 	normalizeCustomer(&c)
-	if fe := ValidateCustomer(&c, now); fe.Any() {
+	fe := ValidateCustomer(&c, now)
+	s.checkMember(&fe, "owner", c.OwnerID)
+	if fe.Any() {
 		return c, fe
 	}
 	rules := s.Settings().GradeRules
 	c.ID, c.Version, c.Archived = 0, 1, false
+	c.LastFollowUp = time.Time{} // derived from follow-ups only
 	c.CreatedAt, c.CreatedBy, c.UpdatedAt, c.UpdatedBy = now, by.MemberID, now, by.MemberID
 	planNext(&c, rules, now)
 	err := s.update(func(tx *bolt.Tx) (func(*index), error) {
@@ -175,13 +209,13 @@ func (s *Store) CreateCustomer(by Actor, c Customer) (Customer, error) {
 		if c.CardNo, err = nextCardNo(tx, now); err != nil {
 			return nil, err
 		}
-		if err := s.writeCustomer(tx, &c, ""); err != nil {
+		row, err := s.writeCustomer(tx, &c, "", rules, now)
+		if err != nil {
 			return nil, err
 		}
 		if err := audit(tx, now, by, "create", "customer", c.ID); err != nil {
 			return nil, err
 		}
-		row := buildRow(&c, rules, now)
 		return func(ix *index) { ix.put(row) }, nil
 	})
 	if err != nil {
@@ -190,24 +224,33 @@ func (s *Store) CreateCustomer(by Actor, c Customer) (Customer, error) {
 	return c, nil
 }
 
-// writeCustomer puts the record and its card-number index entry; oldCardNo is dropped when it changed.
-func (s *Store) writeCustomer(tx *bolt.Tx, c *Customer, oldCardNo string) error {
+// writeCustomer puts the card, its list row and its card-number index entry, all in tx; oldCardNo is
+// dropped when it changed. It returns the row for the in-memory index.
+func (s *Store) writeCustomer(tx *bolt.Tx, c *Customer, oldCardNo string, rules GradeRules, now time.Time) (*CustomerRow, error) {
 	if s.readOnly {
-		return ErrReadOnly
+		return nil, ErrReadOnly
 	}
-	if err := putRecord(tx.Bucket(bucketCustomers), encodeUint(c.ID), c); err != nil {
-		return fmt.Errorf("save customer %d: %w", c.ID, err)
+	key := encodeUint(c.ID)
+	if err := putRecord(tx.Bucket(bucketCustomers), key, c); err != nil {
+		return nil, fmt.Errorf("save customer %d: %w", c.ID, err)
+	}
+	rec := buildRecord(c)
+	if err := putRecord(tx.Bucket(bucketRows), key, rec); err != nil {
+		return nil, fmt.Errorf("save customer %d's row: %w", c.ID, err)
 	}
 	idx := tx.Bucket(bucketCardNumbers)
 	if oldCardNo != "" && oldCardNo != c.CardNo {
 		if err := idx.Delete([]byte(oldCardNo)); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if other := idx.Get([]byte(c.CardNo)); other != nil && decodeUint(other) != c.ID {
-		return fmt.Errorf("card number %s is taken by customer %d", c.CardNo, decodeUint(other))
+		return nil, fmt.Errorf("card number %s is taken by customer %d", c.CardNo, decodeUint(other))
 	}
-	return idx.Put([]byte(c.CardNo), encodeUint(c.ID))
+	if err := idx.Put([]byte(c.CardNo), key); err != nil {
+		return nil, err
+	}
+	return graded(rec, rules, now), nil
 }
 
 // UpdateCustomer saves an edited card. The card must carry the version it was read at; if someone saved
@@ -216,7 +259,9 @@ func (s *Store) writeCustomer(tx *bolt.Tx, c *Customer, oldCardNo string) error 
 func (s *Store) UpdateCustomer(by Actor, c Customer) (Customer, error) {
 	now := s.now()
 	normalizeCustomer(&c)
-	if fe := ValidateCustomer(&c, now); fe.Any() {
+	fe := ValidateCustomer(&c, now)
+	s.checkMember(&fe, "owner", c.OwnerID)
+	if fe.Any() {
 		return c, fe
 	}
 	rules := s.Settings().GradeRules
@@ -235,13 +280,13 @@ func (s *Store) UpdateCustomer(by Actor, c Customer) (Customer, error) {
 		saved.Version = old.Version + 1
 		saved.UpdatedAt, saved.UpdatedBy = now, by.MemberID
 		planNext(&saved, rules, now)
-		if err := s.writeCustomer(tx, &saved, old.CardNo); err != nil {
+		row, err := s.writeCustomer(tx, &saved, old.CardNo, rules, now)
+		if err != nil {
 			return nil, err
 		}
 		if err := audit(tx, now, by, "update", "customer", c.ID); err != nil {
 			return nil, err
 		}
-		row := buildRow(&saved, rules, now)
 		return func(ix *index) { ix.put(row) }, nil
 	})
 	if err != nil {
@@ -265,13 +310,13 @@ func (s *Store) changeCustomer(by Actor, id uint64, action string, fn func(tx *b
 		}
 		c.Version++
 		c.UpdatedAt, c.UpdatedBy = now, by.MemberID
-		if err := s.writeCustomer(tx, &c, c.CardNo); err != nil {
+		row, err := s.writeCustomer(tx, &c, c.CardNo, rules, now)
+		if err != nil {
 			return nil, err
 		}
 		if err := audit(tx, now, by, action, "customer", id); err != nil {
 			return nil, err
 		}
-		row := buildRow(&c, rules, now)
 		return func(ix *index) { ix.put(row) }, nil
 	})
 	if err != nil {
@@ -325,11 +370,23 @@ type CustomerFilter struct {
 }
 
 // searchTerms splits the query into lower-cased terms that must all match. Phone numbers are typed
-// with dashes and spaces, and the index holds them bare, so a term of digits and dashes loses them.
-func searchTerms(q string) []string {
-	fields := strings.Fields(strings.ToLower(q))
-	out := fields[:0]
-	for _, f := range fields {
+// with dashes and spaces, and the index holds them bare too, so a term of digits and dashes loses them.
+func searchTerms(q string) []searchTerm {
+	var out []searchTerm
+	// A whole query that is a phone number typed with spaces ("+86 139 1234 5678") is one term, in the
+	// digits the index holds.
+	if strings.Trim(q, "0123456789-+() ") == "" && strings.Count(q, " ") > 0 {
+		d := digitsOnly(q)
+		if len(d) == 13 && strings.HasPrefix(d, "86") && d[2] == '1' {
+			d = d[2:]
+		} else if len(d) == 15 && strings.HasPrefix(d, "0086") && d[4] == '1' {
+			d = d[4:]
+		}
+		if len(d) >= 3 {
+			return []searchTerm{{d, true}}
+		}
+	}
+	for _, f := range strings.Fields(strings.ToLower(q)) {
 		if strings.Trim(f, "0123456789-+()") == "" && strings.ContainsAny(f, "0123456789") {
 			f = strings.Map(func(r rune) rune {
 				if r == '-' || r == '(' || r == ')' {
@@ -338,14 +395,22 @@ func searchTerms(q string) []string {
 				return r
 			}, f)
 		}
-		if f != "" {
-			out = append(out, f)
+		if f == "" {
+			continue
 		}
+		ascii := true
+		for i := 0; i < len(f); i++ {
+			if f[i] >= 0x80 {
+				ascii = false
+				break
+			}
+		}
+		out = append(out, searchTerm{f, ascii})
 	}
 	return out
 }
 
-func (f *CustomerFilter) match(r *CustomerRow, terms []string) bool {
+func (f *CustomerFilter) match(r *CustomerRow, found idSet) bool {
 	if r.Archived != f.Archived ||
 		(f.Grade != GradeNone && r.Grade != f.Grade) ||
 		(f.Status != "" && r.Status != f.Status) ||
@@ -356,36 +421,61 @@ func (f *CustomerFilter) match(r *CustomerRow, terms []string) bool {
 		(f.Tag != "" && !slices.Contains(r.Tags, f.Tag)) {
 		return false
 	}
-	for _, t := range terms {
-		if !strings.Contains(r.haystack, t) {
-			return false
-		}
-	}
-	return true
+	return found == nil || found.has(r.ID)
 }
 
+// parallelFrom is the list size from which filtering is split across cores.
+const parallelFrom = 20_000
+
 // Customers lists the cards that pass the filter, in its order. It reads memory only: no file access,
-// no full scan of records, so it can run on every keystroke.
+// no full scan of records, so it can run on every keystroke. Large lists are filtered on all cores.
 func (s *Store) Customers(f CustomerFilter) []*CustomerRow {
 	terms := searchTerms(f.Search)
-	s.mu.Lock() // the sort cache may be filled
+	s.mu.Lock() // the sort cache and the search arena may be filled
 	all := s.idx.order(f.Sort)
-	s.mu.Unlock()
-	out := make([]*CustomerRow, 0, 256)
-	n := len(all)
-	for i := range n {
-		r := all[i]
-		if f.Desc {
-			r = all[n-1-i]
+	var found idSet
+	if len(terms) > 0 {
+		if s.idx.arena == nil || s.idx.arena.stale() {
+			s.idx.arena = newArena(s.idx.rows)
 		}
-		if f.match(r, terms) {
-			out = append(out, r)
-			if f.Limit > 0 && len(out) == f.Limit {
-				break
-			}
-		}
+		found = s.idx.arena.find(terms, s.idx.maxID)
 	}
-	return out
+	s.mu.Unlock()
+	if f.Desc {
+		rev := make([]*CustomerRow, len(all))
+		for i, r := range all {
+			rev[len(all)-1-i] = r
+		}
+		all = rev
+	}
+	parts := 1
+	if len(all) >= parallelFrom && f.Limit == 0 {
+		parts = runtime.GOMAXPROCS(0)
+	}
+	lists := make([][]*CustomerRow, parts)
+	var wg sync.WaitGroup
+	for p := range parts {
+		lo, hi := p*len(all)/parts, (p+1)*len(all)/parts
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var out []*CustomerRow
+			for _, r := range all[lo:hi] {
+				if f.match(r, found) {
+					out = append(out, r)
+					if f.Limit > 0 && len(out) == f.Limit {
+						break
+					}
+				}
+			}
+			lists[p] = out
+		}()
+	}
+	wg.Wait()
+	if parts == 1 {
+		return lists[0]
+	}
+	return slices.Concat(lists...)
 }
 
 // CustomerCount is the number of active and archived cards.
@@ -461,8 +551,9 @@ type DuplicateMatch struct {
 // Duplicates finds existing cards (archived ones too: re-entering an archived customer is the
 // commonest duplicate) whose normalised name, a phone or an email matches c's. c itself is skipped.
 func (s *Store) Duplicates(c Customer) []DuplicateMatch {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.idx.ensureDups()
 	seen := map[uint64]bool{c.ID: true}
 	var out []DuplicateMatch
 	add := func(ids []uint64, by, key string) {

@@ -67,7 +67,9 @@ func (s *Store) CapCheck(customerID uint64, date time.Time) (CapWarning, error) 
 // and sets the next follow-up: the rep's plan when given, else the grade's maintenance plan.
 func (s *Store) LogFollowUp(by Actor, f FollowUp, next NextPlan) (FollowUp, Customer, error) {
 	now := s.now()
-	if fe := ValidateFollowUp(&f, now); fe.Any() {
+	fe := ValidateFollowUp(&f, now)
+	s.checkMember(&fe, "by", f.ByID)
+	if fe.Any() {
 		return f, Customer{}, fe
 	}
 	if !next.Date.IsZero() && DateOf(next.Date).Before(DateOf(f.Date)) {
@@ -117,13 +119,13 @@ func (s *Store) LogFollowUp(by Actor, f FollowUp, next NextPlan) (FollowUp, Cust
 		}
 		c.Version++
 		c.UpdatedAt, c.UpdatedBy = now, by.MemberID
-		if err := s.writeCustomer(tx, &c, c.CardNo); err != nil {
+		row, err := s.writeCustomer(tx, &c, c.CardNo, rules, now)
+		if err != nil {
 			return nil, err
 		}
 		if err := audit(tx, now, by, "create", "followup", f.ID); err != nil {
 			return nil, err
 		}
-		row := buildRow(&c, rules, now)
 		return func(ix *index) {
 			ix.put(row)
 			if oa != nil {

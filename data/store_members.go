@@ -83,3 +83,14 @@ func (s *Store) SaveMember(by Actor, m Member) (Member, error) {
 	})
 	return m, err
 }
+
+// checkMember adds a problem at field when id is set but names no team member: cards and follow-ups
+// must point at someone who exists (check reports any that do not).
+func (s *Store) checkMember(fe *FieldErrors, field string, id uint64) {
+	if id == 0 {
+		return
+	}
+	if _, ok := s.Member(id); !ok {
+		fe.Add(field, ErrUnknownMember)
+	}
+}

@@ -103,7 +103,7 @@ func loadSettings(tx *bolt.Tx) (Settings, error) {
 		return st, nil
 	}
 	if err := json.Unmarshal(raw, &st); err != nil {
-		return st, fmt.Errorf("data: read settings: %w", err)
+		return st, fmt.Errorf("data: read settings: %w: %w", ErrDamaged, err)
 	}
 	return st, nil
 }

@@ -225,7 +225,7 @@ func parseMainland(s string, afterCC bool) (Phone, bool) {
 		return Phone{}, false
 	}
 	if ext == "" && !strings.ContainsAny(body, "()") {
-		compact := strings.NewReplacer(" ", "", "-", "").Replace(body)
+		compact := spaceDash.Replace(body)
 		if p, ok := parseMobile(compact); ok {
 			return p, true
 		}
@@ -631,3 +631,6 @@ func FormatDate(t time.Time) string {
 	}
 	return t.Format("2006-01-02")
 }
+
+// spaceDash is built once: a Replacer allocates its tables, and every phone is parsed on each save.
+var spaceDash = strings.NewReplacer(" ", "", "-", "")

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"salesdesk/assets"
 	"salesdesk/data"
 )
 
@@ -30,6 +31,7 @@ type Config struct {
 // window of its own, because a desktop user started from an icon never sees a terminal.
 func Run(cfg Config) error {
 	a := app.NewWithID(AppID)
+	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	a.Settings().SetTheme(NewTheme())
 	setLanguage(a.Preferences().String(prefLanguage))
 	st, err := data.Open(cfg.DBPath, data.Options{})
@@ -79,8 +81,8 @@ type ui struct {
 	settings  *settingsScreen
 	cards     map[uint64]*cardWindow
 
-	// dialog is the one on top, so Esc can close it.
-	dialog dialog.Dialog
+	// dialogs are the open dialogs, the top one last, so Esc closes them one at a time.
+	dialogs []dialog.Dialog
 	// now is the clock; tests fix it.
 	now func() time.Time
 }
@@ -94,6 +96,7 @@ func newUI(a fyne.App, st *data.Store, cfg Config) *ui {
 	h := a.Preferences().FloatWithFallback(prefHeight, 800)
 	u.win.Resize(fyne.NewSize(float32(w), float32(h)))
 	u.win.SetCloseIntercept(u.onMainClose)
+	onEscape = u.closeDialog
 	u.addShortcuts(u.win, nil)
 	return u
 }
@@ -193,12 +196,24 @@ func (e textError) Error() string { return e.text }
 
 func errorWithText(err error) error { return textError{errorText(err)} }
 
+// closeDialog hides the dialog on top, for Esc, and reports whether there was one.
+func (u *ui) closeDialog() bool {
+	if len(u.dialogs) == 0 {
+		return false
+	}
+	u.dialogs[len(u.dialogs)-1].Hide()
+	return true
+}
+
 // track remembers the dialog on top so Esc closes it.
 func (u *ui) track(d dialog.Dialog) {
-	u.dialog = d
+	u.dialogs = append(u.dialogs, d)
 	d.SetOnClosed(func() {
-		if u.dialog == d {
-			u.dialog = nil
+		for i, x := range u.dialogs {
+			if x == d {
+				u.dialogs = append(u.dialogs[:i:i], u.dialogs[i+1:]...)
+				break
+			}
 		}
 	})
 }
@@ -206,8 +221,8 @@ func (u *ui) track(d dialog.Dialog) {
 // startup runs once the window shows: a first start offers the demo.
 func (u *ui) startup() {
 	u.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
-		if ev.Name == fyne.KeyEscape && u.dialog != nil {
-			u.dialog.Hide()
+		if ev.Name == fyne.KeyEscape {
+			u.closeDialog()
 		}
 	})
 	if u.store.IsEmpty() {

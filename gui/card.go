@@ -26,39 +26,39 @@ type cardWindow struct {
 	fields    map[string]*field
 
 	kind      *widget.RadioGroup
-	name      *widget.Entry
-	industry  *widget.Entry
+	name      *textEntry
+	industry  *textEntry
 	category  *widget.SelectEntry
 	ownership *enumSelect[data.Ownership]
-	region    *widget.Entry
-	size      *widget.Entry
+	region    *textEntry
+	size      *textEntry
 
-	needs     *widget.Entry
-	budget    *widget.Entry
-	prefs     *widget.Entry
-	decision  *widget.Entry
+	needs     *textEntry
+	budget    *textEntry
+	prefs     *textEntry
+	decision  *textEntry
 	needStage *widget.SelectEntry
 
 	source    *enumSelect[data.Source]
 	owner     *widget.Select
-	first     *widget.Entry
-	nextDate  *widget.Entry
-	nextAct   *widget.Entry
+	first     *textEntry
+	nextDate  *textEntry
+	nextAct   *textEntry
 	status    *enumSelect[data.Status]
 	override  *enumSelect[data.Grade]
 	lifecycle *enumSelect[data.Lifecycle]
-	tags      *widget.Entry
+	tags      *textEntry
 
-	annual      *widget.Entry
-	coopSince   *widget.Entry
+	annual      *textEntry
+	coopSince   *textEntry
 	referral    *enumSelect[data.Level]
 	credit      *enumSelect[data.Credit]
-	creditLimit *widget.Entry
-	receivables *widget.Entry
+	creditLimit *textEntry
+	receivables *textEntry
 
 	manMoney, manAuth, manNeed *widget.Check
 	manAdvice                  *widget.Label
-	notes                      *widget.Entry
+	notes                      *textEntry
 
 	title         *widget.Label
 	gradeInfo     *widget.Label
@@ -116,7 +116,7 @@ func (u *ui) openCard(id uint64) *cardWindow {
 	u.addShortcuts(cw.win, cw.onSave)
 	cw.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
 		if ev.Name == fyne.KeyEscape {
-			cw.win.Close()
+			cw.u.closeDialog()
 		}
 	})
 	cw.win.Show()
@@ -359,14 +359,14 @@ func (cw *cardWindow) refreshHeader() {
 func (cw *cardWindow) collect() (data.Customer, data.FieldErrors) {
 	c := cw.c
 	var fe data.FieldErrors
-	date := func(key string, e *widget.Entry) time.Time {
+	date := func(key string, e *textEntry) time.Time {
 		v, err := parseOptionalDate(e.Text)
 		if err != nil {
 			fe.Add(key, err)
 		}
 		return v
 	}
-	amount := func(key string, e *widget.Entry) data.Amount {
+	amount := func(key string, e *textEntry) data.Amount {
 		v, err := parseOptionalAmount(e.Text)
 		if err != nil {
 			fe.Add(key, err)

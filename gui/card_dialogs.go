@@ -15,7 +15,7 @@ import (
 
 // contactForm edits one contact; its fields check themselves before the dialog accepts.
 type contactForm struct {
-	name, title, phone, email, birthday, notes *widget.Entry
+	name, title, phone, email, birthday, notes *textEntry
 	role                                       *enumSelect[data.ContactRole]
 	primary                                    *widget.Check
 	fields                                     []*field
@@ -126,7 +126,7 @@ func (cw *cardWindow) removeContact(i int) {
 
 // followUpForm is template 3 of seed 000 plus the next follow-up plan.
 type followUpForm struct {
-	date, topic, feedback, action, deadline, result, nextDate, nextAction *widget.Entry
+	date, topic, feedback, action, deadline, result, nextDate, nextAction *textEntry
 	method                                                                *enumSelect[data.Method]
 	contact                                                               *widget.SelectEntry
 	proactive                                                             *widget.Check
@@ -219,6 +219,7 @@ func (cw *cardWindow) onLogFollowUp() {
 				}, cw.win)
 				c.SetConfirmText(T("action.log_anyway"))
 				c.SetDismissText(T("action.cancel"))
+				cw.u.track(c)
 				c.Show()
 				return
 			}

@@ -16,7 +16,7 @@ type customersScreen struct {
 	u       *ui
 	content fyne.CanvasObject
 
-	search   *widget.Entry
+	search   *textEntry
 	grade    *widget.Select
 	status   *widget.Select
 	owner    *widget.Select
@@ -61,7 +61,7 @@ func newCustomersScreen(u *ui) *customersScreen {
 }
 
 func (s *customersScreen) buildUI() {
-	s.search = widget.NewEntry()
+	s.search = newEntry("")
 	s.search.SetPlaceHolder(T("customers.search_hint"))
 	s.search.OnChanged = s.onSearchChanged
 

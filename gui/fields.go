@@ -30,7 +30,8 @@ func newField(key string, input fyne.CanvasObject) *field {
 	f.msg.Importance = widget.DangerImportance
 	f.msg.Wrapping = fyne.TextWrapWord
 	f.msg.Hide()
-	if e, ok := input.(*widget.Entry); ok {
+	if te, ok := input.(*textEntry); ok {
+		e := &te.Entry
 		f.entry = e
 		e.AlwaysShowValidationError = true
 		prev := e.OnChanged
@@ -72,21 +73,39 @@ func formGrid(fields ...*field) fyne.CanvasObject {
 	return container.New(layout.NewFormLayout(), objs...)
 }
 
-func newEntry(text string) *widget.Entry {
-	e := widget.NewEntry()
+// textEntry is an entry that lets Esc close the dialog it sits in: Fyne hands every key to the focused
+// widget, and its own entry swallows Esc.
+type textEntry struct {
+	widget.Entry
+}
+
+// onEscape closes the dialog on top and reports whether there was one; the ui sets it.
+var onEscape func() bool
+
+func (e *textEntry) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape && onEscape != nil && onEscape() {
+		return
+	}
+	e.Entry.TypedKey(k)
+}
+
+func newEntry(text string) *textEntry {
+	e := &textEntry{}
+	e.ExtendBaseWidget(e)
 	e.SetText(text)
 	return e
 }
 
-func newMultiLine(text string) *widget.Entry {
-	e := widget.NewMultiLineEntry()
+func newMultiLine(text string) *textEntry {
+	e := newEntry("")
+	e.MultiLine = true
 	e.Wrapping = fyne.TextWrapWord
 	e.SetMinRowsVisible(3)
 	e.SetText(text)
 	return e
 }
 
-func newDateEntry(t time.Time) *widget.Entry {
+func newDateEntry(t time.Time) *textEntry {
 	e := newEntry(editDate(t))
 	e.SetPlaceHolder(T("hint.date"))
 	e.Validator = func(s string) error {
@@ -101,7 +120,7 @@ func newDateEntry(t time.Time) *widget.Entry {
 	return e
 }
 
-func newAmountEntry(a data.Amount) *widget.Entry {
+func newAmountEntry(a data.Amount) *textEntry {
 	e := newEntry(editAmount(a))
 	e.SetPlaceHolder(T("hint.amount"))
 	e.Validator = func(s string) error {

@@ -16,7 +16,7 @@ const demoCustomers = 300
 
 // offerDemo greets an empty database: load the demo, or start with the user as the first member.
 func (u *ui) offerDemo() {
-	name := widget.NewEntry()
+	name := newEntry("")
 	name.SetPlaceHolder(T("welcome.your_name"))
 	nameField := newField("member_name", name)
 	var d *dialog.CustomDialog

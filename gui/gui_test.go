@@ -119,8 +119,13 @@ func TestDuplicateWarning(t *testing.T) {
 	if cw.c.ID != 0 {
 		t.Fatal("saved without a duplicate warning")
 	}
-	if u.dialog == nil {
-		t.Fatal("no duplicate dialog shown")
+	if len(u.dialogs) != 1 {
+		t.Fatalf("%d dialogs shown, want the duplicate warning", len(u.dialogs))
+	}
+	// Esc in the name field closes the warning and keeps what was typed.
+	cw.name.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if len(u.dialogs) != 0 || cw.name.Text != "上海 恒达机械 股份有限公司" {
+		t.Fatalf("after Esc: %d dialogs, name %q", len(u.dialogs), cw.name.Text)
 	}
 	active, _ := u.store.CustomerCount()
 	if active != 1 {

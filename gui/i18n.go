@@ -100,13 +100,6 @@ func formatDate(t time.Time) string {
 // editDate is how a date stands in an entry: one form that ParseDate reads back in both languages.
 func editDate(t time.Time) string { return data.FormatDate(t) }
 
-// formatAmount writes money with thousands separators and the yuan sign.
-func formatAmount(a data.Amount) string {
-	s := a.String()
-	s = strings.TrimSuffix(s, ".00")
-	return "¥" + s
-}
-
 // editAmount is how an amount stands in an entry.
 func editAmount(a data.Amount) string {
 	if a == 0 {
@@ -146,6 +139,7 @@ func errorText(err error) string {
 		{data.ErrAThresholdBelowB, "err.a_below_b"},
 		{data.ErrDateInFuture, "err.future"},
 		{data.ErrTooLong, "err.too_long"},
+		{data.ErrUnknownMember, "err.unknown_member"},
 		{data.ErrDeadlineBeforeDate, "err.deadline_before"},
 		{data.ErrPhoneInvalid, "err.phone"},
 		{data.ErrPhoneEmpty, "err.required"},

@@ -26,9 +26,9 @@ type settingsScreen struct {
 	members  []data.Member
 	team     *widget.List
 
-	aAnnual, aYears, bAnnual, bYears, perMonth, aPerWeek, lostAfter *widget.Entry
+	aAnnual, aYears, bAnnual, bYears, perMonth, aPerWeek, lostAfter *textEntry
 	aHighRP                                                         *widget.Check
-	categories                                                      *widget.Entry
+	categories                                                      *textEntry
 	fields                                                          map[string]*field
 	saved                                                           *widget.Label
 }
@@ -175,14 +175,14 @@ var errNotANumber = errors.New("not a whole number")
 func (s *settingsScreen) onSave() {
 	st := s.u.store.Settings()
 	var fe data.FieldErrors
-	amount := func(key string, e *widget.Entry) data.Amount {
+	amount := func(key string, e *textEntry) data.Amount {
 		a, err := data.ParseAmount(e.Text)
 		if err != nil {
 			fe.Add(key, err)
 		}
 		return a
 	}
-	count := func(key string, e *widget.Entry) int {
+	count := func(key string, e *textEntry) int {
 		n, err := parseCount(e.Text)
 		if err != nil {
 			fe.Add(key, err)

@@ -1,0 +1,52 @@
+package data
+
+import (
+	"path/filepath"
+	"testing"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// A file written at schema 1 has cards but no list rows; migration 2 builds them from the cards.
+func TestMigrationBuildsListRows(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v1.db")
+	s, err := Open(path, Options{Now: fixedClock(stNow)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"北京科技有限公司", "上海贸易有限公司"} {
+		if _, err := s.CreateCustomer(System, Customer{Name: name}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_ = s.Close()
+
+	// Given the file as schema 1 left it,
+	b, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Update(func(tx *bolt.Tx) error {
+		if err := tx.DeleteBucket(bucketRows); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketMeta).Put(keySchema, encodeUint(1))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	_ = b.Close()
+
+	// when it is opened, the migration runs once and the rows are there.
+	s, err = Open(path, Options{Now: fixedClock(stNow)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if v, _ := s.Schema(); v != SchemaVersion() {
+		t.Fatalf("schema %d, want %d", v, SchemaVersion())
+	}
+	if got := s.Customers(CustomerFilter{Search: "bjkj"}); len(got) != 1 || got[0].Name != "北京科技有限公司" {
+		t.Fatalf("search after migration = %v", got)
+	}
+	mustCheck(t, s)
+}

@@ -1,0 +1,18 @@
+package data
+
+import "testing"
+
+func TestPinyinKeys(t *testing.T) {
+	for _, tc := range []struct{ in, full, initials string }{
+		{"北京科技", "beijingkeji", "bjkj"},
+		{"ABC电子", "abcdianzi", "abcdz"},
+		{"绿地", "lvdi", "ld"},
+		{"张伟 ", "zhangwei", "zw"},
+		{"", "", ""},
+	} {
+		full, ini := pinyinKeys(tc.in)
+		if full != tc.full || ini != tc.initials {
+			t.Errorf("pinyinKeys(%q) = %q, %q; want %q, %q", tc.in, full, ini, tc.full, tc.initials)
+		}
+	}
+}
