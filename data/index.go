@@ -220,9 +220,19 @@ type index struct {
 	openActions map[uint64]OpenAction
 	// sorted caches every row in one order per sort key; writes keep them in step.
 	sorted map[SortKey][]*CustomerRow
-	// arena holds the search texts for fast scanning; built on the first search, not at open.
+	// arena holds the search texts for fast scanning, the rows' only copy of them.
 	arena *hayArena
 	maxID uint64
+	// active and archived count the cards, kept in step so the list's count costs nothing.
+	active, archived int
+}
+
+func (ix *index) count(r *CustomerRow, delta int) {
+	if r.Archived {
+		ix.archived += delta
+	} else {
+		ix.active += delta
+	}
 }
 
 // OpenAction is a follow-up whose action waits for its result by a deadline.
@@ -238,6 +248,7 @@ func newIndex(st Settings) *index {
 		settings: st, members: map[uint64]Member{}, rows: map[uint64]*CustomerRow{},
 		cardNos: map[string]uint64{}, byName: map[string][]uint64{}, byPhone: map[string][]uint64{},
 		byEmail: map[string][]uint64{}, openActions: map[uint64]OpenAction{}, sorted: map[SortKey][]*CustomerRow{},
+		arena: newArena(),
 	}
 }
 
@@ -274,10 +285,12 @@ func (ix *index) put(r *CustomerRow) {
 		ix.drop(old, false)
 	}
 	ix.rows[r.ID] = r
+	ix.count(r, 1)
 	ix.cardNos[r.CardNo] = r.ID
 	ix.maxID = max(ix.maxID, r.ID)
-	if ix.arena != nil {
-		ix.arena.add(r)
+	ix.arena.add(r)
+	if ix.arena.stale() {
+		ix.arena = ix.arena.compact()
 	}
 	if ix.dupsBuilt {
 		ix.addDups(r)
@@ -306,13 +319,17 @@ func (ix *index) putMany(rows []*CustomerRow) {
 			ix.drop(old, false)
 		}
 		ix.rows[r.ID] = r
+		ix.count(r, 1)
 		ix.cardNos[r.CardNo] = r.ID
 		ix.maxID = max(ix.maxID, r.ID)
+		ix.arena.add(r)
 		if ix.dupsBuilt {
 			ix.addDups(r)
 		}
 	}
-	ix.arena = nil
+	if ix.arena.stale() {
+		ix.arena = ix.arena.compact()
+	}
 }
 
 func (ix *index) addDups(r *CustomerRow) {
@@ -346,6 +363,7 @@ func digitsOnly(s string) string {
 // drop forgets a row; dropOrders also takes it out of the cached orders (put replaces it there itself).
 func (ix *index) drop(r *CustomerRow, dropOrders bool) {
 	delete(ix.rows, r.ID)
+	ix.count(r, -1)
 	delete(ix.cardNos, r.CardNo)
 	if ix.dupsBuilt {
 		removeID(ix.byName, NormalizeName(r.Name), r.ID)

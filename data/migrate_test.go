@@ -50,3 +50,28 @@ func TestMigrationBuildsListRows(t *testing.T) {
 	}
 	mustCheck(t, s)
 }
+
+// Opening an up-to-date file uses the index read through the short-lived mapping and writes nothing.
+func TestOpenUsesPreloadAndWritesNothing(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "pre.db")
+	s, err := Open(path, Options{Now: fixedClock(stNow)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateCustomer(System, Customer{Name: "北京科技有限公司"}); err != nil {
+		t.Fatal(err)
+	}
+	_ = s.Close()
+	before := fileHash(t, path)
+	s, err = Open(path, Options{Now: fixedClock(stNow)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if got := s.Customers(CustomerFilter{Search: "bjkj"}); len(got) != 1 {
+		t.Fatalf("search after reopen found %d", len(got))
+	}
+	if after := fileHash(t, path); after != before {
+		t.Fatal("opening an up-to-date file changed it")
+	}
+}

@@ -19,35 +19,39 @@ type hayArena struct {
 	dead             int
 }
 
-func newArena(rows map[uint64]*CustomerRow) *hayArena {
-	a := &hayArena{slotOf: make(map[uint64]int, len(rows)), textOff: []int{0}, keysOff: []int{0}}
-	size := 0
-	for _, r := range rows {
-		size += len(r.TextHay)
-	}
-	a.text = make([]byte, 0, size+size/8)
-	a.keys = make([]byte, 0, 2*size)
-	ids := make([]uint64, 0, len(rows))
-	for id := range rows {
-		ids = append(ids, id)
-	}
-	// Id order keeps a file's arena the same from run to run.
-	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-	for _, id := range ids {
-		a.add(rows[id])
-	}
-	return a
+func newArena() *hayArena {
+	return &hayArena{slotOf: map[uint64]int{}, textOff: []int{0}, keysOff: []int{0}}
 }
 
+// compact copies the live slots into a new arena, dropping the retired ones.
+func (a *hayArena) compact() *hayArena {
+	n := newArena()
+	n.text = make([]byte, 0, len(a.text))
+	n.keys = make([]byte, 0, len(a.keys))
+	for slot, id := range a.ids {
+		if id != 0 {
+			n.put(id, a.text[a.textOff[slot]:a.textOff[slot+1]], a.keys[a.keysOff[slot]:a.keysOff[slot+1]])
+		}
+	}
+	return n
+}
+
+// add takes a row's search texts into the arena. The row keeps none: the arena is their only copy in
+// memory, which saves the duplicate of every haystack.
 func (a *hayArena) add(r *CustomerRow) {
-	if old, ok := a.slotOf[r.ID]; ok {
+	a.put(r.ID, []byte(r.TextHay), []byte(r.KeyHay))
+	r.TextHay, r.KeyHay = "", ""
+}
+
+func (a *hayArena) put(id uint64, text, keys []byte) {
+	if old, ok := a.slotOf[id]; ok {
 		a.ids[old] = 0
 		a.dead++
 	}
-	a.slotOf[r.ID] = len(a.ids)
-	a.ids = append(a.ids, r.ID)
-	a.text = append(a.text, r.TextHay...)
-	a.keys = append(a.keys, r.KeyHay...)
+	a.slotOf[id] = len(a.ids)
+	a.ids = append(a.ids, id)
+	a.text = append(a.text, text...)
+	a.keys = append(a.keys, keys...)
 	a.textOff = append(a.textOff, len(a.text))
 	a.keysOff = append(a.keysOff, len(a.keys))
 }

@@ -105,6 +105,13 @@ func Open(path string, opt Options) (*Store, error) {
 			return nil, fmt.Errorf("data: create folder for %s: %w", path, err)
 		}
 	}
+	var pre *index
+	var preTx int
+	if exists && !opt.ReadOnly {
+		if pre, preTx, err = preload(path, opt.Now()); err != nil {
+			return nil, err
+		}
+	}
 	b, err := openBolt(path, opt.ReadOnly)
 	if err != nil {
 		return nil, err
@@ -121,11 +128,44 @@ func Open(path string, opt Options) (*Store, error) {
 			return nil, err
 		}
 	}
-	if err := s.load(); err != nil {
-		_ = db.Close()
-		return nil, err
+	if pre != nil {
+		_ = s.view(func(tx *bolt.Tx) error {
+			if tx.ID() == preTx {
+				s.idx = pre
+			}
+			return nil
+		})
+	}
+	if s.idx == nil {
+		if err := s.load(); err != nil {
+			_ = db.Close()
+			return nil, err
+		}
 	}
 	return s, nil
+}
+
+// preload builds the index through a read-only mapping of the file that is closed right after. Reading
+// every list row touches most of the rows' pages; through the long-lived mapping they would stay in the
+// process's resident memory for the whole session, through this one they are let go. Open uses the
+// result only if nothing was committed in between (same transaction id), else it loads again.
+func preload(path string, now time.Time) (*index, int, error) {
+	b, err := openBolt(path, true)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer b.Close()
+	var ix *index
+	var txid int
+	err = viewSafely(b, func(tx *bolt.Tx) error {
+		if tx.Bucket(bucketRows) == nil {
+			return nil // an older schema: the migration builds the rows, then Open loads
+		}
+		txid = tx.ID()
+		ix, err = loadIndex(tx, now)
+		return err
+	})
+	return ix, txid, err
 }
 
 // openBolt opens the file with a bounded wait for the lock, turning bbolt's errors into ours.

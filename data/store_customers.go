@@ -15,49 +15,57 @@ import (
 
 // load reads what the in-memory index needs; it runs once at open.
 func (s *Store) load() error {
-	now := s.now()
 	return s.view(func(tx *bolt.Tx) error {
-		st, err := loadSettings(tx)
+		ix, err := loadIndex(tx, s.now())
 		if err != nil {
 			return err
-		}
-		ix := newIndex(st)
-		if b := tx.Bucket(bucketMembers); b != nil {
-			if err := b.ForEach(func(k, v []byte) error {
-				var m Member
-				if err := codec.Unmarshal(v, &m); err != nil {
-					return fmt.Errorf("data: read member %d: %w: %w", decodeUint(k), ErrDamaged, err)
-				}
-				ix.members[m.ID] = m
-				return nil
-			}); err != nil {
-				return err
-			}
-		}
-		if b := tx.Bucket(bucketRows); b != nil {
-			rows, err := loadRows(b, st.GradeRules, now)
-			if err != nil {
-				return err
-			}
-			ix.putMany(rows)
-		}
-		if b := tx.Bucket(bucketOpenActions); b != nil {
-			if err := b.ForEach(func(k, v []byte) error {
-				var oa OpenAction
-				if err := codec.Unmarshal(v, &oa); err != nil {
-					return fmt.Errorf("data: read open action %d: %w: %w", decodeUint(k), ErrDamaged, err)
-				}
-				ix.openActions[oa.FollowUpID] = oa
-				return nil
-			}); err != nil {
-				return err
-			}
 		}
 		s.mu.Lock()
 		s.idx = ix
 		s.mu.Unlock()
 		return nil
 	})
+}
+
+// loadIndex builds the in-memory index from one read transaction.
+func loadIndex(tx *bolt.Tx, now time.Time) (*index, error) {
+	st, err := loadSettings(tx)
+	if err != nil {
+		return nil, err
+	}
+	ix := newIndex(st)
+	if b := tx.Bucket(bucketMembers); b != nil {
+		if err := b.ForEach(func(k, v []byte) error {
+			var m Member
+			if err := codec.Unmarshal(v, &m); err != nil {
+				return fmt.Errorf("data: read member %d: %w: %w", decodeUint(k), ErrDamaged, err)
+			}
+			ix.members[m.ID] = m
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+	}
+	if b := tx.Bucket(bucketRows); b != nil {
+		rows, err := loadRows(b, st.GradeRules, now)
+		if err != nil {
+			return nil, err
+		}
+		ix.putMany(rows)
+	}
+	if b := tx.Bucket(bucketOpenActions); b != nil {
+		if err := b.ForEach(func(k, v []byte) error {
+			var oa OpenAction
+			if err := codec.Unmarshal(v, &oa); err != nil {
+				return fmt.Errorf("data: read open action %d: %w: %w", decodeUint(k), ErrDamaged, err)
+			}
+			ix.openActions[oa.FollowUpID] = oa
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+	}
+	return ix, nil
 }
 
 // loadRows decodes every stored row on all cores and grades it as of now. The values stay valid while
@@ -435,9 +443,6 @@ func (s *Store) Customers(f CustomerFilter) []*CustomerRow {
 	all := s.idx.order(f.Sort)
 	var found idSet
 	if len(terms) > 0 {
-		if s.idx.arena == nil || s.idx.arena.stale() {
-			s.idx.arena = newArena(s.idx.rows)
-		}
 		found = s.idx.arena.find(terms, s.idx.maxID)
 	}
 	s.mu.Unlock()
@@ -482,14 +487,7 @@ func (s *Store) Customers(f CustomerFilter) []*CustomerRow {
 func (s *Store) CustomerCount() (active, archived int) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	for _, r := range s.idx.rows {
-		if r.Archived {
-			archived++
-		} else {
-			active++
-		}
-	}
-	return
+	return s.idx.active, s.idx.archived
 }
 
 // Row returns the list row of one card.

@@ -79,7 +79,7 @@ func (s *agendaScreen) buildUI() {
 			func() int { return len(sec.items) },
 			func() fyne.CanvasObject {
 				l := widget.NewLabel("")
-				l.Truncation = fyne.TextTruncateEllipsis
+				l.Truncation = fyne.TextTruncateClip
 				return l
 			},
 			func(i widget.ListItemID, o fyne.CanvasObject) {

@@ -55,8 +55,8 @@ func customerColumns() []column {
 
 func newCustomersScreen(u *ui) *customersScreen {
 	s := &customersScreen{u: u, filter: data.CustomerFilter{Sort: data.SortName}}
+	// The list loads when its tab is first shown: sorting a large file is not the start screen's cost.
 	s.buildUI()
-	s.reload()
 	return s
 }
 
@@ -84,7 +84,7 @@ func (s *customersScreen) buildUI() {
 		func() (int, int) { return len(s.rows), len(cols) },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
+			l.Truncation = fyne.TextTruncateClip
 			return l
 		},
 		func(id widget.TableCellID, o fyne.CanvasObject) {
