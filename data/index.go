@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 	"unicode"
+	"unique"
 
 	"github.com/mozillazg/go-pinyin"
 )
@@ -76,6 +77,25 @@ func (g gradeInputs) customer() Customer {
 		c.Needs = presentMark
 	}
 	return c
+}
+
+// intern shares one copy of the values that repeat across thousands of rows (statuses, industries,
+// regions, tags): decoding gives every row its own copy, which at 100k cards is tens of megabytes.
+func (rec *rowRecord) intern() {
+	str := func(s *string) { *s = unique.Make(*s).Value() }
+	str((*string)(&rec.Kind))
+	str((*string)(&rec.Status))
+	str((*string)(&rec.Source))
+	str(&rec.Industry)
+	str(&rec.Category)
+	str(&rec.Region)
+	str(&rec.NextAction)
+	str((*string)(&rec.Grading.Referral))
+	str((*string)(&rec.Grading.Status))
+	str((*string)(&rec.Grading.Override))
+	for i := range rec.Tags {
+		str(&rec.Tags[i])
+	}
 }
 
 // graded completes a stored row with its grade as of now.
@@ -179,7 +199,6 @@ func buildRecord(c *Customer) rowRecord {
 	}
 	addWithPinyin(c.Name)
 	r.SortName, _ = pinyinKeys(c.Name)
-	add(&text, c.CardNo)
 	add(&keys, c.CardNo)
 	for _, t := range c.Tags {
 		addWithPinyin(t)
@@ -190,10 +209,11 @@ func buildRecord(c *Customer) rowRecord {
 		if ct.Phone != "" {
 			// Stored phones are already normalised; the digits alone let "010 1234" find "010-12345678".
 			add(&keys, ct.Phone)
-			add(&keys, digitsOnly(ct.Phone))
+			if d := digitsOnly(ct.Phone); d != ct.Phone {
+				add(&keys, d)
+			}
 		}
 		add(&keys, ct.Email)
-		add(&text, ct.Email)
 	}
 	r.TextHay, r.KeyHay = text.String(), keys.String()
 	return r

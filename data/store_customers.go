@@ -94,6 +94,7 @@ func loadRows(b *bolt.Bucket, rules GradeRules, now time.Time) ([]*CustomerRow, 
 					errs[w] = fmt.Errorf("data: read customer row at position %d: %w: %w", i, ErrDamaged, err)
 					return
 				}
+				rec.intern()
 				rows[i] = graded(rec, rules, now)
 			}
 		}()
