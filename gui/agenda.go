@@ -102,7 +102,9 @@ func (s *agendaScreen) buildUI() {
 				s.u.openCard(sec.items[i].Row.ID)
 			}
 		}
-		sec.title = widget.NewCard(T(sec.key), "", sec.list)
+		// The section name is a subtitle, not a title: a title's large type would make the two columns,
+		// and so the window, too wide for a small laptop screen.
+		sec.title = widget.NewCard("", T(sec.key), sec.list)
 		cards = append(cards, sec.title)
 	}
 	grid := container.NewGridWithColumns(2, cards...)
@@ -126,7 +128,7 @@ func (s *agendaScreen) reload() {
 	lists := [][]data.AgendaItem{s.agenda.DueToday, s.agenda.Overdue, s.agenda.Actions, s.agenda.Reviews, s.agenda.Birthdays}
 	for i, sec := range s.sections {
 		sec.items = lists[i]
-		sec.title.SetTitle(Tf("agenda.section_count", T(sec.key), len(sec.items)))
+		sec.title.SetSubTitle(Tf("agenda.section_count", T(sec.key), len(sec.items)))
 		sec.list.Refresh()
 	}
 	s.summary.SetText(Tf("agenda.summary", formatDate(s.u.now()), s.u.me().Name,

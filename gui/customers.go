@@ -122,7 +122,9 @@ func (s *customersScreen) buildUI() {
 
 	newBtn := widget.NewButtonWithIcon(T("action.new_customer"), theme.ContentAddIcon(), s.u.newCustomer)
 	newBtn.Importance = widget.HighImportance
-	filters := container.NewGridWithColumns(6,
+	// Two rows of three: six selects in one row would make the window wider than a laptop screen in
+	// English.
+	filters := container.NewGridWithColumns(3,
 		labelled(T("col.grade"), s.grade), labelled(T("col.status"), s.status), labelled(T("col.owner"), s.owner),
 		labelled(T("col.industry"), s.industry), labelled(T("field.source"), s.source), labelled(T("field.tags"), s.tag))
 	top := container.NewVBox(

@@ -109,7 +109,8 @@ func (s *settingsScreen) buildUI() {
 	)
 	right := widget.NewCard(T("settings.rules"), T("settings.rules_hint"),
 		container.NewVBox(rules, container.NewHBox(save, s.saved)))
-	s.content = container.NewVScroll(container.NewGridWithColumns(2, left, right))
+	// Scrollable both ways, so long English labels never force the window wider than the screen.
+	s.content = container.NewScroll(container.NewGridWithColumns(2, left, right))
 }
 
 func (s *settingsScreen) fillMe() {

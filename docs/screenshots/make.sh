@@ -10,39 +10,38 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 go build -o "$tmp/salesdesk" .
 
-# wait_for NAME: polls until a window whose title contains NAME exists, for up to 60 s.
-wait_for() {
-	for _ in $(seq 120); do
-		xdotool search --name "$1" >/dev/null 2>&1 && return 0
-		sleep 0.5
+# One run per language and theme: dark is Fyne's default here; light is asked for with FYNE_THEME.
+for variant in dark light; do
+	for lang in zh en; do
+		case $lang in zh) locale=zh_CN.UTF-8 ;; en) locale=en_US.UTF-8 ;; esac
+		suffix=$lang
+		[[ $variant == light ]] && suffix=light-$lang
+		home="$tmp/home-$variant-$lang"
+		mkdir -p "$home"
+		db="$tmp/$variant-$lang.db"
+		"$tmp/salesdesk" demo --db "$db" --customers 300 >/dev/null 2>&1
+		HOME="$home" XDG_CONFIG_HOME="$home/.config" LANG=$locale FYNE_THEME=$variant \
+		xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
+			set -euo pipefail
+			"$0" --db "$1" 2>/dev/null & pid=$!
+			# Wait (up to 60 s) for the window rather than for a fixed time.
+			for _ in $(seq 120); do
+				xdotool search --name SalesDesk >/dev/null 2>&1 && break
+				sleep 0.5
+			done
+			# Rendering has no event to wait for; give the first frames a moment.
+			sleep 2
+			import -window root "$2/agenda-$3.png"
+			xdotool key ctrl+f
+			sleep 1
+			import -window root "$2/customers-$3.png"
+			# The first row of the customer table, under the search box, the filters and the header.
+			xdotool mousemove 420 205 click 1
+			sleep 2
+			import -window root "$2/card-$3.png"
+			kill -TERM $pid
+			wait $pid
+		' "$tmp/salesdesk" "$db" "$out" "$suffix"
+		echo "wrote $out/agenda-$suffix.png $out/customers-$suffix.png $out/card-$suffix.png"
 	done
-	echo "no window named $1 appeared" >&2
-	return 1
-}
-export -f wait_for
-
-for lang in zh en; do
-	case $lang in zh) locale=zh_CN.UTF-8 ;; en) locale=en_US.UTF-8 ;; esac
-	home="$tmp/home-$lang"
-	mkdir -p "$home"
-	"$tmp/salesdesk" demo --db "$tmp/$lang.db" --customers 300 >/dev/null
-	HOME="$home" XDG_CONFIG_HOME="$home/.config" LANG=$locale LC_ALL=$locale \
-	xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
-		set -euo pipefail
-		"$0" --db "$1" & pid=$!
-		wait_for SalesDesk
-		# Rendering has no event to wait for; give the first frames a moment.
-		sleep 2
-		import -window root "$2/agenda-$3.png"
-		xdotool key ctrl+f
-		sleep 1
-		import -window root "$2/customers-$3.png"
-		# The first row of the customer table, under the search box, the filters and the header.
-		xdotool mousemove 420 205 click 1
-		sleep 2
-		import -window root "$2/card-$3.png"
-		kill -TERM $pid
-		wait $pid
-	' "$tmp/salesdesk" "$tmp/$lang.db" "$out" "$lang"
-	echo "wrote $out/agenda-$lang.png $out/customers-$lang.png $out/card-$lang.png"
 done
