@@ -617,6 +617,9 @@ func (c *cli) check(args []string, globalDB string) error {
 	}
 	fmt.Fprintf(c.stdout, "%s\n  schema %d, %d customers, %d follow-ups, %d team members\n",
 		path, schema, rep.Customers, rep.FollowUps, rep.Members)
+	for _, n := range rep.Notes {
+		fmt.Fprintf(c.stdout, "  note: %s\n", n)
+	}
 	if rep.OK() {
 		fmt.Fprintln(c.stdout, "OK: no problems found")
 		return nil

@@ -11,6 +11,9 @@ import (
 type CheckReport struct {
 	Customers, FollowUps, Members int
 	Problems                      []string
+	// Notes are facts worth telling that are not problems, such as an older schema that SalesDesk
+	// upgrades when it next opens the file.
+	Notes []string
 }
 
 // OK reports whether nothing is wrong.
@@ -29,8 +32,22 @@ func (s *Store) Check() (CheckReport, error) {
 		for err := range tx.Check() {
 			r.add("storage: %v", err)
 		}
+		var schema uint64
+		if meta := tx.Bucket(bucketMeta); meta != nil {
+			schema = decodeUint(meta.Get(keySchema))
+		}
+		switch {
+		case schema < 2 && tx.Bucket(bucketRows) != nil:
+			// The file holds what schema 2 writes, so its number was lowered after the fact.
+			r.add("schema version %d, expected %d", schema, len(migrations))
+		case schema < uint64(len(migrations)):
+			r.Notes = append(r.Notes, fmt.Sprintf("schema %d is older than this SalesDesk's %d; opening the file in SalesDesk upgrades it", schema, len(migrations)))
+		}
 		for _, name := range [][]byte{bucketMeta, bucketCustomers, bucketRows, bucketCardNumbers, bucketFollowUps,
 			bucketOpenActions, bucketMembers, bucketSettings, bucketCounters, bucketAudit} {
+			if string(name) == string(bucketRows) && schema < 2 {
+				continue // the list rows came with schema 2
+			}
 			if tx.Bucket(name) == nil {
 				r.add("bucket %q is missing", name)
 			}
@@ -78,6 +95,9 @@ func (s *Store) Check() (CheckReport, error) {
 				r.add("customer %d (%s): owner %d does not exist", id, c.Name, c.OwnerID)
 			}
 			var rec rowRecord
+			if tx.Bucket(bucketRows) == nil {
+				return nil
+			}
 			if raw := tx.Bucket(bucketRows).Get(k); raw == nil {
 				r.add("customer %d (%s) has no list row", id, c.Name)
 			} else if err := codec.Unmarshal(raw, &rec); err != nil {
@@ -87,7 +107,7 @@ func (s *Store) Check() (CheckReport, error) {
 			}
 			return nil
 		})
-		_ = tx.Bucket(bucketRows).ForEach(func(k, _ []byte) error {
+		_ = forEachIn(tx, bucketRows, func(k, _ []byte) error {
 			if _, ok := customers[decodeUint(k)]; !ok {
 				r.add("list row %d points at a customer that does not exist", decodeUint(k))
 			}
@@ -140,8 +160,8 @@ func (s *Store) Check() (CheckReport, error) {
 			}
 			return nil
 		})
-		if v := decodeUint(tx.Bucket(bucketMeta).Get(keySchema)); v != uint64(len(migrations)) {
-			r.add("schema version %d, expected %d", v, len(migrations))
+		if schema > uint64(len(migrations)) {
+			r.add("schema version %d is newer than this SalesDesk's %d", schema, len(migrations))
 		}
 		if !bytes.Equal(tx.Bucket(bucketMeta).Get(keyMagic), magicValue) {
 			r.add("format marker is missing")
@@ -156,4 +176,12 @@ func sameRow(a, b rowRecord) bool {
 	return a.ID == b.ID && a.CardNo == b.CardNo && a.Name == b.Name && a.Status == b.Status &&
 		a.OwnerID == b.OwnerID && a.Archived == b.Archived && a.TextHay == b.TextHay && a.KeyHay == b.KeyHay &&
 		a.NextFollowUp.Equal(b.NextFollowUp) && a.LastFollowUp.Equal(b.LastFollowUp) && a.Grading.Override == b.Grading.Override
+}
+
+// forEachIn walks a bucket that an older schema may not have.
+func forEachIn(tx *bolt.Tx, name []byte, fn func(k, v []byte) error) error {
+	if b := tx.Bucket(name); b != nil {
+		return b.ForEach(fn)
+	}
+	return nil
 }

@@ -22,8 +22,14 @@ var migrations = []func(tx *bolt.Tx, s *Store) error{
 		if err := meta.Put(keyMagic, magicValue); err != nil {
 			return err
 		}
-		if err := meta.Put(keyCreated, []byte(s.now().UTC().Format("2006-01-02T15:04:05Z"))); err != nil {
-			return err
+		// Each step keeps what is already there, so a file whose schema number went back is not reset.
+		if meta.Get(keyCreated) == nil {
+			if err := meta.Put(keyCreated, []byte(s.now().UTC().Format("2006-01-02T15:04:05Z"))); err != nil {
+				return err
+			}
+		}
+		if tx.Bucket(bucketSettings).Get(keySettings) != nil {
+			return nil
 		}
 		raw, err := json.Marshal(DefaultSettings())
 		if err != nil {
