@@ -77,8 +77,10 @@ const (
 type ui struct {
 	app   fyne.App
 	win   fyne.Window
-	store *data.Store
+	store data.Service
 	cfg   Config
+	// fillDemo fills an empty database with the demo; only a local file can.
+	fillDemo func(data.DemoOptions) error
 
 	tabs      *container.AppTabs
 	agenda    *agendaScreen
@@ -88,12 +90,14 @@ type ui struct {
 
 	// dialogs are the open dialogs, the top one last, so Esc closes them one at a time.
 	dialogs []dialog.Dialog
+	welcome welcomeForm
 	// now is the clock; tests fix it.
 	now func() time.Time
 }
 
 func newUI(a fyne.App, st *data.Store, cfg Config) *ui {
-	u := &ui{app: a, store: st, cfg: cfg, cards: map[uint64]*cardWindow{}, now: st.Now}
+	u := &ui{app: a, store: st, cfg: cfg, cards: map[uint64]*cardWindow{}, now: st.Now,
+		fillDemo: func(o data.DemoOptions) error { return data.GenerateDemo(st, o) }}
 	u.win = a.NewWindow("SalesDesk")
 	u.win.SetMaster()
 	u.buildUI()

@@ -40,6 +40,7 @@ func (u *ui) offerDemo() {
 		d.Hide()
 		u.buildUI()
 	})
+	u.welcome = welcomeForm{name: name, demo: demo, empty: empty}
 	intro := widget.NewLabel(T("welcome.text"))
 	intro.Wrapping = fyne.TextWrapWord
 	d = dialog.NewCustomWithoutButtons(T("welcome.title"), container.NewVBox(intro, demo, widget.NewSeparator(),
@@ -48,13 +49,19 @@ func (u *ui) offerDemo() {
 	d.Show()
 }
 
+// welcomeForm is the first start's dialog, held so tests drive it as a user would.
+type welcomeForm struct {
+	name        *textEntry
+	demo, empty *widget.Button
+}
+
 // loadDemo generates the demo off the UI thread with a progress bar; the screens reload when done.
 func (u *ui) loadDemo() {
 	bar := widget.NewProgressBar()
 	d := dialog.NewCustomWithoutButtons(T("welcome.loading"), bar, u.win)
 	d.Show()
 	go func() {
-		err := data.GenerateDemo(u.store, data.DemoOptions{Customers: demoCustomers, Seed: 1, Now: u.now(),
+		err := u.fillDemo(data.DemoOptions{Customers: demoCustomers, Seed: 1, Now: u.now(),
 			Progress: func(done, total int) {
 				fyne.Do(func() { bar.SetValue(float64(done) / float64(total)) })
 			}})

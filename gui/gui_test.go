@@ -202,3 +202,32 @@ func TestEveryScreenInBothLanguages(t *testing.T) {
 		})
 	}
 }
+
+func TestFirstStartWithoutDemo(t *testing.T) {
+	a := test.NewTempApp(t)
+	st, err := data.Open(filepath.Join(t.TempDir(), "empty.db"), data.Options{Now: func() time.Time { return fixedNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	setLanguage("en")
+	u := newUI(a, st, Config{})
+	u.startup()
+	if u.welcome.empty == nil {
+		t.Fatal("an empty database did not get the welcome dialog")
+	}
+	// Starting empty with no name is refused at the field; with a name, the user becomes the admin.
+	test.Tap(u.welcome.empty)
+	if len(st.Members()) != 0 {
+		t.Fatal("a nameless member was created")
+	}
+	test.Type(u.welcome.name, "赵敏")
+	test.Tap(u.welcome.empty)
+	ms := st.Members()
+	if len(ms) != 1 || ms[0].Name != "赵敏" || ms[0].Role != data.MemberAdmin {
+		t.Fatalf("members = %+v", ms)
+	}
+	if u.me().MemberID != ms[0].ID {
+		t.Fatalf("current user = %+v", u.me())
+	}
+}

@@ -1,0 +1,37 @@
+package data
+
+import "time"
+
+// Service is everything the window asks of the data layer. The window holds this interface rather
+// than the Store, so that a later office mode can serve the same calls to several desktops over the
+// LAN; every call that changes something names who makes the change.
+type Service interface {
+	Now() time.Time
+	IsEmpty() bool
+
+	Settings() Settings
+	SaveSettings(by Actor, st Settings) error
+	Members() []Member
+	Member(id uint64) (Member, bool)
+	SaveMember(by Actor, m Member) (Member, error)
+
+	Customers(f CustomerFilter) []*CustomerRow
+	CustomerCount() (active, archived int)
+	Choices() FilterChoices
+	Customer(id uint64) (Customer, error)
+	Duplicates(c Customer) []DuplicateMatch
+	CreateCustomer(by Actor, c Customer) (Customer, error)
+	UpdateCustomer(by Actor, c Customer) (Customer, error)
+	ArchiveCustomer(by Actor, id uint64) (Customer, error)
+	RestoreCustomer(by Actor, id uint64) (Customer, error)
+	MarkReviewed(by Actor, id uint64) (Customer, error)
+
+	FollowUps(customerID uint64) ([]FollowUp, error)
+	CapCheck(customerID uint64, date time.Time) (CapWarning, error)
+	LogFollowUp(by Actor, f FollowUp, next NextPlan) (FollowUp, Customer, error)
+	ConfirmResult(by Actor, customerID, followUpID uint64, result string) (FollowUp, error)
+
+	Agenda(now time.Time, ownerID uint64) Agenda
+}
+
+var _ Service = (*Store)(nil)
