@@ -151,8 +151,20 @@ func readingOf(r rune) string { return readings()[r] }
 // "abcdz". Polyphonic characters take their most common reading.
 func pinyinKeys(s string) (full, initials string) {
 	var f, in strings.Builder
-	for _, r := range strings.ToLower(s) {
+	rs := []rune(strings.ToLower(s))
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
 		if unicode.Is(unicode.Han, r) {
+			if i+1 < len(rs) {
+				if p, ok := phraseReadings[[2]rune{r, rs[i+1]}]; ok {
+					for _, syl := range p {
+						f.WriteString(syl)
+						in.WriteByte(syl[0])
+					}
+					i++
+					continue
+				}
+			}
 			if p := readingOf(r); p != "" {
 				f.WriteString(p)
 				in.WriteByte(p[0])
@@ -165,6 +177,21 @@ func pinyinKeys(s string) (full, initials string) {
 		}
 	}
 	return f.String(), in.String()
+}
+
+// phraseReadings fixes words whose characters' most common readings are wrong together, chosen from
+// what customer cards hold: cities, and the business words in company names. go-pinyin reads
+// character by character, so 重庆 would come out as zhongqing and 银行 as yinxing.
+var phraseReadings = map[[2]rune][2]string{
+	{'重', '庆'}: {"chong", "qing"}, {'长', '沙'}: {"chang", "sha"}, {'长', '春'}: {"chang", "chun"},
+	{'长', '治'}: {"chang", "zhi"}, {'长', '安'}: {"chang", "an"}, {'长', '城'}: {"chang", "cheng"},
+	{'长', '江'}: {"chang", "jiang"}, {'厦', '门'}: {"xia", "men"}, {'蚌', '埠'}: {"beng", "bu"},
+	{'六', '安'}: {"lu", "an"}, {'乐', '山'}: {"le", "shan"}, {'乐', '清'}: {"yue", "qing"},
+	{'朝', '阳'}: {"chao", "yang"}, {'单', '县'}: {"shan", "xian"}, {'番', '禺'}: {"pan", "yu"},
+	{'银', '行'}: {"yin", "hang"}, {'行', '业'}: {"hang", "ye"}, {'商', '行'}: {"shang", "hang"},
+	{'车', '行'}: {"che", "hang"}, {'音', '乐'}: {"yin", "yue"}, {'快', '乐'}: {"kuai", "le"},
+	{'曾', '经'}: {"ceng", "jing"}, {'供', '应'}: {"gong", "ying"}, {'应', '用'}: {"ying", "yong"},
+	{'重', '要'}: {"zhong", "yao"}, {'传', '媒'}: {"chuan", "mei"}, {'调', '度'}: {"diao", "du"},
 }
 
 func buildRow(c *Customer, rules GradeRules, now time.Time) *CustomerRow {

@@ -9,6 +9,8 @@ func TestPinyinKeys(t *testing.T) {
 		{"绿地", "lvdi", "ld"},
 		{"张伟 ", "zhangwei", "zw"},
 		{"", "", ""},
+		{"重庆长安汽车", "chongqingchanganqiche", "cqcaqc"},
+		{"厦门银行", "xiamenyinhang", "xmyh"},
 	} {
 		full, ini := pinyinKeys(tc.in)
 		if full != tc.full || ini != tc.initials {
