@@ -231,3 +231,31 @@ func TestFirstStartWithoutDemo(t *testing.T) {
 		t.Fatalf("current user = %+v", u.me())
 	}
 }
+
+func TestSettingsRefuseAThresholdBelowB(t *testing.T) {
+	u := newTestUI(t, "en")
+	s := u.settings
+	s.aAnnual.SetText("")
+	test.Type(s.aAnnual, "100,000")
+	s.perMonth.SetText("")
+	test.Type(s.perMonth, "-1")
+	test.Tap(s.saveBtn)
+	if got := s.fields["a_min_annual"].msg.Text; got != T("err.a_below_b") {
+		t.Fatalf("A threshold message = %q", got)
+	}
+	if got := s.fields["per_month"].msg.Text; got != T("err.negative") {
+		t.Fatalf("per-month message = %q", got)
+	}
+	if u.store.Settings().GradeRules != data.DefaultGradeRules {
+		t.Fatal("invalid thresholds were saved")
+	}
+	// Fixed, they are saved and regrade the list.
+	s.aAnnual.SetText("")
+	test.Type(s.aAnnual, "800,000")
+	s.perMonth.SetText("")
+	test.Type(s.perMonth, "3")
+	test.Tap(s.saveBtn)
+	if got := u.store.Settings(); got.GradeRules.AMinAnnual != data.AmountFromYuan(800_000) || got.Caps.PerMonth != 3 {
+		t.Fatalf("settings = %+v", got)
+	}
+}

@@ -31,6 +31,7 @@ type settingsScreen struct {
 	categories                                                      *textEntry
 	fields                                                          map[string]*field
 	saved                                                           *widget.Label
+	saveBtn                                                         *widget.Button
 }
 
 func newSettingsScreen(u *ui) *settingsScreen {
@@ -95,8 +96,8 @@ func (s *settingsScreen) buildUI() {
 	s.categories = newMultiLine(strings.Join(st.Categories, "\n"))
 	s.categories.SetMinRowsVisible(5)
 	s.saved = widget.NewLabel("")
-	save := widget.NewButtonWithIcon(T("action.save"), theme.DocumentSaveIcon(), s.onSave)
-	save.Importance = widget.HighImportance
+	s.saveBtn = widget.NewButtonWithIcon(T("action.save"), theme.DocumentSaveIcon(), s.onSave)
+	s.saveBtn.Importance = widget.HighImportance
 
 	rules := formGrid(s.add("a_min_annual", s.aAnnual), s.add("a_min_years", s.aYears),
 		s.add("a_requires_high_referral", s.aHighRP), s.add("b_min_annual", s.bAnnual), s.add("b_min_years", s.bYears),
@@ -108,7 +109,7 @@ func (s *settingsScreen) buildUI() {
 			container.NewGridWrap(fyne.NewSize(380, 260), s.team))),
 	)
 	right := widget.NewCard(T("settings.rules"), T("settings.rules_hint"),
-		container.NewVBox(rules, container.NewHBox(save, s.saved)))
+		container.NewVBox(rules, container.NewHBox(s.saveBtn, s.saved)))
 	// Scrollable both ways, so long English labels never force the window wider than the screen.
 	s.content = container.NewScroll(container.NewGridWithColumns(2, left, right))
 }
@@ -203,9 +204,7 @@ func (s *settingsScreen) onSave() {
 			st.Categories = append(st.Categories, line)
 		}
 	}
-	if !fe.Any() {
-		fe = st.Validate()
-	}
+	fe = mergeProblems(fe, st.Validate())
 	for _, f := range s.fields {
 		f.setError(fe.For(f.key))
 	}
