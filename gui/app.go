@@ -43,7 +43,7 @@ func Run(cfg Config) error {
 	defer st.Close()
 	// The index of a large file is long-lived and the window allocates little once it runs: collect
 	// sooner than Go's default doubling, and hand the garbage of loading back to the system now.
-	debug.SetGCPercent(40)
+	debug.SetGCPercent(20)
 	debug.FreeOSMemory()
 	u := newUI(a, st, cfg)
 	u.win.Show()
