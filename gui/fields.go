@@ -24,6 +24,11 @@ type field struct {
 }
 
 func newField(key string, input fyne.CanvasObject) *field {
+	// A wrapper such as enumSelect must not stand in the layout itself: Fyne finds a widget's window
+	// by the object placed in it, and a select's pop-up needs that window.
+	if w, ok := input.(interface{ widget() fyne.CanvasObject }); ok {
+		input = w.widget()
+	}
 	f := &field{key: key, label: widget.NewLabel(T("field." + key)), input: input}
 	f.label.Alignment = fyne.TextAlignTrailing
 	f.msg = widget.NewLabel("")
@@ -173,6 +178,8 @@ func newEnumSelect[E ~string](prefix string, values []E, optional bool, current 
 	s.set(current)
 	return s
 }
+
+func (s *enumSelect[E]) widget() fyne.CanvasObject { return s.Select }
 
 func (s *enumSelect[E]) set(v E) {
 	for i, x := range s.values {

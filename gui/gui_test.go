@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"salesdesk/data"
 )
@@ -257,5 +258,31 @@ func TestSettingsRefuseAThresholdBelowB(t *testing.T) {
 	test.Tap(s.saveBtn)
 	if got := u.store.Settings(); got.GradeRules.AMinAnnual != data.AmountFromYuan(800_000) || got.Caps.PerMonth != 3 {
 		t.Fatalf("settings = %+v", got)
+	}
+}
+
+// Every choice on the card opens its list: a select must be laid out as itself to find its window.
+func TestCardSelectsOpen(t *testing.T) {
+	u := newTestUI(t, "zh")
+	cw := u.openCard(0)
+	// The real driver finds a pop-up's window through the object in the layout (the test driver has
+	// one canvas for all, so it cannot show this): no wrapper may stand in for its widget there.
+	for key, f := range cw.fields {
+		if _, wrapper := f.input.(interface{ widget() fyne.CanvasObject }); wrapper {
+			t.Errorf("field %s lays out a wrapper instead of its widget", key)
+		}
+	}
+	for name, sel := range map[string]*widget.Select{
+		"ownership": cw.ownership.Select, "source": cw.source.Select, "status": cw.status.Select,
+		"override": cw.override.Select, "lifecycle": cw.lifecycle.Select, "referral": cw.referral.Select,
+		"credit": cw.credit.Select, "owner": cw.owner,
+	} {
+		test.Tap(sel)
+		overlay := cw.win.Canvas().Overlays().Top()
+		if overlay == nil {
+			t.Errorf("%s: tapping the select opened no list", name)
+			continue
+		}
+		cw.win.Canvas().Overlays().Remove(overlay)
 	}
 }
