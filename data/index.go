@@ -179,6 +179,26 @@ func pinyinKeys(s string) (full, initials string) {
 	return f.String(), in.String()
 }
 
+// personPinyin spells a person's name, reading the surname as a surname: 曾 is zeng, 单 is shan.
+func personPinyin(name string) (full, initials string) {
+	rs := []rune(strings.TrimSpace(name))
+	if len(rs) > 1 {
+		if sur, ok := surnameReadings[rs[0]]; ok {
+			f, in := pinyinKeys(string(rs[1:]))
+			return sur + f, sur[:1] + in
+		}
+	}
+	return pinyinKeys(name)
+}
+
+// surnameReadings are the surnames whose commonest reading as a word is not the surname's.
+var surnameReadings = map[rune]string{
+	'曾': "zeng", '单': "shan", '解': "xie", '仇': "qiu", '朴': "piao", '区': "ou", '查': "zha",
+	'盖': "ge", '缪': "miao", '翟': "zhai", '覃': "qin", '尉': "yu", '乐': "yue",
+	'重': "chong", '繁': "po", '员': "yun", '种': "chong", '华': "hua", '任': "ren", '沈': "shen",
+	'召': "shao", '折': "she", '黑': "he", '秘': "bi", '谌': "chen", '藏': "zang",
+}
+
 // phraseReadings fixes words whose characters' most common readings are wrong together, chosen from
 // what customer cards hold: cities, and the business words in company names. go-pinyin reads
 // character by character, so 重庆 would come out as zhongqing and 银行 as yinxing.
@@ -192,6 +212,10 @@ var phraseReadings = map[[2]rune][2]string{
 	{'车', '行'}: {"che", "hang"}, {'音', '乐'}: {"yin", "yue"}, {'快', '乐'}: {"kuai", "le"},
 	{'曾', '经'}: {"ceng", "jing"}, {'供', '应'}: {"gong", "ying"}, {'应', '用'}: {"ying", "yong"},
 	{'重', '要'}: {"zhong", "yao"}, {'传', '媒'}: {"chuan", "mei"}, {'调', '度'}: {"diao", "du"},
+	{'成', '都'}: {"cheng", "du"}, {'首', '都'}: {"shou", "du"}, {'都', '市'}: {"du", "shi"},
+	{'长', '兴'}: {"chang", "xing"}, {'长', '乐'}: {"chang", "le"}, {'长', '宁'}: {"chang", "ning"},
+	{'长', '泰'}: {"chang", "tai"}, {'长', '汀'}: {"chang", "ting"}, {'长', '寿'}: {"chang", "shou"},
+	{'都', '江'}: {"du", "jiang"}, {'大', '都'}: {"da", "du"}, {'重', '工'}: {"zhong", "gong"},
 }
 
 func buildRow(c *Customer, rules GradeRules, now time.Time) *CustomerRow {
@@ -218,21 +242,27 @@ func buildRecord(c *Customer) rowRecord {
 			b.WriteByte(0)
 		}
 	}
-	addWithPinyin := func(s string) {
+	addWithPinyin := func(s string, person bool) {
 		add(&text, s)
 		full, ini := pinyinKeys(s)
+		if person {
+			full, ini = personPinyin(s)
+		}
 		add(&keys, full)
 		add(&keys, ini)
 	}
-	addWithPinyin(c.Name)
+	addWithPinyin(c.Name, c.Kind == KindPerson)
 	r.SortName, _ = pinyinKeys(c.Name)
+	if c.Kind == KindPerson {
+		r.SortName, _ = personPinyin(c.Name)
+	}
 	add(&keys, c.CardNo)
 	for _, t := range c.Tags {
-		addWithPinyin(t)
+		addWithPinyin(t, false)
 	}
 	for _, ct := range c.Contacts {
 		r.Contacts = append(r.Contacts, ContactBrief{Name: ct.Name, Phone: ct.Phone, Email: ct.Email, Birthday: ct.Birthday, Primary: ct.Primary})
-		addWithPinyin(ct.Name)
+		addWithPinyin(ct.Name, true)
 		if ct.Phone != "" {
 			// Stored phones are already normalised; the digits alone let "010 1234" find "010-12345678".
 			add(&keys, ct.Phone)

@@ -18,3 +18,17 @@ func TestPinyinKeys(t *testing.T) {
 		}
 	}
 }
+
+func TestPersonPinyin(t *testing.T) {
+	for _, tc := range []struct{ in, full, initials string }{
+		{"曾志伟", "zengzhiwei", "zzw"},
+		{"单田芳", "shantianfang", "stf"},
+		{"张伟", "zhangwei", "zw"},
+		{"成都", "chengdu", "cd"},
+	} {
+		full, ini := personPinyin(tc.in)
+		if full != tc.full || ini != tc.initials {
+			t.Errorf("personPinyin(%q) = %q, %q; want %q, %q", tc.in, full, ini, tc.full, tc.initials)
+		}
+	}
+}

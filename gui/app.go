@@ -156,6 +156,14 @@ func (u *ui) addShortcuts(w fyne.Window, save func()) {
 }
 
 func (u *ui) onMainClose() {
+	// A card with unsaved typing asks first; the app closes only once none is left.
+	for _, cw := range u.cards {
+		if cw.dirty() {
+			cw.win.RequestFocus()
+			cw.onClose()
+			return
+		}
+	}
 	size := u.win.Canvas().Size()
 	u.app.Preferences().SetFloat(prefWidth, float64(size.Width))
 	u.app.Preferences().SetFloat(prefHeight, float64(size.Height))

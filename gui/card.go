@@ -1,6 +1,7 @@
 package gui
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -80,6 +82,7 @@ type cardWindow struct {
 	contactOK    *widget.Button
 	followUpForm *followUpForm
 	followUpOK   *widget.Button
+	unsaved      *dialog.CustomDialog
 }
 
 // openCard shows the card of id (0 for a new one), bringing an open window forward.
@@ -108,6 +111,7 @@ func (u *ui) openCard(id uint64) *cardWindow {
 	cw.win = u.app.NewWindow("")
 	cw.buildUI()
 	cw.win.Resize(fyne.NewSize(980, 720))
+	cw.win.SetCloseIntercept(cw.onClose)
 	cw.win.SetOnClosed(func() {
 		if u.cards[cw.c.ID] == cw {
 			delete(u.cards, cw.c.ID)
@@ -604,4 +608,46 @@ func (cw *cardWindow) followUpText(f data.FollowUp) string {
 		lines = append(lines, T("followup.open"))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// dirty tells whether the form holds changes not yet saved.
+func (cw *cardWindow) dirty() bool {
+	c, fe := cw.collect()
+	if fe.Any() {
+		return true // text that does not even parse was typed
+	}
+	// JSON compares dates as instants and treats nil and empty lists alike enough for this purpose.
+	a, _ := json.Marshal(c)
+	b, _ := json.Marshal(cw.c)
+	return string(a) != string(b)
+}
+
+// onClose asks before unsaved changes are thrown away.
+func (cw *cardWindow) onClose() {
+	if !cw.dirty() {
+		cw.win.Close()
+		return
+	}
+	var d *dialog.CustomDialog
+	save := widget.NewButton(T("action.save"), func() {
+		d.Hide()
+		cw.onSave()
+		if !cw.dirty() {
+			cw.win.Close()
+		}
+	})
+	save.Importance = widget.HighImportance
+	discard := widget.NewButton(T("action.discard"), func() {
+		d.Hide()
+		cw.win.Close()
+	})
+	cancel := widget.NewButton(T("action.cancel"), func() { d.Hide() })
+	msg := widget.NewLabel(T("card.unsaved"))
+	msg.Wrapping = fyne.TextWrapWord
+	d = dialog.NewCustomWithoutButtons(T("card.unsaved_title"), container.NewVBox(msg,
+		container.NewHBox(layout.NewSpacer(), cancel, discard, save)), cw.win)
+	d.Resize(fyne.NewSize(420, 180))
+	cw.unsaved = d
+	cw.u.track(d)
+	d.Show()
 }

@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
@@ -92,6 +93,20 @@ func (e *textEntry) TypedKey(k *fyne.KeyEvent) {
 		return
 	}
 	e.Entry.TypedKey(k)
+}
+
+// TypedShortcut passes SalesDesk's own shortcuts (save, new, find) on to the window: Fyne gives every
+// shortcut to the focused entry first, and the entry drops those it does not know, so Ctrl+S in a
+// field would do nothing.
+func (e *textEntry) TypedShortcut(s fyne.Shortcut) {
+	if cs, ok := s.(*desktop.CustomShortcut); ok && cs.Modifier == fyne.KeyModifierShortcutDefault &&
+		(cs.KeyName == fyne.KeyS || cs.KeyName == fyne.KeyN || cs.KeyName == fyne.KeyF) {
+		if c, ok := fyne.CurrentApp().Driver().CanvasForObject(e).(interface{ TypedShortcut(fyne.Shortcut) }); ok {
+			c.TypedShortcut(cs)
+			return
+		}
+	}
+	e.Entry.TypedShortcut(s)
 }
 
 func newEntry(text string) *textEntry {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -284,5 +285,41 @@ func TestCardSelectsOpen(t *testing.T) {
 			continue
 		}
 		cw.win.Canvas().Overlays().Remove(overlay)
+	}
+}
+
+// Ctrl+S typed while a field has the focus saves the card.
+func TestCtrlSInAFieldSaves(t *testing.T) {
+	u := newTestUI(t, "en")
+	c, err := u.store.CreateCustomer(u.me(), data.Customer{Name: "沈阳宝丰卫浴有限公司", Region: "沈阳"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cw := u.openCard(c.ID)
+	cw.win.Canvas().Focus(cw.region)
+	test.Type(cw.region, "市")
+	cw.region.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault})
+	got, _ := u.store.Customer(c.ID)
+	if got.Region != "沈阳市" && got.Region != "市沈阳" {
+		t.Fatalf("region after Ctrl+S = %q", got.Region)
+	}
+}
+
+// Closing a card with unsaved typing asks first; an untouched card closes at once.
+func TestCloseAsksAboutUnsavedChanges(t *testing.T) {
+	u := newTestUI(t, "en")
+	c, err := u.store.CreateCustomer(u.me(), data.Customer{Name: "Acme", Region: "沈阳",
+		FirstContact: data.DateOf(fixedNow), Tags: []string{"VIP"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cw := u.openCard(c.ID)
+	if cw.dirty() {
+		t.Fatal("a card just opened counts as changed")
+	}
+	test.Type(cw.notes, "call back")
+	cw.onClose()
+	if cw.unsaved == nil || len(u.dialogs) != 1 {
+		t.Fatal("closing with unsaved changes did not ask")
 	}
 }
