@@ -86,7 +86,8 @@ type ui struct {
 	agenda    *agendaScreen
 	customers *customersScreen
 	settings  *settingsScreen
-	cards     map[uint64]*cardWindow
+	cards     map[uint64]*cardWindow // saved cards' windows, so a second open brings the first forward
+	open      map[*cardWindow]bool   // every card window, new cards too
 
 	// dialogs are the open dialogs, the top one last, so Esc closes them one at a time.
 	dialogs []dialog.Dialog
@@ -96,7 +97,7 @@ type ui struct {
 }
 
 func newUI(a fyne.App, st *data.Store, cfg Config) *ui {
-	u := &ui{app: a, store: st, cfg: cfg, cards: map[uint64]*cardWindow{}, now: st.Now,
+	u := &ui{app: a, store: st, cfg: cfg, cards: map[uint64]*cardWindow{}, open: map[*cardWindow]bool{}, now: st.Now,
 		fillDemo: func(o data.DemoOptions) error { return data.GenerateDemo(st, o) }}
 	u.win = a.NewWindow("SalesDesk")
 	u.win.SetMaster()
@@ -132,8 +133,11 @@ func (u *ui) mainMenu() *fyne.MainMenu {
 	newItem.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}
 	find := fyne.NewMenuItem(T("action.find"), u.focusSearch)
 	find.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
+	// Fyne adds a Quit item in the system's language unless the menu has one.
+	quit := fyne.NewMenuItem(T("action.quit"), u.onMainClose)
+	quit.IsQuit = true
 	return fyne.NewMainMenu(
-		fyne.NewMenu(T("menu.file"), newItem, find),
+		fyne.NewMenu(T("menu.file"), newItem, find, fyne.NewMenuItemSeparator(), quit),
 		fyne.NewMenu(T("menu.view"),
 			fyne.NewMenuItem(T("tab.agenda"), func() { u.tabs.SelectIndex(0) }),
 			fyne.NewMenuItem(T("tab.customers"), func() { u.tabs.SelectIndex(1) }),
@@ -157,7 +161,7 @@ func (u *ui) addShortcuts(w fyne.Window, save func()) {
 
 func (u *ui) onMainClose() {
 	// A card with unsaved typing asks first; the app closes only once none is left.
-	for _, cw := range u.cards {
+	for cw := range u.open {
 		if cw.dirty() {
 			cw.win.RequestFocus()
 			cw.onClose()
@@ -167,7 +171,7 @@ func (u *ui) onMainClose() {
 	size := u.win.Canvas().Size()
 	u.app.Preferences().SetFloat(prefWidth, float64(size.Width))
 	u.app.Preferences().SetFloat(prefHeight, float64(size.Height))
-	for _, cw := range u.cards {
+	for cw := range u.open {
 		cw.win.Close()
 	}
 	u.win.Close()

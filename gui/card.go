@@ -77,6 +77,10 @@ type cardWindow struct {
 	// owners maps the owner select's labels to member ids.
 	owners []data.Member
 
+	tabs      *container.AppTabs
+	tabFields [][]string // field keys (or key prefixes) on each tab
+	tabTitles []string
+
 	// The open contact and follow-up dialogs' forms, held so tests drive them as a user would.
 	contactForm  *contactForm
 	contactOK    *widget.Button
@@ -112,7 +116,9 @@ func (u *ui) openCard(id uint64) *cardWindow {
 	cw.buildUI()
 	cw.win.Resize(fyne.NewSize(980, 720))
 	cw.win.SetCloseIntercept(cw.onClose)
+	u.open[cw] = true
 	cw.win.SetOnClosed(func() {
+		delete(u.open, cw)
 		if u.cards[cw.c.ID] == cw {
 			delete(u.cards, cw.c.ID)
 		}
@@ -130,6 +136,29 @@ func (u *ui) openCard(id uint64) *cardWindow {
 func (cw *cardWindow) add(key string, input fyne.CanvasObject) *field {
 	f := newField(key, input)
 	cw.fields[key] = f
+	// Every change shows its effect on the grade suggestion and completeness at once.
+	switch w := f.input.(type) {
+	case *textEntry:
+		prev := w.OnChanged
+		w.OnChanged = func(t string) {
+			if prev != nil {
+				prev(t)
+			}
+			cw.preview()
+		}
+	case *widget.Select:
+		prev := w.OnChanged
+		w.OnChanged = func(t string) {
+			if prev != nil {
+				prev(t)
+			}
+			cw.preview()
+		}
+	case *widget.SelectEntry:
+		w.OnChanged = func(string) { cw.preview() }
+	case *widget.RadioGroup:
+		w.OnChanged = func(string) { cw.preview() }
+	}
 	return f
 }
 
@@ -245,13 +274,22 @@ func (cw *cardWindow) buildUI() {
 	cw.followBtn = widget.NewButtonWithIcon(T("action.log_follow_up"), theme.ContentAddIcon(), cw.onLogFollowUp)
 	timeline := container.NewBorder(container.NewHBox(cw.followBtn), nil, nil, nil, cw.timeline)
 
-	tabs := container.NewAppTabs(
+	cw.tabs = container.NewAppTabs(
 		container.NewTabItem(T("card.tab.identity"), container.NewVScroll(identity)),
 		container.NewTabItem(T("card.tab.contacts"), contacts),
 		container.NewTabItem(T("card.tab.needs"), container.NewVScroll(container.NewVBox(needs, widget.NewSeparator(), man))),
 		container.NewTabItem(T("card.tab.business"), container.NewVScroll(business)),
 		container.NewTabItem(T("card.tab.follow_ups"), timeline),
 	)
+	// Which tab each field is on, so a save's problems can point at their tabs.
+	cw.tabFields = [][]string{
+		{"kind", "name", "industry", "category", "ownership", "region", "size", "source", "owner", "status",
+			"grade_override", "lifecycle", "first_contact", "next_follow_up", "next_action", "tags"},
+		{"contacts."},
+		{"needs", "budget", "preferences", "decision_process", "need_stage", "man"},
+		{"annual_purchase", "cooperation_since", "referral", "credit", "credit_limit", "receivables", "notes"},
+	}
+	cw.tabTitles = []string{T("card.tab.identity"), T("card.tab.contacts"), T("card.tab.needs"), T("card.tab.business"), T("card.tab.follow_ups")}
 
 	cw.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	cw.gradeInfo = widget.NewLabel("")
@@ -259,7 +297,7 @@ func (cw *cardWindow) buildUI() {
 	cw.completeness.TextFormatter = func() string { return Tf("card.complete", int(cw.completeness.Value*100)) }
 	cw.missing = widget.NewLabel("")
 	cw.missing.Wrapping = fyne.TextWrapWord
-	cw.missing.Importance = widget.LowImportance
+	cw.missing.Importance = widget.WarningImportance
 	cw.problems = widget.NewLabel("")
 	cw.problems.Importance = widget.DangerImportance
 	cw.problems.Hide()
@@ -272,8 +310,9 @@ func (cw *cardWindow) buildUI() {
 	header := container.NewVBox(
 		container.NewBorder(nil, nil, nil, buttons, cw.title),
 		container.NewGridWithColumns(2, cw.gradeInfo, cw.completeness),
-		cw.missing, cw.problems)
-	cw.win.SetContent(container.NewBorder(header, nil, nil, nil, tabs))
+		cw.missing)
+	// The problems sit under the tabs, so showing them does not move what the user is about to click.
+	cw.win.SetContent(container.NewBorder(header, cw.problems, nil, nil, cw.tabs))
 	cw.refreshHeader()
 	cw.showMANAdvice()
 }
@@ -306,12 +345,32 @@ func (cw *cardWindow) updateContactRow(i widget.ListItemID, o fyne.CanvasObject)
 
 func (cw *cardWindow) showMANAdvice() {
 	m := data.MAN{Money: cw.manMoney.Checked, Authority: cw.manAuth.Checked, Need: cw.manNeed.Checked}
-	cw.manAdvice.SetText(T("man." + string(m.Advice())))
+	letter := func(yes bool, l string) string {
+		if yes {
+			return l
+		}
+		return strings.ToLower(l)
+	}
+	combo := letter(m.Money, "M") + "+" + letter(m.Authority, "A") + "+" + letter(m.Need, "N")
+	cw.manAdvice.SetText(combo + T("man.sep") + T("man."+string(m.Advice())))
+	cw.preview()
 }
 
-// refreshHeader shows the card's number, grades and completeness as last saved or typed.
+// preview shows the grade suggestion and completeness of what is typed, before it is saved.
+func (cw *cardWindow) preview() {
+	if cw.tabs == nil {
+		return // still being built
+	}
+	c, _ := cw.collect()
+	cw.showHeader(&c)
+}
+
+// refreshHeader shows the card's number, grades and completeness as last saved.
 func (cw *cardWindow) refreshHeader() {
-	c := &cw.c
+	cw.showHeader(&cw.c)
+}
+
+func (cw *cardWindow) showHeader(c *data.Customer) {
 	title := T("card.new")
 	if c.ID != 0 {
 		title = c.CardNo + "  " + c.Name
@@ -444,9 +503,34 @@ func (cw *cardWindow) showProblems(fe data.FieldErrors) {
 			contactProblems = append(contactProblems, contactProblem(e, cw.contacts))
 		}
 	}
+	first := -1
+	for i, keys := range cw.tabFields {
+		marked := false
+		for _, e := range fe {
+			for _, k := range keys {
+				if e.Field == k || (strings.HasSuffix(k, ".") && strings.HasPrefix(e.Field, k)) {
+					marked = true
+				}
+			}
+		}
+		title := cw.tabTitles[i]
+		if marked {
+			title = "⚠ " + title
+			if first < 0 {
+				first = i
+			}
+		}
+		if cw.tabs.Items[i].Text != title {
+			cw.tabs.Items[i].Text = title
+			cw.tabs.Refresh()
+		}
+	}
 	if len(fe) == 0 {
 		cw.problems.Hide()
 		return
+	}
+	if first >= 0 {
+		cw.tabs.SelectIndex(first)
 	}
 	text := Tf("card.problems", len(fe))
 	if len(contactProblems) > 0 {
@@ -559,7 +643,7 @@ func (cw *cardWindow) onArchive() {
 		cw.u.refreshAll()
 		return
 	}
-	d := dialog.NewConfirm(T("archive.title"), Tf("archive.question", cw.c.Name), func(ok bool) {
+	d := confirm(T("archive.title"), Tf("archive.question", cw.c.Name), T("action.archive"), func(ok bool) {
 		if !ok {
 			return
 		}

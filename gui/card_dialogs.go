@@ -26,7 +26,7 @@ func newContactForm(ct data.Contact) *contactForm {
 		name: newEntry(ct.Name), title: newEntry(ct.Title), phone: newEntry(ct.Phone), email: newEntry(ct.Email),
 		birthday: newDateEntry(ct.Birthday), notes: newMultiLine(ct.Notes),
 		role:    newEnumSelect("role", data.ContactRoles, true, ct.Role),
-		primary: widget.NewCheck(T("field.primary"), nil),
+		primary: widget.NewCheck("", nil), // the field's label says what it is
 	}
 	f.primary.SetChecked(ct.Primary)
 	f.phone.SetPlaceHolder(T("hint.phone"))
@@ -92,13 +92,15 @@ func (cw *cardWindow) editContact(i int) {
 			}
 		}
 		cw.contactList.Refresh()
+		cw.preview()
 		d.Hide()
 	})
 	save.Importance = widget.HighImportance
 	cw.contactForm, cw.contactOK = form, save
 	cancel := widget.NewButton(T("action.cancel"), func() { d.Hide() })
+	// The form scrolls inside a fixed dialog, so a message under a field never pushes the buttons out.
 	d = dialog.NewCustomWithoutButtons(T("contact.title"), container.NewBorder(nil,
-		container.NewHBox(layout.NewSpacer(), cancel, save), nil, nil, formGrid(form.fields...)), cw.win)
+		container.NewHBox(layout.NewSpacer(), cancel, save), nil, nil, container.NewVScroll(formGrid(form.fields...))), cw.win)
 	d.Resize(fyne.NewSize(520, 520))
 	cw.u.track(d)
 	d.Show()
@@ -109,7 +111,7 @@ func (cw *cardWindow) removeContact(i int) {
 	if i < 0 || i >= len(cw.contacts) {
 		return
 	}
-	d := dialog.NewConfirm(T("contact.remove_title"), Tf("contact.remove_question", cw.contacts[i].Name), func(ok bool) {
+	d := confirm(T("contact.remove_title"), Tf("contact.remove_question", cw.contacts[i].Name), T("action.remove"), func(ok bool) {
 		if !ok {
 			return
 		}
@@ -119,6 +121,7 @@ func (cw *cardWindow) removeContact(i int) {
 			cw.contacts[0].Primary = true
 		}
 		cw.contactList.Refresh()
+		cw.preview()
 	}, cw.win)
 	cw.u.track(d)
 	d.Show()
@@ -140,7 +143,7 @@ func (cw *cardWindow) newFollowUpForm() *followUpForm {
 		action: newEntry(""), deadline: newDateEntry(zeroTime), result: newEntry(""),
 		nextDate: newDateEntry(zeroTime), nextAction: newEntry(""),
 		method:    newEnumSelect("method", data.Methods, false, data.MethodPhone),
-		proactive: widget.NewCheck(T("field.proactive"), nil),
+		proactive: widget.NewCheck("", nil),
 		fields:    map[string]*field{},
 	}
 	var names []string
@@ -212,13 +215,11 @@ func (cw *cardWindow) onLogFollowUp() {
 		}
 		if fu.Proactive {
 			if w, err := cw.u.store.CapCheck(cw.c.ID, fu.Date); err == nil && w != data.CapNone {
-				c := dialog.NewConfirm(T("cap.title"), T("cap."+string(w)), func(ok bool) {
+				c := confirm(T("cap.title"), T("cap."+string(w)), T("action.log_anyway"), func(ok bool) {
 					if ok {
 						commit()
 					}
 				}, cw.win)
-				c.SetConfirmText(T("action.log_anyway"))
-				c.SetDismissText(T("action.cancel"))
 				cw.u.track(c)
 				c.Show()
 				return
@@ -294,4 +295,26 @@ func (cw *cardWindow) confirmResult(f data.FollowUp) {
 	}
 	cw.u.track(d)
 	d.Show()
+}
+
+// confirm asks a yes-or-no question with SalesDesk's own button words (Fyne's follow the system
+// locale, not the language chosen in Settings) and a message that wraps instead of running under the
+// dialog's icon.
+func confirm(title, message, yes string, done func(bool), w fyne.Window) *dialog.CustomDialog {
+	msg := widget.NewLabel(message)
+	msg.Wrapping = fyne.TextWrapWord
+	var d *dialog.CustomDialog
+	ok := widget.NewButton(yes, func() {
+		d.Hide()
+		done(true)
+	})
+	ok.Importance = widget.HighImportance
+	cancel := widget.NewButton(T("action.cancel"), func() {
+		d.Hide()
+		done(false)
+	})
+	d = dialog.NewCustomWithoutButtons(title, container.NewBorder(nil,
+		container.NewHBox(layout.NewSpacer(), cancel, ok), nil, nil, msg), w)
+	d.Resize(fyne.NewSize(460, 200))
+	return d
 }

@@ -44,7 +44,12 @@ func customerColumns() []column {
 	return []column{
 		{data.SortCardNo, "col.card_no", 130, func(_ *ui, r *data.CustomerRow) string { return r.CardNo }},
 		{data.SortName, "col.name", 260, func(_ *ui, r *data.CustomerRow) string { return r.Name }},
-		{data.SortGrade, "col.grade", 70, func(_ *ui, r *data.CustomerRow) string { return string(r.Grade) }},
+		{data.SortGrade, "col.grade", 70, func(_ *ui, r *data.CustomerRow) string {
+			if r.Overridden {
+				return string(r.Grade) + "*" // a manager's decision, not the rules'
+			}
+			return string(r.Grade)
+		}},
 		{data.SortStatus, "col.status", 80, func(_ *ui, r *data.CustomerRow) string { return enumLabel("status", r.Status) }},
 		{data.SortOwner, "col.owner", 90, func(u *ui, r *data.CustomerRow) string { return u.memberName(r.OwnerID) }},
 		{data.SortIndustry, "col.industry", 120, func(_ *ui, r *data.CustomerRow) string { return r.Industry }},

@@ -40,6 +40,7 @@ func (u *ui) offerDemo() {
 		d.Hide()
 		u.buildUI()
 	})
+	name.OnSubmitted = func(string) { empty.OnTapped() }
 	u.welcome = welcomeForm{name: name, demo: demo, empty: empty}
 	intro := widget.NewLabel(T("welcome.text"))
 	intro.Wrapping = fyne.TextWrapWord

@@ -86,7 +86,7 @@ func (s *settingsScreen) buildUI() {
 	r := st.GradeRules
 	s.aAnnual = newAmountEntry(r.AMinAnnual)
 	s.aYears = newEntry(strconv.Itoa(r.AMinYears))
-	s.aHighRP = widget.NewCheck(T("field.a_requires_high_referral"), nil)
+	s.aHighRP = widget.NewCheck("", nil) // the field's label says what it is
 	s.aHighRP.SetChecked(r.ARequiresHighRP)
 	s.bAnnual = newAmountEntry(r.BMinAnnual)
 	s.bYears = newEntry(strconv.Itoa(r.BMinYears))
@@ -269,7 +269,7 @@ func (s *settingsScreen) editMember(m data.Member) {
 	save.Importance = widget.HighImportance
 	cancel := widget.NewButton(T("action.cancel"), func() { d.Hide() })
 	d = dialog.NewCustomWithoutButtons(T("member.title"), container.NewBorder(nil,
-		container.NewHBox(layout.NewSpacer(), cancel, save), nil, nil, formGrid(fields...)), s.u.win)
+		container.NewHBox(layout.NewSpacer(), cancel, save), nil, nil, container.NewVScroll(formGrid(fields...))), s.u.win)
 	d.Resize(fyne.NewSize(460, 360))
 	s.u.track(d)
 	d.Show()
