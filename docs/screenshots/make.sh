@@ -36,7 +36,7 @@ for variant in dark light; do
 			sleep 1
 			import -window root "$2/customers-$3.png"
 			# The first row of the customer table, under the search box, the filters and the header.
-			xdotool mousemove 420 205 click 1
+			xdotool mousemove 420 250 click 1
 			sleep 2
 			import -window root "$2/card-$3.png"
 			kill -TERM $pid
