@@ -363,6 +363,20 @@ func (cw *cardWindow) preview() {
 	}
 	c, _ := cw.collect()
 	cw.showHeader(&c)
+	// A field's message goes when it is edited; the summary follows, and goes with the last one.
+	if cw.problems.Visible() {
+		n := 0
+		for _, f := range cw.fields {
+			if f.msg.Visible() {
+				n++
+			}
+		}
+		if n == 0 {
+			cw.problems.Hide()
+		} else {
+			cw.problems.SetText(Tf("card.problems", n))
+		}
+	}
 }
 
 // refreshHeader shows the card's number, grades and completeness as last saved.
@@ -638,26 +652,30 @@ func (cw *cardWindow) onArchive() {
 			cw.u.showError(cw.win, err)
 			return
 		}
-		cw.c.Archived, cw.c.Version = c.Archived, c.Version
+		cw.c.Archived, cw.c.ArchivedAt, cw.c.Version = c.Archived, c.ArchivedAt, c.Version
 		cw.refreshHeader()
 		cw.u.refreshAll()
 		return
 	}
 	d := confirm(T("archive.title"), Tf("archive.question", cw.c.Name), T("action.archive"), func(ok bool) {
-		if !ok {
-			return
+		if ok {
+			cw.archive()
 		}
-		c, err := cw.u.store.ArchiveCustomer(cw.u.me(), cw.c.ID)
-		if err != nil {
-			cw.u.showError(cw.win, err)
-			return
-		}
-		cw.c.Archived, cw.c.Version = c.Archived, c.Version
-		cw.refreshHeader()
-		cw.u.refreshAll()
 	}, cw.win)
 	cw.u.track(d)
 	d.Show()
+}
+
+// archive hides the card from lists and the agenda; it stays in the file, restorable.
+func (cw *cardWindow) archive() {
+	c, err := cw.u.store.ArchiveCustomer(cw.u.me(), cw.c.ID)
+	if err != nil {
+		cw.u.showError(cw.win, err)
+		return
+	}
+	cw.c.Archived, cw.c.ArchivedAt, cw.c.Version = c.Archived, c.ArchivedAt, c.Version
+	cw.refreshHeader()
+	cw.u.refreshAll()
 }
 
 func (cw *cardWindow) onReviewed() {

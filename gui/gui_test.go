@@ -323,3 +323,48 @@ func TestCloseAsksAboutUnsavedChanges(t *testing.T) {
 		t.Fatal("closing with unsaved changes did not ask")
 	}
 }
+
+// The problems summary counts down as the fields are fixed, and goes with the last one.
+func TestProblemsSummaryFollowsFixes(t *testing.T) {
+	u := newTestUI(t, "en")
+	cw := u.openCard(0)
+	test.Type(cw.budget, "12abc")
+	test.Tap(cw.saveBtn) // name and budget
+	if !cw.problems.Visible() || cw.problems.Text != Tf("card.problems", 2) {
+		t.Fatalf("summary = %q", cw.problems.Text)
+	}
+	test.Type(cw.name, "北京科技")
+	if cw.problems.Text != Tf("card.problems", 1) {
+		t.Fatalf("after fixing the name: %q", cw.problems.Text)
+	}
+	cw.budget.SetText("45000")
+	if cw.problems.Visible() {
+		t.Fatalf("summary still shown: %q", cw.problems.Text)
+	}
+}
+
+// Archiving asks, hides the card from the list and keeps it restorable.
+func TestArchiveAndRestoreFromTheCard(t *testing.T) {
+	u := newTestUI(t, "en")
+	c, err := u.store.CreateCustomer(u.me(), data.Customer{Name: "Acme"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cw := u.openCard(c.ID)
+	test.Tap(cw.archiveBtn)
+	if len(u.dialogs) != 1 {
+		t.Fatal("archiving did not ask first")
+	}
+	if got, _ := u.store.Customer(c.ID); got.Archived {
+		t.Fatal("archived before the user confirmed")
+	}
+	cw.u.closeDialog()
+	cw.archive() // what the dialog's Archive button does
+	if active, archived := u.store.CustomerCount(); active != 0 || archived != 1 {
+		t.Fatalf("counts after archive: %d active, %d archived", active, archived)
+	}
+	test.Tap(cw.archiveBtn) // now Restore
+	if active, _ := u.store.CustomerCount(); active != 1 {
+		t.Fatal("restore did not bring the card back")
+	}
+}
