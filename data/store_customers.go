@@ -34,17 +34,8 @@ func loadIndex(tx *bolt.Tx, now time.Time) (*index, error) {
 		return nil, err
 	}
 	ix := newIndex(st)
-	if b := tx.Bucket(bucketMembers); b != nil {
-		if err := b.ForEach(func(k, v []byte) error {
-			var m Member
-			if err := codec.Unmarshal(v, &m); err != nil {
-				return fmt.Errorf("data: read member %d: %w: %w", decodeUint(k), ErrDamaged, err)
-			}
-			ix.members[m.ID] = m
-			return nil
-		}); err != nil {
-			return nil, err
-		}
+	if err := decodeAll(tx, bucketMembers, "member", func(m Member) { ix.members[m.ID] = m }); err != nil {
+		return nil, err
 	}
 	if b := tx.Bucket(bucketRows); b != nil {
 		rows, err := loadRows(b, st.GradeRules, now)
@@ -53,19 +44,26 @@ func loadIndex(tx *bolt.Tx, now time.Time) (*index, error) {
 		}
 		ix.putMany(rows)
 	}
-	if b := tx.Bucket(bucketOpenActions); b != nil {
-		if err := b.ForEach(func(k, v []byte) error {
-			var oa OpenAction
-			if err := codec.Unmarshal(v, &oa); err != nil {
-				return fmt.Errorf("data: read open action %d: %w: %w", decodeUint(k), ErrDamaged, err)
-			}
-			ix.openActions[oa.FollowUpID] = oa
-			return nil
-		}); err != nil {
-			return nil, err
-		}
+	if err := decodeAll(tx, bucketOpenActions, "open action", func(oa OpenAction) { ix.openActions[oa.FollowUpID] = oa }); err != nil {
+		return nil, err
 	}
 	return ix, nil
+}
+
+// decodeAll hands every record of a bucket to fn; an unreadable one means a damaged file.
+func decodeAll[T any](tx *bolt.Tx, bucket []byte, what string, fn func(T)) error {
+	b := tx.Bucket(bucket)
+	if b == nil {
+		return nil
+	}
+	return b.ForEach(func(k, v []byte) error {
+		var rec T
+		if err := codec.Unmarshal(v, &rec); err != nil {
+			return fmt.Errorf("data: read %s %d: %w: %w", what, decodeUint(k), ErrDamaged, err)
+		}
+		fn(rec)
+		return nil
+	})
 }
 
 // loadRows decodes every stored row on all cores and grades it as of now. The values stay valid while

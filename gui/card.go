@@ -137,23 +137,19 @@ func (cw *cardWindow) add(key string, input fyne.CanvasObject) *field {
 	f := newField(key, input)
 	cw.fields[key] = f
 	// Every change shows its effect on the grade suggestion and completeness at once.
+	then := func(prev func(string)) func(string) {
+		return func(t string) {
+			if prev != nil {
+				prev(t)
+			}
+			cw.preview()
+		}
+	}
 	switch w := f.input.(type) {
 	case *textEntry:
-		prev := w.OnChanged
-		w.OnChanged = func(t string) {
-			if prev != nil {
-				prev(t)
-			}
-			cw.preview()
-		}
+		w.OnChanged = then(w.OnChanged)
 	case *widget.Select:
-		prev := w.OnChanged
-		w.OnChanged = func(t string) {
-			if prev != nil {
-				prev(t)
-			}
-			cw.preview()
-		}
+		w.OnChanged = then(w.OnChanged)
 	case *widget.SelectEntry:
 		w.OnChanged = func(string) { cw.preview() }
 	case *widget.RadioGroup:

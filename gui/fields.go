@@ -126,28 +126,22 @@ func newMultiLine(text string) *textEntry {
 }
 
 func newDateEntry(t time.Time) *textEntry {
-	e := newEntry(editDate(t))
-	e.SetPlaceHolder(T("hint.date"))
-	e.Validator = func(s string) error {
-		if strings.TrimSpace(s) == "" {
-			return nil
-		}
-		if _, err := data.ParseDate(s); err != nil {
-			return errors.New(errorText(err))
-		}
-		return nil
-	}
-	return e
+	return newParsedEntry(editDate(t), "hint.date", func(s string) error { _, err := data.ParseDate(s); return err })
 }
 
 func newAmountEntry(a data.Amount) *textEntry {
-	e := newEntry(editAmount(a))
-	e.SetPlaceHolder(T("hint.amount"))
+	return newParsedEntry(editAmount(a), "hint.amount", func(s string) error { _, err := data.ParseAmount(s); return err })
+}
+
+// newParsedEntry is an optional field whose text must parse; the entry marks itself while it does not.
+func newParsedEntry(text, hint string, parse func(string) error) *textEntry {
+	e := newEntry(text)
+	e.SetPlaceHolder(T(hint))
 	e.Validator = func(s string) error {
 		if strings.TrimSpace(s) == "" {
 			return nil
 		}
-		if _, err := data.ParseAmount(s); err != nil {
+		if err := parse(s); err != nil {
 			return errors.New(errorText(err))
 		}
 		return nil
