@@ -391,6 +391,12 @@ func (ix *index) put(r *CustomerRow) {
 // putMany adds many rows at once (opening, bulk creation): the orders are rebuilt when next asked for.
 func (ix *index) putMany(rows []*CustomerRow) {
 	clear(ix.sorted)
+	text, keys := 0, 0
+	for _, r := range rows {
+		text += len(r.TextHay)
+		keys += len(r.KeyHay)
+	}
+	ix.arena.grow(len(rows), text, keys)
 	for _, r := range rows {
 		if old, ok := ix.rows[r.ID]; ok {
 			ix.drop(old, false)

@@ -3,6 +3,7 @@ package data
 import (
 	"bytes"
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 )
@@ -30,7 +31,7 @@ func (a *hayArena) compact() *hayArena {
 	n.keys = make([]byte, 0, len(a.keys))
 	for slot, id := range a.ids {
 		if id != 0 {
-			n.put(id, a.text[a.textOff[slot]:a.textOff[slot+1]], a.keys[a.keysOff[slot]:a.keysOff[slot+1]])
+			n.put(id, string(a.text[a.textOff[slot]:a.textOff[slot+1]]), string(a.keys[a.keysOff[slot]:a.keysOff[slot+1]]))
 		}
 	}
 	return n
@@ -39,11 +40,20 @@ func (a *hayArena) compact() *hayArena {
 // add takes a row's search texts into the arena. The row keeps none: the arena is their only copy in
 // memory, which saves the duplicate of every haystack.
 func (a *hayArena) add(r *CustomerRow) {
-	a.put(r.ID, []byte(r.TextHay), []byte(r.KeyHay))
+	a.put(r.ID, r.TextHay, r.KeyHay)
 	r.TextHay, r.KeyHay = "", ""
 }
 
-func (a *hayArena) put(id uint64, text, keys []byte) {
+// grow makes room for n more rows of about the given sizes, so a large load appends without copying.
+func (a *hayArena) grow(n, text, keys int) {
+	a.text = slices.Grow(a.text, text)
+	a.keys = slices.Grow(a.keys, keys)
+	a.textOff = slices.Grow(a.textOff, n)
+	a.keysOff = slices.Grow(a.keysOff, n)
+	a.ids = slices.Grow(a.ids, n)
+}
+
+func (a *hayArena) put(id uint64, text, keys string) {
 	if old, ok := a.slotOf[id]; ok {
 		a.ids[old] = 0
 		a.dead++
