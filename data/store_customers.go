@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
-	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -77,8 +76,6 @@ func loadRows(b *bolt.Bucket, rules GradeRules, now time.Time) ([]*CustomerRow, 
 		return nil, err
 	}
 	rows := make([]*CustomerRow, len(raw))
-	// Opening makes a burst of short-lived garbage; collecting it less often shortens the wait.
-	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	workers := runtime.GOMAXPROCS(0)
 	errs := make([]error, workers)
 	var wg sync.WaitGroup
