@@ -23,6 +23,9 @@ type Agenda struct {
 	Actions   []AgendaItem // follow-up actions whose deadline has come, result unconfirmed
 	Reviews   []AgendaItem // cards due for review by their grade's cadence
 	Birthdays []AgendaItem // contacts' birthdays today and in the next 6 days
+	// Stale are cards with no follow-up for the settings' LostAfterDays (seed 000's monthly grooming):
+	// candidates to mark lost or invalid, or to win back.
+	Stale []AgendaItem
 }
 
 // BirthdayWindow is how many days ahead birthdays are listed, today included.
@@ -59,9 +62,21 @@ func (s *Store) Agenda(now time.Time, ownerID uint64) Agenda {
 	active := func(r *CustomerRow) bool {
 		return !r.Archived && r.Status != StatusInvalid && (ownerID == 0 || r.OwnerID == ownerID)
 	}
+	lostAfter := s.idx.settings.LostAfterDays
 	for _, r := range s.idx.rows {
 		if !active(r) {
 			continue
+		}
+		if lostAfter > 0 && r.Status != StatusLost {
+			last := r.LastFollowUp
+			if last.IsZero() {
+				last = r.FirstContact
+			}
+			if !last.IsZero() {
+				if days := daysBetween(DateOf(last), today); days >= lostAfter {
+					a.Stale = append(a.Stale, AgendaItem{Row: r, Date: last, Days: days})
+				}
+			}
 		}
 		if !r.NextFollowUp.IsZero() && r.Status != StatusLost {
 			d := DateOf(r.NextFollowUp)
@@ -110,5 +125,6 @@ func (s *Store) Agenda(now time.Time, ownerID uint64) Agenda {
 	byDate(a.Actions, false)
 	byDate(a.Reviews, false) // never reviewed (zero date) first
 	byDate(a.Birthdays, false)
+	byDate(a.Stale, false) // the longest silent first
 	return a
 }

@@ -64,6 +64,9 @@ func (s *agendaScreen) buildUI() {
 			}
 			return name(it) + "  ·  " + last, false
 		}},
+		{key: "agenda.stale", line: func(it data.AgendaItem) (string, bool) {
+			return Tf("agenda.silent_days", it.Days) + "  " + name(it) + "  ·  " + enumLabel("status", it.Row.Status), false
+		}},
 		{key: "agenda.birthdays", line: func(it data.AgendaItem) (string, bool) {
 			when := T("agenda.today")
 			if it.Days > 0 {
@@ -125,7 +128,7 @@ func (s *agendaScreen) reload() {
 		owner = 0
 	}
 	s.agenda = s.u.store.Agenda(s.u.now(), owner)
-	lists := [][]data.AgendaItem{s.agenda.DueToday, s.agenda.Overdue, s.agenda.Actions, s.agenda.Reviews, s.agenda.Birthdays}
+	lists := [][]data.AgendaItem{s.agenda.DueToday, s.agenda.Overdue, s.agenda.Actions, s.agenda.Reviews, s.agenda.Stale, s.agenda.Birthdays}
 	for i, sec := range s.sections {
 		sec.items = lists[i]
 		sec.title.SetSubTitle(Tf("agenda.section_count", T(sec.key), len(sec.items)))
