@@ -74,7 +74,7 @@ func TestForecast(t *testing.T) {
 		{ID: 4, Stage: "won", Amount: AmountFromYuan(999_000), CloseDate: day(2026, 1, 5)},          // closed: out
 		{ID: 5, Stage: "lost", Amount: AmountFromYuan(999_000), CloseDate: day(2026, 1, 5)},         // closed: out
 		{ID: 6, Stage: "lead", Amount: AmountFromYuan(999_000), CloseDate: day(2026, 1, 5), Unqualified: true},
-		{ID: 7, Stage: "initial_contact", Amount: AmountFromYuan(10_000)},                                 // no date: out
+		{ID: 7, Stage: "initial_contact", Amount: AmountFromYuan(10_000)},                             // no date: out
 		{ID: 8, Stage: "needs_discovery", Amount: AmountFromYuan(30_000), CloseDate: day(2026, 4, 1)}, // 30%, Q2
 	}
 	months := Forecast(opps, stages, false)
