@@ -160,6 +160,9 @@ func (s *Store) Check() (CheckReport, error) {
 			}
 			return nil
 		})
+		if schema >= 3 {
+			r.checkPipeline(tx, customers, members)
+		}
 		if schema > uint64(len(migrations)) {
 			r.add("schema version %d is newer than this SalesDesk's %d", schema, len(migrations))
 		}
@@ -184,4 +187,39 @@ func forEachIn(tx *bolt.Tx, name []byte, fn func(k, v []byte) error) error {
 		return b.ForEach(fn)
 	}
 	return nil
+}
+
+// checkPipeline verifies that every deal points at a customer and an owner that exist, has its
+// history, and that every history line belongs to a deal.
+func (r *CheckReport) checkPipeline(tx *bolt.Tx, customers map[uint64]string, members map[uint64]bool) {
+	opps, hist := tx.Bucket(bucketOpps), tx.Bucket(bucketHistory)
+	if opps == nil || hist == nil {
+		r.add("the pipeline's buckets are missing")
+		return
+	}
+	ids := map[uint64]bool{}
+	_ = opps.ForEach(func(k, v []byte) error {
+		var o Opportunity
+		if err := codec.Unmarshal(v, &o); err != nil {
+			r.add("opportunity %d: unreadable: %v", decodeUint(k), err)
+			return nil
+		}
+		ids[o.ID] = true
+		if _, ok := customers[o.CustomerID]; !ok {
+			r.add("opportunity %s points at customer %d, which does not exist", o.Number, o.CustomerID)
+		}
+		if o.OwnerID != 0 && !members[o.OwnerID] {
+			r.add("opportunity %s: owner %d does not exist", o.Number, o.OwnerID)
+		}
+		if k, _ := hist.Cursor().Seek(k); k == nil || !bytes.HasPrefix(k, encodeUint(o.ID)) {
+			r.add("opportunity %s has no stage history", o.Number)
+		}
+		return nil
+	})
+	_ = hist.ForEach(func(k, _ []byte) error {
+		if len(k) != 16 || !ids[decodeUint(k[:8])] {
+			r.add("stage history entry %x belongs to no opportunity", k)
+		}
+		return nil
+	})
 }

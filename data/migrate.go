@@ -52,6 +52,15 @@ var migrations = []func(tx *bolt.Tx, s *Store) error{
 			return putRecord(b, k, buildRecord(&c))
 		})
 	},
+	// 3: the pipeline: opportunities and their stage history.
+	func(tx *bolt.Tx, s *Store) error {
+		for _, name := range [][]byte{bucketOpps, bucketHistory} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
 }
 
 // SchemaVersion is the schema this binary writes.

@@ -2,7 +2,10 @@ package data
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -19,6 +22,35 @@ type Settings struct {
 	Categories    []string `json:"categories"`
 	// CurrentUser is the member this desktop acts as until a login exists.
 	CurrentUser uint64 `json:"current_user"`
+	// Stages are the pipeline's columns, in board order (domain.md §3).
+	Stages []StageDef `json:"stages"`
+	// Qualify are the lead scores a lead needs before it may leave the lead column.
+	Qualify QualifyThresholds `json:"qualify"`
+	// LostReasons is the managed list a lost deal picks its reason from.
+	LostReasons []string `json:"lost_reasons"`
+}
+
+// DefaultLostReasons are the reasons a small team most often records.
+var DefaultLostReasons = []string{"价格过高", "选择了竞争对手", "预算取消", "需求变化", "决策人变动", "联系中断", "其他"}
+
+// Stage returns the definition of a stage key.
+func (st Settings) Stage(key string) (StageDef, bool) {
+	for _, s := range st.Stages {
+		if s.Key == key {
+			return s, true
+		}
+	}
+	return StageDef{}, false
+}
+
+// FirstStage returns the first stage of a kind in board order.
+func (st Settings) FirstStage(kind StageKind) (StageDef, bool) {
+	for _, s := range st.Stages {
+		if s.Kind == kind {
+			return s, true
+		}
+	}
+	return StageDef{}, false
 }
 
 // DefaultSettings are the seeds' numbers.
@@ -28,6 +60,9 @@ func DefaultSettings() Settings {
 		Caps:          DefaultContactCaps,
 		LostAfterDays: 180,
 		Categories:    append([]string(nil), DefaultCategories...),
+		Stages:        DefaultStages(),
+		Qualify:       DefaultQualifyThresholds,
+		LostReasons:   append([]string(nil), DefaultLostReasons...),
 	}
 }
 
@@ -58,6 +93,36 @@ func (st Settings) Validate() FieldErrors {
 	}
 	if st.LostAfterDays < 0 {
 		fe.Add("lost_after_days", ErrNegativeNumber)
+	}
+	kinds := map[StageKind]int{}
+	keys := map[string]bool{}
+	for i, s := range st.Stages {
+		field := "stages." + strconv.Itoa(i)
+		if s.Key == "" || keys[s.Key] {
+			fe.Add(field+".key", ErrStageKey)
+		}
+		keys[s.Key] = true
+		if strings.TrimSpace(s.Name) == "" {
+			fe.Add(field+".name", ErrRequired)
+		}
+		if s.Probability < 0 || s.Probability > 100 {
+			fe.Add(field+".probability", ErrPercent)
+		}
+		if s.IdleDays < 0 {
+			fe.Add(field+".idle_days", ErrNegativeNumber)
+		}
+		kinds[s.Kind]++
+	}
+	if kinds[StageLead] == 0 || kinds[StageWon] != 1 || kinds[StageLost] != 1 {
+		fe.Add("stages", ErrStageKinds)
+	}
+	for _, q := range []struct {
+		key string
+		v   int
+	}{{"qualify_budget", st.Qualify.Budget}, {"qualify_urgency", st.Qualify.Urgency}, {"qualify_authority", st.Qualify.Authority}} {
+		if q.v < 0 || q.v > MaxLeadScore {
+			fe.Add(q.key, ErrScoreRange)
+		}
 	}
 	return fe
 }
@@ -107,3 +172,10 @@ func loadSettings(tx *bolt.Tx) (Settings, error) {
 	}
 	return st, nil
 }
+
+// Errors of the pipeline's settings.
+var (
+	ErrStageKey   = errors.New("each stage needs its own key")
+	ErrPercent    = errors.New("must be a percentage from 0 to 100")
+	ErrStageKinds = errors.New("the board needs a lead column, one won and one lost stage")
+)

@@ -102,6 +102,7 @@ func keysInUse(t *testing.T) []string {
 	for _, g := range data.Grades {
 		keys = append(keys, data.MaintenancePlanFor(g).Action)
 	}
+	keys = append(keys, "plan.after_sale") // the next action a won deal sets
 	var c data.Customer
 	c.Kind = data.KindCompany
 	for _, k := range c.Completeness().Missing {

@@ -1,0 +1,433 @@
+package data
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+var (
+	bucketOpps    = []byte("opportunities")
+	bucketHistory = []byte("opp_history") // opportunity id ‖ sequence → stage change
+)
+
+// Errors of the pipeline.
+var (
+	ErrNotQualified    = errors.New("the lead does not qualify yet")
+	ErrOverrideRole    = errors.New("only a sales manager or an administrator may move an unqualified lead on")
+	ErrUnknownStage    = errors.New("no such stage")
+	ErrUnknownCustomer = errors.New("no such customer")
+	ErrCloseBeforeOpen = errors.New("must not be before the deal was created")
+)
+
+// AfterSaleDays is how soon after a won deal the after-sale follow-up falls due (seed 000).
+const AfterSaleDays = 3
+
+// ValidateOpportunity checks a deal's fields; created bounds the close date.
+func ValidateOpportunity(o *Opportunity, created time.Time) FieldErrors {
+	var fe FieldErrors
+	if strings.TrimSpace(o.Title) == "" {
+		fe.Add("title", ErrRequired)
+	}
+	if o.CustomerID == 0 {
+		fe.Add("customer", ErrRequired)
+	}
+	if o.Amount < 0 {
+		fe.Add("amount", ErrAmountNegative)
+	}
+	if !o.CloseDate.IsZero() && DateOf(o.CloseDate).Before(DateOf(created)) {
+		fe.Add("close_date", ErrCloseBeforeOpen)
+	}
+	if o.Source != SourceNone && !validChoice(o.Source, Sources) {
+		fe.Add("source", ErrChoiceInvalid)
+	}
+	if o.Risk.Level != LevelNone && !validChoice(o.Risk.Level, Levels) {
+		fe.Add("risk", ErrChoiceInvalid)
+	}
+	fe = append(fe, o.Scores.Validate()...)
+	return fe
+}
+
+func (s *Store) checkOpportunityRefs(fe *FieldErrors, o *Opportunity) {
+	s.checkMember(fe, "owner", o.OwnerID)
+	if o.CustomerID != 0 {
+		if _, ok := s.Row(o.CustomerID); !ok {
+			fe.Add("customer", ErrUnknownCustomer)
+		}
+	}
+}
+
+// nextOpportunityNumber issues XS + year + month + a sequence within the month.
+func nextOpportunityNumber(tx *bolt.Tx, now time.Time) (string, error) {
+	b := tx.Bucket(bucketCounters)
+	key := []byte(fmt.Sprintf("opp:%04d%02d", now.Year(), int(now.Month())))
+	n := decodeUint(b.Get(key)) + 1
+	if err := b.Put(key, encodeUint(n)); err != nil {
+		return "", err
+	}
+	return OpportunityNumber(now, int(n)), nil
+}
+
+func putHistory(tx *bolt.Tx, oppID uint64, ch StageChange) error {
+	b := tx.Bucket(bucketHistory)
+	seq, err := b.NextSequence()
+	if err != nil {
+		return err
+	}
+	return putRecord(b, pairKey(oppID, seq), ch)
+}
+
+// CreateOpportunity stores a new lead: it starts in the board's lead column whatever stage it names,
+// and its history opens with that column.
+func (s *Store) CreateOpportunity(by Actor, o Opportunity) (Opportunity, error) {
+	now := s.now()
+	st := s.Settings()
+	o.Title = strings.TrimSpace(o.Title)
+	fe := ValidateOpportunity(&o, now)
+	s.checkOpportunityRefs(&fe, &o)
+	if fe.Any() {
+		return o, fe
+	}
+	lead, ok := st.FirstStage(StageLead)
+	if !ok {
+		return o, fmt.Errorf("data: create opportunity: %w", ErrStageKinds)
+	}
+	o.Stage, o.StageSince, o.LastActivity = lead.Key, now, now
+	o.CreatedAt, o.CreatedBy, o.UpdatedAt, o.Version = now, by.MemberID, now, 1
+	o.WonDate, o.LostReason, o.LostTo, o.Unqualified = time.Time{}, "", "", false
+	err := s.update(func(tx *bolt.Tx) (func(*index), error) {
+		b := tx.Bucket(bucketOpps)
+		id, err := b.NextSequence()
+		if err != nil {
+			return nil, err
+		}
+		o.ID = id
+		if o.Number, err = nextOpportunityNumber(tx, now); err != nil {
+			return nil, err
+		}
+		if err := putRecord(b, encodeUint(o.ID), o); err != nil {
+			return nil, err
+		}
+		if err := putHistory(tx, o.ID, StageChange{At: now, To: lead.Key, By: by.MemberID}); err != nil {
+			return nil, err
+		}
+		if err := audit(tx, now, by, "create", "opportunity", o.ID); err != nil {
+			return nil, err
+		}
+		saved := o
+		return func(ix *index) { ix.opps[saved.ID] = &saved }, nil
+	})
+	if err != nil {
+		return o, fmt.Errorf("data: create opportunity: %w", err)
+	}
+	return o, nil
+}
+
+// UpdateOpportunity saves an edited deal. The stage only moves through MoveStage, which records it.
+func (s *Store) UpdateOpportunity(by Actor, o Opportunity) (Opportunity, error) {
+	now := s.now()
+	var saved Opportunity
+	err := s.update(func(tx *bolt.Tx) (func(*index), error) {
+		var old Opportunity
+		if err := getRecord(tx.Bucket(bucketOpps), encodeUint(o.ID), &old); err != nil {
+			return nil, fmt.Errorf("opportunity %d: %w", o.ID, err)
+		}
+		if old.Version != o.Version {
+			return nil, ErrConflict
+		}
+		fe := ValidateOpportunity(&o, old.CreatedAt)
+		s.checkOpportunityRefs(&fe, &o)
+		if fe.Any() {
+			return nil, fe
+		}
+		saved = o
+		saved.Number, saved.CreatedAt, saved.CreatedBy = old.Number, old.CreatedAt, old.CreatedBy
+		saved.Stage, saved.StageSince, saved.WonDate = old.Stage, old.StageSince, old.WonDate
+		saved.LostReason, saved.LostTo, saved.Unqualified = old.LostReason, old.LostTo, old.Unqualified
+		saved.Title = strings.TrimSpace(saved.Title)
+		saved.UpdatedAt, saved.LastActivity, saved.Version = now, now, old.Version+1
+		if err := putRecord(tx.Bucket(bucketOpps), encodeUint(o.ID), saved); err != nil {
+			return nil, err
+		}
+		if err := audit(tx, now, by, "update", "opportunity", o.ID); err != nil {
+			return nil, err
+		}
+		cp := saved
+		return func(ix *index) { ix.opps[cp.ID] = &cp }, nil
+	})
+	if err != nil {
+		var fe FieldErrors
+		if errors.As(err, &fe) {
+			return o, fe
+		}
+		return o, fmt.Errorf("data: update opportunity %d: %w", o.ID, err)
+	}
+	return saved, nil
+}
+
+// Move is a stage change as the board asks for it.
+type Move struct {
+	ID uint64
+	// Version is the deal's version as the board showed it; a deal changed since is not moved.
+	Version uint64
+	To      string
+	// Override moves an unqualified lead on; only a manager or an administrator may.
+	Override bool
+	// WonDate and Amount confirm a win; a zero WonDate is today, a nil Amount keeps the deal's.
+	WonDate time.Time
+	Amount  *Amount
+	// LostReason (from Settings' list) and LostTo (the competitor who won) describe a loss.
+	LostReason, LostTo string
+}
+
+// MoveStage moves a deal to another stage and records the change in the same transaction. Leaving the
+// lead column needs the lead to qualify, or a manager's override (recorded). Winning sets the
+// customer's status to 成交 and plans the after-sale follow-up three days later; losing needs a reason.
+// A move to the stage the deal is in changes nothing.
+func (s *Store) MoveStage(by Actor, m Move) (Opportunity, error) {
+	now := s.now()
+	st := s.Settings()
+	to, ok := st.Stage(m.To)
+	if !ok {
+		return Opportunity{}, fmt.Errorf("data: move to %q: %w", m.To, ErrUnknownStage)
+	}
+	if m.Override {
+		member, ok := s.Member(by.MemberID)
+		if !ok || (member.Role != MemberManager && member.Role != MemberAdmin) {
+			return Opportunity{}, ErrOverrideRole
+		}
+	}
+	if to.Kind == StageLost && strings.TrimSpace(m.LostReason) == "" {
+		var fe FieldErrors
+		fe.Add("lost_reason", ErrRequired)
+		return Opportunity{}, fe
+	}
+	if m.Amount != nil && *m.Amount < 0 {
+		var fe FieldErrors
+		fe.Add("amount", ErrAmountNegative)
+		return Opportunity{}, fe
+	}
+	rules := st.GradeRules
+	var o Opportunity
+	err := s.update(func(tx *bolt.Tx) (func(*index), error) {
+		if err := getRecord(tx.Bucket(bucketOpps), encodeUint(m.ID), &o); err != nil {
+			return nil, fmt.Errorf("opportunity %d: %w", m.ID, err)
+		}
+		if o.Version != m.Version {
+			return nil, ErrConflict
+		}
+		if o.Stage == to.Key {
+			return nil, nil
+		}
+		from, _ := st.Stage(o.Stage)
+		if from.Kind == StageLead && (to.Kind == StageOpen || to.Kind == StageWon) {
+			if ok, _ := o.Scores.Qualify(st.Qualify); !ok && !m.Override {
+				return nil, ErrNotQualified
+			}
+		}
+		change := StageChange{At: now, From: o.Stage, To: to.Key, By: by.MemberID, Override: m.Override}
+		o.Stage, o.StageSince, o.LastActivity, o.UpdatedAt = to.Key, now, now, now
+		o.Version++
+		var apply func(*index)
+		switch to.Kind {
+		case StageWon:
+			o.WonDate = DateOf(now)
+			if !m.WonDate.IsZero() {
+				o.WonDate = DateOf(m.WonDate)
+			}
+			if m.Amount != nil {
+				o.Amount = *m.Amount
+			}
+			o.LostReason, o.LostTo = "", ""
+			row, err := s.markCustomerWon(tx, by, o, rules, now)
+			if err != nil {
+				return nil, err
+			}
+			apply = func(ix *index) { ix.put(row) }
+		case StageLost:
+			o.LostReason, o.LostTo, o.WonDate = strings.TrimSpace(m.LostReason), strings.TrimSpace(m.LostTo), time.Time{}
+		default:
+			o.WonDate, o.LostReason, o.LostTo = time.Time{}, "", ""
+		}
+		if err := putRecord(tx.Bucket(bucketOpps), encodeUint(o.ID), o); err != nil {
+			return nil, err
+		}
+		if err := putHistory(tx, o.ID, change); err != nil {
+			return nil, err
+		}
+		if err := audit(tx, now, by, "move "+change.From+"→"+change.To, "opportunity", o.ID); err != nil {
+			return nil, err
+		}
+		saved := o
+		return func(ix *index) {
+			ix.opps[saved.ID] = &saved
+			if apply != nil {
+				apply(ix)
+			}
+		}, nil
+	})
+	if err != nil {
+		return o, fmt.Errorf("data: move opportunity %d: %w", m.ID, err)
+	}
+	return o, nil
+}
+
+// markCustomerWon sets the won deal's customer to 成交 and plans the after-sale follow-up.
+func (s *Store) markCustomerWon(tx *bolt.Tx, by Actor, o Opportunity, rules GradeRules, now time.Time) (*CustomerRow, error) {
+	var c Customer
+	if err := getRecord(tx.Bucket(bucketCustomers), encodeUint(o.CustomerID), &c); err != nil {
+		return nil, fmt.Errorf("customer %d: %w", o.CustomerID, err)
+	}
+	c.Status = StatusCustomer
+	c.NextFollowUp, c.NextAction = o.WonDate.AddDate(0, 0, AfterSaleDays), "plan.after_sale"
+	c.Version++
+	c.UpdatedAt, c.UpdatedBy = now, by.MemberID
+	row, err := s.writeCustomer(tx, &c, c.CardNo, rules, now)
+	if err != nil {
+		return nil, err
+	}
+	return row, audit(tx, now, by, "won "+o.Number, "customer", c.ID)
+}
+
+// CloseUnqualified closes a lead that never qualified: it moves to the lost stage, marked unqualified.
+func (s *Store) CloseUnqualified(by Actor, id, version uint64) (Opportunity, error) {
+	lost, ok := s.Settings().FirstStage(StageLost)
+	if !ok {
+		return Opportunity{}, ErrStageKinds
+	}
+	o, err := s.MoveStage(by, Move{ID: id, Version: version, To: lost.Key, LostReason: "unqualified"})
+	if err != nil {
+		return o, err
+	}
+	o.Unqualified = true
+	err = s.update(func(tx *bolt.Tx) (func(*index), error) {
+		if err := putRecord(tx.Bucket(bucketOpps), encodeUint(o.ID), o); err != nil {
+			return nil, err
+		}
+		saved := o
+		return func(ix *index) { ix.opps[saved.ID] = &saved }, nil
+	})
+	return o, err
+}
+
+// History returns a deal's stage changes, oldest first.
+func (s *Store) History(id uint64) ([]StageChange, error) {
+	var out []StageChange
+	err := s.view(func(tx *bolt.Tx) error {
+		prefix := encodeUint(id)
+		c := tx.Bucket(bucketHistory).Cursor()
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			var ch StageChange
+			if err := codec.Unmarshal(v, &ch); err != nil {
+				return err
+			}
+			out = append(out, ch)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Opportunity returns one deal.
+func (s *Store) Opportunity(id uint64) (Opportunity, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	o, ok := s.idx.opps[id]
+	if !ok {
+		return Opportunity{}, false
+	}
+	return *o, true
+}
+
+// OpportunityFilter selects deals for the board, the lists and the forecast.
+type OpportunityFilter struct {
+	Stage   string
+	OwnerID uint64
+	// Grade filters by the customer's grade in force.
+	Grade            Grade
+	CloseFrom, Close time.Time // close date within [CloseFrom, Close]; zero ends are open
+	Search           string
+	CustomerID       uint64
+}
+
+// Opportunities returns the deals that pass the filter, by expected close date, then number.
+func (s *Store) Opportunities(f OpportunityFilter) []Opportunity {
+	terms := strings.Fields(strings.ToLower(f.Search))
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	// A deal matches when its title or number holds every term, or its customer matches the way the
+	// customer list would (names, pinyin, contacts, phones).
+	var customers idSet
+	if len(terms) > 0 {
+		customers = s.idx.arena.find(searchTerms(f.Search), s.idx.maxID)
+	}
+	var out []Opportunity
+	for _, o := range s.idx.opps {
+		if (f.Stage != "" && o.Stage != f.Stage) || (f.OwnerID != 0 && o.OwnerID != f.OwnerID) ||
+			(f.CustomerID != 0 && o.CustomerID != f.CustomerID) ||
+			(!f.CloseFrom.IsZero() && o.CloseDate.Before(DateOf(f.CloseFrom))) ||
+			(!f.Close.IsZero() && o.CloseDate.After(DateOf(f.Close))) {
+			continue
+		}
+		row := s.idx.rows[o.CustomerID]
+		if f.Grade != GradeNone && (row == nil || row.Grade != f.Grade) {
+			continue
+		}
+		if len(terms) > 0 && !customers.has(o.CustomerID) {
+			hay := strings.ToLower(o.Title + "\x00" + o.Number)
+			match := true
+			for _, t := range terms {
+				if !strings.Contains(hay, t) {
+					match = false
+					break
+				}
+			}
+			if !match {
+				continue
+			}
+		}
+		out = append(out, *o)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].CloseDate.Equal(out[j].CloseDate) {
+			return out[i].CloseDate.Before(out[j].CloseDate)
+		}
+		return out[i].Number < out[j].Number
+	})
+	return out
+}
+
+// StageTotal is a board column's header: every matching deal, not only the cards on screen.
+type StageTotal struct {
+	Stage    string
+	Count    int
+	Amount   Amount
+	Weighted Amount
+}
+
+// StageTotals sums the filtered deals per stage, in board order.
+func (s *Store) StageTotals(f OpportunityFilter) []StageTotal {
+	st := s.Settings()
+	f.Stage = ""
+	opps := s.Opportunities(f)
+	idx := stageIndex(st.Stages)
+	totals := make([]StageTotal, len(st.Stages))
+	for i, d := range st.Stages {
+		totals[i].Stage = d.Key
+	}
+	for _, o := range opps {
+		i, ok := idx[o.Stage]
+		if !ok {
+			continue
+		}
+		totals[i].Count++
+		totals[i].Amount += o.Amount
+		totals[i].Weighted += weighted(o.Amount, st.Stages[i].Probability)
+	}
+	return totals
+}
