@@ -41,11 +41,15 @@ Usage:
   salesdesk [--db PATH]                 open the window
   salesdesk version                     print the version and the database schema it writes
   salesdesk demo [--db PATH] [--customers N] [--seed S] [--force]
-                                        fill a new database with demo customers and follow-ups
+                                        fill a new database with demo customers, follow-ups and deals
   salesdesk customers [--db PATH] [--grade A|B|C|D] [--status S] [--owner NAME]
                       [--search TEXT] [--archived] [--sort KEY] [--desc]
                       [--format table|json|csv]
                                         list customers (opens the file read-only)
+  salesdesk opportunities [--db PATH] [--stage S] [--owner NAME] [--format table|json|csv]
+                                        list the pipeline's deals (read-only)
+  salesdesk forecast [--db PATH] [--quarterly] [--format table|json]
+                                        weighted forecast by month or quarter of expected close
   salesdesk check [--db PATH]           verify the database file (read-only)
   salesdesk help                        print this help
 
@@ -184,6 +188,10 @@ func (c *cli) dispatch(args []string) error {
 		return c.customers(cmdArgs, *db)
 	case "check":
 		return c.check(cmdArgs, *db)
+	case "opportunities":
+		return c.opportunities(cmdArgs, *db)
+	case "forecast":
+		return c.forecast(cmdArgs, *db)
 	default:
 		return badUsage("unknown command %q", cmd)
 	}
@@ -295,8 +303,9 @@ func (c *cli) demo(args []string, globalDB string) error {
 			followUps += len(fus)
 		}
 	}
-	fmt.Fprintf(c.stdout, "%s: %d customers (%d archived), %d follow-ups, %d team members; generated in %s\n",
-		path, active+archived, archived, followUps, len(s.Members()), elapsed.Round(time.Millisecond))
+	fmt.Fprintf(c.stdout, "%s: %d customers (%d archived), %d follow-ups, %d deals, %d team members; generated in %s\n",
+		path, active+archived, archived, followUps, len(s.Opportunities(data.OpportunityFilter{})), len(s.Members()),
+		elapsed.Round(time.Millisecond))
 	return nil
 }
 
@@ -501,16 +510,25 @@ func findOwner(members []data.Member, name string) (uint64, error) {
 // writeCSV writes a UTF-8 BOM first: without it Excel on a Chinese Windows reads the file as GBK and
 // shows the names garbled.
 func writeCSV(w io.Writer, rows []customerJSON) error {
+	records := make([][]string, len(rows))
+	for i, r := range rows {
+		records[i] = r.csvRecord()
+	}
+	return writeCSVRecords(w, csvHeader, records)
+}
+
+// writeCSVRecords writes a header and records as Excel reads them: BOM, CRLF.
+func writeCSVRecords(w io.Writer, header []string, records [][]string) error {
 	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
 		return err
 	}
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true // what Excel writes and expects
-	if err := cw.Write(csvHeader); err != nil {
+	if err := cw.Write(header); err != nil {
 		return err
 	}
-	for _, r := range rows {
-		if err := cw.Write(r.csvRecord()); err != nil {
+	for _, r := range records {
+		if err := cw.Write(r); err != nil {
 			return err
 		}
 	}

@@ -69,8 +69,16 @@ func GenerateDemo(s *Store, opt DemoOptions) error {
 		}
 	}()
 	done := 0
+	// The deals draw from a generator of their own, so the cards stay what the seed made them before.
+	seed := uint64(opt.Seed)
+	deals := rand.New(rand.NewPCG(seed^0x5DEECE66D, seed+1))
+	stages := s.Settings().Stages
 	for batch := range batches {
-		if _, err := s.BulkCreate(System, batch); err != nil {
+		ids, err := s.BulkCreate(System, batch)
+		if err != nil {
+			return fmt.Errorf("data: demo: %w", err)
+		}
+		if err := s.BulkCreateOpportunities(System, demoDeals(deals, batch, ids, g.reps, stages, opt.Now)); err != nil {
 			return fmt.Errorf("data: demo: %w", err)
 		}
 		done += len(batch)

@@ -431,3 +431,80 @@ func (s *Store) StageTotals(f OpportunityFilter) []StageTotal {
 	}
 	return totals
 }
+
+// NewOpportunity is a deal with its stage history, for bulk creation (demo data, later import). The
+// history must be oldest first and end in the deal's stage.
+type NewOpportunity struct {
+	Opportunity Opportunity
+	History     []StageChange
+}
+
+// BulkCreateOpportunities stores many deals with their histories in one transaction, all or none. Each
+// gets an id and a number from the month of its CreatedAt; dates and stages are kept as given.
+func (s *Store) BulkCreateOpportunities(by Actor, deals []NewOpportunity) error {
+	now := s.now()
+	st := s.Settings()
+	for i := range deals {
+		o := &deals[i].Opportunity
+		if o.CreatedAt.IsZero() {
+			o.CreatedAt = now
+		}
+		fe := ValidateOpportunity(o, o.CreatedAt)
+		s.checkOpportunityRefs(&fe, o)
+		if _, ok := st.Stage(o.Stage); !ok {
+			fe.Add("stage", ErrUnknownStage)
+		}
+		if h := deals[i].History; len(h) == 0 || h[len(h)-1].To != o.Stage {
+			fe.Add("history", ErrHistoryEnd)
+		}
+		if fe.Any() {
+			return fmt.Errorf("data: bulk create opportunities: deal %d (%s): %w", i, o.Title, fe)
+		}
+	}
+	saved := make([]*Opportunity, len(deals))
+	err := s.update(func(tx *bolt.Tx) (func(*index), error) {
+		b := tx.Bucket(bucketOpps)
+		b.FillPercent = 0.9
+		for i := range deals {
+			o := deals[i].Opportunity
+			id, err := b.NextSequence()
+			if err != nil {
+				return nil, err
+			}
+			o.ID, o.Version = id, 1
+			if o.UpdatedAt.IsZero() {
+				o.UpdatedAt = now
+			}
+			if o.CreatedBy == 0 {
+				o.CreatedBy = by.MemberID
+			}
+			if o.Number, err = nextOpportunityNumber(tx, o.CreatedAt); err != nil {
+				return nil, err
+			}
+			if err := putRecord(b, encodeUint(id), o); err != nil {
+				return nil, err
+			}
+			for _, h := range deals[i].History {
+				if err := putHistory(tx, id, h); err != nil {
+					return nil, err
+				}
+			}
+			saved[i] = &o
+		}
+		if err := audit(tx, now, by, fmt.Sprintf("bulk_create %d", len(deals)), "opportunity", 0); err != nil {
+			return nil, err
+		}
+		return func(ix *index) {
+			for _, o := range saved {
+				ix.opps[o.ID] = o
+			}
+		}, nil
+	})
+	if err != nil {
+		return fmt.Errorf("data: bulk create opportunities: %w", err)
+	}
+	return nil
+}
+
+// ErrHistoryEnd refuses a bulk deal whose history does not end in its stage.
+var ErrHistoryEnd = errors.New("the stage history must end in the deal's stage")

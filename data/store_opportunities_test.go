@@ -184,3 +184,27 @@ func TestStageTotalsAndFilters(t *testing.T) {
 	}
 	_ = b
 }
+
+// The demo's pipeline has deals in every stage, won and lost, each with a history ending where it is.
+func TestDemoPipeline(t *testing.T) {
+	s := newStore(t, nil)
+	if err := GenerateDemo(s, DemoOptions{Customers: 300, Seed: 7, Now: stNow}); err != nil {
+		t.Fatal(err)
+	}
+	counts := map[string]int{}
+	for _, o := range s.Opportunities(OpportunityFilter{}) {
+		counts[o.Stage]++
+	}
+	for _, st := range s.Settings().Stages {
+		if counts[st.Key] == 0 {
+			t.Errorf("no demo deal in stage %s (%v)", st.Key, counts)
+		}
+	}
+	for _, o := range s.Opportunities(OpportunityFilter{Stage: "won"})[:3] {
+		h, _ := s.History(o.ID)
+		if len(h) < 2 || h[len(h)-1].To != "won" || o.WonDate.IsZero() {
+			t.Errorf("won deal %s: history %+v", o.Number, h)
+		}
+	}
+	mustCheck(t, s)
+}
