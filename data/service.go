@@ -32,6 +32,16 @@ type Service interface {
 	ConfirmResult(by Actor, customerID, followUpID uint64, result string) (FollowUp, error)
 
 	Agenda(now time.Time, ownerID uint64) Agenda
+	Row(id uint64) (*CustomerRow, bool)
+
+	Opportunities(f OpportunityFilter) []Opportunity
+	Opportunity(id uint64) (Opportunity, bool)
+	StageTotals(f OpportunityFilter) []StageTotal
+	History(id uint64) ([]StageChange, error)
+	CreateOpportunity(by Actor, o Opportunity) (Opportunity, error)
+	UpdateOpportunity(by Actor, o Opportunity) (Opportunity, error)
+	MoveStage(by Actor, m Move) (Opportunity, error)
+	CloseUnqualified(by Actor, id, version uint64) (Opportunity, error)
 }
 
 var _ Service = (*Store)(nil)

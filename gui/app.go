@@ -66,6 +66,14 @@ func showOpenError(a fyne.App, path string, err error) {
 	w.ShowAndRun()
 }
 
+// The main window's tabs, in order.
+const (
+	tabAgenda = iota
+	tabCustomers
+	tabPipeline
+	tabSettings
+)
+
 // Preference keys, per desktop.
 const (
 	prefLanguage = "language"
@@ -85,6 +93,7 @@ type ui struct {
 	tabs      *container.AppTabs
 	agenda    *agendaScreen
 	customers *customersScreen
+	pipeline  *pipelineScreen
 	settings  *settingsScreen
 	cards     map[uint64]*cardWindow // saved cards' windows, so a second open brings the first forward
 	open      map[*cardWindow]bool   // every card window, new cards too
@@ -115,10 +124,12 @@ func newUI(a fyne.App, st *data.Store, cfg Config) *ui {
 func (u *ui) buildUI() {
 	u.agenda = newAgendaScreen(u)
 	u.customers = newCustomersScreen(u)
+	u.pipeline = newPipelineScreen(u)
 	u.settings = newSettingsScreen(u)
 	u.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon(T("tab.agenda"), theme.HomeIcon(), u.agenda.content),
 		container.NewTabItemWithIcon(T("tab.customers"), theme.AccountIcon(), u.customers.content),
+		container.NewTabItemWithIcon(T("tab.pipeline"), theme.ListIcon(), u.pipeline.content),
 		container.NewTabItemWithIcon(T("tab.settings"), theme.SettingsIcon(), u.settings.content),
 	)
 	u.tabs.SetTabLocation(container.TabLocationLeading)
@@ -140,8 +151,9 @@ func (u *ui) mainMenu() *fyne.MainMenu {
 		fyne.NewMenu(T("menu.file"), newItem, find, fyne.NewMenuItemSeparator(), quit),
 		fyne.NewMenu(T("menu.view"),
 			fyne.NewMenuItem(T("tab.agenda"), func() { u.tabs.SelectIndex(0) }),
-			fyne.NewMenuItem(T("tab.customers"), func() { u.tabs.SelectIndex(1) }),
-			fyne.NewMenuItem(T("tab.settings"), func() { u.tabs.SelectIndex(2) }),
+			fyne.NewMenuItem(T("tab.customers"), func() { u.tabs.SelectIndex(tabCustomers) }),
+			fyne.NewMenuItem(T("tab.pipeline"), func() { u.tabs.SelectIndex(tabPipeline) }),
+			fyne.NewMenuItem(T("tab.settings"), func() { u.tabs.SelectIndex(tabSettings) }),
 		),
 	)
 }
@@ -156,6 +168,15 @@ func (u *ui) addShortcuts(w fyne.Window, save func()) {
 	})
 	if save != nil {
 		c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { save() })
+		return
+	}
+	// On the board, Ctrl/Cmd+← and → move the selected deal one stage.
+	for key, step := range map[fyne.KeyName]int{fyne.KeyLeft: -1, fyne.KeyRight: 1} {
+		c.AddShortcut(&desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
+			if u.tabs.SelectedIndex() == tabPipeline {
+				u.pipeline.moveSelected(step)
+			}
+		})
 	}
 }
 
@@ -194,7 +215,7 @@ func (u *ui) memberName(id uint64) string {
 }
 
 func (u *ui) focusSearch() {
-	u.tabs.SelectIndex(1)
+	u.tabs.SelectIndex(tabCustomers)
 	u.win.Canvas().Focus(u.customers.search)
 }
 
@@ -202,15 +223,18 @@ func (u *ui) focusSearch() {
 func (u *ui) refreshAll() {
 	u.agenda.reload()
 	u.customers.reload()
+	u.pipeline.reload()
 }
 
 // refreshSelected reloads the screen just shown: another window may have changed what it lists.
 func (u *ui) refreshSelected() {
 	switch u.tabs.SelectedIndex() {
-	case 0:
+	case tabAgenda:
 		u.agenda.reload()
-	case 1:
+	case tabCustomers:
 		u.customers.reload()
+	case tabPipeline:
+		u.pipeline.reload()
 	}
 }
 

@@ -63,7 +63,7 @@ func BenchmarkOpenToFirstFrame100k(b *testing.B) {
 		}
 		u := newUI(a, st, Config{DBPath: path})
 		u.win.Resize(fyne.NewSize(1280, 800))
-		u.tabs.SelectIndex(1)
+		u.tabs.SelectIndex(tabCustomers)
 		if len(u.customers.rows) != 100_000 {
 			b.Fatalf("list shows %d rows", len(u.customers.rows))
 		}
@@ -89,7 +89,7 @@ func BenchmarkSearchKeystroke100k(b *testing.B) {
 	defer st.Close()
 	u := newUI(a, st, Config{DBPath: path})
 	u.win.Resize(fyne.NewSize(1280, 800))
-	u.tabs.SelectIndex(1)
+	u.tabs.SelectIndex(tabCustomers)
 	queries := []string{"北", "北京", "s", "sz", "szh", "138", "张"}
 	var took []time.Duration
 	i := 0

@@ -142,7 +142,7 @@ func (s *settingsScreen) onLanguageChanged() {
 	s.u.app.Preferences().SetString(prefLanguage, code)
 	setLanguage(code)
 	s.u.buildUI()
-	s.u.tabs.SelectIndex(2)
+	s.u.tabs.SelectIndex(tabSettings)
 }
 
 func (s *settingsScreen) onMeChanged(name string) {

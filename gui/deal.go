@@ -1,0 +1,325 @@
+package gui
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"salesdesk/data"
+)
+
+// dealWindow is the opportunity record (template 2 of seed 000) in a window of its own.
+type dealWindow struct {
+	u      *ui
+	win    fyne.Window
+	o      data.Opportunity
+	fields map[string]*field
+
+	customer    *widget.SelectEntry
+	customerIDs map[string]uint64
+	title       *textEntry
+	source      *enumSelect[data.Source]
+	amount      *textEntry
+	closeDate   *textEntry
+	owner       *widget.Select
+	owners      []data.Member
+	budget      *textEntry
+	urgency     *textEntry
+	authority   *textEntry
+	qualify     *widget.Label
+	risk        *enumSelect[data.Level]
+	riskNote    *textEntry
+	summary     *textEntry
+	competition *textEntry
+	milestones  *textEntry
+	history     *widget.Label
+	saveBtn     *widget.Button
+}
+
+// openDeal shows a deal; a zero deal is a new lead.
+func (u *ui) openDeal(o data.Opportunity) *dealWindow {
+	dw := &dealWindow{u: u, o: o, fields: map[string]*field{}, customerIDs: map[string]uint64{}}
+	if o.ID == 0 {
+		dw.o.OwnerID = u.me().MemberID
+	}
+	dw.win = u.app.NewWindow(T("deal.new") + " — SalesDesk")
+	if o.ID != 0 {
+		dw.win.SetTitle(o.Number + " " + o.Title + " — SalesDesk")
+	}
+	dw.buildUI()
+	dw.win.Resize(fyne.NewSize(760, 700))
+	u.addShortcuts(dw.win, dw.onSave)
+	dw.win.Show()
+	return dw
+}
+
+func (dw *dealWindow) add(key string, o fyne.CanvasObject) *field {
+	f := newField(key, o)
+	dw.fields[key] = f
+	return f
+}
+
+// customerLabel is how a customer stands in the picker: name and card number, unique.
+func customerLabel(r *data.CustomerRow) string { return r.Name + "  " + r.CardNo }
+
+func (dw *dealWindow) buildUI() {
+	o := &dw.o
+	dw.customer = widget.NewSelectEntry(nil)
+	dw.customer.SetPlaceHolder(T("deal.customer_hint"))
+	if r, ok := dw.u.store.Row(o.CustomerID); ok {
+		dw.customerIDs[customerLabel(r)] = r.ID
+		dw.customer.SetText(customerLabel(r))
+	}
+	// The picker offers the first matches of what is typed, by name, pinyin or card number.
+	dw.customer.OnChanged = func(text string) {
+		if _, ok := dw.customerIDs[text]; ok {
+			return
+		}
+		var opts []string
+		for _, r := range dw.u.store.Customers(data.CustomerFilter{Search: text, Sort: data.SortName, Limit: 12}) {
+			l := customerLabel(r)
+			dw.customerIDs[l] = r.ID
+			opts = append(opts, l)
+		}
+		dw.customer.SetOptions(opts)
+	}
+	dw.title = newEntry(o.Title)
+	dw.source = newEnumSelect("source", data.Sources, true, o.Source)
+	dw.amount = newAmountEntry(o.Amount)
+	dw.closeDate = newDateEntry(o.CloseDate)
+	dw.owners = dw.u.store.Members()
+	var names []string
+	for _, m := range dw.owners {
+		names = append(names, m.Name)
+	}
+	dw.owner = widget.NewSelect(names, nil)
+	dw.owner.SetSelected(dw.u.memberName(o.OwnerID))
+	score := func(v int) *textEntry {
+		e := newEntry(strconv.Itoa(v))
+		e.OnChanged = func(string) { dw.showQualification() }
+		return e
+	}
+	dw.budget, dw.urgency, dw.authority = score(o.Scores.Budget), score(o.Scores.Urgency), score(o.Scores.Authority)
+	dw.qualify = widget.NewLabel("")
+	dw.qualify.Wrapping = fyne.TextWrapWord
+	dw.risk = newEnumSelect("level", data.Levels, true, o.Risk.Level)
+	dw.riskNote = newEntry(o.Risk.Note)
+	dw.summary = newMultiLine(o.Summary)
+	dw.competition = newMultiLine(o.Competition)
+	dw.milestones = newMultiLine(milestonesText(o.Milestones))
+	dw.milestones.SetPlaceHolder(T("deal.milestones_hint"))
+	dw.history = widget.NewLabel("")
+	dw.history.Wrapping = fyne.TextWrapWord
+
+	form := formGrid(dw.add("customer", dw.customer), dw.add("deal_title", dw.title), dw.add("source", dw.source),
+		dw.add("amount", dw.amount), dw.add("close_date", dw.closeDate), dw.add("owner", dw.owner),
+		dw.add("budget_score", dw.budget), dw.add("urgency_score", dw.urgency), dw.add("authority_score", dw.authority),
+		dw.add("qualification", dw.qualify), dw.add("risk", dw.risk), dw.add("risk_note", dw.riskNote),
+		dw.add("summary", dw.summary), dw.add("competition", dw.competition), dw.add("milestones", dw.milestones))
+	dw.saveBtn = widget.NewButtonWithIcon(T("action.save"), theme.DocumentSaveIcon(), dw.onSave)
+	dw.saveBtn.Importance = widget.HighImportance
+	head := widget.NewLabelWithStyle(T("deal.new"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	if o.ID != 0 {
+		def, _ := dw.u.store.Settings().Stage(o.Stage)
+		head.SetText(o.Number + "  ·  " + def.Name)
+	}
+	tabs := container.NewAppTabs(
+		container.NewTabItem(T("deal.tab.record"), container.NewVScroll(form)),
+		container.NewTabItem(T("deal.tab.history"), container.NewVScroll(dw.history)),
+	)
+	dw.win.SetContent(container.NewBorder(container.NewBorder(nil, nil, nil, dw.saveBtn, head), nil, nil, nil, tabs))
+	dw.showQualification()
+	dw.showHistory()
+}
+
+func milestonesText(ms []data.Milestone) string {
+	lines := make([]string, len(ms))
+	for i, m := range ms {
+		mark := ""
+		if m.Done {
+			mark = " ✓"
+		}
+		lines[i] = data.FormatDate(m.Date) + " " + m.Text + mark
+	}
+	return strings.Join(lines, "\n")
+}
+
+// parseMilestones reads one milestone a line: a date, the text, and ✓ when done.
+func parseMilestones(s string) ([]data.Milestone, error) {
+	var out []data.Milestone
+	for _, line := range strings.Split(s, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		first, rest, _ := strings.Cut(line, " ")
+		d, err := data.ParseDate(first)
+		if err != nil {
+			return nil, err
+		}
+		rest = strings.TrimSpace(rest)
+		done := strings.HasSuffix(rest, "✓")
+		out = append(out, data.Milestone{Date: d, Text: strings.TrimSpace(strings.TrimSuffix(rest, "✓")), Done: done})
+	}
+	return out, nil
+}
+
+func (dw *dealWindow) scores() (data.LeadScores, data.FieldErrors) {
+	var fe data.FieldErrors
+	read := func(key string, e *textEntry) int {
+		n, err := strconv.Atoi(strings.TrimSpace(e.Text))
+		if err != nil || n < 0 || n > data.MaxLeadScore {
+			fe.Add(key, data.ErrScoreRange)
+		}
+		return n
+	}
+	return data.LeadScores{Budget: read("budget_score", dw.budget), Urgency: read("urgency_score", dw.urgency),
+		Authority: read("authority_score", dw.authority)}, fe
+}
+
+// showQualification shows the score breakdown and whether the lead qualifies, and why not.
+func (dw *dealWindow) showQualification() {
+	sc, fe := dw.scores()
+	if fe.Any() {
+		dw.qualify.SetText(T("err.score_range"))
+		return
+	}
+	th := dw.u.store.Settings().Qualify
+	ok, short := sc.Qualify(th)
+	text := Tf("deal.scores", sc.Budget, th.Budget, sc.Urgency, th.Urgency, sc.Authority, th.Authority)
+	if ok {
+		text += "\n" + T("deal.qualifies")
+	} else {
+		for _, s := range short {
+			text += "\n" + Tf("pipeline.short", T("field."+s.Score+"_score"), s.Have, s.Need)
+		}
+	}
+	dw.qualify.SetText(text)
+}
+
+// showHistory lists the stage changes and the days spent in each stage.
+func (dw *dealWindow) showHistory() {
+	if dw.o.ID == 0 {
+		dw.history.SetText(T("deal.no_history"))
+		return
+	}
+	hist, err := dw.u.store.History(dw.o.ID)
+	if err != nil {
+		dw.history.SetText(errorText(err))
+		return
+	}
+	st := dw.u.store.Settings()
+	name := func(k string) string {
+		if d, ok := st.Stage(k); ok {
+			return d.Name
+		}
+		return k
+	}
+	var lines []string
+	for _, h := range hist {
+		line := formatDate(h.At) + "  " + name(h.From) + " → " + name(h.To) + "  " + dw.u.memberName(h.By)
+		if h.From == "" {
+			line = formatDate(h.At) + "  " + name(h.To) + "  " + dw.u.memberName(h.By)
+		}
+		if h.Override {
+			line += "  (" + T("deal.override") + ")"
+		}
+		lines = append(lines, line)
+	}
+	first := ""
+	if len(hist) > 0 {
+		first = hist[0].To
+		hist = hist[1:]
+	}
+	days := data.StageDays(dw.o.CreatedAt, first, hist, dw.u.now())
+	keys := make([]string, 0, len(days))
+	for k := range days {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	lines = append(lines, "", T("deal.days_per_stage"))
+	for _, k := range keys {
+		lines = append(lines, fmt.Sprintf("  %s: %d", name(k), days[k]))
+	}
+	dw.history.SetText(strings.Join(lines, "\n"))
+}
+
+// onSave creates or updates the deal; problems show at their fields and nothing typed is lost.
+func (dw *dealWindow) onSave() {
+	o := dw.o
+	var fe data.FieldErrors
+	o.CustomerID = dw.customerIDs[dw.customer.Text]
+	o.Title = dw.title.Text
+	o.Source = dw.source.value()
+	var err error
+	if o.Amount, err = parseOptionalAmount(dw.amount.Text); err != nil {
+		fe.Add("amount", err)
+	}
+	if o.CloseDate, err = parseOptionalDate(dw.closeDate.Text); err != nil {
+		fe.Add("close_date", err)
+	}
+	o.OwnerID = 0
+	for _, m := range dw.owners {
+		if m.Name == dw.owner.Selected {
+			o.OwnerID = m.ID
+		}
+	}
+	var sfe data.FieldErrors
+	o.Scores, sfe = dw.scores()
+	fe = append(fe, sfe...)
+	o.Risk = data.Risk{Level: dw.risk.value(), Note: dw.riskNote.Text}
+	o.Summary, o.Competition = dw.summary.Text, dw.competition.Text
+	if o.Milestones, err = parseMilestones(dw.milestones.Text); err != nil {
+		fe.Add("milestones", err)
+	}
+	created := dw.u.now()
+	if o.ID != 0 {
+		created = o.CreatedAt
+	}
+	fe = mergeProblems(fe, data.ValidateOpportunity(&o, created))
+	if fe.Any() {
+		dw.show(fe)
+		return
+	}
+	var saved data.Opportunity
+	if o.ID == 0 {
+		saved, err = dw.u.store.CreateOpportunity(dw.u.me(), o)
+	} else {
+		saved, err = dw.u.store.UpdateOpportunity(dw.u.me(), o)
+	}
+	if err != nil {
+		var sfe data.FieldErrors
+		if errors.As(err, &sfe) {
+			dw.show(sfe)
+			return
+		}
+		dw.u.showError(dw.win, err)
+		return
+	}
+	dw.o = saved
+	dw.show(nil)
+	dw.win.SetTitle(saved.Number + " " + saved.Title + " — SalesDesk")
+	dw.showHistory()
+	dw.u.pipeline.reload()
+}
+
+func (dw *dealWindow) show(fe data.FieldErrors) {
+	for k, f := range dw.fields {
+		key := k
+		if k == "deal_title" {
+			key = "title" // the record's title; "title" on a form is a contact's job title
+		}
+		err := fe.For(key)
+		if err == nil && key != k {
+			err = fe.For(k)
+		}
+		f.setError(err)
+	}
+}

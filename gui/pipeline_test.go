@@ -1,0 +1,111 @@
+package gui
+
+import (
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
+
+	"salesdesk/data"
+)
+
+// newBoard is the real window with one customer and a qualified lead, showing the board.
+func newBoard(t *testing.T) (*ui, data.Opportunity) {
+	t.Helper()
+	u := newTestUI(t, "zh")
+	c, err := u.store.CreateCustomer(u.me(), data.Customer{Name: "杭州云帆网络科技有限公司", OwnerID: u.me().MemberID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := u.store.CreateOpportunity(u.me(), data.Opportunity{CustomerID: c.ID, Title: "ERP 升级", OwnerID: u.me().MemberID,
+		Amount: data.AmountFromYuan(100_000), CloseDate: fixedNow.AddDate(0, 1, 0),
+		Scores: data.LeadScores{Budget: 12, Urgency: 9, Authority: 8}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.tabs.SelectIndex(tabPipeline)
+	return u, o
+}
+
+func center(o fyne.CanvasObject) fyne.Position {
+	p := fyne.CurrentApp().Driver().AbsolutePositionForObject(o)
+	return p.Add(fyne.NewPos(o.Size().Width/2, o.Size().Height/2))
+}
+
+func TestDragACardToAnotherColumn(t *testing.T) {
+	u, o := newBoard(t)
+	s := u.pipeline
+	lead, target := s.column("lead"), s.column("initial_contact")
+	if len(lead.deals) != 1 || lead.totals.Text == "" {
+		t.Fatalf("lead column: %d deals, header %q", len(lead.deals), lead.totals.Text)
+	}
+	// Drag the card from its column's list to the next column.
+	from := center(lead.list)
+	from.Y = fyne.CurrentApp().Driver().AbsolutePositionForObject(lead.list).Y + 20
+	to := center(target.box)
+	test.Drag(u.win.Canvas(), from, to.X-from.X, to.Y-from.Y)
+
+	got, _ := u.store.Opportunity(o.ID)
+	if got.Stage != "initial_contact" {
+		t.Fatalf("stage after the drag = %s", got.Stage)
+	}
+	h, _ := u.store.History(o.ID)
+	if len(h) != 2 || h[1].From != "lead" || h[1].To != "initial_contact" {
+		t.Fatalf("history = %+v", h)
+	}
+	if len(lead.deals) != 0 || len(target.deals) != 1 {
+		t.Fatalf("columns after the drag: lead %d, initial contact %d", len(lead.deals), len(target.deals))
+	}
+	if want := Tf("pipeline.totals", 1, formatMoney(data.AmountFromYuan(100_000)), formatMoney(data.AmountFromYuan(10_000))); target.totals.Text != want {
+		t.Fatalf("target header = %q, want %q", target.totals.Text, want)
+	}
+	if want := Tf("pipeline.totals", 0, formatMoney(0), formatMoney(0)); lead.totals.Text != want {
+		t.Fatalf("lead header = %q, want %q", lead.totals.Text, want)
+	}
+
+	// A drop onto the card's own column changes nothing.
+	from = center(target.list)
+	from.Y = fyne.CurrentApp().Driver().AbsolutePositionForObject(target.list).Y + 20
+	test.Drag(u.win.Canvas(), from, 0, 30)
+	if h2, _ := u.store.History(o.ID); len(h2) != 2 {
+		t.Fatalf("a drop on its own column recorded %d changes", len(h2))
+	}
+}
+
+func TestWonDialogAndKeyboardMove(t *testing.T) {
+	u, o := newBoard(t)
+	s := u.pipeline
+	// The keyboard moves the selected deal one stage right.
+	s.selected = o.ID
+	u.win.Canvas().(fyne.Shortcutable).TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyRight, Modifier: fyne.KeyModifierShortcutDefault})
+	got, _ := u.store.Opportunity(o.ID)
+	if got.Stage != "initial_contact" {
+		t.Fatalf("after Ctrl+→: %s", got.Stage)
+	}
+	// Moving to Won asks for the date and the amount, then marks the customer a customer.
+	s.moveTo(got, mustStage(t, u, "won"))
+	if s.wonForm == nil {
+		t.Fatal("no Won dialog")
+	}
+	s.wonForm.amount.SetText("")
+	test.Type(s.wonForm.amount, "120,000")
+	test.Tap(s.wonForm.ok)
+	won, _ := u.store.Opportunity(o.ID)
+	if won.Stage != "won" || won.Amount != data.AmountFromYuan(120_000) || !won.WonDate.Equal(data.DateOf(fixedNow)) {
+		t.Fatalf("won deal = %+v", won)
+	}
+	c, _ := u.store.Customer(won.CustomerID)
+	if c.Status != data.StatusCustomer || !c.NextFollowUp.Equal(data.DateOf(fixedNow).AddDate(0, 0, data.AfterSaleDays)) {
+		t.Fatalf("customer after the win: %s, next %v", c.Status, c.NextFollowUp)
+	}
+}
+
+func mustStage(t *testing.T, u *ui, key string) data.StageDef {
+	t.Helper()
+	d, ok := u.store.Settings().Stage(key)
+	if !ok {
+		t.Fatalf("no stage %s", key)
+	}
+	return d
+}
