@@ -86,6 +86,7 @@ func (s *pipelineScreen) buildUI() {
 		c.title = widget.NewLabelWithStyle(def.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		c.totals = widget.NewLabel("")
 		c.totals.Importance = widget.LowImportance
+		c.totals.Wrapping = fyne.TextWrapWord
 		c.list = widget.NewList(func() int { return len(c.deals) },
 			func() fyne.CanvasObject { return newDealCard(s) },
 			func(i widget.ListItemID, o fyne.CanvasObject) {
@@ -93,13 +94,15 @@ func (s *pipelineScreen) buildUI() {
 					o.(*dealCard).show(c, c.deals[i])
 				}
 			})
+		// The drop target is framed on top of the cards, so it shows over a full column too.
 		c.bg = canvas.NewRectangle(color.Transparent)
 		c.bg.CornerRadius = theme.InputRadiusSize()
-		c.box = container.NewStack(c.bg, container.NewBorder(container.NewVBox(c.title, c.totals), nil, nil, nil, c.list))
+		c.bg.StrokeWidth = 3
+		c.box = container.NewStack(container.NewBorder(container.NewVBox(c.title, c.totals), nil, nil, nil, c.list), c.bg)
 		s.columns = append(s.columns, c)
-		cols = append(cols, container.NewGridWrap(fyne.NewSize(230, 560), c.box))
+		cols = append(cols, c.box)
 	}
-	board := container.NewHScroll(container.NewHBox(cols...))
+	board := container.NewHScroll(container.New(columnsLayout{width: 236}, cols...))
 	filters := container.NewBorder(nil, nil, nil, s.newLead,
 		container.NewGridWithColumns(4, s.search, labelled(T("col.owner"), s.owner), labelled(T("col.grade"), s.grade),
 			container.NewGridWithColumns(2, s.from, s.to)))
@@ -169,12 +172,13 @@ func (s *pipelineScreen) highlight(c *boardColumn) {
 		return
 	}
 	if s.dragOver != nil {
-		s.dragOver.bg.FillColor = color.Transparent
+		s.dragOver.bg.FillColor, s.dragOver.bg.StrokeColor = color.Transparent, color.Transparent
 		s.dragOver.bg.Refresh()
 	}
 	s.dragOver = c
 	if c != nil && c != s.dragFrom {
 		c.bg.FillColor = theme.Color(theme.ColorNameHover)
+		c.bg.StrokeColor = theme.Color(theme.ColorNamePrimary)
 		c.bg.Refresh()
 	}
 }
@@ -233,7 +237,10 @@ func (s *pipelineScreen) explainUnqualified(m data.Move) {
 	msg := strings.Join(lines, "\n")
 	me, _ := s.u.store.Member(s.u.me().MemberID)
 	if me.Role != data.MemberManager && me.Role != data.MemberAdmin {
-		d := dialog.NewInformation(T("pipeline.not_qualified_title"), msg, s.u.win)
+		l := widget.NewLabel(msg)
+		l.Wrapping = fyne.TextWrapWord
+		d := dialog.NewCustom(T("pipeline.not_qualified_title"), T("action.ok"), l, s.u.win)
+		d.Resize(fyne.NewSize(460, 220))
 		s.u.track(d)
 		d.Show()
 		return
@@ -371,7 +378,7 @@ func (c *dealCard) show(col *boardColumn, o data.Opportunity) {
 	c.middle.SetText(o.Title + "  ·  " + formatMoney(o.Amount))
 	line := formatDate(o.CloseDate) + "  ·  " + c.s.u.memberName(o.OwnerID) + "  ·  " + Tf("pipeline.days_in_stage", days)
 	if o.Idle(col.def, now) {
-		line += "  ·  " + T("pipeline.idle")
+		line = T("pipeline.idle") + "  " + line // first, so a narrow column cannot clip it away
 		c.bottom.Importance = widget.WarningImportance
 	} else {
 		c.bottom.Importance = widget.LowImportance
@@ -444,4 +451,21 @@ func (c *dealCard) DragEnd() {
 // formatMoney writes yuan with thousands separators, no fen when whole.
 func formatMoney(a data.Amount) string {
 	return "¥" + strings.TrimSuffix(a.String(), ".00")
+}
+
+// columnsLayout lays the board's columns side by side, each a fixed width and the full height, so a
+// tall window shows more cards rather than empty space.
+type columnsLayout struct{ width float32 }
+
+func (l columnsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	pad := theme.Padding()
+	for i, o := range objs {
+		o.Move(fyne.NewPos(float32(i)*(l.width+pad), 0))
+		o.Resize(fyne.NewSize(l.width, size.Height))
+	}
+}
+
+func (l columnsLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	n := float32(len(objs))
+	return fyne.NewSize(n*l.width+(n-1)*theme.Padding(), 300)
 }
