@@ -87,6 +87,50 @@ type cardWindow struct {
 	followUpForm *followUpForm
 	followUpOK   *widget.Button
 	unsaved      *dialog.CustomDialog
+
+	deals     []data.Opportunity
+	dealList  *widget.List
+	newDealBt *widget.Button
+}
+
+// buildDeals lists the customer's opportunities; one opens with a tap, and a new lead starts here.
+func (cw *cardWindow) buildDeals() fyne.CanvasObject {
+	cw.dealList = widget.NewList(func() int { return len(cw.deals) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateClip
+			return l
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i >= len(cw.deals) {
+				return
+			}
+			d := cw.deals[i]
+			def, _ := cw.u.store.Settings().Stage(d.Stage)
+			o.(*widget.Label).SetText(d.Number + "  " + d.Title + "  ·  " + def.Name + "  ·  " + formatMoney(d.Amount) + "  ·  " + formatDate(d.CloseDate))
+		})
+	cw.dealList.OnSelected = func(i widget.ListItemID) {
+		cw.dealList.UnselectAll()
+		if i < len(cw.deals) {
+			cw.u.openDeal(cw.deals[i])
+		}
+	}
+	cw.newDealBt = widget.NewButtonWithIcon(T("action.new_lead"), theme.ContentAddIcon(), func() {
+		cw.u.openDeal(data.Opportunity{CustomerID: cw.c.ID, OwnerID: cw.c.OwnerID})
+	})
+	cw.reloadDeals()
+	return container.NewBorder(container.NewHBox(cw.newDealBt), nil, nil, nil, cw.dealList)
+}
+
+func (cw *cardWindow) reloadDeals() {
+	if cw.c.ID == 0 {
+		cw.deals = nil
+		cw.newDealBt.Disable()
+	} else {
+		cw.deals = cw.u.store.Opportunities(data.OpportunityFilter{CustomerID: cw.c.ID})
+		cw.newDealBt.Enable()
+	}
+	cw.dealList.Refresh()
 }
 
 // openCard shows the card of id (0 for a new one), bringing an open window forward.
@@ -276,6 +320,7 @@ func (cw *cardWindow) buildUI() {
 		container.NewTabItem(T("card.tab.needs"), container.NewVScroll(container.NewVBox(needs, widget.NewSeparator(), man))),
 		container.NewTabItem(T("card.tab.business"), container.NewVScroll(business)),
 		container.NewTabItem(T("card.tab.follow_ups"), timeline),
+		container.NewTabItem(T("card.tab.deals"), cw.buildDeals()),
 	)
 	// Which tab each field is on, so a save's problems can point at their tabs.
 	cw.tabFields = [][]string{
@@ -285,7 +330,7 @@ func (cw *cardWindow) buildUI() {
 		{"needs", "budget", "preferences", "decision_process", "need_stage", "man"},
 		{"annual_purchase", "cooperation_since", "referral", "credit", "credit_limit", "receivables", "notes"},
 	}
-	cw.tabTitles = []string{T("card.tab.identity"), T("card.tab.contacts"), T("card.tab.needs"), T("card.tab.business"), T("card.tab.follow_ups")}
+	cw.tabTitles = []string{T("card.tab.identity"), T("card.tab.contacts"), T("card.tab.needs"), T("card.tab.business"), T("card.tab.follow_ups"), T("card.tab.deals")}
 
 	cw.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	cw.gradeInfo = widget.NewLabel("")
@@ -638,6 +683,7 @@ func (cw *cardWindow) save(c data.Customer) {
 	cw.nextAct.SetText(cw.u.agenda.actionText(saved.NextAction))
 	cw.showProblems(nil)
 	cw.refreshHeader()
+	cw.reloadDeals()
 	cw.u.refreshAll()
 }
 

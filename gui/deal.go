@@ -46,7 +46,7 @@ type dealWindow struct {
 // openDeal shows a deal; a zero deal is a new lead.
 func (u *ui) openDeal(o data.Opportunity) *dealWindow {
 	dw := &dealWindow{u: u, o: o, fields: map[string]*field{}, customerIDs: map[string]uint64{}}
-	if o.ID == 0 {
+	if o.ID == 0 && o.OwnerID == 0 {
 		dw.o.OwnerID = u.me().MemberID
 	}
 	dw.win = u.app.NewWindow(T("deal.new") + " — SalesDesk")
@@ -308,6 +308,9 @@ func (dw *dealWindow) onSave() {
 	dw.win.SetTitle(saved.Number + " " + saved.Title + " — SalesDesk")
 	dw.showHistory()
 	dw.u.pipeline.reload()
+	if cw, ok := dw.u.cards[saved.CustomerID]; ok {
+		cw.reloadDeals()
+	}
 }
 
 func (dw *dealWindow) show(fe data.FieldErrors) {

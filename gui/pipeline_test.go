@@ -109,3 +109,30 @@ func mustStage(t *testing.T, u *ui, key string) data.StageDef {
 	}
 	return d
 }
+
+// A new lead from the customer's card: problems at their fields, then saved into the lead column.
+func TestNewLeadFromTheCard(t *testing.T) {
+	u := newTestUI(t, "en")
+	c, err := u.store.CreateCustomer(u.me(), data.Customer{Name: "杭州云帆网络科技有限公司"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cw := u.openCard(c.ID)
+	test.Tap(cw.newDealBt)
+	dw := u.openDeal(data.Opportunity{CustomerID: c.ID, OwnerID: c.OwnerID}) // what the button opened
+	dw.budget.SetText("")
+	test.Type(dw.budget, "20")
+	test.Tap(dw.saveBtn)
+	if dw.fields["deal_title"].msg.Text != T("err.required") || dw.fields["budget_score"].msg.Text != T("err.score_range") {
+		t.Fatalf("messages: title %q, budget %q", dw.fields["deal_title"].msg.Text, dw.fields["budget_score"].msg.Text)
+	}
+	test.Type(dw.title, "设备更新")
+	dw.budget.SetText("12")
+	test.Tap(dw.saveBtn)
+	if dw.o.ID == 0 || dw.o.Stage != "lead" {
+		t.Fatalf("not saved: %+v", dw.o)
+	}
+	if len(cw.deals) != 1 || cw.deals[0].Title != "设备更新" {
+		t.Fatalf("the card lists %d deals", len(cw.deals))
+	}
+}
