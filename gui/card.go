@@ -107,7 +107,7 @@ func (cw *cardWindow) buildDeals() fyne.CanvasObject {
 			}
 			d := cw.deals[i]
 			def, _ := cw.u.store.Settings().Stage(d.Stage)
-			o.(*widget.Label).SetText(d.Number + "  " + d.Title + "  ·  " + def.Name + "  ·  " + formatMoney(d.Amount) + "  ·  " + formatDate(d.CloseDate))
+			o.(*widget.Label).SetText(d.Number + "  " + d.Title + "  ·  " + stageName(def) + "  ·  " + formatMoney(d.Amount) + "  ·  " + formatDate(d.CloseDate))
 		})
 	cw.dealList.OnSelected = func(i widget.ListItemID) {
 		cw.dealList.UnselectAll()

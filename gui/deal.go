@@ -128,7 +128,7 @@ func (dw *dealWindow) buildUI() {
 	head := widget.NewLabelWithStyle(T("deal.new"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	if o.ID != 0 {
 		def, _ := dw.u.store.Settings().Stage(o.Stage)
-		head.SetText(o.Number + "  ·  " + def.Name)
+		head.SetText(o.Number + "  ·  " + stageName(def))
 	}
 	tabs := container.NewAppTabs(
 		container.NewTabItem(T("deal.tab.record"), container.NewVScroll(form)),
@@ -218,7 +218,7 @@ func (dw *dealWindow) showHistory() {
 	st := dw.u.store.Settings()
 	name := func(k string) string {
 		if d, ok := st.Stage(k); ok {
-			return d.Name
+			return stageName(d)
 		}
 		return k
 	}

@@ -103,6 +103,9 @@ func keysInUse(t *testing.T) []string {
 		keys = append(keys, data.MaintenancePlanFor(g).Action)
 	}
 	keys = append(keys, "plan.after_sale") // the next action a won deal sets
+	for _, st := range data.DefaultStages() {
+		keys = append(keys, "stage."+st.Key)
+	}
 	var c data.Customer
 	c.Kind = data.KindCompany
 	for _, k := range c.Completeness().Missing {

@@ -83,7 +83,7 @@ func (s *pipelineScreen) buildUI() {
 	s.columns = nil
 	for _, def := range s.u.store.Settings().Stages {
 		c := &boardColumn{def: def}
-		c.title = widget.NewLabelWithStyle(def.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		c.title = widget.NewLabelWithStyle(stageName(def), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		c.totals = widget.NewLabel("")
 		c.totals.Importance = widget.LowImportance
 		c.totals.Wrapping = fyne.TextWrapWord
@@ -138,7 +138,7 @@ func (s *pipelineScreen) reload() {
 	for _, c := range s.columns {
 		c.deals = byStage[c.def.Key]
 		t := totals[c.def.Key]
-		c.title.SetText(fmt.Sprintf("%s  %d%%", c.def.Name, c.def.Probability))
+		c.title.SetText(fmt.Sprintf("%s  %d%%", stageName(c.def), c.def.Probability))
 		c.totals.SetText(Tf("pipeline.totals", t.Count, formatMoney(t.Amount), formatMoney(t.Weighted)))
 		c.list.Refresh()
 	}
@@ -381,7 +381,7 @@ func (c *dealCard) show(col *boardColumn, o data.Opportunity) {
 		line = T("pipeline.idle") + "  " + line // first, so a narrow column cannot clip it away
 		c.bottom.Importance = widget.WarningImportance
 	} else {
-		c.bottom.Importance = widget.LowImportance
+		c.bottom.Importance = widget.MediumImportance
 	}
 	c.bottom.SetText(line)
 	c.risk.FillColor = color.Transparent
@@ -418,7 +418,7 @@ func (c *dealCard) TappedSecondary(ev *fyne.PointEvent) {
 		if def.Key == o.Stage {
 			continue
 		}
-		items = append(items, fyne.NewMenuItem(Tf("pipeline.move_to", def.Name), func() { c.s.moveTo(o, def) }))
+		items = append(items, fyne.NewMenuItem(Tf("pipeline.move_to", stageName(def)), func() { c.s.moveTo(o, def) }))
 	}
 	if c.col != nil && c.col.def.Kind == data.StageLead {
 		items = append(items, fyne.NewMenuItemSeparator(), fyne.NewMenuItem(T("pipeline.close_unqualified"), func() {
@@ -468,4 +468,15 @@ func (l columnsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 func (l columnsLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	n := float32(len(objs))
 	return fyne.NewSize(n*l.width+(n-1)*theme.Padding(), 300)
+}
+
+// stageName shows a stage in the UI's language while it keeps its default name; a name the team gave
+// it in Settings is shown as typed.
+func stageName(def data.StageDef) string {
+	for _, d := range data.DefaultStages() {
+		if d.Key == def.Key && d.Name == def.Name {
+			return T("stage." + def.Key)
+		}
+	}
+	return def.Name
 }

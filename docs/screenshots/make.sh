@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Writes the README's screenshots from the real app under Xvfb, in Chinese and English:
-# agenda-LANG.png (the start screen), customers-LANG.png (the list), card-LANG.png (a customer card).
+# agenda-LANG.png (the start screen), customers-LANG.png (the list), pipeline-LANG.png (the board),
+# card-LANG.png (a customer card).
 # Needs the packages from scripts/deps.sh. Usage: bash docs/screenshots/make.sh [OUTDIR]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -35,6 +36,12 @@ for variant in dark light; do
 			xdotool key ctrl+f
 			sleep 1
 			import -window root "$2/customers-$3.png"
+			# The pipeline is the third tab of the sidebar.
+			xdotool mousemove 36 260 click 1
+			sleep 1
+			import -window root "$2/pipeline-$3.png"
+			xdotool key ctrl+f
+			sleep 1
 			# The first row of the customer table, under the search box, the filters and the header.
 			xdotool mousemove 420 250 click 1
 			sleep 2
@@ -42,6 +49,6 @@ for variant in dark light; do
 			kill -TERM $pid
 			wait $pid
 		' "$tmp/salesdesk" "$db" "$out" "$suffix"
-		echo "wrote $out/agenda-$suffix.png $out/customers-$suffix.png $out/card-$suffix.png"
+		echo "wrote $out/{agenda,customers,pipeline,card}-$suffix.png"
 	done
 done
