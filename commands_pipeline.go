@@ -90,7 +90,12 @@ func (c *cli) opportunities(args []string, globalDB string) error {
 		}
 	}
 	var out []opportunityJSON
-	for _, o := range s.Opportunities(f) {
+	for _, r := range s.Opportunities(f) {
+		// The list holds rows; the whole record, for its texts, is read per deal.
+		o, ok := s.Opportunity(r.ID)
+		if !ok {
+			continue
+		}
 		def, _ := st.Stage(o.Stage)
 		qualified, _ := o.Scores.Qualify(st.Qualify)
 		j := opportunityJSON{ID: o.ID, Number: o.Number, Title: o.Title, CustomerID: o.CustomerID, Stage: o.Stage,

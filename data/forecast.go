@@ -34,20 +34,19 @@ func stageIndex(stages []StageDef) map[string]int {
 // Forecast sums the open deals (leads and open stages, not closed as unqualified) by the month or
 // quarter of their expected close date, in period order. A deal with no close date is left out: it
 // cannot be placed in time.
-func Forecast(opps []Opportunity, stages []StageDef, quarterly bool) []ForecastRow {
+func Forecast(opps []*OpportunityRow, stages []StageDef, quarterly bool) []ForecastRow {
 	idx := stageIndex(stages)
 	rows := map[string]*ForecastRow{}
-	for i := range opps {
-		o := &opps[i]
+	for _, o := range opps {
 		si, ok := idx[o.Stage]
-		if !ok || o.Unqualified || o.CloseDate.IsZero() {
+		if !ok || o.Unqualified || o.Close == 0 {
 			continue
 		}
 		def := stages[si]
 		if def.Kind != StageLead && def.Kind != StageOpen {
 			continue
 		}
-		key := PeriodKey(o.CloseDate, quarterly)
+		key := PeriodKey(o.Close.Time(), quarterly)
 		r := rows[key]
 		if r == nil {
 			r = &ForecastRow{Period: key}
@@ -88,7 +87,7 @@ type FunnelStep struct {
 // left out: it is not a step forward), and the conversion from each step to the next. A deal reached
 // every stage up to the furthest one its history or its current stage shows, so a deal lost in
 // negotiation counts in every step before it.
-func Funnel(opps []Opportunity, history map[uint64][]StageChange, stages []StageDef, from, to time.Time) []FunnelStep {
+func Funnel(opps []*OpportunityRow, history map[uint64][]StageChange, stages []StageDef, from, to time.Time) []FunnelStep {
 	idx := stageIndex(stages)
 	var steps []FunnelStep
 	var order []int
@@ -102,9 +101,8 @@ func Funnel(opps []Opportunity, history map[uint64][]StageChange, stages []Stage
 	for p, i := range order {
 		pos[i] = p
 	}
-	for i := range opps {
-		o := &opps[i]
-		if o.CreatedAt.Before(from) || !o.CreatedAt.Before(to) {
+	for _, o := range opps {
+		if o.Created < DayOf(from) || o.Created >= DayOf(to) {
 			continue
 		}
 		furthest := -1

@@ -295,7 +295,7 @@ type index struct {
 	byPhone     map[string][]uint64
 	byEmail     map[string][]uint64
 	openActions map[uint64]OpenAction
-	opps        map[uint64]*Opportunity
+	opps        map[uint64]*OpportunityRow
 	// sorted caches every row in one order per sort key; writes keep them in step.
 	sorted map[SortKey][]*CustomerRow
 	// arena holds the search texts for fast scanning, the rows' only copy of them.
@@ -326,7 +326,7 @@ func newIndex(st Settings) *index {
 		settings: st, members: map[uint64]Member{}, rows: map[uint64]*CustomerRow{},
 		cardNos: map[string]uint64{}, byName: map[string][]uint64{}, byPhone: map[string][]uint64{},
 		byEmail: map[string][]uint64{}, openActions: map[uint64]OpenAction{}, sorted: map[SortKey][]*CustomerRow{},
-		arena: newArena(), opps: map[uint64]*Opportunity{},
+		arena: newArena(), opps: map[uint64]*OpportunityRow{},
 	}
 }
 

@@ -142,6 +142,28 @@ type Opportunity struct {
 	Version      uint64    `json:"version" msgpack:"v"`
 }
 
+// OpportunityRow is what the board, the lists and the forecast need of a deal, kept in memory for
+// every deal; the whole record (milestones, texts) is read from the file when a deal is opened. Rows
+// are immutable: a write replaces the row.
+type OpportunityRow struct {
+	ID, CustomerID, OwnerID, Version uint64
+	Amount                           Amount
+	Number, Title, Stage             string
+	Risk                             Level
+	Scores                           LeadScores
+	Close, StageSince, LastActivity  Day
+	Created, Won                     Day
+	Unqualified                      bool
+}
+
+// Row makes the list row of a deal.
+func (o *Opportunity) Row() *OpportunityRow {
+	return &OpportunityRow{ID: o.ID, CustomerID: o.CustomerID, OwnerID: o.OwnerID, Version: o.Version,
+		Amount: o.Amount, Number: o.Number, Title: o.Title, Stage: o.Stage, Risk: o.Risk.Level, Scores: o.Scores,
+		Close: DayOf(o.CloseDate), StageSince: DayOf(o.StageSince), LastActivity: DayOf(o.LastActivity),
+		Created: DayOf(o.CreatedAt), Won: DayOf(o.WonDate), Unqualified: o.Unqualified}
+}
+
 // StageChange is one line of a deal's stage history, written with the move in one transaction.
 type StageChange struct {
 	At   time.Time `json:"at" msgpack:"t"`
@@ -172,16 +194,16 @@ func StageDays(created time.Time, first string, history []StageChange, now time.
 }
 
 // Idle reports whether nothing happened on an open deal for longer than its stage allows.
-func (o *Opportunity) Idle(def StageDef, now time.Time) bool {
+func (r *OpportunityRow) Idle(def StageDef, now time.Time) bool {
 	if def.IdleDays <= 0 || def.Kind == StageWon || def.Kind == StageLost {
 		return false
 	}
-	last := o.LastActivity
-	if last.IsZero() {
-		last = o.StageSince
+	last := r.LastActivity
+	if last == 0 {
+		last = r.StageSince
 	}
-	if last.IsZero() {
-		last = o.CreatedAt
+	if last == 0 {
+		last = r.Created
 	}
-	return daysBetween(DateOf(last), DateOf(now)) > def.IdleDays
+	return int(DayOf(now)-last) > def.IdleDays
 }

@@ -77,7 +77,7 @@ func TestForecast(t *testing.T) {
 		{ID: 7, Stage: "initial_contact", Amount: AmountFromYuan(10_000)},                             // no date: out
 		{ID: 8, Stage: "needs_discovery", Amount: AmountFromYuan(30_000), CloseDate: day(2026, 4, 1)}, // 30%, Q2
 	}
-	months := Forecast(opps, stages, false)
+	months := Forecast(rowsOf(opps), stages, false)
 	want := []ForecastRow{
 		{Period: "2026-01", Deals: 1, Weighted: AmountFromYuan(50_000), BestCase: AmountFromYuan(100_000)},
 		{Period: "2026-02", Deals: 2, Weighted: AmountFromYuan(140_000 + 2_000), BestCase: AmountFromYuan(240_000), Committed: AmountFromYuan(200_000)},
@@ -86,7 +86,7 @@ func TestForecast(t *testing.T) {
 	if fmt.Sprint(months) != fmt.Sprint(want) {
 		t.Fatalf("by month:\n got %v\nwant %v", months, want)
 	}
-	quarters := Forecast(opps, stages, true)
+	quarters := Forecast(rowsOf(opps), stages, true)
 	if len(quarters) != 2 || quarters[0].Period != "2026Q1" || quarters[0].Weighted != AmountFromYuan(192_000) ||
 		quarters[1].Period != "2026Q2" {
 		t.Fatalf("by quarter: %v", quarters)
@@ -109,7 +109,7 @@ func TestFunnel(t *testing.T) {
 		2: {{From: "lead", To: "initial_contact"}, {From: "initial_contact", To: "needs_discovery"},
 			{From: "needs_discovery", To: "negotiation"}, {From: "negotiation", To: "lost"}},
 	}
-	steps := Funnel(opps, history, stages, day(2026, 1, 1), day(2026, 4, 1))
+	steps := Funnel(rowsOf(opps), history, stages, day(2026, 1, 1), day(2026, 4, 1))
 	got := ""
 	for _, s := range steps {
 		got += fmt.Sprintf("%s:%d:%.0f ", s.Stage, s.Reached, s.Conversion)
@@ -139,7 +139,7 @@ func ExampleFunnel() {
 	add(6, "proposal")
 	add(3, "negotiation")
 	add(1, "won")
-	for _, s := range Funnel(opps, nil, stages, day(2026, 1, 1), day(2026, 2, 1)) {
+	for _, s := range Funnel(rowsOf(opps), nil, stages, day(2026, 1, 1), day(2026, 2, 1)) {
 		fmt.Printf("%s %d %.1f%%\n", s.Stage, s.Reached, s.Conversion)
 	}
 	// Output:
@@ -160,7 +160,7 @@ func TestStageDaysAndIdle(t *testing.T) {
 		t.Fatalf("days = %v", got)
 	}
 	def := StageDef{Key: "proposal", Kind: StageOpen, IdleDays: 21}
-	o := Opportunity{StageSince: day(2026, 1, 31), LastActivity: day(2026, 2, 1)}
+	o := (&Opportunity{StageSince: day(2026, 1, 31), LastActivity: day(2026, 2, 1)}).Row()
 	if o.Idle(def, day(2026, 2, 22)) {
 		t.Fatal("idle after exactly 21 days")
 	}
@@ -169,5 +169,27 @@ func TestStageDaysAndIdle(t *testing.T) {
 	}
 	if o.Idle(StageDef{Kind: StageWon, IdleDays: 1}, day(2030, 1, 1)) {
 		t.Fatal("a won deal is never idle")
+	}
+}
+
+func rowsOf(opps []Opportunity) []*OpportunityRow {
+	out := make([]*OpportunityRow, len(opps))
+	for i := range opps {
+		out[i] = opps[i].Row()
+	}
+	return out
+}
+
+func TestDayRoundTrip(t *testing.T) {
+	for _, d := range []time.Time{day(1970, 1, 1), day(2024, 2, 29), day(2026, 11, 23), day(1900, 1, 1)} {
+		if got := DayOf(d).Time(); !got.Equal(d) {
+			t.Errorf("DayOf(%v).Time() = %v", d, got)
+		}
+	}
+	if DayOf(time.Time{}) != 0 || !Day(0).Time().IsZero() {
+		t.Error("the zero time and the zero Day do not map to each other")
+	}
+	if DayOf(day(2026, 3, 2))-DayOf(day(2026, 2, 27)) != 3 {
+		t.Error("day numbers do not count days")
 	}
 }

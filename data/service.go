@@ -34,7 +34,7 @@ type Service interface {
 	Agenda(now time.Time, ownerID uint64) Agenda
 	Row(id uint64) (*CustomerRow, bool)
 
-	Opportunities(f OpportunityFilter) []Opportunity
+	Opportunities(f OpportunityFilter) []*OpportunityRow
 	Opportunity(id uint64) (Opportunity, bool)
 	StageTotals(f OpportunityFilter) []StageTotal
 	History(id uint64) ([]StageChange, error)

@@ -119,8 +119,8 @@ func (s *Store) CreateOpportunity(by Actor, o Opportunity) (Opportunity, error) 
 		if err := audit(tx, now, by, "create", "opportunity", o.ID); err != nil {
 			return nil, err
 		}
-		saved := o
-		return func(ix *index) { ix.opps[saved.ID] = &saved }, nil
+		row := o.Row()
+		return func(ix *index) { ix.opps[row.ID] = row }, nil
 	})
 	if err != nil {
 		return o, fmt.Errorf("data: create opportunity: %w", err)
@@ -157,8 +157,8 @@ func (s *Store) UpdateOpportunity(by Actor, o Opportunity) (Opportunity, error) 
 		if err := audit(tx, now, by, "update", "opportunity", o.ID); err != nil {
 			return nil, err
 		}
-		cp := saved
-		return func(ix *index) { ix.opps[cp.ID] = &cp }, nil
+		row := saved.Row()
+		return func(ix *index) { ix.opps[row.ID] = row }, nil
 	})
 	if err != nil {
 		var fe FieldErrors
@@ -263,9 +263,9 @@ func (s *Store) MoveStage(by Actor, m Move) (Opportunity, error) {
 		if err := audit(tx, now, by, "move "+change.From+"→"+change.To, "opportunity", o.ID); err != nil {
 			return nil, err
 		}
-		saved := o
+		row := o.Row()
 		return func(ix *index) {
-			ix.opps[saved.ID] = &saved
+			ix.opps[row.ID] = row
 			if apply != nil {
 				apply(ix)
 			}
@@ -309,8 +309,8 @@ func (s *Store) CloseUnqualified(by Actor, id, version uint64) (Opportunity, err
 		if err := putRecord(tx.Bucket(bucketOpps), encodeUint(o.ID), o); err != nil {
 			return nil, err
 		}
-		saved := o
-		return func(ix *index) { ix.opps[saved.ID] = &saved }, nil
+		row := o.Row()
+		return func(ix *index) { ix.opps[row.ID] = row }, nil
 	})
 	return o, err
 }
@@ -333,15 +333,11 @@ func (s *Store) History(id uint64) ([]StageChange, error) {
 	return out, err
 }
 
-// Opportunity returns one deal.
+// Opportunity reads one whole deal from the file.
 func (s *Store) Opportunity(id uint64) (Opportunity, bool) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	o, ok := s.idx.opps[id]
-	if !ok {
-		return Opportunity{}, false
-	}
-	return *o, true
+	var o Opportunity
+	err := s.view(func(tx *bolt.Tx) error { return getRecord(tx.Bucket(bucketOpps), encodeUint(id), &o) })
+	return o, err == nil
 }
 
 // OpportunityFilter selects deals for the board, the lists and the forecast.
@@ -355,8 +351,8 @@ type OpportunityFilter struct {
 	CustomerID       uint64
 }
 
-// Opportunities returns the deals that pass the filter, by expected close date, then number.
-func (s *Store) Opportunities(f OpportunityFilter) []Opportunity {
+// Opportunities returns the rows of the deals that pass the filter, by expected close date, then number.
+func (s *Store) Opportunities(f OpportunityFilter) []*OpportunityRow {
 	terms := strings.Fields(strings.ToLower(f.Search))
 	s.mu.RLock()
 	defer s.mu.RUnlock()
@@ -366,12 +362,12 @@ func (s *Store) Opportunities(f OpportunityFilter) []Opportunity {
 	if len(terms) > 0 {
 		customers = s.idx.arena.find(searchTerms(f.Search), s.idx.maxID)
 	}
-	var out []Opportunity
+	var out []*OpportunityRow
+	from, until := DayOf(f.CloseFrom), DayOf(f.Close)
 	for _, o := range s.idx.opps {
 		if (f.Stage != "" && o.Stage != f.Stage) || (f.OwnerID != 0 && o.OwnerID != f.OwnerID) ||
 			(f.CustomerID != 0 && o.CustomerID != f.CustomerID) ||
-			(!f.CloseFrom.IsZero() && o.CloseDate.Before(DateOf(f.CloseFrom))) ||
-			(!f.Close.IsZero() && o.CloseDate.After(DateOf(f.Close))) {
+			(from != 0 && o.Close < from) || (until != 0 && o.Close > until) {
 			continue
 		}
 		row := s.idx.rows[o.CustomerID]
@@ -391,11 +387,11 @@ func (s *Store) Opportunities(f OpportunityFilter) []Opportunity {
 				continue
 			}
 		}
-		out = append(out, *o)
+		out = append(out, o)
 	}
 	sort.Slice(out, func(i, j int) bool {
-		if !out[i].CloseDate.Equal(out[j].CloseDate) {
-			return out[i].CloseDate.Before(out[j].CloseDate)
+		if out[i].Close != out[j].Close {
+			return out[i].Close < out[j].Close
 		}
 		return out[i].Number < out[j].Number
 	})
@@ -461,7 +457,7 @@ func (s *Store) BulkCreateOpportunities(by Actor, deals []NewOpportunity) error 
 			return fmt.Errorf("data: bulk create opportunities: deal %d (%s): %w", i, o.Title, fe)
 		}
 	}
-	saved := make([]*Opportunity, len(deals))
+	saved := make([]*OpportunityRow, len(deals))
 	err := s.update(func(tx *bolt.Tx) (func(*index), error) {
 		b := tx.Bucket(bucketOpps)
 		b.FillPercent = 0.9
@@ -489,7 +485,7 @@ func (s *Store) BulkCreateOpportunities(by Actor, deals []NewOpportunity) error 
 					return nil, err
 				}
 			}
-			saved[i] = &o
+			saved[i] = o.Row()
 		}
 		if err := audit(tx, now, by, fmt.Sprintf("bulk_create %d", len(deals)), "opportunity", 0); err != nil {
 			return nil, err

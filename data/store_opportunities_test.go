@@ -202,7 +202,7 @@ func TestDemoPipeline(t *testing.T) {
 	}
 	for _, o := range s.Opportunities(OpportunityFilter{Stage: "won"})[:3] {
 		h, _ := s.History(o.ID)
-		if len(h) < 2 || h[len(h)-1].To != "won" || o.WonDate.IsZero() {
+		if len(h) < 2 || h[len(h)-1].To != "won" || o.Won == 0 {
 			t.Errorf("won deal %s: history %+v", o.Number, h)
 		}
 	}

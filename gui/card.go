@@ -88,7 +88,7 @@ type cardWindow struct {
 	followUpOK   *widget.Button
 	unsaved      *dialog.CustomDialog
 
-	deals     []data.Opportunity
+	deals     []*data.OpportunityRow
 	dealList  *widget.List
 	newDealBt *widget.Button
 }
@@ -107,12 +107,12 @@ func (cw *cardWindow) buildDeals() fyne.CanvasObject {
 			}
 			d := cw.deals[i]
 			def, _ := cw.u.store.Settings().Stage(d.Stage)
-			o.(*widget.Label).SetText(d.Number + "  " + d.Title + "  ·  " + stageName(def) + "  ·  " + formatMoney(d.Amount) + "  ·  " + formatDate(d.CloseDate))
+			o.(*widget.Label).SetText(d.Number + "  " + d.Title + "  ·  " + stageName(def) + "  ·  " + formatMoney(d.Amount) + "  ·  " + formatDate(d.Close.Time()))
 		})
 	cw.dealList.OnSelected = func(i widget.ListItemID) {
 		cw.dealList.UnselectAll()
 		if i < len(cw.deals) {
-			cw.u.openDeal(cw.deals[i])
+			cw.u.openDealID(cw.deals[i].ID)
 		}
 	}
 	cw.newDealBt = widget.NewButtonWithIcon(T("action.new_lead"), theme.ContentAddIcon(), func() {

@@ -43,6 +43,16 @@ type dealWindow struct {
 	saveBtn     *widget.Button
 }
 
+// openDealID reads a deal from the file and shows it.
+func (u *ui) openDealID(id uint64) {
+	o, ok := u.store.Opportunity(id)
+	if !ok {
+		u.showError(u.win, data.ErrNotFound)
+		return
+	}
+	u.openDeal(o)
+}
+
 // openDeal shows a deal; a zero deal is a new lead.
 func (u *ui) openDeal(o data.Opportunity) *dealWindow {
 	dw := &dealWindow{u: u, o: o, fields: map[string]*field{}, customerIDs: map[string]uint64{}}

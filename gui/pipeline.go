@@ -46,7 +46,7 @@ type boardColumn struct {
 	title  *widget.Label
 	totals *widget.Label
 	list   *widget.List
-	deals  []data.Opportunity
+	deals  []*data.OpportunityRow
 	bg     *canvas.Rectangle
 	box    fyne.CanvasObject
 }
@@ -127,7 +127,7 @@ func (s *pipelineScreen) onFilterChanged() {
 // reload refills every column and its header from the store.
 func (s *pipelineScreen) reload() {
 	deals := s.u.store.Opportunities(s.filter)
-	byStage := map[string][]data.Opportunity{}
+	byStage := map[string][]*data.OpportunityRow{}
 	for _, o := range deals {
 		byStage[o.Stage] = append(byStage[o.Stage], o)
 	}
@@ -142,6 +142,18 @@ func (s *pipelineScreen) reload() {
 		c.totals.SetText(Tf("pipeline.totals", t.Count, formatMoney(t.Amount), formatMoney(t.Weighted)))
 		c.list.Refresh()
 	}
+}
+
+// row finds a deal on the board.
+func (s *pipelineScreen) row(id uint64) *data.OpportunityRow {
+	for _, c := range s.columns {
+		for _, o := range c.deals {
+			if o.ID == id {
+				return o
+			}
+		}
+	}
+	return nil
 }
 
 // column returns the column of a stage key.
@@ -184,7 +196,7 @@ func (s *pipelineScreen) highlight(c *boardColumn) {
 }
 
 // onDrop moves a dragged deal to the column it was dropped on; its own column changes nothing.
-func (s *pipelineScreen) onDrop(o data.Opportunity) {
+func (s *pipelineScreen) onDrop(o *data.OpportunityRow) {
 	to := s.dragOver
 	s.highlight(nil)
 	s.dragFrom = nil
@@ -195,7 +207,7 @@ func (s *pipelineScreen) onDrop(o data.Opportunity) {
 }
 
 // moveTo asks what the target stage needs (a won date and amount, a loss reason) and moves the deal.
-func (s *pipelineScreen) moveTo(o data.Opportunity, to data.StageDef) {
+func (s *pipelineScreen) moveTo(o *data.OpportunityRow, to data.StageDef) {
 	switch to.Kind {
 	case data.StageWon:
 		s.askWon(o, to)
@@ -256,7 +268,7 @@ func (s *pipelineScreen) explainUnqualified(m data.Move) {
 }
 
 // askWon confirms the won date and the amount.
-func (s *pipelineScreen) askWon(o data.Opportunity, to data.StageDef) {
+func (s *pipelineScreen) askWon(o *data.OpportunityRow, to data.StageDef) {
 	date := newDateEntry(data.DateOf(s.u.now()))
 	amount := newAmountEntry(o.Amount)
 	fields := []*field{newField("won_date", date), newField("amount", amount)}
@@ -289,7 +301,7 @@ type wonForm struct {
 }
 
 // askLost asks the reason, from Settings' list, and the competitor who won.
-func (s *pipelineScreen) askLost(o data.Opportunity, to data.StageDef) {
+func (s *pipelineScreen) askLost(o *data.OpportunityRow, to data.StageDef) {
 	reason := widget.NewSelect(s.u.store.Settings().LostReasons, nil)
 	competitor := newEntry("")
 	fields := []*field{newField("lost_reason", reason), newField("lost_to", competitor)}
@@ -313,8 +325,8 @@ func (s *pipelineScreen) askLost(o data.Opportunity, to data.StageDef) {
 
 // moveSelected moves the selected deal one stage left or right, for the keyboard.
 func (s *pipelineScreen) moveSelected(step int) {
-	o, ok := s.u.store.Opportunity(s.selected)
-	if !ok {
+	o := s.row(s.selected)
+	if o == nil {
 		return
 	}
 	stages := s.u.store.Settings().Stages
@@ -334,7 +346,7 @@ type dealCard struct {
 	widget.BaseWidget
 	s      *pipelineScreen
 	col    *boardColumn
-	deal   data.Opportunity
+	deal   *data.OpportunityRow
 	risk   *canvas.Rectangle
 	top    *widget.Label
 	middle *widget.Label
@@ -366,17 +378,17 @@ var riskColors = map[data.Level]color.Color{
 	data.LevelHigh:   color.NRGBA{R: 0xd1, G: 0x32, B: 0x2f, A: 0xff},
 }
 
-func (c *dealCard) show(col *boardColumn, o data.Opportunity) {
+func (c *dealCard) show(col *boardColumn, o *data.OpportunityRow) {
 	c.col, c.deal = col, o
 	customer := ""
 	if r, ok := c.s.u.store.Row(o.CustomerID); ok {
 		customer = r.Name
 	}
 	now := c.s.u.now()
-	days := int(data.DateOf(now).Sub(data.DateOf(o.StageSince)).Hours() / 24)
+	days := int(data.DayOf(now) - o.StageSince)
 	c.top.SetText(customer)
 	c.middle.SetText(o.Title + "  ·  " + formatMoney(o.Amount))
-	line := formatDate(o.CloseDate) + "  ·  " + c.s.u.memberName(o.OwnerID) + "  ·  " + Tf("pipeline.days_in_stage", days)
+	line := formatDate(o.Close.Time()) + "  ·  " + c.s.u.memberName(o.OwnerID) + "  ·  " + Tf("pipeline.days_in_stage", days)
 	if o.Idle(col.def, now) {
 		line = T("pipeline.idle") + "  " + line // first, so a narrow column cannot clip it away
 		c.bottom.Importance = widget.WarningImportance
@@ -385,7 +397,7 @@ func (c *dealCard) show(col *boardColumn, o data.Opportunity) {
 	}
 	c.bottom.SetText(line)
 	c.risk.FillColor = color.Transparent
-	if rc, ok := riskColors[o.Risk.Level]; ok {
+	if rc, ok := riskColors[o.Risk]; ok {
 		c.risk.FillColor = rc
 	}
 	c.risk.Refresh()
@@ -399,7 +411,7 @@ func (c *dealCard) show(col *boardColumn, o data.Opportunity) {
 // Tapped selects the card for the keyboard; a second tap opens the deal.
 func (c *dealCard) Tapped(*fyne.PointEvent) {
 	if c.s.selected == c.deal.ID {
-		c.s.u.openDeal(c.deal)
+		c.s.u.openDealID(c.deal.ID)
 		return
 	}
 	c.s.selected = c.deal.ID
@@ -412,7 +424,7 @@ func (c *dealCard) Tapped(*fyne.PointEvent) {
 func (c *dealCard) TappedSecondary(ev *fyne.PointEvent) {
 	o := c.deal
 	var items []*fyne.MenuItem
-	items = append(items, fyne.NewMenuItem(T("action.open"), func() { c.s.u.openDeal(o) }))
+	items = append(items, fyne.NewMenuItem(T("action.open"), func() { c.s.u.openDealID(o.ID) }))
 	items = append(items, fyne.NewMenuItemSeparator())
 	for _, def := range c.s.u.store.Settings().Stages {
 		if def.Key == o.Stage {

@@ -84,7 +84,7 @@ func TestWonDialogAndKeyboardMove(t *testing.T) {
 		t.Fatalf("after Ctrl+→: %s", got.Stage)
 	}
 	// Moving to Won asks for the date and the amount, then marks the customer a customer.
-	s.moveTo(got, mustStage(t, u, "won"))
+	s.moveTo(got.Row(), mustStage(t, u, "won"))
 	if s.wonForm == nil {
 		t.Fatal("no Won dialog")
 	}
