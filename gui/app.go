@@ -101,6 +101,8 @@ type ui struct {
 	// dialogs are the open dialogs, the top one last, so Esc closes them one at a time.
 	dialogs []dialog.Dialog
 	welcome welcomeForm
+	// quitting is set while the main window closes, so a card's answer lets the close go on.
+	quitting bool
 	// now is the clock; tests fix it.
 	now func() time.Time
 }
@@ -182,6 +184,7 @@ func (u *ui) addShortcuts(w fyne.Window, save func()) {
 
 func (u *ui) onMainClose() {
 	// A card with unsaved typing asks first; the app closes only once none is left.
+	u.quitting = true
 	for cw := range u.open {
 		if cw.dirty() {
 			cw.win.RequestFocus()
@@ -196,6 +199,13 @@ func (u *ui) onMainClose() {
 		cw.win.Close()
 	}
 	u.win.Close()
+}
+
+// continueQuit goes on closing the app once a card's question about unsaved changes is answered.
+func (u *ui) continueQuit() {
+	if u.quitting {
+		u.onMainClose()
+	}
 }
 
 // me is who this desktop acts as.

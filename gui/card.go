@@ -158,7 +158,9 @@ func (u *ui) openCard(id uint64) *cardWindow {
 	cw.contacts = append([]data.Contact(nil), cw.c.Contacts...)
 	cw.win = u.app.NewWindow("")
 	cw.buildUI()
-	cw.win.Resize(fyne.NewSize(980, 720))
+	// No wider or taller than the main window: on a small screen the card must fit too.
+	main := u.win.Canvas().Size()
+	cw.win.Resize(fyne.NewSize(min(980, max(main.Width, 640)), min(720, max(main.Height, 480))))
 	cw.win.SetCloseIntercept(cw.onClose)
 	u.open[cw] = true
 	cw.win.SetOnClosed(func() {
@@ -334,6 +336,7 @@ func (cw *cardWindow) buildUI() {
 
 	cw.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	cw.gradeInfo = widget.NewLabel("")
+	cw.gradeInfo.Wrapping = fyne.TextWrapWord // long reasons wrap instead of widening the window
 	cw.completeness = widget.NewProgressBar()
 	cw.completeness.TextFormatter = func() string { return Tf("card.complete", int(cw.completeness.Value*100)) }
 	cw.missing = widget.NewLabel("")
@@ -404,18 +407,20 @@ func (cw *cardWindow) preview() {
 	}
 	c, _ := cw.collect()
 	cw.showHeader(&c)
-	// A field's message goes when it is edited; the summary follows, and goes with the last one.
+	// A field's message goes when it is edited; the summary and the tab marks follow, and go with the
+	// last one.
 	if cw.problems.Visible() {
-		n := 0
-		for _, f := range cw.fields {
+		var left data.FieldErrors
+		for k, f := range cw.fields {
 			if f.msg.Visible() {
-				n++
+				left.Add(k, errors.New(f.msg.Text))
 			}
 		}
-		if n == 0 {
+		cw.markTabs(left)
+		if len(left) == 0 {
 			cw.problems.Hide()
 		} else {
-			cw.problems.SetText(Tf("card.problems", n))
+			cw.problems.SetText(Tf("card.problems", len(left)))
 		}
 	}
 }
@@ -427,6 +432,9 @@ func (cw *cardWindow) refreshHeader() {
 
 func (cw *cardWindow) showHeader(c *data.Customer) {
 	title := T("card.new")
+	if strings.TrimSpace(c.Name) != "" {
+		title = T("card.new") + "  " + c.Name
+	}
 	if c.ID != 0 {
 		title = c.CardNo + "  " + c.Name
 		if c.Archived {
@@ -452,7 +460,7 @@ func (cw *cardWindow) showHeader(c *data.Customer) {
 		for i, k := range comp.Missing {
 			miss[i] = T("field." + k)
 		}
-		cw.missing.SetText(T("card.missing") + ": " + strings.Join(miss, "、"))
+		cw.missing.SetText(T("card.missing") + ": " + strings.Join(miss, T("list.sep")))
 	} else {
 		cw.missing.SetText("")
 	}
@@ -558,6 +566,24 @@ func (cw *cardWindow) showProblems(fe data.FieldErrors) {
 			contactProblems = append(contactProblems, contactProblem(e, cw.contacts))
 		}
 	}
+	first := cw.markTabs(fe)
+	if len(fe) == 0 {
+		cw.problems.Hide()
+		return
+	}
+	if first >= 0 {
+		cw.tabs.SelectIndex(first)
+	}
+	text := Tf("card.problems", len(fe))
+	if len(contactProblems) > 0 {
+		text += "\n" + strings.Join(contactProblems, "\n")
+	}
+	cw.problems.SetText(text)
+	cw.problems.Show()
+}
+
+// markTabs puts ⚠ on the tabs holding a problem and returns the first such tab, or -1.
+func (cw *cardWindow) markTabs(fe data.FieldErrors) int {
 	first := -1
 	for i, keys := range cw.tabFields {
 		marked := false
@@ -580,19 +606,7 @@ func (cw *cardWindow) showProblems(fe data.FieldErrors) {
 			cw.tabs.Refresh()
 		}
 	}
-	if len(fe) == 0 {
-		cw.problems.Hide()
-		return
-	}
-	if first >= 0 {
-		cw.tabs.SelectIndex(first)
-	}
-	text := Tf("card.problems", len(fe))
-	if len(contactProblems) > 0 {
-		text += "\n" + strings.Join(contactProblems, "\n")
-	}
-	cw.problems.SetText(text)
-	cw.problems.Show()
+	return first
 }
 
 func contactProblem(e data.FieldError, contacts []data.Contact) string {
@@ -778,14 +792,19 @@ func (cw *cardWindow) onClose() {
 		cw.onSave()
 		if !cw.dirty() {
 			cw.win.Close()
+			cw.u.continueQuit()
 		}
 	})
 	save.Importance = widget.HighImportance
 	discard := widget.NewButton(T("action.discard"), func() {
 		d.Hide()
 		cw.win.Close()
+		cw.u.continueQuit()
 	})
-	cancel := widget.NewButton(T("action.cancel"), func() { d.Hide() })
+	cancel := widget.NewButton(T("action.cancel"), func() {
+		d.Hide()
+		cw.u.quitting = false
+	})
 	msg := widget.NewLabel(T("card.unsaved"))
 	msg.Wrapping = fyne.TextWrapWord
 	d = dialog.NewCustomWithoutButtons(T("card.unsaved_title"), container.NewVBox(msg,

@@ -50,7 +50,7 @@ func customerColumns() []column {
 			}
 			return string(r.Grade)
 		}},
-		{data.SortStatus, "col.status", 80, func(_ *ui, r *data.CustomerRow) string { return enumLabel("status", r.Status) }},
+		{data.SortStatus, "col.status", 100, func(_ *ui, r *data.CustomerRow) string { return enumLabel("status", r.Status) }},
 		{data.SortOwner, "col.owner", 90, func(u *ui, r *data.CustomerRow) string { return u.memberName(r.OwnerID) }},
 		{data.SortIndustry, "col.industry", 120, func(_ *ui, r *data.CustomerRow) string { return r.Industry }},
 		{data.SortLastFollowUp, "col.last_follow_up", 120, func(_ *ui, r *data.CustomerRow) string { return formatDate(r.LastFollowUp) }},
