@@ -676,3 +676,38 @@ func BenchmarkCodec(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkForecastFunnel20k: the weighted forecast by quarter and the funnel of a quarter over about
+// 20,000 deals (a 15,000-customer demo).
+func BenchmarkForecastFunnel20k(b *testing.B) {
+	if testing.Short() {
+		b.Skip("needs a 20k-deal file")
+	}
+	s, err := Open(filepath.Join(b.TempDir(), "deals.db"), Options{Now: fixedClock(benchNow)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	if err := GenerateDemo(s, DemoOptions{Customers: 15_000, Seed: 3, Now: benchNow}); err != nil {
+		b.Fatal(err)
+	}
+	stages := s.Settings().Stages
+	from := time.Date(benchNow.Year(), 1, 1, 0, 0, 0, 0, time.Local)
+	to := from.AddDate(0, 3, 0)
+	// The funnel reads each deal's history; the board's store reads it once per period.
+	history := map[uint64][]StageChange{}
+	rows := s.Opportunities(OpportunityFilter{})
+	for _, r := range rows {
+		if r.Created >= DayOf(from) && r.Created < DayOf(to) {
+			h, _ := s.History(r.ID)
+			history[r.ID] = h
+		}
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		all := s.Opportunities(OpportunityFilter{})
+		_ = Forecast(all, stages, true)
+		_ = Funnel(all, history, stages, from, to)
+	}
+	b.ReportMetric(float64(len(rows)), "deals")
+}
