@@ -14,6 +14,9 @@ type AgendaItem struct {
 	Text       string
 	FollowUpID uint64
 	Contact    string
+	// Deal is set on the pipeline's items: an idle deal, or a milestone due.
+	Deal      *OpportunityRow
+	Milestone bool
 }
 
 // Agenda is what a rep works through in the morning (seed 000 template 3, seed 001).
@@ -26,6 +29,9 @@ type Agenda struct {
 	// Stale are cards with no follow-up for the settings' LostAfterDays (seed 000's monthly grooming):
 	// candidates to mark lost or invalid, or to win back.
 	Stale []AgendaItem
+	// Deals are the pipeline's: milestones due today or overdue, and deals idle beyond their stage's
+	// limit.
+	Deals []AgendaItem
 }
 
 // BirthdayWindow is how many days ahead birthdays are listed, today included.
@@ -126,5 +132,43 @@ func (s *Store) Agenda(now time.Time, ownerID uint64) Agenda {
 	byDate(a.Reviews, false) // never reviewed (zero date) first
 	byDate(a.Birthdays, false)
 	byDate(a.Stale, false) // the longest silent first
+	s.dealItems(&a, today, ownerID)
 	return a
+}
+
+// dealItems adds the open deals' due milestones and idle deals; the caller holds the read lock.
+func (s *Store) dealItems(a *Agenda, today time.Time, ownerID uint64) {
+	st := s.idx.settings
+	defs := map[string]StageDef{}
+	for _, d := range st.Stages {
+		defs[d.Key] = d
+	}
+	for _, o := range s.idx.opps {
+		def := defs[o.Stage]
+		if (ownerID != 0 && o.OwnerID != ownerID) || o.Unqualified || (def.Kind != StageLead && def.Kind != StageOpen) {
+			continue
+		}
+		row := s.idx.rows[o.CustomerID]
+		if row == nil || row.Archived {
+			continue
+		}
+		for _, m := range s.idx.milestones[o.ID] {
+			if days := daysBetween(DateOf(m.Date), today); days >= 0 {
+				a.Deals = append(a.Deals, AgendaItem{Row: row, Deal: o, Date: m.Date, Days: days, Text: m.Text, Milestone: true})
+			}
+		}
+		if o.Idle(def, today) {
+			last := o.LastActivity
+			if last == 0 {
+				last = o.StageSince
+			}
+			a.Deals = append(a.Deals, AgendaItem{Row: row, Deal: o, Date: last.Time(), Days: int(DayOf(today) - last), Text: o.Title})
+		}
+	}
+	sort.Slice(a.Deals, func(i, j int) bool {
+		if a.Deals[i].Days != a.Deals[j].Days {
+			return a.Deals[i].Days > a.Deals[j].Days
+		}
+		return a.Deals[i].Deal.ID < a.Deals[j].Deal.ID
+	})
 }

@@ -296,6 +296,8 @@ type index struct {
 	byEmail     map[string][]uint64
 	openActions map[uint64]OpenAction
 	opps        map[uint64]*OpportunityRow
+	// milestones are the open deals' milestones not yet done, for the agenda.
+	milestones map[uint64][]Milestone
 	// sorted caches every row in one order per sort key; writes keep them in step.
 	sorted map[SortKey][]*CustomerRow
 	// arena holds the search texts for fast scanning, the rows' only copy of them.
@@ -326,7 +328,7 @@ func newIndex(st Settings) *index {
 		settings: st, members: map[uint64]Member{}, rows: map[uint64]*CustomerRow{},
 		cardNos: map[string]uint64{}, byName: map[string][]uint64{}, byPhone: map[string][]uint64{},
 		byEmail: map[string][]uint64{}, openActions: map[uint64]OpenAction{}, sorted: map[SortKey][]*CustomerRow{},
-		arena: newArena(), opps: map[uint64]*OpportunityRow{},
+		arena: newArena(), opps: map[uint64]*OpportunityRow{}, milestones: map[uint64][]Milestone{},
 	}
 }
 
@@ -608,4 +610,20 @@ func (ix *index) order(k SortKey) []*CustomerRow {
 	}
 	ix.sorted[k] = rows
 	return rows
+}
+
+// putDeal takes a deal's row and its undone milestones into the index.
+func (ix *index) putDeal(o *Opportunity) {
+	ix.opps[o.ID] = o.Row()
+	var open []Milestone
+	for _, m := range o.Milestones {
+		if !m.Done && !m.Date.IsZero() {
+			open = append(open, Milestone{Date: m.Date, Text: m.Text})
+		}
+	}
+	if len(open) > 0 {
+		ix.milestones[o.ID] = open
+	} else {
+		delete(ix.milestones, o.ID)
+	}
 }

@@ -46,7 +46,7 @@ func loadIndex(tx *bolt.Tx, now time.Time) (*index, error) {
 	if err := decodeAll(tx, bucketOpenActions, "open action", func(oa OpenAction) { ix.openActions[oa.FollowUpID] = oa }); err != nil {
 		return nil, err
 	}
-	if err := decodeAll(tx, bucketOpps, "opportunity", func(o Opportunity) { ix.opps[o.ID] = o.Row() }); err != nil {
+	if err := decodeAll(tx, bucketOpps, "opportunity", func(o Opportunity) { ix.putDeal(&o) }); err != nil {
 		return nil, err
 	}
 	return ix, nil

@@ -119,8 +119,8 @@ func (s *Store) CreateOpportunity(by Actor, o Opportunity) (Opportunity, error) 
 		if err := audit(tx, now, by, "create", "opportunity", o.ID); err != nil {
 			return nil, err
 		}
-		row := o.Row()
-		return func(ix *index) { ix.opps[row.ID] = row }, nil
+		saved := o
+		return func(ix *index) { ix.putDeal(&saved) }, nil
 	})
 	if err != nil {
 		return o, fmt.Errorf("data: create opportunity: %w", err)
@@ -157,8 +157,8 @@ func (s *Store) UpdateOpportunity(by Actor, o Opportunity) (Opportunity, error) 
 		if err := audit(tx, now, by, "update", "opportunity", o.ID); err != nil {
 			return nil, err
 		}
-		row := saved.Row()
-		return func(ix *index) { ix.opps[row.ID] = row }, nil
+		cp := saved
+		return func(ix *index) { ix.putDeal(&cp) }, nil
 	})
 	if err != nil {
 		var fe FieldErrors
@@ -263,9 +263,9 @@ func (s *Store) MoveStage(by Actor, m Move) (Opportunity, error) {
 		if err := audit(tx, now, by, "move "+change.From+"→"+change.To, "opportunity", o.ID); err != nil {
 			return nil, err
 		}
-		row := o.Row()
+		saved := o
 		return func(ix *index) {
-			ix.opps[row.ID] = row
+			ix.putDeal(&saved)
 			if apply != nil {
 				apply(ix)
 			}
@@ -309,8 +309,8 @@ func (s *Store) CloseUnqualified(by Actor, id, version uint64) (Opportunity, err
 		if err := putRecord(tx.Bucket(bucketOpps), encodeUint(o.ID), o); err != nil {
 			return nil, err
 		}
-		row := o.Row()
-		return func(ix *index) { ix.opps[row.ID] = row }, nil
+		saved := o
+		return func(ix *index) { ix.putDeal(&saved) }, nil
 	})
 	return o, err
 }
@@ -457,7 +457,7 @@ func (s *Store) BulkCreateOpportunities(by Actor, deals []NewOpportunity) error 
 			return fmt.Errorf("data: bulk create opportunities: deal %d (%s): %w", i, o.Title, fe)
 		}
 	}
-	saved := make([]*OpportunityRow, len(deals))
+	saved := make([]Opportunity, len(deals))
 	err := s.update(func(tx *bolt.Tx) (func(*index), error) {
 		b := tx.Bucket(bucketOpps)
 		b.FillPercent = 0.9
@@ -485,14 +485,14 @@ func (s *Store) BulkCreateOpportunities(by Actor, deals []NewOpportunity) error 
 					return nil, err
 				}
 			}
-			saved[i] = o.Row()
+			saved[i] = o
 		}
 		if err := audit(tx, now, by, fmt.Sprintf("bulk_create %d", len(deals)), "opportunity", 0); err != nil {
 			return nil, err
 		}
 		return func(ix *index) {
-			for _, o := range saved {
-				ix.opps[o.ID] = o
+			for i := range saved {
+				ix.putDeal(&saved[i])
 			}
 		}, nil
 	})

@@ -208,3 +208,31 @@ func TestDemoPipeline(t *testing.T) {
 	}
 	mustCheck(t, s)
 }
+
+// The agenda lists an open deal's milestone when due and a deal idle beyond its stage's limit.
+func TestAgendaDeals(t *testing.T) {
+	p := newPipeline(t)
+	o, err := p.s.CreateOpportunity(p.as(p.rep), Opportunity{CustomerID: p.cust.ID, Title: "设备更新", OwnerID: p.rep.ID,
+		CloseDate: stToday.AddDate(0, 1, 0), Milestones: []Milestone{
+			{Date: stToday, Text: "方案评审"}, {Date: stToday.AddDate(0, 0, 5), Text: "报价"}, {Date: stToday, Text: "已完成", Done: true}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := p.s.Agenda(stNow, 0)
+	if len(a.Deals) != 1 || !a.Deals[0].Milestone || a.Deals[0].Text != "方案评审" || a.Deals[0].Deal.ID != o.ID {
+		t.Fatalf("deals today = %+v", a.Deals)
+	}
+	// Fifteen days on, the lead has been idle past its 14 days, and the second milestone is due too.
+	later := p.s.Agenda(stNow.AddDate(0, 0, 15), 0)
+	var idle, due int
+	for _, it := range later.Deals {
+		if it.Milestone {
+			due++
+		} else {
+			idle++
+		}
+	}
+	if idle != 1 || due != 2 {
+		t.Fatalf("after 15 days: %d idle, %d milestones due: %+v", idle, due, later.Deals)
+	}
+}

@@ -67,6 +67,16 @@ func (s *agendaScreen) buildUI() {
 		{key: "agenda.stale", line: func(it data.AgendaItem) (string, bool) {
 			return Tf("agenda.silent_days", it.Days) + "  " + name(it) + "  ·  " + enumLabel("status", it.Row.Status), false
 		}},
+		{key: "agenda.deals", line: func(it data.AgendaItem) (string, bool) {
+			what := Tf("agenda.deal_idle", it.Days)
+			if it.Milestone {
+				what = T("agenda.milestone_due") + " " + it.Text
+				if it.Days > 0 {
+					what = Tf("agenda.overdue_days", it.Days) + " " + it.Text
+				}
+			}
+			return what + "  ·  " + it.Deal.Number + " " + it.Deal.Title + "  ·  " + it.Row.Name, it.Days > 0
+		}},
 		{key: "agenda.birthdays", line: func(it data.AgendaItem) (string, bool) {
 			when := T("agenda.today")
 			if it.Days > 0 {
@@ -102,7 +112,11 @@ func (s *agendaScreen) buildUI() {
 		sec.list.OnSelected = func(i widget.ListItemID) {
 			sec.list.UnselectAll()
 			if i < len(sec.items) {
-				s.u.openCard(sec.items[i].Row.ID)
+				if it := sec.items[i]; it.Deal != nil {
+					s.u.openDealID(it.Deal.ID)
+				} else {
+					s.u.openCard(it.Row.ID)
+				}
 			}
 		}
 		// The section name is a subtitle, not a title: a title's large type would make the two columns,
@@ -128,7 +142,7 @@ func (s *agendaScreen) reload() {
 		owner = 0
 	}
 	s.agenda = s.u.store.Agenda(s.u.now(), owner)
-	lists := [][]data.AgendaItem{s.agenda.DueToday, s.agenda.Overdue, s.agenda.Actions, s.agenda.Reviews, s.agenda.Stale, s.agenda.Birthdays}
+	lists := [][]data.AgendaItem{s.agenda.DueToday, s.agenda.Overdue, s.agenda.Actions, s.agenda.Reviews, s.agenda.Stale, s.agenda.Deals, s.agenda.Birthdays}
 	for i, sec := range s.sections {
 		sec.items = lists[i]
 		sec.title.SetSubTitle(Tf("agenda.section_count", T(sec.key), len(sec.items)))
