@@ -582,30 +582,11 @@ func writeTable(w io.Writer, rows []customerJSON, archived bool) error {
 		cells = append(cells, []string{r.CardNo, r.Name, g, r.Status, r.Owner, r.PrimaryContact, r.Phone,
 			deref(r.LastFollowUp), deref(r.NextFollowUp)})
 	}
-	widths := make([]int, len(header))
-	for _, row := range cells {
-		for i, cell := range row {
-			row[i] = truncate(cell, maxW[i])
-			widths[i] = max(widths[i], displayWidth(row[i]))
-		}
-	}
-	var b strings.Builder
-	for _, row := range cells {
-		for i, cell := range row {
-			b.WriteString(cell)
-			if i < len(row)-1 {
-				b.WriteString(strings.Repeat(" ", widths[i]-displayWidth(cell)+2))
-			}
-		}
-		b.WriteString("\n")
-	}
 	what := "active"
 	if archived {
 		what = "archived"
 	}
-	fmt.Fprintf(&b, "%d %s customers (* = grade set by a manager, not the rules' suggestion)\n", len(rows), what)
-	_, err := io.WriteString(w, b.String())
-	return err
+	return writeColumns(w, cells, maxW, fmt.Sprintf("%d %s customers (* = grade set by a manager, not the rules' suggestion)", len(rows), what))
 }
 
 // ---------------------------------------------------------------------------------------------

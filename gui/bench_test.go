@@ -14,38 +14,47 @@ import (
 	"salesdesk/data"
 )
 
-// The 100k-customer file is made once per run by the demo generator, like `salesdesk demo`.
-var (
-	bigOnce sync.Once
-	bigPath string
-	bigErr  error
-)
+// demoFiles are made once per run by the demo generator, like `salesdesk demo`, one per size.
+var demoFiles sync.Map // customers → *demoFile
 
-func bigFile(b *testing.B) string {
+type demoFile struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+func demoPath(b *testing.B, customers int, seed int64) string {
 	b.Helper()
 	if testing.Short() {
-		b.Skip("needs a 100k-customer file")
+		b.Skip("needs a large demo file")
 	}
-	bigOnce.Do(func() {
+	v, _ := demoFiles.LoadOrStore(customers, &demoFile{})
+	f := v.(*demoFile)
+	f.once.Do(func() {
 		dir, err := os.MkdirTemp("", "salesdesk-bench")
 		if err != nil {
-			bigErr = err
+			f.err = err
 			return
 		}
-		bigPath = filepath.Join(dir, "big.db")
-		s, err := data.Open(bigPath, data.Options{})
+		f.path = filepath.Join(dir, "demo.db")
+		s, err := data.Open(f.path, data.Options{})
 		if err != nil {
-			bigErr = err
+			f.err = err
 			return
 		}
 		defer s.Close()
-		bigErr = data.GenerateDemo(s, data.DemoOptions{Customers: 100_000, Seed: 1, Now: fixedNow})
+		f.err = data.GenerateDemo(s, data.DemoOptions{Customers: customers, Seed: seed, Now: fixedNow})
 	})
-	if bigErr != nil {
-		b.Fatal(bigErr)
+	if f.err != nil {
+		b.Fatal(f.err)
 	}
-	return bigPath
+	return f.path
 }
+
+func bigFile(b *testing.B) string { return demoPath(b, 100_000, 1) }
+
+// dealsFile is a demo of 15,000 customers, which gives about 20,000 deals.
+func dealsFile(b *testing.B) string { return demoPath(b, 15_000, 3) }
 
 // BenchmarkOpenToFirstFrame100k is the target "open the file and show the first frame of the customer
 // list ≤ 1.0 s": open the store, build the window, switch to the list and render it.
@@ -101,39 +110,6 @@ func BenchmarkSearchKeystroke100k(b *testing.B) {
 	}
 	slices.Sort(took)
 	b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "median-ms")
-}
-
-var (
-	dealsOnce sync.Once
-	dealsPath string
-	dealsErr  error
-)
-
-// dealsFile is a demo of 15,000 customers, which gives about 20,000 deals.
-func dealsFile(b *testing.B) string {
-	b.Helper()
-	if testing.Short() {
-		b.Skip("needs a 20k-deal file")
-	}
-	dealsOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "salesdesk-bench-deals")
-		if err != nil {
-			dealsErr = err
-			return
-		}
-		dealsPath = filepath.Join(dir, "deals.db")
-		s, err := data.Open(dealsPath, data.Options{})
-		if err != nil {
-			dealsErr = err
-			return
-		}
-		defer s.Close()
-		dealsErr = data.GenerateDemo(s, data.DemoOptions{Customers: 15_000, Seed: 3, Now: fixedNow})
-	})
-	if dealsErr != nil {
-		b.Fatal(dealsErr)
-	}
-	return dealsPath
 }
 
 // BenchmarkBoardFirstFrame20k: open the file, build the window, show the board and render it.
