@@ -214,6 +214,14 @@ func (r *CheckReport) checkPipeline(tx *bolt.Tx, customers map[uint64]string, me
 		if k, _ := hist.Cursor().Seek(k); k == nil || !bytes.HasPrefix(k, encodeUint(o.ID)) {
 			r.add("opportunity %s has no stage history", o.Number)
 		}
+		if rows := tx.Bucket(bucketOppRows); rows != nil {
+			var d dealRow
+			if raw := rows.Get(k); raw == nil {
+				r.add("opportunity %s has no list row", o.Number)
+			} else if err := codec.Unmarshal(raw, &d); err != nil || d.Stage != o.Stage || d.Version != o.Version || d.Amount != o.Amount {
+				r.add("opportunity %s: list row is out of step with the deal", o.Number)
+			}
+		}
 		return nil
 	})
 	_ = hist.ForEach(func(k, _ []byte) error {

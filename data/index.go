@@ -81,8 +81,18 @@ func (g gradeInputs) customer() Customer {
 
 // intern shares one copy of the values that repeat across thousands of rows (statuses, industries,
 // regions, tags): decoding gives every row its own copy, which at 100k cards is tens of megabytes.
-func (rec *rowRecord) intern() {
-	str := func(s *string) { *s = unique.Make(*s).Value() }
+// pool is a goroutine's own table of interned values: a plain map lookup is cheaper than the shared
+// unique table for the hundred thousand rows of a large file.
+func (rec *rowRecord) intern(pool map[string]string) {
+	str := func(s *string) {
+		if v, ok := pool[*s]; ok {
+			*s = v
+			return
+		}
+		v := unique.Make(*s).Value()
+		pool[v] = v
+		*s = v
+	}
 	str((*string)(&rec.Kind))
 	str((*string)(&rec.Status))
 	str((*string)(&rec.Source))
@@ -614,16 +624,16 @@ func (ix *index) order(k SortKey) []*CustomerRow {
 
 // putDeal takes a deal's row and its undone milestones into the index.
 func (ix *index) putDeal(o *Opportunity) {
-	ix.opps[o.ID] = o.Row()
-	var open []Milestone
-	for _, m := range o.Milestones {
-		if !m.Done && !m.Date.IsZero() {
-			open = append(open, Milestone{Date: m.Date, Text: m.Text})
-		}
-	}
+	d := dealRowOf(o)
+	ix.putDealRow(&d)
+}
+
+func (ix *index) putDealRow(d *dealRow) {
+	row, open := d.deal()
+	ix.opps[row.ID] = row
 	if len(open) > 0 {
-		ix.milestones[o.ID] = open
+		ix.milestones[row.ID] = open
 	} else {
-		delete(ix.milestones, o.ID)
+		delete(ix.milestones, row.ID)
 	}
 }

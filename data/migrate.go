@@ -61,6 +61,19 @@ var migrations = []func(tx *bolt.Tx, s *Store) error{
 		}
 		return nil
 	},
+	// 4: the deals' list rows, so that opening reads compact rows instead of whole deals.
+	func(tx *bolt.Tx, s *Store) error {
+		if _, err := tx.CreateBucketIfNotExists(bucketOppRows); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketOpps).ForEach(func(k, v []byte) error {
+			var o Opportunity
+			if err := codec.Unmarshal(v, &o); err != nil {
+				return fmt.Errorf("deal %d: %w", decodeUint(k), err)
+			}
+			return putRecord(tx.Bucket(bucketOppRows), k, dealRowOf(&o))
+		})
+	},
 }
 
 // SchemaVersion is the schema this binary writes.

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unique"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -46,8 +47,14 @@ func loadIndex(tx *bolt.Tx, now time.Time) (*index, error) {
 	if err := decodeAll(tx, bucketOpenActions, "open action", func(oa OpenAction) { ix.openActions[oa.FollowUpID] = oa }); err != nil {
 		return nil, err
 	}
-	if err := decodeAll(tx, bucketOpps, "opportunity", func(o Opportunity) { ix.putDeal(&o) }); err != nil {
-		return nil, err
+	if b := tx.Bucket(bucketOppRows); b != nil {
+		deals, err := loadDeals(b)
+		if err != nil {
+			return nil, err
+		}
+		for i := range deals {
+			ix.putDealRow(&deals[i])
+		}
 	}
 	return ix, nil
 }
@@ -86,19 +93,50 @@ func loadRows(b *bolt.Bucket, rules GradeRules, now time.Time) ([]*CustomerRow, 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			pool := map[string]string{}
 			for i := w; i < len(raw); i += workers {
 				var rec rowRecord
 				if err := codec.Unmarshal(raw[i], &rec); err != nil {
 					errs[w] = fmt.Errorf("data: read customer row at position %d: %w: %w", i, ErrDamaged, err)
 					return
 				}
-				rec.intern()
+				rec.intern(pool)
 				rows[i] = graded(rec, rules, now)
 			}
 		}()
 	}
 	wg.Wait()
 	return rows, errors.Join(errs...)
+}
+
+// loadDeals decodes the deals' stored list rows on all cores.
+func loadDeals(b *bolt.Bucket) ([]dealRow, error) {
+	var raw [][]byte
+	if err := b.ForEach(func(_, v []byte) error {
+		raw = append(raw, v)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	out := make([]dealRow, len(raw))
+	workers := runtime.GOMAXPROCS(0)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(raw); i += workers {
+				if err := codec.Unmarshal(raw[i], &out[i]); err != nil {
+					errs[w] = fmt.Errorf("data: read deal row at position %d: %w: %w", i, ErrDamaged, err)
+					return
+				}
+				out[i].Stage = unique.Make(out[i].Stage).Value()
+			}
+		}()
+	}
+	wg.Wait()
+	return out, errors.Join(errs...)
 }
 
 // Customer reads one whole card from the file.

@@ -13,6 +13,7 @@ import (
 
 var (
 	bucketOpps    = []byte("opportunities")
+	bucketOppRows = []byte("opp_rows")    // deal id → its list row, what opening reads
 	bucketHistory = []byte("opp_history") // opportunity id ‖ sequence → stage change
 )
 
@@ -110,7 +111,7 @@ func (s *Store) CreateOpportunity(by Actor, o Opportunity) (Opportunity, error) 
 		if o.Number, err = nextOpportunityNumber(tx, now); err != nil {
 			return nil, err
 		}
-		if err := putRecord(b, encodeUint(o.ID), o); err != nil {
+		if err := putDeal(tx, &o); err != nil {
 			return nil, err
 		}
 		if err := putHistory(tx, o.ID, StageChange{At: now, To: lead.Key, By: by.MemberID}); err != nil {
@@ -151,7 +152,7 @@ func (s *Store) UpdateOpportunity(by Actor, o Opportunity) (Opportunity, error) 
 		saved.LostReason, saved.LostTo, saved.Unqualified = old.LostReason, old.LostTo, old.Unqualified
 		saved.Title = strings.TrimSpace(saved.Title)
 		saved.UpdatedAt, saved.LastActivity, saved.Version = now, now, old.Version+1
-		if err := putRecord(tx.Bucket(bucketOpps), encodeUint(o.ID), saved); err != nil {
+		if err := putDeal(tx, &saved); err != nil {
 			return nil, err
 		}
 		if err := audit(tx, now, by, "update", "opportunity", o.ID); err != nil {
@@ -254,7 +255,7 @@ func (s *Store) MoveStage(by Actor, m Move) (Opportunity, error) {
 		default:
 			o.WonDate, o.LostReason, o.LostTo = time.Time{}, "", ""
 		}
-		if err := putRecord(tx.Bucket(bucketOpps), encodeUint(o.ID), o); err != nil {
+		if err := putDeal(tx, &o); err != nil {
 			return nil, err
 		}
 		if err := putHistory(tx, o.ID, change); err != nil {
@@ -306,7 +307,7 @@ func (s *Store) CloseUnqualified(by Actor, id, version uint64) (Opportunity, err
 	}
 	o.Unqualified = true
 	err = s.update(func(tx *bolt.Tx) (func(*index), error) {
-		if err := putRecord(tx.Bucket(bucketOpps), encodeUint(o.ID), o); err != nil {
+		if err := putDeal(tx, &o); err != nil {
 			return nil, err
 		}
 		saved := o
@@ -477,7 +478,7 @@ func (s *Store) BulkCreateOpportunities(by Actor, deals []NewOpportunity) error 
 			if o.Number, err = nextOpportunityNumber(tx, o.CreatedAt); err != nil {
 				return nil, err
 			}
-			if err := putRecord(b, encodeUint(id), o); err != nil {
+			if err := putDeal(tx, &o); err != nil {
 				return nil, err
 			}
 			for _, h := range deals[i].History {
@@ -504,3 +505,68 @@ func (s *Store) BulkCreateOpportunities(by Actor, deals []NewOpportunity) error 
 
 // ErrHistoryEnd refuses a bulk deal whose history does not end in its stage.
 var ErrHistoryEnd = errors.New("the stage history must end in the deal's stage")
+
+// dealRow is the stored list row of a deal, written with the deal in one transaction: dates as day
+// numbers and only the milestones still open, so opening a file with many deals decodes little.
+type dealRow struct {
+	ID          uint64     `msgpack:"i"`
+	Customer    uint64     `msgpack:"c"`
+	Owner       uint64     `msgpack:"o"`
+	Version     uint64     `msgpack:"v"`
+	Amount      Amount     `msgpack:"a"`
+	Number      string     `msgpack:"n"`
+	Title       string     `msgpack:"t"`
+	Stage       string     `msgpack:"s"`
+	Risk        Level      `msgpack:"r"`
+	Scores      [3]int8    `msgpack:"sc"`
+	Days        [5]Day     `msgpack:"d"` // close, stage since, last activity, created, won
+	Unqualified bool       `msgpack:"u"`
+	Open        []dealStep `msgpack:"m"`
+}
+
+// dealStep is an open milestone in a stored row.
+type dealStep struct {
+	Day  Day    `msgpack:"d"`
+	Text string `msgpack:"t"`
+}
+
+func dealRowOf(o *Opportunity) dealRow {
+	r := o.Row()
+	d := dealRow{ID: r.ID, Customer: r.CustomerID, Owner: r.OwnerID, Version: r.Version, Amount: r.Amount,
+		Number: r.Number, Title: r.Title, Stage: r.Stage, Risk: r.Risk,
+		Scores:      [3]int8{int8(r.Scores.Budget), int8(r.Scores.Urgency), int8(r.Scores.Authority)},
+		Days:        [5]Day{r.Close, r.StageSince, r.LastActivity, r.Created, r.Won},
+		Unqualified: r.Unqualified}
+	for _, m := range o.Milestones {
+		if !m.Done && !m.Date.IsZero() {
+			d.Open = append(d.Open, dealStep{Day: DayOf(m.Date), Text: m.Text})
+		}
+	}
+	return d
+}
+
+// deal turns a stored row back into the index's row and open milestones.
+func (d *dealRow) deal() (*OpportunityRow, []Milestone) {
+	r := &OpportunityRow{ID: d.ID, CustomerID: d.Customer, OwnerID: d.Owner, Version: d.Version, Amount: d.Amount,
+		Number: d.Number, Title: d.Title, Stage: d.Stage, Risk: d.Risk,
+		Scores: LeadScores{int(d.Scores[0]), int(d.Scores[1]), int(d.Scores[2])},
+		Close:  d.Days[0], StageSince: d.Days[1], LastActivity: d.Days[2], Created: d.Days[3], Won: d.Days[4],
+		Unqualified: d.Unqualified}
+	var ms []Milestone
+	for _, m := range d.Open {
+		ms = append(ms, Milestone{Date: m.Day.Time(), Text: m.Text})
+	}
+	return r, ms
+}
+
+// putDeal writes a deal and its list row.
+func putDeal(tx *bolt.Tx, o *Opportunity) error {
+	key := encodeUint(o.ID)
+	if err := putRecord(tx.Bucket(bucketOpps), key, o); err != nil {
+		return fmt.Errorf("save deal %d: %w", o.ID, err)
+	}
+	if err := putRecord(tx.Bucket(bucketOppRows), key, dealRowOf(o)); err != nil {
+		return fmt.Errorf("save deal %d's row: %w", o.ID, err)
+	}
+	return nil
+}
