@@ -40,6 +40,12 @@ for variant in dark light; do
 			xdotool mousemove 36 260 click 1
 			sleep 1
 			import -window root "$2/pipeline-$3.png"
+			# Drag the first lead towards the third column with the real mouse: the target is framed.
+			xdotool mousemove 200 230 mousedown 1 sleep 0.3 mousemove 320 260 sleep 0.2 mousemove 560 300 sleep 0.5
+			import -window root "$2/pipeline-drag-$3.png"
+			xdotool mouseup 1
+			sleep 1
+			xdotool key Escape
 			xdotool key ctrl+f
 			sleep 1
 			# The first row of the customer table, under the search box, the filters and the header.
@@ -49,6 +55,6 @@ for variant in dark light; do
 			kill -TERM $pid
 			wait $pid
 		' "$tmp/salesdesk" "$db" "$out" "$suffix"
-		echo "wrote $out/{agenda,customers,pipeline,card}-$suffix.png"
+		echo "wrote $out/{agenda,customers,pipeline,pipeline-drag,card}-$suffix.png"
 	done
 done
