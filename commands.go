@@ -197,6 +197,16 @@ func (c *cli) dispatch(args []string) error {
 	}
 }
 
+// readStore opens the file a command names (its --db, else the global one) read-only.
+func readStore(db, globalDB string) (*data.Store, string, error) {
+	path, err := dbPath(firstNonEmpty(db, globalDB))
+	if err != nil {
+		return nil, "", err
+	}
+	s, err := openStore(path, true)
+	return s, path, err
+}
+
 // describeOpenError turns data's open errors into one line a user can act on.
 func describeOpenError(path string, err error) error {
 	switch {
@@ -443,11 +453,7 @@ func (c *cli) customers(args []string, globalDB string) error {
 		return badUsage("customers: --format %q: use table, json or csv", *format)
 	}
 
-	path, err := dbPath(firstNonEmpty(*db, globalDB))
-	if err != nil {
-		return err
-	}
-	s, err := openStore(path, true)
+	s, _, err := readStore(*db, globalDB)
 	if err != nil {
 		return err
 	}
@@ -597,11 +603,7 @@ func (c *cli) check(args []string, globalDB string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	path, err := dbPath(firstNonEmpty(*db, globalDB))
-	if err != nil {
-		return err
-	}
-	s, err := openStore(path, true)
+	s, path, err := readStore(*db, globalDB)
 	if err != nil {
 		return err
 	}

@@ -59,11 +59,7 @@ func (c *cli) opportunities(args []string, globalDB string) error {
 	default:
 		return badUsage("opportunities: --format %q: use table, json or csv", *format)
 	}
-	path, err := dbPath(firstNonEmpty(*db, globalDB))
-	if err != nil {
-		return err
-	}
-	s, err := openStore(path, true)
+	s, _, err := readStore(*db, globalDB)
 	if err != nil {
 		return err
 	}
@@ -153,11 +149,7 @@ func (c *cli) forecast(args []string, globalDB string) error {
 	if *format != "table" && *format != "json" {
 		return badUsage("forecast: --format %q: use table or json", *format)
 	}
-	path, err := dbPath(firstNonEmpty(*db, globalDB))
-	if err != nil {
-		return err
-	}
-	s, err := openStore(path, true)
+	s, _, err := readStore(*db, globalDB)
 	if err != nil {
 		return err
 	}

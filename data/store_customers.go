@@ -8,7 +8,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unique"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -75,9 +74,10 @@ func decodeAll[T any](tx *bolt.Tx, bucket []byte, what string, fn func(T)) error
 	})
 }
 
-// loadRows decodes every stored row on all cores and grades it as of now. The values stay valid while
+// decodeParallel decodes every value of a bucket into a T on all cores, then hands each, with the
+// goroutine's interning pool, to fn, whose results come back in key order. The values stay valid while
 // the read transaction is open.
-func loadRows(b *bolt.Bucket, rules GradeRules, now time.Time) ([]*CustomerRow, error) {
+func decodeParallel[T, R any](b *bolt.Bucket, what string, fn func(rec *T, pool map[string]string) R) ([]R, error) {
 	var raw [][]byte
 	if err := b.ForEach(func(_, v []byte) error {
 		raw = append(raw, v)
@@ -85,7 +85,7 @@ func loadRows(b *bolt.Bucket, rules GradeRules, now time.Time) ([]*CustomerRow, 
 	}); err != nil {
 		return nil, err
 	}
-	rows := make([]*CustomerRow, len(raw))
+	out := make([]R, len(raw))
 	workers := runtime.GOMAXPROCS(0)
 	errs := make([]error, workers)
 	var wg sync.WaitGroup
@@ -95,48 +95,37 @@ func loadRows(b *bolt.Bucket, rules GradeRules, now time.Time) ([]*CustomerRow, 
 			defer wg.Done()
 			pool := map[string]string{}
 			for i := w; i < len(raw); i += workers {
-				var rec rowRecord
+				var rec T
 				if err := codec.Unmarshal(raw[i], &rec); err != nil {
-					errs[w] = fmt.Errorf("data: read customer row at position %d: %w: %w", i, ErrDamaged, err)
+					errs[w] = fmt.Errorf("data: read %s at position %d: %w: %w", what, i, ErrDamaged, err)
 					return
 				}
-				rec.intern(pool)
-				rows[i] = graded(rec, rules, now)
-			}
-		}()
-	}
-	wg.Wait()
-	return rows, errors.Join(errs...)
-}
-
-// loadDeals decodes the deals' stored list rows on all cores.
-func loadDeals(b *bolt.Bucket) ([]dealRow, error) {
-	var raw [][]byte
-	if err := b.ForEach(func(_, v []byte) error {
-		raw = append(raw, v)
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	out := make([]dealRow, len(raw))
-	workers := runtime.GOMAXPROCS(0)
-	errs := make([]error, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < len(raw); i += workers {
-				if err := codec.Unmarshal(raw[i], &out[i]); err != nil {
-					errs[w] = fmt.Errorf("data: read deal row at position %d: %w: %w", i, ErrDamaged, err)
-					return
-				}
-				out[i].Stage = unique.Make(out[i].Stage).Value()
+				out[i] = fn(&rec, pool)
 			}
 		}()
 	}
 	wg.Wait()
 	return out, errors.Join(errs...)
+}
+
+// loadRows decodes the customers' stored rows and grades them as of now.
+func loadRows(b *bolt.Bucket, rules GradeRules, now time.Time) ([]*CustomerRow, error) {
+	return decodeParallel(b, "customer row", func(rec *rowRecord, pool map[string]string) *CustomerRow {
+		rec.intern(pool)
+		return graded(*rec, rules, now)
+	})
+}
+
+// loadDeals decodes the deals' stored list rows.
+func loadDeals(b *bolt.Bucket) ([]dealRow, error) {
+	return decodeParallel(b, "deal row", func(d *dealRow, pool map[string]string) dealRow {
+		if v, ok := pool[d.Stage]; ok {
+			d.Stage = v
+		} else {
+			pool[d.Stage] = d.Stage
+		}
+		return *d
+	})
 }
 
 // Customer reads one whole card from the file.
