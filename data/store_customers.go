@@ -94,8 +94,11 @@ func decodeParallel[T, R any](b *bolt.Bucket, what string, fn func(rec *T, pool 
 		go func() {
 			defer wg.Done()
 			pool := map[string]string{}
+			// One record a goroutine, reset for each value: a fresh one per value would be a heap
+			// allocation each, since fn takes its address.
+			var rec, zero T
 			for i := w; i < len(raw); i += workers {
-				var rec T
+				rec = zero
 				if err := codec.Unmarshal(raw[i], &rec); err != nil {
 					errs[w] = fmt.Errorf("data: read %s at position %d: %w: %w", what, i, ErrDamaged, err)
 					return
