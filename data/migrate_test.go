@@ -1,6 +1,9 @@
 package data
 
 import (
+	"errors"
+	"fmt"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -73,5 +76,31 @@ func TestOpenUsesPreloadAndWritesNothing(t *testing.T) {
 	}
 	if after := fileHash(t, path); after != before {
 		t.Fatal("opening an up-to-date file changed it")
+	}
+}
+
+// A truncated file is refused from its meta page before bbolt maps it: mapping pages past the end of
+// a file faults the process instead of returning an error.
+func TestTruncatedFileIsRefusedBeforeMapping(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "t.db")
+	s, err := Open(path, Options{Now: fixedClock(stNow)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 50 {
+		if _, err := s.CreateCustomer(System, Customer{Name: fmt.Sprintf("客户%d", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_ = s.Close()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, raw[:3*4096], 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(path, Options{ReadOnly: true}); !errors.Is(err, ErrDamaged) {
+		t.Fatalf("err = %v, want ErrDamaged", err)
 	}
 }

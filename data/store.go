@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"os"
 	"path/filepath"
 	"strings"
@@ -209,6 +210,9 @@ func inspect(path string) (bool, error) {
 		// An empty file is what a crash during the very first open leaves; bbolt initialises it.
 		return false, nil
 	}
+	if err := checkLength(path, st.Size()); err != nil {
+		return true, err
+	}
 	b, err := openBolt(path, true)
 	if err != nil {
 		return true, err
@@ -328,4 +332,61 @@ func getRecord(b *bolt.Bucket, key []byte, v any) error {
 		return ErrNotFound
 	}
 	return codec.Unmarshal(raw, v)
+}
+
+// checkLength reads bbolt's two meta pages and refuses a file shorter than the pages its newest valid
+// meta says it has. bbolt maps the file and reads those pages directly, so a truncated file would
+// crash the process with a memory fault instead of returning an error.
+func checkLength(path string, size int64) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("data: open %s: %w", path, err)
+	}
+	defer f.Close()
+	const boltMagic = 0xED0CDAED
+	type meta struct {
+		pageSize uint32
+		pgid     uint64
+		txid     uint64
+	}
+	read := func(off int64) (meta, bool) {
+		buf := make([]byte, 80)
+		if _, err := f.ReadAt(buf, off); err != nil {
+			return meta{}, false
+		}
+		m := buf[16:]
+		if binary.LittleEndian.Uint32(m[0:4]) != boltMagic {
+			return meta{}, false
+		}
+		h := fnv.New64a()
+		_, _ = h.Write(m[:56])
+		if h.Sum64() != binary.LittleEndian.Uint64(m[56:64]) {
+			return meta{}, false
+		}
+		return meta{pageSize: binary.LittleEndian.Uint32(m[8:12]), pgid: binary.LittleEndian.Uint64(m[40:48]),
+			txid: binary.LittleEndian.Uint64(m[48:56])}, true
+	}
+	first, ok0 := read(0)
+	var second meta
+	var ok1 bool
+	if ok0 && first.pageSize > 0 {
+		second, ok1 = read(int64(first.pageSize))
+	} else {
+		for _, ps := range []int64{4096, 8192, 16384, 65536} {
+			if second, ok1 = read(ps); ok1 {
+				break
+			}
+		}
+	}
+	newest, ok := first, ok0
+	if ok1 && (!ok0 || second.txid > first.txid) {
+		newest, ok = second, true
+	}
+	if !ok {
+		return nil // bbolt itself reports a file with no valid meta page, safely
+	}
+	if need := int64(newest.pgid) * int64(newest.pageSize); size < need {
+		return fmt.Errorf("data: open %s: %w (the file is %d bytes, its pages need %d)", path, ErrDamaged, size, need)
+	}
+	return nil
 }
