@@ -136,3 +136,40 @@ func TestNewLeadFromTheCard(t *testing.T) {
 		t.Fatalf("the card lists %d deals", len(cw.deals))
 	}
 }
+
+// A manager adds a stage in Settings and the board grows a column; a stage holding deals stays.
+func TestStagesEditedInSettings(t *testing.T) {
+	u, _ := newBoard(t)
+	ed := u.settings.stages
+	before := len(ed.stages)
+	test.Tap(ed.add)
+	i := len(ed.stages) - 3 // the new stage sits before won and lost
+	ed.names[i].SetText("")
+	test.Type(ed.names[i], "技术验证")
+	ed.probs[i].SetText("")
+	test.Type(ed.probs[i], "60")
+	test.Tap(u.settings.saveBtn)
+	if got := u.store.Settings().Stages; len(got) != before+1 || got[i].Name != "技术验证" || got[i].Probability != 60 {
+		t.Fatalf("stages = %+v", got)
+	}
+	if len(u.pipeline.columns) != before+1 {
+		t.Fatalf("board has %d columns", len(u.pipeline.columns))
+	}
+	// The lead column holds the test's deal: it has no remove button, and an open stage with deals
+	// refuses removal with a message.
+	ed = u.settings.stages
+	lead := u.store.Opportunities(data.OpportunityFilter{Stage: "lead"})[0]
+	if _, err := u.store.MoveStage(u.me(), data.Move{ID: lead.ID, Version: lead.Version, To: "initial_contact"}); err != nil {
+		t.Fatal(err)
+	}
+	ed.onRemove(1) // initial contact
+	if !ed.msg.Visible() || len(ed.stages) != before+1 {
+		t.Fatalf("a stage with deals was removed: %d stages, message %q", len(ed.stages), ed.msg.Text)
+	}
+	// A probability over 100 is refused.
+	ed.probs[1].SetText("150")
+	test.Tap(u.settings.saveBtn)
+	if u.store.Settings().Stages[1].Probability == 150 || !u.settings.stages.msg.Visible() {
+		t.Fatal("a probability of 150% was saved")
+	}
+}

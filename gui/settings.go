@@ -32,6 +32,10 @@ type settingsScreen struct {
 	fields                                                          map[string]*field
 	saved                                                           *widget.Label
 	saveBtn                                                         *widget.Button
+
+	stages                        *stageEditor
+	qBudget, qUrgency, qAuthority *textEntry
+	lostReasons                   *textEntry
 }
 
 func newSettingsScreen(u *ui) *settingsScreen {
@@ -108,8 +112,19 @@ func (s *settingsScreen) buildUI() {
 		widget.NewCard(T("settings.team"), T("settings.team_hint"), container.NewBorder(nil, addMember, nil, nil,
 			container.NewGridWrap(fyne.NewSize(380, 260), s.team))),
 	)
-	right := widget.NewCard(T("settings.rules"), T("settings.rules_hint"),
-		container.NewVBox(rules, container.NewHBox(s.saveBtn, s.saved)))
+	s.stages = newStageEditor(st.Stages, func(key string) bool {
+		return len(s.u.store.Opportunities(data.OpportunityFilter{Stage: key})) > 0
+	})
+	s.qBudget = newEntry(strconv.Itoa(st.Qualify.Budget))
+	s.qUrgency = newEntry(strconv.Itoa(st.Qualify.Urgency))
+	s.qAuthority = newEntry(strconv.Itoa(st.Qualify.Authority))
+	s.lostReasons = newMultiLine(strings.Join(st.LostReasons, "\n"))
+	pipeline := container.NewVBox(s.stages.content(), formGrid(s.add("qualify_budget", s.qBudget),
+		s.add("qualify_urgency", s.qUrgency), s.add("qualify_authority", s.qAuthority), s.add("lost_reasons", s.lostReasons)))
+	right := container.NewVBox(
+		widget.NewCard(T("settings.rules"), T("settings.rules_hint"), rules),
+		widget.NewCard(T("settings.pipeline"), T("settings.pipeline_hint"), pipeline),
+		container.NewHBox(s.saveBtn, s.saved))
 	// Scrollable both ways, so long English labels never force the window wider than the screen.
 	s.content = container.NewScroll(container.NewGridWithColumns(2, left, right))
 }
@@ -204,7 +219,17 @@ func (s *settingsScreen) onSave() {
 			st.Categories = append(st.Categories, line)
 		}
 	}
+	st.Stages = s.stages.value(st.Stages)
+	st.Qualify = data.QualifyThresholds{Budget: count("qualify_budget", s.qBudget), Urgency: count("qualify_urgency", s.qUrgency),
+		Authority: count("qualify_authority", s.qAuthority)}
+	st.LostReasons = nil
+	for _, line := range strings.Split(s.lostReasons.Text, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			st.LostReasons = append(st.LostReasons, line)
+		}
+	}
 	fe = mergeProblems(fe, st.Validate())
+	s.stages.show(fe)
 	for _, f := range s.fields {
 		f.setError(fe.For(f.key))
 	}
@@ -216,8 +241,10 @@ func (s *settingsScreen) onSave() {
 		s.u.showError(s.u.win, err)
 		return
 	}
-	s.saved.SetText(T("settings.saved"))
-	s.u.refreshAll()
+	// The board's columns come from the settings: build the screens again, back on this one.
+	s.u.buildUI()
+	s.u.tabs.SelectIndex(tabSettings)
+	s.u.settings.saved.SetText(T("settings.saved"))
 }
 
 // editMember adds or edits a team member. Members are never deleted: cards point at them.
