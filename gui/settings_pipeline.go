@@ -60,10 +60,7 @@ func (e *stageEditor) rebuild() {
 	e.names, e.probs, e.idles = nil, nil, nil
 	for i, st := range e.stages {
 		i := i
-		name := newEntry(stageName(st))
-		if st.Name != "" && stageName(st) != st.Name {
-			name.SetText(st.Name)
-		}
+		name := newEntry(stageName(st)) // a default name in the UI's language; value() maps it back
 		prob, idle := newEntry(strconv.Itoa(st.Probability)), newEntry(strconv.Itoa(st.IdleDays))
 		e.names, e.probs, e.idles = append(e.names, name), append(e.probs, prob), append(e.idles, idle)
 		up := widget.NewButtonWithIcon("", theme.MoveUpIcon(), func() { e.onMove(i, -1) })
