@@ -42,6 +42,7 @@ type Service interface {
 	UpdateOpportunity(by Actor, o Opportunity) (Opportunity, error)
 	MoveStage(by Actor, m Move) (Opportunity, error)
 	CloseUnqualified(by Actor, id, version uint64) (Opportunity, error)
+	FunnelOf(from, to time.Time) ([]FunnelStep, error)
 }
 
 var _ Service = (*Store)(nil)

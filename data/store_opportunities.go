@@ -570,3 +570,22 @@ func putDeal(tx *bolt.Tx, o *Opportunity) error {
 	}
 	return nil
 }
+
+// FunnelOf is the funnel of the deals created in [from, to), reading each one's stage history.
+func (s *Store) FunnelOf(from, to time.Time) ([]FunnelStep, error) {
+	rows := s.Opportunities(OpportunityFilter{})
+	var in []*OpportunityRow
+	history := map[uint64][]StageChange{}
+	for _, r := range rows {
+		if r.Created < DayOf(from) || r.Created >= DayOf(to) {
+			continue
+		}
+		h, err := s.History(r.ID)
+		if err != nil {
+			return nil, err
+		}
+		in = append(in, r)
+		history[r.ID] = h
+	}
+	return Funnel(in, history, s.Settings().Stages, from, to), nil
+}

@@ -9,6 +9,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -41,6 +43,49 @@ type dealWindow struct {
 	milestones  *textEntry
 	history     *widget.Label
 	saveBtn     *widget.Button
+	newCustomer *widget.Button
+	// customerName is the quick new-customer form, held so tests drive it.
+	customerName *textEntry
+	customerOK   *widget.Button
+}
+
+// onNewCustomer creates a customer card on the spot from its name; the rest is filled in on the card
+// later. A name that matches an existing card is pointed at instead of creating a duplicate.
+func (dw *dealWindow) onNewCustomer() {
+	name := newEntry("")
+	f := newField("name", name)
+	var d *dialog.CustomDialog
+	ok := widget.NewButton(T("action.create"), func() {
+		c := data.Customer{Name: strings.TrimSpace(name.Text), Kind: data.KindCompany, Status: data.StatusProspect,
+			OwnerID: dw.u.me().MemberID, FirstContact: data.DateOf(dw.u.now())}
+		if dups := dw.u.store.Duplicates(c); len(dups) > 0 {
+			f.setError(fmt.Errorf("%s", Tf("deal.customer_exists", customerLabel(dups[0].Row))))
+			return
+		}
+		saved, err := dw.u.store.CreateCustomer(dw.u.me(), c)
+		if err != nil {
+			var fe data.FieldErrors
+			if errors.As(err, &fe) {
+				f.setError(fe.For("name"))
+				return
+			}
+			dw.u.showError(dw.win, err)
+			return
+		}
+		r, _ := dw.u.store.Row(saved.ID)
+		dw.customerIDs[customerLabel(r)] = saved.ID
+		dw.customer.SetText(customerLabel(r))
+		dw.u.refreshAll()
+		d.Hide()
+	})
+	ok.Importance = widget.HighImportance
+	cancel := widget.NewButton(T("action.cancel"), func() { d.Hide() })
+	d = dialog.NewCustomWithoutButtons(T("deal.new_customer"), container.NewBorder(nil,
+		container.NewHBox(layout.NewSpacer(), cancel, ok), nil, nil, formGrid(f)), dw.win)
+	d.Resize(fyne.NewSize(460, 200))
+	dw.customerName, dw.customerOK = name, ok
+	dw.u.track(d)
+	d.Show()
 }
 
 // openDealID reads a deal from the file and shows it.
@@ -100,6 +145,7 @@ func (dw *dealWindow) buildUI() {
 		}
 		dw.customer.SetOptions(opts)
 	}
+	dw.newCustomer = widget.NewButtonWithIcon("", theme.ContentAddIcon(), dw.onNewCustomer)
 	dw.title = newEntry(o.Title)
 	dw.source = newEnumSelect("source", data.Sources, true, o.Source)
 	dw.amount = newAmountEntry(o.Amount)
@@ -128,7 +174,7 @@ func (dw *dealWindow) buildUI() {
 	dw.history = widget.NewLabel("")
 	dw.history.Wrapping = fyne.TextWrapWord
 
-	form := formGrid(dw.add("customer", dw.customer), dw.add("deal_title", dw.title), dw.add("source", dw.source),
+	form := formGrid(dw.add("customer", container.NewBorder(nil, nil, nil, dw.newCustomer, dw.customer)), dw.add("deal_title", dw.title), dw.add("source", dw.source),
 		dw.add("amount", dw.amount), dw.add("close_date", dw.closeDate), dw.add("owner", dw.owner),
 		dw.add("budget_score", dw.budget), dw.add("urgency_score", dw.urgency), dw.add("authority_score", dw.authority),
 		dw.add("qualification", dw.qualify), dw.add("risk", dw.risk), dw.add("risk_note", dw.riskNote),

@@ -23,15 +23,16 @@ type pipelineScreen struct {
 	u       *ui
 	content fyne.CanvasObject
 
-	search  *textEntry
-	owner   *widget.Select
-	grade   *widget.Select
-	from    *textEntry
-	to      *textEntry
-	newLead *widget.Button
-	columns []*boardColumn
-	filter  data.OpportunityFilter
-	owners  map[string]uint64
+	search      *textEntry
+	owner       *widget.Select
+	grade       *widget.Select
+	from        *textEntry
+	to          *textEntry
+	newLead     *widget.Button
+	forecastBtn *widget.Button
+	columns     []*boardColumn
+	filter      data.OpportunityFilter
+	owners      map[string]uint64
 
 	// selected is the deal the keyboard moves (Ctrl+← / Ctrl+→).
 	selected uint64
@@ -78,6 +79,7 @@ func (s *pipelineScreen) buildUI() {
 	s.to.OnChanged = func(string) { s.onFilterChanged() }
 	s.newLead = widget.NewButtonWithIcon(T("action.new_lead"), theme.ContentAddIcon(), func() { s.u.openDeal(data.Opportunity{}) })
 	s.newLead.Importance = widget.HighImportance
+	s.forecastBtn = widget.NewButtonWithIcon(T("forecast.title"), theme.InfoIcon(), func() { s.u.openForecast() })
 
 	cols := make([]fyne.CanvasObject, 0)
 	s.columns = nil
@@ -103,7 +105,7 @@ func (s *pipelineScreen) buildUI() {
 		cols = append(cols, c.box)
 	}
 	board := container.NewHScroll(container.New(columnsLayout{width: 236}, cols...))
-	filters := container.NewBorder(nil, nil, nil, s.newLead,
+	filters := container.NewBorder(nil, nil, nil, container.NewHBox(s.forecastBtn, s.newLead),
 		container.NewGridWithColumns(4, s.search, labelled(T("col.owner"), s.owner), labelled(T("col.grade"), s.grade),
 			container.NewGridWithColumns(2, s.from, s.to)))
 	s.content = container.NewBorder(filters, nil, nil, nil, board)

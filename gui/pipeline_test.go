@@ -173,3 +173,35 @@ func TestStagesEditedInSettings(t *testing.T) {
 		t.Fatal("a probability of 150% was saved")
 	}
 }
+
+// The forecast window shows the open deal in its quarter and the funnel of the quarter it was made.
+func TestForecastWindow(t *testing.T) {
+	u, o := newBoard(t)
+	fw := u.openForecast()
+	if len(fw.rows) != 1 || fw.rows[0].Deals != 1 || fw.rows[0].Weighted != data.AmountFromYuan(5_000) {
+		t.Fatalf("forecast = %+v", fw.rows)
+	}
+	if len(fw.steps) == 0 || fw.steps[0].Reached != 1 {
+		t.Fatalf("funnel = %+v (deal %s)", fw.steps, o.Number)
+	}
+}
+
+// A new customer is created on the spot from the deal form, and a duplicate name is pointed at.
+func TestNewCustomerFromTheDeal(t *testing.T) {
+	u, _ := newBoard(t)
+	dw := u.openDeal(data.Opportunity{})
+	test.Tap(dw.newCustomer)
+	test.Type(dw.customerName, "杭州云帆网络科技股份有限公司") // the board's customer, another suffix
+	test.Tap(dw.customerOK)
+	if active, _ := u.store.CustomerCount(); active != 1 {
+		t.Fatal("a duplicate customer was created")
+	}
+	dw.customerName.SetText("")
+	test.Type(dw.customerName, "苏州恒达精密机械有限公司")
+	test.Tap(dw.customerOK)
+	id := dw.customerIDs[dw.customer.Text]
+	r, ok := u.store.Row(id)
+	if !ok || r.Name != "苏州恒达精密机械有限公司" {
+		t.Fatalf("the deal's customer is %q (%d)", dw.customer.Text, id)
+	}
+}
