@@ -3,6 +3,7 @@ package gui
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sync"
 	"testing"
@@ -63,8 +64,10 @@ func BenchmarkOpenToFirstFrame100k(b *testing.B) {
 	a := test.NewTempApp(b)
 	a.Settings().SetTheme(NewTheme())
 	setLanguage("zh")
-	var took []time.Duration
+	var took, ready []time.Duration
 	for b.Loop() {
+		// Each measurement starts as a fresh process would: not collecting the previous round's window.
+		runtime.GC()
 		t0 := time.Now()
 		st, err := data.Open(path, data.Options{Now: func() time.Time { return fixedNow }})
 		if err != nil {
@@ -76,13 +79,16 @@ func BenchmarkOpenToFirstFrame100k(b *testing.B) {
 		if len(u.customers.rows) != 100_000 {
 			b.Fatalf("list shows %d rows", len(u.customers.rows))
 		}
+		ready = append(ready, time.Since(t0))
 		u.win.Canvas().Capture()
 		took = append(took, time.Since(t0))
 		u.win.Close()
 		_ = st.Close()
 	}
 	slices.Sort(took)
+	slices.Sort(ready)
 	b.ReportMetric(float64(took[len(took)/2].Milliseconds()), "median-ms")
+	b.ReportMetric(float64(ready[len(ready)/2].Milliseconds()), "ready-ms")
 }
 
 // BenchmarkSearchKeystroke100k types one character into the list's search box: filter, sort and the
@@ -117,9 +123,11 @@ func BenchmarkBoardFirstFrame20k(b *testing.B) {
 	path := dealsFile(b)
 	a := test.NewTempApp(b)
 	setLanguage("zh")
-	var took []time.Duration
+	var took, ready []time.Duration
 	var deals, open int
 	for b.Loop() {
+		// Each measurement starts as a fresh process would: not collecting the previous round's window.
+		runtime.GC()
 		t0 := time.Now()
 		st, err := data.Open(path, data.Options{Now: func() time.Time { return fixedNow }})
 		if err != nil {
@@ -128,6 +136,7 @@ func BenchmarkBoardFirstFrame20k(b *testing.B) {
 		u := newUI(a, st, Config{DBPath: path})
 		u.win.Resize(fyne.NewSize(1280, 800))
 		u.tabs.SelectIndex(tabPipeline)
+		ready = append(ready, time.Since(t0))
 		u.win.Canvas().Capture()
 		took = append(took, time.Since(t0))
 		deals, open = 0, 0
@@ -141,7 +150,11 @@ func BenchmarkBoardFirstFrame20k(b *testing.B) {
 		_ = st.Close()
 	}
 	slices.Sort(took)
+	slices.Sort(ready)
+	// median-ms includes painting the frame with Fyne's software painter, which shapes every string
+	// anew; ready-ms stops when the board is built and laid out, before painting.
 	b.ReportMetric(float64(took[len(took)/2].Milliseconds()), "median-ms")
+	b.ReportMetric(float64(ready[len(ready)/2].Milliseconds()), "ready-ms")
 	b.ReportMetric(float64(deals), "deals")
 	b.ReportMetric(float64(open), "open")
 }
