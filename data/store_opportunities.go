@@ -409,12 +409,15 @@ type StageTotal struct {
 
 // StageTotals sums the filtered deals per stage, in board order.
 func (s *Store) StageTotals(f OpportunityFilter) []StageTotal {
-	st := s.Settings()
 	f.Stage = ""
-	opps := s.Opportunities(f)
-	idx := stageIndex(st.Stages)
-	totals := make([]StageTotal, len(st.Stages))
-	for i, d := range st.Stages {
+	return Totals(s.Opportunities(f), s.Settings().Stages)
+}
+
+// Totals sums deals per stage, in board order: a column header's count, amount and weighted amount.
+func Totals(opps []*OpportunityRow, stages []StageDef) []StageTotal {
+	idx := stageIndex(stages)
+	totals := make([]StageTotal, len(stages))
+	for i, d := range stages {
 		totals[i].Stage = d.Key
 	}
 	for _, o := range opps {
@@ -424,7 +427,7 @@ func (s *Store) StageTotals(f OpportunityFilter) []StageTotal {
 		}
 		totals[i].Count++
 		totals[i].Amount += o.Amount
-		totals[i].Weighted += weighted(o.Amount, st.Stages[i].Probability)
+		totals[i].Weighted += weighted(o.Amount, stages[i].Probability)
 	}
 	return totals
 }

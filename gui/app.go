@@ -229,11 +229,10 @@ func (u *ui) focusSearch() {
 	u.win.Canvas().Focus(u.customers.search)
 }
 
-// refreshAll reloads the screens after a change made anywhere.
+// refreshAll shows a change made anywhere. Only the screen in view is reloaded now: the others reload
+// when their tab is selected, so a save does not refilter and resort lists nobody is looking at.
 func (u *ui) refreshAll() {
-	u.agenda.reload()
-	u.customers.reload()
-	u.pipeline.reload()
+	u.refreshSelected()
 }
 
 // refreshSelected reloads the screen just shown: another window may have changed what it lists.

@@ -97,13 +97,8 @@ func BenchmarkSearchKeystroke100k(b *testing.B) {
 	path := bigFile(b)
 	a := test.NewTempApp(b)
 	setLanguage("zh")
-	st, err := data.Open(path, data.Options{Now: func() time.Time { return fixedNow }})
-	if err != nil {
-		b.Fatal(err)
-	}
+	u, st := openWindow(b, a, path)
 	defer st.Close()
-	u := newUI(a, st, Config{DBPath: path})
-	u.win.Resize(fyne.NewSize(1280, 800))
 	u.tabs.SelectIndex(tabCustomers)
 	queries := []string{"北", "北京", "s", "sz", "szh", "138", "张"}
 	var took []time.Duration
@@ -164,13 +159,8 @@ func BenchmarkDropAndTotals20k(b *testing.B) {
 	path := dealsFile(b)
 	a := test.NewTempApp(b)
 	setLanguage("zh")
-	st, err := data.Open(path, data.Options{Now: func() time.Time { return fixedNow }})
-	if err != nil {
-		b.Fatal(err)
-	}
+	u, st := openWindow(b, a, path)
 	defer st.Close()
-	u := newUI(a, st, Config{DBPath: path})
-	u.win.Resize(fyne.NewSize(1280, 800))
 	u.tabs.SelectIndex(tabPipeline)
 	from, to := u.pipeline.column("proposal"), u.pipeline.column("negotiation")
 	var took []time.Duration
@@ -186,4 +176,16 @@ func BenchmarkDropAndTotals20k(b *testing.B) {
 	}
 	slices.Sort(took)
 	b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "median-ms")
+}
+
+// openWindow opens the file and builds the main window at 1280×800, as a start does.
+func openWindow(b *testing.B, a fyne.App, path string) (*ui, *data.Store) {
+	b.Helper()
+	st, err := data.Open(path, data.Options{Now: func() time.Time { return fixedNow }})
+	if err != nil {
+		b.Fatal(err)
+	}
+	u := newUI(a, st, Config{DBPath: path})
+	u.win.Resize(fyne.NewSize(1280, 800))
+	return u, st
 }

@@ -133,8 +133,9 @@ func (s *pipelineScreen) reload() {
 	for _, o := range deals {
 		byStage[o.Stage] = append(byStage[o.Stage], o)
 	}
+	// The headers total the deals just fetched: every one that passes the filter, on screen or not.
 	totals := map[string]data.StageTotal{}
-	for _, t := range s.u.store.StageTotals(s.filter) {
+	for _, t := range data.Totals(deals, s.u.store.Settings().Stages) {
 		totals[t.Stage] = t
 	}
 	for _, c := range s.columns {
@@ -225,9 +226,7 @@ func (s *pipelineScreen) commit(m data.Move) bool {
 	_, err := s.u.store.MoveStage(s.u.me(), m)
 	switch {
 	case err == nil:
-		s.reload()
-		s.u.agenda.reload()
-		s.u.customers.reload()
+		s.u.refreshAll()
 		return true
 	case errors.Is(err, data.ErrNotQualified):
 		s.explainUnqualified(m)
