@@ -50,6 +50,10 @@ Usage:
                                         list the pipeline's deals (read-only)
   salesdesk forecast [--db PATH] [--quarterly] [--format table|json]
                                         weighted forecast by month or quarter of expected close
+  salesdesk report [--db PATH] [--period 2024Q1|2024-03|2024] [--last N] [--segments]
+                   [--format table|json|csv|xlsx] [--lang en|zh] [--out FILE]
+                                        the sales metrics of a period against their targets, per rep;
+                                        --segments: customer composition, ABC and RFM (read-only)
   salesdesk check [--db PATH]           verify the database file (read-only)
   salesdesk help                        print this help
 
@@ -192,6 +196,8 @@ func (c *cli) dispatch(args []string) error {
 		return c.opportunities(cmdArgs, *db)
 	case "forecast":
 		return c.forecast(cmdArgs, *db)
+	case "report":
+		return c.report(cmdArgs, *db)
 	default:
 		return badUsage("unknown command %q", cmd)
 	}
@@ -379,20 +385,7 @@ func deref(s *string) string {
 	return *s
 }
 
-func primaryContact(r *data.CustomerRow) data.ContactBrief {
-	for _, ct := range r.Contacts {
-		if ct.Primary {
-			return ct
-		}
-	}
-	if len(r.Contacts) > 0 {
-		return r.Contacts[0]
-	}
-	return data.ContactBrief{}
-}
-
-func toJSON(r *data.CustomerRow, owners map[uint64]string) customerJSON {
-	pc := primaryContact(r)
+func toJSON(r *data.CustomerRow, pc data.ContactBrief, owners map[uint64]string) customerJSON {
 	tags := r.Tags
 	if tags == nil {
 		tags = []string{}
@@ -402,8 +395,8 @@ func toJSON(r *data.CustomerRow, owners map[uint64]string) customerJSON {
 		SuggestedGrade: string(r.Suggested), Status: string(r.Status), Owner: owners[r.OwnerID], OwnerID: r.OwnerID,
 		Industry: r.Industry, Category: r.Category, Region: r.Region, Source: string(r.Source), Tags: tags,
 		PrimaryContact: pc.Name, Phone: pc.Phone, Email: pc.Email,
-		LastFollowUp: date(r.LastFollowUp), NextFollowUp: date(r.NextFollowUp), NextAction: r.NextAction,
-		Completeness: r.Completeness, Archived: r.Archived,
+		LastFollowUp: date(r.LastFollowUp.Time()), NextFollowUp: date(r.NextFollowUp.Time()), NextAction: r.NextAction,
+		Completeness: int(r.Completeness), Archived: r.Archived,
 	}
 }
 
@@ -472,9 +465,17 @@ func (c *cli) customers(args []string, globalDB string) error {
 	}
 
 	rows := s.Customers(f)
+	ids := make([]uint64, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	contacts, err := s.PrimaryContacts(ids)
+	if err != nil {
+		return err
+	}
 	out := make([]customerJSON, len(rows))
 	for i, r := range rows {
-		out[i] = toJSON(r, owners)
+		out[i] = toJSON(r, contacts[r.ID], owners)
 	}
 	switch *format {
 	case "json":

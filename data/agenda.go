@@ -32,6 +32,8 @@ type Agenda struct {
 	// Deals are the pipeline's: milestones due today or overdue, and deals idle beyond their stage's
 	// limit.
 	Deals []AgendaItem
+	// DealsPending says the deals are still loading (Store.LoadDeals), so Deals is not yet complete.
+	DealsPending bool
 }
 
 // BirthdayWindow is how many days ahead birthdays are listed, today included.
@@ -62,6 +64,7 @@ func nextBirthday(b, today time.Time) time.Time {
 // Agenda builds today's agenda from memory. ownerID 0 means the whole team (a manager's view).
 func (s *Store) Agenda(now time.Time, ownerID uint64) Agenda {
 	today := DateOf(now)
+	todayDay := DayOf(today)
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	var a Agenda
@@ -79,28 +82,24 @@ func (s *Store) Agenda(now time.Time, ownerID uint64) Agenda {
 				last = r.FirstContact
 			}
 			if !last.IsZero() {
-				if days := daysBetween(DateOf(last), today); days >= lostAfter {
-					a.Stale = append(a.Stale, AgendaItem{Row: r, Date: last, Days: days})
+				if days := int(todayDay - last); days >= lostAfter {
+					a.Stale = append(a.Stale, AgendaItem{Row: r, Date: last.Time(), Days: days})
 				}
 			}
 		}
 		if !r.NextFollowUp.IsZero() && r.Status != StatusLost {
-			d := DateOf(r.NextFollowUp)
-			switch days := daysBetween(d, today); {
+			switch days := int(todayDay - r.NextFollowUp); {
 			case days == 0:
-				a.DueToday = append(a.DueToday, AgendaItem{Row: r, Date: d, Text: r.NextAction})
+				a.DueToday = append(a.DueToday, AgendaItem{Row: r, Date: r.NextFollowUp.Time(), Text: r.NextAction})
 			case days > 0:
-				a.Overdue = append(a.Overdue, AgendaItem{Row: r, Date: d, Days: days, Text: r.NextAction})
+				a.Overdue = append(a.Overdue, AgendaItem{Row: r, Date: r.NextFollowUp.Time(), Days: days, Text: r.NextAction})
 			}
 		}
-		if r.Status != StatusLost && ReviewDue(r.Grade, r.LastReviewed, today) {
-			a.Reviews = append(a.Reviews, AgendaItem{Row: r, Date: r.LastReviewed})
+		if r.Status != StatusLost && ReviewDue(r.Grade, r.LastReviewed.Time(), today) {
+			a.Reviews = append(a.Reviews, AgendaItem{Row: r, Date: r.LastReviewed.Time()})
 		}
-		for _, ct := range r.Contacts {
-			if ct.Birthday.IsZero() {
-				continue
-			}
-			nb := nextBirthday(ct.Birthday, today)
+		for _, ct := range r.births {
+			nb := nextBirthday(ct.Birthday.Time(), today)
 			if days := daysBetween(today, nb); days < BirthdayWindow {
 				a.Birthdays = append(a.Birthdays, AgendaItem{Row: r, Date: nb, Days: days, Contact: ct.Name})
 			}
@@ -132,7 +131,11 @@ func (s *Store) Agenda(now time.Time, ownerID uint64) Agenda {
 	byDate(a.Reviews, false) // never reviewed (zero date) first
 	byDate(a.Birthdays, false)
 	byDate(a.Stale, false) // the longest silent first
-	s.dealItems(&a, today, ownerID)
+	if s.idx.rawDeals != nil {
+		a.DealsPending = true
+	} else {
+		s.dealItems(&a, today, ownerID)
+	}
 	return a
 }
 
@@ -153,8 +156,8 @@ func (s *Store) dealItems(a *Agenda, today time.Time, ownerID uint64) {
 			continue
 		}
 		for _, m := range s.idx.milestones[o.ID] {
-			if days := daysBetween(DateOf(m.Date), today); days >= 0 {
-				a.Deals = append(a.Deals, AgendaItem{Row: row, Deal: o, Date: m.Date, Days: days, Text: m.Text, Milestone: true})
+			if days := int(DayOf(today) - m.Day); days >= 0 {
+				a.Deals = append(a.Deals, AgendaItem{Row: row, Deal: o, Date: m.Day.Time(), Days: days, Text: m.Text, Milestone: true})
 			}
 		}
 		if o.Idle(def, today) {

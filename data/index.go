@@ -1,24 +1,74 @@
 package data
 
 import (
+	"cmp"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 	"unicode"
-	"unique"
 
 	"github.com/mozillazg/go-pinyin"
 )
 
 // CustomerRow is what lists, search and the agenda need of a card. Rows are immutable once built: a
 // write replaces the row, so a slice handed to the GUI stays valid while the store moves on.
+//
+// A large file holds a row per card for the whole session, so the row is kept lean: dates are day
+// numbers, the search texts live in the arena, and contacts stay in the file (the agenda keeps the
+// birthdays apart). At 100k cards this is about 300 bytes a row instead of the 512 of the stored form.
 type CustomerRow struct {
-	rowRecord
-	Grade      Grade // in force: the override, else the suggestion
-	Suggested  Grade
-	Overridden bool
+	ID, OwnerID        uint64
+	CardNo, Name       string
+	SortName           string // the name's pinyin, so Chinese names sort as Chinese users expect
+	Kind               CustomerKind
+	Status             Status
+	Source             Source
+	Industry, Category string
+	Region, NextAction string
+	Tags               []string
+	LastFollowUp       Day
+	NextFollowUp       Day
+	LastReviewed       Day
+	FirstContact       Day
+	Completeness       int8
+	Archived           bool
+	Overridden         bool
+	Grade              Grade // in force: the override, else the suggestion
+	Suggested          Grade
+	grading            rowGrading
+	births             []ContactBirthday
+	// pending carries the search texts of a new row to the arena, which keeps their only copy.
+	pending *rowHay
+}
+
+type rowHay struct{ text, keys string }
+
+// rowGrading keeps what the grade rules read, so a new day or new thresholds regrade without the card.
+// The two enums are small numbers: with them the row fits Go's 320-byte allocation class.
+type rowGrading struct {
+	AnnualPurchase   Amount
+	CooperationSince Day
+	MAN              MAN
+	HasNeeds         bool
+	referral         uint8 // index in gradingLevels
+	override         uint8 // index in gradingGrades
+}
+
+var (
+	gradingLevels = []Level{LevelNone, LevelHigh, LevelMedium, LevelLow}
+	gradingGrades = []Grade{GradeNone, GradeA, GradeB, GradeC, GradeD}
+)
+
+// enumIndex returns v's place in all, or 0 (none) for a value the rules do not know.
+func enumIndex[T comparable](all []T, v T) uint8 {
+	for i, x := range all {
+		if x == v {
+			return uint8(i)
+		}
+	}
+	return 0
 }
 
 // rowRecord is the part of a row kept in the file (bucket customer_rows), written in the same
@@ -70,53 +120,74 @@ type gradeInputs struct {
 // presentMark stands in for a text the grade rules only need to know is there.
 const presentMark = "\u2026"
 
-func (g gradeInputs) customer() Customer {
-	c := Customer{AnnualPurchase: g.AnnualPurchase, CooperationSince: g.CooperationSince, Referral: g.Referral,
-		Status: g.Status, MAN: g.MAN, GradeOverride: g.Override}
+// settle lays out what a loaded row keeps for the session: repeating values shared, the rest copied
+// out of the decoder's allocations (see loadPool).
+func (rec *rowRecord) settle(p *loadPool) {
+	for _, s := range []*string{(*string)(&rec.Kind), (*string)(&rec.Status), (*string)(&rec.Source), &rec.Industry,
+		&rec.Category, &rec.Region, &rec.NextAction, (*string)(&rec.Grading.Referral), (*string)(&rec.Grading.Status),
+		(*string)(&rec.Grading.Override)} {
+		p.intern(s)
+	}
+	for i := range rec.Tags {
+		p.intern(&rec.Tags[i])
+	}
+	rec.Tags = p.keepList(rec.Tags)
+	p.keep(&rec.CardNo)
+	p.keep(&rec.Name)
+	p.keep(&rec.SortName)
+	for i := range rec.Contacts {
+		if !rec.Contacts[i].Birthday.IsZero() {
+			p.keep(&rec.Contacts[i].Name)
+		}
+	}
+}
+
+// graded makes the in-memory row of a stored one, with its grade as of now.
+func graded(rec *rowRecord, rules GradeRules, now time.Time) *CustomerRow {
+	g := rec.Grading
+	r := &CustomerRow{ID: rec.ID, OwnerID: rec.OwnerID, CardNo: rec.CardNo, Name: rec.Name, SortName: rec.SortName,
+		Kind: rec.Kind, Status: rec.Status, Source: rec.Source, Industry: rec.Industry, Category: rec.Category,
+		Region: rec.Region, NextAction: rec.NextAction, Tags: rec.Tags,
+		LastFollowUp: DayOf(rec.LastFollowUp), NextFollowUp: DayOf(rec.NextFollowUp),
+		LastReviewed: DayOf(rec.LastReviewed), FirstContact: DayOf(rec.FirstContact),
+		Completeness: int8(rec.Completeness), Archived: rec.Archived,
+		grading: rowGrading{AnnualPurchase: g.AnnualPurchase, CooperationSince: DayOf(g.CooperationSince),
+			MAN: g.MAN, HasNeeds: g.HasNeeds, referral: enumIndex(gradingLevels, g.Referral),
+			override: enumIndex(gradingGrades, g.Override)},
+		births: birthdaysOf(rec), pending: &rowHay{rec.TextHay, rec.KeyHay}}
+	r.regrade(rules, now)
+	return r
+}
+
+// regrade sets the row's grades as of now; only a row not yet shared may be changed.
+func (r *CustomerRow) regrade(rules GradeRules, now time.Time) {
+	g := r.grading
+	c := Customer{AnnualPurchase: g.AnnualPurchase, CooperationSince: g.CooperationSince.Time(),
+		Referral: gradingLevels[g.referral], Status: r.Status, MAN: g.MAN, GradeOverride: gradingGrades[g.override]}
 	if g.HasNeeds {
 		c.Needs = presentMark
 	}
-	return c
-}
-
-// intern shares one copy of the values that repeat across thousands of rows (statuses, industries,
-// regions, tags): decoding gives every row its own copy, which at 100k cards is tens of megabytes.
-// pool is a goroutine's own table of interned values: a plain map lookup is cheaper than the shared
-// unique table for the hundred thousand rows of a large file.
-func (rec *rowRecord) intern(pool map[string]string) {
-	str := func(s *string) {
-		if v, ok := pool[*s]; ok {
-			*s = v
-			return
-		}
-		v := unique.Make(*s).Value()
-		pool[v] = v
-		*s = v
-	}
-	str((*string)(&rec.Kind))
-	str((*string)(&rec.Status))
-	str((*string)(&rec.Source))
-	str(&rec.Industry)
-	str(&rec.Category)
-	str(&rec.Region)
-	str(&rec.NextAction)
-	str((*string)(&rec.Grading.Referral))
-	str((*string)(&rec.Grading.Status))
-	str((*string)(&rec.Grading.Override))
-	for i := range rec.Tags {
-		str(&rec.Tags[i])
-	}
-}
-
-// graded completes a stored row with its grade as of now.
-func graded(rec rowRecord, rules GradeRules, now time.Time) *CustomerRow {
-	c := rec.Grading.customer()
 	sug, _ := SuggestGrade(&c, rules, now)
-	r := &CustomerRow{rowRecord: rec, Grade: sug, Suggested: sug}
-	if o := rec.Grading.Override; o != GradeNone {
+	r.Grade, r.Suggested, r.Overridden = sug, sug, false
+	if o := c.GradeOverride; o != GradeNone {
 		r.Grade, r.Overridden = o, o != sug
 	}
-	return r
+}
+
+// ContactBirthday is a contact's birthday, kept for the agenda apart from the rows.
+type ContactBirthday struct {
+	Name     string
+	Birthday Day
+}
+
+func birthdaysOf(rec *rowRecord) []ContactBirthday {
+	var out []ContactBirthday
+	for _, ct := range rec.Contacts {
+		if !ct.Birthday.IsZero() {
+			out = append(out, ContactBirthday{Name: ct.Name, Birthday: DayOf(ct.Birthday)})
+		}
+	}
+	return out
 }
 
 // ContactBrief is what the agenda and the duplicate check need of a contact.
@@ -229,7 +300,8 @@ var phraseReadings = map[[2]rune][2]string{
 }
 
 func buildRow(c *Customer, rules GradeRules, now time.Time) *CustomerRow {
-	return graded(buildRecord(c), rules, now)
+	rec := buildRecord(c)
+	return graded(&rec, rules, now)
 }
 
 // buildRecord makes the stored part of a card's row.
@@ -297,17 +369,17 @@ type index struct {
 	settings Settings
 	members  map[uint64]Member
 	rows     map[uint64]*CustomerRow
-	cardNos  map[string]uint64
-	// The duplicate maps are built on first use: only a save needs them, and building them for every
-	// card at open would slow the first frame of a large file.
+	// The duplicate map of names is built on first use: only a save needs it, and building it for
+	// every card at open would slow the first frame of a large file. Phones and emails are looked up
+	// in the search arena, which holds them already.
 	dupsBuilt   bool
 	byName      map[string][]uint64
-	byPhone     map[string][]uint64
-	byEmail     map[string][]uint64
 	openActions map[uint64]OpenAction
 	opps        map[uint64]*OpportunityRow
 	// milestones are the open deals' milestones not yet done, for the agenda.
-	milestones map[uint64][]Milestone
+	milestones map[uint64][]dealStep
+	// rawDeals are the deals' rows as opening copied them, until Store.LoadDeals decodes them.
+	rawDeals *rawValues
 	// sorted caches every row in one order per sort key; writes keep them in step.
 	sorted map[SortKey][]*CustomerRow
 	// arena holds the search texts for fast scanning, the rows' only copy of them.
@@ -336,9 +408,8 @@ type OpenAction struct {
 func newIndex(st Settings) *index {
 	return &index{
 		settings: st, members: map[uint64]Member{}, rows: map[uint64]*CustomerRow{},
-		cardNos: map[string]uint64{}, byName: map[string][]uint64{}, byPhone: map[string][]uint64{},
-		byEmail: map[string][]uint64{}, openActions: map[uint64]OpenAction{}, sorted: map[SortKey][]*CustomerRow{},
-		arena: newArena(), opps: map[uint64]*OpportunityRow{}, milestones: map[uint64][]Milestone{},
+		byName: map[string][]uint64{}, openActions: map[uint64]OpenAction{}, sorted: map[SortKey][]*CustomerRow{},
+		arena: newArena(), opps: map[uint64]*OpportunityRow{}, milestones: map[uint64][]dealStep{},
 	}
 }
 
@@ -376,9 +447,8 @@ func (ix *index) put(r *CustomerRow) {
 	}
 	ix.rows[r.ID] = r
 	ix.count(r, 1)
-	ix.cardNos[r.CardNo] = r.ID
 	ix.maxID = max(ix.maxID, r.ID)
-	ix.arena.add(r)
+	ix.arena.add(r, had)
 	if ix.arena.stale() {
 		ix.arena = ix.arena.compact()
 	}
@@ -406,19 +476,21 @@ func (ix *index) putMany(rows []*CustomerRow) {
 	clear(ix.sorted)
 	text, keys := 0, 0
 	for _, r := range rows {
-		text += len(r.TextHay)
-		keys += len(r.KeyHay)
+		if r.pending != nil {
+			text += len(r.pending.text)
+			keys += len(r.pending.keys)
+		}
 	}
 	ix.arena.grow(len(rows), text, keys)
 	for _, r := range rows {
-		if old, ok := ix.rows[r.ID]; ok {
+		old, had := ix.rows[r.ID]
+		if had {
 			ix.drop(old, false)
 		}
 		ix.rows[r.ID] = r
 		ix.count(r, 1)
-		ix.cardNos[r.CardNo] = r.ID
 		ix.maxID = max(ix.maxID, r.ID)
-		ix.arena.add(r)
+		ix.arena.add(r, had)
 		if ix.dupsBuilt {
 			ix.addDups(r)
 		}
@@ -430,13 +502,9 @@ func (ix *index) putMany(rows []*CustomerRow) {
 
 func (ix *index) addDups(r *CustomerRow) {
 	appendID(ix.byName, NormalizeName(r.Name), r.ID)
-	for _, ct := range r.Contacts {
-		appendID(ix.byPhone, NormalizePhone(ct.Phone), r.ID)
-		appendID(ix.byEmail, NormalizeEmail(ct.Email), r.ID)
-	}
 }
 
-// ensureDups builds the duplicate maps once; the caller holds the write lock.
+// ensureDups builds the duplicate map of names once; the caller holds the write lock.
 func (ix *index) ensureDups() {
 	if ix.dupsBuilt {
 		return
@@ -460,13 +528,8 @@ func digitsOnly(s string) string {
 func (ix *index) drop(r *CustomerRow, dropOrders bool) {
 	delete(ix.rows, r.ID)
 	ix.count(r, -1)
-	delete(ix.cardNos, r.CardNo)
 	if ix.dupsBuilt {
 		removeID(ix.byName, NormalizeName(r.Name), r.ID)
-		for _, ct := range r.Contacts {
-			removeID(ix.byPhone, NormalizePhone(ct.Phone), r.ID)
-			removeID(ix.byEmail, NormalizeEmail(ct.Email), r.ID)
-		}
 	}
 	if dropOrders {
 		clear(ix.sorted)
@@ -481,8 +544,9 @@ func (ix *index) setSettings(st Settings, now time.Time) {
 		return
 	}
 	for id, r := range ix.rows {
-		if g := graded(r.rowRecord, st.GradeRules, now); g.Grade != r.Grade || g.Suggested != r.Suggested {
-			ix.rows[id] = g
+		g := *r
+		if g.regrade(st.GradeRules, now); g.Grade != r.Grade || g.Suggested != r.Suggested {
+			ix.rows[id] = &g
 		}
 	}
 	clear(ix.sorted)
@@ -544,7 +608,7 @@ func (ix *index) less(k SortKey) func(a, b *CustomerRow) int {
 			return then(strings.Compare(ka, kb), a, b)
 		}
 	case SortLastFollowUp:
-		return func(a, b *CustomerRow) int { return then(a.LastFollowUp.Compare(b.LastFollowUp), a, b) }
+		return func(a, b *CustomerRow) int { return then(cmp.Compare(a.LastFollowUp, b.LastFollowUp), a, b) }
 	case SortNextFollowUp:
 		// Cards with no plan go last: they are the least urgent to read.
 		return func(a, b *CustomerRow) int {
@@ -552,7 +616,7 @@ func (ix *index) less(k SortKey) func(a, b *CustomerRow) int {
 			if za != zb {
 				return cmp3(zb, za)
 			}
-			return then(a.NextFollowUp.Compare(b.NextFollowUp), a, b)
+			return then(cmp.Compare(a.NextFollowUp, b.NextFollowUp), a, b)
 		}
 	default:
 		return func(a, b *CustomerRow) int { return then(strings.Compare(a.SortName, b.SortName), a, b) }
@@ -626,6 +690,12 @@ func (ix *index) order(k SortKey) []*CustomerRow {
 func (ix *index) putDeal(o *Opportunity) {
 	d := dealRowOf(o)
 	ix.putDealRow(&d)
+}
+
+func (ix *index) putDeals(deals []dealRow) {
+	for i := range deals {
+		ix.putDealRow(&deals[i])
+	}
 }
 
 func (ix *index) putDealRow(d *dealRow) {

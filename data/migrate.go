@@ -74,6 +74,11 @@ var migrations = []func(tx *bolt.Tx, s *Store) error{
 			return putRecord(tx.Bucket(bucketOppRows), k, dealRowOf(&o))
 		})
 	},
+	// 5: the managers' targets and the problems and measures of each period (store_metrics.go).
+	func(tx *bolt.Tx, s *Store) error {
+		_, err := tx.CreateBucketIfNotExists(bucketPeriodPlans)
+		return err
+	},
 }
 
 // SchemaVersion is the schema this binary writes.

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"runtime"
 	"slices"
-	"sort"
 	"sync"
 )
 
@@ -14,14 +13,15 @@ import (
 // a new slot and retire the old one; the arena is compacted when a quarter of it is dead.
 type hayArena struct {
 	text, keys       []byte
-	textOff, keysOff []int // slot i spans [off[i], off[i+1]); both end with a sentinel
-	ids              []uint64
-	slotOf           map[uint64]int
-	dead             int
+	textOff, keysOff []uint32 // slot i spans [off[i], off[i+1]); both end with a sentinel
+	// ids holds each slot's row, 0 for a retired slot. A write finds the old slot by scanning it: tens
+	// of microseconds at 100k cards, where a map from id to slot would hold megabytes all session.
+	ids  []uint64
+	dead int
 }
 
 func newArena() *hayArena {
-	return &hayArena{slotOf: map[uint64]int{}, textOff: []int{0}, keysOff: []int{0}}
+	return &hayArena{textOff: []uint32{0}, keysOff: []uint32{0}}
 }
 
 // compact copies the live slots into a new arena, dropping the retired ones.
@@ -31,7 +31,7 @@ func (a *hayArena) compact() *hayArena {
 	n.keys = make([]byte, 0, len(a.keys))
 	for slot, id := range a.ids {
 		if id != 0 {
-			n.put(id, string(a.text[a.textOff[slot]:a.textOff[slot+1]]), string(a.keys[a.keysOff[slot]:a.keysOff[slot+1]]))
+			n.put(id, string(a.text[a.textOff[slot]:a.textOff[slot+1]]), string(a.keys[a.keysOff[slot]:a.keysOff[slot+1]]), false)
 		}
 	}
 	return n
@@ -39,9 +39,12 @@ func (a *hayArena) compact() *hayArena {
 
 // add takes a row's search texts into the arena. The row keeps none: the arena is their only copy in
 // memory, which saves the duplicate of every haystack.
-func (a *hayArena) add(r *CustomerRow) {
-	a.put(r.ID, r.TextHay, r.KeyHay)
-	r.TextHay, r.KeyHay = "", ""
+func (a *hayArena) add(r *CustomerRow, replacing bool) {
+	if r.pending == nil {
+		return // the same texts as before: the row was regraded, not edited
+	}
+	a.put(r.ID, r.pending.text, r.pending.keys, replacing)
+	r.pending = nil
 }
 
 // grow makes room for n more rows of about the given sizes, so a large load appends without copying.
@@ -53,17 +56,47 @@ func (a *hayArena) grow(n, text, keys int) {
 	a.ids = slices.Grow(a.ids, n)
 }
 
-func (a *hayArena) put(id uint64, text, keys string) {
-	if old, ok := a.slotOf[id]; ok {
-		a.ids[old] = 0
-		a.dead++
+// put appends a slot; replacing retires the row's live slot, which a row new to the arena has not.
+func (a *hayArena) put(id uint64, text, keys string, replacing bool) {
+	if replacing {
+		if old := slices.Index(a.ids, id); old >= 0 {
+			a.ids[old] = 0
+			a.dead++
+		}
 	}
-	a.slotOf[id] = len(a.ids)
 	a.ids = append(a.ids, id)
 	a.text = append(a.text, text...)
 	a.keys = append(a.keys, keys...)
-	a.textOff = append(a.textOff, len(a.text))
-	a.keysOff = append(a.keysOff, len(a.keys))
+	a.textOff = append(a.textOff, uint32(len(a.text)))
+	a.keysOff = append(a.keysOff, uint32(len(a.keys)))
+}
+
+// exactKey returns the ids of the live rows that have key as one whole field of their ASCII keys: a
+// phone or an email, for the duplicate check. Scanning the keys costs a few milliseconds at 100k cards,
+// less than keeping a map of every contact's phone and email for the session.
+func (a *hayArena) exactKey(key string) []uint64 {
+	if key == "" {
+		return nil
+	}
+	needle := append([]byte(key), 0)
+	var ids []uint64
+	for from := 0; from < len(a.keys); {
+		i := bytes.Index(a.keys[from:], needle)
+		if i < 0 {
+			break
+		}
+		at := from + i
+		from = at + len(needle)
+		if at > 0 && a.keys[at-1] != 0 {
+			continue // the end of a longer field
+		}
+		slot, _ := slices.BinarySearch(a.keysOff, uint32(at+1))
+		slot--
+		if id := a.ids[slot]; id != 0 && !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	return ids
 }
 
 func (a *hayArena) stale() bool { return a.dead > 1000 && a.dead*4 > len(a.ids) }
@@ -97,7 +130,7 @@ func (a *hayArena) find(terms []searchTerm, maxID uint64) idSet {
 	return result
 }
 
-func (a *hayArena) scan(hay []byte, off []int, needle []byte, set idSet) {
+func (a *hayArena) scan(hay []byte, off []uint32, needle []byte, set idSet) {
 	slots := len(a.ids)
 	parts := 1
 	if len(hay) > 1<<20 {
@@ -111,19 +144,19 @@ func (a *hayArena) scan(hay []byte, off []int, needle []byte, set idSet) {
 		go func() {
 			defer wg.Done()
 			local := make([]uint64, 0, 1024)
-			start, end := off[lo], off[hi]
-			pos := start
+			pos, end := int(off[lo]), int(off[hi])
 			for pos < end {
 				i := bytes.Index(hay[pos:end], needle)
 				if i < 0 {
 					break
 				}
 				// The slot holding the match: the last whose start is at or before it.
-				slot := sort.SearchInts(off[lo:hi+1], pos+i+1) - 1 + lo
+				slot, _ := slices.BinarySearch(off[lo:hi+1], uint32(pos+i+1))
+				slot += lo - 1
 				if id := a.ids[slot]; id != 0 {
 					local = append(local, id)
 				}
-				pos = off[slot+1]
+				pos = int(off[slot+1])
 			}
 			mu.Lock()
 			for _, id := range local {

@@ -34,6 +34,8 @@ type Service interface {
 	Agenda(now time.Time, ownerID uint64) Agenda
 	Row(id uint64) (*CustomerRow, bool)
 
+	// LoadDeals reads the deals that opening left for later; the calls that need them make it first.
+	LoadDeals() error
 	Opportunities(f OpportunityFilter) []*OpportunityRow
 	Opportunity(id uint64) (Opportunity, bool)
 	StageTotals(f OpportunityFilter) []StageTotal
@@ -43,6 +45,17 @@ type Service interface {
 	MoveStage(by Actor, m Move) (Opportunity, error)
 	CloseUnqualified(by Actor, id, version uint64) (Opportunity, error)
 	FunnelOf(from, to time.Time) ([]FunnelStep, error)
+
+	Report(p Period) (PeriodReport, error)
+	Reports(end Period, n int) ([]PeriodReport, error)
+	Dashboard(p Period, trend int) (Dashboard, error)
+	PeriodFunnel(p Period) ([]FunnelStep, error)
+	Targets(p Period) (TargetSet, error)
+	SaveTargets(by Actor, p Period, t TargetSet) error
+	PeriodNotes(p Period) (PeriodNotes, error)
+	SavePeriodNotes(by Actor, p Period, n PeriodNotes) error
+	Segments() *Segmentation
+	SegmentsFor(p Period) *Segmentation
 }
 
 var _ Service = (*Store)(nil)

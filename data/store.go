@@ -77,6 +77,14 @@ type Store struct {
 	// mu guards the in-memory index.
 	mu  sync.RWMutex
 	idx *index
+	// gen counts the commits that changed the index (under mu), so that figures derived from it
+	// (store_metrics.go) know when they are stale.
+	gen     uint64
+	derived derivedCache
+	// dealsMu lets one caller decode the deals that opening left raw (LoadDeals) while the others
+	// wait for it; dealsErr keeps why it failed.
+	dealsMu  sync.Mutex
+	dealsErr error
 }
 
 // DefaultPath is the database file in the user's configuration folder.
@@ -163,7 +171,7 @@ func preload(path string, now time.Time) (*index, int, error) {
 			return nil // an older schema: the migration builds the rows, then Open loads
 		}
 		txid = tx.ID()
-		ix, err = loadIndex(tx, now)
+		ix, err = loadIndex(tx, now, true)
 		return err
 	})
 	return ix, txid, err
@@ -277,6 +285,10 @@ func (s *Store) update(fn func(tx *bolt.Tx) (apply func(*index), err error)) err
 	if s.readOnly {
 		return ErrReadOnly
 	}
+	// A write may change a deal; the raw rows must not land over it afterwards.
+	if err := s.LoadDeals(); err != nil {
+		return err
+	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	return s.db.Bolt.Update(func(tx *bolt.Tx) error {
@@ -288,6 +300,7 @@ func (s *Store) update(fn func(tx *bolt.Tx) (apply func(*index), err error)) err
 			tx.OnCommit(func() {
 				s.mu.Lock()
 				apply(s.idx)
+				s.gen++
 				s.mu.Unlock()
 			})
 		}

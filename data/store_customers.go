@@ -15,7 +15,7 @@ import (
 // load reads what the in-memory index needs; it runs once at open.
 func (s *Store) load() error {
 	return s.view(func(tx *bolt.Tx) error {
-		ix, err := loadIndex(tx, s.now())
+		ix, err := loadIndex(tx, s.now(), false)
 		if err != nil {
 			return err
 		}
@@ -27,7 +27,9 @@ func (s *Store) load() error {
 }
 
 // loadIndex builds the in-memory index from one read transaction.
-func loadIndex(tx *bolt.Tx, now time.Time) (*index, error) {
+// With deferDeals the deals' rows are only copied out of the file, raw; Store.LoadDeals decodes them
+// later, so that the first frame of a large file waits for the customers only.
+func loadIndex(tx *bolt.Tx, now time.Time, deferDeals bool) (*index, error) {
 	st, err := loadSettings(tx)
 	if err != nil {
 		return nil, err
@@ -47,15 +49,43 @@ func loadIndex(tx *bolt.Tx, now time.Time) (*index, error) {
 		return nil, err
 	}
 	if b := tx.Bucket(bucketOppRows); b != nil {
-		deals, err := loadDeals(b)
+		if deferDeals {
+			ix.rawDeals = copyValues(b)
+			return ix, nil
+		}
+		deals, err := decodeParallel(b.ForEach, "deal row", decodeDeal)
 		if err != nil {
 			return nil, err
 		}
-		for i := range deals {
-			ix.putDealRow(&deals[i])
-		}
+		ix.putDeals(deals)
 	}
 	return ix, nil
+}
+
+// rawValues are a bucket's values copied out of a mapping that is about to close, back to back.
+type rawValues struct {
+	data []byte
+	off  []uint32 // value i spans [off[i], off[i+1])
+}
+
+func copyValues(b *bolt.Bucket) *rawValues {
+	st := b.Stats()
+	r := &rawValues{data: make([]byte, 0, st.LeafInuse), off: make([]uint32, 1, st.KeyN+1)}
+	_ = b.ForEach(func(_, v []byte) error {
+		r.data = append(r.data, v...)
+		r.off = append(r.off, uint32(len(r.data)))
+		return nil
+	})
+	return r
+}
+
+func (r *rawValues) forEach(fn func(k, v []byte) error) error {
+	for i := 1; i < len(r.off); i++ {
+		if err := fn(nil, r.data[r.off[i-1]:r.off[i]]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // decodeAll hands every record of a bucket to fn; an unreadable one means a damaged file.
@@ -77,9 +107,9 @@ func decodeAll[T any](tx *bolt.Tx, bucket []byte, what string, fn func(T)) error
 // decodeParallel decodes every value of a bucket into a T on all cores, then hands each, with the
 // goroutine's interning pool, to fn, whose results come back in key order. The values stay valid while
 // the read transaction is open.
-func decodeParallel[T, R any](b *bolt.Bucket, what string, fn func(rec *T, pool map[string]string) R) ([]R, error) {
+func decodeParallel[T, R any](each func(func(k, v []byte) error) error, what string, fn func(rec *T, pool *loadPool) R) ([]R, error) {
 	var raw [][]byte
-	if err := b.ForEach(func(_, v []byte) error {
+	if err := each(func(_, v []byte) error {
 		raw = append(raw, v)
 		return nil
 	}); err != nil {
@@ -93,7 +123,7 @@ func decodeParallel[T, R any](b *bolt.Bucket, what string, fn func(rec *T, pool 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			pool := map[string]string{}
+			pool := newLoadPool()
 			// One record a goroutine, reset for each value: a fresh one per value would be a heap
 			// allocation each, since fn takes its address.
 			var rec, zero T
@@ -113,22 +143,59 @@ func decodeParallel[T, R any](b *bolt.Bucket, what string, fn func(rec *T, pool 
 
 // loadRows decodes the customers' stored rows and grades them as of now.
 func loadRows(b *bolt.Bucket, rules GradeRules, now time.Time) ([]*CustomerRow, error) {
-	return decodeParallel(b, "customer row", func(rec *rowRecord, pool map[string]string) *CustomerRow {
-		rec.intern(pool)
-		return graded(*rec, rules, now)
+	return decodeParallel(b.ForEach, "customer row", func(rec *rowRecord, pool *loadPool) *CustomerRow {
+		rec.settle(pool)
+		return graded(rec, rules, now)
 	})
 }
 
-// loadDeals decodes the deals' stored list rows.
-func loadDeals(b *bolt.Bucket) ([]dealRow, error) {
-	return decodeParallel(b, "deal row", func(d *dealRow, pool map[string]string) dealRow {
-		if v, ok := pool[d.Stage]; ok {
-			d.Stage = v
-		} else {
-			pool[d.Stage] = d.Stage
-		}
-		return *d
-	})
+// decodeDeal settles a decoded deal row for the session.
+func decodeDeal(d *dealRow, pool *loadPool) dealRow {
+	// Stages and risks repeat in every row and titles often do ("年度采购"): one copy of each per
+	// loading goroutine. The pool lives only while the file loads.
+	for _, p := range []*string{&d.Stage, &d.Title, (*string)(&d.Risk)} {
+		pool.shared(p)
+	}
+	pool.keep(&d.Number)
+	for i := range d.Open {
+		pool.keep(&d.Open[i].Text)
+	}
+	return *d
+}
+
+// LoadDeals decodes the deals that opening left raw, if it did, and returns when memory holds them.
+// The window calls it once its first frame is up; any call that needs the deals makes it first.
+func (s *Store) LoadDeals() error {
+	s.dealsMu.Lock()
+	defer s.dealsMu.Unlock()
+	s.mu.RLock()
+	var raw *rawValues
+	if s.idx != nil { // nil while the migrations run, before anything is loaded
+		raw = s.idx.rawDeals
+	}
+	s.mu.RUnlock()
+	if raw == nil {
+		return s.dealsErr
+	}
+	deals, err := decodeParallel(raw.forEach, "deal row", decodeDeal)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.idx.rawDeals = nil
+	if err != nil {
+		// The same bytes were readable a moment ago through the file; a failure now is memory's.
+		s.dealsErr = err
+		return err
+	}
+	s.idx.putDeals(deals)
+	s.gen++
+	return nil
+}
+
+// DealsLoaded reports whether memory holds the deals yet.
+func (s *Store) DealsLoaded() bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.idx.rawDeals == nil
 }
 
 // Customer reads one whole card from the file.
@@ -143,12 +210,49 @@ func (s *Store) Customer(id uint64) (Customer, error) {
 	return c, nil
 }
 
-// CustomerByCardNo finds a card by its number.
+// PrimaryContacts returns the primary contact (else the first) of each card, read from the stored
+// rows in one transaction: memory keeps no contacts, and a listing of every card must not read every
+// whole card.
+func (s *Store) PrimaryContacts(ids []uint64) (map[uint64]ContactBrief, error) {
+	out := make(map[uint64]ContactBrief, len(ids))
+	err := s.view(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketRows)
+		for _, id := range ids {
+			var rec rowRecord
+			if err := getRecord(b, encodeUint(id), &rec); err != nil {
+				return fmt.Errorf("customer %d: %w", id, err)
+			}
+			for i, ct := range rec.Contacts {
+				if ct.Primary || i == 0 {
+					out[id] = ct
+				}
+				if ct.Primary {
+					break
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("data: primary contacts: %w", err)
+	}
+	return out, nil
+}
+
+// CustomerByCardNo finds a card by its number, through the file's index of card numbers: a lookup
+// rare enough not to keep a map of every number in memory.
 func (s *Store) CustomerByCardNo(no string) (Customer, error) {
-	s.mu.RLock()
-	id, ok := s.idx.cardNos[strings.TrimSpace(strings.ToUpper(no))]
-	s.mu.RUnlock()
-	if !ok {
+	var id uint64
+	err := s.view(func(tx *bolt.Tx) error {
+		if v := tx.Bucket(bucketCardNumbers).Get([]byte(strings.TrimSpace(strings.ToUpper(no)))); v != nil {
+			id = decodeUint(v)
+		}
+		return nil
+	})
+	if err != nil {
+		return Customer{}, fmt.Errorf("data: card %q: %w", no, err)
+	}
+	if id == 0 {
 		return Customer{}, fmt.Errorf("data: card %q: %w", no, ErrNotFound)
 	}
 	return s.Customer(id)
@@ -287,7 +391,7 @@ func (s *Store) writeCustomer(tx *bolt.Tx, c *Customer, oldCardNo string, rules 
 	if err := idx.Put([]byte(c.CardNo), key); err != nil {
 		return nil, err
 	}
-	return graded(rec, rules, now), nil
+	return graded(&rec, rules, now), nil
 }
 
 // UpdateCustomer saves an edited card. The card must carry the version it was read at; if someone saved
@@ -597,10 +701,10 @@ func (s *Store) Duplicates(c Customer) []DuplicateMatch {
 	}
 	for _, ct := range c.Contacts {
 		if ct.Phone != "" {
-			add(s.idx.byPhone[NormalizePhone(ct.Phone)], "phone", ct.Phone)
+			add(s.idx.arena.exactKey(NormalizePhone(ct.Phone)), "phone", ct.Phone)
 		}
 		if ct.Email != "" {
-			add(s.idx.byEmail[NormalizeEmail(ct.Email)], "email", ct.Email)
+			add(s.idx.arena.exactKey(NormalizeEmail(ct.Email)), "email", ct.Email)
 		}
 	}
 	return out

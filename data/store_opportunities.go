@@ -354,6 +354,7 @@ type OpportunityFilter struct {
 
 // Opportunities returns the rows of the deals that pass the filter, by expected close date, then number.
 func (s *Store) Opportunities(f OpportunityFilter) []*OpportunityRow {
+	_ = s.LoadDeals() // a failure shows in every write and in Check
 	terms := strings.Fields(strings.ToLower(f.Search))
 	s.mu.RLock()
 	defer s.mu.RUnlock()
@@ -549,17 +550,13 @@ func dealRowOf(o *Opportunity) dealRow {
 }
 
 // deal turns a stored row back into the index's row and open milestones.
-func (d *dealRow) deal() (*OpportunityRow, []Milestone) {
+func (d *dealRow) deal() (*OpportunityRow, []dealStep) {
 	r := &OpportunityRow{ID: d.ID, CustomerID: d.Customer, OwnerID: d.Owner, Version: d.Version, Amount: d.Amount,
 		Number: d.Number, Title: d.Title, Stage: d.Stage, Risk: d.Risk,
 		Scores: LeadScores{int(d.Scores[0]), int(d.Scores[1]), int(d.Scores[2])},
 		Close:  d.Days[0], StageSince: d.Days[1], LastActivity: d.Days[2], Created: d.Days[3], Won: d.Days[4],
 		Unqualified: d.Unqualified}
-	var ms []Milestone
-	for _, m := range d.Open {
-		ms = append(ms, Milestone{Date: m.Day.Time(), Text: m.Text})
-	}
-	return r, ms
+	return r, d.Open
 }
 
 // putDeal writes a deal and its list row.

@@ -514,7 +514,7 @@ func TestLogFollowUp(t *testing.T) {
 			t.Errorf("version %d, follow-up %+v", got.Version, f)
 		}
 		row, _ := s.Row(c.ID)
-		if !row.LastFollowUp.Equal(yesterday) || !row.NextFollowUp.Equal(got.NextFollowUp) {
+		if row.LastFollowUp != DayOf(yesterday) || row.NextFollowUp != DayOf(got.NextFollowUp) {
 			t.Errorf("row last=%v next=%v; want the card's", row.LastFollowUp, row.NextFollowUp)
 		}
 		s = reopen(t, s, Options{})
@@ -557,7 +557,7 @@ func TestLogFollowUp(t *testing.T) {
 		if !got.FirstContact.Equal(DateOf(old)) {
 			t.Errorf("FirstContact = %v; want %v", got.FirstContact, DateOf(old))
 		}
-		if row, _ := s.Row(c.ID); !row.LastFollowUp.Equal(yesterday) {
+		if row, _ := s.Row(c.ID); row.LastFollowUp != DayOf(yesterday) {
 			t.Errorf("row LastFollowUp = %v", row.LastFollowUp)
 		}
 	})

@@ -145,7 +145,12 @@ func (s *agendaScreen) reload() {
 	lists := [][]data.AgendaItem{s.agenda.DueToday, s.agenda.Overdue, s.agenda.Actions, s.agenda.Reviews, s.agenda.Stale, s.agenda.Deals, s.agenda.Birthdays}
 	for i, sec := range s.sections {
 		sec.items = lists[i]
-		sec.title.SetSubTitle(Tf("agenda.section_count", T(sec.key), len(sec.items)))
+		if sec.key == "agenda.deals" && s.agenda.DealsPending {
+			// The window opened before the deals were read; onDealsLoaded fills the section in.
+			sec.title.SetSubTitle(T("agenda.deals_loading"))
+		} else {
+			sec.title.SetSubTitle(Tf("agenda.section_count", T(sec.key), len(sec.items)))
+		}
 		sec.list.Refresh()
 	}
 	s.summary.SetText(Tf("agenda.summary", formatDate(s.u.now()), s.u.me().Name,

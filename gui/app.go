@@ -28,6 +28,9 @@ type Config struct {
 	Version string
 }
 
+// settleDelay is how long after start the window is taken to have built its first screens.
+const settleDelay = 3 * time.Second
+
 // Run opens the database and shows the main window until it is closed. An open error is shown in a
 // window of its own, because a desktop user started from an icon never sees a terminal.
 func Run(cfg Config) error {
@@ -43,11 +46,18 @@ func Run(cfg Config) error {
 	defer st.Close()
 	// The index of a large file is long-lived and the window allocates little once it runs: collect
 	// sooner than Go's default doubling, and hand the garbage of loading back to the system now.
-	debug.SetGCPercent(20)
+	debug.SetGCPercent(10)
 	debug.FreeOSMemory()
 	u := newUI(a, st, cfg)
 	u.win.Show()
 	u.startup()
+	a.Lifecycle().SetOnStarted(func() {
+		u.restorePosition()
+		u.loadDeals()
+	})
+	// Building the window and its first screens leaves the garbage of loading behind, which Go's
+	// background scavenger hands back only slowly: return it once the window has settled.
+	time.AfterFunc(settleDelay, debug.FreeOSMemory)
 	a.Run()
 	return nil
 }
@@ -192,6 +202,7 @@ func (u *ui) onMainClose() {
 			return
 		}
 	}
+	u.savePosition()
 	size := u.win.Canvas().Size()
 	u.app.Preferences().SetFloat(prefWidth, float64(size.Width))
 	u.app.Preferences().SetFloat(prefHeight, float64(size.Height))
@@ -292,6 +303,20 @@ func (u *ui) startup() {
 	if u.store.IsEmpty() {
 		u.offerDemo()
 	}
+}
+
+// loadDeals reads the deals once the window is up, so that its first frame waits for the customers
+// only, then shows them on the screen in view (the agenda's deal section, the board).
+func (u *ui) loadDeals() {
+	go func() {
+		err := u.store.LoadDeals()
+		fyne.Do(func() {
+			if err != nil {
+				u.showError(u.win, err)
+			}
+			u.refreshSelected()
+		})
+	}()
 }
 
 func (u *ui) newCustomer() {

@@ -53,8 +53,8 @@ func customerColumns() []column {
 		{data.SortStatus, "col.status", 100, func(_ *ui, r *data.CustomerRow) string { return enumLabel("status", r.Status) }},
 		{data.SortOwner, "col.owner", 90, func(u *ui, r *data.CustomerRow) string { return u.memberName(r.OwnerID) }},
 		{data.SortIndustry, "col.industry", 120, func(_ *ui, r *data.CustomerRow) string { return r.Industry }},
-		{data.SortLastFollowUp, "col.last_follow_up", 120, func(_ *ui, r *data.CustomerRow) string { return formatDate(r.LastFollowUp) }},
-		{data.SortNextFollowUp, "col.next_follow_up", 120, func(_ *ui, r *data.CustomerRow) string { return formatDate(r.NextFollowUp) }},
+		{data.SortLastFollowUp, "col.last_follow_up", 120, func(_ *ui, r *data.CustomerRow) string { return formatDate(r.LastFollowUp.Time()) }},
+		{data.SortNextFollowUp, "col.next_follow_up", 120, func(_ *ui, r *data.CustomerRow) string { return formatDate(r.NextFollowUp.Time()) }},
 	}
 }
 

@@ -9,7 +9,7 @@ out=${1:-docs/screenshots}
 mkdir -p "$out"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-go build -o "$tmp/salesdesk" .
+go build -tags no_emoji -o "$tmp/salesdesk" .
 
 # One run per language and theme: dark is Fyne's default here; light is asked for with FYNE_THEME.
 for variant in dark light; do

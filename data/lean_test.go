@@ -1,0 +1,78 @@
+package data
+
+import (
+	"testing"
+)
+
+// The deals are read after the window's first frame: until then the agenda says so, and every call
+// that needs them reads them first, so nothing sees a partial pipeline and no write is overtaken.
+func TestDealsLoadAfterOpen(t *testing.T) {
+	// Given a file with a deal, opened again
+	p := newPipeline(t)
+	first := p.lead(t, qualified)
+	s := reopen(t, p.s, Options{})
+	if s.DealsLoaded() {
+		t.Fatal("deals decoded while opening; want them left for LoadDeals")
+	}
+	if a := s.Agenda(stNow, 0); !a.DealsPending || len(a.Deals) != 0 {
+		t.Fatalf("agenda before the deals: pending=%v deals=%d; want pending and none", a.DealsPending, len(a.Deals))
+	}
+	// When a deal is created before anything asked for the deals
+	o, err := s.CreateOpportunity(p.as(p.rep), Opportunity{CustomerID: p.cust.ID, Title: "二期", OwnerID: p.rep.ID,
+		Amount: AmountFromYuan(1000), CloseDate: stToday.AddDate(0, 1, 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Then both deals are there, the new one not overwritten by the rows read at open
+	rows := s.Opportunities(OpportunityFilter{})
+	if len(rows) != 2 || !s.DealsLoaded() {
+		t.Fatalf("after a write: %d deals, loaded=%v; want 2, true", len(rows), s.DealsLoaded())
+	}
+	got := map[uint64]string{}
+	for _, r := range rows {
+		got[r.ID] = r.Title
+	}
+	if got[first.ID] != first.Title || got[o.ID] != "二期" {
+		t.Errorf("deals = %v", got)
+	}
+	if a := s.Agenda(stNow, 0); a.DealsPending {
+		t.Error("agenda still pending after the deals loaded")
+	}
+	if err := s.LoadDeals(); err != nil {
+		t.Errorf("second LoadDeals: %v", err)
+	}
+}
+
+// Memory keeps no contacts: the duplicate check finds phones and emails in the search texts, which
+// must follow an edit and survive a reopen.
+func TestDuplicatePhoneFollowsEditsAndReopen(t *testing.T) {
+	s := newStore(t, nil)
+	c := mustCreate(t, s, company("北京科技有限公司", withContact("张伟", "13800138000", "zw@bjkj.com")))
+	c.Contacts[0].Phone = "13900139000"
+	if _, err := s.UpdateCustomer(stActor, c); err != nil {
+		t.Fatal(err)
+	}
+	s = reopen(t, s, Options{})
+	probe := func(phone, email string) int {
+		return len(s.Duplicates(company("别名", withContact("x", phone, email))))
+	}
+	if n := probe("13800138000", ""); n != 0 {
+		t.Errorf("the old phone matches %d cards; want none", n)
+	}
+	if n := probe("139-0013-9000", ""); n != 1 {
+		t.Errorf("the new phone matches %d cards; want 1", n)
+	}
+	if n := probe("", "ZW@bjkj.com"); n != 1 {
+		t.Errorf("the email matches %d cards; want 1", n)
+	}
+	if n := probe("1390013900", ""); n != 0 {
+		t.Errorf("a phone that is a prefix matches %d cards; want none", n)
+	}
+	if got, err := s.CustomerByCardNo(c.CardNo); err != nil || got.ID != c.ID {
+		t.Errorf("CustomerByCardNo(%s) = %d, %v", c.CardNo, got.ID, err)
+	}
+	pc, err := s.PrimaryContacts([]uint64{c.ID})
+	if err != nil || pc[c.ID].Phone != "13900139000" {
+		t.Errorf("PrimaryContacts = %+v, %v", pc, err)
+	}
+}

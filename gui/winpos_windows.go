@@ -1,0 +1,40 @@
+package gui
+
+import (
+	"syscall"
+	"unsafe"
+)
+
+var (
+	user32            = syscall.NewLazyDLL("user32.dll")
+	procGetWindowRect = user32.NewProc("GetWindowRect")
+	procSetWindowPos  = user32.NewProc("SetWindowPos")
+	procMonitorFromPt = user32.NewProc("MonitorFromPoint")
+)
+
+type winRect struct{ left, top, right, bottom int32 }
+
+const (
+	swpNoSize          = 0x0001
+	swpNoZOrder        = 0x0004
+	swpNoActivate      = 0x0010
+	monitorDefaultNull = 0
+)
+
+func windowPos(h uintptr) (x, y int, ok bool) {
+	var r winRect
+	if ret, _, _ := procGetWindowRect.Call(h, uintptr(unsafe.Pointer(&r))); ret == 0 {
+		return 0, 0, false
+	}
+	return int(r.left), int(r.top), true
+}
+
+func setWindowPos(h uintptr, x, y int) bool {
+	// The title bar's left end must be on a monitor that is still attached.
+	pt := uintptr(uint32(int32(x+50))) | uintptr(uint32(int32(y+10)))<<32
+	if mon, _, _ := procMonitorFromPt.Call(pt, monitorDefaultNull); mon == 0 {
+		return false
+	}
+	ret, _, _ := procSetWindowPos.Call(h, 0, uintptr(x), uintptr(y), 0, 0, swpNoSize|swpNoZOrder|swpNoActivate)
+	return ret != 0
+}
