@@ -2,8 +2,8 @@ package data
 
 import (
 	"cmp"
+	"runtime"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -650,6 +650,7 @@ func (ix *index) order(k SortKey) []*CustomerRow {
 	for _, r := range ix.rows {
 		rows = append(rows, r)
 	}
+	cmp := ix.less(k)
 	switch k {
 	case SortIndustry:
 		// Industries sort by pinyin as the filter menu lists them; each distinct value is spelled once.
@@ -659,31 +660,55 @@ func (ix *index) order(k SortKey) []*CustomerRow {
 				keys[r.Industry], _ = pinyinKeys(r.Industry)
 			}
 		}
-		sort.Slice(rows, func(i, j int) bool {
-			a, b := rows[i], rows[j]
+		cmp = func(a, b *CustomerRow) int {
 			if c := strings.Compare(keys[a.Industry], keys[b.Industry]); c != 0 {
-				return c < 0
+				return c
 			}
-			return a.ID < b.ID
-		})
+			return cmp3(a.ID < b.ID, a.ID > b.ID)
+		}
 	case SortOwner:
 		keys := map[uint64]string{}
 		for id, m := range ix.members {
 			keys[id], _ = pinyinKeys(m.Name)
 		}
-		sort.Slice(rows, func(i, j int) bool {
-			a, b := rows[i], rows[j]
+		cmp = func(a, b *CustomerRow) int {
 			if c := strings.Compare(keys[a.OwnerID], keys[b.OwnerID]); c != 0 {
-				return c < 0
+				return c
 			}
-			return a.ID < b.ID
-		})
-	default:
-		cmp := ix.less(k)
-		sort.Slice(rows, func(i, j int) bool { return cmp(rows[i], rows[j]) < 0 })
+			return cmp3(a.ID < b.ID, a.ID > b.ID)
+		}
 	}
+	sortParallel(rows, cmp)
 	ix.sorted[k] = rows
 	return rows
+}
+
+// sortParallel sorts halves on two cores and merges them: the first sort of a large list is part of
+// the first frame after opening.
+func sortParallel(rows []*CustomerRow, cmp func(a, b *CustomerRow) int) {
+	if len(rows) < 4096 || runtime.GOMAXPROCS(0) < 2 {
+		slices.SortFunc(rows, cmp)
+		return
+	}
+	half := len(rows) / 2
+	lo, hi := rows[:half], rows[half:]
+	var wg sync.WaitGroup
+	wg.Go(func() { slices.SortFunc(lo, cmp) })
+	slices.SortFunc(hi, cmp)
+	wg.Wait()
+	merged := make([]*CustomerRow, 0, len(rows))
+	i, j := 0, 0
+	for i < len(lo) && j < len(hi) {
+		if cmp(hi[j], lo[i]) < 0 {
+			merged = append(merged, hi[j])
+			j++
+		} else {
+			merged = append(merged, lo[i])
+			i++
+		}
+	}
+	merged = append(append(merged, lo[i:]...), hi[j:]...)
+	copy(rows, merged)
 }
 
 // putDeal takes a deal's row and its undone milestones into the index.

@@ -1,7 +1,10 @@
 package data
 
 import (
+	"reflect"
 	"testing"
+
+	"github.com/vmihailenco/msgpack/v5"
 )
 
 // The deals are read after the window's first frame: until then the agenda says so, and every call
@@ -74,5 +77,55 @@ func TestDuplicatePhoneFollowsEditsAndReopen(t *testing.T) {
 	pc, err := s.PrimaryContacts([]uint64{c.ID})
 	if err != nil || pc[c.ID].Phone != "13900139000" {
 		t.Errorf("PrimaryContacts = %+v, %v", pc, err)
+	}
+}
+
+// plainRow is rowRecord without its hand-written decoder, so msgpack decodes it by reflection.
+type plainRow rowRecord
+
+func TestRowDecoderMatchesReflection(t *testing.T) {
+	// Given stored rows of cards with every field set, and of an empty card
+	full := fullCustomer(7)
+	full.ID, full.CardNo = 42, "KH2026-00042"
+	full.Tags = []string{"重点", "华东"}
+	full.GradeOverride = GradeA
+	full.Contacts = append(full.Contacts, Contact{Name: "无生日", Phone: "+44 20 7946 0958"})
+	for name, c := range map[string]*Customer{"full": &full, "empty": {ID: 1}} {
+		t.Run(name, func(t *testing.T) {
+			raw, err := codec.Marshal(buildRecord(c))
+			if err != nil {
+				t.Fatal(err)
+			}
+			// When it is decoded by hand and by reflection
+			var hand rowRecord
+			var refl plainRow
+			if err := codec.Unmarshal(raw, &hand); err != nil {
+				t.Fatal(err)
+			}
+			if err := codec.Unmarshal(raw, &refl); err != nil {
+				t.Fatal(err)
+			}
+			// Then both give the same row
+			if !reflect.DeepEqual(hand, rowRecord(refl)) {
+				t.Errorf("hand-decoded row differs:\n hand %+v\n refl %+v", hand, refl)
+			}
+			if name == "full" && (len(hand.Contacts) < 2 || hand.Grading.Override != GradeA || hand.Name == "") {
+				t.Errorf("the fixture lost its fields: %+v", hand)
+			}
+		})
+	}
+	// An unknown field is skipped, not an error: a newer binary may have added one.
+	raw, _ := msgpack.Marshal(map[string]any{"id": 5, "zz": []int{1, 2}, "nm": "甲"})
+	var r rowRecord
+	if err := codec.Unmarshal(raw, &r); err != nil || r.ID != 5 || r.Name != "甲" {
+		t.Errorf("with an unknown field: %+v, %v", r, err)
+	}
+	// A truncated row is an error, never a panic.
+	full.ID = 9
+	good, _ := codec.Marshal(buildRecord(&full))
+	for cut := 1; cut < len(good); cut += 7 {
+		if err := codec.Unmarshal(good[:cut], &r); err == nil {
+			t.Errorf("row cut at %d of %d decoded without error", cut, len(good))
+		}
 	}
 }
