@@ -503,6 +503,9 @@ type CustomerFilter struct {
 	Category string
 	Source   Source
 	Tag      string
+	// ABC and RFM keep the customers of a class and of a segment as of today (Store.Segments).
+	ABC ABCClass
+	RFM RFMSegment
 	// Archived lists the archived cards instead of the active ones.
 	Archived bool
 	Sort     SortKey
@@ -551,7 +554,7 @@ func searchTerms(q string) []searchTerm {
 	return out
 }
 
-func (f *CustomerFilter) match(r *CustomerRow, found idSet) bool {
+func (f *CustomerFilter) match(r *CustomerRow, found idSet, seg *Segmentation) bool {
 	if r.Archived != f.Archived ||
 		(f.Grade != GradeNone && r.Grade != f.Grade) ||
 		(f.Status != "" && r.Status != f.Status) ||
@@ -562,7 +565,7 @@ func (f *CustomerFilter) match(r *CustomerRow, found idSet) bool {
 		(f.Tag != "" && !slices.Contains(r.Tags, f.Tag)) {
 		return false
 	}
-	return found == nil || found.has(r.ID)
+	return (found == nil || found.has(r.ID)) && (seg == nil || seg.Match(r.ID, f.ABC, f.RFM))
 }
 
 // parallelFrom is the list size from which filtering is split across cores.
@@ -572,6 +575,10 @@ const parallelFrom = 20_000
 // no full scan of records, so it can run on every keystroke. Large lists are filtered on all cores.
 func (s *Store) Customers(f CustomerFilter) []*CustomerRow {
 	terms := searchTerms(f.Search)
+	var seg *Segmentation
+	if f.ABC != ClassNone || f.RFM != SegmentNone {
+		seg = s.Segments()
+	}
 	s.mu.Lock() // the sort cache and the search arena may be filled
 	all := s.idx.order(f.Sort)
 	var found idSet
@@ -599,7 +606,7 @@ func (s *Store) Customers(f CustomerFilter) []*CustomerRow {
 			defer wg.Done()
 			var out []*CustomerRow
 			for _, r := range all[lo:hi] {
-				if f.match(r, found) {
+				if f.match(r, found, seg) {
 					out = append(out, r)
 					if f.Limit > 0 && len(out) == f.Limit {
 						break

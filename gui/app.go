@@ -81,6 +81,7 @@ const (
 	tabAgenda = iota
 	tabCustomers
 	tabPipeline
+	tabMetrics
 	tabSettings
 )
 
@@ -104,9 +105,12 @@ type ui struct {
 	agenda    *agendaScreen
 	customers *customersScreen
 	pipeline  *pipelineScreen
-	settings  *settingsScreen
-	cards     map[uint64]*cardWindow // saved cards' windows, so a second open brings the first forward
-	open      map[*cardWindow]bool   // every card window, new cards too
+	metrics   *metricsScreen
+	// background runs work off the UI thread; tests run it in line, so they need no waiting.
+	background func(func())
+	settings   *settingsScreen
+	cards      map[uint64]*cardWindow // saved cards' windows, so a second open brings the first forward
+	open       map[*cardWindow]bool   // every card window, new cards too
 
 	// dialogs are the open dialogs, the top one last, so Esc closes them one at a time.
 	dialogs []dialog.Dialog
@@ -119,7 +123,8 @@ type ui struct {
 
 func newUI(a fyne.App, st *data.Store, cfg Config) *ui {
 	u := &ui{app: a, store: st, cfg: cfg, cards: map[uint64]*cardWindow{}, open: map[*cardWindow]bool{}, now: st.Now,
-		fillDemo: func(o data.DemoOptions) error { return data.GenerateDemo(st, o) }}
+		fillDemo:   func(o data.DemoOptions) error { return data.GenerateDemo(st, o) },
+		background: func(f func()) { go f() }}
 	u.win = a.NewWindow("SalesDesk")
 	u.win.SetMaster()
 	u.buildUI()
@@ -137,11 +142,13 @@ func (u *ui) buildUI() {
 	u.agenda = newAgendaScreen(u)
 	u.customers = newCustomersScreen(u)
 	u.pipeline = newPipelineScreen(u)
+	u.metrics = newMetricsScreen(u)
 	u.settings = newSettingsScreen(u)
 	u.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon(T("tab.agenda"), theme.HomeIcon(), u.agenda.content),
 		container.NewTabItemWithIcon(T("tab.customers"), theme.AccountIcon(), u.customers.content),
 		container.NewTabItemWithIcon(T("tab.pipeline"), theme.ListIcon(), u.pipeline.content),
+		container.NewTabItemWithIcon(T("tab.metrics"), chartIcon, u.metrics.content),
 		container.NewTabItemWithIcon(T("tab.settings"), theme.SettingsIcon(), u.settings.content),
 	)
 	u.tabs.SetTabLocation(container.TabLocationLeading)
@@ -165,6 +172,7 @@ func (u *ui) mainMenu() *fyne.MainMenu {
 			fyne.NewMenuItem(T("tab.agenda"), func() { u.tabs.SelectIndex(0) }),
 			fyne.NewMenuItem(T("tab.customers"), func() { u.tabs.SelectIndex(tabCustomers) }),
 			fyne.NewMenuItem(T("tab.pipeline"), func() { u.tabs.SelectIndex(tabPipeline) }),
+			fyne.NewMenuItem(T("tab.metrics"), func() { u.tabs.SelectIndex(tabMetrics) }),
 			fyne.NewMenuItem(T("tab.settings"), func() { u.tabs.SelectIndex(tabSettings) }),
 		),
 	)
@@ -255,6 +263,8 @@ func (u *ui) refreshSelected() {
 		u.customers.reload()
 	case tabPipeline:
 		u.pipeline.reload()
+	case tabMetrics:
+		u.metrics.reload()
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -65,6 +66,7 @@ type cardWindow struct {
 	title         *widget.Label
 	gradeInfo     *widget.Label
 	completeness  *widget.ProgressBar
+	segment       *widget.Label
 	missing       *widget.Label
 	problems      *widget.Label
 	contactList   *widget.List
@@ -339,6 +341,8 @@ func (cw *cardWindow) buildUI() {
 	cw.gradeInfo.Wrapping = fyne.TextWrapWord // long reasons wrap instead of widening the window
 	cw.completeness = widget.NewProgressBar()
 	cw.completeness.TextFormatter = func() string { return Tf("card.complete", int(cw.completeness.Value*100)) }
+	cw.segment = widget.NewLabel("")
+	cw.segment.Hide()
 	cw.missing = widget.NewLabel("")
 	cw.missing.Wrapping = fyne.TextWrapWord
 	cw.missing.Importance = widget.WarningImportance
@@ -354,11 +358,37 @@ func (cw *cardWindow) buildUI() {
 	header := container.NewVBox(
 		container.NewBorder(nil, nil, nil, buttons, cw.title),
 		container.NewGridWithColumns(2, cw.gradeInfo, cw.completeness),
+		cw.segment,
 		cw.missing)
 	// The problems sit under the tabs, so showing them does not move what the user is about to click.
 	cw.win.SetContent(container.NewBorder(header, cw.problems, nil, nil, cw.tabs))
 	cw.refreshHeader()
 	cw.showMANAdvice()
+	cw.showSegment()
+}
+
+// showSegment shows the card's ABC class and RFM segment as of today. They are figured over every
+// customer's sales, which at 100k cards takes a moment after a change, so off the UI thread.
+func (cw *cardWindow) showSegment() {
+	id := cw.c.ID
+	if id == 0 {
+		return
+	}
+	cw.u.background(func() {
+		sg, ok := cw.u.store.Segments().Customer(id)
+		fyne.Do(func() {
+			text := T("segment.none")
+			if ok {
+				share := "<0.1%"
+				if sg.Share >= 0.1 {
+					share = strconv.FormatFloat(sg.Share, 'f', 1, 64) + "%"
+				}
+				text = Tf("segment.card", string(sg.ABC), string(sg.OverallABC), share, sg.RFM.Label(currentLanguage()), sg.R, sg.F, sg.M)
+			}
+			cw.segment.SetText(T("segment.title") + ": " + text)
+			cw.segment.Show()
+		})
+	})
 }
 
 func (cw *cardWindow) updateContactRow(i widget.ListItemID, o fyne.CanvasObject) {

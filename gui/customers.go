@@ -23,6 +23,8 @@ type customersScreen struct {
 	industry *widget.Select
 	source   *widget.Select
 	tag      *widget.Select
+	abc      *widget.Select
+	rfm      *widget.Select
 	archived *widget.Check
 	count    *widget.Label
 	table    *widget.Table
@@ -77,7 +79,18 @@ func (s *customersScreen) buildUI() {
 	s.owner = widget.NewSelect(nil, s.onFilterChanged)
 	s.industry = widget.NewSelect(nil, s.onFilterChanged)
 	s.tag = widget.NewSelect(nil, s.onFilterChanged)
-	for _, sel := range []*widget.Select{s.grade, s.status, s.source, s.owner, s.industry, s.tag} {
+	// The segments of the metrics screen (seeds 003, 004), as of today.
+	abc := []string{all}
+	for _, c := range data.ABCClasses {
+		abc = append(abc, Tf("segment.abc_class", string(c)))
+	}
+	s.abc = widget.NewSelect(abc, s.onFilterChanged)
+	rfm := []string{all}
+	for _, seg := range data.RFMSegments {
+		rfm = append(rfm, seg.Label(currentLanguage()))
+	}
+	s.rfm = widget.NewSelect(rfm, s.onFilterChanged)
+	for _, sel := range []*widget.Select{s.grade, s.status, s.source, s.owner, s.industry, s.tag, s.abc, s.rfm} {
 		sel.PlaceHolder = all
 	}
 	s.archived = widget.NewCheck(T("customers.archived"), func(bool) { s.onFilterChanged("") })
@@ -127,11 +140,12 @@ func (s *customersScreen) buildUI() {
 
 	newBtn := widget.NewButtonWithIcon(T("action.new_customer"), theme.ContentAddIcon(), s.u.newCustomer)
 	newBtn.Importance = widget.HighImportance
-	// Two rows of three: six selects in one row would make the window wider than a laptop screen in
+	// Two rows of four: eight selects in one row would make the window wider than a laptop screen in
 	// English.
-	filters := container.NewGridWithColumns(3,
+	filters := container.NewGridWithColumns(4,
 		labelled(T("col.grade"), s.grade), labelled(T("col.status"), s.status), labelled(T("col.owner"), s.owner),
-		labelled(T("col.industry"), s.industry), labelled(T("field.source"), s.source), labelled(T("field.tags"), s.tag))
+		labelled(T("col.industry"), s.industry), labelled(T("field.source"), s.source), labelled(T("field.tags"), s.tag),
+		labelled(T("segment.abc"), s.abc), labelled(T("segment.rfm"), s.rfm))
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, nil, container.NewHBox(s.archived, newBtn), s.search),
 		filters,
@@ -198,6 +212,13 @@ func (s *customersScreen) onFilterChanged(string) {
 	s.filter.OwnerID = s.owners[value(s.owner)]
 	s.filter.Industry = value(s.industry)
 	s.filter.Tag = value(s.tag)
+	s.filter.ABC, s.filter.RFM = data.ClassNone, data.SegmentNone
+	if i := s.abc.SelectedIndex(); i > 0 {
+		s.filter.ABC = data.ABCClasses[i-1]
+	}
+	if i := s.rfm.SelectedIndex(); i > 0 {
+		s.filter.RFM = data.RFMSegments[i-1]
+	}
 	s.filter.Archived = s.archived.Checked
 	s.reload()
 }

@@ -146,6 +146,7 @@ func errorText(err error) string {
 		{data.ErrUnknownCustomer, "err.unknown_customer"},
 		{data.ErrCloseBeforeOpen, "err.close_before_open"},
 		{data.ErrScoreRange, "err.score_range"},
+		{data.ErrTargetNotPositive, "err.target_positive"},
 		{data.ErrStageKey, "err.stage_key"},
 		{data.ErrPercent, "err.percent"},
 		{data.ErrStageKinds, "err.stage_kinds"},

@@ -1,0 +1,366 @@
+package gui
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"image"
+	"image/png"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"sync/atomic"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"salesdesk/data"
+	"salesdesk/gui/chart"
+)
+
+// targetsForm edits a period's targets: the team's, then each rep's, one scope at a time. Switching
+// the scope keeps what was typed in the other, so one save writes them all.
+type targetsForm struct {
+	s      *metricsScreen
+	period data.Period
+	set    data.TargetSet
+	scope  *widget.Select
+	owners []uint64 // the scope's choices: 0 for the team, then the reps
+	shown  uint64   // the scope the entries show
+	loaded bool     // whether the entries show shown's targets yet
+	fields map[data.Metric]*field
+	msg    *widget.Label
+	save   *widget.Button
+	dialog dialog.Dialog
+}
+
+func (s *metricsScreen) onEditTargets() {
+	p := s.selected()
+	set, err := s.u.store.Targets(p)
+	if err != nil {
+		s.u.showError(s.u.win, err)
+		return
+	}
+	if set.Team == nil {
+		set.Team = data.Targets{}
+	}
+	if set.Owners == nil {
+		set.Owners = map[uint64]data.Targets{}
+	}
+	f := &targetsForm{s: s, period: p, set: set, fields: map[data.Metric]*field{}, msg: widget.NewLabel("")}
+	f.msg.Wrapping = fyne.TextWrapWord
+	choices := []string{T("metrics.team")}
+	f.owners = []uint64{0}
+	for _, m := range s.u.store.Members() {
+		if m.Active {
+			choices = append(choices, m.Name)
+			f.owners = append(f.owners, m.ID)
+		}
+	}
+	f.scope = widget.NewSelect(choices, func(string) { f.onScopeChanged() })
+	var rows []*field
+	for _, c := range metricColumns {
+		e := newParsedEntry("", "metrics.target_hint."+string(c.metric), func(v string) error {
+			_, err := parseTarget(v)
+			return err
+		})
+		fl := newField("target."+string(c.metric), e)
+		f.fields[c.metric] = fl
+		rows = append(rows, fl)
+	}
+	f.scope.SetSelectedIndex(0)
+	f.save = widget.NewButtonWithIcon(T("action.save"), theme.DocumentSaveIcon(), f.onSave)
+	f.save.Importance = widget.HighImportance
+	cancel := widget.NewButton(T("action.cancel"), func() { f.dialog.Hide() })
+	body := container.NewBorder(
+		container.NewVBox(widget.NewLabel(Tf("metrics.targets_of", periodLabel(p))), container.NewBorder(nil, nil, widget.NewLabel(T("metrics.scope")), nil, f.scope)),
+		container.NewVBox(f.msg, container.NewHBox(cancel, f.save)), nil, nil,
+		container.NewVScroll(formGrid(rows...)))
+	f.dialog = dialog.NewCustomWithoutButtons(T("metrics.targets"), body, s.u.win)
+	f.dialog.Resize(fyne.NewSize(560, 520))
+	s.u.track(f.dialog)
+	s.targets = f
+	f.dialog.Show()
+}
+
+func (f *targetsForm) onSave() {
+	if f.write() {
+		f.dialog.Hide()
+		f.s.reload()
+	}
+}
+
+// parseTarget reads a target as typed: 35, 35%, 45,000, 4.5万, ¥45000. Empty means no target.
+func parseTarget(s string) (float64, error) {
+	t := strings.TrimSpace(s)
+	if t == "" {
+		return 0, nil
+	}
+	mult := 1.0
+	if rest, ok := strings.CutSuffix(t, "万"); ok {
+		t, mult = rest, 1e4
+	}
+	t = strings.NewReplacer(",", "", "，", "", "%", "", "％", "", "¥", "", "￥", "", " ", "").Replace(t)
+	for _, unit := range []string{"天", "days", "day"} {
+		t = strings.TrimSuffix(t, unit)
+	}
+	v, err := strconv.ParseFloat(t, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v <= 0 {
+		return 0, data.ErrTargetNotPositive
+	}
+	return v * mult, nil
+}
+
+// collect reads the entries into the shown scope's targets; it reports whether all of them parsed.
+func (f *targetsForm) collect() bool {
+	t := data.Targets{}
+	ok := true
+	for m, fl := range f.fields {
+		v, err := parseTarget(fl.entry.Text)
+		fl.setError(err)
+		switch {
+		case err != nil:
+			ok = false
+		case v > 0:
+			t[m] = v
+		}
+	}
+	if !ok {
+		return false
+	}
+	if f.shown == 0 {
+		f.set.Team = t
+	} else if len(t) > 0 {
+		f.set.Owners[f.shown] = t
+	} else {
+		delete(f.set.Owners, f.shown)
+	}
+	return true
+}
+
+func (f *targetsForm) onScopeChanged() {
+	next := f.owners[max(f.scope.SelectedIndex(), 0)]
+	if f.loaded && next == f.shown {
+		return
+	}
+	if f.loaded && !f.collect() {
+		// Stay on the scope whose entries are wrong: what was typed there is not lost.
+		f.scope.SetSelectedIndex(indexOf(f.owners, f.shown))
+		return
+	}
+	f.shown, f.loaded = next, true
+	t := f.set.Team
+	if next != 0 {
+		t = f.set.Owners[next]
+	}
+	for m, fl := range f.fields {
+		text := ""
+		if v, ok := t[m]; ok {
+			text = strconv.FormatFloat(v, 'f', -1, 64)
+		}
+		fl.entry.SetText(text)
+		fl.setError(nil)
+	}
+}
+
+func indexOf(ids []uint64, id uint64) int {
+	for i, x := range ids {
+		if x == id {
+			return i
+		}
+	}
+	return 0
+}
+
+// write saves every scope's targets; a refused target is shown at its field, in its scope.
+func (f *targetsForm) write() bool {
+	if !f.collect() {
+		return false
+	}
+	err := f.s.u.store.SaveTargets(f.s.u.me(), f.period, f.set)
+	if err == nil {
+		return true
+	}
+	var fe data.FieldErrors
+	if !errors.As(err, &fe) {
+		f.s.u.showError(f.s.u.win, err)
+		return false
+	}
+	var elsewhere []string
+	for _, e := range fe {
+		owner, metric := uint64(0), e.Field
+		if rest, ok := strings.CutPrefix(e.Field, "owners."); ok {
+			id, m, _ := strings.Cut(rest, ".")
+			owner, _ = strconv.ParseUint(id, 10, 64)
+			metric = m
+		}
+		if fl, ok := f.fields[data.Metric(metric)]; ok && owner == f.shown {
+			fl.setError(e.Err)
+			continue
+		}
+		elsewhere = append(elsewhere, f.scopeName(owner)+": "+T("field.target."+metric)+" — "+errorText(e.Err))
+	}
+	f.msg.SetText(strings.Join(elsewhere, "\n"))
+	return false
+}
+
+func (f *targetsForm) scopeName(owner uint64) string {
+	if owner == 0 {
+		return T("metrics.team")
+	}
+	if m, ok := f.s.u.store.Member(owner); ok {
+		return m.Name
+	}
+	return fmt.Sprint(owner)
+}
+
+// onExport offers the exports of the shown period.
+func (s *metricsScreen) onExport() {
+	var d dialog.Dialog
+	choice := func(key string, icon fyne.Resource, run func()) *widget.Button {
+		return widget.NewButtonWithIcon(T(key), icon, func() { d.Hide(); run() })
+	}
+	base := "salesdesk-" + s.dash.Period.String()
+	box := container.NewVBox(
+		choice("metrics.export.table", theme.GridIcon(), func() {
+			s.exportFile(base+".xlsx", func(w io.Writer, _ *atomic.Bool) error {
+				return data.WriteReportXLSX(w, s.dash.Trend, currentLanguage())
+			})
+		}),
+		choice("metrics.export.segments", theme.ListIcon(), func() {
+			sg := s.dash.Segments
+			s.exportFile(base+"-segments.xlsx", func(w io.Writer, _ *atomic.Bool) error {
+				return data.WriteSegmentsXLSX(w, sg, currentLanguage())
+			})
+		}),
+		choice("metrics.export.charts", theme.MediaPhotoIcon(), s.exportCharts),
+		choice("metrics.export.pdf", theme.DocumentPrintIcon(), s.exportPDF),
+	)
+	d = dialog.NewCustom(T("metrics.export"), T("action.cancel"), box, s.u.win)
+	s.u.track(d)
+	d.Show()
+}
+
+// exportFile asks where to save, then writes off the UI thread with a progress dialog that can cancel:
+// the file is written only once the whole export is in memory, so a cancelled or failed export leaves
+// no half-written file behind.
+func (s *metricsScreen) exportFile(name string, write func(io.Writer, *atomic.Bool) error) {
+	save := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+		if err != nil {
+			s.u.showError(s.u.win, err)
+			return
+		}
+		if wc == nil {
+			return // the user closed the dialog
+		}
+		var cancelled atomic.Bool
+		bar := widget.NewProgressBarInfinite()
+		var prog dialog.Dialog
+		stop := widget.NewButton(T("action.cancel"), func() { cancelled.Store(true); prog.Hide() })
+		prog = dialog.NewCustomWithoutButtons(T("metrics.exporting"), container.NewVBox(widget.NewLabel(wc.URI().Name()), bar, stop), s.u.win)
+		prog.Show()
+		go func() {
+			var buf bytes.Buffer
+			err := write(&buf, &cancelled)
+			if err == nil && !cancelled.Load() {
+				_, err = wc.Write(buf.Bytes())
+			}
+			cerr := wc.Close()
+			if err == nil {
+				err = cerr
+			}
+			if err != nil || cancelled.Load() {
+				_ = storage.Delete(wc.URI())
+			}
+			fyne.Do(func() {
+				prog.Hide()
+				switch {
+				case cancelled.Load():
+				case err != nil:
+					s.u.showError(s.u.win, err)
+				default:
+					dialog.ShowInformation(T("metrics.export"), Tf("metrics.exported", wc.URI().Path()), s.u.win)
+				}
+			})
+		}()
+	}, s.u.win)
+	save.SetFileName(name)
+	save.Show()
+}
+
+// exportedChart is a chart drawn offscreen, with the name its PNG file takes.
+type exportedChart struct {
+	Title, File string
+	Image       image.Image
+}
+
+// exportSize is the size of an exported chart: half an A4 page at print resolution is wider, but
+// charts are read on screens and slides first.
+var exportSize = fyne.NewSize(1200, 720)
+
+// renderCharts draws a fresh set of the shown charts offscreen, in the light theme a printout needs.
+// It runs on the UI thread: drawing reads the theme and the fonts as the window does.
+func (s *metricsScreen) renderCharts() []exportedChart {
+	set := newChartSet()
+	set.fill(s.dash, s.u)
+	th := chart.FixedVariant(s.u.app.Settings().Theme(), theme.VariantLight)
+	var out []exportedChart
+	titles := []string{T("metrics.chart.trend"), T("metrics.chart.values"), T("metrics.chart.funnel"),
+		T("metrics.chart.composition"), T("metrics.chart.pareto"), T("metrics.chart.rfm"), T("metrics.chart.reps")}
+	for i, n := range set.named() {
+		out = append(out, exportedChart{Title: titles[i], File: n.file, Image: chart.Render(n.chart, exportSize, th)})
+	}
+	return out
+}
+
+func (s *metricsScreen) exportCharts() {
+	open := dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
+		if err != nil {
+			s.u.showError(s.u.win, err)
+			return
+		}
+		if dir == nil {
+			return
+		}
+		charts := s.renderCharts()
+		var written []string
+		for _, c := range charts {
+			uri, err := storage.Child(dir, "salesdesk-"+s.dash.Period.String()+"-"+c.File+".png")
+			if err == nil {
+				err = writePNG(uri, c)
+			}
+			if err != nil {
+				s.u.showError(s.u.win, err)
+				return
+			}
+			written = append(written, uri.Name())
+		}
+		dialog.ShowInformation(T("metrics.export"), Tf("metrics.exported", dir.Path()+"\n"+strings.Join(written, "\n")), s.u.win)
+	}, s.u.win)
+	open.Show()
+}
+
+func writePNG(uri fyne.URI, c exportedChart) error {
+	w, err := storage.Writer(uri)
+	if err != nil {
+		return err
+	}
+	err = png.Encode(w, c.Image)
+	if cerr := w.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+func (s *metricsScreen) exportPDF() {
+	charts := s.renderCharts()
+	d := s.dash
+	s.exportFile("salesdesk-"+d.Period.String()+".pdf", func(w io.Writer, _ *atomic.Bool) error {
+		return writeMetricsPDF(w, d, charts)
+	})
+}
