@@ -199,3 +199,39 @@ func openWindow(b *testing.B, a fyne.App, path string) (*ui, *data.Store) {
 	u.win.Resize(fyne.NewSize(1280, 800))
 	return u, st
 }
+
+// BenchmarkMetricsScreen100k computes and shows the metrics screen of the current quarter over the
+// 100k demo (133k deals): the dashboard, the eight quarters, every chart filled and laid out, and a
+// frame rendered (target: every figure and chart ≤ 200 ms; data's BenchmarkMetricsScreen200k measures
+// the figures alone over 200k deals).
+func BenchmarkMetricsScreen100k(b *testing.B) {
+	path := bigFile(b)
+	a := test.NewTempApp(b)
+	setLanguage("zh")
+	u, st := openWindow(b, a, path)
+	defer st.Close()
+	u.background = func(f func()) { f() }
+	if err := st.LoadDeals(); err != nil {
+		b.Fatal(err)
+	}
+	u.tabs.SelectIndex(tabMetrics)
+	var took, shown []time.Duration
+	for b.Loop() {
+		// A write between rounds, so that no figure comes from a cache.
+		if err := st.SavePeriodNotes(u.me(), u.metrics.selected(), data.PeriodNotes{Problems: time.Now().String()}); err != nil {
+			b.Fatal(err)
+		}
+		t0 := time.Now()
+		u.metrics.reload()
+		shown = append(shown, time.Since(t0))
+		u.win.Canvas().Capture()
+		took = append(took, time.Since(t0))
+	}
+	if u.metrics.dash.Report.Leads == 0 {
+		b.Fatal("the quarter shows no leads")
+	}
+	slices.Sort(took)
+	slices.Sort(shown)
+	b.ReportMetric(float64(shown[len(shown)/2].Milliseconds()), "computed-shown-ms")
+	b.ReportMetric(float64(took[len(took)/2].Milliseconds()), "median-ms")
+}

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Writes the README's screenshots from the real app under Xvfb, in Chinese and English:
 # agenda-LANG.png (the start screen), customers-LANG.png (the list), pipeline-LANG.png (the board),
-# card-LANG.png (a customer card).
+# metrics-LANG.png and metrics-charts-LANG.png (the manager's metrics), card-LANG.png (a customer card).
 # Needs the packages from scripts/deps.sh. Usage: bash docs/screenshots/make.sh [OUTDIR]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -46,6 +46,17 @@ for variant in dark light; do
 			xdotool mouseup 1
 			sleep 1
 			xdotool key Escape
+			# The metrics are the fourth tab; the dashboard is computed off the UI thread.
+			xdotool mousemove 36 345 click 1
+			sleep 3
+			import -window root "$2/metrics-$3.png"
+			# Down to the charts, then the pointer on the trend chart'"'"'s 2026 Q3 leads bar: its tooltip.
+			xdotool mousemove 700 600
+			for _ in $(seq 8); do xdotool click 5; done
+			sleep 1
+			xdotool mousemove 530 430
+			sleep 1
+			import -window root "$2/metrics-charts-$3.png"
 			xdotool key ctrl+f
 			sleep 1
 			# The first row of the customer table, under the search box, the filters and the header.
@@ -55,6 +66,6 @@ for variant in dark light; do
 			kill -TERM $pid
 			wait $pid
 		' "$tmp/salesdesk" "$db" "$out" "$suffix"
-		echo "wrote $out/{agenda,customers,pipeline,pipeline-drag,card}-$suffix.png"
+		echo "wrote $out/{agenda,customers,pipeline,pipeline-drag,metrics,metrics-charts,card}-$suffix.png"
 	done
 done
