@@ -23,6 +23,19 @@ var FontRegular []byte
 //go:embed fonts/NotoSansSC-Bold-subset.otf
 var FontBold []byte
 
+// PDFFontRegular and PDFFontBold are the same faces with TrueType (glyf)
+// outlines, converted from the CFF ones by fonts/subset.sh, for the PDF
+// reports: Go's PDF libraries embed TrueType only. The window keeps the CFF
+// faces: Fyne's font parser reads every glyf outline when it loads a face,
+// which for these 8,000 glyphs cost about 10 MB more memory than CFF. These
+// bytes stay on disk until a report is written.
+//
+//go:embed fonts/NotoSansSC-Regular-subset.ttf
+var PDFFontRegular []byte
+
+//go:embed fonts/NotoSansSC-Bold-subset.ttf
+var PDFFontBold []byte
+
 // Translations holds translations/*.json (e.g. "translations/zh.json").
 //
 //go:embed translations/*.json

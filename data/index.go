@@ -26,19 +26,21 @@ type CustomerRow struct {
 	Status             Status
 	Source             Source
 	Industry, Category string
-	Region, NextAction string
-	Tags               []string
-	LastFollowUp       Day
-	NextFollowUp       Day
-	LastReviewed       Day
-	FirstContact       Day
-	Completeness       int8
-	Archived           bool
-	Overridden         bool
-	Grade              Grade // in force: the override, else the suggestion
-	Suggested          Grade
-	grading            rowGrading
-	births             []ContactBirthday
+	NextAction         string
+	// tags is shared between rows with the same tags (Tags reads it): most cards carry one of a few
+	// sets, and a pointer is a third of a slice's header in a row kept 100k times.
+	tags         *[]string
+	LastFollowUp Day
+	NextFollowUp Day
+	LastReviewed Day
+	FirstContact Day
+	Completeness int8
+	Archived     bool
+	Overridden   bool
+	Grade        Grade // in force: the override, else the suggestion
+	Suggested    Grade
+	grading      rowGrading
+	births       []ContactBirthday
 	// pending carries the search texts of a new row to the arena, which keeps their only copy.
 	pending *rowHay
 }
@@ -104,6 +106,9 @@ type rowRecord struct {
 	KeyHay  string `msgpack:"kh"`
 	// Grading keeps what the grade rules read, so a new day or new thresholds regrade without the card.
 	Grading gradeInputs `msgpack:"gi"`
+
+	// tagSet is Tags shared with the other rows of the file that have the same (loadPool.tagSet).
+	tagSet *[]string
 }
 
 // gradeInputs are the fields of a card that SuggestGrade reads.
@@ -131,7 +136,7 @@ func (rec *rowRecord) settle(p *loadPool) {
 	for i := range rec.Tags {
 		p.intern(&rec.Tags[i])
 	}
-	rec.Tags = p.keepList(rec.Tags)
+	rec.tagSet = p.tagSet(rec.Tags)
 	p.keep(&rec.CardNo)
 	p.keep(&rec.Name)
 	p.keep(&rec.SortName)
@@ -147,7 +152,7 @@ func graded(rec *rowRecord, rules GradeRules, now time.Time) *CustomerRow {
 	g := rec.Grading
 	r := &CustomerRow{ID: rec.ID, OwnerID: rec.OwnerID, CardNo: rec.CardNo, Name: rec.Name, SortName: rec.SortName,
 		Kind: rec.Kind, Status: rec.Status, Source: rec.Source, Industry: rec.Industry, Category: rec.Category,
-		Region: rec.Region, NextAction: rec.NextAction, Tags: rec.Tags,
+		NextAction: rec.NextAction, tags: rec.tagSet,
 		LastFollowUp: DayOf(rec.LastFollowUp), NextFollowUp: DayOf(rec.NextFollowUp),
 		LastReviewed: DayOf(rec.LastReviewed), FirstContact: DayOf(rec.FirstContact),
 		Completeness: int8(rec.Completeness), Archived: rec.Archived,
@@ -155,8 +160,20 @@ func graded(rec *rowRecord, rules GradeRules, now time.Time) *CustomerRow {
 			MAN: g.MAN, HasNeeds: g.HasNeeds, referral: enumIndex(gradingLevels, g.Referral),
 			override: enumIndex(gradingGrades, g.Override)},
 		births: birthdaysOf(rec), pending: &rowHay{rec.TextHay, rec.KeyHay}}
+	if r.tags == nil && len(rec.Tags) > 0 {
+		tags := rec.Tags
+		r.tags = &tags
+	}
 	r.regrade(rules, now)
 	return r
+}
+
+// Tags are the card's tags; the slice is shared and must not be changed.
+func (r *CustomerRow) Tags() []string {
+	if r.tags == nil {
+		return nil
+	}
+	return *r.tags
 }
 
 // regrade sets the row's grades as of now; only a row not yet shared may be changed.

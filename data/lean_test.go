@@ -50,7 +50,8 @@ func TestDealsLoadAfterOpen(t *testing.T) {
 // must follow an edit and survive a reopen.
 func TestDuplicatePhoneFollowsEditsAndReopen(t *testing.T) {
 	s := newStore(t, nil)
-	c := mustCreate(t, s, company("北京科技有限公司", withContact("张伟", "13800138000", "zw@bjkj.com")))
+	c := mustCreate(t, s, company("北京科技有限公司", withContact("张伟", "13800138000", "zw@bjkj.com"),
+		func(c *Customer) { c.Region = "华北"; c.Tags = []string{"重点"} }))
 	c.Contacts[0].Phone = "13900139000"
 	if _, err := s.UpdateCustomer(stActor, c); err != nil {
 		t.Fatal(err)
@@ -71,12 +72,15 @@ func TestDuplicatePhoneFollowsEditsAndReopen(t *testing.T) {
 	if n := probe("1390013900", ""); n != 0 {
 		t.Errorf("a phone that is a prefix matches %d cards; want none", n)
 	}
+	if r, _ := s.Row(c.ID); len(r.Tags()) != 1 || r.Tags()[0] != "重点" {
+		t.Errorf("row tags = %v", r.Tags())
+	}
 	if got, err := s.CustomerByCardNo(c.CardNo); err != nil || got.ID != c.ID {
 		t.Errorf("CustomerByCardNo(%s) = %d, %v", c.CardNo, got.ID, err)
 	}
-	pc, err := s.PrimaryContacts([]uint64{c.ID})
-	if err != nil || pc[c.ID].Phone != "13900139000" {
-		t.Errorf("PrimaryContacts = %+v, %v", pc, err)
+	x, err := s.RowExtras([]uint64{c.ID})
+	if err != nil || x[c.ID].Contact.Phone != "13900139000" || x[c.ID].Region != c.Region {
+		t.Errorf("RowExtras = %+v, %v", x, err)
 	}
 }
 

@@ -1,6 +1,7 @@
 package data
 
 import (
+	"slices"
 	"strings"
 	"unique"
 	"unsafe"
@@ -13,15 +14,14 @@ import (
 type loadPool struct {
 	strs map[string]string
 	slab []byte
-	list []string
+	sets map[string]*[]string
 }
 
-const (
-	slabBytes   = 64 << 10
-	slabStrings = 4 << 10
-)
+const slabBytes = 64 << 10
 
-func newLoadPool() *loadPool { return &loadPool{strs: map[string]string{}} }
+func newLoadPool() *loadPool {
+	return &loadPool{strs: map[string]string{}, sets: map[string]*[]string{}}
+}
 
 // intern shares one copy of a value that repeats across rows (statuses, industries, tags).
 func (p *loadPool) intern(s *string) {
@@ -63,20 +63,17 @@ func (p *loadPool) keep(s *string) {
 	*s = unsafe.String(&p.slab[start], n)
 }
 
-// keepList copies a list of interned values into a slab of string headers; the result has no room
-// to grow, so an append elsewhere can never write into a neighbour's part.
-func (p *loadPool) keepList(xs []string) []string {
-	n := len(xs)
-	if n == 0 {
+// tagSet shares one copy of each list of interned values (a card's tags) among the rows that have
+// it; nil for an empty list.
+func (p *loadPool) tagSet(xs []string) *[]string {
+	if len(xs) == 0 {
 		return nil
 	}
-	if n > slabStrings/8 {
-		return append([]string(nil), xs...)
+	key := strings.Join(xs, "\x00")
+	if set, ok := p.sets[key]; ok {
+		return set
 	}
-	if cap(p.list)-len(p.list) < n {
-		p.list = make([]string, 0, slabStrings)
-	}
-	start := len(p.list)
-	p.list = append(p.list, xs...)
-	return p.list[start : start+n : start+n]
+	set := slices.Clone(xs)
+	p.sets[key] = &set
+	return &set
 }

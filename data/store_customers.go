@@ -210,11 +210,16 @@ func (s *Store) Customer(id uint64) (Customer, error) {
 	return c, nil
 }
 
-// PrimaryContacts returns the primary contact (else the first) of each card, read from the stored
-// rows in one transaction: memory keeps no contacts, and a listing of every card must not read every
-// whole card.
-func (s *Store) PrimaryContacts(ids []uint64) (map[uint64]ContactBrief, error) {
-	out := make(map[uint64]ContactBrief, len(ids))
+// RowExtra is what a full listing of cards shows beyond the in-memory row.
+type RowExtra struct {
+	Contact ContactBrief // the primary contact, else the first
+	Region  string
+}
+
+// RowExtras reads the primary contact and region of each card from the stored rows in one
+// transaction: memory keeps neither, and a listing of every card must not read every whole card.
+func (s *Store) RowExtras(ids []uint64) (map[uint64]RowExtra, error) {
+	out := make(map[uint64]RowExtra, len(ids))
 	err := s.view(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketRows)
 		for _, id := range ids {
@@ -222,19 +227,21 @@ func (s *Store) PrimaryContacts(ids []uint64) (map[uint64]ContactBrief, error) {
 			if err := getRecord(b, encodeUint(id), &rec); err != nil {
 				return fmt.Errorf("customer %d: %w", id, err)
 			}
+			x := RowExtra{Region: rec.Region}
 			for i, ct := range rec.Contacts {
 				if ct.Primary || i == 0 {
-					out[id] = ct
+					x.Contact = ct
 				}
 				if ct.Primary {
 					break
 				}
 			}
+			out[id] = x
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("data: primary contacts: %w", err)
+		return nil, fmt.Errorf("data: row extras: %w", err)
 	}
 	return out, nil
 }
@@ -562,7 +569,7 @@ func (f *CustomerFilter) match(r *CustomerRow, found idSet, seg *Segmentation) b
 		(f.Industry != "" && r.Industry != f.Industry) ||
 		(f.Category != "" && r.Category != f.Category) ||
 		(f.Source != SourceNone && r.Source != f.Source) ||
-		(f.Tag != "" && !slices.Contains(r.Tags, f.Tag)) {
+		(f.Tag != "" && !slices.Contains(r.Tags(), f.Tag)) {
 		return false
 	}
 	return (found == nil || found.has(r.ID)) && (seg == nil || seg.Match(r.ID, f.ABC, f.RFM))
@@ -657,7 +664,7 @@ func (s *Store) Choices() FilterChoices {
 		if r.Category != "" {
 			cats[r.Category] = true
 		}
-		for _, t := range r.Tags {
+		for _, t := range r.Tags() {
 			tags[t] = true
 		}
 	}

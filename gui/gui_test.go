@@ -38,6 +38,9 @@ func newTestUI(t *testing.T, language string) *ui {
 	setLanguage(language)
 	u := newUI(a, st, Config{DBPath: st.Path()})
 	u.win.Resize(fyne.NewSize(1280, 800))
+	// The test driver runs fyne.Do in line, on whatever goroutine calls it: work meant for the
+	// background runs in line too, so widgets are only touched from the test's goroutine.
+	u.background = func(f func()) { f() }
 	return u
 }
 

@@ -94,7 +94,7 @@ func (s *metricsScreen) buildUI() {
 	s.hints.Wrapping = fyne.TextWrapWord
 	s.hints.Importance = widget.DangerImportance
 
-	s.charts = newChartSet()
+	s.charts = newChartSet(true)
 	grid := container.NewGridWithColumns(2,
 		chartCell(s.charts.trend), chartCell(s.charts.values),
 		chartCell(s.charts.funnel), chartCell(s.charts.share),
@@ -130,9 +130,14 @@ func sizedAtLeast(o fyne.CanvasObject, w, h float32) fyne.CanvasObject {
 
 func chartCell(c fyne.CanvasObject) fyne.CanvasObject { return sizedAtLeast(c, chart.MinWidth, 280) }
 
-func newChartSet() *chartSet {
+func newChartSet(titled bool) *chartSet {
 	noData := T("metrics.no_data")
-	cfg := func(key string) chart.Config { return chart.Config{Title: T(key), NoData: noData} }
+	cfg := func(key string) chart.Config {
+		if !titled {
+			return chart.Config{NoData: noData}
+		}
+		return chart.Config{Title: T(key), NoData: noData}
+	}
 	return &chartSet{
 		trend:  chart.NewBarLine(cfg("metrics.chart.trend")),
 		values: chart.NewLines(cfg("metrics.chart.values")),

@@ -299,21 +299,25 @@ type exportedChart struct {
 	Image       image.Image
 }
 
-// exportSize is the size of an exported chart: half an A4 page at print resolution is wider, but
-// charts are read on screens and slides first.
-var exportSize = fyne.NewSize(1200, 720)
+// pngChartSize is an exported chart's size, for screens and slides; pdfChartSize is smaller, so that
+// its labels print at a readable size when the chart is scaled to half an A4 page.
+var (
+	pngChartSize = fyne.NewSize(1200, 720)
+	pdfChartSize = fyne.NewSize(800, 480)
+)
 
 // renderCharts draws a fresh set of the shown charts offscreen, in the light theme a printout needs.
 // It runs on the UI thread: drawing reads the theme and the fonts as the window does.
-func (s *metricsScreen) renderCharts() []exportedChart {
-	set := newChartSet()
+// In the PDF each chart sits under a printed heading, so the chart's own title is left out there.
+func (s *metricsScreen) renderCharts(size fyne.Size, titled bool) []exportedChart {
+	set := newChartSet(titled)
 	set.fill(s.dash, s.u)
 	th := chart.FixedVariant(s.u.app.Settings().Theme(), theme.VariantLight)
 	var out []exportedChart
 	titles := []string{T("metrics.chart.trend"), T("metrics.chart.values"), T("metrics.chart.funnel"),
 		T("metrics.chart.composition"), T("metrics.chart.pareto"), T("metrics.chart.rfm"), T("metrics.chart.reps")}
 	for i, n := range set.named() {
-		out = append(out, exportedChart{Title: titles[i], File: n.file, Image: chart.Render(n.chart, exportSize, th)})
+		out = append(out, exportedChart{Title: titles[i], File: n.file, Image: chart.Render(n.chart, size, th)})
 	}
 	return out
 }
@@ -327,7 +331,7 @@ func (s *metricsScreen) exportCharts() {
 		if dir == nil {
 			return
 		}
-		charts := s.renderCharts()
+		charts := s.renderCharts(pngChartSize, true)
 		var written []string
 		for _, c := range charts {
 			uri, err := storage.Child(dir, "salesdesk-"+s.dash.Period.String()+"-"+c.File+".png")
@@ -358,9 +362,14 @@ func writePNG(uri fyne.URI, c exportedChart) error {
 }
 
 func (s *metricsScreen) exportPDF() {
-	charts := s.renderCharts()
+	charts := s.renderCharts(pdfChartSize, false)
 	d := s.dash
+	rc := make([]reportChart, len(charts))
+	for i, c := range charts {
+		rc[i] = reportChart{Title: c.Title, Image: c.Image}
+	}
+	lang := currentLanguage()
 	s.exportFile("salesdesk-"+d.Period.String()+".pdf", func(w io.Writer, _ *atomic.Bool) error {
-		return writeMetricsPDF(w, d, charts)
+		return writeQuarterPDF(w, d, rc, lang, nil)
 	})
 }

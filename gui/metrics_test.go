@@ -1,6 +1,7 @@
 package gui
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 
@@ -14,7 +15,6 @@ import (
 func newMetricsUI(t *testing.T, language string) *ui {
 	t.Helper()
 	u := newTestUI(t, language)
-	u.background = func(f func()) { f() }
 	qualified := data.LeadScores{Budget: 12, Urgency: 9, Authority: 8}
 	for i, amount := range []int64{30_000, 60_000, 10_000, 20_000} {
 		c, err := u.store.CreateCustomer(u.me(), data.Customer{Kind: data.KindCompany, Name: []string{"甲公司", "乙公司", "丙公司", "丁公司"}[i],
@@ -185,4 +185,32 @@ func rowNames(rows []*data.CustomerRow) string {
 		names = append(names, r.Name)
 	}
 	return strings.Join(names, ",")
+}
+
+// The exports draw a fresh set of charts offscreen: the PNGs at their size with titles, the PDF's
+// without (the report prints its own headings), and the PDF of the shown quarter.
+func TestMetricsExportsRenderTheShownQuarter(t *testing.T) {
+	u := newMetricsUI(t, "zh")
+	s := u.metrics
+	pngs := s.renderCharts(pngChartSize, true)
+	if len(pngs) != 7 {
+		t.Fatalf("%d charts; want 7", len(pngs))
+	}
+	for _, c := range pngs {
+		if b := c.Image.Bounds(); b.Dx() != int(pngChartSize.Width) || b.Dy() != int(pngChartSize.Height) || c.File == "" {
+			t.Errorf("%s: %v", c.File, b)
+		}
+	}
+	pdf := s.renderCharts(pdfChartSize, false)
+	rc := make([]reportChart, len(pdf))
+	for i, c := range pdf {
+		rc[i] = reportChart{Title: c.Title, Image: c.Image}
+	}
+	var buf bytes.Buffer
+	if err := writeQuarterPDF(&buf, s.dash, rc, "zh", nil); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(buf.Bytes(), []byte("%PDF")) || buf.Len() < 20_000 {
+		t.Errorf("PDF of %d bytes starting %q", buf.Len(), buf.Bytes()[:min(8, buf.Len())])
+	}
 }

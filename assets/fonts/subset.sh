@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates NotoSansSC-Regular-subset.otf and NotoSansSC-Bold-subset.otf.
+# Regenerates NotoSansSC-Regular-subset.ttf and NotoSansSC-Bold-subset.ttf.
 #
 # Why this exists:
 #   * SalesDesk must show Chinese on machines that have no CJK font at all;
@@ -11,13 +11,18 @@
 #   * Fyne does not synthesise bold, so Bold is a separate face.
 #   * One full SC face is 16.4 MB (11.1 MB even cut to the CJK Unified block);
 #     embedded twice that bloats the binary. We keep only what a Chinese
-#     business UI needs (see CHARACTER SET below): ~2.5 MB per face.
+#     business UI needs (see CHARACTER SET below): ~2.1 MB per face.
+#   * The faces are TrueType (glyf), not the source's CFF: the Go PDF
+#     libraries (gopdf, fpdf) can only embed glyf outlines, and the printable
+#     reports must show the same Chinese as the window. Fyne draws both, so
+#     one TrueType copy of each face serves the window and the PDFs
+#     (see TO TRUETYPE below).
 #   * Glyphs missing from the subset are not fatal: Fyne falls back to its
 #     built-in Noto Sans (Latin/Greek/Cyrillic) and then to system fonts.
 #
 # Requirements (Debian): apt-get install -y fonts-noto-cjk python3-fonttools unicode-data
 #   fonts-noto-cjk  -> the source collections (.ttc), face index 2 = "Noto Sans CJK SC"
-#   python3-fonttools -> pyftsubset (run with Debian's /usr/bin/python3, not a pyenv one)
+#   python3-fonttools -> pyftsubset and cu2qu (run with Debian's /usr/bin/python3, not a pyenv one)
 #   unicode-data    -> Unihan kTGH field, used to list 通用规范汉字表 level 1 (optional:
 #                      skipped with a warning if absent; it only adds 2 chars over GB2312)
 #
@@ -107,7 +112,8 @@ echo "requested code points: $(wc -l < "$WORK/unicodes.txt")"
 
 # ---------------------------------------------------------------- SUBSET
 subset() { # $1 = Regular|Bold
-    local src="$SRC_DIR/NotoSansCJK-$1.ttc" out="$HERE/NotoSansSC-$1-subset.otf"
+    local src="$SRC_DIR/NotoSansCJK-$1.ttc" otf="$HERE/NotoSansSC-$1-subset.otf"
+    local out="$HERE/NotoSansSC-$1-subset.ttf"
     # Refuse to build from the wrong face (the collection order could change).
     "$PY" -c 'import sys; from fontTools.ttLib import TTFont
 f = TTFont(sys.argv[1], fontNumber=int(sys.argv[2]), lazy=True)
@@ -132,7 +138,85 @@ assert name == "Noto Sans CJK SC", name' "$src" "$FACE"
         --drop-tables+=VORG,vhea,vmtx,BASE \
         --name-IDs='*' --name-languages='*' --name-legacy \
         --notdef-outline \
-        --output-file="$out"
+        --output-file="$otf"
+    echo "$(basename "$otf"): $(stat -c %s "$otf") bytes (the window's face)"
+
+    "$PY" - "$otf" "$out" <<'PYEOF'
+# ---------------------------------------------------------------- TO TRUETYPE
+# fontTools' otf2ttf recipe: every cubic CFF outline is approximated by
+# quadratic splines (cu2qu) and written as a glyf glyph.
+#   max_err 1.0       at most 1 font unit (1/1000 em) off the cubic curve:
+#                     invisible at any UI or print size; 2.0 would save ~5%.
+#   reverse_direction CFF winds outer contours counter-clockwise, TrueType
+#                     clockwise: keep each format's convention, which is what
+#                     font validators and rasterisers expect.
+#   post format 3     no glyph names: CID-keyed CFF names are just "cidNNNNN",
+#                     and 8,000 of them cost ~80 KB per face.
+#   recalcTimestamp=False  keep head.modified from the source, so the output is
+#                     byte-for-byte reproducible.
+# The cmap, hmtx advances, kern (GPOS) and name tables are carried over
+# unchanged, so coverage and metrics stay exactly those of the subset.
+import sys
+from fontTools.ttLib import TTFont, newTable
+from fontTools.pens.cu2quPen import Cu2QuPen
+from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+src, dst = sys.argv[1], sys.argv[2]
+font = TTFont(src, recalcTimestamp=False)
+assert font.sfntVersion == "OTTO" and "CFF " in font
+order = font.getGlyphOrder()
+glyph_set = font.getGlyphSet()
+glyphs = {}
+for name in order:
+    pen = TTGlyphPen(glyph_set)
+    glyph_set[name].draw(Cu2QuPen(pen, 1.0, reverse_direction=True))
+    glyphs[name] = pen.glyph()
+
+font["loca"] = newTable("loca")
+font["glyf"] = glyf = newTable("glyf")
+glyf.glyphOrder = order
+glyf.glyphs = glyphs
+del font["CFF "]
+glyf.compile(font)
+# TrueType rasterisers place glyphs by the left side bearing, which must equal
+# the outline's xMin; CFF does not store it, so take it from the new outline.
+hmtx = font["hmtx"]
+for name, g in glyf.glyphs.items():
+    if hasattr(g, "xMin"):
+        hmtx[name] = (hmtx[name][0], g.xMin)
+# maxp version 1.0 is the TrueType one (CFF fonts carry 0.5); no hinting, so
+# the instruction-related limits are zero. The point/contour maxima are
+# recomputed when the font is saved.
+font["maxp"] = maxp = newTable("maxp")
+maxp.tableVersion = 0x00010000
+maxp.maxZones = 1
+for field in ("maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
+              "maxStackElements", "maxSizeOfInstructions", "maxComponentElements"):
+    setattr(maxp, field, 0)
+post = font["post"]
+post.formatType = 3.0
+post.extraNames, post.mapping = [], {}
+font.sfntVersion = "\0\1\0\0"
+font.save(dst)
+
+# Check the result against its source, glyph by glyph (by index: without
+# post names the reloaded glyphs are named differently): same characters,
+# same advances, and every glyph that had ink still has some.
+from fontTools.pens.boundsPen import BoundsPen
+ttf, otf = TTFont(dst), TTFont(src)
+assert ttf.sfntVersion == "\0\1\0\0" and "glyf" in ttf and "CFF " not in ttf
+new_order = ttf.getGlyphOrder()
+assert len(new_order) == len(order), "glyph count changed"
+rename = dict(zip(order, new_order))
+otf_set = otf.getGlyphSet()
+assert {cp: rename[g] for cp, g in otf.getBestCmap().items()} == ttf.getBestCmap(), "cmap changed"
+for old, new in rename.items():
+    assert ttf["hmtx"][new][0] == otf["hmtx"][old][0], "advance of %s changed" % old
+    pen = BoundsPen(otf_set)
+    otf_set[old].draw(pen)
+    assert (pen.bounds is None) == (ttf["glyf"][new].numberOfContours == 0), "ink of %s changed" % old
+print("%s: %d glyphs, %d characters, checked" % (dst, len(new_order), len(ttf.getBestCmap())))
+PYEOF
     echo "$(basename "$out"): $(stat -c %s "$out") bytes"
 }
 
