@@ -88,8 +88,6 @@ const (
 // Preference keys, per desktop.
 const (
 	prefLanguage = "language"
-	prefWidth    = "window.width"
-	prefHeight   = "window.height"
 )
 
 // ui is the main window and what its screens share.
@@ -128,9 +126,8 @@ func newUI(a fyne.App, st *data.Store, cfg Config) *ui {
 	u.win = a.NewWindow("SalesDesk")
 	u.win.SetMaster()
 	u.buildUI()
-	w := a.Preferences().FloatWithFallback(prefWidth, 1280)
-	h := a.Preferences().FloatWithFallback(prefHeight, 800)
-	u.win.Resize(fyne.NewSize(float32(w), float32(h)))
+	ws := parseWindowState(a.Preferences().String(prefWindow))
+	u.win.Resize(fyne.NewSize(ws.w, ws.h))
 	u.win.SetCloseIntercept(u.onMainClose)
 	onEscape = u.closeDialog
 	u.addShortcuts(u.win, nil)
@@ -210,10 +207,7 @@ func (u *ui) onMainClose() {
 			return
 		}
 	}
-	u.savePosition()
-	size := u.win.Canvas().Size()
-	u.app.Preferences().SetFloat(prefWidth, float64(size.Width))
-	u.app.Preferences().SetFloat(prefHeight, float64(size.Height))
+	u.saveWindowState()
 	for cw := range u.open {
 		cw.win.Close()
 	}

@@ -67,6 +67,7 @@ type cardWindow struct {
 	gradeInfo     *widget.Label
 	completeness  *widget.ProgressBar
 	segment       *widget.Label
+	header        *fyne.Container
 	missing       *widget.Label
 	problems      *widget.Label
 	contactList   *widget.List
@@ -355,13 +356,13 @@ func (cw *cardWindow) buildUI() {
 	cw.archiveBtn = widget.NewButtonWithIcon("", theme.DeleteIcon(), cw.onArchive)
 	cw.reviewBtn = widget.NewButtonWithIcon(T("action.reviewed"), theme.ConfirmIcon(), cw.onReviewed)
 	buttons := container.NewHBox(cw.reviewBtn, cw.archiveBtn, cw.saveBtn)
-	header := container.NewVBox(
+	cw.header = container.NewVBox(
 		container.NewBorder(nil, nil, nil, buttons, cw.title),
 		container.NewGridWithColumns(2, cw.gradeInfo, cw.completeness),
 		cw.segment,
 		cw.missing)
 	// The problems sit under the tabs, so showing them does not move what the user is about to click.
-	cw.win.SetContent(container.NewBorder(header, cw.problems, nil, nil, cw.tabs))
+	cw.win.SetContent(container.NewBorder(cw.header, cw.problems, nil, nil, cw.tabs))
 	cw.refreshHeader()
 	cw.showMANAdvice()
 	cw.showSegment()
@@ -387,6 +388,9 @@ func (cw *cardWindow) showSegment() {
 			}
 			cw.segment.SetText(T("segment.title") + ": " + text)
 			cw.segment.Show()
+			// The header grows by a line: the window lays it out again.
+			cw.header.Refresh()
+			cw.win.Content().Refresh()
 		})
 	})
 }

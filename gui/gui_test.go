@@ -371,3 +371,34 @@ func TestArchiveAndRestoreFromTheCard(t *testing.T) {
 		t.Fatal("restore did not bring the card back")
 	}
 }
+
+func TestWindowStateKeptInOneKey(t *testing.T) {
+	cases := []struct {
+		in   string
+		want windowState
+	}{
+		{"1100,700", windowState{w: 1100, h: 700}},
+		{"1100,700,210,130", windowState{w: 1100, h: 700, x: 210, y: 130, placed: true}},
+		{"1100,700,-40,0", windowState{w: 1100, h: 700, x: -40, placed: true}},
+		{"", windowState{w: 1280, h: 800}},
+		{"50,20", windowState{w: 1280, h: 800}},
+		{"a,b", windowState{w: 1280, h: 800}},
+		{"1100,700,3", windowState{w: 1280, h: 800}},
+		{"NaN,700", windowState{w: 1280, h: 800}},
+	}
+	for _, c := range cases {
+		if got := parseWindowState(c.in); got != c.want {
+			t.Errorf("parseWindowState(%q) = %+v; want %+v", c.in, got, c.want)
+		}
+		if c.want.w == 1100 && parseWindowState(c.want.String()) != c.want {
+			t.Errorf("%+v does not survive its own string %q", c.want, c.want.String())
+		}
+	}
+	// Quitting writes the size in that key, where the next start reads it.
+	u := newTestUI(t, "en")
+	u.win.Resize(fyne.NewSize(1000, 640))
+	u.onMainClose()
+	if got := parseWindowState(u.app.Preferences().String(prefWindow)); got.w != 1000 || got.h != 640 {
+		t.Errorf("saved %+v; want 1000×640", got)
+	}
+}

@@ -81,7 +81,7 @@ func (s *metricsScreen) onEditTargets() {
 		container.NewVBox(widget.NewLabel(Tf("metrics.targets_of", periodLabel(p))), container.NewBorder(nil, nil, widget.NewLabel(T("metrics.scope")), nil, f.scope)),
 		container.NewVBox(f.msg, container.NewHBox(cancel, f.save)), nil, nil,
 		container.NewVScroll(formGrid(rows...)))
-	f.dialog = dialog.NewCustomWithoutButtons(T("metrics.targets"), body, s.u.win)
+	f.dialog = dialog.NewCustomWithoutButtons(T("metrics.targets_title"), body, s.u.win)
 	f.dialog.Resize(fyne.NewSize(560, 520))
 	s.u.track(f.dialog)
 	s.targets = f
@@ -241,7 +241,7 @@ func (s *metricsScreen) onExport() {
 		choice("metrics.export.charts", theme.MediaPhotoIcon(), s.exportCharts),
 		choice("metrics.export.pdf", theme.DocumentPrintIcon(), s.exportPDF),
 	)
-	d = dialog.NewCustom(T("metrics.export"), T("action.cancel"), box, s.u.win)
+	d = dialog.NewCustom(T("metrics.export_title"), T("action.cancel"), box, s.u.win)
 	s.u.track(d)
 	d.Show()
 }
@@ -284,7 +284,7 @@ func (s *metricsScreen) exportFile(name string, write func(io.Writer, *atomic.Bo
 				case err != nil:
 					s.u.showError(s.u.win, err)
 				default:
-					dialog.ShowInformation(T("metrics.export"), Tf("metrics.exported", wc.URI().Path()), s.u.win)
+					dialog.ShowInformation(T("metrics.export_title"), Tf("metrics.exported", wc.URI().Path()), s.u.win)
 				}
 			})
 		}()
@@ -344,7 +344,7 @@ func (s *metricsScreen) exportCharts() {
 			}
 			written = append(written, uri.Name())
 		}
-		dialog.ShowInformation(T("metrics.export"), Tf("metrics.exported", dir.Path()+"\n"+strings.Join(written, "\n")), s.u.win)
+		dialog.ShowInformation(T("metrics.export_title"), Tf("metrics.exported", dir.Path()+"\n"+strings.Join(written, "\n")), s.u.win)
 	}, s.u.win)
 	open.Show()
 }

@@ -1,4 +1,4 @@
-//go:build !windows && !((linux || freebsd || openbsd || netbsd) && !wayland && !android)
+//go:build !windows && !(darwin && !ios) && !((linux || freebsd || openbsd || netbsd) && !wayland && !android)
 
 package gui
 
@@ -6,3 +6,5 @@ package gui
 func windowPos(uintptr) (x, y int, ok bool) { return 0, 0, false }
 
 func setWindowPos(uintptr, int, int) bool { return false }
+
+func autosaveFrame(uintptr) {}

@@ -38,3 +38,5 @@ func setWindowPos(h uintptr, x, y int) bool {
 	ret, _, _ := procSetWindowPos.Call(h, 0, uintptr(x), uintptr(y), 0, 0, swpNoSize|swpNoZOrder|swpNoActivate)
 	return ret != 0
 }
+
+func autosaveFrame(uintptr) {}

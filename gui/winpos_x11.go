@@ -77,3 +77,5 @@ func windowPos(h uintptr) (x, y int, ok bool) {
 func setWindowPos(h uintptr, x, y int) bool {
 	return C.sdSetWindowPos(C.ulong(h), C.int(x), C.int(y)) != 0
 }
+
+func autosaveFrame(uintptr) {}
