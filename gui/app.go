@@ -3,6 +3,8 @@
 package gui
 
 import (
+	"context"
+	"errors"
 	"runtime/debug"
 	"time"
 
@@ -30,6 +32,9 @@ type Config struct {
 
 // settleDelay is how long after start the window is taken to have built its first screens.
 const settleDelay = 3 * time.Second
+
+// autoBackupDelay is how long after start the daily backup is made.
+const autoBackupDelay = 2 * time.Minute
 
 // Run opens the database and shows the main window until it is closed. An open error is shown in a
 // window of its own, because a desktop user started from an icon never sees a terminal.
@@ -69,8 +74,28 @@ func showOpenError(a fyne.App, path string, err error) {
 	detail := widget.NewLabel(err.Error())
 	detail.Wrapping = fyne.TextWrapWord
 	detail.Importance = widget.LowImportance
-	w.SetContent(container.NewBorder(nil,
-		container.NewHBox(layout.NewSpacer(), widget.NewButton(T("action.quit"), a.Quit)), nil, nil,
+	buttons := container.NewHBox(layout.NewSpacer(), widget.NewButton(T("action.quit"), a.Quit))
+	// A damaged file is never written to; the latest backup that passes the checks is offered
+	// instead, and restoring it keeps the damaged file in the backup folder.
+	if errors.Is(err, data.ErrDamaged) {
+		if b, ok := data.LatestGoodBackup(data.DefaultBackupDir(path), path); ok {
+			msg.SetText(msg.Text + "\n\n" + Tf("backup.offer", formatDateTime(b.Time), b.Counts.Customers))
+			var restore *widget.Button
+			restore = widget.NewButton(T("backup.restore_offer"), func() {
+				restore.Disable()
+				if _, rerr := data.Restore(b.Path, path, data.RestoreOptions{}); rerr != nil {
+					detail.SetText(rerr.Error())
+					msg.SetText(errorText(rerr))
+					return
+				}
+				msg.SetText(T("backup.restored_restart"))
+				detail.SetText(b.Path)
+			})
+			restore.Importance = widget.HighImportance
+			buttons.Add(restore)
+		}
+	}
+	w.SetContent(container.NewBorder(nil, buttons, nil, nil,
 		container.NewVBox(widget.NewLabelWithStyle(T("err.open_title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), msg, detail)))
 	w.Resize(fyne.NewSize(520, 260))
 	w.ShowAndRun()
@@ -95,7 +120,9 @@ type ui struct {
 	app   fyne.App
 	win   fyne.Window
 	store data.Service
-	cfg   Config
+	// file is the store when it is a local file (backups, restore, compaction); nil otherwise.
+	file *data.Store
+	cfg  Config
 	// fillDemo fills an empty database with the demo; only a local file can.
 	fillDemo func(data.DemoOptions) error
 
@@ -120,7 +147,7 @@ type ui struct {
 }
 
 func newUI(a fyne.App, st *data.Store, cfg Config) *ui {
-	u := &ui{app: a, store: st, cfg: cfg, cards: map[uint64]*cardWindow{}, open: map[*cardWindow]bool{}, now: st.Now,
+	u := &ui{app: a, store: st, file: st, cfg: cfg, cards: map[uint64]*cardWindow{}, open: map[*cardWindow]bool{}, now: st.Now,
 		fillDemo:   func(o data.DemoOptions) error { return data.GenerateDemo(st, o) },
 		background: func(f func()) { go f() }}
 	u.win = a.NewWindow("SalesDesk")
@@ -259,6 +286,8 @@ func (u *ui) refreshSelected() {
 		u.pipeline.reload()
 	case tabMetrics:
 		u.metrics.reload()
+	case tabSettings:
+		u.settings.backup.refresh()
 	}
 }
 
@@ -321,6 +350,21 @@ func (u *ui) loadDeals() {
 			u.refreshSelected()
 		})
 	}()
+	// The day's backup, if none was made today, a while after start: copying and verifying a large
+	// file maps it whole for some seconds, which is no cost to add to the morning's first minutes.
+	time.AfterFunc(autoBackupDelay, func() {
+		fyne.Do(func() {
+			f, now := u.file, u.now() // the file in use then: a restore may have replaced it
+			if f == nil {
+				return
+			}
+			go func() {
+				if _, _, err := f.AutoBackup(context.Background(), now); err != nil {
+					fyne.Do(func() { u.showError(u.win, err) })
+				}
+			}()
+		})
+	})
 }
 
 func (u *ui) newCustomer() {

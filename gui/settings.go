@@ -18,6 +18,7 @@ import (
 // settingsScreen holds the team (who "owner" points at), the grade thresholds, the contact caps, the
 // business categories and the language.
 type settingsScreen struct {
+	backup  *backupPanel
 	u       *ui
 	content fyne.CanvasObject
 
@@ -107,10 +108,12 @@ func (s *settingsScreen) buildUI() {
 		s.add("a_requires_high_referral", s.aHighRP), s.add("b_min_annual", s.bAnnual), s.add("b_min_years", s.bYears),
 		s.add("per_month", s.perMonth), s.add("a_per_week", s.aPerWeek), s.add("lost_after_days", s.lostAfter),
 		s.add("categories", s.categories))
+	s.backup = newBackupPanel(s.u)
 	left := container.NewVBox(
 		widget.NewCard(T("settings.desktop"), "", formGrid(newField("language", s.language), newField("current_user", s.me))),
 		widget.NewCard(T("settings.team"), T("settings.team_hint"), container.NewBorder(nil, addMember, nil, nil,
 			container.NewGridWrap(fyne.NewSize(380, 260), s.team))),
+		s.backup.content,
 	)
 	s.stages = newStageEditor(st.Stages, func(key string) bool {
 		return len(s.u.store.Opportunities(data.OpportunityFilter{Stage: key})) > 0

@@ -1,0 +1,264 @@
+package gui
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"salesdesk/data"
+)
+
+// backupPanel is Settings' part for the file itself: backups made now or daily, restoring one, and
+// compacting a file that has grown mostly empty. Only a local file has these (u.file).
+type backupPanel struct {
+	u       *ui
+	status  *widget.Label
+	free    *widget.Label
+	compact *widget.Button
+	content fyne.CanvasObject
+}
+
+func newBackupPanel(u *ui) *backupPanel {
+	p := &backupPanel{u: u, status: widget.NewLabel(""), free: widget.NewLabel("")}
+	p.status.Wrapping = fyne.TextWrapWord
+	p.free.Wrapping = fyne.TextWrapWord
+	now := widget.NewButtonWithIcon(T("backup.now"), theme.DocumentSaveIcon(), p.onBackupNow)
+	to := widget.NewButtonWithIcon(T("backup.to"), theme.FolderOpenIcon(), p.onBackupTo)
+	restore := widget.NewButtonWithIcon(T("backup.restore"), theme.HistoryIcon(), p.onRestore)
+	p.compact = widget.NewButtonWithIcon(T("backup.compact"), theme.ViewRestoreIcon(), p.onCompact)
+	p.content = widget.NewCard(T("backup.title"), "", container.NewVBox(p.status,
+		container.NewHBox(now, to, restore), container.NewBorder(nil, nil, nil, p.compact, p.free)))
+	if u.file == nil {
+		p.content.Hide()
+	}
+	return p
+}
+
+// refresh shows the backups on hand and how much of the file is free.
+func (p *backupPanel) refresh() {
+	f := p.u.file
+	if f == nil {
+		return
+	}
+	backups, err := f.Backups()
+	switch {
+	case err != nil:
+		p.status.SetText(errorText(err))
+	case len(backups) == 0:
+		p.status.SetText(Tf("backup.none", f.BackupDir()))
+	default:
+		last := backups[0]
+		for _, b := range backups {
+			if b.Date.After(last.Date) {
+				last = b
+			}
+		}
+		p.status.SetText(Tf("backup.status", len(backups), f.BackupDir(), formatDateTime(last.Date), formatBytes(last.Size)))
+	}
+	ratio, err := f.FreeRatio()
+	if err != nil {
+		p.free.SetText(errorText(err))
+		p.compact.Disable()
+		return
+	}
+	p.free.SetText(Tf("backup.free", fmt.Sprintf("%.0f%%", ratio*100)))
+	// Compacting rewrites the whole file: worth it only when most of it is empty pages.
+	if ratio > 0.5 {
+		p.compact.Enable()
+	} else {
+		p.compact.Disable()
+	}
+}
+
+func formatDateTime(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.Format("2006-01-02 15:04")
+}
+
+func formatBytes(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	default:
+		return fmt.Sprintf("%d KB", (n+1023)/1024)
+	}
+}
+
+// withProgress runs work off the UI thread behind a progress bar with a Cancel button; done runs on
+// the UI thread with work's result, unless the user cancelled.
+func (p *backupPanel) withProgress(title string, work func(ctx context.Context, progress data.Progress) error, done func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	bar := widget.NewProgressBar()
+	var d dialog.Dialog
+	stop := widget.NewButton(T("action.cancel"), func() { cancel(); d.Hide() })
+	d = dialog.NewCustomWithoutButtons(title, container.NewVBox(bar, stop), p.u.win)
+	d.Resize(fyne.NewSize(420, 0))
+	d.Show()
+	p.u.background(func() {
+		err := work(ctx, func(doneBytes, total int64) {
+			if total > 0 {
+				fyne.Do(func() { bar.SetValue(float64(doneBytes) / float64(total)) })
+			}
+		})
+		cancelled := ctx.Err() != nil
+		cancel()
+		fyne.Do(func() {
+			d.Hide()
+			switch {
+			case cancelled:
+			case err != nil:
+				p.u.showError(p.u.win, err)
+			default:
+				done()
+			}
+			p.refresh()
+		})
+	})
+}
+
+func (p *backupPanel) onBackupNow() {
+	var info data.BackupInfo
+	p.withProgress(T("backup.running"), func(ctx context.Context, progress data.Progress) (err error) {
+		info, err = p.u.file.BackupNow(ctx, "", progress)
+		return err
+	}, func() { p.showMade(info) })
+}
+
+func (p *backupPanel) showMade(info data.BackupInfo) {
+	c := info.Counts
+	dialog.ShowInformation(T("backup.title"), Tf("backup.made", info.Path, formatBytes(info.Size),
+		c.Customers, c.FollowUps, c.Deals, c.Members), p.u.win)
+}
+
+func (p *backupPanel) onBackupTo() {
+	save := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+		if err != nil || wc == nil {
+			if err != nil {
+				p.u.showError(p.u.win, err)
+			}
+			return
+		}
+		// The dialog made an empty file; the backup is written beside it and verified before it
+		// takes the name, so it must not find the name taken.
+		path := wc.URI().Path()
+		_ = wc.Close()
+		_ = os.Remove(path)
+		var info data.BackupInfo
+		p.withProgress(T("backup.running"), func(ctx context.Context, progress data.Progress) (err error) {
+			info, err = p.u.file.BackupTo(ctx, path, progress)
+			return err
+		}, func() { p.showMade(info) })
+	}, p.u.win)
+	save.SetFileName(filepath.Base(data.BackupName(p.u.file.Path(), data.BackupManual, p.u.now())))
+	save.Show()
+}
+
+func (p *backupPanel) onRestore() {
+	open := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
+		if err != nil || rc == nil {
+			if err != nil {
+				p.u.showError(p.u.win, err)
+			}
+			return
+		}
+		from := rc.URI().Path()
+		_ = rc.Close()
+		info, err := data.PreviewBackup(from)
+		if err != nil {
+			p.u.showError(p.u.win, err)
+			return
+		}
+		c := info.Counts
+		msg := widget.NewLabel(Tf("backup.preview", from, formatDateTime(info.Time), formatDateTime(info.LastChange),
+			c.Customers, c.FollowUps, c.Deals, c.Members, info.Schema))
+		msg.Wrapping = fyne.TextWrapWord
+		d := dialog.NewCustomConfirm(T("backup.restore_title"), T("backup.restore_confirm"), T("action.cancel"), msg, func(ok bool) {
+			if ok {
+				dir := p.u.file.BackupDir()
+				p.u.replaceFile(T("backup.restoring"), func(path string) error {
+					_, err := data.Restore(from, path, data.RestoreOptions{BackupDir: dir})
+					return err
+				})
+			}
+		}, p.u.win)
+		d.Resize(fyne.NewSize(560, 0))
+		p.u.track(d)
+		d.Show()
+	}, p.u.win)
+	open.Show()
+}
+
+func (p *backupPanel) onCompact() {
+	d := dialog.NewConfirm(T("backup.compact"), T("backup.compact_confirm"), func(ok bool) {
+		if ok {
+			p.u.replaceFile(T("backup.compacting"), func(path string) error {
+				_, err := data.CompactFile(path)
+				return err
+			})
+		}
+	}, p.u.win)
+	p.u.track(d)
+	d.Show()
+}
+
+// replaceFile closes the file, lets op work on it (restore, compact), and opens it again with every
+// screen rebuilt. Cards must be closed first: their edits belong to the file being replaced. If the
+// file cannot be opened again, the window says so and quits: nothing is written meanwhile.
+func (u *ui) replaceFile(title string, op func(path string) error) {
+	for cw := range u.open {
+		if cw.dirty() {
+			dialog.ShowInformation(title, T("backup.close_cards"), u.win)
+			return
+		}
+	}
+	for cw := range u.open {
+		cw.win.Close()
+	}
+	path := u.file.Path()
+	if err := u.file.Close(); err != nil {
+		u.showError(u.win, err)
+		return
+	}
+	bar := widget.NewProgressBarInfinite()
+	d := dialog.NewCustomWithoutButtons(title, bar, u.win)
+	d.Show()
+	u.background(func() {
+		opErr := op(path)
+		st, openErr := data.Open(path, data.Options{Now: u.now})
+		fyne.Do(func() {
+			d.Hide()
+			if openErr != nil {
+				// The screens hold the closed file: say why and quit rather than show stale data.
+				e := dialog.NewError(errorWithText(openErr), u.win)
+				e.SetOnClosed(u.app.Quit)
+				e.Show()
+				return
+			}
+			u.useFile(st)
+			if opErr != nil {
+				u.showError(u.win, opErr)
+			}
+		})
+	})
+}
+
+// useFile puts a (re)opened file behind every screen.
+func (u *ui) useFile(st *data.Store) {
+	u.file, u.store, u.now = st, st, st.Now
+	u.fillDemo = func(o data.DemoOptions) error { return data.GenerateDemo(st, o) }
+	u.cards = map[uint64]*cardWindow{}
+	u.buildUI()
+	u.refreshSelected()
+}
