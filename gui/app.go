@@ -5,6 +5,7 @@ package gui
 import (
 	"context"
 	"errors"
+	"os"
 	"runtime/debug"
 	"time"
 
@@ -43,6 +44,11 @@ func Run(cfg Config) error {
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	a.Settings().SetTheme(NewTheme())
 	setLanguage(a.Preferences().String(prefLanguage))
+	// The quick look at the file's structure comes first: Open trusts the pages it maps.
+	if _, err := data.QuickCheck(cfg.DBPath); err != nil && !errors.Is(err, os.ErrNotExist) {
+		showOpenError(a, cfg.DBPath, err)
+		return err
+	}
 	st, err := data.Open(cfg.DBPath, data.Options{})
 	if err != nil {
 		showOpenError(a, cfg.DBPath, err)
