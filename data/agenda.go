@@ -165,6 +165,9 @@ func (s *Store) dealItems(a *Agenda, today time.Time, ownerID uint64) {
 			if last == 0 {
 				last = o.StageSince
 			}
+			if last == 0 {
+				last = o.Created // as Idle does: a deal with no dates has been idle since it was made
+			}
 			a.Deals = append(a.Deals, AgendaItem{Row: row, Deal: o, Date: last.Time(), Days: int(DayOf(today) - last), Text: o.Title})
 		}
 	}

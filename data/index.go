@@ -161,7 +161,8 @@ func graded(rec *rowRecord, rules GradeRules, now time.Time) *CustomerRow {
 			override: enumIndex(gradingGrades, g.Override)},
 		births: birthdaysOf(rec), pending: &rowHay{rec.TextHay, rec.KeyHay}}
 	if r.tags == nil && len(rec.Tags) > 0 {
-		tags := rec.Tags
+		// A written card's tags are the caller's slice: the row keeps its own copy.
+		tags := slices.Clone(rec.Tags)
 		r.tags = &tags
 	}
 	r.regrade(rules, now)

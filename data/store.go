@@ -279,6 +279,10 @@ func (s *Store) Path() string { return s.path }
 // Now is the store's clock.
 func (s *Store) Now() time.Time { return s.now() }
 
+// Clock is the store's clock itself, to open another file with: unlike the method value s.Now, it
+// does not keep this store alive.
+func (s *Store) Clock() func() time.Time { return s.now }
+
 // update runs fn in one write transaction. apply runs after the commit, under the index lock, so the
 // in-memory index changes exactly when the file did.
 func (s *Store) update(fn func(tx *bolt.Tx) (apply func(*index), err error)) error {

@@ -146,7 +146,7 @@ func (s *agendaScreen) reload() {
 	for i, sec := range s.sections {
 		sec.items = lists[i]
 		if sec.key == "agenda.deals" && s.agenda.DealsPending {
-			// The window opened before the deals were read; onDealsLoaded fills the section in.
+			// The window opened before the deals were read; ui.loadDeals fills the section in.
 			sec.title.SetSubTitle(T("agenda.deals_loading"))
 		} else {
 			sec.title.SetSubTitle(Tf("agenda.section_count", T(sec.key), len(sec.items)))

@@ -54,7 +54,6 @@ func Run(cfg Config) error {
 		showOpenError(a, cfg.DBPath, err)
 		return err
 	}
-	defer st.Close()
 	// The index of a large file is long-lived and the window allocates little once it runs: collect
 	// sooner than Go's default doubling, and hand the garbage of loading back to the system now.
 	debug.SetGCPercent(10)
@@ -66,10 +65,30 @@ func Run(cfg Config) error {
 		u.restorePosition()
 		u.loadDeals()
 	})
+	// The day's backup, if none was made today, a while after start: copying and verifying a large
+	// file maps it whole for some seconds, which is no cost to add to the morning's first minutes.
+	time.AfterFunc(autoBackupDelay, func() {
+		fyne.Do(func() {
+			f, now := u.file, u.now() // the file in use then: a restore may have replaced it
+			if f == nil {
+				return
+			}
+			go func() {
+				if _, _, err := f.AutoBackup(context.Background(), now); err != nil {
+					fyne.Do(func() { u.showError(u.win, err) })
+				}
+			}()
+		})
+	})
+
 	// Building the window and its first screens leaves the garbage of loading behind, which Go's
 	// background scavenger hands back only slowly: return it once the window has settled.
 	time.AfterFunc(settleDelay, debug.FreeOSMemory)
 	a.Run()
+	// The file in use at the end: a restore or a compaction may have replaced the one opened above.
+	if u.file != nil {
+		_ = u.file.Close()
+	}
 	return nil
 }
 
@@ -142,6 +161,7 @@ type ui struct {
 	settings   *settingsScreen
 	cards      map[uint64]*cardWindow // saved cards' windows, so a second open brings the first forward
 	open       map[*cardWindow]bool   // every card window, new cards too
+	others     map[fyne.Window]bool   // the deal and forecast windows that are open
 
 	// dialogs are the open dialogs, the top one last, so Esc closes them one at a time.
 	dialogs []dialog.Dialog
@@ -153,7 +173,7 @@ type ui struct {
 }
 
 func newUI(a fyne.App, st *data.Store, cfg Config) *ui {
-	u := &ui{app: a, store: st, file: st, cfg: cfg, cards: map[uint64]*cardWindow{}, open: map[*cardWindow]bool{}, now: st.Now,
+	u := &ui{app: a, store: st, file: st, cfg: cfg, cards: map[uint64]*cardWindow{}, open: map[*cardWindow]bool{}, others: map[fyne.Window]bool{}, now: st.Now,
 		fillDemo:   func(o data.DemoOptions) error { return data.GenerateDemo(st, o) },
 		background: func(f func()) { go f() }}
 	u.win = a.NewWindow("SalesDesk")
@@ -319,6 +339,12 @@ func (u *ui) closeDialog() bool {
 	return true
 }
 
+// trackWindow counts a deal or forecast window as open until it closes: replacing the file waits for it.
+func (u *ui) trackWindow(w fyne.Window) {
+	u.others[w] = true
+	w.SetOnClosed(func() { delete(u.others, w) })
+}
+
 // track remembers the dialog on top so Esc closes it.
 func (u *ui) track(d dialog.Dialog) {
 	u.dialogs = append(u.dialogs, d)
@@ -347,28 +373,14 @@ func (u *ui) startup() {
 // loadDeals reads the deals once the window is up, so that its first frame waits for the customers
 // only, then shows them on the screen in view (the agenda's deal section, the board).
 func (u *ui) loadDeals() {
-	go func() {
-		err := u.store.LoadDeals()
+	st := u.store
+	u.background(func() {
+		err := st.LoadDeals()
 		fyne.Do(func() {
 			if err != nil {
 				u.showError(u.win, err)
 			}
 			u.refreshSelected()
-		})
-	}()
-	// The day's backup, if none was made today, a while after start: copying and verifying a large
-	// file maps it whole for some seconds, which is no cost to add to the morning's first minutes.
-	time.AfterFunc(autoBackupDelay, func() {
-		fyne.Do(func() {
-			f, now := u.file, u.now() // the file in use then: a restore may have replaced it
-			if f == nil {
-				return
-			}
-			go func() {
-				if _, _, err := f.AutoBackup(context.Background(), now); err != nil {
-					fyne.Do(func() { u.showError(u.win, err) })
-				}
-			}()
 		})
 	})
 }

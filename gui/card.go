@@ -375,8 +375,9 @@ func (cw *cardWindow) showSegment() {
 	if id == 0 {
 		return
 	}
+	st := cw.u.store // read here: a restore may replace it while the work runs
 	cw.u.background(func() {
-		sg, ok := cw.u.store.Segments().Customer(id)
+		sg, ok := st.Segments().Customer(id)
 		fyne.Do(func() {
 			text := T("segment.none")
 			if ok {

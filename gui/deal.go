@@ -105,6 +105,7 @@ func (u *ui) openDeal(o data.Opportunity) *dealWindow {
 		dw.o.OwnerID = u.me().MemberID
 	}
 	dw.win = u.app.NewWindow(T("deal.new") + " — SalesDesk")
+	u.trackWindow(dw.win)
 	if o.ID != 0 {
 		dw.win.SetTitle(o.Number + " " + o.Title + " — SalesDesk")
 	}

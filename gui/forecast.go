@@ -28,6 +28,7 @@ type forecastWindow struct {
 func (u *ui) openForecast() *forecastWindow {
 	fw := &forecastWindow{u: u, starts: map[string]time.Time{}}
 	fw.win = u.app.NewWindow(T("forecast.title") + " — SalesDesk")
+	u.trackWindow(fw.win)
 	fw.quarterly = widget.NewCheck(T("forecast.by_quarter"), func(bool) { fw.reloadForecast() })
 	fw.quarterly.Checked = true // not SetChecked: the tables do not exist yet
 	// The funnel's period: this quarter and the seven before it.

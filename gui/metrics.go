@@ -46,6 +46,10 @@ type metricsScreen struct {
 	charts   *chartSet
 	targets  *targetsForm // the targets form last opened
 
+	// notes are the period's problems and measures as last read from the file or saved.
+	notes       data.PeriodNotes
+	notesPeriod data.Period
+
 	dash data.Dashboard
 	// loads counts the dashboards asked for, so that a slow one finishing after a newer one is dropped.
 	loads uint64
@@ -169,14 +173,14 @@ func (c *chartSet) fill(d data.Dashboard, u *ui) {
 		cats = append(cats, periodLabel(r.Period))
 	}
 	count := func(f float64) string { return formatInt(int(math.Round(f))) }
-	leads := chart.Series{Name: T("metrics.col.leads"), Values: data.Series(d.Trend, data.MetricLeads), Format: count}
-	closed := chart.Series{Name: T("metrics.col.closed"), Values: data.Series(d.Trend, data.MetricClosedCustomers), Format: count}
-	conv := chart.Series{Name: T("metrics.col.conversion"), Values: data.Series(d.Trend, data.MetricConversionRate), Format: formatPercent}
+	leads := chart.Series{Name: T("metrics.col.leads"), Values: seriesOf(d.Trend, data.MetricLeads), Format: count}
+	closed := chart.Series{Name: T("metrics.col.closed"), Values: seriesOf(d.Trend, data.MetricClosedCustomers), Format: count}
+	conv := chart.Series{Name: T("metrics.col.conversion"), Values: seriesOf(d.Trend, data.MetricConversionRate), Format: formatPercent}
 	c.trend.SetData(cats, []chart.Series{leads, closed}, &conv)
 
-	aov := chart.Series{Name: T("metrics.col.aov"), Values: data.Series(d.Trend, data.MetricAverageOrderValue),
+	aov := chart.Series{Name: T("metrics.col.aov"), Values: seriesOf(d.Trend, data.MetricAverageOrderValue),
 		Format: func(f float64) string { return formatMoney(data.Amount(math.Round(f * 100))) }, Tick: compactMoney}
-	cycle := chart.Series{Name: T("metrics.col.cycle"), Values: data.Series(d.Trend, data.MetricAverageSalesCycle), Format: formatDays}
+	cycle := chart.Series{Name: T("metrics.col.cycle"), Values: seriesOf(d.Trend, data.MetricAverageSalesCycle), Format: formatDays}
 	c.values.SetData(cats, []chart.Series{aov}, []chart.Series{cycle})
 
 	stageNames := map[string]string{}
@@ -227,7 +231,11 @@ func (c *chartSet) fill(d data.Dashboard, u *ui) {
 	for _, o := range d.Report.Owners {
 		reps = append(reps, ownerLabel(o))
 		actual = append(actual, float64(o.ClosedCustomers))
-		target = append(target, o.Targets[data.MetricClosedCustomers])
+		t, ok := o.Targets[data.MetricClosedCustomers]
+		if !ok {
+			t = math.NaN() // no target: no marker, rather than a target of 0
+		}
+		target = append(target, t)
 	}
 	c.target.SetData(reps, chart.Series{Name: T("metrics.col.closed"), Values: actual, Format: count},
 		chart.Series{Name: T("metrics.target"), Values: target, Format: count})
@@ -311,7 +319,29 @@ func (s *metricsScreen) trendCell(r, c int) (string, bool) {
 		return periodLabel(rep.Period), false
 	}
 	m := metricColumns[c-1].metric
-	return formatMetric(m, rep.Figures.Value(m)), missed(rep.Misses, m)
+	return figureText(rep.Figures, m), missed(rep.Misses, m)
+}
+
+// figureText writes a figure, or — for one that does not exist (an average over no closed customer
+// is not 0 days).
+func figureText(f data.Figures, m data.Metric) string {
+	if !f.Defined(m) {
+		return "—"
+	}
+	return formatMetric(m, f.Value(m))
+}
+
+// seriesOf is a metric over the trend for a chart: NaN, which the charts leave out, where it does
+// not exist.
+func seriesOf(trend []data.PeriodReport, m data.Metric) []float64 {
+	out := make([]float64, len(trend))
+	for i, r := range trend {
+		out[i] = math.NaN()
+		if r.Figures.Defined(m) {
+			out[i] = r.Figures.Value(m)
+		}
+	}
+	return out
 }
 
 func (s *metricsScreen) repCell(r, c int) (string, bool) {
@@ -320,7 +350,7 @@ func (s *metricsScreen) repCell(r, c int) (string, bool) {
 		return ownerLabel(o), false
 	}
 	m := metricColumns[c-1].metric
-	text := formatMetric(m, o.Figures.Value(m))
+	text := figureText(o.Figures, m)
 	if t, ok := o.Targets[m]; ok {
 		text += " / " + formatMetric(m, t)
 	}
@@ -441,9 +471,10 @@ func (s *metricsScreen) reload() {
 	load := s.loads
 	s.busy.Show()
 	s.busy.Start()
+	st := s.u.store // read here: a restore may replace it while the work runs
 	s.u.background(func() {
-		d, err := s.u.store.Dashboard(p, trendPeriods)
-		notes, nerr := s.u.store.PeriodNotes(p)
+		d, err := st.Dashboard(p, trendPeriods)
+		notes, nerr := st.PeriodNotes(p)
 		fyne.Do(func() {
 			if load != s.loads {
 				return
@@ -476,11 +507,21 @@ func (s *metricsScreen) show(d data.Dashboard, notes data.PeriodNotes) {
 		hints = append(hints, "▼ "+data.HintText(m.Hint, currentLanguage()))
 	}
 	s.hints.SetText(strings.Join(hints, "\n"))
-	s.hints.Hidden = len(hints) == 0
+	if len(hints) == 0 {
+		s.hints.Hide()
+	} else {
+		s.hints.Show()
+	}
 	s.charts.fill(d, s.u)
-	s.problems.SetText(notes.Problems)
-	s.measures.SetText(notes.Measures)
-	s.notesMsg.SetText("")
+	// Notes typed and not yet saved stay: a reload of the same period (after a save elsewhere, or
+	// the tab shown again) must not throw them away.
+	typed := s.problems.Text != s.notes.Problems || s.measures.Text != s.notes.Measures
+	if d.Period != s.notesPeriod || !typed {
+		s.problems.SetText(notes.Problems)
+		s.measures.SetText(notes.Measures)
+		s.notesMsg.SetText("")
+	}
+	s.notes, s.notesPeriod = notes, d.Period
 }
 
 func (s *metricsScreen) onSaveNotes() {
@@ -490,5 +531,6 @@ func (s *metricsScreen) onSaveNotes() {
 		s.u.showError(s.u.win, err)
 		return
 	}
+	s.notes = n
 	s.notesMsg.SetText(Tf("metrics.notes_saved", periodLabel(s.dash.Period)))
 }

@@ -56,9 +56,18 @@ func (s *metricsScreen) onEditTargets() {
 	f.msg.Wrapping = fyne.TextWrapWord
 	choices := []string{T("metrics.team")}
 	f.owners = []uint64{0}
-	for _, m := range s.u.store.Members() {
+	members := s.u.store.Members()
+	names := map[string]int{}
+	for _, m := range members {
+		names[m.Name]++
+	}
+	for _, m := range members {
 		if m.Active {
-			choices = append(choices, m.Name)
+			label := m.Name
+			if names[m.Name] > 1 { // a select tells its choices apart by their text
+				label = fmt.Sprintf("%s (#%d)", m.Name, m.ID)
+			}
+			choices = append(choices, label)
 			f.owners = append(f.owners, m.ID)
 		}
 	}
@@ -226,16 +235,18 @@ func (s *metricsScreen) onExport() {
 		return widget.NewButtonWithIcon(T(key), icon, func() { d.Hide(); run() })
 	}
 	base := "salesdesk-" + s.dash.Period.String()
+	// What the exports write is taken now, on the UI thread: a reload may replace the dashboard
+	// while they run.
+	trend, sg, lang := s.dash.Trend, s.dash.Segments, currentLanguage()
 	box := container.NewVBox(
 		choice("metrics.export.table", theme.GridIcon(), func() {
 			s.exportFile(base+".xlsx", func(w io.Writer, _ *atomic.Bool) error {
-				return data.WriteReportXLSX(w, s.dash.Trend, currentLanguage())
+				return data.WriteReportXLSX(w, trend, lang)
 			})
 		}),
 		choice("metrics.export.segments", theme.ListIcon(), func() {
-			sg := s.dash.Segments
 			s.exportFile(base+"-segments.xlsx", func(w io.Writer, _ *atomic.Bool) error {
-				return data.WriteSegmentsXLSX(w, sg, currentLanguage())
+				return data.WriteSegmentsXLSX(w, sg, lang)
 			})
 		}),
 		choice("metrics.export.charts", theme.MediaPhotoIcon(), s.exportCharts),

@@ -107,10 +107,21 @@ func TestMetricsNotesKeptPerPeriod(t *testing.T) {
 	test.Type(s.problems, "转化率偏低")
 	test.Type(s.measures, "加强需求挖掘培训")
 	s.onSaveNotes()
-	s.problems.SetText("")
+	// Typing more without saving: a reload of the same period (a save elsewhere, the tab shown
+	// again) keeps what is being typed.
+	test.Type(s.problems, "，重点看华东")
 	s.reload()
-	if s.problems.Text != "转化率偏低" || s.measures.Text != "加强需求挖掘培训" {
+	if s.problems.Text != "转化率偏低，重点看华东" || s.measures.Text != "加强需求挖掘培训" {
 		t.Errorf("after a reload: %q / %q", s.problems.Text, s.measures.Text)
+	}
+	// Another period shows its own notes (none), and coming back shows what was saved.
+	s.period.SetSelectedIndex(1)
+	if s.problems.Text != "" || s.dash.Period != data.Quarter(2026, 3) {
+		t.Errorf("2026Q3 shows %q for %v", s.problems.Text, s.dash.Period)
+	}
+	s.period.SetSelectedIndex(0)
+	if s.problems.Text != "转化率偏低" || s.measures.Text != "加强需求挖掘培训" {
+		t.Errorf("back on 2026Q4: %q / %q", s.problems.Text, s.measures.Text)
 	}
 	if got, _ := s.trendCell(len(s.dash.Trend)-1, 0); got != "2026年第4季度" {
 		t.Errorf("period label %q", got)

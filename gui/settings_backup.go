@@ -217,16 +217,23 @@ func (p *backupPanel) onCompact() {
 // screen rebuilt. Cards must be closed first: their edits belong to the file being replaced. If the
 // file cannot be opened again, the window says so and quits: nothing is written meanwhile.
 func (u *ui) replaceFile(title string, op func(path string) error) {
+	// Deal and forecast windows hold what they read from the file being replaced, and a deal's
+	// unsaved edits would be saved into the other one: they are closed by the user first. Card
+	// windows are closed here, unless one holds unsaved typing.
 	for cw := range u.open {
 		if cw.dirty() {
 			dialog.ShowInformation(title, T("backup.close_cards"), u.win)
 			return
 		}
 	}
+	if len(u.others) > 0 {
+		dialog.ShowInformation(title, T("backup.close_windows"), u.win)
+		return
+	}
 	for cw := range u.open {
 		cw.win.Close()
 	}
-	path := u.file.Path()
+	path, clock := u.file.Path(), u.file.Clock()
 	if err := u.file.Close(); err != nil {
 		u.showError(u.win, err)
 		return
@@ -236,7 +243,7 @@ func (u *ui) replaceFile(title string, op func(path string) error) {
 	d.Show()
 	u.background(func() {
 		opErr := op(path)
-		st, openErr := data.Open(path, data.Options{Now: u.now})
+		st, openErr := data.Open(path, data.Options{Now: clock})
 		fyne.Do(func() {
 			d.Hide()
 			if openErr != nil {
@@ -261,4 +268,5 @@ func (u *ui) useFile(st *data.Store) {
 	u.cards = map[uint64]*cardWindow{}
 	u.buildUI()
 	u.refreshSelected()
+	u.loadDeals()
 }

@@ -31,8 +31,15 @@ func windowPos(h uintptr) (x, y int, ok bool) {
 
 func setWindowPos(h uintptr, x, y int) bool {
 	// The title bar's left end must be on a monitor that is still attached.
-	pt := uintptr(uint32(int32(x+50))) | uintptr(uint32(int32(y+10)))<<32
-	if mon, _, _ := procMonitorFromPt.Call(pt, monitorDefaultNull); mon == 0 {
+	// POINT is passed by value: one 64-bit register on 64-bit Windows, two 32-bit words on 386.
+	px, py := uint32(int32(x+50)), uint32(int32(y+10))
+	var mon uintptr
+	if unsafe.Sizeof(uintptr(0)) == 8 {
+		mon, _, _ = procMonitorFromPt.Call(uintptr(uint64(px)|uint64(py)<<32), monitorDefaultNull)
+	} else {
+		mon, _, _ = procMonitorFromPt.Call(uintptr(px), uintptr(py), monitorDefaultNull)
+	}
+	if mon == 0 {
 		return false
 	}
 	ret, _, _ := procSetWindowPos.Call(h, 0, uintptr(x), uintptr(y), 0, 0, swpNoSize|swpNoZOrder|swpNoActivate)

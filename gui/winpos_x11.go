@@ -8,8 +8,7 @@ package gui
 #include <X11/Xatom.h>
 
 // frameExtents reads the window manager's decorations around w (_NET_FRAME_EXTENTS: left, right, top,
-// bottom), so that the position kept is the frame's: moving a window places its frame, and keeping
-// the inner position would creep the window down by its title bar at every start.
+// bottom): the title bar above the content must stay on the screen.
 static void frameExtents(Display *d, Window w, long *left, long *top) {
 	*left = 0;
 	*top = 0;
@@ -32,6 +31,9 @@ static void frameExtents(Display *d, Window w, long *left, long *top) {
 	}
 }
 
+// sdWindowPos reads where the window's content is on the screen. GLFW gives its windows static
+// gravity, so XMoveWindow places the content, not the frame, at the point it is given: the same
+// point read here puts the window back where it was, with no creep by the title bar.
 static int sdWindowPos(unsigned long w, int *x, int *y) {
 	Display *d = XOpenDisplay(NULL);
 	if (d == NULL) {
@@ -39,10 +41,6 @@ static int sdWindowPos(unsigned long w, int *x, int *y) {
 	}
 	Window child;
 	int ok = XTranslateCoordinates(d, (Window)w, DefaultRootWindow(d), 0, 0, x, y, &child);
-	long left, top;
-	frameExtents(d, (Window)w, &left, &top);
-	*x -= left;
-	*y -= top;
 	XCloseDisplay(d);
 	return ok;
 }
@@ -53,8 +51,11 @@ static int sdSetWindowPos(unsigned long w, int x, int y) {
 		return 0;
 	}
 	int screen = DefaultScreen(d);
-	// At least a corner of the title bar must stay on the screen for the user to grab.
-	if (x < -100 || y < 0 || x > DisplayWidth(d, screen) - 100 || y > DisplayHeight(d, screen) - 50) {
+	long left, top;
+	frameExtents(d, (Window)w, &left, &top);
+	// At least a corner of the title bar, above the content by the frame's top, must stay on the
+	// screen for the user to grab.
+	if (x < -100 || y - top < 0 || x > DisplayWidth(d, screen) - 100 || y > DisplayHeight(d, screen) - 50) {
 		XCloseDisplay(d);
 		return 0;
 	}
