@@ -38,14 +38,9 @@ func mapLen(d *msgpack.Decoder) (int, error) {
 	return max(n, 0), err
 }
 
-func decodeTime(d *msgpack.Decoder) (time.Time, error) {
-	if c, err := d.PeekCode(); err != nil || c == msgpcode.Nil {
-		return time.Time{}, d.DecodeNil()
-	}
-	return d.DecodeTime()
-}
-
-func (r *rowRecord) DecodeMsgpack(d *msgpack.Decoder) error {
+// decodeMap walks a map, handing each key to field; each map level has its own key buffer, so a
+// nested map's keys do not overwrite the one an error names.
+func decodeMap(d *msgpack.Decoder, field func(key []byte) error) error {
 	n, err := mapLen(d)
 	if err != nil {
 		return err
@@ -56,6 +51,22 @@ func (r *rowRecord) DecodeMsgpack(d *msgpack.Decoder) error {
 		if err != nil {
 			return err
 		}
+		if err := field(key); err != nil {
+			return fmt.Errorf("field %q: %w", key, err)
+		}
+	}
+	return nil
+}
+
+func decodeTime(d *msgpack.Decoder) (time.Time, error) {
+	if c, err := d.PeekCode(); err != nil || c == msgpcode.Nil {
+		return time.Time{}, d.DecodeNil()
+	}
+	return d.DecodeTime()
+}
+
+func (r *rowRecord) DecodeMsgpack(d *msgpack.Decoder) error {
+	return decodeMap(d, func(key []byte) (err error) {
 		switch string(key) {
 		case "id":
 			r.ID, err = d.DecodeUint64()
@@ -94,7 +105,7 @@ func (r *rowRecord) DecodeMsgpack(d *msgpack.Decoder) error {
 		case "cp":
 			r.Completeness, err = d.DecodeInt()
 		case "co":
-			r.Contacts, err = decodeContacts(d, &k)
+			r.Contacts, err = decodeContacts(d)
 		case "sn":
 			r.SortName, err = d.DecodeString()
 		case "th":
@@ -102,15 +113,12 @@ func (r *rowRecord) DecodeMsgpack(d *msgpack.Decoder) error {
 		case "kh":
 			r.KeyHay, err = d.DecodeString()
 		case "gi":
-			err = r.Grading.decode(d, &k)
+			err = r.Grading.decode(d)
 		default:
 			err = d.Skip()
 		}
-		if err != nil {
-			return fmt.Errorf("row field %q: %w", key, err)
-		}
-	}
-	return nil
+		return err
+	})
 }
 
 func decodeString(d *msgpack.Decoder, s *string) (err error) {
@@ -132,7 +140,7 @@ func decodeStrings(d *msgpack.Decoder) ([]string, error) {
 	return out, nil
 }
 
-func decodeContacts(d *msgpack.Decoder, k *msgKey) ([]ContactBrief, error) {
+func decodeContacts(d *msgpack.Decoder) ([]ContactBrief, error) {
 	n, err := d.DecodeArrayLen()
 	if err != nil || n < 0 {
 		return nil, err
@@ -140,15 +148,7 @@ func decodeContacts(d *msgpack.Decoder, k *msgKey) ([]ContactBrief, error) {
 	out := make([]ContactBrief, n)
 	for i := range out {
 		ct := &out[i]
-		fields, err := mapLen(d)
-		if err != nil {
-			return nil, err
-		}
-		for range fields {
-			key, err := k.read(d)
-			if err != nil {
-				return nil, err
-			}
+		err := decodeMap(d, func(key []byte) (err error) {
 			switch string(key) {
 			case "n":
 				ct.Name, err = d.DecodeString()
@@ -163,24 +163,17 @@ func decodeContacts(d *msgpack.Decoder, k *msgKey) ([]ContactBrief, error) {
 			default:
 				err = d.Skip()
 			}
-			if err != nil {
-				return nil, fmt.Errorf("contact field %q: %w", key, err)
-			}
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("contact %d: %w", i, err)
 		}
 	}
 	return out, nil
 }
 
-func (g *gradeInputs) decode(d *msgpack.Decoder, k *msgKey) error {
-	n, err := mapLen(d)
-	if err != nil {
-		return err
-	}
-	for range n {
-		key, err := k.read(d)
-		if err != nil {
-			return err
-		}
+func (g *gradeInputs) decode(d *msgpack.Decoder) error {
+	return decodeMap(d, func(key []byte) (err error) {
 		switch string(key) {
 		case "ap":
 			var v int64
@@ -193,7 +186,7 @@ func (g *gradeInputs) decode(d *msgpack.Decoder, k *msgKey) error {
 		case "st":
 			err = decodeString(d, (*string)(&g.Status))
 		case "mn":
-			err = g.MAN.decode(d, k)
+			err = g.MAN.decode(d)
 		case "nd":
 			g.HasNeeds, err = d.DecodeBool()
 		case "go":
@@ -201,23 +194,12 @@ func (g *gradeInputs) decode(d *msgpack.Decoder, k *msgKey) error {
 		default:
 			err = d.Skip()
 		}
-		if err != nil {
-			return fmt.Errorf("grading field %q: %w", key, err)
-		}
-	}
-	return nil
+		return err
+	})
 }
 
-func (m *MAN) decode(d *msgpack.Decoder, k *msgKey) error {
-	n, err := mapLen(d)
-	if err != nil {
-		return err
-	}
-	for range n {
-		key, err := k.read(d)
-		if err != nil {
-			return err
-		}
+func (m *MAN) decode(d *msgpack.Decoder) error {
+	return decodeMap(d, func(key []byte) (err error) {
 		switch string(key) {
 		case "m":
 			m.Money, err = d.DecodeBool()
@@ -228,9 +210,6 @@ func (m *MAN) decode(d *msgpack.Decoder, k *msgKey) error {
 		default:
 			err = d.Skip()
 		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+		return err
+	})
 }

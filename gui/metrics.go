@@ -1,12 +1,10 @@
 package gui
 
 import (
-	"fmt"
 	"image/color"
 	"math"
 	"strconv"
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -411,27 +409,8 @@ func trimZero(f float64) string {
 	return strings.TrimSuffix(strconv.FormatFloat(f, 'f', 1, 64), ".0")
 }
 
-// periodLabel names a period for people: 2024年第1季度, 2024 Q1.
-func periodLabel(p data.Period) string {
-	zh := currentLanguage() == "zh"
-	switch p.Kind {
-	case data.PeriodQuarter:
-		if zh {
-			return fmt.Sprintf("%d年第%d季度", p.Year, p.N)
-		}
-		return fmt.Sprintf("%d Q%d", p.Year, p.N)
-	case data.PeriodMonth:
-		if zh {
-			return fmt.Sprintf("%d年%d月", p.Year, p.N)
-		}
-		return time.Month(p.N).String()[:3] + " " + strconv.Itoa(p.Year)
-	default:
-		if zh {
-			return fmt.Sprintf("%d年", p.Year)
-		}
-		return strconv.Itoa(p.Year)
-	}
-}
+// periodLabel names a period for people in the window's language: 2024年第1季度, 2024 Q1.
+func periodLabel(p data.Period) string { return periodLabelIn(p, currentLanguage()) }
 
 // fillPeriods offers the periods of the chosen kind, newest first, the current one selected.
 func (s *metricsScreen) fillPeriods() {
