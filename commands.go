@@ -54,7 +54,22 @@ Usage:
                    [--format table|json|csv|xlsx] [--lang en|zh] [--out FILE]
                                         the sales metrics of a period against their targets, per rep;
                                         --segments: customer composition, ABC and RFM (read-only)
+  salesdesk import FILE [--db PATH] [--dry-run] [--mapping M.json] [--write-mapping M.json]
+                   [--on-duplicate skip|update|create] [--rejects OUT.csv]
+                                        import customers, contacts, deals and follow-ups from a CSV or
+                                        Excel file (or a JSON export into an empty database)
+  salesdesk export --format json|csv|xlsx [--what customers|opportunities|followups|all]
+                   [--out FILE] [--lang zh|en] [--audit] [customers' filters] [--stage S]
+                                        export the lists (csv, xlsx) or everything (json); read-only
+  salesdesk imports [--db PATH]         list the imports, newest first (read-only)
+  salesdesk undo-import ID [--force] [--db PATH]
+                                        undo an import: remove what it created, restore what it changed
   salesdesk check [--db PATH]           verify the database file (read-only)
+  salesdesk backup FILE [--db PATH]     write a verified copy of the database to FILE (or into folder FILE)
+  salesdesk restore FILE [--db PATH] [--yes]
+                                        show a backup; with --yes, copy the database to the backup
+                                        folder and replace it with the backup (window closed)
+  salesdesk compact [--db PATH]         rewrite the file without its free pages (window closed)
   salesdesk help                        print this help
 
 Every command takes --db PATH; the default is %s.
@@ -198,6 +213,20 @@ func (c *cli) dispatch(args []string) error {
 		return c.forecast(cmdArgs, *db)
 	case "report":
 		return c.report(cmdArgs, *db)
+	case "import":
+		return c.importCmd(cmdArgs, *db)
+	case "export":
+		return c.export(cmdArgs, *db)
+	case "undo-import":
+		return c.undoImport(cmdArgs, *db)
+	case "imports":
+		return c.imports(cmdArgs, *db)
+	case "backup":
+		return c.backup(cmdArgs, *db)
+	case "restore":
+		return c.restore(cmdArgs, *db)
+	case "compact":
+		return c.compact(cmdArgs, *db)
 	default:
 		return badUsage("unknown command %q", cmd)
 	}
@@ -385,15 +414,16 @@ func deref(s *string) string {
 	return *s
 }
 
-func toJSON(r *data.CustomerRow, pc data.ContactBrief, owners map[uint64]string) customerJSON {
-	tags := r.Tags
+func toJSON(r *data.CustomerRow, x data.RowExtra, owners map[uint64]string) customerJSON {
+	pc := x.Contact
+	tags := r.Tags()
 	if tags == nil {
 		tags = []string{}
 	}
 	return customerJSON{
 		ID: r.ID, CardNo: r.CardNo, Name: r.Name, Kind: string(r.Kind), Grade: string(r.Grade),
 		SuggestedGrade: string(r.Suggested), Status: string(r.Status), Owner: owners[r.OwnerID], OwnerID: r.OwnerID,
-		Industry: r.Industry, Category: r.Category, Region: r.Region, Source: string(r.Source), Tags: tags,
+		Industry: r.Industry, Category: r.Category, Region: x.Region, Source: string(r.Source), Tags: tags,
 		PrimaryContact: pc.Name, Phone: pc.Phone, Email: pc.Email,
 		LastFollowUp: date(r.LastFollowUp.Time()), NextFollowUp: date(r.NextFollowUp.Time()), NextAction: r.NextAction,
 		Completeness: int(r.Completeness), Archived: r.Archived,
@@ -469,13 +499,13 @@ func (c *cli) customers(args []string, globalDB string) error {
 	for i, r := range rows {
 		ids[i] = r.ID
 	}
-	contacts, err := s.PrimaryContacts(ids)
+	extras, err := s.RowExtras(ids)
 	if err != nil {
 		return err
 	}
 	out := make([]customerJSON, len(rows))
 	for i, r := range rows {
-		out[i] = toJSON(r, contacts[r.ID], owners)
+		out[i] = toJSON(r, extras[r.ID], owners)
 	}
 	switch *format {
 	case "json":

@@ -79,6 +79,15 @@ var migrations = []func(tx *bolt.Tx, s *Store) error{
 		_, err := tx.CreateBucketIfNotExists(bucketPeriodPlans)
 		return err
 	},
+	// 6: imports: the remembered column mappings, the imports and what undoing each needs (import.go).
+	func(tx *bolt.Tx, s *Store) error {
+		for _, name := range [][]byte{bucketImportMappings, bucketImports, bucketImportUndo} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
 }
 
 // SchemaVersion is the schema this binary writes.

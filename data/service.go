@@ -1,6 +1,10 @@
 package data
 
-import "time"
+import (
+	"context"
+	"io"
+	"time"
+)
 
 // Service is everything the window asks of the data layer. The window holds this interface rather
 // than the Store, so that a later office mode can serve the same calls to several desktops over the
@@ -56,6 +60,30 @@ type Service interface {
 	SavePeriodNotes(by Actor, p Period, n PeriodNotes) error
 	Segments() *Segmentation
 	SegmentsFor(p Period) *Segmentation
+
+	// Backups of the open file (backup.go): the Backup button (a nil progress is allowed; ctx is the
+	// Cancel button), the daily backup at start, the list a restore picks from, and the free share of
+	// the file above which the window offers "Compact". Restoring and compacting work on the closed
+	// file: PreviewBackup, Restore, CompactFile, QuickCheck and LatestGoodBackup are package functions.
+	BackupDir() string
+	BackupNow(ctx context.Context, path string, progress Progress) (BackupInfo, error)
+	AutoBackup(ctx context.Context, now time.Time) (made *BackupInfo, pruned []string, err error)
+	Backups() ([]BackupFile, error)
+	FreeRatio() (float64, error)
+
+	// Import and export (import.go, export.go, export_json.go): the import wizard opens a file (its
+	// sheets come with a mapping, remembered or automatic, that the user may change and SaveMapping),
+	// previews it with a dry run of a few rows (ImportOptions.Limit), runs it with progress and a
+	// cancel (ctx), lists past imports and undoes one; the lists export what their filters show.
+	OpenImport(path string) (*ImportSource, error)
+	UseRememberedMappings(src *ImportSource)
+	SaveMapping(by Actor, m Mapping) error
+	Import(ctx context.Context, by Actor, src *ImportSource, opt ImportOptions) (*ImportReport, error)
+	Imports() ([]ImportRecord, error)
+	UndoImport(by Actor, importID uint64, force bool) (*UndoReport, error)
+	Export(w io.Writer, opt ExportOptions) (ExportResult, error)
+	ExportJSON(w io.Writer, opt JSONExportOptions) (ExportResult, error)
+	ImportJSON(by Actor, r io.Reader) (JSONImportResult, error)
 }
 
 var _ Service = (*Store)(nil)

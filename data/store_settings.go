@@ -28,6 +28,9 @@ type Settings struct {
 	Qualify QualifyThresholds `json:"qualify"`
 	// LostReasons is the managed list a lost deal picks its reason from.
 	LostReasons []string `json:"lost_reasons"`
+	// Backup is where the daily backups go and how many are kept (backup.go). Files saved before it
+	// existed read as the defaults, since settings are decoded over DefaultSettings.
+	Backup BackupSettings `json:"backup"`
 }
 
 // DefaultLostReasons are the reasons a small team most often records.
@@ -63,6 +66,7 @@ func DefaultSettings() Settings {
 		Stages:        DefaultStages(),
 		Qualify:       DefaultQualifyThresholds,
 		LostReasons:   append([]string(nil), DefaultLostReasons...),
+		Backup:        BackupSettings{Keep: DefaultRetention},
 	}
 }
 
@@ -124,6 +128,7 @@ func (st Settings) Validate() FieldErrors {
 			fe.Add(q.key, ErrScoreRange)
 		}
 	}
+	fe = append(fe, st.Backup.Validate()...)
 	return fe
 }
 

@@ -498,7 +498,9 @@ func FormatAmount(a Amount, sep string) string {
 }
 
 // ParseAmount reads a money amount as typed in China: optional ¥/￥/RMB/CNY (or a trailing 元),
-// thousands separators (, or ，) in groups of three, up to two decimals, full-width digits.
+// thousands separators (, or ，) in groups of three, up to two decimals, full-width digits, and the
+// units 万 (ten thousand) and 亿 (a hundred million), as in "5万", "1.25万元" or "¥3亿" (with a unit,
+// decimals down to the fen).
 // It is strict about separators because "4,5000" is more likely a typo than 45,000.
 func ParseAmount(s string) (Amount, error) {
 	s = strings.TrimSpace(toHalfWidth(s))
@@ -523,13 +525,22 @@ func ParseAmount(s string) (Amount, error) {
 			}
 		}
 	}
-	if !currency {
-		for _, c := range []string{"元", "RMB", "CNY"} {
+	if t, ok := strings.CutSuffix(s, "元"); ok {
+		s = strings.TrimSpace(t)
+	} else if !currency {
+		for _, c := range []string{"RMB", "CNY"} {
 			if len(s) >= len(c) && strings.EqualFold(s[len(s)-len(c):], c) {
 				s = strings.TrimSpace(s[:len(s)-len(c)])
 				break
 			}
 		}
+	}
+	// scale is how many decimal places the number's last digit stands for: 2 for fen, 6 for 万.
+	scale := 2
+	if t, ok := strings.CutSuffix(s, "万"); ok {
+		s, scale = strings.TrimSpace(t), 6
+	} else if t, ok := strings.CutSuffix(s, "亿"); ok {
+		s, scale = strings.TrimSpace(t), 10
 	}
 	if s == "" {
 		return bad("enter a number such as 45,000.50")
@@ -541,7 +552,10 @@ func ParseAmount(s string) (Amount, error) {
 	if frac != "" && !isDigits(frac) {
 		return bad("enter a number such as 45,000.50")
 	}
-	if len(frac) > 2 {
+	if len(frac) > scale {
+		if scale > 2 {
+			return bad("the amount must not go below a fen")
+		}
 		return bad("at most 2 decimal places are allowed")
 	}
 	digits := intPart
@@ -560,7 +574,7 @@ func ParseAmount(s string) (Amount, error) {
 		return bad("enter a number such as 45,000.50")
 	}
 	var v int64
-	for i := 0; i < len(digits)+2; i++ {
+	for i := 0; i < len(digits)+scale; i++ {
 		d := int64(0)
 		switch {
 		case i < len(digits):

@@ -1,0 +1,204 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"time"
+
+	"salesdesk/data"
+)
+
+// ---------------------------------------------------------------------------------------------
+// backup, restore, compact
+
+// parseFile parses a subcommand's flags around exactly one FILE argument, so that
+// `backup x.db --db y.db` and `backup --db y.db x.db` are the same.
+func parseFile(fs *flag.FlagSet, args []string) (string, error) {
+	var files []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return "", err
+			}
+			return "", usageError{} // flag already printed what was wrong
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		files = append(files, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	switch len(files) {
+	case 0:
+		return "", badUsage("%s: name the backup file", fs.Name())
+	case 1:
+		return files[0], nil
+	default:
+		return "", badUsage("%s: unexpected argument %q", fs.Name(), files[1])
+	}
+}
+
+// megabytes formats a size for people.
+func megabytes(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/1e6) }
+
+func describeCounts(c data.RecordCounts) string {
+	return fmt.Sprintf("%d customers, %d follow-ups, %d deals, %d team members", c.Customers, c.FollowUps, c.Deals, c.Members)
+}
+
+// progressTo prints a copy's progress on one line of w, at most ten times a second.
+func progressTo(w io.Writer, verb string) (data.Progress, func()) {
+	var last time.Time
+	shown := false
+	return func(done, total int64) {
+			if done < total && time.Since(last) < 100*time.Millisecond {
+				return
+			}
+			last, shown = time.Now(), true
+			fmt.Fprintf(w, "\r%s %s of %s", verb, megabytes(done), megabytes(total))
+		}, func() {
+			if shown {
+				fmt.Fprintln(w)
+			}
+		}
+}
+
+func (c *cli) backup(args []string, globalDB string) error {
+	fs, db := c.newFlags("backup")
+	file, err := parseFile(fs, args)
+	if err != nil {
+		return err
+	}
+	path, err := dbPath(firstNonEmpty(*db, globalDB))
+	if err != nil {
+		return err
+	}
+	s, err := openStore(path, true)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if st, err := os.Stat(file); err == nil && st.IsDir() {
+		file = filepath.Join(file, data.BackupName(path, data.BackupManual, time.Now()))
+	}
+	// Ctrl-C stops the copy; the temp file is removed and nothing takes the backup's name.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	start := time.Now()
+	progress, endLine := progressTo(c.stderr, "copied")
+	info, err := s.BackupTo(ctx, file, progress)
+	endLine()
+	switch {
+	case errors.Is(err, data.ErrBackupExists):
+		return fmt.Errorf("%s already exists; choose another name (a backup never replaces a file)", file)
+	case errors.Is(err, data.ErrSameFile):
+		return fmt.Errorf("%s is the database itself; choose another file", file)
+	case errors.Is(err, context.Canceled):
+		return fmt.Errorf("backup of %s interrupted; nothing was written", path)
+	case err != nil:
+		return fmt.Errorf("backup of %s to %s failed: %v", path, file, err)
+	}
+	fmt.Fprintf(c.stdout, "backed up %s to %s\n  %s, schema %d: %s\n  verified (page check, record counts) in %s\n",
+		path, info.Path, megabytes(info.Size), info.Schema, describeCounts(info.Counts), time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// describeBackupError turns the errors about a backup file into one line a user can act on.
+func describeBackupError(file string, err error) error {
+	switch {
+	case errors.Is(err, data.ErrDamaged):
+		return fmt.Errorf("%s is damaged and cannot be restored; choose another backup (%v)", file, err)
+	case errors.Is(err, data.ErrNotSalesDesk):
+		return fmt.Errorf("%s is not a SalesDesk backup; check the path", file)
+	case errors.Is(err, data.ErrTooNew):
+		return fmt.Errorf("%s was written by a newer SalesDesk (this is %s, schema %d); update SalesDesk to restore it",
+			file, version, data.SchemaVersion())
+	case errors.Is(err, os.ErrNotExist):
+		return fmt.Errorf("%s does not exist; check the path", file)
+	case errors.Is(err, data.ErrLocked):
+		return fmt.Errorf("%s is open in a SalesDesk window; close it and try again", file)
+	default:
+		return fmt.Errorf("%s cannot be read: %v", file, err)
+	}
+}
+
+func (c *cli) restore(args []string, globalDB string) error {
+	fs, db := c.newFlags("restore")
+	yes := fs.Bool("yes", false, "replace the database with the backup (without it, only show the backup)")
+	file, err := parseFile(fs, args)
+	if err != nil {
+		return err
+	}
+	path, err := dbPath(firstNonEmpty(*db, globalDB))
+	if err != nil {
+		return err
+	}
+	info, err := data.PreviewBackup(file)
+	if err != nil {
+		return describeBackupError(file, err)
+	}
+	fmt.Fprintf(c.stdout, "backup %s\n  made %s, %s, schema %d", file, info.Time.Format("2006-01-02 15:04"), megabytes(info.Size), info.Schema)
+	if !info.LastChange.IsZero() {
+		fmt.Fprintf(c.stdout, ", last change %s", info.LastChange.Local().Format("2006-01-02 15:04"))
+	}
+	fmt.Fprintf(c.stdout, "\n  %s\n", describeCounts(info.Counts))
+	if info.Schema < data.SchemaVersion() {
+		fmt.Fprintf(c.stdout, "  note: schema %d is older than this SalesDesk's %d; opening the restored file upgrades it\n",
+			info.Schema, data.SchemaVersion())
+	}
+	if !*yes {
+		fmt.Fprintf(c.stdout, "nothing was changed; to replace %s with this backup, run again with --yes\n", path)
+		return nil
+	}
+	progress, endLine := progressTo(c.stderr, "restored")
+	res, err := data.Restore(file, path, data.RestoreOptions{Progress: progress})
+	endLine()
+	switch {
+	case errors.Is(err, data.ErrLocked):
+		return describeOpenError(path, err)
+	case errors.Is(err, data.ErrSameFile):
+		return fmt.Errorf("%s is the database itself; choose a backup", file)
+	case err != nil:
+		return fmt.Errorf("restore of %s to %s failed: %v", file, path, err)
+	}
+	if res.SafetyCopy != "" {
+		fmt.Fprintf(c.stdout, "the replaced database was copied to %s first\n", res.SafetyCopy)
+	} else {
+		fmt.Fprintf(c.stdout, "there was no database at %s; it was created from the backup\n", path)
+	}
+	fmt.Fprintf(c.stdout, "restored %s to %s\n", file, path)
+	return nil
+}
+
+func (c *cli) compact(args []string, globalDB string) error {
+	fs, db := c.newFlags("compact")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	path, err := dbPath(firstNonEmpty(*db, globalDB))
+	if err != nil {
+		return err
+	}
+	// The page check first: it tells a damaged or foreign file apart before anything is copied.
+	if _, err := data.PreviewBackup(path); err != nil {
+		return describeOpenError(path, err)
+	}
+	start := time.Now()
+	res, err := data.CompactFile(path)
+	if err != nil {
+		return describeOpenError(path, err)
+	}
+	if !res.Swapped {
+		fmt.Fprintf(c.stdout, "%s is already compact (%s; packed it would be %s); nothing was changed\n",
+			path, megabytes(res.Before), megabytes(res.After))
+		return nil
+	}
+	fmt.Fprintf(c.stdout, "compacted %s: %s → %s in %s\n  %s, verified\n",
+		path, megabytes(res.Before), megabytes(res.After), time.Since(start).Round(time.Millisecond), describeCounts(res.Counts))
+	return nil
+}

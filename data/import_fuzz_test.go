@@ -1,0 +1,180 @@
+package data
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// The readers of import files and of JSON exports take whatever a user picks: they must answer with
+// a message, never a crash, a hang or a half-written file. Seed inputs are in testdata/fuzz/<Fuzz…>/
+// (the templates, their other encodings, truncated and foreign files, an export); run for example
+//
+//	go test -run XXX -fuzz FuzzReadCSV -fuzztime 60s ./data/
+
+// knownReadError reports whether err is one of the reasons a file is refused.
+func knownReadError(err error) bool {
+	for _, e := range []error{ErrImportEmpty, ErrImportFileType, ErrImportDamaged, ErrImportTooManyRows} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// fuzzImport reads data as an import file and, when it maps, dry-runs it into a new store: the
+// report must account for every row, and the file must not change.
+func fuzzImport(t *testing.T, name string, data []byte) {
+	src, err := ReadImport(name, bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		if !knownReadError(err) {
+			t.Fatalf("ReadImport: unexpected error %v", err)
+		}
+		return
+	}
+	defer src.Close()
+	total := 0
+	for _, sh := range src.Sheets {
+		if len(sh.Header) == 0 || sh.Rows < 0 || len(sh.Sample) > previewRows {
+			t.Fatalf("sheet %q: header %q, %d rows, %d sampled", sh.Name, sh.Header, sh.Rows, len(sh.Sample))
+		}
+		last := sh.HeaderRow
+		n := 0
+		err := sh.each(context.Background(), func(r SourceRow) error {
+			if r.Row <= last {
+				t.Fatalf("row %d after row %d", r.Row, last)
+			}
+			last = r.Row
+			n++
+			return nil
+		})
+		if err != nil && !knownReadError(err) {
+			t.Fatalf("reading sheet %q: %v", sh.Name, err)
+		}
+		if err == nil && n != sh.Rows {
+			t.Fatalf("sheet %q counted %d rows, read %d", sh.Name, sh.Rows, n)
+		}
+		total += n
+		sh.Skip = len(sh.Mapping.Problems()) > 0
+	}
+	if total == 0 || total > 2000 {
+		return // nothing to import, or too slow for a fuzzing run
+	}
+	s, err := Open(filepath.Join(t.TempDir(), "f.db"), Options{Now: fixedClock(stNow)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.SaveMember(stActor, Member{Name: "王经理", Role: MemberManager, Active: true}); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.ReadFile(s.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := s.Import(context.Background(), stActor, src, ImportOptions{DryRun: true, BatchSize: 7})
+	if err != nil {
+		if errors.Is(err, ErrImportNoHeader) || errors.Is(err, ErrImportNoRows) || knownReadError(err) {
+			return
+		}
+		t.Fatalf("dry run: %v", err)
+	}
+	rows := map[int]bool{}
+	for _, o := range rep.Outcomes {
+		rows[o.Row] = true
+	}
+	for _, r := range rep.Rejected {
+		if rows[r.Row] || len(r.Problems) == 0 {
+			t.Fatalf("row %d both imported and rejected, or rejected without a reason", r.Row)
+		}
+		rows[r.Row] = true
+	}
+	if len(rows) > rep.Rows {
+		t.Fatalf("the report names %d rows of %d", len(rows), rep.Rows)
+	}
+	after, _ := os.ReadFile(s.Path())
+	if !bytes.Equal(before, after) {
+		t.Fatal("a dry run wrote to the file")
+	}
+}
+
+func FuzzReadCSV(f *testing.F) {
+	for _, name := range []string{"customers_zh.csv", "opportunities_zh.csv", "followups_zh.csv"} {
+		if b, err := os.ReadFile(fixturePath(name)); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Add([]byte("客户名称,电话\n\"未闭合,13800138000\n"))
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fuzzImport(t, "f.csv", data)
+	})
+}
+
+// FuzzReadXLSX reads a workbook; an input that is not a zip archive is taken as a worksheet's XML and
+// packed into one, so that mutations reach the XML reader rather than stopping at the archive's
+// checksums.
+func FuzzReadXLSX(f *testing.F) {
+	f.Add([]byte("PK\x03\x04"))
+	f.Add([]byte(`<worksheet><sheetData><row r="1"><c t="s"><v>0</v></c><c t="s"><v>1</v></c></row>` +
+		`<row><c t="inlineStr"><is><t>甲&amp;乙</t></is></c><c><v>13800138000</v></c></row></sheetData></worksheet>`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if !bytes.HasPrefix(data, []byte("PK")) {
+			data = handWorkbook(t, false, string(data))
+		}
+		fuzzImport(t, "f.xlsx", data)
+	})
+}
+
+// FuzzImportJSON reads an export; a sound one imports into a new file, and the export of that file
+// reads back as the same export, byte for byte.
+func FuzzImportJSON(f *testing.F) {
+	f.Add([]byte(`{"format": "salesdesk-export", "version": 1}`))
+	f.Add([]byte(`{"format": "salesdesk-export", "version": 1, "members": [{"id": 1, "name": "王", "role": "rep", "active": true}],
+"customers": [{"id": 2, "card_no": "KH2026-00001", "name": "甲", "owner_id": 1, "follow_ups": [{"id": 5, "customer_id": 2, "by_id": 1}]}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		doc, err := ReadExport(bytes.NewReader(data))
+		if err != nil {
+			if !errors.Is(err, ErrNotExport) && !errors.Is(err, ErrExportInvalid) && !errors.Is(err, ErrExportTooNew) {
+				t.Fatalf("ReadExport: unexpected error %v", err)
+			}
+			return
+		}
+		if len(doc.Customers)+len(doc.Opportunities) > 2000 {
+			return
+		}
+		s, err := Open(filepath.Join(t.TempDir(), "j.db"), Options{Now: fixedClock(stNow)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		if _, err := s.ImportJSON(stActor, bytes.NewReader(data)); err != nil {
+			t.Fatalf("a sound export did not import: %v", err)
+		}
+		if r, err := s.Check(); err != nil || !r.OK() {
+			t.Fatalf("the imported file fails check: %v %q", err, r.Problems)
+		}
+		var first bytes.Buffer
+		if _, err := s.ExportJSON(&first, JSONExportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		s2, err := Open(filepath.Join(t.TempDir(), "k.db"), Options{Now: fixedClock(stNow)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s2.Close()
+		if _, err := s2.ImportJSON(stActor, bytes.NewReader(first.Bytes())); err != nil {
+			t.Fatalf("the export of an imported file did not import: %v", err)
+		}
+		var second bytes.Buffer
+		if _, err := s2.ExportJSON(&second, JSONExportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(first.Bytes(), second.Bytes()) {
+			t.Fatalf("export → import → export differs:\n%s\n%s", first.Bytes(), second.Bytes())
+		}
+	})
+}

@@ -1,0 +1,440 @@
+package data
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Errors of reading an import file; each is a message a user can act on.
+var (
+	ErrImportEmpty       = errors.New("the file is empty")
+	ErrImportNoRows      = errors.New("the file has a header row but no data rows: nothing to import")
+	ErrImportNoHeader    = errors.New("no column header of the file names a field SalesDesk knows (客户名称, 联系人, 电话 …)")
+	ErrImportFileType    = errors.New("the file is neither a CSV file nor an Excel workbook (.xlsx)")
+	ErrImportDamaged     = errors.New("the file is damaged or incomplete")
+	ErrImportTooManyRows = fmt.Errorf("the file has more than %d rows; split it into smaller files", MaxImportRows)
+)
+
+// MaxImportRows bounds one import. A larger file is refused before anything is written: SalesDesk keeps
+// every customer's row in memory, and a team's real lists are far smaller.
+const MaxImportRows = 200_000
+
+// previewRows is how many data rows a sheet keeps in memory for the mapping step's preview.
+const previewRows = 20
+
+// headerSearchRows is how far down a sheet the header row is looked for: templates often carry a title
+// row ("客户信息管理表") above it.
+const headerSearchRows = 10
+
+// SourceRow is one data row as the file holds it.
+type SourceRow struct {
+	Row   int      // the row number the user sees in Excel or a text editor (1-based)
+	Cells []string // trailing empty cells trimmed
+	// Cut marks a last row that ends in the middle: the file was cut short.
+	Cut bool
+	// Problem is why the row could not be read as a record, if it could not.
+	Problem string
+}
+
+// ImportSheet is one table of an import file: a CSV file has one, a workbook one per worksheet.
+type ImportSheet struct {
+	Name      string
+	Header    []string
+	HeaderRow int
+	// Rows is the number of data rows below the header (empty rows not counted).
+	Rows int
+	// date1904 marks a sheet of a workbook that counts days from 1904.
+	date1904 bool
+	// Sample holds the first data rows, for the preview.
+	Sample []SourceRow
+	// Mapping says which column fills which field; OpenImport fills it in, the user may change it.
+	Mapping Mapping
+	// Skip leaves the sheet out of the import.
+	Skip bool
+
+	read func(ctx context.Context, fn func(SourceRow) error) error
+}
+
+// ImportSource is an opened import file, read once to find its tables, headers and size.
+type ImportSource struct {
+	Name     string // the file's base name
+	Format   string // "csv" or "xlsx"
+	Encoding TextEncoding
+	// Delimiter is a CSV file's separator: ',', or '\t' (Excel's "Unicode text"), or ';'.
+	Delimiter rune
+	Sheets    []*ImportSheet
+	closeFn   func() error
+}
+
+// Close releases the file.
+func (src *ImportSource) Close() error {
+	if src.closeFn == nil {
+		return nil
+	}
+	return src.closeFn()
+}
+
+// TotalRows is the number of data rows in the sheets not skipped.
+func (src *ImportSource) TotalRows() int {
+	n := 0
+	for _, sh := range src.Sheets {
+		if !sh.Skip {
+			n += sh.Rows
+		}
+	}
+	return n
+}
+
+// OpenImport opens a CSV or XLSX file for import: it tells the two apart by content (not by the name's
+// extension), finds each table's header row, maps the headers automatically and counts the rows.
+func OpenImport(path string) (*ImportSource, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("data: open %s: %w", path, err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("data: open %s: %w", path, err)
+	}
+	src, err := ReadImport(filepath.Base(path), f, st.Size())
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	prev := src.closeFn
+	src.closeFn = func() error {
+		if prev != nil {
+			_ = prev()
+		}
+		return f.Close()
+	}
+	return src, nil
+}
+
+// ReadImport is OpenImport over any random-access content; r must stay readable until Close.
+func ReadImport(name string, r io.ReaderAt, size int64) (*ImportSource, error) {
+	if size == 0 {
+		return nil, fmt.Errorf("data: %s: %w", name, ErrImportEmpty)
+	}
+	head := make([]byte, min(size, 16))
+	if _, err := r.ReadAt(head, 0); err != nil && err != io.EOF {
+		return nil, fmt.Errorf("data: read %s: %w", name, err)
+	}
+	var src *ImportSource
+	var err error
+	switch kind := sniff(head); kind {
+	case "zip":
+		src, err = openXLSXSource(name, r, size)
+	case "text":
+		src, err = openCSVSource(name, r, size)
+	default:
+		return nil, fmt.Errorf("data: %s: %w (it looks like %s)", name, ErrImportFileType, kind)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if src.TotalRows() > MaxImportRows {
+		_ = src.Close()
+		return nil, fmt.Errorf("data: %s: %w", name, ErrImportTooManyRows)
+	}
+	return src, nil
+}
+
+// sniff names what the first bytes of a file say it is: "zip" (an .xlsx is a zip archive), "text", or
+// a description of a known binary type.
+func sniff(head []byte) string {
+	for _, m := range []struct {
+		magic []byte
+		what  string
+	}{
+		{[]byte("PK\x03\x04"), "zip"},
+		{[]byte("PK\x05\x06"), "an empty zip archive"},
+		{[]byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"), "an old Excel .xls workbook or an encrypted one; save it as .xlsx or CSV"},
+		{[]byte("\x89PNG\r\n\x1a\n"), "a PNG image"},
+		{[]byte("\xFF\xD8\xFF"), "a JPEG image"},
+		{[]byte("GIF8"), "a GIF image"},
+		{[]byte("%PDF"), "a PDF document"},
+		{[]byte("\x1f\x8b"), "a gzip archive"},
+		{[]byte("Rar!"), "a RAR archive"},
+		{[]byte("7z\xBC\xAF"), "a 7-Zip archive"},
+		{[]byte("SQLite format 3"), "an SQLite database"},
+	} {
+		if bytes.HasPrefix(head, m.magic) {
+			return m.what
+		}
+	}
+	// A bbolt file (a SalesDesk database) has its magic at offset 16 of the first page; its first bytes
+	// are the page id, zeros.
+	if len(head) >= 8 && bytes.Equal(head[:8], make([]byte, 8)) {
+		return "a binary file (a database?)"
+	}
+	return "text"
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV
+
+func openCSVSource(name string, r io.ReaderAt, size int64) (*ImportSource, error) {
+	enc, err := DetectEncoding(r, size)
+	if errors.Is(err, ErrBinaryFile) {
+		return nil, fmt.Errorf("data: %s: %w (it holds binary data)", name, ErrImportFileType)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("data: read %s: %w", name, err)
+	}
+	comma := sniffDelimiter(decodeText(enc, io.NewSectionReader(r, 0, min(size, 64<<10))))
+	sh := &ImportSheet{Name: name}
+	sh.read = func(ctx context.Context, fn func(SourceRow) error) error {
+		return eachCSVRow(ctx, decodeText(enc, io.NewSectionReader(r, 0, size)), comma, fn)
+	}
+	src := &ImportSource{Name: name, Format: "csv", Encoding: enc, Delimiter: comma, Sheets: []*ImportSheet{sh}}
+	if err := sh.scan(name); err != nil {
+		return nil, err
+	}
+	return src, nil
+}
+
+// sniffDelimiter picks the separator of a text table from its first non-empty lines: a comma, or the
+// tab Excel's "Unicode text" writes, or the semicolon of locales where the comma is the decimal mark.
+func sniffDelimiter(text io.Reader) rune {
+	head, _ := io.ReadAll(io.LimitReader(text, 64<<10))
+	counts := map[rune]int{}
+	lines := 0
+	inQuote := false
+scan:
+	for _, r := range string(head) {
+		switch {
+		case r == '"':
+			inQuote = !inQuote
+		case inQuote:
+		case r == '\n':
+			if lines++; lines == 5 {
+				break scan
+			}
+		case r == ',' || r == '\t' || r == ';':
+			counts[r]++
+		}
+	}
+	best := ','
+	for _, r := range []rune{'\t', ';'} {
+		if counts[r] > counts[best] {
+			best = r
+		}
+	}
+	return best
+}
+
+// tailReader remembers the last byte read, so that a file's end can be told from a cut.
+type tailReader struct {
+	r    io.Reader
+	last byte
+}
+
+func (t *tailReader) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	if n > 0 {
+		t.last = p[n-1]
+	}
+	return n, err
+}
+
+// eachCSVRow hands every non-empty record to fn. Quotes are read leniently (a stray " inside a field
+// is kept). A last record that the file cuts short (no line end, and fewer
+// fields than the first record or a quoted field left open) is marked Cut.
+func eachCSVRow(ctx context.Context, text io.Reader, comma rune, fn func(SourceRow) error) error {
+	tr := &tailReader{r: text}
+	cr := csv.NewReader(tr)
+	cr.Comma = comma
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true
+	cr.ReuseRecord = false
+	width := 0
+	var pending *SourceRow
+	pendingFields := 0
+	flush := func(cut bool) error {
+		if pending == nil {
+			return nil
+		}
+		row := *pending
+		pending = nil
+		row.Cut = cut
+		return fn(row)
+	}
+	for n := 0; ; n++ {
+		if n&1023 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				// A malformed record is one bad row, not a bad file: report it and go on.
+				if err := flush(false); err != nil {
+					return err
+				}
+				pending = &SourceRow{Row: pe.StartLine, Problem: pe.Err.Error()}
+				pendingFields = width
+				continue
+			}
+			return fmt.Errorf("%w: %v", ErrImportDamaged, err)
+		}
+		line, _ := cr.FieldPos(0)
+		if err := flush(false); err != nil {
+			return err
+		}
+		cells := trimCells(rec)
+		if len(cells) == 0 {
+			continue
+		}
+		if width == 0 {
+			width = len(rec)
+		}
+		pending = &SourceRow{Row: line, Cells: cells}
+		pendingFields = len(rec)
+	}
+	cut := false
+	if pending != nil && len(pending.Cells) > 0 && tr.last != '\n' && tr.last != '\r' {
+		last := pending.Cells[len(pending.Cells)-1]
+		cut = pendingFields < width || strings.ContainsAny(last, "\r\n")
+	}
+	return flush(cut)
+}
+
+// trimCells drops trailing empty cells and the spaces around each cell.
+func trimCells(rec []string) []string {
+	end := len(rec)
+	for i := range rec {
+		rec[i] = strings.TrimSpace(rec[i])
+	}
+	for end > 0 && rec[end-1] == "" {
+		end--
+	}
+	return rec[:end]
+}
+
+// ---------------------------------------------------------------------------------------------
+// XLSX
+
+func openXLSXSource(name string, r io.ReaderAt, size int64) (src *ImportSource, err error) {
+	defer func() {
+		// A crafted archive must be a message, not a crash.
+		if p := recover(); p != nil {
+			src, err = nil, fmt.Errorf("data: %s: %w (%v)", name, ErrImportDamaged, p)
+		}
+	}()
+	raw := make([]byte, size)
+	if _, err := r.ReadAt(raw, 0); err != nil && err != io.EOF {
+		return nil, fmt.Errorf("data: read %s: %w", name, err)
+	}
+	// A workbook's XML unpacks to some ten times its size; the limit keeps an archive built to unpack
+	// to gigabytes (a "zip bomb") from filling memory.
+	book, err := openWorkbookReader(raw, min(max(size*100, 256<<20), 4<<30))
+	if err != nil {
+		return nil, fmt.Errorf("data: %s: %w", name, err)
+	}
+	src = &ImportSource{Name: name, Format: "xlsx"}
+	for _, ref := range book.sheets {
+		sh := &ImportSheet{Name: ref.name, date1904: book.date1904}
+		sh.read = func(ctx context.Context, fn func(SourceRow) error) error {
+			return book.eachRow(ctx, ref, fn)
+		}
+		if err := sh.scan(name + " › " + ref.name); err != nil {
+			if errors.Is(err, ErrImportEmpty) {
+				continue // an empty worksheet beside the data is common
+			}
+			return nil, err
+		}
+		src.Sheets = append(src.Sheets, sh)
+	}
+	if len(src.Sheets) == 0 {
+		return nil, fmt.Errorf("data: %s: %w (no worksheet holds data)", name, ErrImportEmpty)
+	}
+	return src, nil
+}
+
+// ---------------------------------------------------------------------------------------------
+
+// errStopScan ends a scan early without an error.
+var errStopScan = errors.New("stop")
+
+// scan reads the sheet once: the header row (the first of the top rows in which at least two cells
+// name known fields, else the first non-empty row), a sample of data rows for the preview, and the
+// number of rows, up to one past the import's limit.
+func (sh *ImportSheet) scan(where string) error {
+	var top []SourceRow
+	header := -1
+	count := 0
+	err := sh.read(context.Background(), func(r SourceRow) error {
+		if header < 0 {
+			top = append(top, r)
+			if known(r.Cells) >= 2 {
+				header = len(top) - 1
+			} else if len(top) == headerSearchRows {
+				header = 0
+			} else {
+				return nil
+			}
+			sh.Header, sh.HeaderRow = top[header].Cells, top[header].Row
+			sh.Sample = append(sh.Sample, top[header+1:]...)
+			count = len(sh.Sample)
+			return nil
+		}
+		count++
+		if count > MaxImportRows {
+			return errStopScan
+		}
+		if len(sh.Sample) < previewRows {
+			sh.Sample = append(sh.Sample, r)
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errStopScan) {
+		return fmt.Errorf("data: %s: %w", where, err)
+	}
+	if header < 0 {
+		if len(top) == 0 {
+			return fmt.Errorf("data: %s: %w", where, ErrImportEmpty)
+		}
+		sh.Header, sh.HeaderRow = top[0].Cells, top[0].Row
+		sh.Sample = top[1:]
+		count = len(sh.Sample)
+	}
+	if len(sh.Sample) > previewRows {
+		sh.Sample = sh.Sample[:previewRows]
+	}
+	sh.Rows = count
+	sh.Mapping = AutoMap(sh.Header)
+	return nil
+}
+
+// known counts the cells that name a field.
+func known(cells []string) int {
+	n := 0
+	for _, c := range cells {
+		if len(candidatesFor(c)) > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// each hands the sheet's data rows (below the header) to fn.
+func (sh *ImportSheet) each(ctx context.Context, fn func(SourceRow) error) error {
+	return sh.read(ctx, func(r SourceRow) error {
+		if r.Row <= sh.HeaderRow {
+			return nil
+		}
+		return fn(r)
+	})
+}
