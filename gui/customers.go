@@ -1,10 +1,13 @@
 package gui
 
 import (
+	"io"
 	"strings"
+	"sync/atomic"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -138,6 +141,7 @@ func (s *customersScreen) buildUI() {
 	}
 	s.table.OnSelected = s.onRowSelected
 
+	exportBtn := widget.NewButtonWithIcon(T("customers.export"), theme.DownloadIcon(), s.onExport)
 	newBtn := widget.NewButtonWithIcon(T("action.new_customer"), theme.ContentAddIcon(), s.u.newCustomer)
 	newBtn.Importance = widget.HighImportance
 	// Two rows of four: eight selects in one row would make the window wider than a laptop screen in
@@ -147,7 +151,7 @@ func (s *customersScreen) buildUI() {
 		labelled(T("col.industry"), s.industry), labelled(T("field.source"), s.source), labelled(T("field.tags"), s.tag),
 		labelled(T("segment.abc"), s.abc), labelled(T("segment.rfm"), s.rfm))
 	top := container.NewVBox(
-		container.NewBorder(nil, nil, nil, container.NewHBox(s.archived, newBtn), s.search),
+		container.NewBorder(nil, nil, nil, container.NewHBox(s.archived, exportBtn, newBtn), s.search),
 		filters,
 		s.count,
 	)
@@ -260,4 +264,28 @@ func (s *customersScreen) rowIndex(name string) int {
 		}
 	}
 	return -1
+}
+
+// onExport writes the customers the list shows (its search and filters), with their follow-ups, as
+// CSV or as a workbook, with the headers an import reads back.
+func (s *customersScreen) onExport() {
+	f, lang := s.filter, currentLanguage()
+	var d dialog.Dialog
+	export := func(format string, what data.ExportWhat, ext string) func() {
+		return func() {
+			d.Hide()
+			s.u.exportFile("salesdesk-"+string(what)+"."+ext, func(w io.Writer, _ *atomic.Bool) error {
+				_, err := s.u.store.Export(w, data.ExportOptions{Format: format, What: what, Customers: f, Lang: lang})
+				return err
+			})
+		}
+	}
+	box := container.NewVBox(
+		widget.NewButtonWithIcon(T("customers.export_xlsx"), theme.GridIcon(), export("xlsx", data.ExportAll, "xlsx")),
+		widget.NewButtonWithIcon(T("customers.export_csv"), theme.DocumentIcon(), export("csv", data.ExportCustomers, "csv")),
+		widget.NewButtonWithIcon(T("customers.export_followups_csv"), theme.DocumentIcon(), export("csv", data.ExportFollowUps, "csv")),
+	)
+	d = dialog.NewCustom(Tf("customers.export_title", len(s.rows)), T("action.cancel"), box, s.u.win)
+	s.u.track(d)
+	d.Show()
 }

@@ -257,13 +257,18 @@ func (s *metricsScreen) onExport() {
 	d.Show()
 }
 
+// exportFile saves an export of the screen (ui.exportFile).
+func (s *metricsScreen) exportFile(name string, write func(io.Writer, *atomic.Bool) error) {
+	s.u.exportFile(name, write)
+}
+
 // exportFile asks where to save, then writes off the UI thread with a progress dialog that can cancel:
 // the file is written only once the whole export is in memory, so a cancelled or failed export leaves
 // no half-written file behind.
-func (s *metricsScreen) exportFile(name string, write func(io.Writer, *atomic.Bool) error) {
+func (u *ui) exportFile(name string, write func(io.Writer, *atomic.Bool) error) {
 	save := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
 		if err != nil {
-			s.u.showError(s.u.win, err)
+			u.showError(u.win, err)
 			return
 		}
 		if wc == nil {
@@ -273,7 +278,7 @@ func (s *metricsScreen) exportFile(name string, write func(io.Writer, *atomic.Bo
 		bar := widget.NewProgressBarInfinite()
 		var prog dialog.Dialog
 		stop := widget.NewButton(T("action.cancel"), func() { cancelled.Store(true); prog.Hide() })
-		prog = dialog.NewCustomWithoutButtons(T("metrics.exporting"), container.NewVBox(widget.NewLabel(wc.URI().Name()), bar, stop), s.u.win)
+		prog = dialog.NewCustomWithoutButtons(T("metrics.exporting"), container.NewVBox(widget.NewLabel(wc.URI().Name()), bar, stop), u.win)
 		prog.Show()
 		go func() {
 			var buf bytes.Buffer
@@ -293,13 +298,13 @@ func (s *metricsScreen) exportFile(name string, write func(io.Writer, *atomic.Bo
 				switch {
 				case cancelled.Load():
 				case err != nil:
-					s.u.showError(s.u.win, err)
+					u.showError(u.win, err)
 				default:
-					dialog.ShowInformation(T("metrics.export_title"), Tf("metrics.exported", wc.URI().Path()), s.u.win)
+					dialog.ShowInformation(T("metrics.export_title"), Tf("metrics.exported", wc.URI().Path()), u.win)
 				}
 			})
 		}()
-	}, s.u.win)
+	}, u.win)
 	save.SetFileName(name)
 	save.Show()
 }
