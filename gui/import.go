@@ -1,0 +1,374 @@
+package gui
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"salesdesk/data"
+)
+
+// importWindow takes a CSV or XLSX file in: the columns matched to the card's fields (as found by
+// the headers, or as remembered for this header row), a dry run over the first rows with each row's
+// problems, then the import off the UI thread with progress and Cancel, its result with the rejected
+// rows (savable as CSV) and an Undo of the whole import.
+type importWindow struct {
+	u     *ui
+	win   fyne.Window
+	src   *data.ImportSource
+	sheet int
+
+	info     *widget.Label
+	sheets   *widget.Select
+	columns  *widget.List
+	problems *widget.Label
+	policy   *widget.RadioGroup
+	preview  *widget.Button
+	run      *widget.Button
+	undo     *widget.Button
+	saveRej  *widget.Button
+	bar      *widget.ProgressBar
+	cancel   *widget.Button
+	result   *widget.Label
+	rejected *widget.List
+
+	fieldKeys   []data.ImportField // the choices of a column's select; "" leaves it out
+	fieldLabels []string
+	report      *data.ImportReport
+	stop        context.CancelFunc
+	controls    *fyne.Container
+}
+
+// onImport asks for a file, then opens the import window over it.
+func (u *ui) onImport() {
+	open := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
+		if err != nil || rc == nil {
+			if err != nil {
+				u.showError(u.win, err)
+			}
+			return
+		}
+		path := rc.URI().Path()
+		_ = rc.Close()
+		src, err := u.store.OpenImport(path)
+		if err != nil {
+			u.showError(u.win, err)
+			return
+		}
+		u.openImport(src)
+	}, u.win)
+	open.Show()
+}
+
+func (u *ui) openImport(src *data.ImportSource) *importWindow {
+	iw := &importWindow{u: u, src: src}
+	lang := currentLanguage()
+	iw.fieldKeys = []data.ImportField{""}
+	iw.fieldLabels = []string{T("import.skip_column")}
+	for _, f := range data.ImportFields() {
+		iw.fieldKeys = append(iw.fieldKeys, f.Key)
+		iw.fieldLabels = append(iw.fieldLabels, f.Key.Label(lang))
+	}
+	iw.win = u.app.NewWindow(T("import.title") + " — " + src.Name)
+	u.trackWindow(iw.win)
+	iw.buildUI()
+	iw.showSheet(0)
+	iw.win.SetOnClosed(func() {
+		if iw.stop != nil {
+			iw.stop()
+		}
+		_ = src.Close()
+		delete(u.others, iw.win)
+	})
+	iw.win.Resize(fyne.NewSize(900, 680))
+	iw.win.Show()
+	return iw
+}
+
+func (iw *importWindow) buildUI() {
+	iw.info = widget.NewLabel("")
+	iw.info.Wrapping = fyne.TextWrapWord
+	var names []string
+	for _, sh := range iw.src.Sheets {
+		names = append(names, sh.Name)
+	}
+	iw.sheets = widget.NewSelect(names, nil)
+	if len(names) < 2 {
+		iw.sheets.Hide()
+	}
+	iw.columns = widget.NewList(func() int { return len(iw.current().Header) },
+		func() fyne.CanvasObject {
+			head := widget.NewLabel("")
+			head.Truncation = fyne.TextTruncateEllipsis
+			sample := widget.NewLabel("")
+			sample.Truncation = fyne.TextTruncateEllipsis
+			sample.Importance = widget.LowImportance
+			return container.NewGridWithColumns(3, head, sample, widget.NewSelect(iw.fieldLabels, nil))
+		}, iw.updateColumn)
+	iw.problems = widget.NewLabel("")
+	iw.problems.Wrapping = fyne.TextWrapWord
+	iw.problems.Importance = widget.WarningImportance
+	var policies []string
+	for _, p := range data.DuplicatePolicies {
+		policies = append(policies, T("import.dup."+string(p)))
+	}
+	iw.policy = widget.NewRadioGroup(policies, nil)
+	iw.policy.Horizontal = true
+	iw.policy.SetSelected(policies[0])
+	iw.preview = widget.NewButtonWithIcon(T("import.preview"), theme.VisibilityIcon(), func() { iw.start(true) })
+	iw.run = widget.NewButtonWithIcon(T("import.run"), theme.UploadIcon(), func() { iw.start(false) })
+	iw.run.Importance = widget.HighImportance
+	iw.undo = widget.NewButtonWithIcon(T("import.undo"), theme.ContentUndoIcon(), iw.onUndo)
+	iw.undo.Hide()
+	iw.saveRej = widget.NewButtonWithIcon(T("import.save_rejects"), theme.DocumentSaveIcon(), iw.onSaveRejects)
+	iw.saveRej.Hide()
+	iw.bar = widget.NewProgressBar()
+	iw.bar.Hide()
+	iw.cancel = widget.NewButton(T("action.cancel"), func() {
+		if iw.stop != nil {
+			iw.stop()
+		}
+	})
+	iw.cancel.Hide()
+	iw.result = widget.NewLabel("")
+	iw.result.Wrapping = fyne.TextWrapWord
+	iw.rejected = widget.NewList(func() int { return len(iw.rejectedRows()) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Wrapping = fyne.TextWrapWord
+			return l
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if rows := iw.rejectedRows(); i < len(rows) {
+				o.(*widget.Label).SetText(rejectText(rows[i]))
+			}
+		})
+	head := container.NewGridWithColumns(3, bold(T("import.col.header")), bold(T("import.col.sample")), bold(T("import.col.field")))
+	top := container.NewVBox(iw.info, iw.sheets, head)
+	mapping := container.NewBorder(top, iw.problems, nil, nil, iw.columns)
+	iw.controls = container.NewVBox(
+		container.NewBorder(nil, nil, widget.NewLabel(T("import.duplicates")), nil, iw.policy),
+		container.NewHBox(iw.preview, iw.run, iw.undo, iw.saveRej),
+		container.NewBorder(nil, nil, nil, iw.cancel, iw.bar),
+		iw.result)
+	split := container.NewVSplit(mapping, container.NewBorder(iw.controls, nil, nil, nil, iw.rejected))
+	split.Offset = 0.55
+	iw.win.SetContent(split)
+	iw.sheets.OnChanged = func(string) { iw.showSheet(iw.sheets.SelectedIndex()) }
+}
+
+func bold(s string) *widget.Label {
+	return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+}
+
+func (iw *importWindow) current() *data.ImportSheet { return iw.src.Sheets[iw.sheet] }
+
+func (iw *importWindow) showSheet(i int) {
+	if i < 0 || i >= len(iw.src.Sheets) {
+		return
+	}
+	iw.sheet = i
+	sh := iw.current()
+	iw.info.SetText(Tf("import.info", iw.src.Name, iw.src.Format, iw.src.Encoding, sh.Rows, sh.HeaderRow))
+	iw.columns.Refresh()
+	iw.showProblems()
+}
+
+func (iw *importWindow) updateColumn(i widget.ListItemID, o fyne.CanvasObject) {
+	sh := iw.current()
+	if i >= len(sh.Header) {
+		return
+	}
+	cells := o.(*fyne.Container).Objects
+	cells[0].(*widget.Label).SetText(sh.Header[i])
+	sample := ""
+	if len(sh.Sample) > 0 && i < len(sh.Sample[0].Cells) {
+		sample = sh.Sample[0].Cells[i]
+	}
+	cells[1].(*widget.Label).SetText(sample)
+	sel := cells[2].(*widget.Select)
+	sel.OnChanged = nil // recycled rows: setting the shown choice is not the user's change
+	current := sh.Mapping.Field(i)
+	for k, f := range iw.fieldKeys {
+		if f == current {
+			sel.SetSelectedIndex(k)
+		}
+	}
+	sel.OnChanged = func(string) {
+		if k := sel.SelectedIndex(); k >= 0 {
+			sh.Mapping.Set(i, iw.fieldKeys[k])
+			// A field maps from one column: the one it left shows it left.
+			iw.columns.Refresh()
+			iw.showProblems()
+		}
+	}
+}
+
+func (iw *importWindow) showProblems() {
+	p := iw.current().Mapping.Problems()
+	iw.problems.SetText(strings.Join(p, "\n"))
+}
+
+func (iw *importWindow) rejectedRows() []data.RejectedRow {
+	if iw.report == nil {
+		return nil
+	}
+	return iw.report.Rejected
+}
+
+func rejectText(r data.RejectedRow) string {
+	var msgs []string
+	for _, p := range r.Problems {
+		what := p.Column
+		if what == "" {
+			what = string(p.Field)
+		}
+		msgs = append(msgs, what+": "+problemText(p))
+	}
+	return Tf("import.row", r.Row) + "  " + strings.Join(msgs, "；")
+}
+
+// problemText translates a row's problem when SalesDesk knows its error, else shows it as written.
+func problemText(p data.RowProblem) string {
+	// errorText knows SalesDesk's own errors; any other reads as "something went wrong: …", which a
+	// row's own message says better.
+	if p.Err != nil {
+		if t := errorText(p.Err); t != Tf("err.other", p.Err.Error()) {
+			return t
+		}
+	}
+	return p.Message
+}
+
+// start runs a dry run over the first rows (a preview) or the import, off the UI thread.
+func (iw *importWindow) start(dry bool) {
+	for _, sh := range iw.src.Sheets {
+		if !sh.Skip {
+			if err := iw.u.store.SaveMapping(iw.u.me(), sh.Mapping); err != nil {
+				iw.u.showError(iw.win, err)
+				return
+			}
+		}
+	}
+	opt := data.ImportOptions{OnDuplicate: data.DuplicateSkip, DryRun: dry}
+	for k, p := range data.DuplicatePolicies {
+		if iw.policy.Selected == T("import.dup."+string(p)) {
+			opt.OnDuplicate = data.DuplicatePolicies[k]
+		}
+	}
+	if dry {
+		opt.Limit = 20
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	iw.stop = cancel
+	iw.preview.Disable()
+	iw.run.Disable()
+	iw.bar.SetValue(0)
+	iw.bar.Show()
+	iw.cancel.Show()
+	opt.Progress = func(p data.ImportProgress) {
+		if p.Total > 0 {
+			fyne.Do(func() { iw.bar.SetValue(float64(p.Done) / float64(p.Total)) })
+		}
+	}
+	st, by, src := iw.u.store, iw.u.me(), iw.src
+	iw.u.background(func() {
+		rep, err := st.Import(ctx, by, src, opt)
+		cancel()
+		fyne.Do(func() { iw.finished(rep, err, dry) })
+	})
+}
+
+func (iw *importWindow) finished(rep *data.ImportReport, err error, dry bool) {
+	iw.stop = nil
+	iw.bar.Hide()
+	iw.cancel.Hide()
+	iw.preview.Enable()
+	iw.run.Enable()
+	if err != nil && rep == nil {
+		iw.u.showError(iw.win, err)
+		return
+	}
+	iw.report = rep
+	key := "import.done"
+	switch {
+	case dry:
+		key = "import.previewed"
+	case rep.Cancelled:
+		key = "import.cancelled"
+	}
+	iw.result.SetText(Tf(key, rep.Rows, rep.Customers.Created, rep.Customers.Updated, rep.Customers.Skipped,
+		rep.Opportunities.Created+rep.Opportunities.Updated, rep.FollowUps.Created, len(rep.Rejected)))
+	iw.rejected.Refresh()
+	if len(rep.Rejected) > 0 {
+		iw.saveRej.Show()
+	} else {
+		iw.saveRej.Hide()
+	}
+	if !dry && rep.ImportID != 0 {
+		iw.undo.Show()
+		iw.run.Disable() // the same file again would import it twice
+		iw.u.refreshSelected()
+	}
+	// Buttons shown or hidden above: the row lays them out again.
+	iw.controls.Refresh()
+	if err != nil {
+		iw.u.showError(iw.win, err)
+	}
+}
+
+func (iw *importWindow) onSaveRejects() {
+	if iw.report == nil {
+		return
+	}
+	rep := iw.report
+	save := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+		if err != nil || wc == nil {
+			if err != nil {
+				iw.u.showError(iw.win, err)
+			}
+			return
+		}
+		err = rep.WriteRejects(wc)
+		if cerr := wc.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			iw.u.showError(iw.win, err)
+		}
+	}, iw.win)
+	save.SetFileName(strings.TrimSuffix(iw.src.Name, "."+strings.ToLower(string(iw.src.Format))) + "-rejected.csv")
+	save.Show()
+}
+
+// onUndo takes the whole import back; records changed since are named, and reverted only if the
+// user says so.
+func (iw *importWindow) onUndo() { iw.undoImport(false) }
+
+func (iw *importWindow) undoImport(force bool) {
+	rep, err := iw.u.store.UndoImport(iw.u.me(), iw.report.ImportID, force)
+	var conflict *data.UndoConflictError
+	if errors.As(err, &conflict) && !force {
+		d := dialog.NewConfirm(T("import.undo"), Tf("import.undo_conflicts", conflict.Error()), func(ok bool) {
+			if ok {
+				iw.undoImport(true)
+			}
+		}, iw.win)
+		d.Show()
+		return
+	}
+	if err != nil {
+		iw.u.showError(iw.win, err)
+		return
+	}
+	iw.undo.Hide()
+	iw.result.SetText(Tf("import.undone", rep.Customers.Removed+rep.Opportunities.Removed+rep.FollowUps.Removed,
+		rep.Customers.Restored+rep.Opportunities.Restored+rep.FollowUps.Restored))
+	iw.u.refreshSelected()
+}

@@ -1,0 +1,57 @@
+package gui
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"salesdesk/data"
+)
+
+// The import window over a CSV as Excel saves it: headers matched by themselves, a preview that
+// writes nothing, the import with its rejected row, and Undo taking it all back.
+func TestImportWindowPreviewImportUndo(t *testing.T) {
+	u := newTestUI(t, "zh")
+	csv := "\ufeff客户名称,所属行业,联系人,电话,邮箱\n" +
+		"杭州云帆网络科技有限公司,软件,张伟,13800138000,zw@yf.com\n" +
+		"苏州恒达机械有限公司,制造业,李娜,0512-66881234,\n" +
+		",制造业,王五,13900000000,\n" // no name: rejected
+	path := filepath.Join(t.TempDir(), "客户.csv")
+	if err := os.WriteFile(path, []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	src, err := u.store.OpenImport(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	iw := u.openImport(src)
+	if got := iw.current().Mapping.Field(0); got != "name" {
+		t.Fatalf("客户名称 mapped to %q; want name", got)
+	}
+
+	iw.start(true)
+	if iw.report == nil || !iw.report.DryRun || iw.report.Customers.Created != 2 || len(iw.report.Rejected) != 1 {
+		t.Fatalf("preview report %+v", iw.report)
+	}
+	if n, _ := u.store.CustomerCount(); n != 0 {
+		t.Fatalf("the preview wrote %d customers", n)
+	}
+	if !strings.Contains(rejectText(iw.report.Rejected[0]), "第 4 行") {
+		t.Errorf("rejected row reads %q", rejectText(iw.report.Rejected[0]))
+	}
+
+	iw.start(false)
+	if n, _ := u.store.CustomerCount(); n != 2 || iw.report.ImportID == 0 || iw.undo.Hidden || iw.saveRej.Hidden {
+		t.Fatalf("after the import: %d customers, report %+v", n, iw.report)
+	}
+	rows := u.store.Customers(data.CustomerFilter{Search: "13800138000"})
+	if len(rows) != 1 || rows[0].Name != "杭州云帆网络科技有限公司" {
+		t.Errorf("imported card not found by its phone: %v", rowNames(rows))
+	}
+
+	iw.onUndo()
+	if n, _ := u.store.CustomerCount(); n != 0 || !iw.undo.Hidden {
+		t.Errorf("after undo: %d customers", n)
+	}
+}
