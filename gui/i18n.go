@@ -147,6 +147,7 @@ func errorText(err error) string {
 		{data.ErrCloseBeforeOpen, "err.close_before_open"},
 		{data.ErrScoreRange, "err.score_range"},
 		{data.ErrTargetNotPositive, "err.target_positive"},
+		{data.ErrRelativeDir, "err.relative_dir"},
 		{data.ErrStageKey, "err.stage_key"},
 		{data.ErrPercent, "err.percent"},
 		{data.ErrStageKinds, "err.stage_kinds"},

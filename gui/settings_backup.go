@@ -2,9 +2,12 @@ package gui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -24,6 +27,14 @@ type backupPanel struct {
 	free    *widget.Label
 	compact *widget.Button
 	content fyne.CanvasObject
+
+	// Where the daily backups go and how many the rotation keeps (Settings.Backup).
+	dir           *textEntry
+	daily, weekly *textEntry
+	monthly       *textEntry
+	fields        map[string]*field
+	saved         *widget.Label
+	saveBtn       *widget.Button
 }
 
 func newBackupPanel(u *ui) *backupPanel {
@@ -34,12 +45,68 @@ func newBackupPanel(u *ui) *backupPanel {
 	to := widget.NewButtonWithIcon(T("backup.to"), theme.FolderOpenIcon(), p.onBackupTo)
 	restore := widget.NewButtonWithIcon(T("backup.restore"), theme.HistoryIcon(), p.onRestore)
 	p.compact = widget.NewButtonWithIcon(T("backup.compact"), theme.ViewRestoreIcon(), p.onCompact)
+	st := u.store.Settings().Backup
+	count := func(n int) *textEntry {
+		return newParsedEntry(strconv.Itoa(n), "hint.count", func(s string) error { _, err := parseCount(s); return err })
+	}
+	p.dir, p.daily, p.weekly, p.monthly = newEntry(st.Dir), count(st.Keep.Daily), count(st.Keep.Weekly), count(st.Keep.Monthly)
+	p.dir.SetPlaceHolder(T("backup.dir_default"))
+	p.fields = map[string]*field{}
+	var rows []*field
+	for _, f := range []struct {
+		key string
+		e   *textEntry
+	}{{"backup_dir", p.dir}, {"backup_keep_daily", p.daily}, {"backup_keep_weekly", p.weekly}, {"backup_keep_monthly", p.monthly}} {
+		fl := newField(f.key, f.e)
+		p.fields[f.key] = fl
+		rows = append(rows, fl)
+	}
+	p.saved = widget.NewLabel("")
+	p.saveBtn = widget.NewButtonWithIcon(T("action.save"), theme.DocumentSaveIcon(), p.onSaveRules)
 	p.content = widget.NewCard(T("backup.title"), "", container.NewVBox(p.status,
-		container.NewHBox(now, to, restore), container.NewBorder(nil, nil, nil, p.compact, p.free)))
+		container.NewHBox(now, to, restore), container.NewBorder(nil, nil, nil, p.compact, p.free),
+		formGrid(rows...), container.NewHBox(p.saveBtn, p.saved)))
 	if u.file == nil {
 		p.content.Hide()
 	}
 	return p
+}
+
+// onSaveRules keeps the backup folder and the rotation; a refused value is shown at its field and
+// nothing is saved.
+func (p *backupPanel) onSaveRules() {
+	for _, f := range p.fields {
+		f.setError(nil)
+	}
+	var fe data.FieldErrors
+	keep := data.Retention{}
+	for key, dst := range map[string]*int{"backup_keep_daily": &keep.Daily, "backup_keep_weekly": &keep.Weekly, "backup_keep_monthly": &keep.Monthly} {
+		n, err := parseCount(p.fields[key].entry.Text)
+		if err != nil {
+			fe.Add(key, err)
+		}
+		*dst = n
+	}
+	st := p.u.store.Settings()
+	st.Backup = data.BackupSettings{Dir: strings.TrimSpace(p.dir.Text), Keep: keep}
+	if !fe.Any() {
+		err := p.u.store.SaveSettings(p.u.me(), st)
+		if err == nil {
+			p.saved.SetText(T("settings.saved"))
+			p.refresh()
+			return
+		}
+		if !errors.As(err, &fe) {
+			p.u.showError(p.u.win, err)
+			return
+		}
+	}
+	for _, e := range fe {
+		if f, ok := p.fields[e.Field]; ok {
+			f.setError(e.Err)
+		}
+	}
+	p.saved.SetText("")
 }
 
 // refresh shows the backups on hand and how much of the file is free.
