@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"image/color"
+	"io"
 	"strings"
+	"sync/atomic"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -80,6 +82,7 @@ func (s *pipelineScreen) buildUI() {
 	s.newLead = widget.NewButtonWithIcon(T("action.new_lead"), theme.ContentAddIcon(), func() { s.u.openDeal(data.Opportunity{}) })
 	s.newLead.Importance = widget.HighImportance
 	s.forecastBtn = widget.NewButtonWithIcon(T("forecast.title"), theme.InfoIcon(), func() { s.u.openForecast() })
+	exportBtn := widget.NewButtonWithIcon(T("pipeline.export"), theme.DownloadIcon(), s.onExport)
 
 	cols := make([]fyne.CanvasObject, 0)
 	s.columns = nil
@@ -105,7 +108,7 @@ func (s *pipelineScreen) buildUI() {
 		cols = append(cols, c.box)
 	}
 	board := container.NewHScroll(container.New(columnsLayout{width: 236}, cols...))
-	filters := container.NewBorder(nil, nil, nil, container.NewHBox(s.forecastBtn, s.newLead),
+	filters := container.NewBorder(nil, nil, nil, container.NewHBox(exportBtn, s.forecastBtn, s.newLead),
 		container.NewGridWithColumns(4, s.search, labelled(T("col.owner"), s.owner), labelled(T("col.grade"), s.grade),
 			container.NewGridWithColumns(2, s.from, s.to)))
 	s.content = container.NewBorder(filters, nil, nil, nil, board)
@@ -492,4 +495,27 @@ func stageName(def data.StageDef) string {
 		}
 	}
 	return def.Name
+}
+
+// onExport writes the deals the board shows (its search and filters) as CSV or a workbook, with the
+// headers an import reads back.
+func (s *pipelineScreen) onExport() {
+	f, lang := s.filter, currentLanguage()
+	var d dialog.Dialog
+	export := func(format string) func() {
+		return func() {
+			d.Hide()
+			s.u.exportFile("salesdesk-opportunities."+format, func(w io.Writer, _ *atomic.Bool) error {
+				_, err := s.u.store.Export(w, data.ExportOptions{Format: format, What: data.ExportOpportunities, Opportunities: f, Lang: lang})
+				return err
+			})
+		}
+	}
+	box := container.NewVBox(
+		widget.NewButtonWithIcon(T("pipeline.export_xlsx"), theme.GridIcon(), export("xlsx")),
+		widget.NewButtonWithIcon(T("pipeline.export_csv"), theme.DocumentIcon(), export("csv")),
+	)
+	d = dialog.NewCustom(T("pipeline.export_title"), T("action.cancel"), box, s.u.win)
+	s.u.track(d)
+	d.Show()
 }

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -44,6 +46,7 @@ func newBackupPanel(u *ui) *backupPanel {
 	now := widget.NewButtonWithIcon(T("backup.now"), theme.DocumentSaveIcon(), p.onBackupNow)
 	to := widget.NewButtonWithIcon(T("backup.to"), theme.FolderOpenIcon(), p.onBackupTo)
 	restore := widget.NewButtonWithIcon(T("backup.restore"), theme.HistoryIcon(), p.onRestore)
+	exportJSON := widget.NewButtonWithIcon(T("backup.export_json"), theme.DownloadIcon(), p.onExportJSON)
 	p.compact = widget.NewButtonWithIcon(T("backup.compact"), theme.ViewRestoreIcon(), p.onCompact)
 	st := u.store.Settings().Backup
 	count := func(n int) *textEntry {
@@ -64,12 +67,22 @@ func newBackupPanel(u *ui) *backupPanel {
 	p.saved = widget.NewLabel("")
 	p.saveBtn = widget.NewButtonWithIcon(T("action.save"), theme.DocumentSaveIcon(), p.onSaveRules)
 	p.content = widget.NewCard(T("backup.title"), "", container.NewVBox(p.status,
-		container.NewHBox(now, to, restore), container.NewBorder(nil, nil, nil, p.compact, p.free),
+		container.NewHBox(now, to, restore), container.NewHBox(exportJSON), container.NewBorder(nil, nil, nil, p.compact, p.free),
 		formGrid(rows...), container.NewHBox(p.saveBtn, p.saved)))
 	if u.file == nil {
 		p.content.Hide()
 	}
 	return p
+}
+
+// onExportJSON writes everything as the versioned JSON of docs/export-schema.md, which `salesdesk
+// import` reads back into an empty file.
+func (p *backupPanel) onExportJSON() {
+	st := p.u.store
+	p.u.exportFile("salesdesk-export.json", func(w io.Writer, _ *atomic.Bool) error {
+		_, err := st.ExportJSON(w, data.JSONExportOptions{})
+		return err
+	})
 }
 
 // onSaveRules keeps the backup folder and the rotation; a refused value is shown at its field and
