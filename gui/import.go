@@ -211,8 +211,32 @@ func (iw *importWindow) updateColumn(i widget.ListItemID, o fyne.CanvasObject) {
 }
 
 func (iw *importWindow) showProblems() {
-	p := iw.current().Mapping.Problems()
-	iw.problems.SetText(strings.Join(p, "\n"))
+	iw.problems.SetText(strings.Join(mappingProblems(iw.current().Mapping), "\n"))
+}
+
+// mappingProblems says, in the window's language, what the mapping still lacks (data.Mapping.Problems
+// in words of its own; the window's selects cannot map a field twice or an unknown one).
+func mappingProblems(m data.Mapping) []string {
+	mapped := map[data.ImportField]bool{}
+	for _, c := range m.Columns {
+		if c.Field != "" {
+			mapped[c.Field] = true
+		}
+	}
+	if len(mapped) == 0 {
+		return []string{T("import.map.none")}
+	}
+	var out []string
+	if !mapped[data.FieldName] && !mapped[data.FieldCardNo] {
+		out = append(out, T("import.map.no_customer"))
+	}
+	kind := m.Kind()
+	for _, d := range data.ImportFields() {
+		if d.Required && d.Group == kind && d.Group != data.GroupCustomer && !mapped[d.Key] {
+			out = append(out, Tf("import.map.required", d.Key.Label(currentLanguage())))
+		}
+	}
+	return out
 }
 
 func (iw *importWindow) rejectedRows() []data.RejectedRow {

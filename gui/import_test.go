@@ -37,8 +37,8 @@ func TestImportWindowPreviewImportUndo(t *testing.T) {
 	if n, _ := u.store.CustomerCount(); n != 0 {
 		t.Fatalf("the preview wrote %d customers", n)
 	}
-	if !strings.Contains(rejectText(iw.report.Rejected[0]), "第 4 行") {
-		t.Errorf("rejected row reads %q", rejectText(iw.report.Rejected[0]))
+	if got := rejectText(iw.report.Rejected[0]); !strings.Contains(got, "第 4 行") || !strings.Contains(got, "没有客户") {
+		t.Errorf("rejected row reads %q; want row 4 and the reason in Chinese", got)
 	}
 
 	iw.start(false)
@@ -53,5 +53,20 @@ func TestImportWindowPreviewImportUndo(t *testing.T) {
 	iw.onUndo()
 	if n, _ := u.store.CustomerCount(); n != 0 || !iw.undo.Hidden {
 		t.Errorf("after undo: %d customers", n)
+	}
+}
+
+func TestMappingProblemsInTheWindowsLanguage(t *testing.T) {
+	setLanguage("zh")
+	t.Cleanup(func() { setLanguage("en") })
+	if got := mappingProblems(data.Mapping{}); len(got) != 1 || got[0] != T("import.map.none") {
+		t.Errorf("empty mapping: %v", got)
+	}
+	m := data.AutoMap([]string{"联系人", "电话"})
+	if got := strings.Join(mappingProblems(m), "\n"); !strings.Contains(got, "没有指明客户") {
+		t.Errorf("no customer column: %q", got)
+	}
+	if got := mappingProblems(data.AutoMap([]string{"客户名称", "联系人"})); len(got) != 0 {
+		t.Errorf("a complete mapping: %v", got)
 	}
 }
