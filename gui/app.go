@@ -215,10 +215,11 @@ func (u *ui) mainMenu() *fyne.MainMenu {
 	find.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
 	// Fyne adds a Quit item in the system's language unless the menu has one.
 	importItem := fyne.NewMenuItem(T("import.menu"), u.onImport)
+	importsItem := fyne.NewMenuItem(T("import.history_menu"), func() { u.onImports() })
 	quit := fyne.NewMenuItem(T("action.quit"), u.onMainClose)
 	quit.IsQuit = true
 	return fyne.NewMainMenu(
-		fyne.NewMenu(T("menu.file"), newItem, find, importItem, fyne.NewMenuItemSeparator(), quit),
+		fyne.NewMenu(T("menu.file"), newItem, find, importItem, importsItem, fyne.NewMenuItemSeparator(), quit),
 		fyne.NewMenu(T("menu.view"),
 			fyne.NewMenuItem(T("tab.agenda"), func() { u.tabs.SelectIndex(0) }),
 			fyne.NewMenuItem(T("tab.customers"), func() { u.tabs.SelectIndex(tabCustomers) }),

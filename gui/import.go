@@ -396,3 +396,94 @@ func (iw *importWindow) undoImport(force bool) {
 		rep.Customers.Restored+rep.Opportunities.Restored+rep.FollowUps.Restored))
 	iw.u.refreshSelected()
 }
+
+// importsDialog lists the imports made into the file, newest first, each with its counts and an
+// Undo while it has not been undone.
+type importsDialog struct {
+	u       *ui
+	records []data.ImportRecord
+	list    *widget.List
+	dialog  dialog.Dialog
+}
+
+func (u *ui) onImports() *importsDialog {
+	id := &importsDialog{u: u}
+	if err := id.load(); err != nil {
+		u.showError(u.win, err)
+		return nil
+	}
+	id.list = widget.NewList(func() int { return len(id.records) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Wrapping = fyne.TextWrapWord
+			return container.NewBorder(nil, nil, nil, widget.NewButtonWithIcon(T("import.undo_short"), theme.ContentUndoIcon(), nil), l)
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i >= len(id.records) {
+				return
+			}
+			r := id.records[i]
+			c := o.(*fyne.Container)
+			c.Objects[0].(*widget.Label).SetText(importLine(r))
+			b := c.Objects[1].(*widget.Button)
+			b.OnTapped = func() { id.undo(r.ID, false) }
+			if r.Undone {
+				b.Disable()
+			} else {
+				b.Enable()
+			}
+		})
+	id.dialog = dialog.NewCustom(T("import.history"), T("action.close"), id.list, u.win)
+	id.dialog.Resize(fyne.NewSize(760, 480))
+	u.track(id.dialog)
+	id.dialog.Show()
+	return id
+}
+
+func (id *importsDialog) load() error {
+	recs, err := id.u.store.Imports()
+	if err != nil {
+		return err
+	}
+	// Newest first: the one to undo is usually the last.
+	for i, j := 0, len(recs)-1; i < j; i, j = i+1, j-1 {
+		recs[i], recs[j] = recs[j], recs[i]
+	}
+	id.records = recs
+	return nil
+}
+
+func importLine(r data.ImportRecord) string {
+	line := Tf("import.history_line", r.At.Format("2006-01-02 15:04"), r.File, r.By, r.Rows,
+		r.Customers.Created, r.Customers.Updated, r.Opportunities.Created, r.FollowUps.Created, r.Rejected)
+	switch {
+	case r.Undone:
+		line += "  " + Tf("import.history_undone", r.UndoneAt.Format("2006-01-02 15:04"), r.UndoneBy)
+	case r.Cancelled || !r.Finished:
+		line += "  " + T("import.history_partial")
+	}
+	return line
+}
+
+func (id *importsDialog) undo(importID uint64, force bool) {
+	_, err := id.u.store.UndoImport(id.u.me(), importID, force)
+	var conflict *data.UndoConflictError
+	if errors.As(err, &conflict) && !force {
+		d := dialog.NewConfirm(T("import.undo"), Tf("import.undo_conflicts", conflict.Error()), func(ok bool) {
+			if ok {
+				id.undo(importID, true)
+			}
+		}, id.u.win)
+		d.Show()
+		return
+	}
+	if err != nil {
+		id.u.showError(id.u.win, err)
+		return
+	}
+	if err := id.load(); err != nil {
+		id.u.showError(id.u.win, err)
+	}
+	id.list.Refresh()
+	id.u.refreshSelected()
+}

@@ -70,3 +70,33 @@ func TestMappingProblemsInTheWindowsLanguage(t *testing.T) {
 		t.Errorf("a complete mapping: %v", got)
 	}
 }
+
+// An earlier import is undone from the list of imports, which then shows it undone.
+func TestImportsListUndoesAnEarlierImport(t *testing.T) {
+	u := newTestUI(t, "en")
+	path := filepath.Join(t.TempDir(), "customers.csv")
+	if err := os.WriteFile(path, []byte("Customer,Phone\nAcme Trading Co.,13800138000\nBeta Ltd.,13900139000\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	src, err := u.store.OpenImport(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	iw := u.openImport(src)
+	iw.start(false)
+	iw.win.Close()
+	if n, _ := u.store.CustomerCount(); n != 2 {
+		t.Fatalf("imported %d customers; want 2", n)
+	}
+	id := u.onImports()
+	if len(id.records) != 1 || !strings.Contains(importLine(id.records[0]), "customers.csv") {
+		t.Fatalf("imports listed: %+v", id.records)
+	}
+	id.undo(id.records[0].ID, false)
+	if n, _ := u.store.CustomerCount(); n != 0 || !id.records[0].Undone {
+		t.Errorf("after undo: %d customers, record %+v", n, id.records[0])
+	}
+	if !strings.Contains(importLine(id.records[0]), "undone") {
+		t.Errorf("line %q does not say undone", importLine(id.records[0]))
+	}
+}
