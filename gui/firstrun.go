@@ -41,12 +41,14 @@ func (u *ui) offerDemo() {
 		u.buildUI()
 	})
 	name.OnSubmitted = func(string) { empty.OnTapped() }
+	// A team moving to a new computer brings its JSON export (Settings → Export everything).
+	fromJSON := widget.NewButton(T("welcome.from_json"), func() { u.importJSON(d) })
 	u.welcome = welcomeForm{name: name, demo: demo, empty: empty}
 	intro := widget.NewLabel(T("welcome.text"))
 	intro.Wrapping = fyne.TextWrapWord
 	d = dialog.NewCustomWithoutButtons(T("welcome.title"), container.NewVBox(intro, demo, widget.NewSeparator(),
-		formGrid(nameField), empty), u.win)
-	d.Resize(fyne.NewSize(520, 340))
+		formGrid(nameField), empty, widget.NewSeparator(), fromJSON), u.win)
+	d.Resize(fyne.NewSize(520, 400))
 	d.Show()
 }
 
@@ -75,4 +77,34 @@ func (u *ui) loadDemo() {
 			u.buildUI()
 		})
 	}()
+}
+
+// importJSON fills the empty file from a SalesDesk JSON export, off the UI thread.
+func (u *ui) importJSON(welcome dialog.Dialog) {
+	open := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
+		if err != nil || rc == nil {
+			if err != nil {
+				u.showError(u.win, err)
+			}
+			return
+		}
+		bar := widget.NewProgressBarInfinite()
+		d := dialog.NewCustomWithoutButtons(T("welcome.loading"), bar, u.win)
+		d.Show()
+		st := u.store
+		u.background(func() {
+			_, err := st.ImportJSON(data.System, rc)
+			_ = rc.Close()
+			fyne.Do(func() {
+				d.Hide()
+				if err != nil {
+					u.showError(u.win, err)
+					return
+				}
+				welcome.Hide()
+				u.buildUI()
+			})
+		})
+	}, u.win)
+	open.Show()
 }
