@@ -542,6 +542,7 @@ func (s *Store) AutoBackup(ctx context.Context, now time.Time) (made *BackupInfo
 		return nil, nil, nil
 	}
 	dir, stem, keep := s.BackupDir(), backupStem(s.path), s.Settings().Backup.Keep
+	pruned = append(pruned, removeStaleTemps(dir, stem, now)...)
 	files, err := ListBackups(dir)
 	if err != nil {
 		return nil, nil, err
@@ -554,7 +555,7 @@ func (s *Store) AutoBackup(ctx context.Context, now time.Time) (made *BackupInfo
 		}
 		made = &info
 		if files, err = ListBackups(dir); err != nil {
-			return made, nil, err
+			return made, pruned, err
 		}
 	}
 	_, drop := Rotate(ofStem(files, stem), now, keep)
@@ -1027,4 +1028,33 @@ func LatestGoodBackup(dir, dbPath string) (BackupInfo, bool) {
 		}
 	}
 	return BackupInfo{}, false
+}
+
+// staleTempAge is how old a backup's temp file must be to count as left behind by a process that was
+// killed while copying: no backup takes that long, so it is never one being written.
+const staleTempAge = 6 * time.Hour
+
+// removeStaleTemps removes the hidden temp files of this database's backups (".<stem>-….tmp-…")
+// that a killed copy left in the backup folder. Only SalesDesk's own temp names are touched.
+func removeStaleTemps(dir, stem string, now time.Time) []string {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var removed []string
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || !strings.HasPrefix(name, "."+stem+"-") || !strings.Contains(name, ".db.tmp-") {
+			continue
+		}
+		info, err := e.Info()
+		if err != nil || now.Sub(info.ModTime()) < staleTempAge {
+			continue
+		}
+		path := filepath.Join(dir, name)
+		if os.Remove(path) == nil {
+			removed = append(removed, path)
+		}
+	}
+	return removed
 }

@@ -1234,3 +1234,43 @@ func BenchmarkRotate(b *testing.B) {
 		Rotate(files, now, DefaultRetention)
 	}
 }
+
+// A temp file left by a copy killed long ago goes with the next daily backup; a fresh one (a copy
+// running now) and any file not SalesDesk's stay.
+func TestAutoBackupRemovesStaleTemps(t *testing.T) {
+	s := newStore(t, nil)
+	mustCreate(t, s, company("临时文件测试有限公司"))
+	dir := s.BackupDir()
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	stem := backupStem(s.Path())
+	old := filepath.Join(dir, "."+stem+"-2026-01-01.db.tmp-123")
+	fresh := filepath.Join(dir, "."+stem+"-2026-06-09.db.tmp-456")
+	other := filepath.Join(dir, ".other.db.tmp-789")
+	for _, p := range []string{old, fresh, other} {
+		if err := os.WriteFile(p, []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	past := stNow.Add(-48 * time.Hour)
+	for _, p := range []string{old, other} {
+		if err := os.Chtimes(p, past, past); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Chtimes(fresh, stNow, stNow); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.AutoBackup(context.Background(), stNow); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(old); !os.IsNotExist(err) {
+		t.Errorf("the stale temp file is still there (%v)", err)
+	}
+	for _, p := range []string{fresh, other} {
+		if _, err := os.Stat(p); err != nil {
+			t.Errorf("%s was removed: %v", p, err)
+		}
+	}
+}
