@@ -234,11 +234,20 @@ func (c *cli) dispatch(args []string) error {
 
 // readStore opens the file a command names (its --db, else the global one) read-only.
 func readStore(db, globalDB string) (*data.Store, string, error) {
+	return storeAt(db, globalDB, true)
+}
+
+// writeStore opens the database named by the flags for commands that change it (import, undo).
+func writeStore(db, globalDB string) (*data.Store, string, error) {
+	return storeAt(db, globalDB, false)
+}
+
+func storeAt(db, globalDB string, readOnly bool) (*data.Store, string, error) {
 	path, err := dbPath(firstNonEmpty(db, globalDB))
 	if err != nil {
 		return nil, "", err
 	}
-	s, err := openStore(path, true)
+	s, err := openStore(path, readOnly)
 	return s, path, err
 }
 

@@ -74,11 +74,7 @@ func (c *cli) backup(args []string, globalDB string) error {
 	if err != nil {
 		return err
 	}
-	path, err := dbPath(firstNonEmpty(*db, globalDB))
-	if err != nil {
-		return err
-	}
-	s, err := openStore(path, true)
+	s, path, err := readStore(*db, globalDB)
 	if err != nil {
 		return err
 	}

@@ -94,11 +94,7 @@ func (c *cli) importCmd(args []string, globalDB string) error {
 		}
 		return c.importJSON(file, firstNonEmpty(*db, globalDB), *dryRun)
 	}
-	path, err := dbPath(firstNonEmpty(*db, globalDB))
-	if err != nil {
-		return err
-	}
-	s, err := openStore(path, false)
+	s, path, err := writeStore(*db, globalDB)
 	if err != nil {
 		return err
 	}
@@ -465,11 +461,7 @@ func (c *cli) undoImport(args []string, globalDB string) error {
 	if err != nil || id == 0 {
 		return badUsage("undo-import: %q is not an import id (a number; `salesdesk imports` lists them)", arg)
 	}
-	path, err := dbPath(firstNonEmpty(*db, globalDB))
-	if err != nil {
-		return err
-	}
-	s, err := openStore(path, false)
+	s, path, err := writeStore(*db, globalDB)
 	if err != nil {
 		return err
 	}

@@ -686,20 +686,7 @@ func (im *importer) writeFollowUpPart(tx *bolt.Tx, b *batch, p *rowPlan, w *rowW
 		} else if err := im.notePrev(tx, undoFollowUp, key, fb.Get(key)); err != nil {
 			return err
 		}
-		raw, err := codec.Marshal(f)
-		if err != nil {
-			return err
-		}
-		if err := fb.Put(key, raw); err != nil {
-			return err
-		}
-		if err := im.syncOpenAction(ob, b, &f); err != nil {
-			return err
-		}
-		if err := im.noteAfter(tx, undoFollowUp, key, created, checksum(raw)); err != nil {
-			return err
-		}
-		if err := im.followUpTouchesCard(tx, b, &f, w); err != nil {
+		if err := im.putFollowUp(tx, b, w, &f, key, created); err != nil {
 			return err
 		}
 		b.outcome(p, GroupFollowUp, ActionUpdated, f.ID, label(&f), w.fuBy)
@@ -716,25 +703,30 @@ func (im *importer) writeFollowUpPart(tx *bolt.Tx, b *batch, p *rowPlan, w *rowW
 	}
 	f.ID, f.CustomerID = fid, w.custID
 	f.CreatedAt, f.CreatedBy = im.now, im.by.MemberID
-	key := pairKey(f.CustomerID, f.ID)
-	raw, err := codec.Marshal(f)
-	if err != nil {
-		return err
-	}
-	if err := fb.Put(key, raw); err != nil {
-		return err
-	}
-	if err := im.syncOpenAction(ob, b, &f); err != nil {
-		return err
-	}
-	if err := im.noteAfter(tx, undoFollowUp, key, true, checksum(raw)); err != nil {
-		return err
-	}
-	if err := im.followUpTouchesCard(tx, b, &f, w); err != nil {
+	if err := im.putFollowUp(tx, b, w, &f, pairKey(f.CustomerID, f.ID), true); err != nil {
 		return err
 	}
 	b.outcome(p, GroupFollowUp, ActionCreated, f.ID, label(&f), "")
 	return nil
+}
+
+// putFollowUp writes a follow-up the import creates or changes, with what goes with it in the same
+// transaction: the agenda's open action, the undo entry's checksum and the card's last follow-up.
+func (im *importer) putFollowUp(tx *bolt.Tx, b *batch, w *rowWork, f *FollowUp, key []byte, created bool) error {
+	raw, err := codec.Marshal(f)
+	if err != nil {
+		return err
+	}
+	if err := tx.Bucket(bucketFollowUps).Put(key, raw); err != nil {
+		return err
+	}
+	if err := im.syncOpenAction(tx.Bucket(bucketOpenActions), b, f); err != nil {
+		return err
+	}
+	if err := im.noteAfter(tx, undoFollowUp, key, created, checksum(raw)); err != nil {
+		return err
+	}
+	return im.followUpTouchesCard(tx, b, f, w)
 }
 
 // syncOpenAction keeps the agenda's index of open actions in step with a follow-up written.

@@ -454,11 +454,11 @@ func (id *importsDialog) load() error {
 }
 
 func importLine(r data.ImportRecord) string {
-	line := Tf("import.history_line", r.At.Format("2006-01-02 15:04"), r.File, r.By, r.Rows,
+	line := Tf("import.history_line", formatDateTime(r.At), r.File, r.By, r.Rows,
 		r.Customers.Created, r.Customers.Updated, r.Opportunities.Created, r.FollowUps.Created, r.Rejected)
 	switch {
 	case r.Undone:
-		line += "  " + Tf("import.history_undone", r.UndoneAt.Format("2006-01-02 15:04"), r.UndoneBy)
+		line += "  " + Tf("import.history_undone", formatDateTime(r.UndoneAt), r.UndoneBy)
 	case r.Cancelled || !r.Finished:
 		line += "  " + T("import.history_partial")
 	}

@@ -135,12 +135,7 @@ func (p *backupPanel) refresh() {
 	case len(backups) == 0:
 		p.status.SetText(Tf("backup.none", f.BackupDir()))
 	default:
-		last := backups[0]
-		for _, b := range backups {
-			if b.Date.After(last.Date) {
-				last = b
-			}
-		}
+		last := backups[0] // newest first
 		p.status.SetText(Tf("backup.status", len(backups), f.BackupDir(), formatDateTime(last.Date), formatBytes(last.Size)))
 	}
 	ratio, err := f.FreeRatio()
@@ -158,11 +153,12 @@ func (p *backupPanel) refresh() {
 	}
 }
 
+// formatDateTime writes a moment the locale's way (as the PDF report does), or — for none.
 func formatDateTime(t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return t.Format("2006-01-02 15:04")
+	return formatMade(t, currentLanguage())
 }
 
 func formatBytes(n int64) string {
