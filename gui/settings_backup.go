@@ -41,8 +41,9 @@ type backupPanel struct {
 
 func newBackupPanel(u *ui) *backupPanel {
 	p := &backupPanel{u: u, status: widget.NewLabel(""), free: widget.NewLabel("")}
-	p.status.Wrapping = fyne.TextWrapWord
-	p.free.Wrapping = fyne.TextWrapWord
+	// Paths and Chinese have no spaces to wrap at: break anywhere rather than run past the card.
+	p.status.Wrapping = fyne.TextWrapBreak
+	p.free.Wrapping = fyne.TextWrapBreak
 	now := widget.NewButtonWithIcon(T("backup.now"), theme.DocumentSaveIcon(), p.onBackupNow)
 	to := widget.NewButtonWithIcon(T("backup.to"), theme.FolderOpenIcon(), p.onBackupTo)
 	restore := widget.NewButtonWithIcon(T("backup.restore"), theme.HistoryIcon(), p.onRestore)
