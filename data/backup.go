@@ -285,10 +285,53 @@ func countRecords(tx *bolt.Tx) RecordCounts {
 // Reading a backup file
 
 // PreviewBackup describes a backup file without changing it: its counts, schema, the time it was made
-// and its last change. It is opened read-only and checked page by page; a file that is damaged, not a
-// SalesDesk database, or too new is refused with the errors Open gives (ErrDamaged, ErrNotSalesDesk,
-// ErrTooNew).
-func PreviewBackup(path string) (BackupInfo, error) { return previewFile(path) }
+// and its last change. It checks the file in full, as a restore must before it touches anything: the
+// structure (VerifyFile), bbolt's page check, and every record decoded with SalesDesk's invariants
+// (Store.Check). A file that is damaged, not a SalesDesk database, or too new is refused with the
+// errors Open gives (ErrDamaged with a *DamageError, ErrNotSalesDesk, ErrTooNew). It reads the whole
+// file: seconds for a large one, so the window calls it off the UI thread.
+func PreviewBackup(path string) (BackupInfo, error) {
+	info, err := previewFile(path)
+	if err != nil {
+		return info, err
+	}
+	if err := verifyRecords(path); err != nil {
+		return BackupInfo{}, err
+	}
+	return info, nil
+}
+
+// verifyRecords opens a structurally sound file read-only and runs Store.Check on it: a record that
+// does not decode or an index out of step with its records makes the file damaged.
+func verifyRecords(path string) error {
+	s, err := Open(path, Options{ReadOnly: true})
+	if err != nil {
+		if DamageOf(err) != nil || errors.Is(err, ErrLocked) || errors.Is(err, ErrTooNew) || errors.Is(err, ErrNotSalesDesk) {
+			return err
+		}
+		return damaged(path, reasonRecords, err)
+	}
+	defer s.Close()
+	if err := s.LoadDeals(); err != nil {
+		return damaged(path, reasonRecords, err)
+	}
+	rep, err := s.Check()
+	if err != nil {
+		if d := DamageOf(err); d != nil {
+			d.Path = path
+			return d
+		}
+		return damaged(path, reasonRecords, err)
+	}
+	if !rep.OK() {
+		problems := rep.Problems
+		if len(problems) > 3 {
+			problems = append(problems[:3:3], fmt.Sprintf("and %d more", len(rep.Problems)-3))
+		}
+		return damaged(path, reasonRecords, strings.Join(problems, "; "))
+	}
+	return nil
+}
 
 // previewFile opens a file read-only, runs bbolt's page check and describes it. tx.Check reads every
 // page's header and each branch's keys, not the records: about 90 ms for 200 MB here.
@@ -304,13 +347,11 @@ func previewFile(path string) (BackupInfo, error) {
 	if st.Size() == 0 {
 		return fail(fmt.Errorf("%w (the file is empty)", ErrNotSalesDesk))
 	}
-	// The meta pages first, read directly: they tell a damaged database from another kind of file,
-	// which bbolt reports alike for a small file, and a file shorter than its pages is never mapped.
-	p, err := openPages(path)
-	if err != nil {
+	// The pages first, read directly: they tell a damaged database from another kind of file, which
+	// bbolt reports alike for a small file, and a damaged file is never mapped.
+	if _, err := VerifyFile(path); err != nil {
 		return BackupInfo{}, err
 	}
-	_ = p.Close()
 	b, err := openBolt(path, true)
 	if err != nil {
 		return BackupInfo{}, err
@@ -328,7 +369,7 @@ func previewFile(path string) (BackupInfo, error) {
 			}
 		}
 		if len(problems) > 0 {
-			return fmt.Errorf("%w (%s)", ErrDamaged, strings.Join(problems, "; "))
+			return damaged(path, reasonPages, strings.Join(problems, "; "))
 		}
 		info.Counts = countRecords(tx)
 		return nil
@@ -882,7 +923,7 @@ func QuickCheck(path string) (QuickReport, error) {
 		return rep, err
 	}
 	defer p.Close()
-	w := &pageWalk{p: p, rep: &rep, seen: map[uint64]bool{}}
+	w := &pageWalk{p: p, rep: &rep, reached: make([]uint64, (p.meta.hwm+63)/64)}
 	if err := w.run(); err != nil {
 		return rep, fmt.Errorf("data: open %s: %w (%v)", path, ErrDamaged, err)
 	}
@@ -893,7 +934,10 @@ type pageWalk struct {
 	p    *pageFile
 	rep  *QuickReport
 	free []uint64
-	seen map[uint64]bool
+	// reached has a bit per page reached from a parent.
+	reached []uint64
+	// full reads every page of every bucket (VerifyFile) instead of sampling leaves.
+	full bool
 }
 
 func (w *pageWalk) run() error {
@@ -905,7 +949,16 @@ func (w *pageWalk) run() error {
 	}
 	w.free, w.rep.FreePages = free, len(free)
 	if m.freelist != noFreelist {
-		w.seen[m.freelist] = true
+		h, err := w.p.header(m.freelist)
+		if err != nil {
+			return fmt.Errorf("freelist: %w", err)
+		}
+		for i := range uint64(h.overflow) + 1 {
+			w.reach(m.freelist + i)
+		}
+	}
+	if w.full {
+		return w.fullBucket(m.root, nil, 0)
 	}
 	// The root bucket's pages are read whole: they name the buckets.
 	var buckets map[string]uint64
@@ -945,10 +998,9 @@ func (w *pageWalk) visit(id uint64) (pageHeader, error) {
 		return h, err
 	}
 	for i := range uint64(h.overflow) + 1 {
-		if w.seen[id+i] {
+		if w.reach(id + i) {
 			return h, fmt.Errorf("page %d is reached twice", id+i)
 		}
-		w.seen[id+i] = true
 		if _, free := slices.BinarySearch(w.free, id+i); free {
 			return h, fmt.Errorf("page %d is in use and free", id+i)
 		}

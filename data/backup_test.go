@@ -1274,3 +1274,18 @@ func TestAutoBackupRemovesStaleTemps(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkVerifyFile100k: the full structural check every open runs, on the ~500 MB file (from the
+// page cache).
+func BenchmarkVerifyFile100k(b *testing.B) {
+	path := bench100k(b)
+	defer reportSize(b, path)
+	var rep VerifyReport
+	timed(b, func(int) {
+		var err error
+		if rep, err = VerifyFile(path); err != nil {
+			b.Fatal(err)
+		}
+	})
+	b.ReportMetric(float64(rep.LeafPages), "leaf-pages")
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -103,10 +104,11 @@ func CompactFile(path string) (CompactResult, error) {
 	return res, nil
 }
 
-// openSound opens a SalesDesk file read-only after bbolt's page check, so that a damaged file is never
-// walked by a copy (bbolt trusts the page ids it reads and may crash on garbage).
+// openSound opens a SalesDesk file read-only after the full check a backup gets (PreviewBackup), so
+// that a damaged file is never walked by a copy (bbolt trusts the page ids it reads and may crash on
+// garbage) nor rewritten as if it were sound.
 func openSound(path string) (*bolt.DB, error) {
-	if _, err := previewFile(path); err != nil {
+	if _, err := PreviewBackup(path); err != nil {
 		return nil, err
 	}
 	return openBolt(path, true)
@@ -281,6 +283,22 @@ type pageFile struct {
 	size int64
 	meta boltMeta
 	buf  []byte
+	// data maps the file where the platform allows (mmap_unix.go), so that reading every page is not
+	// a system call each: slicing it is bounds-checked like the reads.
+	data []byte
+}
+
+// readAt reads len(b) bytes at off, from the mapping when there is one.
+func (p *pageFile) readAt(b []byte, off int64) error {
+	if p.data == nil {
+		_, err := p.f.ReadAt(b, off)
+		return err
+	}
+	if off < 0 || off > int64(len(p.data)) || int64(len(b)) > int64(len(p.data))-off {
+		return io.ErrUnexpectedEOF
+	}
+	copy(b, p.data[off:])
+	return nil
 }
 
 func openPages(path string) (*pageFile, error) {
@@ -294,6 +312,7 @@ func openPages(path string) (*pageFile, error) {
 		return nil, fmt.Errorf("data: open %s: %w", path, err)
 	}
 	p := &pageFile{f: f, size: st.Size()}
+	p.data = mapFile(f, st.Size())
 	m0, ok0, magic0 := p.readMeta(0)
 	var m1 boltMeta
 	var ok1, magic1 bool
@@ -316,26 +335,32 @@ func openPages(path string) (*pageFile, error) {
 	case ok1:
 		p.meta = m1
 	case !magic0 && !magic1:
-		_ = f.Close()
+		_ = p.Close()
 		return nil, fmt.Errorf("data: open %s: %w (not a bbolt database)", path, ErrNotSalesDesk)
 	default:
-		_ = f.Close()
+		_ = p.Close()
 		return nil, fmt.Errorf("data: open %s: %w (no valid meta page)", path, ErrDamaged)
 	}
 	if need := int64(p.meta.hwm) * int64(p.meta.pageSize); p.size < need {
-		_ = f.Close()
+		_ = p.Close()
 		return nil, fmt.Errorf("data: open %s: %w (the file is %d bytes, its pages need %d)", path, ErrDamaged, p.size, need)
 	}
 	return p, nil
 }
 
-func (p *pageFile) Close() error { return p.f.Close() }
+func (p *pageFile) Close() error {
+	if p.data != nil {
+		_ = unmapFile(p.data)
+		p.data = nil
+	}
+	return p.f.Close()
+}
 
 // readMeta reads the meta page at off and reports whether it is valid (magic, version, checksum) and
 // whether it at least carries bbolt's magic number: a damaged database, not some other file.
 func (p *pageFile) readMeta(off int64) (meta boltMeta, ok, magic bool) {
 	buf := make([]byte, pageHeaderSize+64)
-	if _, err := p.f.ReadAt(buf, off); err != nil {
+	if err := p.readAt(buf, off); err != nil {
 		return boltMeta{}, false, false
 	}
 	m := buf[pageHeaderSize:]
@@ -362,7 +387,7 @@ func (p *pageFile) header(id uint64) (pageHeader, error) {
 		return pageHeader{}, fmt.Errorf("page %d is outside the file's %d pages", id, p.meta.hwm)
 	}
 	var b [pageHeaderSize]byte
-	if _, err := p.f.ReadAt(b[:], int64(id)*int64(p.meta.pageSize)); err != nil {
+	if err := p.readAt(b[:], int64(id)*int64(p.meta.pageSize)); err != nil {
 		return pageHeader{}, fmt.Errorf("page %d: %w", id, err)
 	}
 	le := binary.LittleEndian
@@ -383,11 +408,15 @@ func (p *pageFile) page(id uint64) (pageHeader, []byte, error) {
 		return h, nil, err
 	}
 	n := int64(p.meta.pageSize) * (1 + int64(h.overflow))
+	off := int64(id) * int64(p.meta.pageSize)
+	if p.data != nil && off+n <= int64(len(p.data)) {
+		return h, p.data[off : off+n : off+n], nil
+	}
 	if int64(cap(p.buf)) < n {
 		p.buf = make([]byte, n)
 	}
 	b := p.buf[:n]
-	if _, err := p.f.ReadAt(b, int64(id)*int64(p.meta.pageSize)); err != nil {
+	if err := p.readAt(b, off); err != nil {
 		return h, nil, fmt.Errorf("page %d: %w", id, err)
 	}
 	return h, b, nil

@@ -7,6 +7,7 @@ import (
 	"hash/fnv"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -182,7 +183,7 @@ func openBolt(path string, readOnly bool) (b *bolt.DB, err error) {
 	defer func() {
 		// A damaged file can make bbolt panic while reading its pages; that is a damaged file, not a crash.
 		if r := recover(); r != nil {
-			b, err = nil, fmt.Errorf("data: open %s: %w (%v)", path, ErrDamaged, r)
+			b, err = nil, damaged(path, reasonPages, r)
 		}
 	}()
 	b, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: lockTimeout, ReadOnly: readOnly})
@@ -194,7 +195,7 @@ func openBolt(path string, readOnly bool) (b *bolt.DB, err error) {
 	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrVersionMismatch):
 		return nil, fmt.Errorf("data: open %s: %w", path, ErrNotSalesDesk)
 	case errors.Is(err, berrors.ErrChecksum):
-		return nil, fmt.Errorf("data: open %s: %w (%v)", path, ErrDamaged, err)
+		return nil, damaged(path, reasonNoMeta, err)
 	default:
 		return nil, fmt.Errorf("data: open %s: %w", path, err)
 	}
@@ -221,11 +222,16 @@ func inspect(path string) (bool, error) {
 	if err := checkLength(path, st.Size()); err != nil {
 		return true, err
 	}
+	// The shared lock first, so that no writer changes pages under the walk; bbolt's open reads only
+	// the meta pages, which checkLength has read safely.
 	b, err := openBolt(path, true)
 	if err != nil {
 		return true, err
 	}
 	defer b.Close()
+	if _, err := VerifyFile(path); err != nil {
+		return true, err
+	}
 	fresh := false
 	err = viewSafely(b, func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
@@ -264,9 +270,11 @@ func onlyStormBuckets(tx *bolt.Tx) bool {
 func viewSafely(b *bolt.DB, fn func(tx *bolt.Tx) error) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("data: %w (%v)", ErrDamaged, r)
+			err = damaged("", reasonPages, r)
 		}
 	}()
+	// A read of a damaged page through the mapping faults; as a panic it is recovered above.
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	return b.View(fn)
 }
 

@@ -1,0 +1,10 @@
+//go:build !unix
+
+package data
+
+import "os"
+
+// mapFile gives no mapping here: the page walk reads with ReadAt.
+func mapFile(*os.File, int64) []byte { return nil }
+
+func unmapFile([]byte) error { return nil }
