@@ -70,6 +70,7 @@ Usage:
                                         show a backup; with --yes, copy the database to the backup
                                         folder and replace it with the backup (window closed)
   salesdesk compact [--db PATH]         rewrite the file without its free pages (window closed)
+  salesdesk salvage [--db PATH] NEW.db copy what can still be read of a damaged file into a new one
   salesdesk help                        print this help
 
 Every command takes --db PATH; the default is %s.
@@ -227,6 +228,8 @@ func (c *cli) dispatch(args []string) error {
 		return c.restore(cmdArgs, *db)
 	case "compact":
 		return c.compact(cmdArgs, *db)
+	case "salvage":
+		return c.salvage(cmdArgs, *db)
 	default:
 		return badUsage("unknown command %q", cmd)
 	}
@@ -262,7 +265,7 @@ func describeOpenError(path string, err error) error {
 		return fmt.Errorf("%s was written by a newer SalesDesk (this is %s, schema %d); update SalesDesk to open it",
 			path, version, data.SchemaVersion())
 	case errors.Is(err, data.ErrDamaged):
-		return fmt.Errorf("%s is damaged and cannot be read; restore it from a backup (%v)", path, err)
+		return fmt.Errorf("%s is damaged: %s; nothing was written to it. %s", path, damageReason(err), wayOut(path))
 	case errors.Is(err, os.ErrNotExist):
 		return fmt.Errorf("%s does not exist; start SalesDesk or run `salesdesk demo --db %s` to create it", path, path)
 	case errors.Is(err, os.ErrPermission):
@@ -270,6 +273,29 @@ func describeOpenError(path string, err error) error {
 	default:
 		return fmt.Errorf("%s cannot be opened: %v", path, strings.TrimPrefix(err.Error(), "data: "))
 	}
+}
+
+// damageReason is what is wrong with a damaged file, in words; the technical detail (a page number,
+// what bbolt said) is for `salesdesk check`.
+func damageReason(err error) string {
+	if d := data.DamageOf(err); d != nil {
+		return d.Reason
+	}
+	return "some of its records cannot be read"
+}
+
+// wayOut tells the user of a damaged file how to get the team's data back: the latest backup that
+// passes the full check, what is wrong, and how to rescue what can still be read.
+func wayOut(path string) string {
+	var b strings.Builder
+	if good, ok := data.LatestGoodBackup(data.DefaultBackupDir(path), path); ok {
+		fmt.Fprintf(&b, "The latest good backup is %s (%s, %d customers): restore it with `salesdesk restore %s --db %s --yes` (the damaged file is kept in the backup folder). ",
+			good.Path, good.Time.Format("2006-01-02 15:04"), good.Counts.Customers, good.Path, path)
+	} else {
+		fmt.Fprintf(&b, "Restore your latest backup with `salesdesk restore BACKUP.db --db %s --yes` (the damaged file is kept). ", path)
+	}
+	fmt.Fprintf(&b, "`salesdesk check --db %s` says what is wrong; `salesdesk salvage --db %s RESCUED.db` copies what can still be read into a new file", path, path)
+	return b.String()
 }
 
 func openStore(path string, readOnly bool) (*data.Store, error) {
@@ -643,7 +669,19 @@ func (c *cli) check(args []string, globalDB string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	s, path, err := readStore(*db, globalDB)
+	path, err := dbPath(firstNonEmpty(*db, globalDB))
+	if err != nil {
+		return err
+	}
+	// The structure first: a file that fails it is not opened, and check says what is wrong in full.
+	if _, verr := data.VerifyFile(path); verr != nil {
+		if d := data.DamageOf(verr); d != nil {
+			fmt.Fprintf(c.stdout, "%s\n1 problem:\n  - the file is damaged: %s\n    detail: %s\n", path, d.Reason, d.Detail)
+			fmt.Fprintf(c.stderr, "salesdesk: %s is damaged; nothing was changed. %s\n", path, wayOut(path))
+			return errSilent
+		}
+	}
+	s, err := openStore(path, true)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"salesdesk/data"
@@ -196,5 +197,48 @@ func (c *cli) compact(args []string, globalDB string) error {
 	}
 	fmt.Fprintf(c.stdout, "compacted %s: %s → %s in %s\n  %s, verified\n",
 		path, megabytes(res.Before), megabytes(res.After), time.Since(start).Round(time.Millisecond), describeCounts(res.Counts))
+	return nil
+}
+
+// salvage copies what can be read of a damaged database into a new file: the way out when no backup
+// holds the latest work. The damaged file is only read.
+func (c *cli) salvage(args []string, globalDB string) error {
+	fs, db := c.newFlags("salvage")
+	file, err := parseFile(fs, args)
+	if err != nil {
+		return err
+	}
+	path, err := dbPath(firstNonEmpty(*db, globalDB))
+	if err != nil {
+		return err
+	}
+	if st, err := os.Stat(file); err == nil && st.IsDir() {
+		file = filepath.Join(file, strings.TrimSuffix(filepath.Base(path), ".db")+"-rescued-"+time.Now().Format("2006-01-02-1504")+".db")
+	}
+	res, err := data.Salvage(path, file)
+	switch {
+	case errors.Is(err, data.ErrBackupExists):
+		return fmt.Errorf("%s already exists; choose a new file (salvage never replaces one)", file)
+	case errors.Is(err, data.ErrSameFile):
+		return fmt.Errorf("%s is the damaged file itself; choose a new file", file)
+	case err != nil:
+		return describeOpenError(path, err)
+	}
+	fmt.Fprintf(c.stdout, "copied %d records in %d buckets from %s to %s\n", res.Records, res.Buckets, path, file)
+	if res.OlderMeta {
+		fmt.Fprintf(c.stdout, "  note: the newest header page was damaged; the copy shows the file as it was before its latest changes\n")
+	}
+	if len(res.Lost) > 0 {
+		fmt.Fprintf(c.stdout, "  %d parts could not be read and are missing from the copy:\n", len(res.Lost))
+		for i, l := range res.Lost {
+			if i == 10 {
+				fmt.Fprintf(c.stdout, "    … and %d more\n", len(res.Lost)-10)
+				break
+			}
+			fmt.Fprintf(c.stdout, "    - %s\n", l)
+		}
+	}
+	fmt.Fprintf(c.stdout, "next: `salesdesk check --db %s` lists what no longer holds together; `salesdesk --db %s` opens it in the window; `salesdesk export --db %s --format json --out FILE` exports it\n",
+		file, file, file)
 	return nil
 }

@@ -301,7 +301,11 @@ func (p *pageFile) readAt(b []byte, off int64) error {
 	return nil
 }
 
-func openPages(path string) (*pageFile, error) {
+func openPages(path string) (*pageFile, error) { return openPagesOf(path, false) }
+
+// openPagesOf opens the file's pages; lenient takes a file shorter than its pages say as far as it
+// goes (Salvage), instead of refusing it.
+func openPagesOf(path string, lenient bool) (*pageFile, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("data: open %s: %w", path, err)
@@ -341,7 +345,9 @@ func openPages(path string) (*pageFile, error) {
 		_ = p.Close()
 		return nil, fmt.Errorf("data: open %s: %w (no valid meta page)", path, ErrDamaged)
 	}
-	if need := int64(p.meta.hwm) * int64(p.meta.pageSize); p.size < need {
+	if need := int64(p.meta.hwm) * int64(p.meta.pageSize); p.size < need && lenient {
+		p.meta.hwm = uint64(p.size / int64(p.meta.pageSize))
+	} else if p.size < need {
 		_ = p.Close()
 		return nil, fmt.Errorf("data: open %s: %w (the file is %d bytes, its pages need %d)", path, ErrDamaged, p.size, need)
 	}

@@ -14,10 +14,11 @@ import (
 // the process with a memory fault or send a cursor round a cycle until the stack runs out — neither
 // can be recovered. VerifyFile reads the pages itself, with bounds checks, and Open runs it first.
 
-// DamageError says why a file fails the structural check: Reason in words a user can act on, Detail
-// for `salesdesk check` and for support.
+// DamageError says why a file fails the structural check: Kind for the window to translate, Reason
+// in words a user can act on, Detail for `salesdesk check` and for support.
 type DamageError struct {
 	Path   string
+	Kind   DamageKind
 	Reason string
 	Detail string
 }
@@ -31,13 +32,33 @@ func (e *DamageError) Error() string {
 
 func (e *DamageError) Unwrap() error { return ErrDamaged }
 
-// Reasons in words, shared by the command line and the window.
+// DamageKind is what kind of damage a file has.
+type DamageKind string
+
+// The kinds of damage, each with its reason in words (the window has them in its languages).
 const (
-	reasonMeta      = "one of its two header pages is invalid, so it would open as it was before its latest changes"
-	reasonNoMeta    = "neither of its two header pages is valid"
-	reasonTruncated = "it is shorter than its pages say: the end of the file is missing"
-	reasonPages     = "some of its pages are damaged"
-	reasonRecords   = "some of its records cannot be read"
+	DamageMeta      DamageKind = "meta"
+	DamageNoMeta    DamageKind = "no_meta"
+	DamageTruncated DamageKind = "truncated"
+	DamagePages     DamageKind = "pages"
+	DamageRecords   DamageKind = "records"
+)
+
+var damageReasons = map[DamageKind]string{
+	DamageMeta:      "one of its two header pages is invalid, so it would open as it was before its latest changes",
+	DamageNoMeta:    "neither of its two header pages is valid",
+	DamageTruncated: "it is shorter than its pages say: the end of the file is missing",
+	DamagePages:     "some of its pages are damaged",
+	DamageRecords:   "some of its records cannot be read",
+}
+
+// The reasons' short names, for the code that makes them.
+const (
+	reasonMeta      = DamageMeta
+	reasonNoMeta    = DamageNoMeta
+	reasonTruncated = DamageTruncated
+	reasonPages     = DamagePages
+	reasonRecords   = DamageRecords
 )
 
 // DamageOf returns the structural damage err reports, or nil.
@@ -51,8 +72,8 @@ func DamageOf(err error) *DamageError {
 
 // damaged wraps what a recovered panic or a decoding error said into a DamageError, so that users
 // are told what is wrong in words and the panic's own text stays in the detail.
-func damaged(path, reason string, detail any) *DamageError {
-	return &DamageError{Path: path, Reason: reason, Detail: fmt.Sprint(detail)}
+func damaged(path string, kind DamageKind, detail any) *DamageError {
+	return &DamageError{Path: path, Kind: kind, Reason: damageReasons[kind], Detail: fmt.Sprint(detail)}
 }
 
 // VerifyReport says what VerifyFile read.
@@ -80,11 +101,11 @@ func VerifyFile(path string) (rep VerifyReport, err error) {
 	p, err := openPages(path)
 	if err != nil {
 		if errors.Is(err, ErrDamaged) {
-			reason := reasonNoMeta
+			kind := reasonNoMeta
 			if bytesContains(err.Error(), "its pages need") {
-				reason = reasonTruncated
+				kind = reasonTruncated
 			}
-			return rep, damaged(path, reason, err)
+			return rep, damaged(path, kind, err)
 		}
 		return rep, err
 	}

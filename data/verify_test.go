@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -124,7 +125,7 @@ func TestOneInvalidMetaPageIsARollback(t *testing.T) {
 				t.Fatal(err)
 			}
 			_, err := VerifyFile(p)
-			if d := DamageOf(err); d == nil || d.Reason != reasonMeta {
+			if d := DamageOf(err); d == nil || d.Kind != DamageMeta {
 				t.Fatalf("VerifyFile: %v, want the meta page reason", err)
 			}
 			for _, ro := range []bool{true, false} {
@@ -202,5 +203,67 @@ func TestRestoreRefusesDamagedBackups(t *testing.T) {
 	t.Logf("%d of %d damaged backups refused", refused, len(vs))
 	if refused < len(vs)/2 {
 		t.Errorf("only %d of %d damaged backups were refused", refused, len(vs))
+	}
+}
+
+// Salvage copies what can be read of a damaged file into a new one: the copy passes the structural
+// check and opens for writing, a sound file comes out with every record, and the damaged file is only
+// read.
+func TestSalvageCopiesWhatCanBeRead(t *testing.T) {
+	sound, vs := damagedCopies(t, 300)
+	dir := t.TempDir()
+	whole, err := Salvage(sound, filepath.Join(dir, "whole.db"))
+	if err != nil {
+		t.Fatalf("Salvage of the sound file: %v", err)
+	}
+	if len(whole.Lost) != 0 || whole.Records < 1000 {
+		t.Fatalf("Salvage of the sound file: %d records, lost %v", whole.Records, whole.Lost)
+	}
+	s, err := Open(filepath.Join(dir, "whole.db"), Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := s.Check()
+	_ = s.Close()
+	if err != nil || !rep.OK() || rep.Customers != 300 {
+		t.Fatalf("the copy of a sound file: %d customers, %v %v", rep.Customers, err, rep.Problems)
+	}
+	for i, v := range vs {
+		t.Run(v.Name, func(t *testing.T) {
+			path, err := v.Write(sound, dir, fmt.Sprintf("d%d.db", i))
+			if err != nil {
+				t.Fatal(err)
+			}
+			before := fileSum(t, path)
+			out := filepath.Join(dir, fmt.Sprintf("rescued%d.db", i))
+			res, err := Salvage(path, out)
+			if fileSum(t, path) != before {
+				t.Fatalf("Salvage changed the damaged file")
+			}
+			if err != nil {
+				if _, serr := os.Stat(out); serr == nil {
+					t.Fatalf("a failed salvage left %s", out)
+				}
+				if !errors.Is(err, ErrDamaged) && !errors.Is(err, ErrNotSalesDesk) {
+					t.Fatalf("Salvage: %v", err)
+				}
+				return
+			}
+			if _, err := VerifyFile(out); err != nil {
+				t.Fatalf("the rescued file fails the structural check: %v", err)
+			}
+			s, err := Open(out, Options{})
+			if err != nil {
+				// A rescued file whose meta bucket was lost is no SalesDesk file; anything else opens.
+				if !errors.Is(err, ErrNotSalesDesk) {
+					t.Fatalf("the rescued file does not open: %v", err)
+				}
+				return
+			}
+			_ = s.Close()
+			if v.Structural && res.Records == whole.Records && len(res.Lost) == 0 && !res.OlderMeta {
+				t.Logf("nothing lost: %d records", res.Records)
+			}
+		})
 	}
 }

@@ -5,7 +5,6 @@ package gui
 import (
 	"context"
 	"errors"
-	"os"
 	"runtime/debug"
 	"time"
 
@@ -44,11 +43,7 @@ func Run(cfg Config) error {
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	a.Settings().SetTheme(NewTheme())
 	setLanguage(a.Preferences().String(prefLanguage))
-	// The quick look at the file's structure comes first: Open trusts the pages it maps.
-	if _, err := data.QuickCheck(cfg.DBPath); err != nil && !errors.Is(err, os.ErrNotExist) {
-		showOpenError(a, cfg.DBPath, err)
-		return err
-	}
+	// Open checks the whole structure of the file before it maps it (data.VerifyFile).
 	st, err := data.Open(cfg.DBPath, data.Options{})
 	if err != nil {
 		showOpenError(a, cfg.DBPath, err)
@@ -97,6 +92,10 @@ func showOpenError(a fyne.App, path string, err error) {
 	msg := widget.NewLabel(errorText(err) + "\n\n" + path)
 	msg.Wrapping = fyne.TextWrapWord
 	detail := widget.NewLabel(err.Error())
+	if d := data.DamageOf(err); d != nil {
+		// What is wrong in words and the way out; the technical detail is for `salesdesk check`.
+		detail.SetText(damageText(d) + "\n" + T("err.damage.way_out"))
+	}
 	detail.Wrapping = fyne.TextWrapWord
 	detail.Importance = widget.LowImportance
 	buttons := container.NewHBox(layout.NewSpacer(), widget.NewButton(T("action.quit"), a.Quit))
@@ -389,4 +388,20 @@ func (u *ui) loadDeals() {
 
 func (u *ui) newCustomer() {
 	u.openCard(0)
+}
+
+// damageText says in the window's language what is wrong with a damaged file.
+func damageText(d *data.DamageError) string {
+	switch d.Kind {
+	case data.DamageMeta:
+		return T("err.damage.meta")
+	case data.DamageNoMeta:
+		return T("err.damage.no_meta")
+	case data.DamageTruncated:
+		return T("err.damage.truncated")
+	case data.DamageRecords:
+		return T("err.damage.records")
+	default:
+		return T("err.damage.pages")
+	}
 }

@@ -129,6 +129,9 @@ func errorText(err error) string {
 	if err == nil {
 		return ""
 	}
+	if d := data.DamageOf(err); d != nil {
+		return T("err.damaged") + " " + damageText(d)
+	}
 	for _, m := range []struct {
 		err error
 		key string

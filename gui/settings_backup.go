@@ -252,11 +252,31 @@ func (p *backupPanel) onRestore() {
 		}
 		from := rc.URI().Path()
 		_ = rc.Close()
-		info, err := data.PreviewBackup(from)
-		if err != nil {
-			p.u.showError(p.u.win, err)
-			return
-		}
+		// The preview checks the backup in full, which reads the whole file: off the UI thread.
+		prog := dialog.NewCustomWithoutButtons(T("backup.checking"), widget.NewProgressBarInfinite(), p.u.win)
+		prog.Show()
+		p.u.background(func() {
+			info, err := data.PreviewBackup(from)
+			fyne.Do(func() {
+				prog.Hide()
+				if d := data.DamageOf(err); d != nil {
+					p.u.showError(p.u.win, textError{Tf("backup.damaged", damageText(d))})
+					return
+				}
+				if err != nil {
+					p.u.showError(p.u.win, err)
+					return
+				}
+				p.confirmRestore(from, info)
+			})
+		})
+	}, p.u.win)
+	open.Show()
+}
+
+// confirmRestore shows what a backup that passed the full check holds and restores it once confirmed.
+func (p *backupPanel) confirmRestore(from string, info data.BackupInfo) {
+	{
 		c := info.Counts
 		msg := widget.NewLabel(Tf("backup.preview", from, formatDateTime(info.Time), formatDateTime(info.LastChange),
 			c.Customers, c.FollowUps, c.Deals, c.Members, info.Schema))
@@ -273,8 +293,7 @@ func (p *backupPanel) onRestore() {
 		d.Resize(fyne.NewSize(560, 0))
 		p.u.track(d)
 		d.Show()
-	}, p.u.win)
-	open.Show()
+	}
 }
 
 func (p *backupPanel) onCompact() {
