@@ -299,7 +299,8 @@ func wayOut(path string) string {
 }
 
 func openStore(path string, readOnly bool) (*data.Store, error) {
-	s, err := data.Open(path, data.Options{ReadOnly: readOnly})
+	// A command that writes checks every record first: it must never write into a damaged file.
+	s, err := data.Open(path, data.Options{ReadOnly: readOnly, FullCheck: !readOnly})
 	if err != nil {
 		return nil, describeOpenError(path, err)
 	}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 
+	"github.com/asdine/storm/v3"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -52,19 +53,38 @@ func Salvage(src, dst string) (res SalvageResult, err error) {
 		return res, err
 	}
 	defer p.Close()
-	_, ok0, _ := p.readMeta(0)
-	_, ok1, _ := p.readMeta(int64(p.meta.pageSize))
-	res.OlderMeta = ok0 != ok1
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("data: salvage %s: %v", src, r)
 		}
 	}()
+	// The newest valid header page first; when its tree yields nothing, the other one: bbolt writes
+	// changed pages to new places, so the state before the latest change is often still whole.
+	m0, ok0, _ := p.readMeta(0)
+	m1, ok1, _ := p.readMeta(int64(p.meta.pageSize))
+	roots := []uint64{p.meta.root}
+	if ok0 && ok1 {
+		older := m0
+		if m0.txid > m1.txid {
+			older = m1
+		}
+		roots = append(roots, older.root)
+	}
+	for i, root := range roots {
+		res = SalvageResult{OlderMeta: ok0 != ok1 || i > 0}
+		if err = salvageFrom(p, root, dst, &res); err != nil || res.Records > 0 {
+			return res, err
+		}
+	}
+	return res, damaged(src, DamagePages, "nothing could be read: the list of buckets is damaged")
+}
 
+// salvageFrom copies the tree under root into dst; with nothing copied, dst is removed again.
+func salvageFrom(p *pageFile, root uint64, dst string, res *SalvageResult) error {
 	out, err := bolt.Open(dst, 0o600, &bolt.Options{Timeout: lockTimeout})
 	if err != nil {
-		return res, fmt.Errorf("data: salvage into %s: %w", dst, err)
+		return fmt.Errorf("data: salvage into %s: %w", dst, err)
 	}
 	done := false
 	defer func() {
@@ -73,21 +93,27 @@ func Salvage(src, dst string) (res SalvageResult, err error) {
 			_ = os.Remove(dst)
 		}
 	}()
-	c := &salvager{p: p, out: out, res: &res, reached: make([]uint64, (p.meta.hwm+63)/64)}
-	if err := c.bucket(nil, p.meta.root, nil, 0); err != nil {
-		return res, err
+	c := &salvager{p: p, out: out, res: res, reached: make([]uint64, (p.meta.hwm+63)/64)}
+	if err := c.bucket(nil, root, nil, 0); err != nil {
+		return err
 	}
 	if err := c.flush(); err != nil {
-		return res, err
+		return err
+	}
+	if res.Records == 0 {
+		return nil
+	}
+	if err := completeSalvage(out); err != nil {
+		return fmt.Errorf("data: salvage into %s: %w", dst, err)
 	}
 	if err := out.Sync(); err != nil {
-		return res, err
+		return err
 	}
 	if err := syncDir(filepath.Dir(dst)); err != nil {
-		return res, err
+		return err
 	}
 	done = true
-	return res, nil
+	return nil
 }
 
 type salvager struct {
@@ -269,6 +295,40 @@ func (c *salvager) mark(id uint64) {
 
 func (c *salvager) isReached(id uint64) bool {
 	return id < uint64(len(c.reached))*64 && c.reached[id/64]&(1<<(id%64)) != 0
+}
+
+// completeSalvage gives a copy that kept SalesDesk's meta bucket every bucket its schema has (empty
+// where the damaged file lost one) and Storm's version, so that it opens even read-only. A copy
+// without the meta bucket is left as it is: nothing tells what it was.
+func completeSalvage(out *bolt.DB) error {
+	err := out.Update(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bucketMeta)
+		if meta == nil {
+			return nil
+		}
+		schema := decodeUint(meta.Get(keySchema))
+		for _, b := range schemaBuckets {
+			if b.since <= schema {
+				if _, err := tx.CreateBucketIfNotExists(b.name); err != nil {
+					return err
+				}
+			}
+		}
+		if schema >= 6 {
+			for _, name := range [][]byte{bucketImportMappings, bucketImports, bucketImportUndo} {
+				if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	// Storm writes its version on open when the file has none; closing is left to the caller's handle.
+	_, err = storm.Open("", storm.UseDB(out), storm.Codec(codec))
+	return err
 }
 
 // recordDecoders decode the records of SalesDesk's own buckets: a record whose bytes were damaged is

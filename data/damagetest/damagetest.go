@@ -34,7 +34,9 @@ func Variants(path string) ([]Variant, error) {
 	defer db.Close()
 	ps := db.Info().PageSize
 	byType := map[string][]int{}
+	var used int64 // the bytes the pages in use take: the file may be longer, grown ahead
 	err = db.View(func(tx *bolt.Tx) error {
+		used = tx.Size()
 		for id := 2; int64(id)*int64(ps) < int64(len(raw)); id++ {
 			info, err := tx.Page(id)
 			if err != nil {
@@ -82,7 +84,7 @@ func Variants(path string) ([]Variant, error) {
 		{"meta 1 zeroed", true, zero(ps, ps)},
 		{"meta 0 checksum flipped", true, xor(16+56, 0x01)},
 		{"meta 1 root flipped", true, xor(ps+16+16, 0x40)},
-		{"tail truncated", true, func(b []byte) []byte { return b[:len(b)-len(b)/3/ps*ps-ps] }},
+		{"tail truncated", true, func(b []byte) []byte { return b[:used-int64(3*ps)] }},
 		{"first page after the metas zeroed", true, zero(2*ps, ps)},
 	}
 	for _, id := range pick(byType["freelist"]) {
