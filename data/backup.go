@@ -938,6 +938,9 @@ type pageWalk struct {
 	reached []uint64
 	// full reads every page of every bucket (VerifyFile) instead of sampling leaves.
 	full bool
+	// collect, when set, receives the top-level buckets instead of their being walked at once, so
+	// that fullRoot can share them out.
+	collect *[]bucketRef
 }
 
 func (w *pageWalk) run() error {
@@ -958,7 +961,7 @@ func (w *pageWalk) run() error {
 		}
 	}
 	if w.full {
-		return w.fullBucket(m.root, nil, 0)
+		return w.fullRoot()
 	}
 	// The root bucket's pages are read whole: they name the buckets.
 	var buckets map[string]uint64

@@ -5,8 +5,11 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math/bits"
+	"runtime"
 	"runtime/debug"
 	"slices"
+	"sync"
 )
 
 // A file that fails the structural check is never written, backed up, compacted or restored from,
@@ -191,6 +194,12 @@ func (w *pageWalk) fullLeaf(id uint64, h pageHeader, b []byte, prev *[]byte, dep
 		subs = append(subs, s)
 	}
 	w.rep.Buckets += len(subs)
+	if depth == 0 && w.collect != nil {
+		for _, s := range subs {
+			*w.collect = append(*w.collect, bucketRef{s.name, s.root, s.inline})
+		}
+		return nil
+	}
 	// The page buffer is reused by the reads below: everything needed from it was copied above.
 	for _, s := range subs {
 		if err := w.fullBucket(s.root, s.inline, depth+1); err != nil {
@@ -239,4 +248,78 @@ func (w *pageWalk) reach(id uint64) bool {
 
 func (w *pageWalk) isReached(id uint64) bool {
 	return id < uint64(len(w.reached))*64 && w.reached[id/64]&(uint64(1)<<(id%64)) != 0
+}
+
+// bucketRef is a bucket found in its parent: its name and root page, or its inline page.
+type bucketRef struct {
+	name   string
+	root   uint64
+	inline []byte
+}
+
+// fullRoot walks the root bucket, then the top-level buckets on both cores where the file is mapped:
+// each walker marks the pages it reaches in a set of its own, and a page in two sets is reached
+// twice, as in one walk.
+func (w *pageWalk) fullRoot() error {
+	var tops []bucketRef
+	w.collect = &tops
+	err := w.fullBucket(w.p.meta.root, nil, 0)
+	w.collect = nil
+	if err != nil {
+		return err
+	}
+	workers := min(runtime.GOMAXPROCS(0), 4, len(tops))
+	if w.p.data == nil || workers < 2 {
+		for _, t := range tops {
+			if err := w.fullBucket(t.root, t.inline, 1); err != nil {
+				return fmt.Errorf("bucket %q: %w", t.name, err)
+			}
+		}
+		return nil
+	}
+	walks := make([]*pageWalk, workers)
+	errs := make([]error, len(tops))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for i := range walks {
+		ww := &pageWalk{p: w.p, rep: &QuickReport{}, free: w.free, full: true, reached: make([]uint64, len(w.reached))}
+		walks[i] = ww
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+			for j := range next {
+				func() {
+					defer func() {
+						if r := recover(); r != nil {
+							errs[j] = fmt.Errorf("%v", r)
+						}
+					}()
+					errs[j] = ww.fullBucket(tops[j].root, tops[j].inline, 1)
+				}()
+			}
+		}()
+	}
+	for j := range tops {
+		next <- j
+	}
+	close(next)
+	wg.Wait()
+	for j, err := range errs {
+		if err != nil {
+			return fmt.Errorf("bucket %q: %w", tops[j].name, err)
+		}
+	}
+	for _, ww := range walks {
+		for i, word := range ww.reached {
+			if twice := w.reached[i] & word; twice != 0 {
+				return fmt.Errorf("page %d is reached twice", uint64(i)*64+uint64(bits.TrailingZeros64(twice)))
+			}
+			w.reached[i] |= word
+		}
+		w.rep.Buckets += ww.rep.Buckets
+		w.rep.BranchPages += ww.rep.BranchPages
+		w.rep.LeafPages += ww.rep.LeafPages
+	}
+	return nil
 }

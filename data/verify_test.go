@@ -43,7 +43,7 @@ func fileSum(t *testing.T, path string) [32]byte {
 // Given every kind of structural damage, VerifyFile and Open (for reading and for writing) refuse the
 // file with the reason in words, never a panic's text, and the file is left byte for byte as it was.
 func TestDamagedFilesAreRefusedUnchanged(t *testing.T) {
-	sound, vs := damagedCopies(t, 300)
+	sound, vs := damagedCopies(t, 120)
 	if _, err := VerifyFile(sound); err != nil {
 		t.Fatalf("VerifyFile of the sound file: %v", err)
 	}
@@ -147,10 +147,14 @@ func TestOneInvalidMetaPageIsARollback(t *testing.T) {
 // it either refuses (the live file byte for byte as it was, no safety copy made) or restores a file
 // that opens and passes Check — never a live file replaced by one that fails.
 func TestRestoreRefusesDamagedBackups(t *testing.T) {
-	sound, vs := damagedCopies(t, 300)
+	sound, vs := damagedCopies(t, 120)
 	live := demoStore(t, 20)
 	livePath := live.Path()
 	if err := live.Close(); err != nil {
+		t.Fatal(err)
+	}
+	liveBytes, err := os.ReadFile(livePath)
+	if err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
@@ -195,9 +199,10 @@ func TestRestoreRefusesDamagedBackups(t *testing.T) {
 				t.Fatalf("the restored file fails Check: %v %v", err, rep.Problems)
 			}
 			// Back to the first state for the next case.
-			if _, err := Restore(res.SafetyCopy, livePath, RestoreOptions{BackupDir: t.TempDir()}); err != nil {
+			if err := os.WriteFile(livePath, liveBytes, 0o600); err != nil {
 				t.Fatal(err)
 			}
+			_ = res
 		})
 	}
 	t.Logf("%d of %d damaged backups refused", refused, len(vs))
@@ -210,7 +215,7 @@ func TestRestoreRefusesDamagedBackups(t *testing.T) {
 // check and opens for writing, a sound file comes out with every record, and the damaged file is only
 // read.
 func TestSalvageCopiesWhatCanBeRead(t *testing.T) {
-	sound, vs := damagedCopies(t, 300)
+	sound, vs := damagedCopies(t, 120)
 	dir := t.TempDir()
 	whole, err := Salvage(sound, filepath.Join(dir, "whole.db"))
 	if err != nil {
@@ -225,7 +230,7 @@ func TestSalvageCopiesWhatCanBeRead(t *testing.T) {
 	}
 	rep, err := s.Check()
 	_ = s.Close()
-	if err != nil || !rep.OK() || rep.Customers != 300 {
+	if err != nil || !rep.OK() || rep.Customers != 120 {
 		t.Fatalf("the copy of a sound file: %d customers, %v %v", rep.Customers, err, rep.Problems)
 	}
 	for i, v := range vs {
