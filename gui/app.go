@@ -94,7 +94,7 @@ func showOpenError(a fyne.App, path string, err error) {
 	detail := widget.NewLabel(err.Error())
 	if d := data.DamageOf(err); d != nil {
 		// What is wrong in words and the way out; the technical detail is for `salesdesk check`.
-		detail.SetText(damageText(d) + "\n" + T("err.damage.way_out"))
+		detail.SetText(T("err.damage.way_out"))
 	}
 	detail.Wrapping = fyne.TextWrapWord
 	detail.Importance = widget.LowImportance
