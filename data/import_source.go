@@ -110,6 +110,17 @@ func (src *ImportSource) TotalRows() int {
 	return n
 }
 
+// TotalMultiline is the number of rows with cells over several lines in the sheets not skipped.
+func (src *ImportSource) TotalMultiline() int {
+	n := 0
+	for _, sh := range src.Sheets {
+		if !sh.Skip {
+			n += sh.MultilineRows
+		}
+	}
+	return n
+}
+
 // OpenImport opens a CSV or XLSX file for import: it tells the two apart by content (not by the name's
 // extension), finds each table's header row, maps the headers automatically and counts the rows.
 func OpenImport(path string) (*ImportSource, error) {
