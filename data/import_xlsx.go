@@ -37,6 +37,11 @@ type workbookSheet struct {
 
 // errXLSX says what is wrong with a workbook's structure.
 func errXLSX(format string, a ...any) error {
+	for i, v := range a {
+		if s, ok := v.(string); ok {
+			a[i] = Excerpt(s) // a part's or a sheet's name is the archive's to choose, at any length
+		}
+	}
 	return fmt.Errorf("%w (%s)", ErrImportDamaged, fmt.Sprintf(format, a...))
 }
 
