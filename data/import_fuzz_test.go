@@ -89,15 +89,20 @@ func fuzzImport(t *testing.T, s *Store, name string, data []byte) {
 		}
 		t.Fatalf("dry run: %v", err)
 	}
-	rows := map[int]bool{}
+	// Rows are numbered per sheet: a workbook's sheets each have a row 2.
+	type at struct {
+		sheet string
+		row   int
+	}
+	rows := map[at]bool{}
 	for _, o := range rep.Outcomes {
-		rows[o.Row] = true
+		rows[at{o.Sheet, o.Row}] = true
 	}
 	for _, r := range rep.Rejected {
-		if rows[r.Row] || len(r.Problems) == 0 {
-			t.Fatalf("row %d both imported and rejected, or rejected without a reason", r.Row)
+		if rows[at{r.Sheet, r.Row}] || len(r.Problems) == 0 {
+			t.Fatalf("%s row %d both imported and rejected, or rejected without a reason", r.Sheet, r.Row)
 		}
-		rows[r.Row] = true
+		rows[at{r.Sheet, r.Row}] = true
 	}
 	if len(rows) > rep.Rows {
 		t.Fatalf("the report names %d rows of %d", len(rows), rep.Rows)
