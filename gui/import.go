@@ -193,12 +193,13 @@ func (iw *importWindow) updateColumn(i widget.ListItemID, o fyne.CanvasObject) {
 		return
 	}
 	cells := o.(*fyne.Container).Objects
-	cells[0].(*widget.Label).SetText(sh.Header[i])
+	// Excerpts: a label lays out all of its text before it truncates, and a cell may hold megabytes.
+	cells[0].(*widget.Label).SetText(data.Excerpt(sh.Header[i]))
 	sample := ""
 	if len(sh.Sample) > 0 && i < len(sh.Sample[0].Cells) {
 		sample = sh.Sample[0].Cells[i]
 	}
-	cells[1].(*widget.Label).SetText(sample)
+	cells[1].(*widget.Label).SetText(data.Excerpt(sample))
 	sel := cells[2].(*widget.Select)
 	sel.OnChanged = nil // recycled rows: setting the shown choice is not the user's change
 	current := sh.Mapping.Field(i)
