@@ -43,7 +43,8 @@ func checkAuditTrail(lines []jsonChange, member func(uint64) bool, add func(stri
 			add("audit line %d comes after line %d: the trail is out of order", a.Seq, last.Seq)
 		}
 		if i > 0 && a.At.Before(last.At.Add(-auditClockSlack)) {
-			add("audit line %d is dated %s, before line %d (%s): the trail was edited",
+			add("audit line %d is dated %s, more than a day before line %d (%s): the trail was edited, or the "+
+				"computer's clock was set back; remove the \"audit\" key to import without the trail",
 				a.Seq, a.At.Format(time.RFC3339), last.Seq, last.At.Format(time.RFC3339))
 		}
 		if !member(a.ActorID) {
