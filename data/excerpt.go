@@ -6,8 +6,12 @@ import (
 )
 
 // excerptRunes is how much of a user's text a message quotes: enough to find the cell, short enough
-// that a 5 MB cell makes a one-line message.
-const excerptRunes = 40
+// that a 5 MB cell makes a one-line message. A text up to wholeRunes long is quoted whole: cut, it
+// would read no shorter, and an excerpt (at most some 65 characters) is then never cut again.
+const (
+	excerptRunes = 40
+	wholeRunes   = 72
+)
 
 // Excerpt is what a message quotes of a text from the user's file (a cell, a header, a value): the
 // text itself when short, else its first characters, "…" and its length, so that the message stays
@@ -20,12 +24,11 @@ func Excerpt(s string) string {
 			cut = i
 		}
 		n++
-		if n > excerptRunes+8 && cut >= 0 {
+		if n > wholeRunes {
 			break
 		}
 	}
-	// A few characters over the limit read better whole than as an excerpt nearly as long.
-	if cut < 0 || n <= excerptRunes+8 {
+	if n <= wholeRunes {
 		return s
 	}
 	return fmt.Sprintf("%s… (%d characters)", s[:cut], utf8.RuneCountInString(s))

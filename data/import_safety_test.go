@@ -290,4 +290,14 @@ func TestImportMessagesQuoteShortly(t *testing.T) {
 	if e := Excerpt("短"); e != "短" {
 		t.Errorf("Excerpt of a short text: %q", e)
 	}
+	// Quoted again (a problem's text is quoted when it is made and when it is shown), an excerpt keeps
+	// the length of the cell it came from.
+	if e := Excerpt(Excerpt(huge)); e != Excerpt(huge) {
+		t.Errorf("Excerpt of an excerpt: %q", e)
+	}
+	for _, p := range all {
+		if p.Value != "" && !strings.Contains(p.String(), "(5200000 characters)") {
+			t.Errorf("the message lost the cell's length: %s", p)
+		}
+	}
 }

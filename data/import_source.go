@@ -588,7 +588,11 @@ func (sh *ImportSheet) multilineProblem(r SourceRow) RowProblem {
 	if r.Row > sh.HeaderRow && r.SpansCol <= len(sh.Header) && sh.Header[r.SpansCol-1] != "" {
 		col = Excerpt(sh.Header[r.SpansCol-1])
 	}
-	msg := fmt.Sprintf("%v (%d lines)", ErrMultilineField, r.Spans+1)
+	lines := r.Spans + 1
+	if r.ProblemErr == ErrQuoteUnclosed {
+		lines-- // the last line end is the file's, read into the cell
+	}
+	msg := fmt.Sprintf("%v (%d lines)", ErrMultilineField, lines)
 	switch {
 	case r.ProblemErr == ErrQuoteUnclosed:
 		msg += ": " + r.Problem
