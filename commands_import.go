@@ -68,6 +68,7 @@ func (c *cli) importCmd(args []string, globalDB string) error {
 	writeMapping := fs.String("write-mapping", "", "write the column mapping used to this file, to edit and pass to --mapping")
 	onDup := fs.String("on-duplicate", "skip", "what to do with a row whose record exists: skip, update or create")
 	rejects := fs.String("rejects", "", "write the rejected rows with their problems to this CSV file")
+	allowMultiline := fs.Bool("allow-multiline", false, "import rows whose quoted cells run over several lines (an address on two lines); without it such a file is refused with the rows named")
 	file, err := parseWithFile(fs, args, "file to import")
 	if err != nil {
 		return err
@@ -89,8 +90,8 @@ func (c *cli) importCmd(args []string, globalDB string) error {
 		mapping = &m
 	}
 	if isJSONExport(file) {
-		if *mappingFile != "" || *rejects != "" || *writeMapping != "" || policy != data.DuplicateSkip {
-			return badUsage("import: %s is a JSON export; --mapping, --write-mapping, --rejects and --on-duplicate apply to CSV and Excel files", file)
+		if *mappingFile != "" || *rejects != "" || *writeMapping != "" || policy != data.DuplicateSkip || *allowMultiline {
+			return badUsage("import: %s is a JSON export; --mapping, --write-mapping, --rejects, --on-duplicate and --allow-multiline apply to CSV and Excel files", file)
 		}
 		return c.importJSON(file, firstNonEmpty(*db, globalDB), *dryRun)
 	}
@@ -114,7 +115,7 @@ func (c *cli) importCmd(args []string, globalDB string) error {
 	}
 	for _, sh := range src.Sheets {
 		if sh.Skip {
-			fmt.Fprintf(c.stdout, "sheet %q: no column matches a field; skipped\n", sh.Name)
+			fmt.Fprintf(c.stdout, "sheet %q: no column matches a field; skipped\n", data.Excerpt(sh.Name))
 		}
 	}
 
@@ -129,8 +130,14 @@ func (c *cli) importCmd(args []string, globalDB string) error {
 		by = data.Actor{MemberID: me.ID, Name: me.Name}
 	}
 	rep, err := s.Import(ctx, by, src, data.ImportOptions{OnDuplicate: policy, DryRun: *dryRun,
-		Progress: func(p data.ImportProgress) { show(p.Done, p.Total) }})
+		AllowMultiline: *allowMultiline, Progress: func(p data.ImportProgress) { show(p.Done, p.Total) }})
 	fmt.Fprintln(c.stderr)
+	if errors.Is(err, data.ErrMultilineField) {
+		c.printMultiline(rep)
+		return fmt.Errorf("import: nothing was imported: %d rows of %s hold cells that run over several lines (listed above); "+
+			"an opening quote without its closing one reads the rows below into one cell. Fix the quotes, or pass "+
+			"--allow-multiline if the line breaks are meant", rep.MultilineRows, file)
+	}
 	if rep != nil && rep.Rows > 0 {
 		c.printImportReport(rep, path)
 		if *rejects != "" && len(rep.Rejected) > 0 {
@@ -149,7 +156,25 @@ func (c *cli) importCmd(args []string, globalDB string) error {
 	if n := len(rep.Rejected); n > 0 {
 		return fmt.Errorf("%d of %d rows were rejected (listed above); %s", n, rep.Rows, committedNote(rep))
 	}
+	if rep.DryRun && rep.MultilineRows > 0 && !*allowMultiline {
+		return fmt.Errorf("%d rows hold cells that run over several lines (listed above): the import will be refused "+
+			"unless you pass --allow-multiline; nothing was written (dry run)", rep.MultilineRows)
+	}
 	return nil
+}
+
+// printMultiline lists the rows whose cells run over several lines.
+func (c *cli) printMultiline(rep *data.ImportReport) {
+	if rep == nil || rep.MultilineRows == 0 {
+		return
+	}
+	fmt.Fprintf(c.stdout, "  multi-line:    %d rows with cells over several lines\n", rep.MultilineRows)
+	for _, p := range rep.Multiline {
+		fmt.Fprintf(c.stdout, "    %s\n", p)
+	}
+	if n := rep.MultilineRows - len(rep.Multiline); n > 0 {
+		fmt.Fprintf(c.stdout, "    … and %d more\n", n)
+	}
 }
 
 // committedNote says what stays in the file after an import that did not take every row.
@@ -215,6 +240,7 @@ func (c *cli) printImportReport(rep *data.ImportReport, path string) {
 			fmt.Fprintf(w, "    %s\n", p)
 		}
 	}
+	c.printMultiline(rep)
 	if rep.Cancelled {
 		fmt.Fprintln(w, "  cancelled: the rows above were imported, the rest of the file was not")
 	}

@@ -244,3 +244,35 @@ func TestExportCommand(t *testing.T) {
 		t.Error("a failed export left a file")
 	}
 }
+
+// A quote left open reads the rows below into one cell: the command refuses the file with the row
+// and the flag that accepts it; a dry run lists the row; with the flag a two-line address imports.
+func TestImportCommandMultiline(t *testing.T) {
+	dir := t.TempDir()
+	unclosed := filepath.Join(dir, "unclosed.csv")
+	address := filepath.Join(dir, "address.csv")
+	if err := os.WriteFile(unclosed, []byte("客户名称,联系人,电话\r\n\"甲二公司,张,13800138000\r\n乙公司,李,13900139000\r\n丙公司,王,13700137000\r\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(address, []byte("客户名称,电话,备注\n北京科技,13800138000,\"北京市海淀区\n中关村大街1号\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db := teamDB(t)
+	before := fileBytes(t, db)
+	code, stdout, stderr := runCmd("import", unclosed, "--db", db)
+	if code != 1 || !strings.Contains(stdout, "row 2") || !strings.Contains(stderr, "--allow-multiline") ||
+		!strings.Contains(stderr, "nothing was imported") {
+		t.Fatalf("unclosed quote: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if !bytes.Equal(fileBytes(t, db), before) {
+		t.Error("a refused import wrote to the database")
+	}
+	code, stdout, stderr = runCmd("import", address, "--db", db, "--dry-run")
+	if code != 1 || !strings.Contains(stdout, "row 2, 备注") || !strings.Contains(stderr, "--allow-multiline") {
+		t.Fatalf("dry run: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	code, stdout, stderr = runCmd("import", address, "--db", db, "--allow-multiline")
+	if code != 0 || !strings.Contains(stdout, "1 created") {
+		t.Fatalf("confirmed: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+}

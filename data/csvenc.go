@@ -1,6 +1,7 @@
 package data
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"errors"
@@ -33,10 +34,14 @@ var (
 	bomUTF16BE = []byte{0xFE, 0xFF}
 )
 
-// DetectEncoding reads the whole content once: a byte-order mark decides; otherwise valid UTF-8 is
-// UTF-8 and anything else is GB18030. The whole file is read because a GBK file often starts with
-// plain ASCII (an English header, numbers) and shows its first Chinese byte much later. A NUL byte
-// outside UTF-16 means a binary file.
+// DetectEncoding reads the whole content once: a byte-order mark decides; otherwise the file is
+// read both as UTF-8 and as GB18030, and the one under which fewer byte sequences fail to decode wins,
+// UTF-8 on a tie. One bad byte in a UTF-8 file is then a UTF-8 file with one bad byte (which the
+// import reports at its row) rather than a GB18030 file of garbled text: Chinese text in UTF-8 read as
+// GB18030 fails at the end of every run of an odd number of characters, while GBK text read as UTF-8
+// fails at nearly every character. The whole file is read because a GBK file often starts with plain
+// ASCII (an English header, numbers) and shows its first Chinese byte much later. A NUL byte outside
+// UTF-16 means a binary file.
 func DetectEncoding(r io.ReaderAt, size int64) (TextEncoding, error) {
 	head := make([]byte, min(size, 3))
 	if _, err := r.ReadAt(head, 0); err != nil && err != io.EOF {
@@ -50,32 +55,39 @@ func DetectEncoding(r io.ReaderAt, size int64) (TextEncoding, error) {
 	case bytes.HasPrefix(head, bomUTF16BE):
 		return EncodingUTF16BE, nil
 	}
-	valid, err := validUTF8(io.NewSectionReader(r, 0, size))
+	bad, err := invalidUTF8(io.NewSectionReader(r, 0, size))
 	if err != nil {
 		return "", err
 	}
-	if valid {
+	if bad == 0 {
 		return EncodingUTF8, nil
 	}
-	return EncodingGB18030, nil
+	badGB, err := invalidGB18030(io.NewSectionReader(r, 0, size))
+	if err != nil {
+		return "", err
+	}
+	if badGB < bad {
+		return EncodingGB18030, nil
+	}
+	return EncodingUTF8, nil
 }
 
 func checkNoNUL(r io.ReaderAt, size int64) error {
-	_, err := validUTF8(io.NewSectionReader(r, 0, size))
+	_, err := invalidUTF8(io.NewSectionReader(r, 0, size))
 	return err
 }
 
-// validUTF8 streams r and reports whether it is valid UTF-8, carrying a rune cut by a chunk's end over
-// to the next chunk. It fails with ErrBinaryFile at the first NUL byte.
-func validUTF8(r io.Reader) (bool, error) {
+// invalidUTF8 streams r and counts the byte sequences that are not UTF-8, carrying a rune cut by a
+// chunk's end over to the next chunk. It fails with ErrBinaryFile at the first NUL byte.
+func invalidUTF8(r io.Reader) (int, error) {
 	buf := make([]byte, 256<<10)
 	carry := 0
-	valid := true
+	bad := 0
 	for {
 		n, err := r.Read(buf[carry:])
 		n += carry
 		if bytes.IndexByte(buf[carry:n], 0) >= 0 {
-			return false, ErrBinaryFile
+			return 0, ErrBinaryFile
 		}
 		end := n
 		if err == nil {
@@ -89,15 +101,43 @@ func validUTF8(r io.Reader) (bool, error) {
 				}
 			}
 		}
-		if valid && !utf8.Valid(buf[:end]) {
-			valid = false
+		if chunk := buf[:end]; !utf8.Valid(chunk) {
+			for len(chunk) > 0 {
+				r, size := utf8.DecodeRune(chunk)
+				if r == utf8.RuneError && size == 1 {
+					bad++
+				}
+				chunk = chunk[size:]
+			}
 		}
 		carry = copy(buf, buf[end:n])
 		if err == io.EOF {
-			return valid && carry == 0, nil
+			if carry > 0 {
+				bad++ // the file ends inside a sequence
+			}
+			return bad, nil
 		}
 		if err != nil {
-			return false, err
+			return 0, err
+		}
+	}
+}
+
+// invalidGB18030 counts the byte sequences of r that GB18030 does not decode (the decoder puts U+FFFD
+// in their place; GB18030 encodes U+FFFD itself as four bytes no real file holds).
+func invalidGB18030(r io.Reader) (int, error) {
+	text := bufio.NewReaderSize(simplifiedchinese.GB18030.NewDecoder().Reader(r), 64<<10)
+	bad := 0
+	for {
+		c, _, err := text.ReadRune()
+		if err == io.EOF {
+			return bad, nil
+		}
+		if err != nil {
+			return 0, err
+		}
+		if c == utf8.RuneError {
+			bad++
 		}
 	}
 }
@@ -106,7 +146,10 @@ func validUTF8(r io.Reader) (bool, error) {
 func decodeText(enc TextEncoding, r io.Reader) io.Reader {
 	switch enc {
 	case EncodingUTF8BOM:
-		return unicode.UTF8BOM.NewDecoder().Reader(r)
+		// The mark is dropped and the rest handed on as it is: a decoder would turn a bad byte into
+		// U+FFFD, and the import reports a bad byte only when it still sees it.
+		_, _ = io.CopyN(io.Discard, r, int64(len(bomUTF8)))
+		return r
 	case EncodingUTF16LE:
 		return unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder().Reader(r)
 	case EncodingUTF16BE:

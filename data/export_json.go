@@ -83,6 +83,8 @@ type jsonMapping struct {
 type jsonChange struct {
 	Seq uint64 `json:"seq"`
 	Change
+	// Chain links the line to the one before (audit_chain.go).
+	Chain string `json:"chain,omitempty"`
 }
 
 // exportSequences are the buckets whose id sequences an export carries, so that ids issued after an
@@ -168,12 +170,19 @@ func (s *Store) ExportJSON(w io.Writer, opt JSONExportOptions) (ExportResult, er
 		})
 		if opt.Audit {
 			ew.array("audit", func(emit func(any), _ func([]byte)) error {
+				chain := ""
 				return forEachIn(tx, bucketAudit, func(k, v []byte) error {
 					var ch Change
 					if err := codec.Unmarshal(v, &ch); err != nil {
 						return fmt.Errorf("audit %d: %w: %w", decodeUint(k), ErrDamaged, err)
 					}
-					emit(jsonChange{Seq: decodeUint(k), Change: ch})
+					line := jsonChange{Seq: decodeUint(k), Change: ch}
+					var err error
+					if chain, err = chainLink(chain, line); err != nil {
+						return fmt.Errorf("audit %d: %w", line.Seq, err)
+					}
+					line.Chain = chain
+					emit(line)
 					return nil
 				})
 			})
@@ -639,8 +648,8 @@ func (d *ExportDoc) check() error {
 	}
 	member := func(id uint64) bool { return id == 0 || members[id] }
 	customers := map[uint64]bool{}
-	cards := map[string]bool{}
-	fus := map[uint64]uint64{} // follow-up → customer
+	cards := map[string]uint64{} // card number, upper case → customer
+	fus := map[uint64]uint64{}   // follow-up → customer
 	awaiting := map[uint64]bool{}
 	var maxFU uint64
 	for i := range d.Customers {
@@ -649,10 +658,13 @@ func (d *ExportDoc) check() error {
 			add("customer %d (%s): missing or repeated id", c.ID, c.Name)
 		}
 		customers[c.ID] = true
-		if c.CardNo == "" || cards[c.CardNo] || len(c.CardNo) > maxKeyText {
-			add("customer %d (%s): missing, repeated or overlong card number %q", c.ID, c.Name, c.CardNo)
+		card := strings.ToUpper(strings.TrimSpace(c.CardNo))
+		if c.CardNo == "" || len(c.CardNo) > maxKeyText {
+			add("customer %d (%s): missing or overlong card number %q", c.ID, Excerpt(c.Name), Excerpt(c.CardNo))
+		} else if other, ok := cards[card]; ok {
+			add("customer %d (%s): card number %q is also customer %d's", c.ID, Excerpt(c.Name), c.CardNo, other)
 		}
-		cards[c.CardNo] = true
+		cards[card] = c.ID
 		if !member(c.OwnerID) {
 			add("customer %d (%s): owner %d is not a member", c.ID, c.Name, c.OwnerID)
 		}
@@ -685,6 +697,7 @@ func (d *ExportDoc) check() error {
 		break
 	}
 	deals := map[uint64]bool{}
+	numbers := map[string]uint64{} // deal number, upper case → deal
 	history := map[uint64]bool{}
 	var maxDeal, maxSeq uint64
 	for _, o := range d.Opportunities {
@@ -693,6 +706,13 @@ func (d *ExportDoc) check() error {
 		}
 		deals[o.ID] = true
 		maxDeal = max(maxDeal, o.ID)
+		number := strings.ToUpper(strings.TrimSpace(o.Number))
+		if len(o.Number) > maxKeyText {
+			add("deal %d: overlong number %q", o.ID, Excerpt(o.Number))
+		} else if other, ok := numbers[number]; ok && number != "" {
+			add("deal %d: number %q is also deal %d's", o.ID, o.Number, other)
+		}
+		numbers[number] = o.ID
 		if !customers[o.CustomerID] {
 			add("deal %d (%s): customer %d is not in the export", o.ID, o.Number, o.CustomerID)
 		}
@@ -736,6 +756,7 @@ func (d *ExportDoc) check() error {
 		audit[a.Seq] = true
 		maxAudit = max(maxAudit, a.Seq)
 	}
+	checkAuditTrail(d.Audit, member, add)
 	var maxCustomer, maxMember uint64
 	for id := range customers {
 		maxCustomer = max(maxCustomer, id)

@@ -61,6 +61,10 @@ type ImportOptions struct {
 	Limit int
 	// Progress is called after every batch, from the goroutine that runs the import.
 	Progress func(ImportProgress)
+	// AllowMultiline imports rows whose quoted cells run over several lines. Without it an import of
+	// a file with such rows is refused before anything is written (ErrMultilineField, naming the
+	// rows): an unclosed quote reads the rows below it into one cell, and a dry run lists them.
+	AllowMultiline bool
 }
 
 // ImportProgress is how far an import is.
@@ -126,6 +130,10 @@ type ImportReport struct {
 	Rejected      []RejectedRow `json:"rejected"`
 	Warnings      []RowProblem  `json:"warnings"`
 	Outcomes      []RowOutcome  `json:"outcomes"`
+	// Multiline lists the rows whose cells run over several lines (the first of them per sheet), and
+	// MultilineRows counts them all: an import writes them only with ImportOptions.AllowMultiline.
+	Multiline     []RowProblem  `json:"multiline,omitempty"`
+	MultilineRows int           `json:"multiline_rows,omitempty"`
 	Elapsed       time.Duration `json:"elapsed_ns"`
 	headers       map[string][]string
 }
@@ -337,12 +345,20 @@ func (s *Store) Import(ctx context.Context, by Actor, src *ImportSource, opt Imp
 		sp := newSheetPlan(sh, len(src.Sheets) > 1)
 		sheets = append(sheets, sp)
 		rep.headers[sp.name] = sh.Header
+		for _, p := range sh.Multiline {
+			p.Sheet = sp.name
+			rep.Multiline = append(rep.Multiline, p)
+		}
+		rep.MultilineRows += sh.MultilineRows
 	}
 	if len(problems) > 0 {
 		return rep, fmt.Errorf("data: import %s: %w: %s", src.Name, ErrMappingIncomplete, strings.Join(problems, "; "))
 	}
 	if len(sheets) == 0 {
 		return rep, fmt.Errorf("data: import %s: %w", src.Name, ErrImportNoHeader)
+	}
+	if rep.MultilineRows > 0 && !opt.AllowMultiline && !opt.DryRun {
+		return rep, fmt.Errorf("data: import %s: %w", src.Name, multilineError(rep))
 	}
 	if src.TotalRows() == 0 {
 		return rep, fmt.Errorf("data: import %s: %w", src.Name, ErrImportNoRows)
@@ -382,6 +398,21 @@ func (s *Store) Import(ctx context.Context, by Actor, src *ImportSource, opt Imp
 		return rep, fmt.Errorf("data: import %s: %w", src.Name, err)
 	}
 	return rep, nil
+}
+
+// multilineError names the first rows whose cells run over several lines.
+func multilineError(rep *ImportReport) error {
+	var rows []string
+	for _, p := range rep.Multiline[:min(len(rep.Multiline), 3)] {
+		rows = append(rows, p.String())
+	}
+	more := ""
+	if rep.MultilineRows > len(rows) {
+		more = fmt.Sprintf(" (and %d more rows)", rep.MultilineRows-len(rows))
+	}
+	return fmt.Errorf("%w in %d rows, so nothing was imported: %s%s. If the line breaks are meant, "+
+		"confirm them (on the command line: --allow-multiline); else fix the quotes", ErrMultilineField, rep.MultilineRows,
+		strings.Join(rows, "; "), more)
 }
 
 // snapshot copies what duplicate detection needs from memory: the names, and the phones and emails

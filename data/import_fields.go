@@ -482,7 +482,7 @@ func (m Mapping) Problems() []string {
 			continue
 		}
 		if _, ok := c.Field.Def(); !ok {
-			out = append(out, fmt.Sprintf("column %d (%s): unknown field %q", c.Column+1, c.Header, c.Field))
+			out = append(out, fmt.Sprintf("column %d (%s): unknown field %q", c.Column+1, Excerpt(c.Header), Excerpt(string(c.Field))))
 			continue
 		}
 		if prev, dup := seen[c.Field]; dup {
@@ -523,7 +523,7 @@ func ParseMapping(raw []byte) (Mapping, error) {
 			return m, fmt.Errorf("data: read mapping: column %d", c.Column)
 		}
 		if _, ok := c.Field.Def(); c.Field != "" && !ok {
-			return m, fmt.Errorf("data: read mapping: unknown field %q", c.Field)
+			return m, fmt.Errorf("data: read mapping: unknown field %q", Excerpt(string(c.Field)))
 		}
 	}
 	return m, nil

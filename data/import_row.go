@@ -28,10 +28,10 @@ func (p RowProblem) String() string {
 	}
 	fmt.Fprintf(&b, "row %d", p.Row)
 	if p.Column != "" {
-		fmt.Fprintf(&b, ", %s", p.Column)
+		fmt.Fprintf(&b, ", %s", Excerpt(p.Column))
 	}
 	if p.Value != "" {
-		fmt.Fprintf(&b, " %q", p.Value)
+		fmt.Fprintf(&b, " %q", Excerpt(p.Value))
 	}
 	b.WriteString(": " + p.Message)
 	return b.String()
@@ -155,9 +155,15 @@ func (p *rowPlan) problem(c *rowCell, err error) { p.problems = append(p.problem
 func (p *rowPlan) warn(c *rowCell, err error)    { p.warnings = append(p.warnings, p.note(c, err)) }
 
 func (p *rowPlan) note(c *rowCell, err error) RowProblem {
-	rp := RowProblem{Sheet: p.sheet.name, Row: p.src.Row, Message: err.Error(), Err: rootErr(err)}
+	rp := RowProblem{Sheet: Excerpt(p.sheet.name), Row: p.src.Row, Message: err.Error(), Err: rootErr(err)}
 	if c != nil {
-		rp.Column, rp.Field, rp.Value = c.plan.header, c.plan.field, c.v
+		// Excerpts: the rejected-rows file keeps the cells whole, the message only has to point at them.
+		rp.Column, rp.Field, rp.Value = Excerpt(c.plan.header), c.plan.field, Excerpt(c.v)
+	} else if p.src.ProblemCol > 0 {
+		rp.Column = fmt.Sprintf("column %d", p.src.ProblemCol)
+		if h := p.sheet.sheet.Header; p.src.ProblemCol <= len(h) && h[p.src.ProblemCol-1] != "" {
+			rp.Column = Excerpt(h[p.src.ProblemCol-1])
+		}
 	}
 	return rp
 }
@@ -176,6 +182,10 @@ func rootErr(err error) error {
 // newRowPlan picks the mapped cells of a row and tells what records it holds.
 func newRowPlan(sp *sheetPlan, src SourceRow) *rowPlan {
 	p := &rowPlan{sheet: sp, src: src}
+	if src.ProblemErr != nil {
+		p.problem(nil, fmt.Errorf("%w%s", src.ProblemErr, strings.TrimPrefix(src.Problem, src.ProblemErr.Error())))
+		return p
+	}
 	if src.Problem != "" {
 		p.problem(nil, fmt.Errorf("%w: %s", ErrRowUnreadable, src.Problem))
 		return p

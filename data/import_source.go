@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 )
 
 // Errors of reading an import file; each is a message a user can act on.
@@ -41,6 +42,18 @@ type SourceRow struct {
 	Cut bool
 	// Problem is why the row could not be read as a record, if it could not.
 	Problem string
+	// ProblemCol is the cell (1-based) Problem is about; 0 when it is about the whole row.
+	ProblemCol int
+	// ProblemErr is the sentinel Problem begins with, when there is one (ErrBadText, ErrQuoteUnclosed).
+	ProblemErr error
+	// Spans is how many line ends the row's cells hold: a quoted cell may run over several lines
+	// (an address on two lines), and an opening quote left unclosed takes the rows below into one cell.
+	Spans int
+	// SpansCol is the cell (1-based) that holds the most of them.
+	SpansCol int
+	// SpansRows is how many of the lines inside that cell look like rows of the table (they hold as many
+	// separators as a row): the sign of an unclosed quote rather than a cell meant to run over lines.
+	SpansRows int
 }
 
 // ImportSheet is one table of an import file: a CSV file has one, a workbook one per worksheet.
@@ -54,6 +67,11 @@ type ImportSheet struct {
 	date1904 bool
 	// Sample holds the first data rows, for the preview.
 	Sample []SourceRow
+	// Multiline lists the rows (the header row too) whose cells run over several lines, the first
+	// maxMultilineListed of them; MultilineRows counts them all. Such a row is imported only when the
+	// user says the line breaks are meant (ImportOptions.AllowMultiline).
+	Multiline     []RowProblem
+	MultilineRows int
 	// Mapping says which column fills which field; OpenImport fills it in, the user may change it.
 	Mapping Mapping
 	// Skip leaves the sheet out of the import.
@@ -87,6 +105,17 @@ func (src *ImportSource) TotalRows() int {
 	for _, sh := range src.Sheets {
 		if !sh.Skip {
 			n += sh.Rows
+		}
+	}
+	return n
+}
+
+// TotalMultiline is the number of rows with cells over several lines in the sheets not skipped.
+func (src *ImportSource) TotalMultiline() int {
+	n := 0
+	for _, sh := range src.Sheets {
+		if !sh.Skip {
+			n += sh.MultilineRows
 		}
 	}
 	return n
@@ -190,10 +219,10 @@ func openCSVSource(name string, r io.ReaderAt, size int64) (*ImportSource, error
 	if err != nil {
 		return nil, fmt.Errorf("data: read %s: %w", name, err)
 	}
-	comma := sniffDelimiter(decodeText(enc, io.NewSectionReader(r, 0, min(size, 64<<10))))
+	comma := sniffDelimiter(newLineEnds(decodeText(enc, io.NewSectionReader(r, 0, min(size, 64<<10)))))
 	sh := &ImportSheet{Name: name}
 	sh.read = func(ctx context.Context, fn func(SourceRow) error) error {
-		return eachCSVRow(ctx, decodeText(enc, io.NewSectionReader(r, 0, size)), comma, fn)
+		return eachCSVRow(ctx, newLineEnds(decodeText(enc, io.NewSectionReader(r, 0, size))), comma, enc, fn)
 	}
 	src := &ImportSource{Name: name, Format: "csv", Encoding: enc, Delimiter: comma, Sheets: []*ImportSheet{sh}}
 	if err := sh.scan(name); err != nil {
@@ -246,10 +275,53 @@ func (t *tailReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// lineEnds turns every line end, CRLF, LF or the lone CR of old Mac programs, into LF: encoding/csv
+// ends lines at LF only, so a file with CR line ends would read as one long header row. A CR inside a
+// quoted cell is a line break in the cell either way.
+type lineEnds struct {
+	r      io.Reader
+	lastCR bool // the last byte handed on was a CR turned into LF: an LF right after it is dropped
+}
+
+func newLineEnds(r io.Reader) io.Reader { return &lineEnds{r: r} }
+
+func (l *lineEnds) Read(p []byte) (int, error) {
+	for {
+		n, err := l.r.Read(p)
+		out := 0
+		for _, b := range p[:n] {
+			switch {
+			case b == '\r':
+				p[out], l.lastCR = '\n', true
+				out++
+			case b == '\n' && l.lastCR:
+				l.lastCR = false
+			default:
+				p[out], l.lastCR = b, false
+				out++
+			}
+		}
+		// A chunk that was only the LF of a CRLF is read again rather than handed on empty.
+		if out > 0 || err != nil || n == 0 {
+			return out, err
+		}
+	}
+}
+
+// ErrQuoteUnclosed and the messages about cells that run over lines name the quote the user has to fix.
+var (
+	ErrQuoteUnclosed = errors.New("a quote (\") opens a cell that is never closed: the cell takes in everything to the end of the file; " +
+		"close the quote or remove it")
+	ErrMultilineField = errors.New("a quoted cell runs over several lines")
+	ErrBadText        = errors.New("the cell holds bytes that are not text in the file's encoding")
+)
+
 // eachCSVRow hands every non-empty record to fn. Quotes are read leniently (a stray " inside a field
-// is kept). A last record that the file cuts short (no line end, and fewer
-// fields than the first record or a quoted field left open) is marked Cut.
-func eachCSVRow(ctx context.Context, text io.Reader, comma rune, fn func(SourceRow) error) error {
+// is kept). A last record that the file cuts short (no line end, and fewer fields than the first
+// record or a quoted field left open) is marked Cut; one whose quoted cell runs to the end of the file
+// is a Problem. A cell that is not text in the file's encoding (an invalid UTF-8 byte) makes its row a
+// Problem rather than text stored garbled; the rows around it read as usual.
+func eachCSVRow(ctx context.Context, text io.Reader, comma rune, enc TextEncoding, fn func(SourceRow) error) error {
 	tr := &tailReader{r: text}
 	cr := csv.NewReader(tr)
 	cr.Comma = comma
@@ -259,6 +331,7 @@ func eachCSVRow(ctx context.Context, text io.Reader, comma rune, fn func(SourceR
 	width := 0
 	var pending *SourceRow
 	pendingFields := 0
+	endsOpen := false
 	flush := func(cut bool) error {
 		if pending == nil {
 			return nil
@@ -293,6 +366,13 @@ func eachCSVRow(ctx context.Context, text io.Reader, comma rune, fn func(SourceR
 		if err := flush(false); err != nil {
 			return err
 		}
+		row := SourceRow{Row: line}
+		// Read before the cells are trimmed: a cell left open to the end of the file ends in the line end.
+		open := strings.HasSuffix(rec[len(rec)-1], "\n")
+		spans(&row, rec, comma, width)
+		if col := badText(rec, enc); col > 0 {
+			row.Problem, row.ProblemCol, row.ProblemErr = badTextMessage(rec[col-1], enc), col, ErrBadText
+		}
 		cells := trimCells(rec)
 		if len(cells) == 0 {
 			continue
@@ -300,7 +380,8 @@ func eachCSVRow(ctx context.Context, text io.Reader, comma rune, fn func(SourceR
 		if width == 0 {
 			width = len(rec)
 		}
-		pending = &SourceRow{Row: line, Cells: cells}
+		row.Cells = cells
+		pending, endsOpen = &row, open
 		pendingFields = len(rec)
 	}
 	cut := false
@@ -308,7 +389,72 @@ func eachCSVRow(ctx context.Context, text io.Reader, comma rune, fn func(SourceR
 		last := pending.Cells[len(pending.Cells)-1]
 		cut = pendingFields < width || strings.ContainsAny(last, "\r\n")
 	}
+	if pending != nil && !cut && endsOpen && pending.Spans > 0 && pending.Problem == "" {
+		pending.Problem, pending.ProblemCol, pending.ProblemErr = ErrQuoteUnclosed.Error(), pending.SpansCol, ErrQuoteUnclosed
+	}
 	return flush(cut)
+}
+
+// spans counts the line ends in a record's cells, and how many of the lines in the cell with the most
+// look like rows of their own.
+func spans(row *SourceRow, rec []string, comma rune, width int) {
+	best := 0
+	for i, f := range rec {
+		n := strings.Count(f, "\n")
+		if n == 0 {
+			continue
+		}
+		row.Spans += n
+		if n > best {
+			best, row.SpansCol = n, i+1
+		}
+	}
+	if best == 0 {
+		return
+	}
+	// A line of the table holds width-1 separators; one cell's text rarely holds that many.
+	need := max(width-1, 1)
+	rows := 0
+	for _, l := range strings.Split(rec[row.SpansCol-1], "\n")[1:] {
+		if strings.Count(l, string(comma)) >= need {
+			rows++
+		}
+	}
+	row.SpansRows = rows
+}
+
+// badText returns the first cell (1-based) that is not text in the file's encoding, or 0. UTF-8 files
+// reach the reader undecoded, so a bad byte is still there to be seen; the other encodings' decoders
+// put U+FFFD where their bytes do not decode.
+func badText(rec []string, enc TextEncoding) int {
+	for i, f := range rec {
+		if enc == EncodingUTF8 || enc == EncodingUTF8BOM {
+			if !utf8.ValidString(f) {
+				return i + 1
+			}
+		} else if strings.ContainsRune(f, utf8.RuneError) {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+func badTextMessage(cell string, enc TextEncoding) string {
+	pos, what := 0, ""
+	for i, r := range cell {
+		if r != utf8.RuneError {
+			pos++
+			continue
+		}
+		if enc == EncodingUTF8 || enc == EncodingUTF8BOM {
+			if _, size := utf8.DecodeRuneInString(cell[i:]); size == 1 {
+				what = fmt.Sprintf("0x%02X, ", cell[i])
+			}
+		}
+		break
+	}
+	return fmt.Sprintf("%v (%scharacter %d); the rest of the file reads as %s. The row was not imported, "+
+		"so that no garbled text is stored: fix the cell and import the row again", ErrBadText, what, pos+1, enc)
 }
 
 // trimCells drops trailing empty cells and the spaces around each cell.
@@ -373,9 +519,16 @@ var errStopScan = errors.New("stop")
 // number of rows, up to one past the import's limit.
 func (sh *ImportSheet) scan(where string) error {
 	var top []SourceRow
+	var multi []SourceRow
 	header := -1
 	count := 0
 	err := sh.read(context.Background(), func(r SourceRow) error {
+		if r.Spans > 0 {
+			sh.MultilineRows++
+			if len(multi) < maxMultilineListed+headerSearchRows {
+				multi = append(multi, r)
+			}
+		}
 		if header < 0 {
 			top = append(top, r)
 			if known(r.Cells) >= 2 {
@@ -415,7 +568,41 @@ func (sh *ImportSheet) scan(where string) error {
 	}
 	sh.Rows = count
 	sh.Mapping = AutoMap(sh.Header)
+	for _, r := range multi {
+		if r.Row < sh.HeaderRow {
+			sh.MultilineRows-- // a title row above the header is not imported
+			continue
+		}
+		if len(sh.Multiline) < maxMultilineListed {
+			sh.Multiline = append(sh.Multiline, sh.multilineProblem(r))
+		}
+	}
 	return nil
+}
+
+// maxMultilineListed bounds the rows with cells over several lines that a sheet names one by one.
+const maxMultilineListed = 20
+
+func (sh *ImportSheet) multilineProblem(r SourceRow) RowProblem {
+	col := fmt.Sprintf("column %d", r.SpansCol)
+	if r.Row > sh.HeaderRow && r.SpansCol <= len(sh.Header) && sh.Header[r.SpansCol-1] != "" {
+		col = Excerpt(sh.Header[r.SpansCol-1])
+	}
+	lines := r.Spans + 1
+	if r.ProblemErr == ErrQuoteUnclosed {
+		lines-- // the last line end is the file's, read into the cell
+	}
+	msg := fmt.Sprintf("%v (%d lines)", ErrMultilineField, lines)
+	switch {
+	case r.ProblemErr == ErrQuoteUnclosed:
+		msg += ": " + r.Problem
+	case r.SpansRows > 0:
+		msg += fmt.Sprintf(", and %d of them look like rows of the table: an opening quote (\") is probably not closed, "+
+			"so the rows below were read into this cell", r.SpansRows)
+	default:
+		msg += ": a cell with line breaks, such as an address on two lines"
+	}
+	return RowProblem{Row: r.Row, Column: col, Message: msg, Err: ErrMultilineField}
 }
 
 // known counts the cells that name a field.

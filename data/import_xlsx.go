@@ -37,6 +37,11 @@ type workbookSheet struct {
 
 // errXLSX says what is wrong with a workbook's structure.
 func errXLSX(format string, a ...any) error {
+	for i, v := range a {
+		if s, ok := v.(string); ok {
+			a[i] = Excerpt(s) // a part's or a sheet's name is the archive's to choose, at any length
+		}
+	}
 	return fmt.Errorf("%w (%s)", ErrImportDamaged, fmt.Sprintf(format, a...))
 }
 
@@ -124,7 +129,8 @@ func openWorkbookReader(raw []byte, limit int64) (*workbookReader, error) {
 func (b *workbookReader) part(name string) ([]byte, error) {
 	f := b.files[strings.ToLower(strings.TrimPrefix(name, "/"))]
 	if f == nil {
-		return nil, fmt.Errorf("no part %s", name)
+		// A part the workbook names but the archive lacks is damage, like any other.
+		return nil, errXLSX("no part %s", name)
 	}
 	if f.UncompressedSize64 > uint64(b.limit) {
 		return nil, errXLSX("part %s unpacks to %d bytes", name, f.UncompressedSize64)

@@ -156,6 +156,8 @@ func errorText(err error) string {
 		{data.ErrCustomerAmbiguous, "err.import_customer_ambiguous"},
 		{data.ErrRowUnreadable, "err.import_row_unreadable"},
 		{data.ErrRowCut, "err.import_row_cut"},
+		{data.ErrQuoteUnclosed, "err.import_quote_unclosed"},
+		{data.ErrMultilineField, "err.import_multiline"},
 		{data.ErrNothingToImport, "err.import_nothing"},
 		{data.ErrMappingIncomplete, "err.import_mapping"},
 		{data.ErrImportCancelled, "err.import_cancelled"},

@@ -28,15 +28,18 @@ type importWindow struct {
 	sheets   *widget.Select
 	columns  *widget.List
 	problems *widget.Label
-	policy   *widget.RadioGroup
-	preview  *widget.Button
-	run      *widget.Button
-	undo     *widget.Button
-	saveRej  *widget.Button
-	bar      *widget.ProgressBar
-	cancel   *widget.Button
-	result   *widget.Label
-	rejected *widget.List
+	// multiline is the user's yes to rows whose cells run over several lines, shown only when the file
+	// has such rows: without it the import refuses them all.
+	multiline *widget.Check
+	policy    *widget.RadioGroup
+	preview   *widget.Button
+	run       *widget.Button
+	undo      *widget.Button
+	saveRej   *widget.Button
+	bar       *widget.ProgressBar
+	cancel    *widget.Button
+	result    *widget.Label
+	rejected  *widget.List
 
 	fieldKeys   []data.ImportField // the choices of a column's select; "" leaves it out
 	fieldLabels []string
@@ -114,6 +117,10 @@ func (iw *importWindow) buildUI() {
 	iw.problems = widget.NewLabel("")
 	iw.problems.Wrapping = fyne.TextWrapWord
 	iw.problems.Importance = widget.WarningImportance
+	iw.multiline = widget.NewCheck(T("import.multiline_ok"), nil)
+	if iw.src.TotalMultiline() == 0 {
+		iw.multiline.Hide()
+	}
 	var policies []string
 	for _, p := range data.DuplicatePolicies {
 		policies = append(policies, T("import.dup."+string(p)))
@@ -151,7 +158,7 @@ func (iw *importWindow) buildUI() {
 		})
 	head := container.NewGridWithColumns(3, bold(T("import.col.header")), bold(T("import.col.sample")), bold(T("import.col.field")))
 	top := container.NewVBox(iw.info, iw.sheets, head)
-	mapping := container.NewBorder(top, iw.problems, nil, nil, iw.columns)
+	mapping := container.NewBorder(top, container.NewVBox(iw.problems, iw.multiline), nil, nil, iw.columns)
 	iw.controls = container.NewVBox(
 		container.NewBorder(nil, nil, widget.NewLabel(T("import.duplicates")), nil, iw.policy),
 		container.NewHBox(iw.preview, iw.run, iw.undo, iw.saveRej),
@@ -186,12 +193,13 @@ func (iw *importWindow) updateColumn(i widget.ListItemID, o fyne.CanvasObject) {
 		return
 	}
 	cells := o.(*fyne.Container).Objects
-	cells[0].(*widget.Label).SetText(sh.Header[i])
+	// Excerpts: a label lays out all of its text before it truncates, and a cell may hold megabytes.
+	cells[0].(*widget.Label).SetText(data.Excerpt(sh.Header[i]))
 	sample := ""
 	if len(sh.Sample) > 0 && i < len(sh.Sample[0].Cells) {
 		sample = sh.Sample[0].Cells[i]
 	}
-	cells[1].(*widget.Label).SetText(sample)
+	cells[1].(*widget.Label).SetText(data.Excerpt(sample))
 	sel := cells[2].(*widget.Select)
 	sel.OnChanged = nil // recycled rows: setting the shown choice is not the user's change
 	current := sh.Mapping.Field(i)
@@ -211,7 +219,14 @@ func (iw *importWindow) updateColumn(i widget.ListItemID, o fyne.CanvasObject) {
 }
 
 func (iw *importWindow) showProblems() {
-	iw.problems.SetText(strings.Join(mappingProblems(iw.current().Mapping), "\n"))
+	lines := mappingProblems(iw.current().Mapping)
+	if sh := iw.current(); sh.MultilineRows > 0 {
+		lines = append(lines, Tf("import.multiline", sh.MultilineRows))
+		for _, p := range sh.Multiline {
+			lines = append(lines, "  "+Tf("import.row", p.Row)+"  "+p.Column+": "+p.Message)
+		}
+	}
+	iw.problems.SetText(strings.Join(lines, "\n"))
 }
 
 // mappingProblems says, in the window's language, what the mapping still lacks (data.Mapping.Problems
@@ -280,7 +295,7 @@ func (iw *importWindow) start(dry bool) {
 			}
 		}
 	}
-	opt := data.ImportOptions{OnDuplicate: data.DuplicateSkip, DryRun: dry}
+	opt := data.ImportOptions{OnDuplicate: data.DuplicateSkip, DryRun: dry, AllowMultiline: iw.multiline.Checked}
 	for k, p := range data.DuplicatePolicies {
 		if iw.policy.Selected == T("import.dup."+string(p)) {
 			opt.OnDuplicate = data.DuplicatePolicies[k]

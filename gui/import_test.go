@@ -100,3 +100,35 @@ func TestImportsListUndoesAnEarlierImport(t *testing.T) {
 		t.Errorf("line %q does not say undone", importLine(id.records[0]))
 	}
 }
+
+// A file whose cell runs over two lines: the window names the row before anything is imported, the
+// import refuses it until the box is ticked, and then imports it with the line break.
+func TestImportWindowMultilineNeedsTheBox(t *testing.T) {
+	u := newTestUI(t, "zh")
+	csv := "客户名称,电话,备注\n北京科技,13800138000,\"北京市海淀区\n中关村大街1号\"\n上海贸易,13900139000,\n"
+	path := filepath.Join(t.TempDir(), "客户.csv")
+	if err := os.WriteFile(path, []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	src, err := u.store.OpenImport(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	iw := u.openImport(src)
+	if iw.multiline.Hidden || !strings.Contains(iw.problems.Text, "第 2 行") || !strings.Contains(iw.problems.Text, "备注") {
+		t.Fatalf("the window does not name the row: box hidden %v, %q", iw.multiline.Hidden, iw.problems.Text)
+	}
+	iw.start(true)
+	if iw.report == nil || len(iw.report.Multiline) != 1 || iw.report.Customers.Created != 2 {
+		t.Fatalf("preview %+v", iw.report)
+	}
+	iw.start(false)
+	if n, _ := u.store.CustomerCount(); n != 0 {
+		t.Fatalf("imported %d customers without the box ticked", n)
+	}
+	iw.multiline.SetChecked(true)
+	iw.start(false)
+	if n, _ := u.store.CustomerCount(); n != 2 {
+		t.Fatalf("imported %d customers with the box ticked; want 2", n)
+	}
+}
