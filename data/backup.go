@@ -177,11 +177,16 @@ func (s *Store) BackupTo(ctx context.Context, path string, progress Progress) (B
 	return info, nil
 }
 
-// BackupNow makes a backup at path, or in the backup folder under a name with the date and time when
-// path is empty (such backups are the user's own and never rotated away).
+// BackupNow makes a backup at path, or under a name with the date and time in the backup folder when
+// path is empty, or in the folder path names when it is one or ends in a separator (such backups are
+// the user's own and never rotated away). A folder that does not exist yet is made by BackupTo, once
+// the backup is about to be written.
 func (s *Store) BackupNow(ctx context.Context, path string, progress Progress) (BackupInfo, error) {
 	if path == "" {
-		path = filepath.Join(s.BackupDir(), BackupName(s.path, BackupManual, s.now()))
+		path = s.BackupDir()
+	}
+	if st, err := os.Stat(path); (err == nil && st.IsDir()) || strings.HasSuffix(path, "/") || os.IsPathSeparator(path[len(path)-1]) {
+		path = filepath.Join(path, BackupName(s.path, BackupManual, s.now()))
 	}
 	return s.BackupTo(ctx, path, progress)
 }
