@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -563,23 +562,10 @@ func writeCSV(w io.Writer, rows []customerJSON) error {
 	return writeCSVRecords(w, csvHeader, records)
 }
 
-// writeCSVRecords writes a header and records as Excel reads them: BOM, CRLF.
+// writeCSVRecords writes a header and records as Excel reads them (BOM, CRLF, formula cells
+// neutralised), as the exports do.
 func writeCSVRecords(w io.Writer, header []string, records [][]string) error {
-	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
-		return err
-	}
-	cw := csv.NewWriter(w)
-	cw.UseCRLF = true // what Excel writes and expects
-	if err := cw.Write(header); err != nil {
-		return err
-	}
-	for _, r := range records {
-		if err := cw.Write(r); err != nil {
-			return err
-		}
-	}
-	cw.Flush()
-	return cw.Error()
+	return data.WriteExcelCSV(w, header, records)
 }
 
 // displayWidth counts terminal columns: CJK characters take two.

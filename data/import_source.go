@@ -293,7 +293,7 @@ func eachCSVRow(ctx context.Context, text io.Reader, comma rune, fn func(SourceR
 		if err := flush(false); err != nil {
 			return err
 		}
-		cells := trimCells(rec)
+		cells := unneutraliseCells(trimCells(rec))
 		if len(cells) == 0 {
 			continue
 		}
