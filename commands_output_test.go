@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/csv"
 	"os"
 	"path/filepath"
 	"strings"
@@ -203,5 +204,63 @@ func TestBackupIntoFolder(t *testing.T) {
 	}
 	if _, err := os.Stat(missing); !os.IsNotExist(err) {
 		t.Error("a failed backup made its folder")
+	}
+}
+
+// TestCommandCSVNeutralisesFormulas: the command line's CSV lists and reports write a formula typed
+// into a name as text, like the exports.
+func TestCommandCSVNeutralisesFormulas(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "f.db")
+	s, err := data.Open(path, data.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := s.SaveMember(data.System, data.Member{Name: "@SUM(1)", Role: data.MemberRep, Active: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := s.CreateCustomer(data.System, data.Customer{Kind: data.KindCompany, Name: "=HYPERLINK(\"http://x\")",
+		Status: data.StatusProspect, OwnerID: m.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateOpportunity(data.System, data.Opportunity{CustomerID: c.ID, Title: "+cmd|' /C calc'!A0", OwnerID: m.ID,
+		Amount: data.AmountFromYuan(1200)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"customers", "--format", "csv"},
+		{"opportunities", "--format", "csv"},
+		{"report", "--format", "csv"},
+		{"report", "--segments", "--format", "csv"},
+		{"export", "--format", "csv", "--what", "opportunities"},
+	} {
+		code, stdout, stderr := runCmd(append([]string{"--db", path}, args...)...)
+		if code != 0 {
+			t.Fatalf("%q: exit %d %s", args, code, stderr)
+		}
+		r := csv.NewReader(strings.NewReader(strings.TrimPrefix(stdout, "\uFEFF")))
+		r.FieldsPerRecord = -1
+		recs, err := r.ReadAll()
+		if err != nil {
+			t.Fatalf("%q: %v", args, err)
+		}
+		quoted := 0
+		for _, rec := range recs {
+			for _, cell := range rec {
+				if cell != "" && strings.IndexByte("=+-@\t\r", cell[0]) >= 0 && data.NeutraliseCSVCell(cell) != cell {
+					t.Errorf("%q: the cell %q is a formula", args, cell)
+				}
+				if strings.HasPrefix(cell, "'=") || strings.HasPrefix(cell, "'+") || strings.HasPrefix(cell, "'@") {
+					quoted++
+				}
+			}
+		}
+		if quoted == 0 && args[0] != "report" {
+			t.Errorf("%q: no neutralised cell in\n%s", args, stdout)
+		}
 	}
 }
