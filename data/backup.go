@@ -743,6 +743,9 @@ func Restore(from, to string, opt RestoreOptions) (RestoreResult, error) {
 	if runtime.GOOS == "windows" {
 		release()
 	}
+	if err := keepMode(tmp, to); err != nil {
+		return fail(err)
+	}
 	if err := os.Rename(tmp, to); err != nil {
 		return fail(err)
 	}

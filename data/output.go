@@ -252,3 +252,17 @@ func RemoveStaleOutputTemps(path string) []string {
 	}
 	return removed
 }
+
+// keepMode gives a replacement file the permissions of the file it is about to replace, so that a
+// compact or a restore leaves a 0400 or 0640 database as the user set it; a new file keeps the 0600
+// its temp file was made with.
+func keepMode(tmp, path string) error {
+	st, err := os.Stat(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return os.Chmod(tmp, st.Mode().Perm())
+}
