@@ -183,7 +183,7 @@ func (s *Store) BackupTo(ctx context.Context, path string, progress Progress) (B
 // the backup is about to be written.
 func (s *Store) BackupNow(ctx context.Context, path string, progress Progress) (BackupInfo, error) {
 	if path == "" {
-		path = s.BackupDir()
+		path = s.BackupDir() + string(filepath.Separator)
 	}
 	if st, err := os.Stat(path); (err == nil && st.IsDir()) || strings.HasSuffix(path, "/") || os.IsPathSeparator(path[len(path)-1]) {
 		path = filepath.Join(path, BackupName(s.path, BackupManual, s.now()))

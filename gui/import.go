@@ -359,9 +359,14 @@ func (iw *importWindow) onSaveRejects() {
 			}
 			return
 		}
-		err = rep.WriteRejects(wc)
-		if cerr := wc.Close(); err == nil {
-			err = cerr
+		if err := iw.u.checkSave(wc); err != nil {
+			iw.u.showError(iw.win, err)
+			return
+		}
+		if err = rep.WriteRejects(wc); err != nil {
+			abortSave(wc)
+		} else {
+			err = wc.Close()
 		}
 		if err != nil {
 			iw.u.showError(iw.win, err)
