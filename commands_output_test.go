@@ -88,6 +88,10 @@ func TestOutputPaths(t *testing.T) {
 			if err := os.Link(o.db, hardlink); err != nil {
 				t.Fatal(err)
 			}
+			backupsLink := filepath.Join(o.dir, "bk")
+			if err := os.Symlink(filepath.Dir(o.backup), backupsLink); err != nil {
+				t.Fatal(err)
+			}
 			keptBeside := filepath.Join(o.dir, ".x.db.compact-123")
 			if err := os.WriteFile(keptBeside, []byte("a compact in progress"), 0o600); err != nil {
 				t.Fatal(err)
@@ -104,6 +108,7 @@ func TestOutputPaths(t *testing.T) {
 				{"a file kept beside the database", keptBeside, keptBeside, true, "SalesDesk keeps beside the database"},
 				{"a backup", o.backup, o.backup, true, "in the folder SalesDesk keeps"},
 				{"a new file in the backup folder", filepath.Join(filepath.Dir(o.backup), "new.csv"), o.backup, true, "in the folder SalesDesk keeps"},
+				{"a new file in the backup folder through a symlink", filepath.Join(backupsLink, "new.csv"), o.backup, true, "in the folder SalesDesk keeps"},
 				{"the backup folder", filepath.Dir(o.backup), o.backup, true, "is a folder"},
 				{"an existing file without --force", o.existing, o.existing, false, "already exists; add --force"},
 			} {
@@ -149,6 +154,7 @@ func TestOutputModes(t *testing.T) {
 	o := newOutputSetup(t)
 	for _, mask := range []int{0o077, 0o022} {
 		old := syscall.Umask(mask)
+		t.Cleanup(func() { syscall.Umask(old) })
 		for i, cmd := range outputCommands {
 			out := filepath.Join(o.dir, "out", strings.ReplaceAll(cmd.name, " ", "_")+string(rune('a'+i)))
 			if i == 0 {
@@ -172,7 +178,6 @@ func TestOutputModes(t *testing.T) {
 		} else if st, err := os.Stat(backup); err != nil || st.Mode().Perm() != 0o600 {
 			t.Errorf("umask %03o backup: mode %v %v", mask, st.Mode(), err)
 		}
-		syscall.Umask(old)
 	}
 }
 

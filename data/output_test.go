@@ -16,7 +16,7 @@ import (
 // and after a restore, under a strict and a loose umask.
 func TestCompactAndRestoreKeepTheFileMode(t *testing.T) {
 	for _, mask := range []int{0o077, 0o022} {
-		old := syscall.Umask(mask)
+		withUmask(t, mask)
 		for _, mode := range []os.FileMode{0o400, 0o640, 0o600} {
 			path, _ := bloatedDemo(t)
 			if err := os.Chmod(path, mode); err != nil {
@@ -59,8 +59,13 @@ func TestCompactAndRestoreKeepTheFileMode(t *testing.T) {
 				t.Errorf("umask %03o: a restored new file is %04o", mask, st.Mode().Perm())
 			}
 		}
-		syscall.Umask(old)
 	}
+}
+
+// withUmask sets the process's umask until the test ends (or the next call).
+func withUmask(t *testing.T, mask int) {
+	old := syscall.Umask(mask)
+	t.Cleanup(func() { syscall.Umask(old) })
 }
 
 // TestOutputTempsOfAKilledRun: an output killed half way leaves its temp file; the next output to the
