@@ -10,12 +10,14 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"salesdesk/data"
+	"salesdesk/gui"
 )
 
 // The import, export and undo-import commands (docs/cli.md).
@@ -107,7 +109,7 @@ func (c *cli) importCmd(args []string, globalDB string) error {
 	if mapping != nil {
 		applyMapping(src, *mapping)
 	}
-	guard := s.OutputGuard()
+	guard := outputGuard(s)
 	// A --rejects file that cannot be written is known before anything is imported.
 	if *rejects != "" {
 		if err := checkOutput("import: --rejects", *rejects, guard, *force); err != nil {
@@ -422,12 +424,22 @@ func (c *cli) export(args []string, globalDB string) error {
 		}
 		return bw.Flush()
 	}
-	if err := data.WriteOutput(*out, s.OutputGuard(), *force, write); err != nil {
+	if err := data.WriteOutput(*out, outputGuard(s), *force, write); err != nil {
 		return outputError("export: --out", err)
 	}
 	fmt.Fprintf(c.stderr, "exported %s to %s: %d customers, %d deals, %d follow-ups in %s\n", path, *out,
 		res.Customers, res.Opportunities, res.FollowUps, time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// outputGuard keeps a command's named output off the database, its backups and the window's
+// preferences folder (Fyne's, under the user's config folder).
+func outputGuard(s *data.Store) data.OutputGuard {
+	g := s.OutputGuard()
+	if dir, err := os.UserConfigDir(); err == nil {
+		g.Folders = append(g.Folders, filepath.Join(dir, "fyne", gui.AppID))
+	}
+	return g
 }
 
 // checkOutput refuses a named output before any work is done for it.

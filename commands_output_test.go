@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"salesdesk/data"
+	"salesdesk/gui"
 )
 
 // outputCommands are the commands that write a file the user names, each with the flag that names it;
@@ -88,6 +89,20 @@ func TestOutputPaths(t *testing.T) {
 			if err := os.Link(o.db, hardlink); err != nil {
 				t.Fatal(err)
 			}
+			// The window's preferences, in a config folder of the test's own.
+			t.Setenv("XDG_CONFIG_HOME", filepath.Join(o.dir, "config"))
+			t.Setenv("HOME", o.dir)
+			cfg, err := os.UserConfigDir()
+			if err != nil {
+				t.Fatal(err)
+			}
+			prefs := filepath.Join(cfg, "fyne", gui.AppID, "preferences.json")
+			if err := os.MkdirAll(filepath.Dir(prefs), 0o700); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(prefs, []byte(`{"language":"zh"}`), 0o600); err != nil {
+				t.Fatal(err)
+			}
 			backupsLink := filepath.Join(o.dir, "bk")
 			if err := os.Symlink(filepath.Dir(o.backup), backupsLink); err != nil {
 				t.Fatal(err)
@@ -110,6 +125,7 @@ func TestOutputPaths(t *testing.T) {
 				{"a new file in the backup folder", filepath.Join(filepath.Dir(o.backup), "new.csv"), o.backup, true, "in the folder SalesDesk keeps"},
 				{"a new file in the backup folder through a symlink", filepath.Join(backupsLink, "new.csv"), o.backup, true, "in the folder SalesDesk keeps"},
 				{"the backup folder", filepath.Dir(o.backup), o.backup, true, "is a folder"},
+				{"the window's preferences", prefs, prefs, true, "in the folder SalesDesk keeps"},
 				{"an existing file without --force", o.existing, o.existing, false, "already exists; add --force"},
 			} {
 				before := hashFile(t, tc.protected)

@@ -163,7 +163,7 @@ func (c *cli) report(args []string, globalDB string) error {
 		_, err = c.stdout.Write(buf.Bytes())
 		return err
 	}
-	return outputError("report: --out", data.WriteOutput(*out, s.OutputGuard(), *force, func(w io.Writer) error {
+	return outputError("report: --out", data.WriteOutput(*out, outputGuard(s), *force, func(w io.Writer) error {
 		_, err := w.Write(buf.Bytes())
 		return err
 	}))
