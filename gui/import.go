@@ -351,8 +351,14 @@ func (iw *importWindow) onSaveRejects() {
 	if iw.report == nil {
 		return
 	}
-	rep := iw.report
-	save := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+	save := dialog.NewFileSave(iw.onRejectsFileChosen(iw.report), iw.win)
+	save.SetFileName(strings.TrimSuffix(iw.src.Name, "."+strings.ToLower(string(iw.src.Format))) + "-rejected.csv")
+	save.Show()
+}
+
+// onRejectsFileChosen is the save dialog's callback of onSaveRejects.
+func (iw *importWindow) onRejectsFileChosen(rep *data.ImportReport) func(fyne.URIWriteCloser, error) {
+	return func(wc fyne.URIWriteCloser, err error) {
 		if err != nil || wc == nil {
 			if err != nil {
 				iw.u.showError(iw.win, err)
@@ -371,9 +377,7 @@ func (iw *importWindow) onSaveRejects() {
 		if err != nil {
 			iw.u.showError(iw.win, err)
 		}
-	}, iw.win)
-	save.SetFileName(strings.TrimSuffix(iw.src.Name, "."+strings.ToLower(string(iw.src.Format))) + "-rejected.csv")
-	save.Show()
+	}
 }
 
 // onUndo takes the whole import back; records changed since are named, and reverted only if the

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -107,4 +108,42 @@ func mustWriter(t *testing.T, path string) *pendingSave {
 		t.Fatalf("storage.Writer gave a %T, not the guarded writer", wc)
 	}
 	return p
+}
+
+// TestRejectedRowsSaveIsGuarded: the import window's "save the rejected rows" refuses the database
+// and writes a chosen new file whole, 0600, its formula cells neutralised.
+func TestRejectedRowsSaveIsGuarded(t *testing.T) {
+	u := newTestUI(t, "zh")
+	in := filepath.Join(t.TempDir(), "客户.csv")
+	if err := os.WriteFile(in, []byte("客户名称,备注\n,=HYPERLINK(\"http://x\")\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	src, err := u.store.OpenImport(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	iw := u.openImport(src)
+	iw.start(true)
+	if iw.report == nil || len(iw.report.Rejected) != 1 {
+		t.Fatalf("report %+v", iw.report)
+	}
+	db := u.file.Path()
+	before := sum(t, db)
+	shown := len(u.dialogs)
+	iw.onRejectsFileChosen(iw.report)(storage.Writer(storage.NewFileURI(db)))
+	if sum(t, db) != before {
+		t.Fatal("saving the rejected rows changed the database")
+	}
+	if len(u.dialogs) <= shown {
+		t.Error("no error was shown")
+	}
+	out := filepath.Join(t.TempDir(), "rejected.csv")
+	iw.onRejectsFileChosen(iw.report)(storage.Writer(storage.NewFileURI(out)))
+	b, err := os.ReadFile(out)
+	if err != nil || !strings.Contains(string(b), `'=HYPERLINK(""http://x"")`) {
+		t.Errorf("the rejected rows: %q %v", b, err)
+	}
+	if st, err := os.Stat(out); err != nil || st.Mode().Perm() != 0o600 {
+		t.Errorf("the rejected rows' file: %v %v", st.Mode(), err)
+	}
 }
