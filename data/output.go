@@ -266,3 +266,47 @@ func keepMode(tmp, path string) error {
 	}
 	return os.Chmod(tmp, st.Mode().Perm())
 }
+
+// The stream writer of a large workbook keeps each sheet in a temp file of excelize's (up to the
+// whole export's size), which a kill leaves in the system's temp folder under a name anyone's
+// excelize uses. An export gives excelize a folder of its own, locked while it runs, so that the next
+// export can tell the folders of killed ones and remove them.
+const xlsxTempPattern = "salesdesk-xlsx-*"
+
+// xlsxTempRoot is where the folders go; tests point it elsewhere.
+var xlsxTempRoot = os.TempDir
+
+func newXLSXTempDir() (dir string, release func(), err error) {
+	RemoveStaleXLSXTemps()
+	dir, err = os.MkdirTemp(xlsxTempRoot(), xlsxTempPattern)
+	if err != nil {
+		return "", nil, err
+	}
+	lock, err := os.OpenFile(filepath.Join(dir, ".lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err == nil {
+		if err = lockTemp(lock); err != nil {
+			_ = lock.Close()
+		}
+	}
+	if err != nil {
+		_ = os.RemoveAll(dir)
+		return "", nil, err
+	}
+	return dir, func() {
+		_ = lock.Close() // first: Windows removes no open file
+		_ = os.RemoveAll(dir)
+	}, nil
+}
+
+// RemoveStaleXLSXTemps removes the temp folders of workbook exports that were killed: only
+// SalesDesk's own folders, and only those no running export holds locked.
+func RemoveStaleXLSXTemps() []string {
+	dirs, _ := filepath.Glob(filepath.Join(xlsxTempRoot(), xlsxTempPattern))
+	var removed []string
+	for _, dir := range dirs {
+		if removeUnusedTempDir(dir) {
+			removed = append(removed, dir)
+		}
+	}
+	return removed
+}

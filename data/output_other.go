@@ -4,6 +4,7 @@ package data
 
 import (
 	"os"
+	"path/filepath"
 	"time"
 )
 
@@ -19,4 +20,12 @@ func removeUnusedTemp(name string) bool {
 		return false
 	}
 	return os.Remove(name) == nil
+}
+
+func removeUnusedTempDir(dir string) bool {
+	st, err := os.Stat(filepath.Join(dir, ".lock"))
+	if err != nil || time.Since(st.ModTime()) < unusedTempAge {
+		return false
+	}
+	return os.RemoveAll(dir) == nil
 }

@@ -113,3 +113,45 @@ func TestOutputTempsOfAKilledRun(t *testing.T) {
 		t.Error("an aborted output left its temp file")
 	}
 }
+
+// TestXLSXExportTempFolders: a workbook export killed half way leaves excelize's sheet files in a
+// folder of its own; the next workbook export removes it, but not a running export's folder, nor
+// anything else in the temp folder, and leaves none of its own.
+func TestXLSXExportTempFolders(t *testing.T) {
+	root := t.TempDir()
+	xlsxTempRoot = func() string { return root }
+	t.Cleanup(func() { xlsxTempRoot = os.TempDir })
+
+	killed := filepath.Join(root, "salesdesk-xlsx-4711")
+	if err := os.Mkdir(killed, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(killed, ".lock"), nil)
+	writeFile(t, filepath.Join(killed, "excelize-123"), []byte("half a sheet"))
+	foreign := filepath.Join(root, "excelize-999")
+	writeFile(t, foreign, []byte("another program's sheet"))
+	live, release, err := newXLSXTempDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	s := exportFixture(t)
+	if raw := exportBytes(t, s, ExportOptions{Format: "xlsx", What: ExportAll, Lang: "zh"}); len(raw) == 0 {
+		t.Fatal("no workbook")
+	}
+	if _, err := os.Stat(killed); !os.IsNotExist(err) {
+		t.Error("the killed export's folder is still there")
+	}
+	for _, keep := range []string{live, foreign} {
+		if _, err := os.Stat(keep); err != nil {
+			t.Errorf("%s was removed: %v", keep, err)
+		}
+	}
+	if left, _ := filepath.Glob(filepath.Join(root, xlsxTempPattern)); len(left) != 1 || left[0] != live {
+		t.Errorf("temp folders after the export: %v", left)
+	}
+	release()
+	if _, err := os.Stat(live); !os.IsNotExist(err) {
+		t.Error("a finished export left its folder")
+	}
+}

@@ -4,6 +4,7 @@ package data
 
 import (
 	"os"
+	"path/filepath"
 	"syscall"
 )
 
@@ -24,4 +25,17 @@ func removeUnusedTemp(name string) bool {
 		return false
 	}
 	return os.Remove(name) == nil
+}
+
+// removeUnusedTempDir removes a workbook export's temp folder unless its lock is held.
+func removeUnusedTempDir(dir string) bool {
+	f, err := os.Open(filepath.Join(dir, ".lock"))
+	if err != nil {
+		return false // not made by an export, or made but not yet locked: left alone
+	}
+	defer f.Close()
+	if syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) != nil {
+		return false
+	}
+	return os.RemoveAll(dir) == nil
 }
