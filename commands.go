@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -51,21 +50,21 @@ Usage:
   salesdesk forecast [--db PATH] [--quarterly] [--format table|json]
                                         weighted forecast by month or quarter of expected close
   salesdesk report [--db PATH] [--period 2024Q1|2024-03|2024] [--last N] [--segments]
-                   [--format table|json|csv|xlsx] [--lang en|zh] [--out FILE]
+                   [--format table|json|csv|xlsx] [--lang en|zh] [--out FILE [--force]]
                                         the sales metrics of a period against their targets, per rep;
                                         --segments: customer composition, ABC and RFM (read-only)
   salesdesk import FILE [--db PATH] [--dry-run] [--mapping M.json] [--write-mapping M.json]
-                   [--on-duplicate skip|update|create] [--rejects OUT.csv]
+                   [--on-duplicate skip|update|create] [--rejects OUT.csv] [--force]
                                         import customers, contacts, deals and follow-ups from a CSV or
                                         Excel file (or a JSON export into an empty database)
   salesdesk export --format json|csv|xlsx [--what customers|opportunities|followups|all]
-                   [--out FILE] [--lang zh|en] [--audit] [customers' filters] [--stage S]
+                   [--out FILE [--force]] [--lang zh|en] [--audit] [customers' filters] [--stage S]
                                         export the lists (csv, xlsx) or everything (json); read-only
   salesdesk imports [--db PATH]         list the imports, newest first (read-only)
   salesdesk undo-import ID [--force] [--db PATH]
                                         undo an import: remove what it created, restore what it changed
   salesdesk check [--db PATH]           verify the database file (read-only)
-  salesdesk backup FILE [--db PATH]     write a verified copy of the database to FILE (or into folder FILE)
+  salesdesk backup FILE [--db PATH]     write a verified copy of the database to FILE (or into folder FILE, or FILE/)
   salesdesk restore FILE [--db PATH] [--yes]
                                         show a backup; with --yes, copy the database to the backup
                                         folder and replace it with the backup (window closed)
@@ -590,23 +589,10 @@ func writeCSV(w io.Writer, rows []customerJSON) error {
 	return writeCSVRecords(w, csvHeader, records)
 }
 
-// writeCSVRecords writes a header and records as Excel reads them: BOM, CRLF.
+// writeCSVRecords writes a header and records as Excel reads them (BOM, CRLF, formula cells
+// neutralised), as the exports do.
 func writeCSVRecords(w io.Writer, header []string, records [][]string) error {
-	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
-		return err
-	}
-	cw := csv.NewWriter(w)
-	cw.UseCRLF = true // what Excel writes and expects
-	if err := cw.Write(header); err != nil {
-		return err
-	}
-	for _, r := range records {
-		if err := cw.Write(r); err != nil {
-			return err
-		}
-	}
-	cw.Flush()
-	return cw.Error()
+	return data.WriteExcelCSV(w, header, records)
 }
 
 // displayWidth counts terminal columns: CJK characters take two.

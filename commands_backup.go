@@ -80,15 +80,12 @@ func (c *cli) backup(args []string, globalDB string) error {
 		return err
 	}
 	defer s.Close()
-	if st, err := os.Stat(file); err == nil && st.IsDir() {
-		file = filepath.Join(file, data.BackupName(path, data.BackupManual, time.Now()))
-	}
 	// Ctrl-C stops the copy; the temp file is removed and nothing takes the backup's name.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	start := time.Now()
 	progress, endLine := progressTo(c.stderr, "copied")
-	info, err := s.BackupTo(ctx, file, progress)
+	info, err := s.BackupNow(ctx, file, progress)
 	endLine()
 	switch {
 	case errors.Is(err, data.ErrBackupExists):

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"salesdesk/data"
+	"salesdesk/gui"
 )
 
 // The import, export and undo-import commands (docs/cli.md).
@@ -69,6 +70,7 @@ func (c *cli) importCmd(args []string, globalDB string) error {
 	onDup := fs.String("on-duplicate", "skip", "what to do with a row whose record exists: skip, update or create")
 	rejects := fs.String("rejects", "", "write the rejected rows with their problems to this CSV file")
 	allowMultiline := fs.Bool("allow-multiline", false, "import rows whose quoted cells run over several lines (an address on two lines); without it such a file is refused with the rows named")
+	force := fs.Bool("force", false, "let --rejects and --write-mapping replace an existing file")
 	file, err := parseWithFile(fs, args, "file to import")
 	if err != nil {
 		return err
@@ -108,8 +110,15 @@ func (c *cli) importCmd(args []string, globalDB string) error {
 	if mapping != nil {
 		applyMapping(src, *mapping)
 	}
+	guard := outputGuard(s)
+	// A --rejects file that cannot be written is known before anything is imported.
+	if *rejects != "" {
+		if err := checkOutput("import: --rejects", *rejects, guard, *force); err != nil {
+			return err
+		}
+	}
 	if *writeMapping != "" {
-		if err := writeMappingFile(*writeMapping, src); err != nil {
+		if err := writeMappingFile(*writeMapping, src, guard, *force); err != nil {
 			return err
 		}
 	}
@@ -141,8 +150,8 @@ func (c *cli) importCmd(args []string, globalDB string) error {
 	if rep != nil && rep.Rows > 0 {
 		c.printImportReport(rep, path)
 		if *rejects != "" && len(rep.Rejected) > 0 {
-			if werr := writeFileAtomic(*rejects, rep.WriteRejects); werr != nil {
-				return fmt.Errorf("import: --rejects: %w", werr)
+			if werr := data.WriteOutput(*rejects, guard, *force, rep.WriteRejects); werr != nil {
+				return outputError("import: --rejects", werr)
 			}
 			fmt.Fprintf(c.stdout, "rejected rows written to %s\n", *rejects)
 		}
@@ -267,7 +276,7 @@ func applyMapping(src *data.ImportSource, m data.Mapping) {
 	}
 }
 
-func writeMappingFile(path string, src *data.ImportSource) error {
+func writeMappingFile(path string, src *data.ImportSource, guard data.OutputGuard, force bool) error {
 	var m data.Mapping
 	for _, sh := range src.Sheets {
 		if !sh.Skip {
@@ -279,10 +288,11 @@ func writeMappingFile(path string, src *data.ImportSource) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(path, func(w io.Writer) error {
+	err = data.WriteOutput(path, guard, force, func(w io.Writer) error {
 		_, err := w.Write(append(raw, '\n'))
 		return err
 	})
+	return outputError("import: --write-mapping", err)
 }
 
 // isJSONExport tells a JSON export by its first non-blank byte.
@@ -361,6 +371,7 @@ func (c *cli) export(args []string, globalDB string) error {
 	search := fs.String("search", "", "only customers matching this text, as the window's search")
 	archived := fs.Bool("archived", false, "the archived customers instead of the active ones")
 	stage := fs.String("stage", "", "opportunities: only deals in this stage (its key)")
+	force := fs.Bool("force", false, "let --out replace an existing file")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -439,38 +450,45 @@ func (c *cli) export(args []string, globalDB string) error {
 		}
 		return bw.Flush()
 	}
-	if err := writeFileAtomic(*out, write); err != nil {
-		return importError(err)
+	if err := data.WriteOutput(*out, outputGuard(s), *force, write); err != nil {
+		return outputError("export: --out", err)
 	}
 	fmt.Fprintf(c.stderr, "exported %s to %s: %d customers, %d deals, %d follow-ups in %s\n", path, *out,
 		res.Customers, res.Opportunities, res.FollowUps, time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
-// writeFileAtomic writes through a temporary file beside path and renames it into place, so that a
-// failed export leaves no half-written file (and an existing one untouched).
-func writeFileAtomic(path string, fill func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
+// outputGuard keeps a command's named output off the database, its backups and the window's
+// preferences folder (Fyne's, under the user's config folder).
+func outputGuard(s *data.Store) data.OutputGuard {
+	g := s.OutputGuard()
+	if dir, err := os.UserConfigDir(); err == nil {
+		g.Folders = append(g.Folders, filepath.Join(dir, "fyne", gui.AppID))
 	}
-	defer os.Remove(tmp.Name())
-	bw := bufio.NewWriterSize(tmp, 1<<20)
-	if err := fill(bw); err != nil {
-		tmp.Close()
-		return err
+	return g
+}
+
+// checkOutput refuses a named output before any work is done for it.
+func checkOutput(what, path string, guard data.OutputGuard, force bool) error {
+	err := guard.Check(path)
+	if _, serr := os.Lstat(path); err == nil && serr == nil && !force {
+		err = &data.OutputError{Path: path, Why: "already exists", Err: data.ErrOutputExists}
 	}
-	if err := bw.Flush(); err != nil {
-		tmp.Close()
-		return err
+	return outputError(what, err)
+}
+
+// outputError says why a named output was not written; the rest of the command's errors pass on.
+func outputError(what string, err error) error {
+	var oe *data.OutputError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &oe) && errors.Is(err, data.ErrOutputExists):
+		return fmt.Errorf("%s: %s already exists; add --force to replace it (nothing was written to it)", what, oe.Path)
+	case errors.As(err, &oe):
+		return fmt.Errorf("%s: %s (nothing was written to it)", what, oe.Error())
 	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return fmt.Errorf("%s: %v", what, importError(err))
 }
 
 // ---------------------------------------------------------------------------------------------

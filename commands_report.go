@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -112,6 +111,7 @@ func (c *cli) report(args []string, globalDB string) error {
 	lang := fs.String("lang", "en", "language of the diagnoses and the xlsx headers: en or zh")
 	out := fs.String("out", "", "write to this file instead of stdout")
 	segments := fs.Bool("segments", false, "the period's customer composition, ABC classes and RFM segments instead")
+	force := fs.Bool("force", false, "let --out replace an existing file")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -163,10 +163,10 @@ func (c *cli) report(args []string, globalDB string) error {
 		_, err = c.stdout.Write(buf.Bytes())
 		return err
 	}
-	if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	return nil
+	return outputError("report: --out", data.WriteOutput(*out, outputGuard(s), *force, func(w io.Writer) error {
+		_, err := w.Write(buf.Bytes())
+		return err
+	}))
 }
 
 func writeReports(w io.Writer, reports []data.PeriodReport, format, lang string) error {

@@ -177,11 +177,16 @@ func (s *Store) BackupTo(ctx context.Context, path string, progress Progress) (B
 	return info, nil
 }
 
-// BackupNow makes a backup at path, or in the backup folder under a name with the date and time when
-// path is empty (such backups are the user's own and never rotated away).
+// BackupNow makes a backup at path, or under a name with the date and time in the backup folder when
+// path is empty, or in the folder path names when it is one or ends in a separator (such backups are
+// the user's own and never rotated away). A folder that does not exist yet is made by BackupTo, once
+// the backup is about to be written.
 func (s *Store) BackupNow(ctx context.Context, path string, progress Progress) (BackupInfo, error) {
 	if path == "" {
-		path = filepath.Join(s.BackupDir(), BackupName(s.path, BackupManual, s.now()))
+		path = s.BackupDir() + string(filepath.Separator)
+	}
+	if st, err := os.Stat(path); (err == nil && st.IsDir()) || strings.HasSuffix(path, "/") || os.IsPathSeparator(path[len(path)-1]) {
+		path = filepath.Join(path, BackupName(s.path, BackupManual, s.now()))
 	}
 	return s.BackupTo(ctx, path, progress)
 }
@@ -778,6 +783,9 @@ func Restore(from, to string, opt RestoreOptions) (RestoreResult, error) {
 	// Windows cannot replace a mapped file: there the lock is let go just before the rename.
 	if runtime.GOOS == "windows" {
 		release()
+	}
+	if err := keepMode(tmp, to); err != nil {
+		return fail(err)
 	}
 	if err := os.Rename(tmp, to); err != nil {
 		return fail(err)

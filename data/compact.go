@@ -94,6 +94,9 @@ func CompactFile(path string) (CompactResult, error) {
 		held = false
 		_ = b.Close()
 	}
+	if err := keepMode(tmp, path); err != nil {
+		return res, fmt.Errorf("data: compact %s: %w", path, err)
+	}
 	if err := os.Rename(tmp, path); err != nil {
 		return res, fmt.Errorf("data: compact %s: %w", path, err)
 	}

@@ -3,7 +3,6 @@ package data
 import (
 	"bufio"
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"io"
 	"unicode/utf8"
@@ -180,11 +179,11 @@ func WriteExcelCSV(w io.Writer, header []string, records [][]string) error {
 	return cw.Error()
 }
 
-func newExcelCSV(w io.Writer) (*csv.Writer, error) {
+func newExcelCSV(w io.Writer) (*safeCSVWriter, error) {
 	if _, err := w.Write(bomUTF8); err != nil {
 		return nil, err
 	}
-	cw := csv.NewWriter(w)
-	cw.UseCRLF = true
+	cw := newSafeCSVWriter(w)
+	cw.cw.UseCRLF = true
 	return cw, nil
 }

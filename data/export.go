@@ -349,7 +349,12 @@ func writeTableCSV(w io.Writer, t table, lang string) error {
 // writeTablesXLSX writes each table as a sheet through excelize's stream writer, which keeps a large
 // list out of memory: amounts and scores as numbers, dates as date cells, the header row frozen.
 func writeTablesXLSX(w io.Writer, tables []table, lang string) error {
-	f := excelize.NewFile()
+	tmp, release, err := newXLSXTempDir()
+	if err != nil {
+		return err
+	}
+	defer release()
+	f := excelize.NewFile(excelize.Options{TmpDir: tmp})
 	defer f.Close()
 	dateFmt := "yyyy-mm-dd"
 	dateStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})

@@ -373,7 +373,7 @@ func eachCSVRow(ctx context.Context, text io.Reader, comma rune, enc TextEncodin
 		if col := badText(rec, enc); col > 0 {
 			row.Problem, row.ProblemCol, row.ProblemErr = badTextMessage(rec[col-1], enc), col, ErrBadText
 		}
-		cells := trimCells(rec)
+		cells := unneutraliseCells(trimCells(rec))
 		if len(cells) == 0 {
 			continue
 		}

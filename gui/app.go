@@ -175,6 +175,7 @@ func newUI(a fyne.App, st *data.Store, cfg Config) *ui {
 	u := &ui{app: a, store: st, file: st, cfg: cfg, cards: map[uint64]*cardWindow{}, open: map[*cardWindow]bool{}, others: map[fyne.Window]bool{}, now: st.Now,
 		fillDemo:   func(o data.DemoOptions) error { return data.GenerateDemo(st, o) },
 		background: func(f func()) { go f() }}
+	installSaveGuard(u.outputGuard)
 	u.win = a.NewWindow("SalesDesk")
 	u.win.SetMaster()
 	u.buildUI()

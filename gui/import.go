@@ -366,24 +366,33 @@ func (iw *importWindow) onSaveRejects() {
 	if iw.report == nil {
 		return
 	}
-	rep := iw.report
-	save := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+	save := dialog.NewFileSave(iw.onRejectsFileChosen(iw.report), iw.win)
+	save.SetFileName(strings.TrimSuffix(iw.src.Name, "."+strings.ToLower(string(iw.src.Format))) + "-rejected.csv")
+	save.Show()
+}
+
+// onRejectsFileChosen is the save dialog's callback of onSaveRejects.
+func (iw *importWindow) onRejectsFileChosen(rep *data.ImportReport) func(fyne.URIWriteCloser, error) {
+	return func(wc fyne.URIWriteCloser, err error) {
 		if err != nil || wc == nil {
 			if err != nil {
 				iw.u.showError(iw.win, err)
 			}
 			return
 		}
-		err = rep.WriteRejects(wc)
-		if cerr := wc.Close(); err == nil {
-			err = cerr
+		if err := iw.u.checkSave(wc); err != nil {
+			iw.u.showError(iw.win, err)
+			return
+		}
+		if err = rep.WriteRejects(wc); err != nil {
+			abortSave(wc)
+		} else {
+			err = wc.Close()
 		}
 		if err != nil {
 			iw.u.showError(iw.win, err)
 		}
-	}, iw.win)
-	save.SetFileName(strings.TrimSuffix(iw.src.Name, "."+strings.ToLower(string(iw.src.Format))) + "-rejected.csv")
-	save.Show()
+	}
 }
 
 // onUndo takes the whole import back; records changed since are named, and reverted only if the

@@ -8,6 +8,8 @@ import (
 	"image/png"
 	"io"
 	"math"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -15,7 +17,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
+
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -266,7 +268,14 @@ func (s *metricsScreen) exportFile(name string, write func(io.Writer, *atomic.Bo
 // the file is written only once the whole export is in memory, so a cancelled or failed export leaves
 // no half-written file behind.
 func (u *ui) exportFile(name string, write func(io.Writer, *atomic.Bool) error) {
-	save := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+	save := dialog.NewFileSave(u.onExportChosen(write), u.win)
+	save.SetFileName(name)
+	save.Show()
+}
+
+// onExportChosen is the save dialog's callback of exportFile.
+func (u *ui) onExportChosen(write func(io.Writer, *atomic.Bool) error) func(fyne.URIWriteCloser, error) {
+	return func(wc fyne.URIWriteCloser, err error) {
 		if err != nil {
 			u.showError(u.win, err)
 			return
@@ -274,24 +283,26 @@ func (u *ui) exportFile(name string, write func(io.Writer, *atomic.Bool) error) 
 		if wc == nil {
 			return // the user closed the dialog
 		}
+		if err := u.checkSave(wc); err != nil {
+			u.showError(u.win, err)
+			return
+		}
 		var cancelled atomic.Bool
 		bar := widget.NewProgressBarInfinite()
 		var prog dialog.Dialog
 		stop := widget.NewButton(T("action.cancel"), func() { cancelled.Store(true); prog.Hide() })
 		prog = dialog.NewCustomWithoutButtons(T("metrics.exporting"), container.NewVBox(widget.NewLabel(wc.URI().Name()), bar, stop), u.win)
 		prog.Show()
-		go func() {
+		u.background(func() {
 			var buf bytes.Buffer
 			err := write(&buf, &cancelled)
 			if err == nil && !cancelled.Load() {
 				_, err = wc.Write(buf.Bytes())
 			}
-			cerr := wc.Close()
-			if err == nil {
-				err = cerr
-			}
 			if err != nil || cancelled.Load() {
-				_ = storage.Delete(wc.URI())
+				abortSave(wc) // a file the user had stays as it was
+			} else {
+				err = wc.Close()
 			}
 			fyne.Do(func() {
 				prog.Hide()
@@ -303,10 +314,8 @@ func (u *ui) exportFile(name string, write func(io.Writer, *atomic.Bool) error) 
 					dialog.ShowInformation(T("metrics.export_title"), Tf("metrics.exported", wc.URI().Path()), u.win)
 				}
 			})
-		}()
-	}, u.win)
-	save.SetFileName(name)
-	save.Show()
+		})
+	}
 }
 
 // exportedChart is a chart drawn offscreen, with the name its PNG file takes.
@@ -348,33 +357,45 @@ func (s *metricsScreen) exportCharts() {
 			return
 		}
 		charts := s.renderCharts(pngChartSize, true)
-		var written []string
-		for _, c := range charts {
-			uri, err := storage.Child(dir, "salesdesk-"+s.dash.Period.String()+"-"+c.File+".png")
-			if err == nil {
-				err = writePNG(uri, c)
-			}
-			if err != nil {
+		guard := s.u.outputGuard()
+		paths := make([]string, len(charts))
+		var existing []string
+		for i, c := range charts {
+			paths[i] = filepath.Join(dir.Path(), "salesdesk-"+s.dash.Period.String()+"-"+c.File+".png")
+			if err := guard.Check(paths[i]); err != nil {
 				s.u.showError(s.u.win, err)
 				return
 			}
-			written = append(written, uri.Name())
+			if _, err := os.Lstat(paths[i]); err == nil {
+				existing = append(existing, filepath.Base(paths[i]))
+			}
 		}
-		dialog.ShowInformation(T("metrics.export_title"), Tf("metrics.exported", dir.Path()+"\n"+strings.Join(written, "\n")), s.u.win)
+		write := func() {
+			var written []string
+			for i, c := range charts {
+				if err := data.WriteOutput(paths[i], guard, true, func(w io.Writer) error { return png.Encode(w, c.Image) }); err != nil {
+					s.u.showError(s.u.win, err)
+					return
+				}
+				written = append(written, filepath.Base(paths[i]))
+			}
+			dialog.ShowInformation(T("metrics.export_title"), Tf("metrics.exported", dir.Path()+"\n"+strings.Join(written, "\n")), s.u.win)
+		}
+		if len(existing) == 0 {
+			write()
+			return
+		}
+		// The names are fixed, so files of an earlier export are replaced only when the user agrees.
+		confirm := dialog.NewConfirm(T("metrics.export_title"), Tf("metrics.export_replace", strings.Join(existing, "\n")),
+			func(ok bool) {
+				if ok {
+					write()
+				}
+			}, s.u.win)
+		s.u.track(confirm)
+		confirm.Show()
 	}, s.u.win)
 	open.Show()
-}
-
-func writePNG(uri fyne.URI, c exportedChart) error {
-	w, err := storage.Writer(uri)
-	if err != nil {
-		return err
-	}
-	err = png.Encode(w, c.Image)
-	if cerr := w.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }
 
 func (s *metricsScreen) exportPDF() {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -220,26 +219,27 @@ func (p *backupPanel) showMade(info data.BackupInfo) {
 }
 
 func (p *backupPanel) onBackupTo() {
-	save := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
-		if err != nil || wc == nil {
-			if err != nil {
-				p.u.showError(p.u.win, err)
-			}
-			return
-		}
-		// The dialog made an empty file; the backup is written beside it and verified before it
-		// takes the name, so it must not find the name taken.
-		path := wc.URI().Path()
-		_ = wc.Close()
-		_ = os.Remove(path)
-		var info data.BackupInfo
-		p.withProgress(T("backup.running"), func(ctx context.Context, progress data.Progress) (err error) {
-			info, err = p.u.file.BackupTo(ctx, path, progress)
-			return err
-		}, func() { p.showMade(info) })
-	}, p.u.win)
+	save := dialog.NewFileSave(p.onBackupFileChosen, p.u.win)
 	save.SetFileName(filepath.Base(data.BackupName(p.u.file.Path(), data.BackupManual, p.u.now())))
 	save.Show()
+}
+
+func (p *backupPanel) onBackupFileChosen(wc fyne.URIWriteCloser, err error) {
+	if err != nil || wc == nil {
+		if err != nil {
+			p.u.showError(p.u.win, err)
+		}
+		return
+	}
+	// The guarded writer made no file: the backup is written beside the name and verified
+	// before it takes it, and BackupTo never replaces a file (least of all the database).
+	path := wc.URI().Path()
+	abortSave(wc)
+	var info data.BackupInfo
+	p.withProgress(T("backup.running"), func(ctx context.Context, progress data.Progress) (err error) {
+		info, err = p.u.file.BackupTo(ctx, path, progress)
+		return err
+	}, func() { p.showMade(info) })
 }
 
 func (p *backupPanel) onRestore() {
