@@ -196,7 +196,7 @@ func (w *pageWalk) fullLeaf(id uint64, h pageHeader, b []byte, prev *[]byte, dep
 	w.rep.Buckets += len(subs)
 	if depth == 0 && w.collect != nil {
 		for _, s := range subs {
-			*w.collect = append(*w.collect, bucketRef{s.name, s.root, s.inline})
+			*w.collect = append(*w.collect, bucketRef(s))
 		}
 		return nil
 	}
