@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -151,5 +152,58 @@ func TestKilledCommandsLeaveNoTemps(t *testing.T) {
 				t.Errorf("%d customers, want %d", got, want)
 			}
 		})
+	}
+}
+
+// killAfterOutput runs the command in a child process and kills it with SIGKILL once its output holds
+// want (the child's own word that it got so far).
+func killAfterOutput(t *testing.T, want string, args ...string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestTempKillChild$")
+	cmd.Env = append(os.Environ(), tempKillChildEnv+"="+strings.Join(args, "\x1f"))
+	pipe, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var seen []byte
+	buf := make([]byte, 4096)
+	for !bytes.Contains(seen, []byte(want)) {
+		n, err := pipe.Read(buf)
+		seen = append(seen, buf[:n]...)
+		if err != nil {
+			_ = cmd.Wait()
+			t.Fatalf("the child ended before %q; output:\n%s", want, seen)
+		}
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, pipe)
+	_ = cmd.Wait()
+}
+
+// TestKilledDemoIsFinished kills a demo after its first batch: check then names the interrupted demo
+// and how to finish it, and `demo` on the file finishes it with the counts first asked for.
+func TestKilledDemoIsFinished(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "demo.db")
+	const customers = 6000 // two batches of 5000 and 1000: the kill lands after the first
+	killAfterOutput(t, "generated 5000/6000", "demo", "--db", db, "--customers", fmt.Sprint(customers), "--seed", "3")
+	code, stdout, stderr := runCmd("check", "--db", db)
+	if code == 0 || !strings.Contains(stdout+stderr, "a demo was interrupted") ||
+		!strings.Contains(stdout+stderr, "salesdesk demo --db "+db) {
+		t.Errorf("check of the interrupted demo: exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, stdout, stderr = runCmd("demo", "--db", db)
+	if code != 0 || !strings.Contains(stderr, "finishing the demo that was interrupted") {
+		t.Fatalf("demo again: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stdout, fmt.Sprintf("%d customers", customers)) {
+		t.Errorf("demo again: %s", stdout)
+	}
+	if code, stdout, stderr := runCmd("check", "--db", db); code != 0 {
+		t.Errorf("check after the demo was finished: exit %d\n%s%s", code, stdout, stderr)
 	}
 }

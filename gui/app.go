@@ -369,6 +369,13 @@ func (u *ui) startup() {
 			u.closeDialog()
 		}
 	})
+	// A demo killed half way is finished first: half a demo is neither the user's data nor a demo.
+	if u.file != nil {
+		if d, ok := u.file.InterruptedDemo(); ok {
+			u.finishDemo(d)
+			return
+		}
+	}
 	if u.store.IsEmpty() {
 		u.offerDemo()
 	}
