@@ -338,17 +338,23 @@ func (c *cli) demo(args []string, globalDB string) error {
 	}
 	// Look first without writing: even an open for writing commits a transaction, and a refused demo
 	// must leave the file exactly as it was.
-	if !*force {
-		if ro, err := data.Open(path, data.Options{ReadOnly: true}); err == nil {
-			active, archived := ro.CustomerCount()
-			ro.Close()
-			if active+archived > 0 {
-				return fmt.Errorf("%s already holds %d customers; demo data is only added to an empty database "+
-					"(use another --db path, or --force to mix it in anyway)", path, active+archived)
-			}
-		} else if !errors.Is(err, os.ErrNotExist) {
-			return describeOpenError(path, err)
+	resume := false
+	if ro, err := data.Open(path, data.Options{ReadOnly: true}); err == nil {
+		active, archived := ro.CustomerCount()
+		d, interrupted := ro.InterruptedDemo()
+		ro.Close()
+		switch {
+		case interrupted:
+			// A demo killed half way is finished as it was started, whatever the flags say now.
+			resume = true
+			fmt.Fprintf(c.stderr, "finishing the demo that was interrupted in %s (%d of %d customers made, seed %d)\n",
+				path, d.Done, d.Customers, d.Seed)
+		case !*force && active+archived > 0:
+			return fmt.Errorf("%s already holds %d customers; demo data is only added to an empty database "+
+				"(use another --db path, or --force to mix it in anyway)", path, active+archived)
 		}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return describeOpenError(path, err)
 	}
 	s, err := openStore(path, false)
 	if err != nil {
@@ -365,7 +371,11 @@ func (c *cli) demo(args []string, globalDB string) error {
 		lastShown = time.Now()
 		fmt.Fprintf(c.stderr, "\rgenerated %d/%d", done, total)
 	}
-	err = data.GenerateDemo(s, data.DemoOptions{Customers: *n, Seed: *seed, Now: start, Progress: progress})
+	if resume {
+		err = data.ResumeDemo(s, progress)
+	} else {
+		err = data.GenerateDemo(s, data.DemoOptions{Customers: *n, Seed: *seed, Now: start, Progress: progress})
+	}
 	fmt.Fprintln(c.stderr)
 	if err != nil {
 		return fmt.Errorf("demo data for %s: %w", path, err)

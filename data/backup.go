@@ -134,10 +134,15 @@ func (s *Store) BackupTo(ctx context.Context, path string, progress Progress) (B
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fail(err)
 	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	removeBackupTemps(dir, s.path, filepath.Base(path))
+	if bd := s.BackupDir(); filepath.Clean(bd) != filepath.Clean(dir) {
+		removeBackupTemps(bd, s.path)
+	}
+	f, unhold, err := createTemp(dir, filepath.Base(path), tempBackup)
 	if err != nil {
 		return fail(err)
 	}
+	defer unhold()
 	tmp := f.Name()
 	done := false
 	defer func() {
@@ -150,6 +155,7 @@ func (s *Store) BackupTo(ctx context.Context, path string, progress Progress) (B
 	if err != nil {
 		return BackupInfo{}, err
 	}
+	pauseAfterTemp(tempBackup, tmp)
 	if err := f.Sync(); err != nil {
 		return fail(err)
 	}
@@ -588,7 +594,7 @@ func (s *Store) AutoBackup(ctx context.Context, now time.Time) (made *BackupInfo
 		return nil, nil, nil
 	}
 	dir, stem, keep := s.BackupDir(), backupStem(s.path), s.Settings().Backup.Keep
-	pruned = append(pruned, removeStaleTemps(dir, stem, now)...)
+	pruned = append(pruned, removeStaleTemps(dir, s.path)...)
 	files, err := ListBackups(dir)
 	if err != nil {
 		return nil, nil, err
@@ -730,6 +736,7 @@ func Restore(from, to string, opt RestoreOptions) (RestoreResult, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fail(err)
 	}
+	removeDBTemps(to, tempRestore)
 	// Holding the file read-only keeps a window from opening it for writing meanwhile; a file that
 	// does not open (damaged, foreign) cannot be open in a window either.
 	var held *bolt.DB
@@ -758,10 +765,11 @@ func Restore(from, to string, opt RestoreOptions) (RestoreResult, error) {
 			return fail(fmt.Errorf("copy the current file first: %w", err))
 		}
 	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(to)+".restore-*")
+	f, unhold, err := createTemp(dir, filepath.Base(to), tempRestore)
 	if err != nil {
 		return fail(err)
 	}
+	defer unhold()
 	tmp := f.Name()
 	installed := false
 	defer func() {
@@ -773,6 +781,7 @@ func Restore(from, to string, opt RestoreOptions) (RestoreResult, error) {
 	if err := copyFrom(f, from, opt.Progress); err != nil {
 		return fail(err)
 	}
+	pauseAfterTemp(tempRestore, tmp)
 	got, err := previewFile(tmp)
 	if err != nil {
 		return fail(fmt.Errorf("the copy does not verify: %w", err))
@@ -823,10 +832,12 @@ func safetyCopy(path, dir string, now time.Time) (string, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", err
 	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".safety-*")
+	removeBackupTemps(dir, path)
+	f, unhold, err := createTemp(dir, filepath.Base(path), tempSafety)
 	if err != nil {
 		return "", err
 	}
+	defer unhold()
 	tmp := f.Name()
 	defer func() {
 		_ = f.Close()
@@ -1093,31 +1104,6 @@ func LatestGoodBackup(dir, dbPath string) (BackupInfo, bool) {
 	return BackupInfo{}, false
 }
 
-// staleTempAge is how old a backup's temp file must be to count as left behind by a process that was
-// killed while copying: no backup takes that long, so it is never one being written.
-const staleTempAge = 6 * time.Hour
-
-// removeStaleTemps removes the hidden temp files of this database's backups (".<stem>-….tmp-…")
-// that a killed copy left in the backup folder. Only SalesDesk's own temp names are touched.
-func removeStaleTemps(dir, stem string, now time.Time) []string {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil
-	}
-	var removed []string
-	for _, e := range entries {
-		name := e.Name()
-		if e.IsDir() || !strings.HasPrefix(name, "."+stem+"-") || !strings.Contains(name, ".db.tmp-") {
-			continue
-		}
-		info, err := e.Info()
-		if err != nil || now.Sub(info.ModTime()) < staleTempAge {
-			continue
-		}
-		path := filepath.Join(dir, name)
-		if os.Remove(path) == nil {
-			removed = append(removed, path)
-		}
-	}
-	return removed
-}
+// removeStaleTemps removes the temp files of this database's backups that killed copies left in the
+// backup folder (temps.go); only SalesDesk's own temp names are touched, and never one in use.
+func removeStaleTemps(dir, dbPath string) []string { return removeBackupTemps(dir, dbPath) }

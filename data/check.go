@@ -171,6 +171,10 @@ func (s *Store) Check() (CheckReport, error) {
 		}
 		return nil
 	})
+	if d, ok := s.InterruptedDemo(); ok {
+		r.add("a demo was interrupted (%d of its %d customers made); run `salesdesk demo --db %s` to finish it",
+			d.Done, d.Customers, s.path)
+	}
 	return r, err
 }
 

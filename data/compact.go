@@ -67,7 +67,8 @@ func CompactFile(path string) (CompactResult, error) {
 		return res, fmt.Errorf("data: compact %s: %w", path, err)
 	}
 	res.Before = st.Size()
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".compact-*")
+	removeDBTemps(path, tempCompact)
+	f, err := os.CreateTemp(filepath.Dir(path), tempPattern(filepath.Base(path), tempCompact))
 	if err != nil {
 		return res, fmt.Errorf("data: compact %s: %w", path, err)
 	}
@@ -84,6 +85,13 @@ func CompactFile(path string) (CompactResult, error) {
 	if err != nil {
 		return res, err
 	}
+	// bbolt's lock held the temp while it wrote; from here SalesDesk's own does.
+	unhold, err := holdTemp(tmp)
+	if err != nil {
+		return res, fmt.Errorf("data: compact %s: %w", path, err)
+	}
+	defer unhold()
+	pauseAfterTemp(tempCompact, tmp)
 	res.After, res.Counts = info.Size, info.Counts
 	if res.After >= res.Before {
 		return res, nil

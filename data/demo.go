@@ -1,12 +1,15 @@
 package data
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strconv"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 // DemoOptions tune GenerateDemo.
@@ -22,8 +25,11 @@ type DemoOptions struct {
 	Progress func(done, total int)
 }
 
-// demoBatch is how many cards go into one BulkCreate transaction.
-const demoBatch = 5000
+// demoBatch is how many cards go into one BulkCreate transaction (a variable for the tests).
+var demoBatch = 5000
+
+// demoAfterCards, when set (tests only), runs after a batch's cards are stored, before its deals.
+var demoAfterCards func(batch int)
 
 // demoWindow is how far back the demo's history reaches, in days: two years.
 const demoWindow = 730
@@ -44,13 +50,126 @@ func GenerateDemo(s *Store, opt DemoOptions) error {
 	if DateOf(opt.Now).After(DateOf(s.Now())) {
 		return fmt.Errorf("data: demo: its day %s lies after the store's today %s", FormatDate(opt.Now), FormatDate(s.Now()))
 	}
+	if _, ok := s.InterruptedDemo(); ok {
+		return fmt.Errorf("data: demo: %w", ErrDemoInterrupted)
+	}
+	m := demoMarker{Customers: opt.Customers, Seed: opt.Seed, Now: opt.Now.UnixNano()}
+	// The marker goes in before the demo's first write and with its last: a file that has it holds a
+	// demo that stopped half way, which ResumeDemo finishes.
+	if err := s.update(func(tx *bolt.Tx) (func(*index), error) {
+		m.BaseID = tx.Bucket(bucketCustomers).Sequence()
+		return nil, putDemoMarker(tx, &m)
+	}); err != nil {
+		return fmt.Errorf("data: demo: %w", err)
+	}
+	return runDemo(s, m, opt)
+}
+
+// ErrDemoInterrupted: the file holds a demo that stopped half way (a kill, a power cut).
+var ErrDemoInterrupted = errors.New("a demo was interrupted in this file")
+
+// keyDemo in the meta bucket marks a demo in progress (demoMarker, JSON).
+var keyDemo = []byte("demo_in_progress")
+
+// demoMarker is what a demo needs to be finished: its options, the customer id sequence before its
+// first card (its cards are the ones above), and how many batches are complete with their deals.
+type demoMarker struct {
+	Customers int    `json:"customers"`
+	Seed      int64  `json:"seed"`
+	Now       int64  `json:"now"`
+	BaseID    uint64 `json:"base_id"`
+	Batches   int    `json:"batches"`
+}
+
+func putDemoMarker(tx *bolt.Tx, m *demoMarker) error {
+	raw, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bucketMeta).Put(keyDemo, raw)
+}
+
+// InterruptedDemo describes a demo that stopped half way.
+type InterruptedDemo struct {
+	// Customers is how many cards the demo was to make; Done how many it made.
+	Customers, Done int
+	Seed            int64
+}
+
+// InterruptedDemo reports whether the file holds a demo that stopped half way, and how far it got.
+func (s *Store) InterruptedDemo() (InterruptedDemo, bool) {
+	var m demoMarker
+	found := false
+	_ = s.view(func(tx *bolt.Tx) error {
+		if raw := tx.Bucket(bucketMeta).Get(keyDemo); raw != nil && json.Unmarshal(raw, &m) == nil {
+			found = true
+		}
+		return nil
+	})
+	if !found {
+		return InterruptedDemo{}, false
+	}
+	ids, _ := s.demoCardIDs(m.BaseID)
+	return InterruptedDemo{Customers: m.Customers, Done: len(ids), Seed: m.Seed}, true
+}
+
+// demoCardIDs are the ids of the cards above base, in order: the demo's, as it is the file's only
+// writer while it runs.
+func (s *Store) demoCardIDs(base uint64) ([]uint64, error) {
+	var ids []uint64
+	err := s.view(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketCustomers).Cursor()
+		for k, _ := c.Seek(encodeUint(base + 1)); k != nil; k, _ = c.Next() {
+			ids = append(ids, decodeUint(k))
+		}
+		return nil
+	})
+	return ids, err
+}
+
+// ResumeDemo finishes a demo that stopped half way, with the options it was started with: the cards
+// and deals it made stay, the rest is what the uninterrupted demo would have made. progress, when
+// set, is called after each stored batch.
+func ResumeDemo(s *Store, progress func(done, total int)) error {
+	var m demoMarker
+	found := false
+	if err := s.view(func(tx *bolt.Tx) error {
+		raw := tx.Bucket(bucketMeta).Get(keyDemo)
+		if raw == nil {
+			return nil
+		}
+		found = true
+		return json.Unmarshal(raw, &m)
+	}); err != nil {
+		return fmt.Errorf("data: demo: read what the interrupted demo did: %w", err)
+	}
+	if !found {
+		return fmt.Errorf("data: demo: no demo was interrupted in %s", s.path)
+	}
+	return runDemo(s, m, DemoOptions{Customers: m.Customers, Seed: m.Seed, Now: time.Unix(0, m.Now).In(time.Local), Progress: progress})
+}
+
+// runDemo makes the demo from the marker's batch on, drawing the batches before it again without
+// storing them, so that the generators stand where they stood when the demo stopped.
+func runDemo(s *Store, m demoMarker, opt DemoOptions) error {
 	g := newDemoGen(opt)
 	if err := g.team(s); err != nil {
 		return fmt.Errorf("data: demo: %w", err)
 	}
+	made, err := s.demoCardIDs(m.BaseID)
+	if err != nil {
+		return fmt.Errorf("data: demo: %w", err)
+	}
+	// A batch's cards are stored in one transaction, its deals and the marker in the next: the cards
+	// of at most one batch more than the marker says can be there.
+	total := opt.Customers
+	cardBatches := (len(made) + demoBatch - 1) / demoBatch
+	if len(made) != min(cardBatches*demoBatch, total) || cardBatches < m.Batches || cardBatches > m.Batches+1 {
+		return fmt.Errorf("data: demo: the file holds %d cards of the interrupted demo, which stopped after %d batches "+
+			"of %d; it cannot be finished: make the demo in a new file", len(made), m.Batches, demoBatch)
+	}
 	// One goroutine draws the next batch while the store writes the last: the draw stays in one fixed
 	// order, so the seed still decides everything.
-	total := opt.Customers
 	batches := make(chan []NewCard, 1)
 	stop := make(chan struct{})
 	defer close(stop)
@@ -73,15 +192,41 @@ func GenerateDemo(s *Store, opt DemoOptions) error {
 	seed := uint64(opt.Seed)
 	deals := rand.New(rand.NewPCG(seed^0x5DEECE66D, seed+1))
 	stages := s.Settings().Stages
-	for batch := range batches {
-		ids, err := s.BulkCreate(System, batch)
-		if err != nil {
-			return fmt.Errorf("data: demo: %w", err)
+	for b := 0; ; b++ {
+		batch, ok := <-batches
+		if !ok {
+			break
 		}
-		if err := s.BulkCreateOpportunities(System, demoDeals(deals, batch, ids, g.reps, stages, opt.Now)); err != nil {
-			return fmt.Errorf("data: demo: %w", err)
+		var ids []uint64
+		if b < cardBatches {
+			// Stored before the stop: the cards as BulkCreate left them, for the deals' draw.
+			ids = made[b*demoBatch : b*demoBatch+len(batch)]
+			for i := range batch {
+				normalizeCustomer(&batch[i].Customer)
+			}
+		} else {
+			if ids, err = s.BulkCreate(System, batch); err != nil {
+				return fmt.Errorf("data: demo: %w", err)
+			}
+			if demoAfterCards != nil {
+				demoAfterCards(b)
+			}
 		}
+		drawn := demoDeals(deals, batch, ids, g.reps, stages, opt.Now)
 		done += len(batch)
+		if b >= m.Batches {
+			last := done == total
+			next := m
+			next.Batches = b + 1
+			if err := s.bulkCreateOpportunities(System, drawn, func(tx *bolt.Tx) error {
+				if last {
+					return tx.Bucket(bucketMeta).Delete(keyDemo)
+				}
+				return putDemoMarker(tx, &next)
+			}); err != nil {
+				return fmt.Errorf("data: demo: %w", err)
+			}
+		}
 		if opt.Progress != nil {
 			opt.Progress(done, total)
 		}

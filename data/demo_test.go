@@ -1,8 +1,11 @@
 package data
 
 import (
+	"errors"
+	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -203,5 +206,106 @@ func BenchmarkGenerateDemo100k(b *testing.B) {
 		b.ReportMetric(float64(rep.FollowUps), "followups")
 		s.Close()
 		b.StartTimer()
+	}
+}
+
+// demoStop stops a demo half way, as a kill would: a panic out of its loop at the chosen moment.
+type demoStop struct{}
+
+func interruptDemo(t *testing.T, s *Store, opt DemoOptions) {
+	t.Helper()
+	defer func() {
+		if r := recover(); r != nil && r != (demoStop{}) {
+			panic(r)
+		}
+	}()
+	if err := GenerateDemo(s, opt); err != nil {
+		t.Fatal(err)
+	}
+	t.Fatal("the demo was not interrupted")
+}
+
+// dealKeys lists what makes each deal what it is, in id order.
+func dealKeys(s *Store) []string {
+	var out []string
+	for _, o := range s.Opportunities(OpportunityFilter{}) {
+		out = append(out, fmt.Sprintf("%d %d %s %s %d %s", o.ID, o.CustomerID, o.Number, o.Title, o.Amount, o.Stage))
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestResumeDemo: a demo stopped after a batch, or between a batch's cards and its deals, is
+// recognised (GenerateDemo refuses it, InterruptedDemo tells how far it got), and ResumeDemo finishes
+// it into exactly the demo that was not interrupted; the file then checks clean.
+func TestResumeDemo(t *testing.T) {
+	old := demoBatch
+	demoBatch = 40
+	t.Cleanup(func() { demoBatch = old; demoAfterCards = nil })
+	opt := DemoOptions{Customers: 130, Seed: 11, Now: stNow}
+	whole := openDemoStore(t, stNow)
+	if err := GenerateDemo(whole, opt); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := whole.InterruptedDemo(); ok {
+		t.Fatal("a finished demo counts as interrupted")
+	}
+	stops := []struct {
+		name      string
+		afterDeal bool
+		batch     int
+		done      int
+	}{
+		{"after the first batch", true, 0, 40},
+		{"between cards and deals", false, 2, 120},
+		{"before the first deals", false, 0, 40},
+	}
+	for _, st := range stops {
+		t.Run(st.name, func(t *testing.T) {
+			s := openDemoStore(t, stNow)
+			o := opt
+			demoAfterCards = nil
+			if st.afterDeal {
+				o.Progress = func(done, _ int) {
+					if done == st.done {
+						panic(demoStop{})
+					}
+				}
+			} else {
+				demoAfterCards = func(b int) {
+					if b == st.batch {
+						panic(demoStop{})
+					}
+				}
+			}
+			interruptDemo(t, s, o)
+			demoAfterCards = nil
+			got, ok := s.InterruptedDemo()
+			if !ok || got.Customers != 130 || got.Done != st.done {
+				t.Fatalf("InterruptedDemo %+v %v, want 130 to make, %d made", got, ok, st.done)
+			}
+			if rep, err := s.Check(); err != nil || rep.OK() || !strings.Contains(rep.Problems[0], "salesdesk demo --db") {
+				t.Errorf("check of the interrupted demo: %v %q", err, rep.Problems)
+			}
+			if err := GenerateDemo(s, opt); !errors.Is(err, ErrDemoInterrupted) {
+				t.Fatalf("a second demo on the interrupted one: %v", err)
+			}
+			if err := ResumeDemo(s, nil); err != nil {
+				t.Fatalf("ResumeDemo: %v", err)
+			}
+			if _, ok := s.InterruptedDemo(); ok {
+				t.Error("still interrupted after ResumeDemo")
+			}
+			if !slices.Equal(demoNames(s), demoNames(whole)) {
+				t.Error("the customers differ from the uninterrupted demo's")
+			}
+			if a, b := dealKeys(s), dealKeys(whole); !slices.Equal(a, b) {
+				t.Errorf("%d deals, the uninterrupted demo has %d, or they differ", len(a), len(b))
+			}
+			rep, err := s.Check()
+			if err != nil || !rep.OK() {
+				t.Errorf("check: %v %+v", err, rep)
+			}
+		})
 	}
 }

@@ -11,7 +11,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -287,8 +286,9 @@ func marshalRecord(v any) ([]byte, error) {
 // encodeInOrder encodes records on every core and writes their lines in the order they were read: the
 // cards and the deals are most of a large file's export, and decoding msgpack and encoding JSON is
 // where its time goes. read hands each record's raw values (valid while the transaction is open) to
-// add; encode turns them into one line.
-func encodeInOrder(read func(add func(raw [][]byte)) error, encode func(raw [][]byte) ([]byte, error), line func([]byte)) error {
+// add; encode turns them into one line. Every goroutine it starts has ended when it returns, also when
+// read panics on a damaged page: they read the transaction's memory.
+func encodeInOrder(read func(add func(raw [][]byte)) error, encode func(raw [][]byte) ([]byte, error), line func([]byte)) (err error) {
 	type job struct {
 		raw [][]byte
 		out []byte
@@ -302,44 +302,67 @@ func encodeInOrder(read func(add func(raw [][]byte)) error, encode func(raw [][]
 	workers := runtime.GOMAXPROCS(0)
 	queue := make(chan *chunk, workers*2)
 	work := make(chan *chunk, workers*2)
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for c := range work {
-				for i := range c.jobs {
-					j := &c.jobs[i]
-					j.out, j.err = encode(j.raw)
-				}
-				close(c.ready)
+	var g group
+	// After the first error the rest is only let through, so that the writer ends too. A chunk is
+	// always marked ready, even when encode panics, or the writer would wait for it for ever.
+	encodeChunk := func(c *chunk) {
+		defer close(c.ready)
+		defer func() {
+			if r := recover(); r != nil {
+				g.fail(fmt.Errorf("data: %w (%v)", ErrDamaged, r))
 			}
 		}()
+		for i := range c.jobs {
+			if g.stopped() {
+				return
+			}
+			j := &c.jobs[i]
+			if j.out, j.err = encode(j.raw); j.err != nil {
+				g.fail(j.err)
+			}
+		}
 	}
-	written := make(chan error, 1)
-	go func() {
-		var err error
+	finished := false
+	defer func() {
+		if !finished {
+			// read panicked: the goroutines only let the rest through, then the panic goes on up.
+			g.fail(ErrDamaged)
+		}
+		close(work)
+		close(queue)
+		if werr := g.wait(); err == nil {
+			err = werr
+		}
+	}()
+	for range workers {
+		g.do(func() error {
+			for c := range work {
+				encodeChunk(c)
+			}
+			return nil
+		})
+	}
+	g.do(func() error {
 		for c := range queue {
 			<-c.ready
 			for _, j := range c.jobs {
-				if err == nil {
-					err = j.err
+				if g.stopped() {
+					break
 				}
-				if err == nil {
-					line(j.out)
-				}
+				line(j.out)
 			}
 		}
-		written <- err
-	}()
+		return nil
+	})
 	var cur []job
 	send := func() {
 		if len(cur) == 0 {
 			return
 		}
 		c := &chunk{jobs: cur, ready: make(chan struct{})}
-		queue <- c
+		// The worker before the writer: a chunk the writer waits for has always been handed out.
 		work <- c
+		queue <- c
 		cur = nil
 	}
 	rerr := read(func(raw [][]byte) {
@@ -348,11 +371,12 @@ func encodeInOrder(read func(add func(raw [][]byte)) error, encode func(raw [][]
 			send()
 		}
 	})
+	if rerr != nil {
+		g.fail(rerr)
+	}
 	send()
-	close(queue)
-	close(work)
-	wg.Wait()
-	return errors.Join(rerr, <-written)
+	finished = true
+	return nil
 }
 
 // exportCustomers writes the cards with their follow-ups. The follow-ups are read by walking their

@@ -501,10 +501,17 @@ func (im *importer) read(sheets []*sheetPlan, fn func(sp *sheetPlan, rows []*row
 	}
 	chunks := make(chan chunk, 1)
 	stop := make(chan struct{})
-	var readErr error
-	go func() {
+	var g group
+	// Also when fn panics (a damaged page under the write), the reader is stopped and waited for.
+	defer func() {
+		close(stop)
+		for range chunks {
+		}
+		_ = g.wait()
+	}()
+	g.do(func() error {
 		defer close(chunks)
-		readErr = im.produce(sheets, func(sp *sheetPlan, rows []*rowPlan) error {
+		return im.produce(sheets, func(sp *sheetPlan, rows []*rowPlan) error {
 			select {
 			case chunks <- chunk{sp, rows}:
 				return nil
@@ -512,20 +519,13 @@ func (im *importer) read(sheets []*sheetPlan, fn func(sp *sheetPlan, rows []*row
 				return errStopScan
 			}
 		})
-	}()
-	var err error
+	})
 	for c := range chunks {
-		if err != nil {
-			continue // drain: the reader stops at its next row
-		}
-		if err = fn(c.sp, c.rows); err != nil {
-			close(stop)
+		if err := fn(c.sp, c.rows); err != nil {
+			return err
 		}
 	}
-	if err != nil {
-		return err
-	}
-	return readErr
+	return g.wait()
 }
 
 // produce reads and parses the sheets' rows, handing them on in batches.

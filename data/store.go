@@ -277,6 +277,9 @@ func onlyStormBuckets(tx *bolt.Tx) bool {
 
 // viewSafely runs a read transaction, reporting a panic from damaged pages as ErrDamaged.
 func viewSafely(b *bolt.DB, fn func(tx *bolt.Tx) error) (err error) {
+	// Defence in depth: a damaged page can send bbolt's reads outside the mapping, a fault that would
+	// end the process; as a panic it is recovered below.
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if r := recover(); r != nil {
 			err = damaged("", reasonPages, r)

@@ -1,7 +1,6 @@
 package data
 
 import (
-	"errors"
 	"fmt"
 	"runtime"
 	"slices"
@@ -117,28 +116,27 @@ func decodeParallel[T, R any](each func(func(k, v []byte) error) error, what str
 	}
 	out := make([]R, len(raw))
 	workers := runtime.GOMAXPROCS(0)
-	errs := make([]error, workers)
-	var wg sync.WaitGroup
+	var g group
 	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		g.do(func() error {
 			pool := newLoadPool()
 			// One record a goroutine, reset for each value: a fresh one per value would be a heap
 			// allocation each, since fn takes its address.
 			var rec, zero T
-			for i := w; i < len(raw); i += workers {
+			for i := w; i < len(raw) && !g.stopped(); i += workers {
 				rec = zero
 				if err := codec.Unmarshal(raw[i], &rec); err != nil {
-					errs[w] = fmt.Errorf("data: read %s at position %d: %w: %w", what, i, ErrDamaged, err)
-					return
+					return fmt.Errorf("data: read %s at position %d: %w: %w", what, i, ErrDamaged, err)
 				}
 				out[i] = fn(&rec, pool)
 			}
-		}()
+			return nil
+		})
 	}
-	wg.Wait()
-	return out, errors.Join(errs...)
+	if err := g.wait(); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // loadRows decodes the customers' stored rows and grades them as of now.

@@ -260,16 +260,16 @@ func (s *Store) Dashboard(p Period, trend int) (Dashboard, error) {
 		return Dashboard{}, fmt.Errorf("data: dashboard: %w", ErrPeriod)
 	}
 	snap := s.snapshot()
-	type funnelResult struct {
-		steps []FunnelStep
-		err   error
-	}
-	funnel := make(chan funnelResult, 1)
-	go func() {
-		steps, err := s.funnelOf(snap, p)
-		funnel <- funnelResult{steps, err}
-	}()
-	// The channel has room for the result, so returning early leaves no goroutine behind.
+	// The funnel's goroutine reads the file in a transaction of its own; it ends before Dashboard
+	// returns, whatever happens here, so that no read runs on after the caller closes the store.
+	var g group
+	defer func() { _ = g.wait() }()
+	var funnel []FunnelStep
+	g.do(func() error {
+		var err error
+		funnel, err = s.funnelOf(snap, p)
+		return err
+	})
 	reports, err := s.reportsOf(snap, LastPeriods(p, max(trend, 1)))
 	if err != nil {
 		return Dashboard{}, err
@@ -277,11 +277,10 @@ func (s *Store) Dashboard(p Period, trend int) (Dashboard, error) {
 	d := Dashboard{Period: p, Report: reports[len(reports)-1], Trend: reports}
 	from, to := p.Days()
 	d.Segments = snap.ledger().Segment(s.customerInfo, from, to)
-	fr := <-funnel
-	if fr.err != nil {
-		return Dashboard{}, fr.err
+	if err := g.wait(); err != nil {
+		return Dashboard{}, err
 	}
-	d.Funnel = fr.steps
+	d.Funnel = funnel
 	return d, nil
 }
 

@@ -443,6 +443,12 @@ type NewOpportunity struct {
 // BulkCreateOpportunities stores many deals with their histories in one transaction, all or none. Each
 // gets an id and a number from the month of its CreatedAt; dates and stages are kept as given.
 func (s *Store) BulkCreateOpportunities(by Actor, deals []NewOpportunity) error {
+	return s.bulkCreateOpportunities(by, deals, nil)
+}
+
+// bulkCreateOpportunities is BulkCreateOpportunities with also, when set, written in the same
+// transaction (the demo's progress, so that it always matches the deals in the file).
+func (s *Store) bulkCreateOpportunities(by Actor, deals []NewOpportunity, also func(tx *bolt.Tx) error) error {
 	now := s.now()
 	st := s.Settings()
 	for i := range deals {
@@ -494,6 +500,11 @@ func (s *Store) BulkCreateOpportunities(by Actor, deals []NewOpportunity) error 
 		}
 		if err := audit(tx, now, by, fmt.Sprintf("bulk_create %d", len(deals)), "opportunity", 0); err != nil {
 			return nil, err
+		}
+		if also != nil {
+			if err := also(tx); err != nil {
+				return nil, err
+			}
 		}
 		return func(ix *index) {
 			for i := range saved {

@@ -49,6 +49,8 @@ func Run(cfg Config) error {
 		showOpenError(a, cfg.DBPath, err)
 		return err
 	}
+	// What a killed backup, compaction or restore of this file left behind: up to the file's size each.
+	st.RemoveLeftTemps()
 	// The index of a large file is long-lived and the window allocates little once it runs: collect
 	// sooner than Go's default doubling, and hand the garbage of loading back to the system now.
 	debug.SetGCPercent(10)
@@ -367,6 +369,13 @@ func (u *ui) startup() {
 			u.closeDialog()
 		}
 	})
+	// A demo killed half way is finished first: half a demo is neither the user's data nor a demo.
+	if u.file != nil {
+		if d, ok := u.file.InterruptedDemo(); ok {
+			u.finishDemo(d)
+			return
+		}
+	}
 	if u.store.IsEmpty() {
 		u.offerDemo()
 	}

@@ -79,6 +79,28 @@ func (u *ui) loadDemo() {
 	}()
 }
 
+// finishDemo finishes a demo that was interrupted, off the UI thread, with a progress bar.
+func (u *ui) finishDemo(d data.InterruptedDemo) {
+	bar := widget.NewProgressBar()
+	bar.SetValue(float64(d.Done) / float64(d.Customers))
+	dlg := dialog.NewCustomWithoutButtons(Tf("welcome.finishing", d.Done, d.Customers), bar, u.win)
+	dlg.Show()
+	st := u.file
+	u.background(func() {
+		err := data.ResumeDemo(st, func(done, total int) {
+			fyne.Do(func() { bar.SetValue(float64(done) / float64(total)) })
+		})
+		fyne.Do(func() {
+			dlg.Hide()
+			if err != nil {
+				u.showError(u.win, err)
+				return
+			}
+			u.buildUI()
+		})
+	})
+}
+
 // importJSON fills the empty file from a SalesDesk JSON export, off the UI thread.
 func (u *ui) importJSON(welcome dialog.Dialog) {
 	open := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {

@@ -1,0 +1,19 @@
+//go:build unix
+
+package data
+
+import (
+	"os"
+	"syscall"
+)
+
+// bbolt locks its files with flock too, so a temp bbolt has open for writing is held as well.
+func lockShared(f *os.File) error {
+	return syscall.Flock(int(f.Fd()), syscall.LOCK_SH|syscall.LOCK_NB)
+}
+
+func tryLockExclusive(f *os.File) bool {
+	return syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) == nil
+}
+
+func removeOpen(_ *os.File, path string) error { return os.Remove(path) }
