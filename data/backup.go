@@ -334,8 +334,11 @@ func verifyRecords(path string) error {
 		}
 		return damaged(path, reasonRecords, err)
 	}
-	if !rep.OK() {
-		problems := rep.Problems
+	problems := rep.Problems
+	if rep.DemoInterrupted {
+		problems = problems[:len(problems)-1]
+	}
+	if len(problems) > 0 {
 		if len(problems) > 3 {
 			problems = append(problems[:3:3], fmt.Sprintf("and %d more", len(rep.Problems)-3))
 		}

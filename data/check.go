@@ -14,6 +14,9 @@ type CheckReport struct {
 	// Notes are facts worth telling that are not problems, such as an older schema that SalesDesk
 	// upgrades when it next opens the file.
 	Notes []string
+	// DemoInterrupted is set when the last problem is a demo that stopped half way: `demo` finishes
+	// it, so the file is not damaged.
+	DemoInterrupted bool
 }
 
 // OK reports whether nothing is wrong.
@@ -172,6 +175,7 @@ func (s *Store) Check() (CheckReport, error) {
 		return nil
 	})
 	if d, ok := s.InterruptedDemo(); ok {
+		r.DemoInterrupted = true
 		r.add("a demo was interrupted (%d of its %d customers made); run `salesdesk demo --db %s` to finish it",
 			d.Done, d.Customers, s.path)
 	}
