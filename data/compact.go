@@ -503,30 +503,46 @@ func branchChildren(id uint64, h pageHeader, b []byte) ([]uint64, error) {
 	return children, nil
 }
 
+// leafElement is one key and value of a leaf page, pointing into the page.
+type leafElement struct {
+	flags      uint32
+	key, value []byte
+}
+
+// leafElementAt decodes a leaf page's element i, and reports whether it lies inside the page with a
+// key that is not empty. The page must hold the element headers up to i.
+func leafElementAt(b []byte, i int) (leafElement, bool) {
+	le := binary.LittleEndian
+	off := pageHeaderSize + i*elementSize
+	flags, pos := le.Uint32(b[off:]), int(le.Uint32(b[off+4:]))
+	ksize, vsize := int(le.Uint32(b[off+8:])), int(le.Uint32(b[off+12:]))
+	from := off + pos
+	end := from + ksize + vsize
+	if pos < 0 || ksize <= 0 || vsize < 0 || end > len(b) || end < from || from < off {
+		return leafElement{}, false
+	}
+	return leafElement{flags: flags, key: b[from : from+ksize], value: b[from+ksize : end]}, true
+}
+
 // leafBuckets returns the sub-buckets a leaf page holds: name → root page (0 for a bucket stored
 // inline in its parent's page).
 func leafBuckets(id uint64, h pageHeader, b []byte) (map[string]uint64, error) {
 	if pageHeaderSize+int(h.count)*elementSize > len(b) {
 		return nil, fmt.Errorf("leaf page %d: %d elements do not fit", id, h.count)
 	}
-	le := binary.LittleEndian
 	out := map[string]uint64{}
 	for i := range int(h.count) {
-		off := pageHeaderSize + i*elementSize
-		flags, pos := le.Uint32(b[off:]), int(le.Uint32(b[off+4:]))
-		ksize, vsize := int(le.Uint32(b[off+8:])), int(le.Uint32(b[off+12:]))
-		from := off + pos
-		end := from + ksize + vsize
-		if pos < 0 || ksize < 0 || vsize < 0 || end > len(b) || end < from {
+		e, ok := leafElementAt(b, i)
+		if !ok {
 			return nil, fmt.Errorf("leaf page %d: element %d lies outside the page", id, i)
 		}
-		if flags&bucketLeafFlag == 0 {
+		if e.flags&bucketLeafFlag == 0 {
 			continue
 		}
-		if vsize < 16 {
-			return nil, fmt.Errorf("leaf page %d: bucket %q has a short header", id, b[from:from+ksize])
+		if len(e.value) < 16 {
+			return nil, fmt.Errorf("leaf page %d: bucket %q has a short header", id, e.key)
 		}
-		out[string(b[from:from+ksize])] = le.Uint64(b[from+ksize:])
+		out[string(e.key)] = binary.LittleEndian.Uint64(e.value)
 	}
 	return out, nil
 }

@@ -200,7 +200,6 @@ func (c *salvager) leaf(path [][]byte, id uint64, h pageHeader, b []byte, depth 
 		c.lose(path, "leaf page %d says it holds %d elements, room for %d", id, n, max)
 		n = max
 	}
-	le := binary.LittleEndian
 	type sub struct {
 		name   []byte
 		root   uint64
@@ -208,23 +207,18 @@ func (c *salvager) leaf(path [][]byte, id uint64, h pageHeader, b []byte, depth 
 	}
 	var subs []sub
 	for i := range n {
-		off := pageHeaderSize + i*elementSize
-		flags, pos := le.Uint32(b[off:]), int(le.Uint32(b[off+4:]))
-		ksize, vsize := int(le.Uint32(b[off+8:])), int(le.Uint32(b[off+12:]))
-		from := off + pos
-		end := from + ksize + vsize
-		if pos < 0 || ksize <= 0 || vsize < 0 || end > len(b) || end < from || from < off {
+		e, ok := leafElementAt(b, i)
+		if !ok {
 			c.lose(path, "leaf page %d: element %d lies outside the page", id, i)
 			continue
 		}
-		key := bytes.Clone(b[from : from+ksize])
-		val := b[from+ksize : end]
-		if flags&bucketLeafFlag != 0 {
-			if vsize < 16 {
+		key, val := bytes.Clone(e.key), e.value
+		if e.flags&bucketLeafFlag != 0 {
+			if len(val) < 16 {
 				c.lose(path, "leaf page %d: bucket %q has a short header", id, key)
 				continue
 			}
-			s := sub{name: key, root: le.Uint64(val)}
+			s := sub{name: key, root: binary.LittleEndian.Uint64(val)}
 			if s.root == 0 {
 				s.inline = bytes.Clone(val[16:])
 			}

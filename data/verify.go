@@ -149,7 +149,6 @@ func (w *pageWalk) fullLeaf(id uint64, h pageHeader, b []byte, prev *[]byte, dep
 	if pageHeaderSize+int(h.count)*elementSize > len(b) {
 		return fmt.Errorf("leaf page %d: %d elements do not fit", id, h.count)
 	}
-	le := binary.LittleEndian
 	type sub struct {
 		name   string
 		root   uint64
@@ -157,37 +156,30 @@ func (w *pageWalk) fullLeaf(id uint64, h pageHeader, b []byte, prev *[]byte, dep
 	}
 	var subs []sub
 	for i := range int(h.count) {
-		off := pageHeaderSize + i*elementSize
-		flags, pos := le.Uint32(b[off:]), int(le.Uint32(b[off+4:]))
-		ksize, vsize := int(le.Uint32(b[off+8:])), int(le.Uint32(b[off+12:]))
-		from := off + pos
-		end := from + ksize + vsize
-		if pos < 0 || ksize < 0 || vsize < 0 || end > len(b) || end < from || from < off {
-			return fmt.Errorf("leaf page %d: element %d lies outside the page", id, i)
+		e, ok := leafElementAt(b, i)
+		if !ok {
+			return fmt.Errorf("leaf page %d: element %d lies outside the page or has no key", id, i)
 		}
-		if flags&^uint32(bucketLeafFlag) != 0 {
-			return fmt.Errorf("leaf page %d: element %d has unknown flags %#x", id, i, flags)
+		if e.flags&^uint32(bucketLeafFlag) != 0 {
+			return fmt.Errorf("leaf page %d: element %d has unknown flags %#x", id, i, e.flags)
 		}
-		key := b[from : from+ksize]
-		if ksize == 0 {
-			return fmt.Errorf("leaf page %d: element %d has an empty key", id, i)
-		}
+		key := e.key
 		if *prev != nil && bytes.Compare(*prev, key) >= 0 {
 			return fmt.Errorf("leaf page %d: keys out of order at %d", id, i)
 		}
 		*prev = append((*prev)[:0], key...)
-		if flags&bucketLeafFlag == 0 {
+		if e.flags&bucketLeafFlag == 0 {
 			continue
 		}
 		if inline {
 			// bbolt stores a bucket inline only when it holds no buckets of its own.
 			return fmt.Errorf("an inline bucket holds bucket %q", key)
 		}
-		val := b[from+ksize : end]
-		if vsize < 16 {
+		val := e.value
+		if len(val) < 16 {
 			return fmt.Errorf("leaf page %d: bucket %q has a short header", id, key)
 		}
-		s := sub{name: string(key), root: le.Uint64(val)}
+		s := sub{name: string(key), root: binary.LittleEndian.Uint64(val)}
 		if s.root == 0 {
 			s.inline = bytes.Clone(val[16:])
 		}
