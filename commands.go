@@ -265,6 +265,9 @@ func describeOpenError(path string, err error) error {
 			path, version, data.SchemaVersion())
 	case errors.Is(err, data.ErrDamaged):
 		return fmt.Errorf("%s is damaged: %s; nothing was written to it. %s", path, damageReason(err), wayOut(path))
+	case errors.Is(err, data.ErrDemoInterrupted):
+		return fmt.Errorf("a demo was interrupted in %s; run `salesdesk demo --db %s` to finish it before anything else writes to the file",
+			path, path)
 	case errors.Is(err, os.ErrNotExist):
 		return fmt.Errorf("%s does not exist; start SalesDesk or run `salesdesk demo --db %s` to create it", path, path)
 	case errors.Is(err, os.ErrPermission):
@@ -356,9 +359,9 @@ func (c *cli) demo(args []string, globalDB string) error {
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return describeOpenError(path, err)
 	}
-	s, err := openStore(path, false)
+	s, err := data.Open(path, data.Options{FullCheck: true, FinishDemo: resume})
 	if err != nil {
-		return err
+		return describeOpenError(path, err)
 	}
 	defer s.Close()
 

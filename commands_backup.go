@@ -218,6 +218,8 @@ func (c *cli) salvage(args []string, globalDB string) error {
 		return fmt.Errorf("%s already exists; choose a new file (salvage never replaces one)", file)
 	case errors.Is(err, data.ErrSameFile):
 		return fmt.Errorf("%s is the damaged file itself; choose a new file", file)
+	case errors.Is(err, data.ErrOutputProtected):
+		return err
 	case err != nil:
 		return describeOpenError(path, err)
 	}

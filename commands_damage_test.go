@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	bolt "go.etcd.io/bbolt"
+
 	"salesdesk/data"
 	"salesdesk/data/damagetest"
 )
@@ -105,5 +107,35 @@ func TestEveryCommandOnDamagedFiles(t *testing.T) {
 				t.Errorf("a failed salvage left its file: %s%s", stdout, stderr)
 			}
 		})
+	}
+}
+
+// A demo interrupted half way is finished by `demo` only: another writing command is refused with
+// the way to finish it, so that no card of its own lands among the demo's and keeps it from finishing.
+func TestInterruptedDemoRefusesOtherWriters(t *testing.T) {
+	dir := t.TempDir()
+	path := newDemoDB(t, dir, 30)
+	// The marker a demo of 60 customers killed after its first batch leaves (data/demo.go).
+	b, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = b.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket([]byte("meta")).Put([]byte("demo_in_progress"), []byte(`{"customers":60,"seed":7,"now":0,"base_id":0,"batches":0}`))
+	})
+	if cerr := b.Close(); err != nil || cerr != nil {
+		t.Fatal(err, cerr)
+	}
+	csvIn := filepath.Join(dir, "in.csv")
+	if err := os.WriteFile(csvIn, []byte("客户名称,联系人,手机\n甲乙公司,张三,13800138000\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	before := hashFile(t, path)
+	code, _, stderr := runCmd("import", csvIn, "--db", path)
+	if code != 1 || !strings.Contains(stderr, "demo was interrupted") || !strings.Contains(stderr, "salesdesk demo --db") {
+		t.Fatalf("import into a file with an interrupted demo: exit %d: %s", code, stderr)
+	}
+	if hashFile(t, path) != before {
+		t.Fatalf("the refused import changed the file")
 	}
 }

@@ -340,7 +340,7 @@ func verifyRecords(path string) error {
 	}
 	if len(problems) > 0 {
 		if len(problems) > 3 {
-			problems = append(problems[:3:3], fmt.Sprintf("and %d more", len(rep.Problems)-3))
+			problems = append(problems[:3:3], fmt.Sprintf("and %d more", len(problems)-3))
 		}
 		return damaged(path, reasonRecords, strings.Join(problems, "; "))
 	}
@@ -762,7 +762,12 @@ func Restore(from, to string, opt RestoreOptions) (RestoreResult, error) {
 			held = b
 		}
 		if opt.BackupDir == "" {
-			opt.BackupDir = backupDirOf(held, to)
+			// The settings of a damaged file are not read: bbolt could crash on its pages.
+			sound := held
+			if _, err := VerifyFile(to); err != nil {
+				sound = nil
+			}
+			opt.BackupDir = backupDirOf(sound, to)
 		}
 		if res.SafetyCopy, err = safetyCopy(to, opt.BackupDir, opt.Now); err != nil {
 			return fail(fmt.Errorf("copy the current file first: %w", err))

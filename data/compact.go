@@ -312,11 +312,11 @@ func (p *pageFile) readAt(b []byte, off int64) error {
 	return nil
 }
 
-func openPages(path string) (*pageFile, error) { return openPagesOf(path, false) }
+func openPages(path string) (*pageFile, error) { return openPagesOf(path, false, false) }
 
 // openPagesOf opens the file's pages; lenient takes a file shorter than its pages say as far as it
-// goes (Salvage), instead of refusing it.
-func openPagesOf(path string, lenient bool) (*pageFile, error) {
+// goes (Salvage), instead of refusing it; populate maps them all at once, for a walk of every page.
+func openPagesOf(path string, lenient, populate bool) (*pageFile, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("data: open %s: %w", path, err)
@@ -327,7 +327,9 @@ func openPagesOf(path string, lenient bool) (*pageFile, error) {
 		return nil, fmt.Errorf("data: open %s: %w", path, err)
 	}
 	p := &pageFile{f: f, size: st.Size()}
-	p.data = mapFile(f, st.Size())
+	// Mapping every page at once pays when all are read (VerifyFile, Salvage), not for a look at the
+	// meta pages and the freelist.
+	p.data = mapFile(f, st.Size(), lenient || populate)
 	m0, ok0, magic0 := p.readMeta(0)
 	var m1 boltMeta
 	var ok1, magic1 bool

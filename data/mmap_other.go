@@ -5,6 +5,6 @@ package data
 import "os"
 
 // mapFile gives no mapping here: the page walk reads with ReadAt.
-func mapFile(*os.File, int64) []byte { return nil }
+func mapFile(*os.File, int64, bool) []byte { return nil }
 
 func unmapFile([]byte) error { return nil }

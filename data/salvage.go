@@ -41,6 +41,16 @@ func Salvage(src, dst string) (res SalvageResult, err error) {
 	if same, _ := sameFile(src, dst); same {
 		return res, fmt.Errorf("data: salvage into %s: %w", dst, ErrSameFile)
 	}
+	// Not among the files SalesDesk keeps: a partial copy in the backup folder would pass for a backup.
+	if err := (OutputGuard{DB: src, Folders: []string{DefaultBackupDir(src)}}).Check(dst); err != nil {
+		return res, err
+	}
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("data: salvage %s: %v", src, r)
+		}
+	}()
 	// The shared lock keeps a window from writing the file while it is read; a window cannot have a
 	// damaged file open in any case.
 	if lock, err := openBolt(src, true); err == nil {
@@ -48,17 +58,11 @@ func Salvage(src, dst string) (res SalvageResult, err error) {
 	} else if errors.Is(err, ErrLocked) {
 		return res, err
 	}
-	p, err := openPagesOf(src, true)
+	p, err := openPagesOf(src, true, true)
 	if err != nil {
 		return res, err
 	}
 	defer p.Close()
-	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("data: salvage %s: %v", src, r)
-		}
-	}()
 	// The newest valid header page first; when its tree yields nothing, the other one: bbolt writes
 	// changed pages to new places, so the state before the latest change is often still whole.
 	m0, ok0, _ := p.readMeta(0)

@@ -68,6 +68,10 @@ type Options struct {
 	// is opened for writing, so that a command never writes into a file whose records are damaged.
 	// Seconds on a large file: the command line's writing commands use it, the window does not.
 	FullCheck bool
+	// FinishDemo lets a FullCheck open go on when a demo was interrupted in the file, to finish it
+	// (ResumeDemo); other writers are refused with ErrDemoInterrupted, since a card of theirs among
+	// the demo's would keep it from ever being finished.
+	FinishDemo bool
 }
 
 // Store is SalesDesk's database.
@@ -159,6 +163,12 @@ func Open(path string, opt Options) (*Store, error) {
 		if err := s.load(); err != nil {
 			_ = db.Close()
 			return nil, err
+		}
+	}
+	if opt.FullCheck && !opt.ReadOnly && !opt.FinishDemo {
+		if d, ok := s.InterruptedDemo(); ok {
+			_ = db.Close()
+			return nil, fmt.Errorf("data: open %s: %w (%d of %d customers made)", path, ErrDemoInterrupted, d.Done, d.Customers)
 		}
 	}
 	return s, nil

@@ -70,6 +70,11 @@ var errTempGone = errors.New("the temp file was removed while it was being writt
 // holdTemp marks the temp at path as in use, on a descriptor of its own so that closing the one that
 // writes it does not let go. Shared, so that bbolt may still open the temp read-only to verify it.
 func holdTemp(path string) (release func(), err error) {
+	if !tempLocks {
+		// A second handle would keep the temp from being renamed or removed by its own writer; the
+		// writer's open handle already keeps another process from removing it.
+		return func() {}, nil
+	}
 	lk, err := os.Open(path)
 	if err != nil {
 		return nil, err

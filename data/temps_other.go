@@ -4,6 +4,9 @@ package data
 
 import "os"
 
+// tempLocks is off: Windows does not remove a file another handle has open, which is the hold.
+const tempLocks = false
+
 // Windows does not remove a file another handle has open, which is the hold: open is enough.
 func lockShared(*os.File) error { return nil }
 

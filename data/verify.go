@@ -101,7 +101,7 @@ func VerifyFile(path string) (rep VerifyReport, err error) {
 			rep, err = VerifyReport{}, damaged(path, reasonPages, r)
 		}
 	}()
-	p, err := openPages(path)
+	p, err := openPagesOf(path, false, true)
 	if err != nil {
 		if errors.Is(err, ErrDamaged) {
 			kind := reasonNoMeta
