@@ -81,7 +81,7 @@ func TestOutputTempsOfAKilledRun(t *testing.T) {
 	if _, err := live.Write([]byte("PK half a workbook")); err != nil {
 		t.Fatal(err)
 	}
-	// What a kill leaves: the temp name, nobody holding it. An old file time changes nothing.
+	// What a kill leaves: the temp name, nobody holding it, some time ago.
 	killed := filepath.Join(dir, ".all.xlsx.part-4711")
 	writeFile(t, killed, []byte("PK the other half"))
 	old := time.Now().Add(-48 * time.Hour)
@@ -90,6 +90,9 @@ func TestOutputTempsOfAKilledRun(t *testing.T) {
 	}
 	other := filepath.Join(dir, ".other.xlsx.part-1")
 	writeFile(t, other, []byte("another output's"))
+	// Made a moment ago and not yet locked: another export between its create and its lock.
+	fresh := filepath.Join(dir, ".all.xlsx.part-4712")
+	writeFile(t, fresh, nil)
 
 	if err := WriteOutput(out, OutputGuard{}, false, func(w io.Writer) error {
 		_, err := w.Write([]byte("PK a whole workbook"))
@@ -100,7 +103,7 @@ func TestOutputTempsOfAKilledRun(t *testing.T) {
 	if _, err := os.Stat(killed); !os.IsNotExist(err) {
 		t.Error("the killed output's temp file is still there")
 	}
-	for _, keep := range []string{live.tmp, other, out} {
+	for _, keep := range []string{live.tmp, other, out, fresh} {
 		if _, err := os.Stat(keep); err != nil {
 			t.Errorf("%s was removed: %v", keep, err)
 		}
@@ -128,6 +131,11 @@ func TestXLSXExportTempFolders(t *testing.T) {
 	}
 	writeFile(t, filepath.Join(killed, ".lock"), nil)
 	writeFile(t, filepath.Join(killed, "excelize-123"), []byte("half a sheet"))
+	// Left by a kill a while ago: a folder made in the last minute may be a live export not yet locked.
+	long := time.Now().Add(-time.Hour)
+	if err := os.Chtimes(killed, long, long); err != nil {
+		t.Fatal(err)
+	}
 	foreign := filepath.Join(root, "excelize-999")
 	writeFile(t, foreign, []byte("another program's sheet"))
 	live, release, err := newXLSXTempDir()
