@@ -968,6 +968,9 @@ type pageWalk struct {
 	// collect, when set, receives the top-level buckets instead of their being walked at once, so
 	// that fullRoot can share them out.
 	collect *[]bucketRef
+	// early buckets are walked first, then onEarly is called (verifyFile).
+	early   [][]byte
+	onEarly func()
 }
 
 func (w *pageWalk) run() error {

@@ -111,7 +111,26 @@ func Open(path string, opt Options) (*Store, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	exists, err := inspect(path)
+	// Opening for writing reads the list rows while the structural check goes on: once the buckets
+	// they live in are checked, through a read-only mapping of its own (preload).
+	var pre *index
+	var preTx int
+	var preErr error
+	var preDone chan struct{}
+	startPreload := func() {
+		preDone = make(chan struct{})
+		go func() {
+			defer close(preDone)
+			pre, preTx, preErr = preload(path, opt.Now())
+		}()
+	}
+	if opt.ReadOnly {
+		startPreload = nil
+	}
+	exists, err := inspectThen(path, startPreload)
+	if preDone != nil {
+		<-preDone
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -128,12 +147,8 @@ func Open(path string, opt Options) (*Store, error) {
 			return nil, fmt.Errorf("data: create folder for %s: %w", path, err)
 		}
 	}
-	var pre *index
-	var preTx int
-	if exists && !opt.ReadOnly {
-		if pre, preTx, err = preload(path, opt.Now()); err != nil {
-			return nil, err
-		}
+	if preErr != nil {
+		return nil, preErr
 	}
 	b, err := openBolt(path, opt.ReadOnly)
 	if err != nil {
@@ -173,6 +188,9 @@ func Open(path string, opt Options) (*Store, error) {
 	}
 	return s, nil
 }
+
+// preloadBuckets are the buckets preload (loadIndex) reads.
+var preloadBuckets = [][]byte{bucketMeta, bucketSettings, bucketMembers, bucketRows, bucketOpenActions, bucketOppRows}
 
 // preload builds the index through a read-only mapping of the file that is closed right after. Reading
 // every list row touches most of the rows' pages; through the long-lived mapping they would stay in the
@@ -223,7 +241,11 @@ func openBolt(path string, readOnly bool) (b *bolt.DB, err error) {
 // inspect looks at an existing file read-only before Open may write to it: it must be a bbolt file
 // holding SalesDesk's meta bucket with a schema this binary knows. It reports whether the file exists
 // with content.
-func inspect(path string) (bool, error) {
+func inspect(path string) (bool, error) { return inspectThen(path, nil) }
+
+// inspectThen is inspect, calling checked (when set) as soon as the buckets that preload reads have
+// passed the structural check, while the rest of the file is checked.
+func inspectThen(path string, checked func()) (bool, error) {
 	st, err := os.Stat(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return false, nil
@@ -248,7 +270,7 @@ func inspect(path string) (bool, error) {
 		return true, err
 	}
 	defer b.Close()
-	if _, err := VerifyFile(path); err != nil {
+	if _, err := verifyFile(path, preloadBuckets, checked); err != nil {
 		return true, err
 	}
 	fresh := false
