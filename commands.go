@@ -265,6 +265,8 @@ func describeOpenError(path string, err error) error {
 			path, version, data.SchemaVersion())
 	case errors.Is(err, data.ErrDamaged):
 		return fmt.Errorf("%s is damaged: %s; nothing was written to it. %s", path, damageReason(err), wayOut(path))
+	case errors.Is(err, data.ErrIsBackup):
+		return fmt.Errorf("%s is a backup, and backups are never changed; restore it with `salesdesk restore %s --db DATABASE --yes`, or copy it to a new name to work on the copy", path, path)
 	case errors.Is(err, data.ErrDemoInterrupted):
 		return fmt.Errorf("a demo was interrupted in %s; run `salesdesk demo --db %s` to finish it before anything else writes to the file",
 			path, path)

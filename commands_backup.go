@@ -225,7 +225,7 @@ func (c *cli) salvage(args []string, globalDB string) error {
 	}
 	fmt.Fprintf(c.stdout, "copied %d records in %d buckets from %s to %s\n", res.Records, res.Buckets, path, file)
 	if res.OlderMeta {
-		fmt.Fprintf(c.stdout, "  note: the newest header page was damaged; the copy shows the file as it was before its latest changes\n")
+		fmt.Fprintf(c.stdout, "  note: the copy was read through the older of the file's two header pages (the newer one, or what it points at, is damaged): it shows the file as it was before its latest change\n")
 	}
 	if len(res.Lost) > 0 {
 		fmt.Fprintf(c.stdout, "  %d parts could not be read and are missing from the copy:\n", len(res.Lost))

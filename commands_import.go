@@ -111,6 +111,7 @@ func (c *cli) importCmd(args []string, globalDB string) error {
 		applyMapping(src, *mapping)
 	}
 	guard := outputGuard(s)
+	guard.Inputs = []string{file, *mappingFile}
 	// A --rejects file that cannot be written is known before anything is imported.
 	if *rejects != "" {
 		if err := checkOutput("import: --rejects", *rejects, guard, *force); err != nil {

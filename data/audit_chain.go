@@ -35,12 +35,25 @@ const auditClockSlack = 24 * time.Hour
 // checkAuditTrail verifies an export's audit lines: in sequence order, each linked to the one before,
 // dated no earlier than the line before (within auditClockSlack), by a member of the export or by
 // nobody (the command line, the system).
-func checkAuditTrail(lines []jsonChange, member func(uint64) bool, add func(string, ...any)) {
+//
+// The lines are numbered without gaps up to the audit sequence the export carries (seq, 0 when it
+// carries none): a line taken out of the trail, in the middle or at the end, leaves a gap the chain
+// alone would not show.
+func checkAuditTrail(lines []jsonChange, seq uint64, member func(uint64) bool, add func(string, ...any)) {
 	prev := ""
 	var last jsonChange
+	broken := false
+	defer func() {
+		if !broken && len(lines) > 0 && seq > 0 && seq != last.Seq {
+			add("the audit trail ends at line %d but its sequence is %d: lines were removed from its end", last.Seq, seq)
+		}
+	}()
 	for i, a := range lines {
 		if i > 0 && a.Seq <= last.Seq {
 			add("audit line %d comes after line %d: the trail is out of order", a.Seq, last.Seq)
+		}
+		if i > 0 && a.Seq > last.Seq+1 {
+			add("audit lines %d to %d are missing: lines were removed from the trail", last.Seq+1, a.Seq-1)
 		}
 		if i > 0 && a.At.Before(last.At.Add(-auditClockSlack)) {
 			add("audit line %d is dated %s, more than a day before line %d (%s): the trail was edited, or the "+
@@ -57,9 +70,11 @@ func checkAuditTrail(lines []jsonChange, member func(uint64) bool, add func(stri
 		case a.Chain == "":
 			add("audit line %d carries no chain: the export is older than this check, or was edited; "+
 				"export the database again, or remove the \"audit\" key to import without the trail", a.Seq)
+			broken = true
 			return
 		case a.Chain != want:
 			add("audit line %d does not match its chain: the trail was edited after the export (this line, or one before it)", a.Seq)
+			broken = true
 			return
 		}
 		prev, last = a.Chain, a

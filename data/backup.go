@@ -127,6 +127,9 @@ func (s *Store) BackupTo(ctx context.Context, path string, progress Progress) (B
 	if same, _ := sameFile(path, s.path); same {
 		return fail(ErrSameFile)
 	}
+	if isTempName(filepath.Base(path)) {
+		return BackupInfo{}, &OutputError{Path: path, Why: "has the name of a temporary file SalesDesk removes; choose another name", Err: ErrOutputProtected}
+	}
 	if _, err := os.Lstat(path); err == nil {
 		return fail(ErrBackupExists)
 	}
@@ -721,6 +724,7 @@ type RestoreResult struct {
 // the result read-only to be sure it opens. The backup file itself is not changed.
 func Restore(from, to string, opt RestoreOptions) (RestoreResult, error) {
 	var res RestoreResult
+	to = linkTarget(to)
 	fail := func(err error) (RestoreResult, error) {
 		return res, fmt.Errorf("data: restore %s to %s: %w", from, to, err)
 	}

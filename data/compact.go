@@ -52,6 +52,7 @@ func Compact(src, dst string) error {
 // A copy that would not be smaller is thrown away and the file left alone.
 func CompactFile(path string) (CompactResult, error) {
 	var res CompactResult
+	path = linkTarget(path)
 	b, err := openSound(path)
 	if err != nil {
 		return res, err
@@ -113,6 +114,18 @@ func CompactFile(path string) (CompactResult, error) {
 		return res, fmt.Errorf("data: compact %s: %w", path, err)
 	}
 	return res, nil
+}
+
+// linkTarget is the file a symbolic link names, so that a replacement by rename lands on the file
+// and does not turn the link into a copy beside it (a database linked into a synced folder); any
+// other path as it is.
+func linkTarget(path string) string {
+	if st, err := os.Lstat(path); err == nil && st.Mode()&os.ModeSymlink != 0 {
+		if real, err := filepath.EvalSymlinks(path); err == nil {
+			return real
+		}
+	}
+	return path
 }
 
 // openSound opens a SalesDesk file read-only after the full check a backup gets (PreviewBackup), so

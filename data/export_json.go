@@ -780,7 +780,7 @@ func (d *ExportDoc) check() error {
 		audit[a.Seq] = true
 		maxAudit = max(maxAudit, a.Seq)
 	}
-	checkAuditTrail(d.Audit, member, add)
+	checkAuditTrail(d.Audit, d.Sequences["audit"], member, add)
 	var maxCustomer, maxMember uint64
 	for id := range customers {
 		maxCustomer = max(maxCustomer, id)

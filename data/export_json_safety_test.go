@@ -128,6 +128,12 @@ func TestImportJSONRefusesEdits(t *testing.T) {
 		{"an audit line without its chain", editRecord(t, good, "audit", 0, func(r map[string]any) {
 			delete(r, "chain")
 		}), "carries no chain"},
+		{"the last two audit lines dropped, chain intact", rewriteAudit(t, good, func(tr []jsonChange) []jsonChange {
+			return tr[:len(tr)-2]
+		}), "lines were removed from its end"},
+		{"an audit line dropped from the middle, chain recomputed", rewriteAudit(t, good, func(tr []jsonChange) []jsonChange {
+			return append(tr[:1:1], tr[2:]...)
+		}), "are missing"},
 		{"two audit lines swapped", rewriteAudit(t, good, func(tr []jsonChange) []jsonChange {
 			tr[0], tr[1] = tr[1], tr[0]
 			return tr

@@ -38,6 +38,9 @@ type OutputGuard struct {
 	DB string
 	// Folders whose every file is refused: the backup folders, the window's preferences.
 	Folders []string
+	// Inputs are the files the command reads (the file imported, a mapping): an output over one
+	// would lose it.
+	Inputs []string
 }
 
 // OutputGuard guards the outputs of a command or window working on this store: the file, and both
@@ -106,6 +109,19 @@ func (g OutputGuard) Check(path string) error {
 		if samePath(filepath.Dir(target), filepath.Dir(db)) &&
 			strings.HasPrefix(strings.ToLower(filepath.Base(target)), strings.ToLower("."+filepath.Base(db)+".")) {
 			return refuse("is a file SalesDesk keeps beside the database; choose another name")
+		}
+	}
+	for _, in := range g.Inputs {
+		if in == "" {
+			continue
+		}
+		if samePath(target, resolvedPath(in)) {
+			return refuse("is the file being read; choose another file")
+		}
+		if statErr == nil {
+			if ist, err := os.Stat(in); err == nil && os.SameFile(st, ist) {
+				return refuse("is another name (a link) of the file being read; choose another file")
+			}
 		}
 	}
 	for _, dir := range g.Folders {

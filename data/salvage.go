@@ -41,6 +41,9 @@ func Salvage(src, dst string) (res SalvageResult, err error) {
 	if same, _ := sameFile(src, dst); same {
 		return res, fmt.Errorf("data: salvage into %s: %w", dst, ErrSameFile)
 	}
+	if isTempName(filepath.Base(dst)) {
+		return res, &OutputError{Path: dst, Why: "has the name of a temporary file SalesDesk removes; choose another name", Err: ErrOutputProtected}
+	}
 	// Not among the files SalesDesk keeps: a partial copy in the backup folder would pass for a backup.
 	if err := (OutputGuard{DB: src, Folders: []string{DefaultBackupDir(src)}}).Check(dst); err != nil {
 		return res, err
@@ -86,16 +89,26 @@ func Salvage(src, dst string) (res SalvageResult, err error) {
 
 // salvageFrom copies the tree under root into dst; with nothing copied, dst is removed again.
 func salvageFrom(p *pageFile, root uint64, dst string, res *SalvageResult) error {
-	out, err := bolt.Open(dst, 0o600, &bolt.Options{Timeout: lockTimeout})
+	// The copy is written under a temp name (an output's, which the next output to dst clears when a
+	// kill left it) and takes its name only once whole: a file named NEW.db is a complete salvage.
+	RemoveStaleOutputTemps(dst)
+	f, err := os.CreateTemp(filepath.Dir(dst), outputTempPattern(dst))
 	if err != nil {
 		return fmt.Errorf("data: salvage into %s: %w", dst, err)
 	}
-	done := false
+	tmp := f.Name()
+	_ = f.Close()
+	out, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: lockTimeout})
+	if err != nil {
+		_ = os.Remove(tmp)
+		return fmt.Errorf("data: salvage into %s: %w", dst, err)
+	}
+	closed := false
 	defer func() {
-		_ = out.Close()
-		if !done {
-			_ = os.Remove(dst)
+		if !closed {
+			_ = out.Close()
 		}
+		_ = os.Remove(tmp) // a no-op once linked
 	}()
 	c := &salvager{p: p, out: out, res: res, reached: make([]uint64, (p.meta.hwm+63)/64)}
 	if err := c.bucket(nil, root, nil, 0); err != nil {
@@ -113,11 +126,14 @@ func salvageFrom(p *pageFile, root uint64, dst string, res *SalvageResult) error
 	if err := out.Sync(); err != nil {
 		return err
 	}
-	if err := syncDir(filepath.Dir(dst)); err != nil {
+	closed = true
+	if err := out.Close(); err != nil {
 		return err
 	}
-	done = true
-	return nil
+	if err := linkNew(tmp, dst); err != nil {
+		return fmt.Errorf("data: salvage into %s: %w", dst, err)
+	}
+	return syncDir(filepath.Dir(dst))
 }
 
 type salvager struct {

@@ -53,6 +53,9 @@ var (
 	ErrNotFound     = errors.New("not found")
 	ErrConflict     = errors.New("the record was changed elsewhere since it was opened")
 	ErrReadOnly     = errors.New("the database is open read-only")
+	// ErrIsBackup refuses to open a backup for writing: a backup is the moment it copied, and a
+	// hard link to it would change with it.
+	ErrIsBackup = errors.New("the file is a backup; backups are never changed")
 )
 
 // lockTimeout bounds the wait for a file another process holds: the user gets a message, not a hang.
@@ -126,6 +129,10 @@ func Open(path string, opt Options) (*Store, error) {
 	}
 	if opt.ReadOnly {
 		startPreload = nil
+	} else if _, _, _, ok := parseBackupName(filepath.Base(path)); ok {
+		if st, err := os.Stat(path); err == nil && st.Size() > 0 {
+			return nil, fmt.Errorf("data: open %s: %w", path, ErrIsBackup)
+		}
 	}
 	exists, err := inspectThen(path, startPreload)
 	if preDone != nil {

@@ -49,6 +49,15 @@ func tempOf(name string) (base, kind string, ok bool) {
 	return "", "", false
 }
 
+// isTempName tells the names of SalesDesk's own temp files, which its clean-ups remove: no file the
+// user keeps may take one.
+func isTempName(name string) bool {
+	if _, _, ok := tempOf(name); ok {
+		return true
+	}
+	return strings.HasPrefix(name, ".") && strings.Contains(name, ".part-")
+}
+
 // createTemp creates a temp file and holds it as in use until release is called.
 func createTemp(dir, base, kind string) (f *os.File, release func(), err error) {
 	f, err = os.CreateTemp(dir, tempPattern(base, kind))

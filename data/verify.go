@@ -52,7 +52,7 @@ var damageReasons = map[DamageKind]string{
 	DamageNoMeta:    "neither of its two header pages is valid",
 	DamageTruncated: "it is shorter than its pages say: the end of the file is missing",
 	DamagePages:     "some of its pages are damaged",
-	DamageRecords:   "some of its records cannot be read",
+	DamageRecords:   "some of its records cannot be read or do not hold together (see `salesdesk check`)",
 }
 
 // The reasons' short names, for the code that makes them.

@@ -184,6 +184,7 @@ func errorText(err error) string {
 		{data.ErrNotSalesDesk, "err.not_salesdesk"},
 		{data.ErrDamaged, "err.damaged"},
 		{data.ErrTooNew, "err.too_new"},
+		{data.ErrIsBackup, "err.is_backup"},
 		{data.ErrConflict, "err.conflict"},
 		{data.ErrNotFound, "err.not_found"},
 	} {
