@@ -96,3 +96,20 @@ func TestImportOutputsAreNotItsInput(t *testing.T) {
 		t.Errorf("the import's own file was overwritten")
 	}
 }
+
+// A folder named with a final "/." is a folder too, and two backups into one folder in the same
+// second each get a name.
+func TestBackupIntoAFolderSpelledWithADot(t *testing.T) {
+	dir := t.TempDir()
+	db := newDemoDB(t, dir, 10)
+	target := filepath.Join(dir, "nd2") + string(filepath.Separator) + "."
+	for range 2 {
+		if code, _, stderr := runCmd("backup", target, "--db", db); code != 0 {
+			t.Fatalf("backup %s: %s", target, stderr)
+		}
+	}
+	entries, err := os.ReadDir(filepath.Join(dir, "nd2"))
+	if err != nil || len(entries) != 2 {
+		t.Fatalf("nd2 holds %v (%v), want two backups", entries, err)
+	}
+}

@@ -194,8 +194,20 @@ func (s *Store) BackupNow(ctx context.Context, path string, progress Progress) (
 	if path == "" {
 		path = s.BackupDir() + string(filepath.Separator)
 	}
-	if st, err := os.Stat(path); (err == nil && st.IsDir()) || strings.HasSuffix(path, "/") || os.IsPathSeparator(path[len(path)-1]) {
-		path = filepath.Join(path, BackupName(s.path, BackupManual, s.now()))
+	base := filepath.Base(path)
+	if st, err := os.Stat(path); (err == nil && st.IsDir()) || strings.HasSuffix(path, "/") || os.IsPathSeparator(path[len(path)-1]) || base == "." || base == ".." {
+		// A name of our own: two backups in the same second (two desks, a script) each get one.
+		name := filepath.Join(path, BackupName(s.path, BackupManual, s.now()))
+		for i := 1; ; i++ {
+			try := name
+			if i > 1 {
+				try = fmt.Sprintf("%s-%d.db", strings.TrimSuffix(name, ".db"), i)
+			}
+			info, err := s.BackupTo(ctx, try, progress)
+			if !errors.Is(err, ErrBackupExists) || i == 20 {
+				return info, err
+			}
+		}
 	}
 	return s.BackupTo(ctx, path, progress)
 }
