@@ -123,6 +123,9 @@ func salvageFrom(p *pageFile, root uint64, dst string, res *SalvageResult) error
 	if err := completeSalvage(out); err != nil {
 		return fmt.Errorf("data: salvage into %s: %w", dst, err)
 	}
+	if err := repairSalvage(out, res); err != nil {
+		return fmt.Errorf("data: salvage into %s: %w", dst, err)
+	}
 	if err := out.Sync(); err != nil {
 		return err
 	}

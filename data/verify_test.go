@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	bolt "go.etcd.io/bbolt"
+
 	"salesdesk/data/damagetest"
 )
 
@@ -270,5 +272,52 @@ func TestSalvageCopiesWhatCanBeRead(t *testing.T) {
 				t.Logf("nothing lost: %d records", res.Records)
 			}
 		})
+	}
+}
+
+// A record whose bytes still decode but point at a card that is gone (one flipped bit in a deal's
+// customer id) fails the full check, so no command writes the file; the salvaged copy leaves the
+// dangling deal out, says so, and passes the check: a file the team can work in again.
+func TestSalvageLeavesDanglingRecordsOut(t *testing.T) {
+	s := demoStore(t, 60)
+	path := s.Path()
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	b, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = b.Update(func(tx *bolt.Tx) error {
+		k, v := tx.Bucket(bucketOpps).Cursor().First()
+		var o Opportunity
+		if err := codec.Unmarshal(v, &o); err != nil {
+			return err
+		}
+		o.CustomerID |= 1 << 51
+		return putRecord(tx.Bucket(bucketOpps), k, &o)
+	})
+	if cerr := b.Close(); err != nil || cerr != nil {
+		t.Fatal(err, cerr)
+	}
+	if _, err := Open(path, Options{FullCheck: true}); !errors.Is(err, ErrDamaged) {
+		t.Fatalf("a writing open of the file: %v, want ErrDamaged", err)
+	}
+	out := filepath.Join(t.TempDir(), "rescued.db")
+	res, err := Salvage(path, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(res.Lost, "\n"), "1 deals left out") {
+		t.Errorf("the salvage does not say the dangling deal was left out: %q", res.Lost)
+	}
+	c, err := Open(out, Options{FullCheck: true})
+	if err != nil {
+		t.Fatalf("the rescued file does not open for writing: %v", err)
+	}
+	rep, err := c.Check()
+	_ = c.Close()
+	if err != nil || !rep.OK() || rep.Customers != 60 {
+		t.Fatalf("the rescued file: %d customers, %v %q", rep.Customers, err, rep.Problems)
 	}
 }
