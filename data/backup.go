@@ -330,16 +330,16 @@ func PreviewBackup(path string) (BackupInfo, error) {
 // verifyRecords opens a structurally sound file read-only and runs Store.Check on it: a record that
 // does not decode or an index out of step with its records makes the file damaged.
 func verifyRecords(path string) error {
-	s, err := Open(path, Options{ReadOnly: true})
+	s, err := Open(path, Options{ReadOnly: true, structureChecked: true})
 	if err != nil {
 		if DamageOf(err) != nil || errors.Is(err, ErrLocked) || errors.Is(err, ErrTooNew) || errors.Is(err, ErrNotSalesDesk) {
 			return err
 		}
-		return damaged(path, reasonRecords, err)
+		return damaged(path, DamageRecords, err)
 	}
 	defer s.Close()
 	if err := s.LoadDeals(); err != nil {
-		return damaged(path, reasonRecords, err)
+		return damaged(path, DamageRecords, err)
 	}
 	rep, err := s.Check()
 	if err != nil {
@@ -347,7 +347,7 @@ func verifyRecords(path string) error {
 			d.Path = path
 			return d
 		}
-		return damaged(path, reasonRecords, err)
+		return damaged(path, DamageRecords, err)
 	}
 	problems := rep.Problems
 	if rep.DemoInterrupted {
@@ -357,7 +357,7 @@ func verifyRecords(path string) error {
 		if len(problems) > 3 {
 			problems = append(problems[:3:3], fmt.Sprintf("and %d more", len(problems)-3))
 		}
-		return damaged(path, reasonRecords, strings.Join(problems, "; "))
+		return damaged(path, DamageRecords, strings.Join(problems, "; "))
 	}
 	return nil
 }
@@ -398,7 +398,7 @@ func previewFile(path string) (BackupInfo, error) {
 			}
 		}
 		if len(problems) > 0 {
-			return damaged(path, reasonPages, strings.Join(problems, "; "))
+			return damaged(path, DamagePages, strings.Join(problems, "; "))
 		}
 		info.Counts = countRecords(tx)
 		return nil
@@ -966,7 +966,7 @@ func QuickCheck(path string) (QuickReport, error) {
 		return rep, err
 	}
 	defer p.Close()
-	w := &pageWalk{p: p, rep: &rep, reached: make([]uint64, (p.meta.hwm+63)/64)}
+	w := &pageWalk{p: p, rep: &rep, reached: newPageSet(p.meta.hwm)}
 	if err := w.run(); err != nil {
 		return rep, fmt.Errorf("data: open %s: %w (%v)", path, ErrDamaged, err)
 	}
@@ -978,7 +978,7 @@ type pageWalk struct {
 	rep  *QuickReport
 	free []uint64
 	// reached has a bit per page reached from a parent.
-	reached []uint64
+	reached pageSet
 	// full reads every page of every bucket (VerifyFile) instead of sampling leaves.
 	full bool
 	// collect, when set, receives the top-level buckets instead of their being walked at once, so
@@ -1003,7 +1003,7 @@ func (w *pageWalk) run() error {
 			return fmt.Errorf("freelist: %w", err)
 		}
 		for i := range uint64(h.overflow) + 1 {
-			w.reach(m.freelist + i)
+			w.reached.add(m.freelist + i)
 		}
 	}
 	if w.full {
@@ -1047,7 +1047,7 @@ func (w *pageWalk) visit(id uint64) (pageHeader, error) {
 		return h, err
 	}
 	for i := range uint64(h.overflow) + 1 {
-		if w.reach(id + i) {
+		if w.reached.add(id + i) {
 			return h, fmt.Errorf("page %d is reached twice", id+i)
 		}
 		if _, free := slices.BinarySearch(w.free, id+i); free {

@@ -369,13 +369,13 @@ func openPagesOf(path string, lenient, populate bool) (*pageFile, error) {
 		return nil, fmt.Errorf("data: open %s: %w (not a bbolt database)", path, ErrNotSalesDesk)
 	default:
 		_ = p.Close()
-		return nil, fmt.Errorf("data: open %s: %w (no valid meta page)", path, ErrDamaged)
+		return nil, damaged(path, DamageNoMeta, "no valid meta page")
 	}
 	if need := int64(p.meta.hwm) * int64(p.meta.pageSize); p.size < need && lenient {
 		p.meta.hwm = uint64(p.size / int64(p.meta.pageSize))
 	} else if p.size < need {
 		_ = p.Close()
-		return nil, fmt.Errorf("data: open %s: %w (the file is %d bytes, its pages need %d)", path, ErrDamaged, p.size, need)
+		return nil, damaged(path, DamageTruncated, fmt.Sprintf("the file is %d bytes, its pages need %d", p.size, need))
 	}
 	return p, nil
 }

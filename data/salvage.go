@@ -110,7 +110,7 @@ func salvageFrom(p *pageFile, root uint64, dst string, res *SalvageResult) error
 		}
 		_ = os.Remove(tmp) // a no-op once linked
 	}()
-	c := &salvager{p: p, out: out, res: res, reached: make([]uint64, (p.meta.hwm+63)/64)}
+	c := &salvager{p: p, out: out, res: res, reached: newPageSet(p.meta.hwm)}
 	if err := c.bucket(nil, root, nil, 0); err != nil {
 		return err
 	}
@@ -143,7 +143,7 @@ type salvager struct {
 	p       *pageFile
 	out     *bolt.DB
 	res     *SalvageResult
-	reached []uint64
+	reached pageSet
 	pending []salvaged
 }
 
@@ -181,7 +181,7 @@ func (c *salvager) bucket(path [][]byte, root uint64, inline []byte, depth int) 
 }
 
 func (c *salvager) tree(path [][]byte, id uint64, depth int) error {
-	if id < 2 || id >= c.p.meta.hwm || c.isReached(id) {
+	if id < 2 || id >= c.p.meta.hwm || c.reached.has(id) {
 		c.lose(path, "page %d is outside the file or reached twice", id)
 		return nil
 	}
@@ -191,7 +191,7 @@ func (c *salvager) tree(path [][]byte, id uint64, depth int) error {
 		return nil
 	}
 	for i := range uint64(h.overflow) + 1 {
-		c.mark(id + i)
+		c.reached.add(id + i)
 	}
 	switch h.flags {
 	case leafPageFlag:
@@ -302,16 +302,6 @@ func (c *salvager) flush() error {
 	})
 	c.pending = c.pending[:0]
 	return err
-}
-
-func (c *salvager) mark(id uint64) {
-	if id < uint64(len(c.reached))*64 {
-		c.reached[id/64] |= 1 << (id % 64)
-	}
-}
-
-func (c *salvager) isReached(id uint64) bool {
-	return id < uint64(len(c.reached))*64 && c.reached[id/64]&(1<<(id%64)) != 0
 }
 
 // completeSalvage gives a copy that kept SalesDesk's meta bucket every bucket its schema has (empty

@@ -19,7 +19,15 @@ func repairSalvage(out *bolt.DB, res *SalvageResult) error {
 			return nil // not recognisably SalesDesk's: nothing to hold together
 		}
 		dropped := map[string]int{}
-		drop := func(b *bolt.Bucket, keys [][]byte, what string) error {
+		// dropWhere removes the records of b that orphan tells, counted as what.
+		dropWhere := func(b *bolt.Bucket, what string, orphan func(k, v []byte) bool) error {
+			var keys [][]byte
+			_ = b.ForEach(func(k, v []byte) error {
+				if orphan(k, v) {
+					keys = append(keys, bytes.Clone(k))
+				}
+				return nil
+			})
 			for _, k := range keys {
 				if err := b.Delete(k); err != nil {
 					return err
@@ -40,14 +48,9 @@ func repairSalvage(out *bolt.DB, res *SalvageResult) error {
 		}
 		// Rows and card numbers: each for a card that is there, and one for every card.
 		if b := tx.Bucket(bucketRows); b != nil {
-			var orphans [][]byte
-			_ = b.ForEach(func(k, _ []byte) error {
-				if customers[decodeUint(k)] == nil {
-					orphans = append(orphans, bytes.Clone(k))
-				}
-				return nil
-			})
-			if err := drop(b, orphans, "list rows"); err != nil {
+			if err := dropWhere(b, "list rows", func(k, v []byte) bool {
+				return customers[decodeUint(k)] == nil
+			}); err != nil {
 				return err
 			}
 			for id, c := range customers {
@@ -59,14 +62,10 @@ func repairSalvage(out *bolt.DB, res *SalvageResult) error {
 			}
 		}
 		if b := tx.Bucket(bucketCardNumbers); b != nil {
-			var orphans [][]byte
-			_ = b.ForEach(func(k, v []byte) error {
-				if c := customers[decodeUint(v)]; c == nil || c.CardNo != string(k) {
-					orphans = append(orphans, bytes.Clone(k))
-				}
-				return nil
-			})
-			if err := drop(b, orphans, "card numbers"); err != nil {
+			if err := dropWhere(b, "card numbers", func(k, v []byte) bool {
+				c := customers[decodeUint(v)]
+				return c == nil || c.CardNo != string(k)
+			}); err != nil {
 				return err
 			}
 			for id, c := range customers {
@@ -80,29 +79,22 @@ func repairSalvage(out *bolt.DB, res *SalvageResult) error {
 		// Follow-ups of cards that are there, and the agenda's open actions of those.
 		followUps := map[uint64]*FollowUp{}
 		if b := tx.Bucket(bucketFollowUps); b != nil {
-			var orphans [][]byte
-			_ = b.ForEach(func(k, v []byte) error {
+			if err := dropWhere(b, "follow-ups", func(k, v []byte) bool {
 				var f FollowUp
 				if len(k) != 16 || customers[decodeUint(k[:8])] == nil || codec.Unmarshal(v, &f) != nil {
-					orphans = append(orphans, bytes.Clone(k))
-					return nil
+					return true
 				}
 				followUps[f.ID] = &f
-				return nil
-			})
-			if err := drop(b, orphans, "follow-ups"); err != nil {
+				return false
+			}); err != nil {
 				return err
 			}
 		}
 		if b := tx.Bucket(bucketOpenActions); b != nil {
-			var orphans [][]byte
-			_ = b.ForEach(func(k, _ []byte) error {
-				if f := followUps[decodeUint(k)]; f == nil || !f.OpenAction() {
-					orphans = append(orphans, bytes.Clone(k))
-				}
-				return nil
-			})
-			if err := drop(b, orphans, "open actions"); err != nil {
+			if err := dropWhere(b, "open actions", func(k, v []byte) bool {
+				f := followUps[decodeUint(k)]
+				return f == nil || !f.OpenAction()
+			}); err != nil {
 				return err
 			}
 			for id, f := range followUps {
@@ -117,29 +109,21 @@ func repairSalvage(out *bolt.DB, res *SalvageResult) error {
 		// Deals of cards that are there, their rows and their history.
 		deals := map[uint64]*Opportunity{}
 		if b := tx.Bucket(bucketOpps); b != nil {
-			var orphans [][]byte
-			_ = b.ForEach(func(k, v []byte) error {
+			if err := dropWhere(b, "deals", func(k, v []byte) bool {
 				var o Opportunity
 				if codec.Unmarshal(v, &o) != nil || customers[o.CustomerID] == nil {
-					orphans = append(orphans, bytes.Clone(k))
-					return nil
+					return true
 				}
 				deals[o.ID] = &o
-				return nil
-			})
-			if err := drop(b, orphans, "deals"); err != nil {
+				return false
+			}); err != nil {
 				return err
 			}
 		}
 		if b := tx.Bucket(bucketOppRows); b != nil {
-			var orphans [][]byte
-			_ = b.ForEach(func(k, _ []byte) error {
-				if deals[decodeUint(k)] == nil {
-					orphans = append(orphans, bytes.Clone(k))
-				}
-				return nil
-			})
-			if err := drop(b, orphans, "deal rows"); err != nil {
+			if err := dropWhere(b, "deal rows", func(k, v []byte) bool {
+				return deals[decodeUint(k)] == nil
+			}); err != nil {
 				return err
 			}
 			for id, o := range deals {
@@ -149,14 +133,9 @@ func repairSalvage(out *bolt.DB, res *SalvageResult) error {
 			}
 		}
 		if b := tx.Bucket(bucketHistory); b != nil {
-			var orphans [][]byte
-			_ = b.ForEach(func(k, _ []byte) error {
-				if len(k) != 16 || deals[decodeUint(k[:8])] == nil {
-					orphans = append(orphans, bytes.Clone(k))
-				}
-				return nil
-			})
-			if err := drop(b, orphans, "stage history lines"); err != nil {
+			if err := dropWhere(b, "stage history lines", func(k, v []byte) bool {
+				return len(k) != 16 || deals[decodeUint(k[:8])] == nil
+			}); err != nil {
 				return err
 			}
 		}

@@ -75,6 +75,10 @@ type Options struct {
 	// (ResumeDemo); other writers are refused with ErrDemoInterrupted, since a card of theirs among
 	// the demo's would keep it from ever being finished.
 	FinishDemo bool
+
+	// structureChecked skips the structural check for a file whose check has just passed
+	// (verifyRecords, called right after one): the walk reads every page.
+	structureChecked bool
 }
 
 // Store is SalesDesk's database.
@@ -134,7 +138,7 @@ func Open(path string, opt Options) (*Store, error) {
 			return nil, fmt.Errorf("data: open %s: %w", path, ErrIsBackup)
 		}
 	}
-	exists, err := inspectThen(path, startPreload)
+	exists, err := inspectThen(path, startPreload, !opt.structureChecked)
 	if preDone != nil {
 		<-preDone
 	}
@@ -227,7 +231,7 @@ func openBolt(path string, readOnly bool) (b *bolt.DB, err error) {
 	defer func() {
 		// A damaged file can make bbolt panic while reading its pages; that is a damaged file, not a crash.
 		if r := recover(); r != nil {
-			b, err = nil, damaged(path, reasonPages, r)
+			b, err = nil, damaged(path, DamagePages, r)
 		}
 	}()
 	b, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: lockTimeout, ReadOnly: readOnly})
@@ -239,7 +243,7 @@ func openBolt(path string, readOnly bool) (b *bolt.DB, err error) {
 	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrVersionMismatch):
 		return nil, fmt.Errorf("data: open %s: %w", path, ErrNotSalesDesk)
 	case errors.Is(err, berrors.ErrChecksum):
-		return nil, damaged(path, reasonNoMeta, err)
+		return nil, damaged(path, DamageNoMeta, err)
 	default:
 		return nil, fmt.Errorf("data: open %s: %w", path, err)
 	}
@@ -248,11 +252,12 @@ func openBolt(path string, readOnly bool) (b *bolt.DB, err error) {
 // inspect looks at an existing file read-only before Open may write to it: it must be a bbolt file
 // holding SalesDesk's meta bucket with a schema this binary knows. It reports whether the file exists
 // with content.
-func inspect(path string) (bool, error) { return inspectThen(path, nil) }
+func inspect(path string) (bool, error) { return inspectThen(path, nil, true) }
 
 // inspectThen is inspect, calling checked (when set) as soon as the buckets that preload reads have
-// passed the structural check, while the rest of the file is checked.
-func inspectThen(path string, checked func()) (bool, error) {
+// passed the structural check, while the rest of the file is checked; verify false skips the check
+// for a file whose check has just passed.
+func inspectThen(path string, checked func(), verify bool) (bool, error) {
 	st, err := os.Stat(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return false, nil
@@ -277,7 +282,11 @@ func inspectThen(path string, checked func()) (bool, error) {
 		return true, err
 	}
 	defer b.Close()
-	if _, err := verifyFile(path, preloadBuckets, checked); err != nil {
+	if !verify {
+		if checked != nil {
+			checked()
+		}
+	} else if _, err := verifyFile(path, preloadBuckets, checked); err != nil {
 		return true, err
 	}
 	fresh := false
@@ -321,7 +330,7 @@ func viewSafely(b *bolt.DB, fn func(tx *bolt.Tx) error) (err error) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if r := recover(); r != nil {
-			err = damaged("", reasonPages, r)
+			err = damaged("", DamagePages, r)
 		}
 	}()
 	// A read of a damaged page through the mapping faults; as a panic it is recovered above.
@@ -462,7 +471,7 @@ func checkLength(path string, size int64) error {
 		return nil // bbolt itself reports a file with no valid meta page, safely
 	}
 	if need := int64(newest.pgid) * int64(newest.pageSize); size < need {
-		return fmt.Errorf("data: open %s: %w (the file is %d bytes, its pages need %d)", path, ErrDamaged, size, need)
+		return damaged(path, DamageTruncated, fmt.Sprintf("the file is %d bytes, its pages need %d", size, need))
 	}
 	return nil
 }

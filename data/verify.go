@@ -55,15 +55,6 @@ var damageReasons = map[DamageKind]string{
 	DamageRecords:   "some of its records cannot be read or do not hold together (see `salesdesk check`)",
 }
 
-// The reasons' short names, for the code that makes them.
-const (
-	reasonMeta      = DamageMeta
-	reasonNoMeta    = DamageNoMeta
-	reasonTruncated = DamageTruncated
-	reasonPages     = DamagePages
-	reasonRecords   = DamageRecords
-)
-
 // DamageOf returns the structural damage err reports, or nil.
 func DamageOf(err error) *DamageError {
 	var d *DamageError
@@ -102,20 +93,13 @@ func verifyFile(path string, early [][]byte, onEarly func()) (rep VerifyReport, 
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if r := recover(); r != nil {
-			rep, err = VerifyReport{}, damaged(path, reasonPages, r)
+			rep, err = VerifyReport{}, damaged(path, DamagePages, r)
 		}
 	}()
 	// Mapping every page at once costs less than a fault per page, unless preload reads its own
 	// mapping meanwhile (both then wait on the process's memory map lock).
 	p, err := openPagesOf(path, false, onEarly == nil)
 	if err != nil {
-		if errors.Is(err, ErrDamaged) {
-			kind := reasonNoMeta
-			if bytesContains(err.Error(), "its pages need") {
-				kind = reasonTruncated
-			}
-			return rep, damaged(path, kind, err)
-		}
 		return rep, err
 	}
 	defer p.Close()
@@ -126,19 +110,19 @@ func verifyFile(path string, early [][]byte, onEarly func()) (rep VerifyReport, 
 		if ok0 {
 			which = 1
 		}
-		return rep, damaged(path, reasonMeta, fmt.Sprintf("meta page %d is invalid", which))
+		return rep, damaged(path, DamageMeta, fmt.Sprintf("meta page %d is invalid", which))
 	}
 	if m0.pageSize != m1.pageSize {
-		return rep, damaged(path, reasonMeta, fmt.Sprintf("the meta pages disagree on the page size (%d, %d)", m0.pageSize, m1.pageSize))
+		return rep, damaged(path, DamageMeta, fmt.Sprintf("the meta pages disagree on the page size (%d, %d)", m0.pageSize, m1.pageSize))
 	}
-	w := &pageWalk{p: p, rep: &QuickReport{}, full: true, reached: make([]uint64, (p.meta.hwm+63)/64), early: early, onEarly: onEarly}
+	w := &pageWalk{p: p, rep: &QuickReport{}, full: true, reached: newPageSet(p.meta.hwm), early: early, onEarly: onEarly}
 	if err := w.run(); err != nil {
-		return rep, damaged(path, reasonPages, err)
+		return rep, damaged(path, DamagePages, err)
 	}
 	for id := uint64(2); id < p.meta.hwm; id++ {
-		if !w.isReached(id) {
+		if !w.reached.has(id) {
 			if _, free := slices.BinarySearch(w.free, id); !free {
-				return rep, damaged(path, reasonPages, fmt.Sprintf("page %d is neither in use nor free", id))
+				return rep, damaged(path, DamagePages, fmt.Sprintf("page %d is neither in use nor free", id))
 			}
 		}
 	}
@@ -146,8 +130,6 @@ func verifyFile(path string, early [][]byte, onEarly func()) (rep VerifyReport, 
 	rep = VerifyReport{Pages: q.Pages, FreePages: q.FreePages, Buckets: q.Buckets, BranchPages: q.BranchPages, LeafPages: q.LeafPages}
 	return rep, nil
 }
-
-func bytesContains(s, sub string) bool { return bytes.Contains([]byte(s), []byte(sub)) }
 
 // fullLeaf checks a leaf page of a bucket whole and walks the sub-buckets it holds. prev is the last
 // key of the bucket seen so far, across its leaves.
@@ -234,18 +216,24 @@ func (w *pageWalk) fullBucket(root uint64, inline []byte, depth int) error {
 	})
 }
 
-func (w *pageWalk) reach(id uint64) bool {
-	if id >= uint64(len(w.reached))*64 {
+// pageSet has a bit per page of a file: the pages a walk has reached.
+type pageSet []uint64
+
+func newPageSet(pages uint64) pageSet { return make(pageSet, (pages+63)/64) }
+
+// add marks page id and reports whether it was marked before.
+func (s pageSet) add(id uint64) bool {
+	if id >= uint64(len(s))*64 {
 		return false
 	}
 	word, bit := id/64, uint64(1)<<(id%64)
-	was := w.reached[word]&bit != 0
-	w.reached[word] |= bit
+	was := s[word]&bit != 0
+	s[word] |= bit
 	return was
 }
 
-func (w *pageWalk) isReached(id uint64) bool {
-	return id < uint64(len(w.reached))*64 && w.reached[id/64]&(uint64(1)<<(id%64)) != 0
+func (s pageSet) has(id uint64) bool {
+	return id < uint64(len(s))*64 && s[id/64]&(uint64(1)<<(id%64)) != 0
 }
 
 // bucketRef is a bucket found in its parent: its name and root page, or its inline page.
@@ -299,7 +287,7 @@ func (w *pageWalk) fullBuckets(tops []bucketRef) error {
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for i := range walks {
-		ww := &pageWalk{p: w.p, rep: &QuickReport{}, free: w.free, full: true, reached: make([]uint64, len(w.reached))}
+		ww := &pageWalk{p: w.p, rep: &QuickReport{}, free: w.free, full: true, reached: make(pageSet, len(w.reached))}
 		walks[i] = ww
 		wg.Add(1)
 		go func() {

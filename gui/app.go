@@ -102,28 +102,41 @@ func showOpenError(a fyne.App, path string, err error) {
 	detail.Importance = widget.LowImportance
 	buttons := container.NewHBox(layout.NewSpacer(), widget.NewButton(T("action.quit"), a.Quit))
 	// A damaged file is never written to; the latest backup that passes the checks is offered
-	// instead, and restoring it keeps the damaged file in the backup folder.
+	// instead, and restoring it keeps the damaged file in the backup folder. Both read whole files
+	// (seconds for a large one): off the UI thread, so that the window shows at once.
 	if errors.Is(err, data.ErrDamaged) {
-		if b, ok := data.LatestGoodBackup(data.DefaultBackupDir(path), path); ok {
-			msg.SetText(msg.Text + "\n\n" + Tf("backup.offer", formatDateTime(b.Time), b.Counts.Customers))
-			var restore *widget.Button
-			restore = widget.NewButton(T("backup.restore_offer"), func() {
-				restore.Disable()
-				if _, rerr := data.Restore(b.Path, path, data.RestoreOptions{}); rerr != nil {
-					detail.SetText(rerr.Error())
-					msg.SetText(errorText(rerr))
-					return
-				}
-				msg.SetText(T("backup.restored_restart"))
-				detail.SetText(b.Path)
+		go func() {
+			b, ok := data.LatestGoodBackup(data.DefaultBackupDir(path), path)
+			if !ok {
+				return
+			}
+			fyne.Do(func() {
+				msg.SetText(msg.Text + "\n\n" + Tf("backup.offer", formatDateTime(b.Time), b.Counts.Customers))
+				var restore *widget.Button
+				restore = widget.NewButton(T("backup.restore_offer"), func() {
+					restore.Disable()
+					go func() {
+						_, rerr := data.Restore(b.Path, path, data.RestoreOptions{})
+						fyne.Do(func() {
+							if rerr != nil {
+								detail.SetText(rerr.Error())
+								msg.SetText(errorText(rerr))
+								return
+							}
+							msg.SetText(T("backup.restored_restart"))
+							detail.SetText(b.Path)
+						})
+					}()
+				})
+				restore.Importance = widget.HighImportance
+				buttons.Add(restore)
 			})
-			restore.Importance = widget.HighImportance
-			buttons.Add(restore)
-		}
+		}()
 	}
-	w.SetContent(container.NewBorder(nil, buttons, nil, nil,
-		container.NewVBox(widget.NewLabelWithStyle(T("err.open_title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), msg, detail)))
-	w.Resize(fyne.NewSize(520, 260))
+	// The text scrolls, so that the buttons stay on a small screen (800×560) whatever the wrapping.
+	w.SetContent(container.NewBorder(nil, buttons, nil, nil, container.NewVScroll(
+		container.NewVBox(widget.NewLabelWithStyle(T("err.open_title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), msg, detail))))
+	w.Resize(fyne.NewSize(560, 380))
 	w.ShowAndRun()
 }
 
