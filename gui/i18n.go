@@ -129,6 +129,10 @@ func errorText(err error) string {
 	if err == nil {
 		return ""
 	}
+	// A message already in the window's language is shown as it is, without "something went wrong".
+	if te, ok := err.(textError); ok {
+		return te.text
+	}
 	if d := data.DamageOf(err); d != nil {
 		return T("err.damaged") + " " + damageText(d)
 	}
