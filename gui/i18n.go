@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -31,13 +33,30 @@ func loadTable(code string) map[string]string {
 	if t, ok := trTables[code]; ok {
 		return t
 	}
-	raw, err := assets.Translations.ReadFile("translations/" + code + ".json")
 	t := map[string]string{}
-	if err == nil {
-		_ = json.Unmarshal(raw, &t)
+	for _, name := range tableFiles(code) {
+		raw, err := assets.Translations.ReadFile(name)
+		if err != nil {
+			continue
+		}
+		part := map[string]string{}
+		_ = json.Unmarshal(raw, &part)
+		for k, v := range part {
+			t[k] = v
+		}
 	}
 	trTables[code] = t
 	return t
+}
+
+// tableFiles lists a language's catalogue files: translations/zh.json and any translations/zh-*.json
+// beside it. Screens may keep their strings in a file of their own so that work on two screens
+// does not edit the same file.
+func tableFiles(code string) []string {
+	names := []string{"translations/" + code + ".json"}
+	more, _ := fs.Glob(assets.Translations, "translations/"+code+"-*.json")
+	sort.Strings(more)
+	return append(names, more...)
 }
 
 // systemLanguage picks Chinese for any zh locale and English otherwise.

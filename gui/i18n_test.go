@@ -1,12 +1,14 @@
 package gui
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
+	"salesdesk/assets"
 	"salesdesk/data"
 )
 
@@ -136,6 +138,29 @@ func TestEveryKeyIsTranslatedInBothLanguages(t *testing.T) {
 	for k := range en {
 		if _, ok := zh[k]; !ok {
 			t.Errorf("%q is in en.json but not zh.json", k)
+		}
+	}
+}
+
+// A key kept in two catalogue files of one language would make one of them win silently.
+func TestNoKeyIsInTwoCatalogueFiles(t *testing.T) {
+	for _, l := range Languages {
+		seen := map[string]string{}
+		for _, name := range tableFiles(l) {
+			raw, err := assets.Translations.ReadFile(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			part := map[string]string{}
+			if err := json.Unmarshal(raw, &part); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			for k := range part {
+				if other, ok := seen[k]; ok {
+					t.Errorf("%q is in both %s and %s", k, other, name)
+				}
+				seen[k] = name
+			}
 		}
 	}
 }
