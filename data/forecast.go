@@ -114,9 +114,8 @@ func Funnel(opps []*OpportunityRow, history map[uint64][]StageChange, stages []S
 			}
 		}
 		consider(o.Stage)
-		for _, h := range history[o.ID] {
-			consider(h.From)
-			consider(h.To)
+		for _, key := range StagesReached(history[o.ID]) {
+			consider(key)
 		}
 		for p := 0; p <= furthest; p++ {
 			steps[p].Reached++

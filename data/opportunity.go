@@ -139,7 +139,10 @@ type Opportunity struct {
 	CreatedAt    time.Time `json:"created_at" msgpack:"ct"`
 	CreatedBy    uint64    `json:"created_by" msgpack:"cb"`
 	UpdatedAt    time.Time `json:"updated_at" msgpack:"ut"`
-	Version      uint64    `json:"version" msgpack:"v"`
+	// UpdatedBy is the member who last changed the deal, so that a stale save can say who it was;
+	// deals written before it was kept read 0 (unknown).
+	UpdatedBy uint64 `json:"updated_by" msgpack:"ub"`
+	Version   uint64 `json:"version" msgpack:"v"`
 }
 
 // OpportunityRow is what the board, the lists and the forecast need of a deal, kept in memory for
@@ -172,6 +175,9 @@ type StageChange struct {
 	By   uint64    `json:"by" msgpack:"b"`
 	// Override records a manager moving an unqualified lead on anyway.
 	Override bool `json:"override" msgpack:"x"`
+	// Undo marks the line that took the move before it back: both stay, so the history shows what
+	// happened, and the funnel does not count a stage reached only by a move that was undone.
+	Undo bool `json:"undo,omitempty" msgpack:"u,omitempty"`
 }
 
 // OpportunityNumber formats seed 000's number: XS, year and month of creation, then a sequence within
@@ -206,4 +212,88 @@ func (r *OpportunityRow) Idle(def StageDef, now time.Time) bool {
 		last = r.Created
 	}
 	return int(DayOf(now)-last) > def.IdleDays
+}
+
+// StagesReached lists the stages a deal's history (oldest first) moved it to, leaving out each move
+// that the next line undid: a card dragged to won by mistake and taken back never reached won.
+func StagesReached(history []StageChange) []string {
+	var out []string
+	for i, h := range history {
+		if i+1 < len(history) && history[i+1].Undo {
+			continue
+		}
+		if h.Undo {
+			continue // back to a stage the line before last already reached
+		}
+		out = append(out, h.To)
+	}
+	return out
+}
+
+// opportunityFields are the fields of a deal its form edits, each with how to compare it and how to
+// copy it from one version to another; the stage moves only through MoveStage.
+var opportunityFields = []struct {
+	key  string
+	same func(a, b *Opportunity) bool
+	take func(dst *Opportunity, src *Opportunity)
+}{
+	{"customer", func(a, b *Opportunity) bool { return a.CustomerID == b.CustomerID }, func(d, s *Opportunity) { d.CustomerID = s.CustomerID }},
+	{"title", func(a, b *Opportunity) bool { return a.Title == b.Title }, func(d, s *Opportunity) { d.Title = s.Title }},
+	{"source", func(a, b *Opportunity) bool { return a.Source == b.Source }, func(d, s *Opportunity) { d.Source = s.Source }},
+	{"amount", func(a, b *Opportunity) bool { return a.Amount == b.Amount }, func(d, s *Opportunity) { d.Amount = s.Amount }},
+	{"close_date", func(a, b *Opportunity) bool { return DateOf(a.CloseDate).Equal(DateOf(b.CloseDate)) }, func(d, s *Opportunity) { d.CloseDate = s.CloseDate }},
+	{"owner", func(a, b *Opportunity) bool { return a.OwnerID == b.OwnerID }, func(d, s *Opportunity) { d.OwnerID = s.OwnerID }},
+	{"budget_score", func(a, b *Opportunity) bool { return a.Scores.Budget == b.Scores.Budget }, func(d, s *Opportunity) { d.Scores.Budget = s.Scores.Budget }},
+	{"urgency_score", func(a, b *Opportunity) bool { return a.Scores.Urgency == b.Scores.Urgency }, func(d, s *Opportunity) { d.Scores.Urgency = s.Scores.Urgency }},
+	{"authority_score", func(a, b *Opportunity) bool { return a.Scores.Authority == b.Scores.Authority }, func(d, s *Opportunity) { d.Scores.Authority = s.Scores.Authority }},
+	{"risk", func(a, b *Opportunity) bool { return a.Risk.Level == b.Risk.Level }, func(d, s *Opportunity) { d.Risk.Level = s.Risk.Level }},
+	{"risk_note", func(a, b *Opportunity) bool { return a.Risk.Note == b.Risk.Note }, func(d, s *Opportunity) { d.Risk.Note = s.Risk.Note }},
+	{"summary", func(a, b *Opportunity) bool { return a.Summary == b.Summary }, func(d, s *Opportunity) { d.Summary = s.Summary }},
+	{"competition", func(a, b *Opportunity) bool { return a.Competition == b.Competition }, func(d, s *Opportunity) { d.Competition = s.Competition }},
+	{"milestones", sameMilestones, func(d, s *Opportunity) { d.Milestones = append([]Milestone(nil), s.Milestones...) }},
+}
+
+func sameMilestones(a, b *Opportunity) bool {
+	if len(a.Milestones) != len(b.Milestones) {
+		return false
+	}
+	for i, m := range a.Milestones {
+		n := b.Milestones[i]
+		if m.Text != n.Text || m.Done != n.Done || !DateOf(m.Date).Equal(DateOf(n.Date)) {
+			return false
+		}
+	}
+	return true
+}
+
+// OpportunityChanges names the form fields (the keys of ValidateOpportunity's errors) in which two
+// versions of a deal differ, in the form's order.
+func OpportunityChanges(a, b Opportunity) []string {
+	var out []string
+	for _, f := range opportunityFields {
+		if !f.same(&a, &b) {
+			out = append(out, f.key)
+		}
+	}
+	return out
+}
+
+// MergeOpportunity merges what was typed (mine, edited from base) into the version saved since
+// (theirs): a field only they changed keeps theirs, one only I changed takes mine, and a field we
+// both changed differently is a conflict, left as I typed it and named. The result carries theirs'
+// version, so that saving it overwrites nothing the user was not shown.
+func MergeOpportunity(base, theirs, mine Opportunity) (Opportunity, []string) {
+	merged := theirs
+	var conflicts []string
+	for _, f := range opportunityFields {
+		iChanged, theyChanged := !f.same(&base, &mine), !f.same(&base, &theirs)
+		switch {
+		case iChanged && theyChanged && !f.same(&mine, &theirs):
+			conflicts = append(conflicts, f.key)
+			f.take(&merged, &mine)
+		case iChanged:
+			f.take(&merged, &mine)
+		}
+	}
+	return merged, conflicts
 }

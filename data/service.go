@@ -47,6 +47,8 @@ type Service interface {
 	CreateOpportunity(by Actor, o Opportunity) (Opportunity, error)
 	UpdateOpportunity(by Actor, o Opportunity) (Opportunity, error)
 	MoveStage(by Actor, m Move) (Opportunity, error)
+	MoveStageUndoable(by Actor, m Move) (Opportunity, MoveUndo, error)
+	UndoMove(by Actor, u MoveUndo) (Opportunity, error)
 	CloseUnqualified(by Actor, id, version uint64) (Opportunity, error)
 	FunnelOf(from, to time.Time) ([]FunnelStep, error)
 

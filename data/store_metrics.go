@@ -333,16 +333,21 @@ func (s *Store) funnelOf(snap *metricsSnapshot, p Period) ([]FunnelStep, error) 
 		prefix := make([]byte, 8)
 		for i, o := range in {
 			binary.BigEndian.PutUint64(prefix, o.ID)
-			best := 0
+			// A line counts once the next is read: an undo line takes back the move before it.
+			best, last := 0, 0
 			for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 				rd.Reset(v)
-				to, err := stageTo(dec, buf[:])
+				to, undo, err := stageTo(dec, buf[:])
 				if err != nil {
 					return fmt.Errorf("data: history of deal %d: %w", o.ID, err)
 				}
-				if r := rank[string(to)]; r > best {
-					best, furthest[i].To = r, snap.stages[r-1].Key
+				if !undo {
+					best = max(best, last)
 				}
+				last = rank[string(to)]
+			}
+			if best = max(best, last); best > 0 {
+				furthest[i].To = snap.stages[best-1].Key
 			}
 			if best > 0 {
 				history[o.ID] = furthest[i : i+1 : i+1]
@@ -359,17 +364,16 @@ func (s *Store) funnelOf(snap *metricsSnapshot, p Period) ([]FunnelStep, error) 
 // stageTo reads only the stage a history line moved to, into buf when it fits. The funnel needs
 // nothing else (each line's "from" is the line before's "to"), and decoding whole lines by reflection,
 // a string allocated per field, was most of the funnel's time at tens of thousands of deals.
-func stageTo(dec *msgpack.Decoder, buf []byte) ([]byte, error) {
+func stageTo(dec *msgpack.Decoder, buf []byte) (to []byte, undo bool, err error) {
 	n, err := dec.DecodeMapLen()
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	var to []byte
 	var keyBuf [8]byte // the keys are the one-letter msgpack tags of StageChange
 	for range n {
 		kl, err := dec.DecodeBytesLen()
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		key := keyBuf[:0]
 		if kl > 0 {
@@ -378,18 +382,24 @@ func stageTo(dec *msgpack.Decoder, buf []byte) ([]byte, error) {
 			}
 			key = key[:kl]
 			if err := dec.ReadFull(key); err != nil {
-				return nil, err
+				return nil, false, err
 			}
+		}
+		if string(key) == "u" {
+			if undo, err = dec.DecodeBool(); err != nil {
+				return nil, false, err
+			}
+			continue
 		}
 		if string(key) != "o" {
 			if err := dec.Skip(); err != nil {
-				return nil, err
+				return nil, false, err
 			}
 			continue
 		}
 		vl, err := dec.DecodeBytesLen()
 		if err != nil || vl <= 0 {
-			return nil, err
+			return nil, undo, err
 		}
 		to = buf[:0]
 		if vl > len(buf) {
@@ -397,10 +407,10 @@ func stageTo(dec *msgpack.Decoder, buf []byte) ([]byte, error) {
 		}
 		to = to[:vl]
 		if err := dec.ReadFull(to); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 	}
-	return to, nil
+	return to, undo, nil
 }
 
 // derivedCache keeps the all-time segmentation between writes: the customer card shows a customer's

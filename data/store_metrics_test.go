@@ -537,18 +537,19 @@ func TestStageToMatchesTheCodec(t *testing.T) {
 		{At: stNow, To: "lead"},
 		{From: "x", To: string(bytes.Repeat([]byte("长"), 40))}, // longer than the 64-byte buffer
 		{From: "lead"},
+		{At: stNow, From: "won", To: "proposal", Undo: true},
 	} {
 		raw, err := codec.Marshal(ch)
 		if err != nil {
 			t.Fatal(err)
 		}
 		dec := msgpack.NewDecoder(bytes.NewReader(raw))
-		got, err := stageTo(dec, make([]byte, 64))
-		if err != nil || string(got) != ch.To {
-			t.Errorf("stageTo = %q, %v; want %q", got, err, ch.To)
+		got, undo, err := stageTo(dec, make([]byte, 64))
+		if err != nil || string(got) != ch.To || undo != ch.Undo {
+			t.Errorf("stageTo = %q, undo %v, %v; want %q, undo %v", got, undo, err, ch.To, ch.Undo)
 		}
 	}
-	if _, err := stageTo(msgpack.NewDecoder(bytes.NewReader([]byte{0x81, 0xa1})), make([]byte, 64)); err == nil {
+	if _, _, err := stageTo(msgpack.NewDecoder(bytes.NewReader([]byte{0x81, 0xa1})), make([]byte, 64)); err == nil {
 		t.Error("a truncated line decoded")
 	}
 }

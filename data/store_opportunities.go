@@ -99,7 +99,7 @@ func (s *Store) CreateOpportunity(by Actor, o Opportunity) (Opportunity, error) 
 		return o, fmt.Errorf("data: create opportunity: %w", ErrStageKinds)
 	}
 	o.Stage, o.StageSince, o.LastActivity = lead.Key, now, now
-	o.CreatedAt, o.CreatedBy, o.UpdatedAt, o.Version = now, by.MemberID, now, 1
+	o.CreatedAt, o.CreatedBy, o.UpdatedAt, o.UpdatedBy, o.Version = now, by.MemberID, now, by.MemberID, 1
 	o.WonDate, o.LostReason, o.LostTo, o.Unqualified = time.Time{}, "", "", false
 	err := s.update(func(tx *bolt.Tx) (func(*index), error) {
 		b := tx.Bucket(bucketOpps)
@@ -151,7 +151,7 @@ func (s *Store) UpdateOpportunity(by Actor, o Opportunity) (Opportunity, error) 
 		saved.Stage, saved.StageSince, saved.WonDate = old.Stage, old.StageSince, old.WonDate
 		saved.LostReason, saved.LostTo, saved.Unqualified = old.LostReason, old.LostTo, old.Unqualified
 		saved.Title = strings.TrimSpace(saved.Title)
-		saved.UpdatedAt, saved.LastActivity, saved.Version = now, now, old.Version+1
+		saved.UpdatedAt, saved.UpdatedBy, saved.LastActivity, saved.Version = now, by.MemberID, now, old.Version+1
 		if err := putDeal(tx, &saved); err != nil {
 			return nil, err
 		}
@@ -191,27 +191,46 @@ type Move struct {
 // customer's status to 成交 and plans the after-sale follow-up three days later; losing needs a reason.
 // A move to the stage the deal is in changes nothing.
 func (s *Store) MoveStage(by Actor, m Move) (Opportunity, error) {
+	o, _, err := s.MoveStageUndoable(by, m)
+	return o, err
+}
+
+// MoveUndo is what taking a move back needs: the deal before and after it, and its customer before a
+// win marked it 成交. It lives in memory for the few seconds the board offers the undo.
+type MoveUndo struct {
+	Before, After Opportunity
+	// customer is the won deal's customer before the win, and customerVersion its version after.
+	customer        *Customer
+	customerVersion uint64
+}
+
+// Moved reports whether the move changed anything to take back.
+func (u MoveUndo) Moved() bool { return u.After.ID != 0 && u.After.Version != u.Before.Version }
+
+// MoveStageUndoable is MoveStage that also returns what UndoMove needs to take the move back.
+func (s *Store) MoveStageUndoable(by Actor, m Move) (Opportunity, MoveUndo, error) {
+	var undo MoveUndo
 	now := s.now()
 	st := s.Settings()
 	to, ok := st.Stage(m.To)
 	if !ok {
-		return Opportunity{}, fmt.Errorf("data: move to %q: %w", m.To, ErrUnknownStage)
+		return Opportunity{}, undo, fmt.Errorf("data: move to %q: %w", m.To, ErrUnknownStage)
 	}
 	if m.Override {
 		member, ok := s.Member(by.MemberID)
 		if !ok || (member.Role != MemberManager && member.Role != MemberAdmin) {
-			return Opportunity{}, ErrOverrideRole
+			return Opportunity{}, undo, ErrOverrideRole
 		}
 	}
 	if to.Kind == StageLost && strings.TrimSpace(m.LostReason) == "" {
 		var fe FieldErrors
 		fe.Add("lost_reason", ErrRequired)
-		return Opportunity{}, fe
+		return Opportunity{}, undo, fe
 	}
 	if m.Amount != nil && *m.Amount < 0 {
 		var fe FieldErrors
 		fe.Add("amount", ErrAmountNegative)
-		return Opportunity{}, fe
+		return Opportunity{}, undo, fe
 	}
 	rules := st.GradeRules
 	var o Opportunity
@@ -225,6 +244,7 @@ func (s *Store) MoveStage(by Actor, m Move) (Opportunity, error) {
 		if o.Stage == to.Key {
 			return nil, nil
 		}
+		undo.Before = o
 		from, _ := st.Stage(o.Stage)
 		if from.Kind == StageLead && (to.Kind == StageOpen || to.Kind == StageWon) {
 			if ok, _ := o.Scores.Qualify(st.Qualify); !ok && !m.Override {
@@ -232,7 +252,7 @@ func (s *Store) MoveStage(by Actor, m Move) (Opportunity, error) {
 			}
 		}
 		change := StageChange{At: now, From: o.Stage, To: to.Key, By: by.MemberID, Override: m.Override}
-		o.Stage, o.StageSince, o.LastActivity, o.UpdatedAt = to.Key, now, now, now
+		o.Stage, o.StageSince, o.LastActivity, o.UpdatedAt, o.UpdatedBy = to.Key, now, now, now, by.MemberID
 		o.Version++
 		var apply func(*index)
 		switch to.Kind {
@@ -245,10 +265,15 @@ func (s *Store) MoveStage(by Actor, m Move) (Opportunity, error) {
 				o.Amount = *m.Amount
 			}
 			o.LostReason, o.LostTo = "", ""
+			var before Customer
+			if err := getRecord(tx.Bucket(bucketCustomers), encodeUint(o.CustomerID), &before); err == nil {
+				undo.customer = &before
+			}
 			row, err := s.markCustomerWon(tx, by, o, rules, now)
 			if err != nil {
 				return nil, err
 			}
+			undo.customerVersion = before.Version + 1 // markCustomerWon's write
 			apply = func(ix *index) { ix.put(row) }
 		case StageLost:
 			o.LostReason, o.LostTo, o.WonDate = strings.TrimSpace(m.LostReason), strings.TrimSpace(m.LostTo), time.Time{}
@@ -273,7 +298,79 @@ func (s *Store) MoveStage(by Actor, m Move) (Opportunity, error) {
 		}, nil
 	})
 	if err != nil {
-		return o, fmt.Errorf("data: move opportunity %d: %w", m.ID, err)
+		return o, MoveUndo{}, fmt.Errorf("data: move opportunity %d: %w", m.ID, err)
+	}
+	if undo.Before.ID != 0 {
+		undo.After = o
+	}
+	return o, undo, nil
+}
+
+// ErrUndoStale refuses to take a move back once the deal (or nothing else) changed after it.
+var ErrUndoStale = errors.New("the deal changed after the move: it can no longer be undone")
+
+// UndoMove takes a move back in one transaction: the deal returns to its stage, with the date it
+// entered it, its amount and its won or lost details as they were, and the history gains a line
+// marked Undo (the move's own line stays). A customer the win marked 成交 returns to its status and
+// plan unless it was edited since. A deal changed after the move is left alone (ErrUndoStale).
+func (s *Store) UndoMove(by Actor, u MoveUndo) (Opportunity, error) {
+	if !u.Moved() {
+		return Opportunity{}, fmt.Errorf("data: undo move: %w", ErrNotFound)
+	}
+	now := s.now()
+	rules := s.Settings().GradeRules
+	var o Opportunity
+	err := s.update(func(tx *bolt.Tx) (func(*index), error) {
+		if err := getRecord(tx.Bucket(bucketOpps), encodeUint(u.After.ID), &o); err != nil {
+			return nil, fmt.Errorf("opportunity %d: %w", u.After.ID, err)
+		}
+		if o.Version != u.After.Version || o.Stage != u.After.Stage {
+			return nil, ErrUndoStale
+		}
+		b := u.Before
+		change := StageChange{At: now, From: o.Stage, To: b.Stage, By: by.MemberID, Undo: true}
+		o.Stage, o.StageSince, o.LastActivity = b.Stage, b.StageSince, b.LastActivity
+		o.Amount, o.WonDate, o.LostReason, o.LostTo, o.Unqualified = b.Amount, b.WonDate, b.LostReason, b.LostTo, b.Unqualified
+		o.UpdatedAt, o.UpdatedBy = now, by.MemberID
+		o.Version++
+		var row *CustomerRow
+		if u.customer != nil {
+			var c Customer
+			if err := getRecord(tx.Bucket(bucketCustomers), encodeUint(u.customer.ID), &c); err != nil {
+				return nil, fmt.Errorf("customer %d: %w", u.customer.ID, err)
+			}
+			if c.Version == u.customerVersion {
+				c.Status, c.NextFollowUp, c.NextAction = u.customer.Status, u.customer.NextFollowUp, u.customer.NextAction
+				c.Version++
+				c.UpdatedAt, c.UpdatedBy = now, by.MemberID
+				var err error
+				if row, err = s.writeCustomer(tx, &c, c.CardNo, rules, now); err != nil {
+					return nil, err
+				}
+				if err := audit(tx, now, by, "undo won "+o.Number, "customer", c.ID); err != nil {
+					return nil, err
+				}
+			}
+		}
+		if err := putDeal(tx, &o); err != nil {
+			return nil, err
+		}
+		if err := putHistory(tx, o.ID, change); err != nil {
+			return nil, err
+		}
+		if err := audit(tx, now, by, "undo move "+b.Stage+"→"+change.From, "opportunity", o.ID); err != nil {
+			return nil, err
+		}
+		saved := o
+		return func(ix *index) {
+			ix.putDeal(&saved)
+			if row != nil {
+				ix.put(row)
+			}
+		}, nil
+	})
+	if err != nil {
+		return o, fmt.Errorf("data: undo move of opportunity %d: %w", u.After.ID, err)
 	}
 	return o, nil
 }
