@@ -177,6 +177,9 @@ type ui struct {
 	open       map[*cardWindow]bool   // every card window, new cards too
 	others     map[fyne.Window]bool   // the deal and forecast windows that are open
 
+	// windows holds one window per saved record, so a second open brings the first forward.
+	windows map[string]recordWindow
+
 	// dialogs are the open dialogs, the top one last, so Esc closes them one at a time.
 	dialogs []dialog.Dialog
 	welcome welcomeForm
@@ -274,6 +277,13 @@ func (u *ui) onMainClose() {
 		if cw.dirty() {
 			cw.win.RequestFocus()
 			cw.onClose()
+			return
+		}
+	}
+	for _, dw := range openWindows[*dealWindow](u) {
+		if dw.dirty() {
+			dw.win.RequestFocus()
+			dw.onClose()
 			return
 		}
 	}

@@ -42,8 +42,14 @@ type dealWindow struct {
 	competition *textEntry
 	milestones  *textEntry
 	history     *widget.Label
+	head        *widget.Label
 	saveBtn     *widget.Button
+	wonBtn      *widget.Button
+	lostBtn     *widget.Button
 	newCustomer *widget.Button
+	// unsaved asks before a window with changes closes; stale shows a save that came too late.
+	unsaved *dialog.CustomDialog
+	stale   *staleForm
 	// customerName is the quick new-customer form, held so tests drive it.
 	customerName *textEntry
 	customerOK   *widget.Button
@@ -88,8 +94,12 @@ func (dw *dealWindow) onNewCustomer() {
 	d.Show()
 }
 
-// openDealID reads a deal from the file and shows it.
+// openDealID shows a deal, in the window already open for it if there is one.
 func (u *ui) openDealID(id uint64) {
+	if _, open := u.windows[windowKey("deal", id)]; open {
+		u.openDeal(data.Opportunity{ID: id})
+		return
+	}
 	o, ok := u.store.Opportunity(id)
 	if !ok {
 		u.showError(u.win, data.ErrNotFound)
@@ -98,22 +108,79 @@ func (u *ui) openDealID(id uint64) {
 	u.openDeal(o)
 }
 
-// openDeal shows a deal; a zero deal is a new lead.
+// openDeal shows a deal, one window per deal: a deal already open is brought forward. A zero deal
+// is a new lead.
 func (u *ui) openDeal(o data.Opportunity) *dealWindow {
+	return openOnce(u, windowKey("deal", o.ID), func() (*dealWindow, fyne.Window) {
+		dw := u.newDealWindow(o)
+		return dw, dw.win
+	})
+}
+
+func (u *ui) newDealWindow(o data.Opportunity) *dealWindow {
 	dw := &dealWindow{u: u, o: o, fields: map[string]*field{}, customerIDs: map[string]uint64{}}
 	if o.ID == 0 && o.OwnerID == 0 {
 		dw.o.OwnerID = u.me().MemberID
 	}
 	dw.win = u.app.NewWindow(T("deal.new") + " — SalesDesk")
 	u.trackWindow(dw.win)
+	w := dw.win
+	w.SetOnClosed(func() {
+		delete(u.others, w)
+		u.forgetWindow(dw.key(), w)
+	})
+	if o.ID == 0 {
+		// A new lead is filed too, under a key of its own, so that quitting asks about its typing.
+		u.rememberWindow(dw.key(), w, dw)
+	}
+	w.SetCloseIntercept(dw.onClose)
 	if o.ID != 0 {
 		dw.win.SetTitle(o.Number + " " + o.Title + " — SalesDesk")
 	}
 	dw.buildUI()
-	dw.win.Resize(fyne.NewSize(760, 700))
+	// No larger than the main window, so that it fits a small screen too.
+	main := u.win.Canvas().Size()
+	dw.win.Resize(fyne.NewSize(min(760, max(main.Width, 600)), min(700, max(main.Height, 480))))
 	u.addShortcuts(dw.win, dw.onSave)
 	dw.win.Show()
 	return dw
+}
+
+// key files the window: the deal's, or one of its own while the deal is not saved yet.
+func (dw *dealWindow) key() string {
+	if dw.o.ID == 0 {
+		return fmt.Sprintf("deal:new:%p", dw)
+	}
+	return windowKey("deal", dw.o.ID)
+}
+
+// dealChanged shows a deal changed elsewhere (a move on the board, an undo) in its open window,
+// unless the window holds typing not saved yet: that typing is merged when it is saved.
+func (u *ui) dealChanged(id uint64) {
+	e, ok := u.windows[windowKey("deal", id)]
+	if !ok {
+		return
+	}
+	if dw, ok := e.v.(*dealWindow); ok && !dw.dirty() {
+		if o, ok := u.store.Opportunity(id); ok {
+			dw.show(nil)
+			dw.o = o
+			dw.rebuild()
+		}
+	}
+}
+
+// rebuild shows dw.o afresh in the window's form.
+func (dw *dealWindow) rebuild() {
+	dw.fields = map[string]*field{}
+	dw.buildUI()
+	dw.win.SetTitle(dw.o.Number + " " + dw.o.Title + " — SalesDesk")
+}
+
+// focusScores puts the cursor on the budget score, for a lead refused for its scores.
+func (dw *dealWindow) focusScores() {
+	dw.win.RequestFocus()
+	dw.win.Canvas().Focus(dw.budget)
 }
 
 func (dw *dealWindow) add(key string, o fyne.CanvasObject) *field {
@@ -183,15 +250,29 @@ func (dw *dealWindow) buildUI() {
 	dw.saveBtn = widget.NewButtonWithIcon(T("action.save"), theme.DocumentSaveIcon(), dw.onSave)
 	dw.saveBtn.Importance = widget.HighImportance
 	head := widget.NewLabelWithStyle(T("deal.new"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	if o.ID != 0 {
+	head.Truncation = fyne.TextTruncateEllipsis
+	dw.head = head
+	dw.wonBtn = widget.NewButtonWithIcon(T("deal.won"), theme.ConfirmIcon(), func() { dw.onWonLost(data.StageWon) })
+	dw.lostBtn = widget.NewButtonWithIcon(T("deal.lost"), theme.CancelIcon(), func() { dw.onWonLost(data.StageLost) })
+	dw.wonBtn.Importance, dw.lostBtn.Importance = widget.SuccessImportance, widget.DangerImportance
+	if o.ID == 0 {
+		dw.wonBtn.Hide()
+		dw.lostBtn.Hide()
+	} else {
 		def, _ := dw.u.store.Settings().Stage(o.Stage)
 		head.SetText(o.Number + "  ·  " + stageName(def))
+		if def.Kind == data.StageWon {
+			dw.wonBtn.Disable()
+		}
+		if def.Kind == data.StageLost {
+			dw.lostBtn.Disable()
+		}
 	}
 	tabs := container.NewAppTabs(
 		container.NewTabItem(T("deal.tab.record"), container.NewVScroll(form)),
 		container.NewTabItem(T("deal.tab.history"), container.NewVScroll(dw.history)),
 	)
-	dw.win.SetContent(container.NewBorder(container.NewBorder(nil, nil, nil, dw.saveBtn, head), nil, nil, nil, tabs))
+	dw.win.SetContent(container.NewBorder(container.NewBorder(nil, nil, nil, container.NewHBox(dw.wonBtn, dw.lostBtn, dw.saveBtn), head), nil, nil, nil, tabs))
 	dw.showQualification()
 	dw.showHistory()
 }
@@ -288,6 +369,9 @@ func (dw *dealWindow) showHistory() {
 		if h.Override {
 			line += "  (" + T("deal.override") + ")"
 		}
+		if h.Undo {
+			line += "  (" + T("deal.undone") + ")"
+		}
 		lines = append(lines, line)
 	}
 	first := ""
@@ -308,8 +392,8 @@ func (dw *dealWindow) showHistory() {
 	dw.history.SetText(strings.Join(lines, "\n"))
 }
 
-// onSave creates or updates the deal; problems show at their fields and nothing typed is lost.
-func (dw *dealWindow) onSave() {
+// collect reads the form into a copy of the deal; what does not even parse is named.
+func (dw *dealWindow) collect() (data.Opportunity, data.FieldErrors) {
 	o := dw.o
 	var fe data.FieldErrors
 	o.CustomerID = dw.customerIDs[dw.customer.Text]
@@ -336,6 +420,18 @@ func (dw *dealWindow) onSave() {
 	if o.Milestones, err = parseMilestones(dw.milestones.Text); err != nil {
 		fe.Add("milestones", err)
 	}
+	return o, fe
+}
+
+// dirty reports typing not saved yet.
+func (dw *dealWindow) dirty() bool {
+	o, fe := dw.collect()
+	return fe.Any() || len(data.OpportunityChanges(o, dw.o)) > 0
+}
+
+// onSave creates or updates the deal; problems show at their fields and nothing typed is lost.
+func (dw *dealWindow) onSave() {
+	o, fe := dw.collect()
 	created := dw.u.now()
 	if o.ID != 0 {
 		created = o.CreatedAt
@@ -345,7 +441,14 @@ func (dw *dealWindow) onSave() {
 		dw.show(fe)
 		return
 	}
+	dw.save(o)
+}
+
+// save writes the deal; a deal saved elsewhere since it was opened is shown side by side with what
+// was typed (onStale) and nothing typed is lost.
+func (dw *dealWindow) save(o data.Opportunity) bool {
 	var saved data.Opportunity
+	var err error
 	if o.ID == 0 {
 		saved, err = dw.u.store.CreateOpportunity(dw.u.me(), o)
 	} else {
@@ -353,21 +456,211 @@ func (dw *dealWindow) onSave() {
 	}
 	if err != nil {
 		var sfe data.FieldErrors
-		if errors.As(err, &sfe) {
+		switch {
+		case errors.As(err, &sfe):
 			dw.show(sfe)
-			return
+		case errors.Is(err, data.ErrConflict):
+			dw.onStale(o)
+		default:
+			dw.u.showError(dw.win, err)
 		}
-		dw.u.showError(dw.win, err)
-		return
+		return false
+	}
+	isNew := dw.o.ID == 0
+	if isNew {
+		dw.u.forgetWindow(dw.key(), dw.win)
 	}
 	dw.o = saved
 	dw.show(nil)
+	if isNew {
+		dw.u.rememberWindow(dw.key(), dw.win, dw)
+		dw.rebuild() // the number, the stage and the Won and Lost buttons
+	}
 	dw.win.SetTitle(saved.Number + " " + saved.Title + " — SalesDesk")
 	dw.showHistory()
 	dw.u.pipeline.reload()
 	if cw, ok := dw.u.cards[saved.CustomerID]; ok {
 		cw.reloadDeals()
 	}
+	return true
+}
+
+// staleForm is the dialog of a save that came after someone else's, held so tests drive it.
+type staleForm struct {
+	dialog      *dialog.CustomDialog
+	message     *widget.Label
+	rows        [][3]string // field, theirs, what was typed
+	conflicts   []string
+	merge, take *widget.Button
+}
+
+// onStale shows what changed since the window was opened, by whom and when, beside what was typed.
+// A change that touched none of the form's fields (a move on the board) is merged and saved at once.
+// Otherwise the user merges (their fields where nothing was typed, the typing elsewhere), takes their
+// version, or goes back to the form, where the typing is kept either way until they choose.
+func (dw *dealWindow) onStale(mine data.Opportunity) {
+	theirs, ok := dw.u.store.Opportunity(mine.ID)
+	if !ok {
+		dw.u.showError(dw.win, data.ErrNotFound)
+		return
+	}
+	merged, conflicts := data.MergeOpportunity(dw.o, theirs, mine)
+	if len(data.OpportunityChanges(dw.o, theirs)) == 0 {
+		if dw.save(merged) {
+			dw.rebuild()
+		}
+		return
+	}
+	who := dw.u.memberName(theirs.UpdatedBy)
+	if who == "" {
+		who = T("deal.someone")
+	}
+	f := &staleForm{conflicts: conflicts}
+	f.message = widget.NewLabel(Tf("deal.stale", who, formatDateTime(theirs.UpdatedAt)))
+	f.message.Wrapping = fyne.TextWrapWord
+	grid := container.NewGridWithColumns(3, bold(T("deal.stale_field")), bold(T("deal.stale_theirs")), bold(T("deal.stale_mine")))
+	for _, key := range data.OpportunityChanges(theirs, mine) {
+		label := T("field." + formKey(key))
+		for _, c := range conflicts {
+			if c == key {
+				label = "⚠ " + label
+			}
+		}
+		row := [3]string{label, dw.fieldText(key, &theirs), dw.fieldText(key, &mine)}
+		f.rows = append(f.rows, row)
+		for _, t := range row {
+			l := widget.NewLabel(t)
+			l.Wrapping = fyne.TextWrapWord
+			grid.Add(l)
+		}
+	}
+	note := widget.NewLabel(T("deal.stale_merge_note"))
+	note.Wrapping = fyne.TextWrapWord
+	note.Importance = widget.LowImportance
+	var d *dialog.CustomDialog
+	f.merge = widget.NewButton(T("deal.stale_merge"), func() {
+		d.Hide()
+		if dw.save(merged) {
+			dw.rebuild()
+		}
+	})
+	f.merge.Importance = widget.HighImportance
+	f.take = widget.NewButton(T("deal.stale_take"), func() {
+		d.Hide()
+		dw.o = theirs
+		dw.rebuild()
+		dw.u.pipeline.reload()
+	})
+	back := widget.NewButton(T("deal.stale_back"), func() { d.Hide() })
+	d = dialog.NewCustomWithoutButtons(T("deal.stale_title"), container.NewBorder(f.message,
+		container.NewVBox(note, container.NewHBox(layout.NewSpacer(), back, f.take, f.merge)), nil, nil,
+		container.NewVScroll(grid)), dw.win)
+	d.Resize(fyne.NewSize(min(680, dw.win.Canvas().Size().Width-20), min(460, dw.win.Canvas().Size().Height-20)))
+	f.dialog = d
+	dw.stale = f
+	dw.u.track(d)
+	d.Show()
+}
+
+// formKey is the form's key of a record's field: a deal's "title" is the form's "deal_title".
+func formKey(key string) string {
+	if key == "title" {
+		return "deal_title"
+	}
+	return key
+}
+
+// fieldText shows one field of a version of the deal as the form would.
+func (dw *dealWindow) fieldText(key string, o *data.Opportunity) string {
+	var t string
+	switch key {
+	case "customer":
+		if r, ok := dw.u.store.Row(o.CustomerID); ok {
+			t = customerLabel(r)
+		}
+	case "title":
+		t = o.Title
+	case "source":
+		t = enumLabel("source", o.Source)
+	case "amount":
+		t = formatMoney(o.Amount)
+	case "close_date":
+		t = formatDate(o.CloseDate)
+	case "owner":
+		t = dw.u.memberName(o.OwnerID)
+	case "budget_score":
+		t = strconv.Itoa(o.Scores.Budget)
+	case "urgency_score":
+		t = strconv.Itoa(o.Scores.Urgency)
+	case "authority_score":
+		t = strconv.Itoa(o.Scores.Authority)
+	case "risk":
+		t = enumLabel("level", o.Risk.Level)
+	case "risk_note":
+		t = o.Risk.Note
+	case "summary":
+		t = o.Summary
+	case "competition":
+		t = o.Competition
+	case "milestones":
+		t = milestonesText(o.Milestones)
+	}
+	if strings.TrimSpace(t) == "" {
+		return "—"
+	}
+	return t
+}
+
+// onClose asks before unsaved changes are thrown away (the window's close button, Alt+F4, quitting).
+func (dw *dealWindow) onClose() {
+	if !dw.dirty() {
+		dw.win.Close()
+		return
+	}
+	var d *dialog.CustomDialog
+	save := widget.NewButton(T("action.save"), func() {
+		d.Hide()
+		dw.onSave()
+		if !dw.dirty() {
+			dw.win.Close()
+			dw.u.continueQuit()
+		}
+	})
+	save.Importance = widget.HighImportance
+	discard := widget.NewButton(T("action.discard"), func() {
+		d.Hide()
+		dw.win.Close()
+		dw.u.continueQuit()
+	})
+	cancel := widget.NewButton(T("action.cancel"), func() {
+		d.Hide()
+		dw.u.quitting = false
+	})
+	msg := widget.NewLabel(T("deal.unsaved"))
+	msg.Wrapping = fyne.TextWrapWord
+	d = dialog.NewCustomWithoutButtons(T("card.unsaved_title"), container.NewVBox(msg,
+		container.NewHBox(layout.NewSpacer(), cancel, discard, save)), dw.win)
+	d.Resize(fyne.NewSize(420, 180))
+	dw.unsaved = d
+	dw.u.track(d)
+	d.Show()
+}
+
+// onWonLost closes the deal as won or lost from its window, asking what the board's drag asks (the
+// amount and date, the reason). Typing not saved yet is saved first, so the move starts from it.
+func (dw *dealWindow) onWonLost(kind data.StageKind) {
+	if dw.dirty() {
+		dw.onSave()
+		if dw.dirty() {
+			return // the form shows what stopped the save
+		}
+	}
+	to, ok := dw.u.store.Settings().FirstStage(kind)
+	if !ok {
+		dw.u.showError(dw.win, data.ErrStageKinds)
+		return
+	}
+	dw.u.pipeline.move(dw.o.Row(), to, dw.win)
 }
 
 func (dw *dealWindow) show(fe data.FieldErrors) {

@@ -5,13 +5,16 @@ import (
 	"fmt"
 	"image/color"
 	"io"
+	"sort"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -41,9 +44,35 @@ type pipelineScreen struct {
 	// drag is the column under the pointer while a card is dragged.
 	dragFrom, dragOver *boardColumn
 	wonForm            *wonForm
+	lostForm           *lostForm
+	// unqualified is the refusal of an unqualified lead, held so tests press its button.
+	unqualified *unqualifiedForm
+
+	// board pages through the columns; prev and next step it, and place says which are in view.
+	board      *boardView
+	prev, next *widget.Button
+	place      *widget.Label
+	// hover shows the whole text of the card under the pointer, which a narrow card may cut.
+	hover *widget.Label
+	// undo takes the last move back for a few seconds after it.
+	undoBar  *fyne.Container
+	undoMsg  *widget.Label
+	undoBtn  *widget.Button
+	lastMove data.MoveUndo
+	undoSeq  int
 }
 
-// boardColumn is one stage's column.
+// undoFor is how long the board offers to take a move back.
+const undoFor = 8 * time.Second
+
+// closedDays is how far back the won and lost columns show deals; "show older" shows the rest.
+const closedDays = 30
+
+// hideLater runs f on the UI thread after d; tests replace it.
+var hideLater = func(d time.Duration, f func()) { time.AfterFunc(d, func() { fyne.Do(f) }) }
+
+// boardColumn is one stage's column. The won and lost columns are collapsed to their header until
+// expanded, show the latest moves first and only the last closedDays days unless asked for more.
 type boardColumn struct {
 	def    data.StageDef
 	title  *widget.Label
@@ -52,6 +81,11 @@ type boardColumn struct {
 	deals  []*data.OpportunityRow
 	bg     *canvas.Rectangle
 	box    fyne.CanvasObject
+
+	closed              bool
+	expanded, showOlder bool
+	older               int // closed deals left out for being older than closedDays
+	toggle, olderBtn    *widget.Button
 }
 
 func newPipelineScreen(u *ui) *pipelineScreen {
@@ -92,6 +126,10 @@ func (s *pipelineScreen) buildUI() {
 		c.totals = widget.NewLabel("")
 		c.totals.Importance = widget.LowImportance
 		c.totals.Wrapping = fyne.TextWrapWord
+		c.closed = def.Kind == data.StageWon || def.Kind == data.StageLost
+		c.toggle = widget.NewButtonWithIcon("", theme.MenuExpandIcon(), func() { s.onToggleColumn(c) })
+		c.olderBtn = widget.NewButton("", func() { c.showOlder = true; s.reload() })
+		c.toggle.Importance, c.olderBtn.Importance = widget.LowImportance, widget.LowImportance
 		c.list = widget.NewList(func() int { return len(c.deals) },
 			func() fyne.CanvasObject { return newDealCard(s) },
 			func(i widget.ListItemID, o fyne.CanvasObject) {
@@ -103,15 +141,67 @@ func (s *pipelineScreen) buildUI() {
 		c.bg = canvas.NewRectangle(color.Transparent)
 		c.bg.CornerRadius = theme.InputRadiusSize()
 		c.bg.StrokeWidth = 3
-		c.box = container.NewStack(container.NewBorder(container.NewVBox(c.title, c.totals), nil, nil, nil, c.list), c.bg)
+		head := container.NewVBox(c.title, c.totals)
+		if c.closed {
+			head.Add(c.toggle)
+		} else {
+			c.toggle.Hide()
+		}
+		c.olderBtn.Hide()
+		c.box = container.NewStack(container.NewBorder(head, c.olderBtn, nil, nil, c.list), c.bg)
 		s.columns = append(s.columns, c)
 		cols = append(cols, c.box)
 	}
-	board := container.NewHScroll(container.New(columnsLayout{width: 236}, cols...))
-	filters := container.NewBorder(nil, nil, nil, container.NewHBox(exportBtn, s.forecastBtn, s.newLead),
-		container.NewGridWithColumns(4, s.search, labelled(T("col.owner"), s.owner), labelled(T("col.grade"), s.grade),
-			container.NewGridWithColumns(2, s.from, s.to)))
-	s.content = container.NewBorder(filters, nil, nil, nil, board)
+	// The board pages through whole columns instead of scrolling them under the sidebar: Fyne finds
+	// the object under the pointer within the innermost scroller only, so a column's list scrolled
+	// off to the left took the clicks meant for the sidebar above it.
+	s.board = newBoardView(columnWidth, cols)
+	s.board.onPaged = s.showPlace
+	s.prev = widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { s.board.page(-1) })
+	s.next = widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { s.board.page(1) })
+	s.place = widget.NewLabel("")
+	s.hover = widget.NewLabel("")
+	s.hover.Truncation = fyne.TextTruncateEllipsis
+	s.hover.Importance = widget.LowImportance
+	s.undoMsg = widget.NewLabel("")
+	s.undoBtn = widget.NewButtonWithIcon(T("pipeline.undo"), theme.ContentUndoIcon(), s.onUndo)
+	s.undoBar = container.NewHBox(s.undoMsg, s.undoBtn)
+	s.undoBar.Hide()
+	bottom := container.NewBorder(nil, nil, container.NewHBox(s.prev, s.place, s.next), s.undoBar, s.hover)
+	search := container.NewGridWithColumns(2, s.search, container.NewGridWithColumns(2, s.from, s.to))
+	// Two rows, so that the filters and the buttons fit an 800 pixels wide window.
+	filters := container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(exportBtn, s.forecastBtn, s.newLead), search),
+		container.NewGridWithColumns(2, labelled(T("col.owner"), s.owner), labelled(T("col.grade"), s.grade)))
+	s.content = container.NewBorder(filters, bottom, nil, nil, s.board)
+	s.showPlace()
+}
+
+// columnWidth is the narrowest a board column gets; the columns in view share the spare width.
+const columnWidth = 236
+
+// showPlace says which columns are in view and enables the steps that lead somewhere.
+func (s *pipelineScreen) showPlace() {
+	first, n := s.board.inView()
+	s.place.SetText(Tf("pipeline.place", first+1, first+n, len(s.columns)))
+	if first > 0 {
+		s.prev.Enable()
+	} else {
+		s.prev.Disable()
+	}
+	if first+n < len(s.columns) {
+		s.next.Enable()
+	} else {
+		s.next.Disable()
+	}
+}
+
+// onToggleColumn expands a closed column or collapses it to its header.
+func (s *pipelineScreen) onToggleColumn(c *boardColumn) {
+	c.expanded = !c.expanded
+	if !c.expanded {
+		c.showOlder = false
+	}
+	s.reload()
 }
 
 func (s *pipelineScreen) onFilterChanged() {
@@ -141,13 +231,63 @@ func (s *pipelineScreen) reload() {
 	for _, t := range data.Totals(deals, s.u.store.Settings().Stages) {
 		totals[t.Stage] = t
 	}
+	since := data.DayOf(s.u.now()) - closedDays
 	for _, c := range s.columns {
 		c.deals = byStage[c.def.Key]
 		t := totals[c.def.Key]
 		c.title.SetText(fmt.Sprintf("%s  %d%%", stageName(c.def), c.def.Probability))
 		c.totals.SetText(Tf("pipeline.totals", t.Count, formatMoney(t.Amount), formatMoney(t.Weighted)))
+		if c.closed {
+			c.deals = recentFirst(c.deals)
+			c.older = 0
+			if !c.showOlder {
+				c.deals, c.older = closedSince(c.deals, since)
+			}
+			if !c.expanded {
+				c.deals = nil
+			}
+			s.showColumnState(c)
+		}
 		c.list.Refresh()
 	}
+}
+
+// showColumnState shows a closed column's toggle and its "show older" button.
+func (s *pipelineScreen) showColumnState(c *boardColumn) {
+	if c.expanded {
+		c.toggle.SetText(T("pipeline.collapse"))
+		c.toggle.SetIcon(theme.MenuDropUpIcon())
+		c.list.Show()
+	} else {
+		c.toggle.SetText(T("pipeline.expand"))
+		c.toggle.SetIcon(theme.MenuExpandIcon())
+		c.list.Hide()
+	}
+	if c.expanded && c.older > 0 {
+		c.olderBtn.SetText(Tf("pipeline.show_older", c.older, closedDays))
+		c.olderBtn.Show()
+	} else {
+		c.olderBtn.Hide()
+	}
+}
+
+// recentFirst orders closed deals by when they were closed, the latest first, so that a deal just won
+// shows at the top of its column.
+func recentFirst(deals []*data.OpportunityRow) []*data.OpportunityRow {
+	out := append([]*data.OpportunityRow(nil), deals...)
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].StageSince != out[j].StageSince {
+			return out[i].StageSince > out[j].StageSince
+		}
+		return out[i].Number > out[j].Number
+	})
+	return out
+}
+
+// closedSince keeps the deals closed on or after since (ordered latest first) and counts the rest.
+func closedSince(deals []*data.OpportunityRow, since data.Day) ([]*data.OpportunityRow, int) {
+	n := sort.Search(len(deals), func(i int) bool { return deals[i].StageSince < since })
+	return deals[:n], len(deals) - n
 }
 
 // row finds a deal on the board.
@@ -214,36 +354,94 @@ func (s *pipelineScreen) onDrop(o *data.OpportunityRow) {
 
 // moveTo asks what the target stage needs (a won date and amount, a loss reason) and moves the deal.
 func (s *pipelineScreen) moveTo(o *data.OpportunityRow, to data.StageDef) {
+	s.move(o, to, s.u.win)
+}
+
+// move is moveTo asked from a window: the board or a deal's own window, where its dialogs show.
+func (s *pipelineScreen) move(o *data.OpportunityRow, to data.StageDef, w fyne.Window) {
 	switch to.Kind {
 	case data.StageWon:
-		s.askWon(o, to)
+		s.askWon(o, to, w)
 	case data.StageLost:
-		s.askLost(o, to)
+		s.askLost(o, to, w)
 	default:
-		s.commit(data.Move{ID: o.ID, Version: o.Version, To: to.Key})
+		s.commit(data.Move{ID: o.ID, Version: o.Version, To: to.Key}, w)
 	}
 }
 
-// commit moves the deal; a refusal is explained, and a deal changed elsewhere reloads the board.
-func (s *pipelineScreen) commit(m data.Move) bool {
-	_, err := s.u.store.MoveStage(s.u.me(), m)
+// commit moves the deal and offers to take the move back; a refusal is explained, and a deal changed
+// elsewhere reloads the board.
+func (s *pipelineScreen) commit(m data.Move, w fyne.Window) bool {
+	moved, undo, err := s.u.store.MoveStageUndoable(s.u.me(), m)
 	switch {
 	case err == nil:
 		s.u.refreshAll()
+		s.u.dealChanged(moved.ID)
+		if undo.Moved() {
+			s.offerUndo(undo)
+		}
 		return true
 	case errors.Is(err, data.ErrNotQualified):
-		s.explainUnqualified(m)
+		s.explainUnqualified(m, w)
 	case errors.Is(err, data.ErrConflict), errors.Is(err, data.ErrNotFound):
 		s.reload()
-		s.u.showError(s.u.win, err)
+		s.u.showError(w, textError{T("deal.conflict_move")})
 	default:
-		s.u.showError(s.u.win, err)
+		s.u.showError(w, err)
 	}
 	return false
 }
 
-// explainUnqualified says which scores fall short; a manager may move the lead on anyway.
-func (s *pipelineScreen) explainUnqualified(m data.Move) {
+// offerUndo shows, for undoFor, a button that takes the move just made back.
+func (s *pipelineScreen) offerUndo(undo data.MoveUndo) {
+	s.lastMove = undo
+	s.undoSeq++
+	seq := s.undoSeq
+	name := undo.After.Stage
+	if def, ok := s.u.store.Settings().Stage(undo.After.Stage); ok {
+		name = stageName(def)
+	}
+	s.undoMsg.SetText(Tf("pipeline.moved", undo.After.Number, name))
+	s.undoBtn.Enable()
+	s.undoBar.Show()
+	hideLater(undoFor, func() {
+		if s.undoSeq == seq {
+			s.undoBar.Hide()
+			s.lastMove = data.MoveUndo{}
+		}
+	})
+}
+
+// onUndo takes the last move back through the data layer; a deal changed since stays as it is.
+func (s *pipelineScreen) onUndo() {
+	undo := s.lastMove
+	s.lastMove = data.MoveUndo{}
+	s.undoSeq++
+	s.undoBar.Hide()
+	if !undo.Moved() {
+		return
+	}
+	o, err := s.u.store.UndoMove(s.u.me(), undo)
+	s.u.refreshAll()
+	if err != nil {
+		if errors.Is(err, data.ErrUndoStale) {
+			err = textError{T("pipeline.undo_stale")}
+		}
+		s.u.showError(s.u.win, err)
+		return
+	}
+	s.u.dealChanged(o.ID)
+}
+
+// unqualifiedForm is the refusal of an unqualified lead, held so tests press its buttons.
+type unqualifiedForm struct {
+	scores *widget.Button
+	dialog *dialog.CustomDialog
+}
+
+// explainUnqualified says which scores fall short and offers to edit them; a manager may move the
+// lead on anyway.
+func (s *pipelineScreen) explainUnqualified(m data.Move, w fyne.Window) {
 	o, _ := s.u.store.Opportunity(m.ID)
 	_, short := o.Scores.Qualify(s.u.store.Settings().Qualify)
 	lines := []string{T("pipeline.not_qualified")}
@@ -252,30 +450,52 @@ func (s *pipelineScreen) explainUnqualified(m data.Move) {
 	}
 	msg := strings.Join(lines, "\n")
 	me, _ := s.u.store.Member(s.u.me().MemberID)
-	if me.Role != data.MemberManager && me.Role != data.MemberAdmin {
-		l := widget.NewLabel(msg)
-		l.Wrapping = fyne.TextWrapWord
-		d := dialog.NewCustom(T("pipeline.not_qualified_title"), T("action.ok"), l, s.u.win)
-		d.Resize(fyne.NewSize(460, 220))
-		s.u.track(d)
-		d.Show()
-		return
+	manager := me.Role == data.MemberManager || me.Role == data.MemberAdmin
+	if manager {
+		msg += "\n\n" + T("pipeline.override_question")
 	}
-	d := confirm(T("pipeline.not_qualified_title"), msg+"\n\n"+T("pipeline.override_question"), T("action.override"), func(ok bool) {
-		if ok {
-			m.Override = true
-			s.commit(m)
+	l := widget.NewLabel(msg)
+	l.Wrapping = fyne.TextWrapWord
+	f := &unqualifiedForm{}
+	var d *dialog.CustomDialog
+	// The scores live in the deal's window: open it there, at the budget score.
+	f.scores = widget.NewButtonWithIcon(T("pipeline.edit_scores"), theme.DocumentCreateIcon(), func() {
+		d.Hide()
+		if dw := s.u.openDeal(o); dw != nil {
+			dw.focusScores()
 		}
-	}, s.u.win)
+	})
+	buttons := container.NewHBox(layout.NewSpacer())
+	if manager {
+		cancel := widget.NewButton(T("action.cancel"), func() { d.Hide() })
+		override := widget.NewButton(T("action.override"), func() {
+			d.Hide()
+			m.Override = true
+			s.commit(m, w)
+		})
+		buttons.Add(cancel)
+		buttons.Add(override)
+		f.scores.Importance = widget.HighImportance
+	} else {
+		ok := widget.NewButton(T("action.ok"), func() { d.Hide() })
+		buttons.Add(ok)
+		f.scores.Importance = widget.HighImportance
+	}
+	buttons.Add(f.scores)
+	d = dialog.NewCustomWithoutButtons(T("pipeline.not_qualified_title"), container.NewBorder(nil, buttons, nil, nil, l), w)
+	d.Resize(fyne.NewSize(520, 260))
+	f.dialog = d
+	s.unqualified = f
 	s.u.track(d)
 	d.Show()
 }
 
-// askWon confirms the won date and the amount.
-func (s *pipelineScreen) askWon(o *data.OpportunityRow, to data.StageDef) {
+// askWon confirms the won date and the amount, from the window w it was asked in.
+func (s *pipelineScreen) askWon(o *data.OpportunityRow, to data.StageDef, w fyne.Window) {
 	date := newDateEntry(data.DateOf(s.u.now()))
 	amount := newAmountEntry(o.Amount)
-	fields := []*field{newField("won_date", date), newField("amount", amount)}
+	// The amount signed, no longer the one expected.
+	fields := []*field{newField("won_date", date), newField("won_amount", amount)}
 	var d *dialog.CustomDialog
 	ok := widget.NewButton(T("action.confirm_won"), func() {
 		when, derr := data.ParseDate(date.Text)
@@ -286,14 +506,14 @@ func (s *pipelineScreen) askWon(o *data.OpportunityRow, to data.StageDef) {
 			return
 		}
 		d.Hide()
-		s.commit(data.Move{ID: o.ID, Version: o.Version, To: to.Key, WonDate: when, Amount: &amt})
+		s.commit(data.Move{ID: o.ID, Version: o.Version, To: to.Key, WonDate: when, Amount: &amt}, w)
 	})
 	ok.Importance = widget.HighImportance
 	cancel := widget.NewButton(T("action.cancel"), func() { d.Hide() })
 	d = dialog.NewCustomWithoutButtons(T("pipeline.won_title"), container.NewBorder(nil,
-		container.NewHBox(layout.NewSpacer(), cancel, ok), nil, nil, formGrid(fields...)), s.u.win)
+		container.NewHBox(layout.NewSpacer(), cancel, ok), nil, nil, formGrid(fields...)), w)
 	d.Resize(fyne.NewSize(440, 260))
-	s.wonForm = &wonForm{date: date, amount: amount, ok: ok}
+	s.wonForm = &wonForm{date: date, amount: amount, ok: ok, fields: fields}
 	s.u.track(d)
 	d.Show()
 }
@@ -302,10 +522,17 @@ func (s *pipelineScreen) askWon(o *data.OpportunityRow, to data.StageDef) {
 type wonForm struct {
 	date, amount *textEntry
 	ok           *widget.Button
+	fields       []*field
+}
+
+// lostForm is the Lost dialog, held so tests drive it.
+type lostForm struct {
+	reason *widget.Select
+	ok     *widget.Button
 }
 
 // askLost asks the reason, from Settings' list, and the competitor who won.
-func (s *pipelineScreen) askLost(o *data.OpportunityRow, to data.StageDef) {
+func (s *pipelineScreen) askLost(o *data.OpportunityRow, to data.StageDef, w fyne.Window) {
 	reason := widget.NewSelect(s.u.store.Settings().LostReasons, nil)
 	competitor := newEntry("")
 	fields := []*field{newField("lost_reason", reason), newField("lost_to", competitor)}
@@ -316,13 +543,14 @@ func (s *pipelineScreen) askLost(o *data.OpportunityRow, to data.StageDef) {
 			return
 		}
 		d.Hide()
-		s.commit(data.Move{ID: o.ID, Version: o.Version, To: to.Key, LostReason: reason.Selected, LostTo: competitor.Text})
+		s.commit(data.Move{ID: o.ID, Version: o.Version, To: to.Key, LostReason: reason.Selected, LostTo: competitor.Text}, w)
 	})
 	ok.Importance = widget.DangerImportance
 	cancel := widget.NewButton(T("action.cancel"), func() { d.Hide() })
 	d = dialog.NewCustomWithoutButtons(T("pipeline.lost_title"), container.NewBorder(nil,
-		container.NewHBox(layout.NewSpacer(), cancel, ok), nil, nil, formGrid(fields...)), s.u.win)
+		container.NewHBox(layout.NewSpacer(), cancel, ok), nil, nil, formGrid(fields...)), w)
 	d.Resize(fyne.NewSize(440, 260))
+	s.lostForm = &lostForm{reason: reason, ok: ok}
 	s.u.track(d)
 	d.Show()
 }
@@ -362,8 +590,9 @@ func newDealCard(s *pipelineScreen) *dealCard {
 	c := &dealCard{s: s, risk: canvas.NewRectangle(color.Transparent), top: widget.NewLabel(""),
 		middle: widget.NewLabel(""), bottom: widget.NewLabel(""), bg: canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))}
 	c.top.TextStyle.Bold = true
+	// What does not fit ends in "…"; the board's status line shows it whole while the pointer is on it.
 	for _, l := range []*widget.Label{c.top, c.middle, c.bottom} {
-		l.Truncation = fyne.TextTruncateClip
+		l.Truncation = fyne.TextTruncateEllipsis
 	}
 	c.risk.SetMinSize(fyne.NewSize(4, 4))
 	c.bg.CornerRadius = theme.InputRadiusSize()
@@ -392,9 +621,10 @@ func (c *dealCard) show(col *boardColumn, o *data.OpportunityRow) {
 	days := int(data.DayOf(now) - o.StageSince)
 	c.top.SetText(customer)
 	c.middle.SetText(o.Title + "  ·  " + formatMoney(o.Amount))
-	line := formatDate(o.Close.Time()) + "  ·  " + c.s.u.memberName(o.OwnerID) + "  ·  " + Tf("pipeline.days_in_stage", days)
+	// The days in stage come first, so that a narrow column cuts the owner rather than the count.
+	line := Tf("pipeline.days_in_stage", days) + " · " + formatDate(o.Close.Time()) + " · " + c.s.u.memberName(o.OwnerID)
 	if o.Idle(col.def, now) {
-		line = T("pipeline.idle") + "  " + line // first, so a narrow column cannot clip it away
+		line = T("pipeline.idle") + " " + line
 		c.bottom.Importance = widget.WarningImportance
 	} else {
 		c.bottom.Importance = widget.MediumImportance
@@ -412,7 +642,25 @@ func (c *dealCard) show(col *boardColumn, o *data.OpportunityRow) {
 	c.bg.Refresh()
 }
 
-// Tapped selects the card for the keyboard; a second tap opens the deal.
+// fullText is the card's three lines as one, for the board's status line.
+func (c *dealCard) fullText() string {
+	return c.top.Text + " · " + c.middle.Text + " · " + c.bottom.Text
+}
+
+// MouseIn shows the card's whole text in the board's status line.
+func (c *dealCard) MouseIn(*desktop.MouseEvent) {
+	if c.deal != nil {
+		c.s.hover.SetText(c.fullText())
+	}
+}
+
+// MouseMoved is part of desktop.Hoverable.
+func (c *dealCard) MouseMoved(*desktop.MouseEvent) {}
+
+// MouseOut clears the status line.
+func (c *dealCard) MouseOut() { c.s.hover.SetText("") }
+
+// Tapped selects the card for the keyboard; a second tap opens the deal (its one window).
 func (c *dealCard) Tapped(*fyne.PointEvent) {
 	if c.s.selected == c.deal.ID {
 		c.s.u.openDealID(c.deal.ID)
@@ -469,22 +717,112 @@ func formatMoney(a data.Amount) string {
 	return "¥" + strings.TrimSuffix(a.String(), ".00")
 }
 
-// columnsLayout lays the board's columns side by side, each a fixed width and the full height, so a
-// tall window shows more cards rather than empty space.
-type columnsLayout struct{ width float32 }
+// boardView lays the board's columns side by side, the full height, as many whole columns as fit from
+// the first in view, sharing the spare width; the others are hidden. Paging (buttons, the wheel)
+// moves a column at a time. Nothing of a column ever lies outside the board, so nothing of it can
+// take a click meant for what is beside it.
+type boardView struct {
+	widget.BaseWidget
+	cols    []fyne.CanvasObject
+	width   float32 // the narrowest a column gets
+	first   int
+	fit     int     // columns in view at the last layout
+	wheel   float32 // wheel movement not yet a whole column
+	onPaged func()
+}
 
-func (l columnsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	pad := theme.Padding()
-	for i, o := range objs {
-		o.Move(fyne.NewPos(float32(i)*(l.width+pad), 0))
-		o.Resize(fyne.NewSize(l.width, size.Height))
+func newBoardView(width float32, cols []fyne.CanvasObject) *boardView {
+	b := &boardView{cols: cols, width: width, fit: 1}
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+// inView returns the first column in view and how many are.
+func (b *boardView) inView() (first, n int) {
+	return b.first, min(b.fit, len(b.cols)-b.first)
+}
+
+// page moves the view by step columns, within the board.
+func (b *boardView) page(step int) {
+	first := max(0, min(b.first+step, len(b.cols)-b.fit))
+	if first == b.first {
+		return
+	}
+	b.first = first
+	b.Refresh()
+	if b.onPaged != nil {
+		b.onPaged()
 	}
 }
 
-func (l columnsLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	n := float32(len(objs))
-	return fyne.NewSize(n*l.width+(n-1)*theme.Padding(), 300)
+// show pages so that column i is in view.
+func (b *boardView) show(i int) {
+	switch {
+	case i < b.first:
+		b.page(i - b.first)
+	case i >= b.first+b.fit:
+		b.page(i - b.first - b.fit + 1)
+	}
 }
+
+// Scrolled pages a column per wheel notch, either direction of the wheel.
+func (b *boardView) Scrolled(ev *fyne.ScrollEvent) {
+	b.wheel += ev.Scrolled.DX + ev.Scrolled.DY
+	const notch = 20
+	for b.wheel >= notch {
+		b.wheel -= notch
+		b.page(-1)
+	}
+	for b.wheel <= -notch {
+		b.wheel += notch
+		b.page(1)
+	}
+}
+
+func (b *boardView) CreateRenderer() fyne.WidgetRenderer { return &boardRenderer{b: b} }
+
+type boardRenderer struct{ b *boardView }
+
+func (r *boardRenderer) Layout(size fyne.Size) {
+	b, pad := r.b, theme.Padding()
+	fit := max(1, int((size.Width+pad)/(b.width+pad)))
+	fit = min(fit, max(1, len(b.cols)))
+	paged := false
+	if b.first > len(b.cols)-fit { // a wider window shows the last columns without a gap
+		b.first, paged = max(0, len(b.cols)-fit), true
+	}
+	if fit != b.fit {
+		b.fit, paged = fit, true
+	}
+	w := max(b.width, (size.Width-float32(fit-1)*pad)/float32(fit))
+	for i, c := range b.cols {
+		if i < b.first || i >= b.first+fit {
+			c.Hide()
+			continue
+		}
+		c.Move(fyne.NewPos(float32(i-b.first)*(w+pad), 0))
+		c.Resize(fyne.NewSize(w, size.Height))
+		c.Show()
+	}
+	if paged && b.onPaged != nil {
+		b.onPaged()
+	}
+}
+
+func (r *boardRenderer) MinSize() fyne.Size { return fyne.NewSize(r.b.width, 300) }
+
+func (r *boardRenderer) Refresh() {
+	r.Layout(r.b.Size())
+	for _, c := range r.b.cols {
+		if c.Visible() {
+			c.Refresh()
+		}
+	}
+}
+
+func (r *boardRenderer) Objects() []fyne.CanvasObject { return r.b.cols }
+
+func (r *boardRenderer) Destroy() {}
 
 // stageName shows a stage in the UI's language while it keeps its default name; a name the team gave
 // it in Settings is shown as typed.

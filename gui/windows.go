@@ -1,0 +1,68 @@
+package gui
+
+import (
+	"fmt"
+
+	"fyne.io/fyne/v2"
+)
+
+// recordWindow is the open window of one record and the screen struct that made it.
+type recordWindow struct {
+	win fyne.Window
+	v   any
+}
+
+// windowKey names the window of a record: "deal:12", "card:3". A record not saved yet has no key
+// (""), so every new record gets a window of its own.
+func windowKey(kind string, id uint64) string {
+	if id == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s:%d", kind, id)
+}
+
+// openOnce shows one window per record: when the window of key is open it is brought forward and its
+// screen returned; otherwise make builds one, which is remembered until forgetWindow. Two windows of
+// one record would each save over the other's typing.
+func openOnce[T any](u *ui, key string, make func() (T, fyne.Window)) T {
+	if e, ok := u.windows[key]; ok && key != "" {
+		if v, ok := e.v.(T); ok {
+			e.win.Show()
+			e.win.RequestFocus()
+			return v
+		}
+	}
+	v, w := make()
+	u.rememberWindow(key, w, v)
+	return v
+}
+
+// rememberWindow files a window under its record's key, e.g. once a new record is saved and has an id.
+func (u *ui) rememberWindow(key string, w fyne.Window, v any) {
+	if key == "" {
+		return
+	}
+	if u.windows == nil {
+		u.windows = map[string]recordWindow{}
+	}
+	u.windows[key] = recordWindow{win: w, v: v}
+}
+
+// forgetWindow drops a closed window from the registry; the window's OnClosed calls it. A key now
+// held by another window (a record reopened) is left alone.
+func (u *ui) forgetWindow(key string, w fyne.Window) {
+	if e, ok := u.windows[key]; ok && e.win == w {
+		delete(u.windows, key)
+	}
+}
+
+// openWindows returns the screens of the open record windows of one type, e.g. the deal windows.
+func openWindows[T any](u *ui) []T {
+	var out []T
+	for _, e := range u.windows {
+		if v, ok := e.v.(T); ok {
+			out = append(out, v)
+		}
+	}
+	return out
+}
