@@ -85,6 +85,7 @@ type boardColumn struct {
 	closed              bool
 	expanded, showOlder bool
 	older               int // closed deals left out for being older than closedDays
+	recent              int // closed deals of the last closedDays days
 	toggle, olderBtn    *widget.Button
 }
 
@@ -239,9 +240,12 @@ func (s *pipelineScreen) reload() {
 		c.totals.SetText(Tf("pipeline.totals", t.Count, formatMoney(t.Amount), formatMoney(t.Weighted)))
 		if c.closed {
 			c.deals = recentFirst(c.deals)
-			c.older = 0
-			if !c.showOlder {
-				c.deals, c.older = closedSince(c.deals, since)
+			recent, older := closedSince(c.deals, since)
+			c.recent, c.older = len(recent), older
+			if c.showOlder {
+				c.older = 0
+			} else {
+				c.deals = recent
 			}
 			if !c.expanded {
 				c.deals = nil
@@ -259,7 +263,7 @@ func (s *pipelineScreen) showColumnState(c *boardColumn) {
 		c.toggle.SetIcon(theme.MenuDropUpIcon())
 		c.list.Show()
 	} else {
-		c.toggle.SetText(T("pipeline.expand"))
+		c.toggle.SetText(Tf("pipeline.expand", closedDays, c.recent))
 		c.toggle.SetIcon(theme.MenuExpandIcon())
 		c.list.Hide()
 	}
