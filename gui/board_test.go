@@ -98,6 +98,10 @@ func TestBoardAt800x560(t *testing.T) {
 	u, _ := newBoard(t)
 	u.win.Resize(fyne.NewSize(800, 560))
 	s := u.pipeline
+	// The board asks no more than what is left of 800 pixels beside the sidebar (about 100).
+	if min := s.content.MinSize(); min.Width > 680 || min.Height > 500 {
+		t.Fatalf("the board needs %v", min)
+	}
 	first, n := s.board.inView()
 	if first != 0 || n < 2 || n >= len(s.columns) {
 		t.Fatalf("in view at 800: %d from %d", n, first)

@@ -171,8 +171,8 @@ func (s *pipelineScreen) buildUI() {
 	bottom := container.NewBorder(nil, nil, container.NewHBox(s.prev, s.place, s.next), s.undoBar, s.hover)
 	search := container.NewGridWithColumns(2, s.search, container.NewGridWithColumns(2, s.from, s.to))
 	// Two rows, so that the filters and the buttons fit an 800 pixels wide window.
-	filters := container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(exportBtn, s.forecastBtn, s.newLead), search),
-		container.NewGridWithColumns(2, labelled(T("col.owner"), s.owner), labelled(T("col.grade"), s.grade)))
+	filters := container.NewVBox(search, container.NewBorder(nil, nil, nil, container.NewHBox(exportBtn, s.forecastBtn, s.newLead),
+		container.NewGridWithColumns(2, labelled(T("col.owner"), s.owner), labelled(T("col.grade"), s.grade))))
 	s.content = container.NewBorder(filters, bottom, nil, nil, s.board)
 	s.showPlace()
 }
