@@ -119,6 +119,23 @@ func TestBoardAt800x560(t *testing.T) {
 			t.Fatalf("%T at %v size %v is off the 800×560 window", b, p, b.Size())
 		}
 	}
+	// The keyboard's move follows the deal into view.
+	test.Tap(s.prev)
+	for first, _ = s.board.inView(); first > 0; first, _ = s.board.inView() {
+		test.Tap(s.prev)
+	}
+	o := s.column("lead").deals[0]
+	s.selected = o.ID
+	for i := 0; i < 4; i++ {
+		s.moveSelected(1)
+		o = s.row(o.ID)
+	}
+	if f, n := s.board.inView(); o.Stage != "negotiation" || f+n <= 4 {
+		t.Fatalf("after four moves right: %s, columns %d from %d in view", o.Stage, n, f)
+	}
+	test.Tap(s.next)
+	test.Tap(s.next)
+	first, _ = s.board.inView()
 	// The wheel pages too.
 	test.Scroll(u.win.Canvas(), center(s.column("lost").title), 0, 25)
 	if f, _ := s.board.inView(); f != first-1 {

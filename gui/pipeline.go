@@ -569,6 +569,7 @@ func (s *pipelineScreen) moveSelected(step int) {
 	for i, def := range stages {
 		if def.Key == o.Stage {
 			if j := i + step; j >= 0 && j < len(stages) {
+				s.board.show(j) // the keyboard follows its deal to a column out of view
 				s.moveTo(o, stages[j])
 			}
 			return
