@@ -3,7 +3,8 @@
 # the pipeline board that Fyne's test driver cannot show, and fails when either is back:
 #   1. with the board moved sideways, a click on the sidebar (经营分析) must not open a deal card that
 #      lies beneath it;
-#   2. clicking a deal card again, or double-clicking it, must not open a second window of that deal.
+#   2. clicking a deal card again, or double-clicking it, must not open a second window of that deal;
+#   3. Alt+F4 on a deal window with typing in it asks before closing.
 # Usage: scripts/realwindow.sh [path/to/salesdesk]   (default: builds ./salesdesk)
 # Needs: xvfb imagemagick xdotool openbox (Debian packages). Exit status 0 when both pass.
 set -euo pipefail
@@ -92,6 +93,21 @@ if (( first != 1 || n != 1 )); then
 else
 	say "ok 2: clicking and double-clicking an open deal's card kept one window"
 fi
+# 3. Typing in the deal window, then Alt+F4: the window asks instead of closing.
+d=$(xdotool search --onlyvisible --name '^XS[0-9]+ ' 2>/dev/null | head -1 || true)
+if [[ -n $d ]]; then
+	xdotool windowactivate "$d" 2>/dev/null; sleep 0.5
+	xdotool mousemove --window "$d" 400 225 click 1; sleep 0.3
+	xdotool type --delay 50 '123'; sleep 0.3
+	xdotool key alt+F4; sleep 1.5
+	import -window root "$WORK/3-after-alt-f4.png"
+	if (( $(deals) != 1 )); then
+		say "FAIL 3: Alt+F4 closed a deal window with typing in it"
+		fail=$((fail + 1))
+	else
+		say "ok 3: Alt+F4 on a deal window with typing asked first"
+	fi
+fi
 kill "$app" 2>/dev/null; wait "$app" 2>/dev/null
 exit $fail
 STEPS
@@ -103,7 +119,7 @@ if [[ -n ${KEEP_SHOTS:-} ]]; then
 	mkdir -p "$KEEP_SHOTS" && cp "$work"/*.png "$KEEP_SHOTS"/ && echo "realwindow: screenshots in $KEEP_SHOTS"
 fi
 if (( status != 0 )); then
-	echo "realwindow: FAILED ($status check(s))" >&2
+	echo "realwindow: FAILED ($status check(s) failed)" >&2
 	exit 1
 fi
 echo "realwindow: all passed"
