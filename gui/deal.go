@@ -622,15 +622,13 @@ func (dw *dealWindow) onClose() {
 		d.Hide()
 		dw.onSave()
 		if !dw.dirty() {
-			dw.win.Close()
-			dw.u.continueQuit()
+			dw.closeNow()
 		}
 	})
 	save.Importance = widget.HighImportance
 	discard := widget.NewButton(T("action.discard"), func() {
 		d.Hide()
-		dw.win.Close()
-		dw.u.continueQuit()
+		dw.closeNow()
 	})
 	cancel := widget.NewButton(T("action.cancel"), func() {
 		d.Hide()
@@ -644,6 +642,14 @@ func (dw *dealWindow) onClose() {
 	dw.unsaved = d
 	dw.u.track(d)
 	d.Show()
+}
+
+// closeNow closes the window and goes on quitting if that was asked. It leaves the registry first:
+// a driver may report the close later, and quitting must not find this window again.
+func (dw *dealWindow) closeNow() {
+	dw.u.forgetWindow(dw.key(), dw.win)
+	dw.win.Close()
+	dw.u.continueQuit()
 }
 
 // onWonLost closes the deal as won or lost from its window, asking what the board's drag asks (the

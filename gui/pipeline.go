@@ -389,11 +389,19 @@ func (s *pipelineScreen) commit(m data.Move, w fyne.Window) bool {
 		s.explainUnqualified(m, w)
 	case errors.Is(err, data.ErrConflict), errors.Is(err, data.ErrNotFound):
 		s.reload()
-		s.u.showError(w, textError{T("deal.conflict_move")})
+		s.u.showError(w, dealError(err))
 	default:
 		s.u.showError(w, err)
 	}
 	return false
+}
+
+// dealError names a deal, not a customer card, when a deal changed since the board showed it.
+func dealError(err error) error {
+	if errors.Is(err, data.ErrConflict) {
+		return textError{T("deal.conflict_move")}
+	}
+	return err
 }
 
 // offerUndo shows, for undoFor, a button that takes the move just made back.
@@ -692,7 +700,7 @@ func (c *dealCard) TappedSecondary(ev *fyne.PointEvent) {
 	if c.col != nil && c.col.def.Kind == data.StageLead {
 		items = append(items, fyne.NewMenuItemSeparator(), fyne.NewMenuItem(T("pipeline.close_unqualified"), func() {
 			if _, err := c.s.u.store.CloseUnqualified(c.s.u.me(), o.ID, o.Version); err != nil {
-				c.s.u.showError(c.s.u.win, err)
+				c.s.u.showError(c.s.u.win, dealError(err))
 			}
 			c.s.reload()
 		}))
