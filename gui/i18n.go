@@ -14,6 +14,7 @@ import (
 
 	"salesdesk/assets"
 	"salesdesk/data"
+	_ "salesdesk/internal/quietlocale" // before Fyne's lang init: no locale error under LANG=C.UTF-8
 )
 
 // SalesDesk keeps its own translation tables instead of Fyne's lang package because the team switches
@@ -66,6 +67,11 @@ func systemLanguage() string {
 	}
 	return "en"
 }
+
+// SystemLanguage is the language the system's locale asks for, as the window reads it ("zh" for any
+// Chinese locale, "en" otherwise): LC_ALL, LC_MESSAGES, LANG and LANGUAGE as gettext reads them on
+// Unix, the user's language setting on Windows and macOS.
+func SystemLanguage() string { return systemLanguage() }
 
 // setLanguage switches the tables; "" follows the system.
 func setLanguage(code string) {
