@@ -18,7 +18,8 @@ import (
 )
 
 // SalesDesk keeps its own translation tables instead of Fyne's lang package because the team switches
-// language in Settings while the app runs, and lang only follows the system locale.
+// language in Settings while the app runs, and lang only follows the system locale; Fyne's own strings
+// are made to follow the setting too (i18n_fyne.go).
 
 var (
 	trMu     sync.RWMutex
@@ -82,6 +83,7 @@ func setLanguage(code string) {
 	defer trMu.Unlock()
 	trLang = code
 	trTable = loadTable(code)
+	setFyneLanguage(code)
 }
 
 func currentLanguage() string {

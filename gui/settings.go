@@ -53,7 +53,7 @@ func (s *settingsScreen) add(key string, o fyne.CanvasObject) *field {
 
 func (s *settingsScreen) buildUI() {
 	st := s.u.store.Settings()
-	s.language = widget.NewSelect([]string{T("lang.system"), "中文", "English"}, nil)
+	s.language = newSelect([]string{T("lang.system"), "中文", "English"}, nil)
 	switch s.u.app.Preferences().String(prefLanguage) {
 	case "zh":
 		s.language.SetSelectedIndex(1)
@@ -65,7 +65,7 @@ func (s *settingsScreen) buildUI() {
 	s.language.OnChanged = func(string) { s.onLanguageChanged() }
 
 	s.members = s.u.store.Members()
-	s.me = widget.NewSelect(nil, s.onMeChanged)
+	s.me = newSelect(nil, s.onMeChanged)
 	s.fillMe()
 	s.team = widget.NewList(func() int { return len(s.members) },
 		func() fyne.CanvasObject {
