@@ -110,7 +110,7 @@ func (s *settingsScreen) buildUI() {
 		s.add("categories", s.categories))
 	s.backup = newBackupPanel(s.u)
 	left := container.NewVBox(
-		widget.NewCard(T("settings.desktop"), "", formGrid(newField("language", s.language), newField("current_user", s.me))),
+		widget.NewCard(T("settings.desktop"), "", formGrid(newField("language", s.language), newField("theme", newThemeSelect(s.u.app)), newField("current_user", s.me))),
 		widget.NewCard(T("settings.team"), T("settings.team_hint"), container.NewBorder(nil, addMember, nil, nil,
 			container.NewGridWrap(fyne.NewSize(380, 260), s.team))),
 		s.backup.content,
