@@ -263,7 +263,8 @@ func over(c, bg color.Color) color.Color {
 // a selected one, in both variants.
 func TestThemeContrast(t *testing.T) {
 	th := NewTheme()
-	for _, v := range []fyne.ThemeVariant{theme.VariantLight, theme.VariantDark} {
+	// Variant 2 is the test driver's, which Fyne's default theme draws as dark.
+	for _, v := range []fyne.ThemeVariant{theme.VariantLight, theme.VariantDark, 2} {
 		c := func(n fyne.ThemeColorName) color.Color { return th.Color(n, v) }
 		bg := c(theme.ColorNameBackground)
 		surfaces := map[string]color.Color{
