@@ -4,11 +4,12 @@
 //
 // Fyne's lang package logs the error from its init, before main runs, so the filter has to be in
 // place before that init. Go initialises, at each step, the first package in import-path order whose
-// imports are all initialised. This package imports only log, os, strings and sync, which are
-// initialised before text/template (they sort before it and need nothing it does not); lang imports
-// text/template, and "salesdesk/internal/quietlocale" sorts before "text/template", so this init
-// always runs before text/template's and therefore before lang's. TestInitRunsBeforeFyneLang in the
-// main package checks the order with GODEBUG=inittrace=1.
+// imports are all initialised. This package imports only io, log, os, strings and sync: each sorts
+// before text/template and needs nothing that text/template does not, so all are initialised before
+// it, and this package is ready before text/template is. "salesdesk/internal/quietlocale" sorts
+// before "text/template", so it is initialised first; Fyne's lang imports text/template and comes
+// later still. TestInitRunsBeforeFyneLang in the main package checks the order with
+// GODEBUG=inittrace=1 on the built binary.
 //
 // Any package that imports Fyne's lang (gui) imports this one, so every binary gets it.
 package quietlocale
