@@ -174,6 +174,9 @@ func (c *cli) forecast(args []string, globalDB string) error {
 // writeColumns prints rows padded by display width (CJK counts two), each cell cut to its column's
 // maximum, then a footer line.
 func writeColumns(w io.Writer, rows [][]string, maxW []int, footer string) error {
+	if len(rows) > 0 {
+		rows[0] = tableHeader(rows[0])
+	}
 	widths := make([]int, len(maxW))
 	for _, row := range rows {
 		for i, cell := range row {

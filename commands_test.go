@@ -32,6 +32,11 @@ var guiCalls struct {
 }
 
 func TestMain(m *testing.M) {
+	// The tables' headers follow the locale (commands_locale.go); these tests read the English ones.
+	for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANGUAGE"} {
+		os.Unsetenv(v)
+	}
+	os.Setenv("LANG", "en_US.UTF-8")
 	startGUI = func(path string) error {
 		guiCalls.Lock()
 		defer guiCalls.Unlock()

@@ -5,6 +5,10 @@
 // work on the database file from the command line. See docs/cli.md, or run `salesdesk help`.
 package main
 
-import "os"
+import (
+	"os"
+
+	_ "salesdesk/internal/quietlocale" // silences Fyne's "Error parsing user locale C" (LANG=C.UTF-8)
+)
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }

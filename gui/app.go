@@ -41,7 +41,7 @@ const autoBackupDelay = 2 * time.Minute
 func Run(cfg Config) error {
 	a := app.NewWithID(AppID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
-	a.Settings().SetTheme(NewTheme())
+	a.Settings().SetTheme(themeFor(a.Preferences().String(prefTheme)))
 	setLanguage(a.Preferences().String(prefLanguage))
 	// Open checks the whole structure of the file before it maps it (data.VerifyFile).
 	st, err := data.Open(cfg.DBPath, data.Options{})

@@ -234,7 +234,7 @@ func (cw *cardWindow) buildUI() {
 	for _, m := range cw.owners {
 		names = append(names, m.Name)
 	}
-	cw.owner = widget.NewSelect(names, nil)
+	cw.owner = newSelect(names, nil)
 	cw.owner.SetSelectedIndex(0)
 	for i, m := range cw.owners {
 		if m.ID == c.OwnerID {

@@ -76,23 +76,23 @@ func (s *customersScreen) buildUI() {
 	s.search.OnChanged = s.onSearchChanged
 
 	all := T("filter.all")
-	s.grade = widget.NewSelect(append([]string{all}, "A", "B", "C", "D"), s.onFilterChanged)
-	s.status = widget.NewSelect(labels(all, "status", data.Statuses), s.onFilterChanged)
-	s.source = widget.NewSelect(labels(all, "source", data.Sources), s.onFilterChanged)
-	s.owner = widget.NewSelect(nil, s.onFilterChanged)
-	s.industry = widget.NewSelect(nil, s.onFilterChanged)
-	s.tag = widget.NewSelect(nil, s.onFilterChanged)
+	s.grade = newSelect(append([]string{all}, "A", "B", "C", "D"), s.onFilterChanged)
+	s.status = newSelect(labels(all, "status", data.Statuses), s.onFilterChanged)
+	s.source = newSelect(labels(all, "source", data.Sources), s.onFilterChanged)
+	s.owner = newSelect(nil, s.onFilterChanged)
+	s.industry = newSelect(nil, s.onFilterChanged)
+	s.tag = newSelect(nil, s.onFilterChanged)
 	// The segments of the metrics screen (seeds 003, 004), as of today.
 	abc := []string{all}
 	for _, c := range data.ABCClasses {
 		abc = append(abc, Tf("segment.abc_class", string(c)))
 	}
-	s.abc = widget.NewSelect(abc, s.onFilterChanged)
+	s.abc = newSelect(abc, s.onFilterChanged)
 	rfm := []string{all}
 	for _, seg := range data.RFMSegments {
 		rfm = append(rfm, seg.Label(currentLanguage()))
 	}
-	s.rfm = widget.NewSelect(rfm, s.onFilterChanged)
+	s.rfm = newSelect(rfm, s.onFilterChanged)
 	for _, sel := range []*widget.Select{s.grade, s.status, s.source, s.owner, s.industry, s.tag, s.abc, s.rfm} {
 		sel.PlaceHolder = all
 	}

@@ -223,7 +223,7 @@ func (dw *dealWindow) buildUI() {
 	for _, m := range dw.owners {
 		names = append(names, m.Name)
 	}
-	dw.owner = widget.NewSelect(names, nil)
+	dw.owner = newSelect(names, nil)
 	dw.owner.SetSelected(dw.u.memberName(o.OwnerID))
 	score := func(v int) *textEntry {
 		e := newEntry(strconv.Itoa(v))

@@ -183,7 +183,7 @@ func newEnumSelect[E ~string](prefix string, values []E, optional bool, current 
 		opts = append(opts, enumLabel(prefix, v))
 		vals = append(vals, v)
 	}
-	s := &enumSelect[E]{Select: widget.NewSelect(opts, nil), prefix: prefix, values: vals}
+	s := &enumSelect[E]{Select: newSelect(opts, nil), prefix: prefix, values: vals}
 	s.set(current)
 	return s
 }

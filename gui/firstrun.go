@@ -128,5 +128,5 @@ func (u *ui) importJSON(welcome dialog.Dialog) {
 			})
 		})
 	}, u.win)
-	open.Show()
+	showFileDialog(open, u.win)
 }

@@ -14,10 +14,12 @@ import (
 
 	"salesdesk/assets"
 	"salesdesk/data"
+	_ "salesdesk/internal/quietlocale" // before Fyne's lang init: no locale error under LANG=C.UTF-8
 )
 
 // SalesDesk keeps its own translation tables instead of Fyne's lang package because the team switches
-// language in Settings while the app runs, and lang only follows the system locale.
+// language in Settings while the app runs, and lang only follows the system locale; Fyne's own strings
+// are made to follow the setting too (i18n_fyne.go).
 
 var (
 	trMu     sync.RWMutex
@@ -67,6 +69,11 @@ func systemLanguage() string {
 	return "en"
 }
 
+// SystemLanguage is the language the system's locale asks for, as the window reads it ("zh" for any
+// Chinese locale, "en" otherwise): LC_ALL, LC_MESSAGES, LANG and LANGUAGE as gettext reads them on
+// Unix, the user's language setting on Windows and macOS.
+func SystemLanguage() string { return systemLanguage() }
+
 // setLanguage switches the tables; "" follows the system.
 func setLanguage(code string) {
 	if code != "zh" && code != "en" {
@@ -76,6 +83,7 @@ func setLanguage(code string) {
 	defer trMu.Unlock()
 	trLang = code
 	trTable = loadTable(code)
+	setFyneLanguage(code)
 }
 
 func currentLanguage() string {

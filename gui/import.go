@@ -66,7 +66,7 @@ func (u *ui) onImport() {
 		}
 		u.openImport(src)
 	}, u.win)
-	open.Show()
+	showFileDialog(open, u.win)
 }
 
 func (u *ui) openImport(src *data.ImportSource) *importWindow {
@@ -101,7 +101,7 @@ func (iw *importWindow) buildUI() {
 	for _, sh := range iw.src.Sheets {
 		names = append(names, sh.Name)
 	}
-	iw.sheets = widget.NewSelect(names, nil)
+	iw.sheets = newSelect(names, nil)
 	if len(names) < 2 {
 		iw.sheets.Hide()
 	}
@@ -112,7 +112,7 @@ func (iw *importWindow) buildUI() {
 			sample := widget.NewLabel("")
 			sample.Truncation = fyne.TextTruncateEllipsis
 			sample.Importance = widget.LowImportance
-			return container.NewGridWithColumns(3, head, sample, widget.NewSelect(iw.fieldLabels, nil))
+			return container.NewGridWithColumns(3, head, sample, newSelect(iw.fieldLabels, nil))
 		}, iw.updateColumn)
 	iw.problems = widget.NewLabel("")
 	iw.problems.Wrapping = fyne.TextWrapWord
@@ -368,7 +368,7 @@ func (iw *importWindow) onSaveRejects() {
 	}
 	save := dialog.NewFileSave(iw.onRejectsFileChosen(iw.report), iw.win)
 	save.SetFileName(strings.TrimSuffix(iw.src.Name, "."+strings.ToLower(string(iw.src.Format))) + "-rejected.csv")
-	save.Show()
+	showFileDialog(save, iw.win)
 }
 
 // onRejectsFileChosen is the save dialog's callback of onSaveRejects.

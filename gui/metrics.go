@@ -74,10 +74,10 @@ func newMetricsScreen(u *ui) *metricsScreen {
 var periodKinds = []data.PeriodKind{data.PeriodQuarter, data.PeriodMonth, data.PeriodYear}
 
 func (s *metricsScreen) buildUI() {
-	s.kind = widget.NewSelect([]string{T("metrics.kind.quarter"), T("metrics.kind.month"), T("metrics.kind.year")}, nil)
+	s.kind = newSelect([]string{T("metrics.kind.quarter"), T("metrics.kind.month"), T("metrics.kind.year")}, nil)
 	s.kind.SetSelectedIndex(0)
 	s.kind.OnChanged = func(string) { s.onKindChanged() }
-	s.period = widget.NewSelect(nil, func(string) { s.reload() })
+	s.period = newSelect(nil, func(string) { s.reload() })
 	s.fillPeriods()
 	s.busy = widget.NewProgressBarInfinite()
 	s.busy.Hide()

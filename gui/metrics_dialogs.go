@@ -73,7 +73,7 @@ func (s *metricsScreen) onEditTargets() {
 			f.owners = append(f.owners, m.ID)
 		}
 	}
-	f.scope = widget.NewSelect(choices, func(string) { f.onScopeChanged() })
+	f.scope = newSelect(choices, func(string) { f.onScopeChanged() })
 	var rows []*field
 	for _, c := range metricColumns {
 		e := newParsedEntry("", "metrics.target_hint."+string(c.metric), func(v string) error {
@@ -270,7 +270,7 @@ func (s *metricsScreen) exportFile(name string, write func(io.Writer, *atomic.Bo
 func (u *ui) exportFile(name string, write func(io.Writer, *atomic.Bool) error) {
 	save := dialog.NewFileSave(u.onExportChosen(write), u.win)
 	save.SetFileName(name)
-	save.Show()
+	showFileDialog(save, u.win)
 }
 
 // onExportChosen is the save dialog's callback of exportFile.
@@ -395,7 +395,7 @@ func (s *metricsScreen) exportCharts() {
 		s.u.track(confirm)
 		confirm.Show()
 	}, s.u.win)
-	open.Show()
+	showFileDialog(open, s.u.win)
 }
 
 func (s *metricsScreen) exportPDF() {

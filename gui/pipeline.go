@@ -106,8 +106,8 @@ func (s *pipelineScreen) buildUI() {
 		owners = append(owners, m.Name)
 		s.owners[m.Name] = m.ID
 	}
-	s.owner = widget.NewSelect(owners, func(string) { s.onFilterChanged() })
-	s.grade = widget.NewSelect([]string{all, "A", "B", "C", "D"}, func(string) { s.onFilterChanged() })
+	s.owner = newSelect(owners, func(string) { s.onFilterChanged() })
+	s.grade = newSelect([]string{all, "A", "B", "C", "D"}, func(string) { s.onFilterChanged() })
 	s.owner.PlaceHolder, s.grade.PlaceHolder = all, all
 	s.from, s.to = newDateEntry(zeroTime), newDateEntry(zeroTime)
 	s.from.SetPlaceHolder(T("pipeline.close_from"))
@@ -545,7 +545,7 @@ type lostForm struct {
 
 // askLost asks the reason, from Settings' list, and the competitor who won.
 func (s *pipelineScreen) askLost(o *data.OpportunityRow, to data.StageDef, w fyne.Window) {
-	reason := widget.NewSelect(s.u.store.Settings().LostReasons, nil)
+	reason := newSelect(s.u.store.Settings().LostReasons, nil)
 	competitor := newEntry("")
 	fields := []*field{newField("lost_reason", reason), newField("lost_to", competitor)}
 	var d *dialog.CustomDialog

@@ -53,7 +53,7 @@ func (s *settingsScreen) add(key string, o fyne.CanvasObject) *field {
 
 func (s *settingsScreen) buildUI() {
 	st := s.u.store.Settings()
-	s.language = widget.NewSelect([]string{T("lang.system"), "中文", "English"}, nil)
+	s.language = newSelect([]string{T("lang.system"), "中文", "English"}, nil)
 	switch s.u.app.Preferences().String(prefLanguage) {
 	case "zh":
 		s.language.SetSelectedIndex(1)
@@ -65,7 +65,7 @@ func (s *settingsScreen) buildUI() {
 	s.language.OnChanged = func(string) { s.onLanguageChanged() }
 
 	s.members = s.u.store.Members()
-	s.me = widget.NewSelect(nil, s.onMeChanged)
+	s.me = newSelect(nil, s.onMeChanged)
 	s.fillMe()
 	s.team = widget.NewList(func() int { return len(s.members) },
 		func() fyne.CanvasObject {
@@ -110,7 +110,7 @@ func (s *settingsScreen) buildUI() {
 		s.add("categories", s.categories))
 	s.backup = newBackupPanel(s.u)
 	left := container.NewVBox(
-		widget.NewCard(T("settings.desktop"), "", formGrid(newField("language", s.language), newField("current_user", s.me))),
+		widget.NewCard(T("settings.desktop"), "", formGrid(newField("language", s.language), newField("theme", newThemeSelect(s.u.app)), newField("current_user", s.me))),
 		widget.NewCard(T("settings.team"), T("settings.team_hint"), container.NewBorder(nil, addMember, nil, nil,
 			container.NewGridWrap(fyne.NewSize(380, 260), s.team))),
 		s.backup.content,

@@ -221,7 +221,7 @@ func (p *backupPanel) showMade(info data.BackupInfo) {
 func (p *backupPanel) onBackupTo() {
 	save := dialog.NewFileSave(p.onBackupFileChosen, p.u.win)
 	save.SetFileName(filepath.Base(data.BackupName(p.u.file.Path(), data.BackupManual, p.u.now())))
-	save.Show()
+	showFileDialog(save, p.u.win)
 }
 
 func (p *backupPanel) onBackupFileChosen(wc fyne.URIWriteCloser, err error) {
@@ -271,7 +271,7 @@ func (p *backupPanel) onRestore() {
 			})
 		})
 	}, p.u.win)
-	open.Show()
+	showFileDialog(open, p.u.win)
 }
 
 // confirmRestore shows what a backup that passed the full check holds and restores it once confirmed.

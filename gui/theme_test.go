@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"image/draw"
 	"image/png"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -228,4 +229,134 @@ func ink(img *image.NRGBA) int {
 		}
 	}
 	return n
+}
+
+// contrast is the WCAG 2 contrast ratio of two opaque colours.
+func contrast(a, b color.Color) float64 {
+	lum := func(c color.Color) float64 {
+		n := color.NRGBAModel.Convert(c).(color.NRGBA)
+		ch := func(v uint8) float64 {
+			s := float64(v) / 255
+			if s <= 0.04045 {
+				return s / 12.92
+			}
+			return math.Pow((s+0.055)/1.055, 2.4)
+		}
+		return 0.2126*ch(n.R) + 0.7152*ch(n.G) + 0.0722*ch(n.B)
+	}
+	la, lb := lum(a), lum(b)
+	if la < lb {
+		la, lb = lb, la
+	}
+	return (la + 0.05) / (lb + 0.05)
+}
+
+// over is c drawn over an opaque background (Fyne's selection and hover colours are translucent).
+func over(c, bg color.Color) color.Color {
+	f, b := color.NRGBAModel.Convert(c).(color.NRGBA), color.NRGBAModel.Convert(bg).(color.NRGBA)
+	mix := func(x, y uint8) uint8 { return uint8((int(x)*int(f.A) + int(y)*(255-int(f.A))) / 255) }
+	return color.NRGBA{R: mix(f.R, b.R), G: mix(f.G, b.G), B: mix(f.B, b.B), A: 0xff}
+}
+
+// TestThemeContrast checks WCAG AA: 4.5:1 for text against what it is drawn on, 3:1 for the outlines
+// of controls (an unselected radio button or check box, an entry) and the primary colour that marks
+// a selected one, in both variants.
+func TestThemeContrast(t *testing.T) {
+	th := NewTheme()
+	// Variant 2 is the test driver's, which Fyne's default theme draws as dark.
+	for _, v := range []fyne.ThemeVariant{theme.VariantLight, theme.VariantDark, 2} {
+		c := func(n fyne.ThemeColorName) color.Color { return th.Color(n, v) }
+		bg := c(theme.ColorNameBackground)
+		surfaces := map[string]color.Color{
+			"background":       bg,
+			"input background": c(theme.ColorNameInputBackground),
+			"dialog":           c(theme.ColorNameOverlayBackground),
+		}
+		check := func(what string, fg, back color.Color, min float64) {
+			if r := contrast(fg, back); r < min {
+				t.Errorf("variant %d: %s: %.2f:1, want %.1f:1", v, what, r, min)
+			}
+		}
+		for _, text := range []fyne.ThemeColorName{theme.ColorNameForeground, theme.ColorNameDisabled,
+			theme.ColorNamePlaceHolder, theme.ColorNameHyperlink, theme.ColorNamePrimary,
+			theme.ColorNameError, theme.ColorNameWarning, theme.ColorNameSuccess} {
+			for name, s := range surfaces {
+				check(string(text)+" text on "+name, c(text), s, 4.5)
+			}
+		}
+		for _, s := range []fyne.ThemeColorName{theme.ColorNameButton, theme.ColorNameMenuBackground,
+			theme.ColorNameHeaderBackground} {
+			check("foreground on "+string(s), c(theme.ColorNameForeground), c(s), 4.5)
+		}
+		for _, s := range []fyne.ThemeColorName{theme.ColorNameSelection, theme.ColorNameHover} {
+			check("foreground on "+string(s), c(theme.ColorNameForeground), over(c(s), bg), 4.5)
+		}
+		for _, p := range [][2]fyne.ThemeColorName{
+			{theme.ColorNameForegroundOnPrimary, theme.ColorNamePrimary},
+			{theme.ColorNameForegroundOnError, theme.ColorNameError},
+			{theme.ColorNameForegroundOnWarning, theme.ColorNameWarning},
+			{theme.ColorNameForegroundOnSuccess, theme.ColorNameSuccess},
+		} {
+			check(string(p[0])+" on "+string(p[1]), c(p[0]), c(p[1]), 4.5)
+		}
+		for name, s := range surfaces {
+			check("input border (radio, check box, entry) on "+name, c(theme.ColorNameInputBorder), s, 3)
+			check("primary (a selected radio) on "+name, c(theme.ColorNamePrimary), s, 3)
+		}
+		// Disabled text stays apart from the foreground, so a disabled button still looks disabled.
+		check("disabled against foreground", c(theme.ColorNameDisabled), c(theme.ColorNameForeground), 2)
+	}
+}
+
+// The desktop's choice of light or dark overrides the variant the system asks for.
+func TestThemeModeOverridesTheSystemVariant(t *testing.T) {
+	def := theme.DefaultTheme()
+	for _, tc := range []struct {
+		mode string
+		sys  fyne.ThemeVariant
+		want fyne.ThemeVariant
+	}{
+		{themeSystem, theme.VariantDark, theme.VariantDark},
+		{themeSystem, theme.VariantLight, theme.VariantLight},
+		{themeLight, theme.VariantDark, theme.VariantLight},
+		{themeDark, theme.VariantLight, theme.VariantDark},
+		{"bogus", theme.VariantDark, theme.VariantDark},
+	} {
+		got := themeFor(tc.mode).Color(theme.ColorNameBackground, tc.sys)
+		if got != def.Color(theme.ColorNameBackground, tc.want) {
+			t.Errorf("mode %q, system variant %d: background %v, want variant %d's", tc.mode, tc.sys, got, tc.want)
+		}
+	}
+}
+
+// Choosing dark in Settings restyles the open window at once and is kept for the next start.
+func TestThemeSettingAppliesLive(t *testing.T) {
+	a := test.NewTempApp(t)
+	a.Settings().SetTheme(NewTheme())
+	setLanguage("zh")
+	t.Cleanup(func() { setLanguage("en") })
+	sel := newThemeSelect(a)
+	if sel.Selected != T("theme.system") {
+		t.Fatalf("a new desktop starts with %q, want %q", sel.Selected, T("theme.system"))
+	}
+	label := widget.NewLabel("客户")
+	w := test.NewTempWindow(t, container.NewVBox(sel, label))
+	light := w.Canvas().Capture()
+
+	sel.SetSelected(T("theme.dark"))
+	if got := a.Preferences().String(prefTheme); got != themeDark {
+		t.Errorf("preference %q, want %q", got, themeDark)
+	}
+	th := a.Settings().Theme()
+	if th.Color(theme.ColorNameBackground, theme.VariantLight) != theme.DefaultTheme().Color(theme.ColorNameBackground, theme.VariantDark) {
+		t.Error("dark chosen, but the app's theme draws a light background")
+	}
+	dark := w.Canvas().Capture()
+	if sameImage(toNRGBA(light), toNRGBA(dark)) {
+		t.Error("the window looks the same after choosing dark")
+	}
+	// The next Settings screen (and the next start, app.go) reads the choice back.
+	if again := newThemeSelect(a); again.Selected != T("theme.dark") {
+		t.Errorf("the choice reads back as %q", again.Selected)
+	}
 }
