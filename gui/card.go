@@ -362,7 +362,7 @@ func (cw *cardWindow) buildUI() {
 		cw.segment,
 		cw.missing)
 	// The problems sit under the tabs, so showing them does not move what the user is about to click.
-	cw.win.SetContent(container.NewBorder(cw.header, cw.problems, nil, nil, cw.tabs))
+	cw.win.SetContent(withTips(container.NewBorder(cw.header, cw.problems, nil, nil, cw.tabs)))
 	cw.refreshHeader()
 	cw.showMANAdvice()
 	cw.showSegment()
@@ -734,6 +734,7 @@ func (cw *cardWindow) save(c data.Customer) {
 	cw.refreshHeader()
 	cw.reloadDeals()
 	cw.u.refreshAll()
+	showToast(cw.saveBtn, T("settings.saved"))
 }
 
 func (cw *cardWindow) onArchive() {

@@ -17,7 +17,7 @@ type forecastWindow struct {
 	u         *ui
 	win       fyne.Window
 	quarterly *widget.Check
-	period    *widget.Select
+	period    *fitSelect
 	forecast  *widget.Table
 	funnel    *widget.Table
 	rows      []data.ForecastRow
@@ -41,7 +41,7 @@ func (u *ui) openForecast() *forecastWindow {
 		fw.starts[key] = start
 		opts = append(opts, key)
 	}
-	fw.period = widget.NewSelect(opts, func(string) { fw.reloadFunnel() })
+	fw.period = newFitSelect(opts, func(string) { fw.reloadFunnel() })
 	headers := []string{T("forecast.period"), T("forecast.deals"), T("forecast.weighted"), T("forecast.best_case"), T("forecast.committed")}
 	fw.forecast = newTextTable(headers, func() int { return len(fw.rows) }, func(r, c int) string {
 		x := fw.rows[r]

@@ -31,7 +31,7 @@ type metricsScreen struct {
 	content fyne.CanvasObject
 
 	kind     *widget.Select
-	period   *widget.Select
+	period   *fitSelect
 	periods  []data.Period
 	busy     *widget.ProgressBarInfinite
 	status   *widget.Label
@@ -77,7 +77,7 @@ func (s *metricsScreen) buildUI() {
 	s.kind = widget.NewSelect([]string{T("metrics.kind.quarter"), T("metrics.kind.month"), T("metrics.kind.year")}, nil)
 	s.kind.SetSelectedIndex(0)
 	s.kind.OnChanged = func(string) { s.onKindChanged() }
-	s.period = widget.NewSelect(nil, func(string) { s.reload() })
+	s.period = newFitSelect(nil, func(string) { s.reload() }) // "2026年第4季度" whole
 	s.fillPeriods()
 	s.busy = widget.NewProgressBarInfinite()
 	s.busy.Hide()
