@@ -47,6 +47,7 @@ type tipArea struct {
 
 	toast     *fyne.Container
 	toastBg   *canvas.Rectangle
+	toastIcon *widget.Icon
 	toastText *canvas.Text
 	// toasts counts the toasts shown, so that an older one's timer leaves a newer one alone.
 	toasts int
@@ -65,11 +66,13 @@ func withTips(content fyne.CanvasObject) fyne.CanvasObject {
 	a.tipText.Wrapping = fyne.TextWrapWord
 	a.tip = container.NewStack(bg, a.tipText)
 	a.tip.Hide()
-	a.toastBg = canvas.NewRectangle(theme.Color(theme.ColorNameSuccess))
+	a.toastBg = canvas.NewRectangle(color.Transparent)
+	a.toastBg.StrokeWidth = 1
 	a.toastBg.CornerRadius = theme.InputRadiusSize()
-	a.toastText = canvas.NewText("", theme.Color(theme.ColorNameForegroundOnSuccess))
+	a.toastIcon = widget.NewIcon(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
+	a.toastText = canvas.NewText("", color.Transparent)
 	a.toastText.TextStyle.Bold = true
-	a.toast = container.NewStack(a.toastBg, container.NewPadded(a.toastText))
+	a.toast = container.NewStack(a.toastBg, container.NewPadded(container.NewHBox(a.toastIcon, a.toastText)))
 	a.toast.Hide()
 	return a
 }
@@ -110,7 +113,17 @@ func (a *tipArea) showTip(owner fyne.CanvasObject, text string) {
 	a.tip.Move(pos)
 	a.tipOwner = owner
 	a.tip.Show()
-	a.tip.Refresh()
+	a.repaint(a.tip)
+}
+
+// repaint redraws o in the layer. Showing an object never drawn before does not mark its window for
+// drawing (the window does not know it yet): the window is asked through the tip area, which it knows.
+func (a *tipArea) repaint(o fyne.CanvasObject) {
+	if c := fyne.CurrentApp().Driver().CanvasForObject(a); c != nil {
+		c.Refresh(o)
+		return
+	}
+	o.Refresh()
 }
 
 // hideTip hides owner's tip; another's stays.
@@ -136,24 +149,28 @@ func (a *tipArea) showToast(text string) {
 	}
 	a.toasts++
 	n := a.toasts
-	a.toastBg.FillColor = theme.Color(theme.ColorNameSuccess)
-	a.toastText.Color = theme.Color(theme.ColorNameForegroundOnSuccess)
+	a.toastBg.FillColor = theme.Color(theme.ColorNameOverlayBackground)
+	a.toastBg.StrokeColor = theme.Color(theme.ColorNameSuccess)
+	a.toastText.Color = theme.Color(theme.ColorNameForeground)
 	a.toastText.Text = text
+	a.toastIcon.Show()
 	size := a.toast.MinSize()
 	a.toast.Resize(size)
 	a.toast.Move(fyne.NewPos((a.Size().Width-size.Width)/2, a.Size().Height-size.Height-2*theme.Padding()))
 	a.toast.Show()
-	a.toast.Refresh()
+	a.repaint(a.toast)
 	afterDelay(toastTime, func() {
 		if a.toasts != n {
 			return
 		}
-		bg, fg := nrgbaOf(a.toastBg.FillColor), nrgbaOf(a.toastText.Color)
+		bg, line, fg := nrgbaOf(a.toastBg.FillColor), nrgbaOf(a.toastBg.StrokeColor), nrgbaOf(a.toastText.Color)
+		a.toastIcon.Hide() // an icon cannot fade; it goes first
 		a.fade = fyne.NewAnimation(300*time.Millisecond, func(f float32) {
 			if a.toasts != n {
 				return
 			}
 			a.toastBg.FillColor = fade(bg, f)
+			a.toastBg.StrokeColor = fade(line, f)
 			a.toastText.Color = fade(fg, f)
 			if f >= 1 {
 				a.toast.Hide()
@@ -185,7 +202,8 @@ func fade(c color.NRGBA, f float32) color.NRGBA {
 type fitLabel struct {
 	widget.Label
 	hovered bool
-	hovers  int // counts the pointer's entries, so a tip asked for before it left is not shown
+	hovers  int  // counts the pointer's entries, so a tip asked for before it left is not shown
+	tipping bool // its tip shows
 }
 
 // newFitLabel makes a label that truncates with an ellipsis; its tip needs its window's content set
@@ -215,6 +233,7 @@ func (l *fitLabel) MouseIn(*desktop.MouseEvent) {
 		if l.hovered && l.hovers == n && l.cut() {
 			if a := tipAreaOf(l); a != nil {
 				a.showTip(l, l.Text)
+				l.tipping = true
 			}
 		}
 	})
@@ -224,6 +243,14 @@ func (l *fitLabel) MouseMoved(*desktop.MouseEvent) {}
 
 func (l *fitLabel) MouseOut() {
 	l.hovered = false
+	l.hideTip()
+}
+
+func (l *fitLabel) hideTip() {
+	if !l.tipping {
+		return
+	}
+	l.tipping = false
 	if a := tipAreaOf(l); a != nil {
 		a.hideTip(l)
 	}
@@ -232,9 +259,7 @@ func (l *fitLabel) MouseOut() {
 // SetText changes the text; a tip showing the old text goes (a list reuses its rows while scrolling).
 func (l *fitLabel) SetText(text string) {
 	if text != l.Text {
-		if a := tipAreaOf(l); a != nil {
-			a.hideTip(l)
-		}
+		l.hideTip()
 	}
 	l.Label.SetText(text)
 }

@@ -270,7 +270,9 @@ func TestFitLabelCutsWithEllipsisAndShowsAllOnHover(t *testing.T) {
 	test.NewTempApp(t).Settings().SetTheme(NewTheme())
 	long := "⚠ 停滞 2026-12-09 · 杨帆 · 已停滞 23 天，请尽快跟进"
 	cut, whole := newFitLabel(long), newFitLabel("短")
-	w := test.NewWindow(withTips(container.NewVBox(container.NewGridWrap(fyne.NewSize(120, 36), cut), whole)))
+	tapped := false
+	under := widget.NewButton("按钮", func() { tapped = true })
+	w := test.NewWindow(withTips(container.NewVBox(container.NewGridWrap(fyne.NewSize(120, 36), cut), container.NewHBox(under), whole)))
 	defer w.Close()
 	w.Resize(fyne.NewSize(400, 300))
 	host := w.Content().(*tipArea)
@@ -291,6 +293,15 @@ func TestFitLabelCutsWithEllipsisAndShowsAllOnHover(t *testing.T) {
 	}
 	if p, s := host.tip.Position(), host.tip.Size(); p.X < 0 || p.X+s.Width > 400.5 {
 		t.Fatalf("tip at %v size %v leaves the window", p, s)
+	}
+	// The tip covers the button under the label, and a click there still reaches the button.
+	at := fyne.CurrentApp().Driver().AbsolutePositionForObject(under).AddXY(5, 5)
+	if tp, ts := host.tip.Position(), host.tip.Size(); at.Y < tp.Y || at.Y > tp.Y+ts.Height {
+		t.Fatalf("the tip (%v %v) does not cover the button at %v; the check below would prove nothing", tp, ts, at)
+	}
+	test.TapCanvas(w.Canvas(), at)
+	if !tapped {
+		t.Fatal("a click under the tip did not reach the button")
 	}
 	// When it leaves, the tip goes; a pointer that left before the delay shows none.
 	cut.MouseOut()

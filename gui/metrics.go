@@ -267,9 +267,10 @@ func (s *metricsScreen) newFiguresTable(first string, rows func() int, cell func
 		headers = append(headers, T(c.key))
 	}
 	t := widget.NewTableWithHeaders(func() (int, int) { return rows(), len(headers) },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
+		// English headers and amounts can outgrow a column: cut with "…", whole on hover.
+		func() fyne.CanvasObject { return newFitLabel("") },
 		func(id widget.TableCellID, o fyne.CanvasObject) {
-			l := o.(*widget.Label)
+			l := o.(*fitLabel)
 			if id.Row < 0 || id.Row >= rows() {
 				return
 			}
@@ -283,11 +284,13 @@ func (s *metricsScreen) newFiguresTable(first string, rows func() int, cell func
 		})
 	t.ShowHeaderColumn = false
 	t.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		l := newFitLabel("")
+		l.TextStyle.Bold = true
+		return l
 	}
 	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
 		if id.Col >= 0 && id.Col < len(headers) {
-			o.(*widget.Label).SetText(headers[id.Col])
+			o.(*fitLabel).SetText(headers[id.Col])
 		}
 	}
 	t.SetColumnWidth(0, 150)
