@@ -2,6 +2,7 @@ package gui
 
 import (
 	"image/color"
+	"math"
 	"strings"
 	"time"
 
@@ -134,10 +135,12 @@ func (a *tipArea) hideTip(owner fyne.CanvasObject) {
 	}
 }
 
-// showToast shows text briefly at the foot of o's window, without a dialog to dismiss, then fades it.
-// A window without a tip layer shows nothing: the save itself has happened either way.
-func showToast(o fyne.CanvasObject, text string) {
-	if a := tipAreaOf(o); a != nil {
+// showToast shows text briefly at the foot of the window, without a dialog to dismiss, then fades it.
+// A window whose content was not set through withTips shows nothing: the save has happened either way.
+// It takes the window's canvas, not an object in it: a screen built again for the save has not been
+// drawn yet, and the window does not know its objects until it has.
+func showToast(c fyne.Canvas, text string) {
+	if a, ok := c.Content().(*tipArea); ok {
 		a.showToast(text)
 	}
 }
@@ -295,11 +298,13 @@ type reflowScroll struct {
 	parts  []fyne.CanvasObject
 	box    *fyne.Container
 	scroll *container.Scroll
+	wheel  *wheelSheet
 }
 
 func newReflowScroll(parts ...fyne.CanvasObject) *reflowScroll {
 	r := &reflowScroll{parts: parts, box: container.NewVBox(parts...)}
 	r.scroll = container.NewVScroll(r.box)
+	r.wheel = newWheelSheet(r.scroll)
 	r.ExtendBaseWidget(r)
 	return r
 }
@@ -332,6 +337,7 @@ func (rr *reflowRenderer) Layout(size fyne.Size) {
 		r.box.Layout = layout.NewVBoxLayout()
 	}
 	r.scroll.Resize(size)
+	r.wheel.Resize(size)
 	r.box.Refresh()
 }
 
@@ -343,9 +349,11 @@ func (rr *reflowRenderer) MinSize() fyne.Size {
 	return fyne.NewSize(w+theme.ScrollBarSize(), rr.r.scroll.MinSize().Height)
 }
 
-func (rr *reflowRenderer) Refresh()                     { rr.r.scroll.Refresh() }
-func (rr *reflowRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{rr.r.scroll} }
-func (rr *reflowRenderer) Destroy()                     {}
+func (rr *reflowRenderer) Refresh() { rr.r.scroll.Refresh() }
+func (rr *reflowRenderer) Objects() []fyne.CanvasObject {
+	return []fyne.CanvasObject{rr.r.scroll, rr.r.wheel}
+}
+func (rr *reflowRenderer) Destroy() {}
 
 // sideBySideLayout is equal columns in one row, each part as tall as it needs (top aligned).
 type sideBySideLayout struct{}
@@ -384,7 +392,16 @@ func scrollTo(sc *container.Scroll, o fyne.CanvasObject) {
 func newGrowingMultiLine(text string, rows int) *textEntry {
 	e := newMultiLine(text)
 	grow := func(s string) {
-		e.SetMinRowsVisible(max(rows, strings.Count(s, "\n")+2))
+		// Wrapped lines count too: at the entry's width once laid out, at a narrow guess before.
+		width := e.Size().Width - 4*theme.InnerPadding()
+		if width <= 0 {
+			width = 260
+		}
+		n := 1 // a free line for the cursor
+		for _, line := range strings.Split(s, "\n") {
+			n += max(1, int(math.Ceil(float64(fyne.MeasureText(line, theme.TextSize(), fyne.TextStyle{}).Width/width))))
+		}
+		e.SetMinRowsVisible(max(rows, n))
 	}
 	grow(text)
 	prev := e.OnChanged
@@ -395,4 +412,32 @@ func newGrowingMultiLine(text string, rows int) *textEntry {
 		}
 	}
 	return e
+}
+
+// wheelSheet is a transparent sheet over a scroll that takes the mouse wheel only and hands it to the
+// scroll. Fyne gives the wheel to the innermost scrollable under the pointer, and every entry scrolls
+// its own text: without the sheet a form stops scrolling whenever an entry comes under the pointer.
+// Clicks, hovers and keys go through to what lies under it.
+type wheelSheet struct {
+	widget.BaseWidget
+	to *container.Scroll
+}
+
+func newWheelSheet(to *container.Scroll) *wheelSheet {
+	w := &wheelSheet{to: to}
+	w.ExtendBaseWidget(w)
+	return w
+}
+
+func (w *wheelSheet) Scrolled(ev *fyne.ScrollEvent) { w.to.Scrolled(ev) }
+
+func (w *wheelSheet) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(canvas.NewRectangle(color.Transparent))
+}
+
+// scrollOverEntries is sc with the wheel taken over its whole area, entries included; for a form in a
+// scroll whose entries are one line or grow with their text (an entry that scrolls its own lines would
+// no longer get the wheel).
+func scrollOverEntries(sc *container.Scroll) fyne.CanvasObject {
+	return container.NewStack(sc, newWheelSheet(sc))
 }

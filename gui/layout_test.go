@@ -157,6 +157,27 @@ func TestSettingsHasOneScrollArea(t *testing.T) {
 	}
 }
 
+func TestSettingsScrollsWithTheWheelOverAnEntry(t *testing.T) {
+	u := newTestUI(t, "zh")
+	u.win.Resize(small)
+	u.tabs.SelectIndex(tabSettings)
+	s := u.settings
+	// Given the pointer over the A threshold's entry (which scrolls its own text),
+	d := fyne.CurrentApp().Driver()
+	at := d.AbsolutePositionForObject(s.aAnnual).AddXY(10, 10)
+	// a click goes through the sheet that takes the wheel (here: on the check box below the entry),
+	was := s.aHighRP.Checked
+	test.TapCanvas(u.win.Canvas(), d.AbsolutePositionForObject(s.aHighRP).AddXY(10, 10))
+	if s.aHighRP.Checked == was {
+		t.Fatal("a click on the check box did not reach it")
+	}
+	// and when the wheel turns down, the screen scrolls rather than the entry swallowing the wheel.
+	test.Scroll(u.win.Canvas(), at, 0, -200)
+	if s.scroll.scroll.Offset.Y <= 0 {
+		t.Fatal("the wheel over an entry did not scroll Settings")
+	}
+}
+
 func TestSettingsReflowIntoOneColumnWhenNarrow(t *testing.T) {
 	u := newTestUI(t, "en")
 	u.tabs.SelectIndex(tabSettings)

@@ -251,7 +251,7 @@ func (s *settingsScreen) onSave() {
 	s.u.buildUI()
 	s.u.tabs.SelectIndex(tabSettings)
 	s.u.settings.scroll.scroll.ScrollToOffset(offset)
-	showToast(s.u.tabs, T("settings.saved"))
+	showToast(s.u.win.Canvas(), T("settings.saved"))
 }
 
 // showFirstProblem scrolls the topmost refused field into view and puts the cursor in it: its message

@@ -103,7 +103,7 @@ func (p *backupPanel) onSaveRules() {
 	if !fe.Any() {
 		err := p.u.store.SaveSettings(p.u.me(), st)
 		if err == nil {
-			showToast(p.saveBtn, T("settings.saved"))
+			showToast(p.u.win.Canvas(), T("settings.saved"))
 			p.refresh()
 			return
 		}
