@@ -18,8 +18,12 @@ import (
 // Text that does not fit, and windows smaller than their screens were drawn for:
 //
 //   - newFitLabel: a one-line label that ends in "…" where it is cut and shows its whole text on hover.
+//     It is a *widget.Label underneath (SetText, TextStyle, Importance, Alignment work as usual); as a
+//     list or table cell it takes the hover from the row. Its tip is drawn in the window, under any
+//     dialog: in a dialog prefer wrapping.
 //   - withTips: a window's content wrapped so that fit labels can show their tips and saves their
 //     "saved" line (showToast); every window holding fit labels sets its content through it.
+//   - showToast(window canvas, text): a line at the window's foot that fades after toastTime.
 //   - newFitSelect: a select as wide as its widest option (Fyne sizes a select by its placeholder only).
 //   - newReflowScroll: columns side by side where the width allows, one under the other where it does
 //     not, in one vertical scroll.
@@ -43,6 +47,7 @@ type tipArea struct {
 	content fyne.CanvasObject
 
 	tip      *fyne.Container
+	tipBg    *canvas.Rectangle
 	tipText  *widget.Label
 	tipOwner fyne.CanvasObject
 
@@ -59,13 +64,12 @@ type tipArea struct {
 func withTips(content fyne.CanvasObject) fyne.CanvasObject {
 	a := &tipArea{content: content}
 	a.ExtendBaseWidget(a)
-	bg := canvas.NewRectangle(theme.Color(theme.ColorNameOverlayBackground))
-	bg.StrokeColor = theme.Color(theme.ColorNameSeparator)
-	bg.StrokeWidth = 1
-	bg.CornerRadius = theme.InputRadiusSize()
+	a.tipBg = canvas.NewRectangle(color.Transparent)
+	a.tipBg.StrokeWidth = 1
+	a.tipBg.CornerRadius = theme.InputRadiusSize()
 	a.tipText = widget.NewLabel("")
 	a.tipText.Wrapping = fyne.TextWrapWord
-	a.tip = container.NewStack(bg, a.tipText)
+	a.tip = container.NewStack(a.tipBg, a.tipText)
 	a.tip.Hide()
 	a.toastBg = canvas.NewRectangle(color.Transparent)
 	a.toastBg.StrokeWidth = 1
@@ -100,6 +104,9 @@ func tipAreaOf(o fyne.CanvasObject) *tipArea {
 func (a *tipArea) showTip(owner fyne.CanvasObject, text string) {
 	d := fyne.CurrentApp().Driver()
 	at := d.AbsolutePositionForObject(owner).Subtract(d.AbsolutePositionForObject(a))
+	// The theme's colours now: the theme may have changed since the window was built.
+	a.tipBg.FillColor = theme.Color(theme.ColorNameOverlayBackground)
+	a.tipBg.StrokeColor = theme.Color(theme.ColorNameInputBorder)
 	a.tipText.SetText(text)
 	width := min(fyne.MeasureText(text, theme.TextSize(), fyne.TextStyle{}).Width+4*theme.InnerPadding(), 480, a.Size().Width)
 	a.tipText.Resize(fyne.NewSize(width, 0)) // so that the wrapped height is measured at this width
