@@ -61,11 +61,11 @@ func withDemo(t *testing.T, u *ui) {
 }
 
 // fitsElsewhere names the screens whose fit is another change's work (issue 10 point 6: the list's
-// columns, the agenda and the board reflow or scroll): they are reported, not failed, until it lands.
+// columns and the board reflow or scroll): they are reported, not failed, until it lands. Remove a
+// name once its screen fits, so that the test holds it there.
 var fitsElsewhere = map[string]string{
-	"customers": "the customer list's columns",
+	"customers": "the customer list's filters and columns",
 	"board":     "the board's toolbar",
-	"agenda":    "the agenda",
 }
 
 func TestEveryScreenFitsA13InchWindow(t *testing.T) {
