@@ -221,7 +221,8 @@ func (u *ui) buildUI() {
 	)
 	u.tabs.SetTabLocation(container.TabLocationLeading)
 	u.tabs.OnSelected = func(*container.TabItem) { u.refreshSelected() }
-	u.win.SetContent(u.tabs)
+	// The tip layer shows cut labels whole and the saves' "saved" line over every screen.
+	u.win.SetContent(withTips(u.tabs))
 	u.win.SetTitle(T("app.title") + " — " + u.me().Name)
 	u.win.SetMainMenu(u.mainMenu())
 }

@@ -221,10 +221,10 @@ func (cw *cardWindow) buildUI() {
 	cw.size = newEntry(c.Size)
 	cw.size.SetPlaceHolder(T("hint.size"))
 
-	cw.needs = newMultiLine(c.Needs)
+	cw.needs = newGrowingMultiLine(c.Needs, 3)
 	cw.budget = newAmountEntry(c.Budget)
-	cw.prefs = newMultiLine(c.Preferences)
-	cw.decision = newMultiLine(c.DecisionProcess)
+	cw.prefs = newGrowingMultiLine(c.Preferences, 3)
+	cw.decision = newGrowingMultiLine(c.DecisionProcess, 3)
 	cw.needStage = widget.NewSelectEntry([]string{T("needstage.unclear"), T("needstage.exploring"), T("needstage.defined"), T("needstage.budgeted"), T("needstage.purchasing")})
 	cw.needStage.SetText(c.NeedStage)
 
@@ -266,7 +266,7 @@ func (cw *cardWindow) buildUI() {
 	cw.manMoney.SetChecked(c.MAN.Money)
 	cw.manAuth.SetChecked(c.MAN.Authority)
 	cw.manNeed.SetChecked(c.MAN.Need)
-	cw.notes = newMultiLine(c.Notes)
+	cw.notes = newGrowingMultiLine(c.Notes, 3)
 
 	identity := formGrid(cw.add("kind", cw.kind), cw.add("name", cw.name), cw.add("industry", cw.industry),
 		cw.add("category", cw.category), cw.add("ownership", cw.ownership), cw.add("region", cw.region),
@@ -320,10 +320,11 @@ func (cw *cardWindow) buildUI() {
 	timeline := container.NewBorder(container.NewHBox(cw.followBtn), nil, nil, nil, cw.timeline)
 
 	cw.tabs = container.NewAppTabs(
-		container.NewTabItem(T("card.tab.identity"), container.NewVScroll(identity)),
+		// The wheel scrolls a form even over its entries (their long text grows them instead).
+		container.NewTabItem(T("card.tab.identity"), scrollOverEntries(container.NewVScroll(identity))),
 		container.NewTabItem(T("card.tab.contacts"), contacts),
-		container.NewTabItem(T("card.tab.needs"), container.NewVScroll(container.NewVBox(needs, widget.NewSeparator(), man))),
-		container.NewTabItem(T("card.tab.business"), container.NewVScroll(business)),
+		container.NewTabItem(T("card.tab.needs"), scrollOverEntries(container.NewVScroll(container.NewVBox(needs, widget.NewSeparator(), man)))),
+		container.NewTabItem(T("card.tab.business"), scrollOverEntries(container.NewVScroll(business))),
 		container.NewTabItem(T("card.tab.follow_ups"), timeline),
 		container.NewTabItem(T("card.tab.deals"), cw.buildDeals()),
 	)
@@ -362,7 +363,7 @@ func (cw *cardWindow) buildUI() {
 		cw.segment,
 		cw.missing)
 	// The problems sit under the tabs, so showing them does not move what the user is about to click.
-	cw.win.SetContent(container.NewBorder(cw.header, cw.problems, nil, nil, cw.tabs))
+	cw.win.SetContent(withTips(container.NewBorder(cw.header, cw.problems, nil, nil, cw.tabs)))
 	cw.refreshHeader()
 	cw.showMANAdvice()
 	cw.showSegment()
@@ -734,6 +735,7 @@ func (cw *cardWindow) save(c data.Customer) {
 	cw.refreshHeader()
 	cw.reloadDeals()
 	cw.u.refreshAll()
+	showToast(cw.win.Canvas(), T("settings.saved"))
 }
 
 func (cw *cardWindow) onArchive() {

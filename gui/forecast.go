@@ -17,7 +17,7 @@ type forecastWindow struct {
 	u         *ui
 	win       fyne.Window
 	quarterly *widget.Check
-	period    *widget.Select
+	period    *fitSelect
 	forecast  *widget.Table
 	funnel    *widget.Table
 	rows      []data.ForecastRow
@@ -41,7 +41,7 @@ func (u *ui) openForecast() *forecastWindow {
 		fw.starts[key] = start
 		opts = append(opts, key)
 	}
-	fw.period = newSelect(opts, func(string) { fw.reloadFunnel() })
+	fw.period = newFitSelect(opts, func(string) { fw.reloadFunnel() })
 	headers := []string{T("forecast.period"), T("forecast.deals"), T("forecast.weighted"), T("forecast.best_case"), T("forecast.committed")}
 	fw.forecast = newTextTable(headers, func() int { return len(fw.rows) }, func(r, c int) string {
 		x := fw.rows[r]
@@ -60,12 +60,14 @@ func (u *ui) openForecast() *forecastWindow {
 		}
 		return []string{stageNames[x.Stage], formatInt(x.Reached), formatMoney(x.Amount), conv}[c]
 	})
-	fw.win.SetContent(container.NewGridWithRows(2,
+	fw.win.SetContent(withTips(container.NewGridWithRows(2,
 		container.NewBorder(container.NewHBox(widget.NewLabelWithStyle(T("forecast.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), fw.quarterly), nil, nil, nil, fw.forecast),
-		container.NewBorder(container.NewHBox(widget.NewLabelWithStyle(T("forecast.funnel"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), fw.period), nil, nil, nil, fw.funnel)))
+		container.NewBorder(container.NewHBox(widget.NewLabelWithStyle(T("forecast.funnel"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), fw.period), nil, nil, nil, fw.funnel))))
 	fw.reloadForecast()
 	fw.period.SetSelectedIndex(0)
-	fw.win.Resize(fyne.NewSize(760, 600))
+	// No larger than the main window: on a small screen (800×560) the whole window stays on it.
+	main := u.win.Canvas().Size()
+	fw.win.Resize(fyne.NewSize(min(760, max(main.Width, 480)), min(600, max(main.Height, 400))))
 	fw.win.Show()
 	return fw
 }
@@ -92,19 +94,21 @@ func (fw *forecastWindow) reloadFunnel() {
 // newTextTable is a read-only table of text with a header row.
 func newTextTable(headers []string, rows func() int, cell func(r, c int) string) *widget.Table {
 	t := widget.NewTableWithHeaders(func() (int, int) { return rows(), len(headers) },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func() fyne.CanvasObject { return newFitLabel("") },
 		func(id widget.TableCellID, o fyne.CanvasObject) {
 			if id.Row >= 0 && id.Row < rows() {
-				o.(*widget.Label).SetText(cell(id.Row, id.Col))
+				o.(*fitLabel).SetText(cell(id.Row, id.Col))
 			}
 		})
 	t.ShowHeaderColumn = false
 	t.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		l := newFitLabel("")
+		l.TextStyle.Bold = true
+		return l
 	}
 	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
 		if id.Col >= 0 && id.Col < len(headers) {
-			o.(*widget.Label).SetText(headers[id.Col])
+			o.(*fitLabel).SetText(headers[id.Col])
 		}
 	}
 	for i := range headers {

@@ -31,7 +31,7 @@ type metricsScreen struct {
 	content fyne.CanvasObject
 
 	kind     *widget.Select
-	period   *widget.Select
+	period   *fitSelect
 	periods  []data.Period
 	busy     *widget.ProgressBarInfinite
 	status   *widget.Label
@@ -77,7 +77,7 @@ func (s *metricsScreen) buildUI() {
 	s.kind = newSelect([]string{T("metrics.kind.quarter"), T("metrics.kind.month"), T("metrics.kind.year")}, nil)
 	s.kind.SetSelectedIndex(0)
 	s.kind.OnChanged = func(string) { s.onKindChanged() }
-	s.period = newSelect(nil, func(string) { s.reload() })
+	s.period = newFitSelect(nil, func(string) { s.reload() }) // "2026年第4季度" whole
 	s.fillPeriods()
 	s.busy = widget.NewProgressBarInfinite()
 	s.busy.Hide()
@@ -267,9 +267,10 @@ func (s *metricsScreen) newFiguresTable(first string, rows func() int, cell func
 		headers = append(headers, T(c.key))
 	}
 	t := widget.NewTableWithHeaders(func() (int, int) { return rows(), len(headers) },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
+		// English headers and amounts can outgrow a column: cut with "…", whole on hover.
+		func() fyne.CanvasObject { return newFitLabel("") },
 		func(id widget.TableCellID, o fyne.CanvasObject) {
-			l := o.(*widget.Label)
+			l := o.(*fitLabel)
 			if id.Row < 0 || id.Row >= rows() {
 				return
 			}
@@ -283,11 +284,13 @@ func (s *metricsScreen) newFiguresTable(first string, rows func() int, cell func
 		})
 	t.ShowHeaderColumn = false
 	t.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		l := newFitLabel("")
+		l.TextStyle.Bold = true
+		return l
 	}
 	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
 		if id.Col >= 0 && id.Col < len(headers) {
-			o.(*widget.Label).SetText(headers[id.Col])
+			o.(*fitLabel).SetText(headers[id.Col])
 		}
 	}
 	t.SetColumnWidth(0, 150)

@@ -25,14 +25,17 @@ type settingsScreen struct {
 	language *widget.Select
 	me       *widget.Select
 	members  []data.Member
-	team     *widget.List
+	// team is a row per member, not a list: a list scrolls on its own inside Settings' scroll.
+	team *fyne.Container
 
 	aAnnual, aYears, bAnnual, bYears, perMonth, aPerWeek, lostAfter *textEntry
 	aHighRP                                                         *widget.Check
 	categories                                                      *textEntry
 	fields                                                          map[string]*field
-	saved                                                           *widget.Label
-	saveBtn                                                         *widget.Button
+	// order is the fields top to bottom, so a save's first problem is the one scrolled to.
+	order   []*field
+	saveBtn *widget.Button
+	scroll  *reflowScroll
 
 	stages                        *stageEditor
 	qBudget, qUrgency, qAuthority *textEntry
@@ -48,6 +51,7 @@ func newSettingsScreen(u *ui) *settingsScreen {
 func (s *settingsScreen) add(key string, o fyne.CanvasObject) *field {
 	f := newField(key, o)
 	s.fields[key] = f
+	s.order = append(s.order, f)
 	return f
 }
 
@@ -67,23 +71,8 @@ func (s *settingsScreen) buildUI() {
 	s.members = s.u.store.Members()
 	s.me = newSelect(nil, s.onMeChanged)
 	s.fillMe()
-	s.team = widget.NewList(func() int { return len(s.members) },
-		func() fyne.CanvasObject {
-			return container.NewBorder(nil, nil, nil, widget.NewButtonWithIcon("", theme.DocumentCreateIcon(), nil), widget.NewLabel(""))
-		},
-		func(i widget.ListItemID, o fyne.CanvasObject) {
-			if i >= len(s.members) {
-				return
-			}
-			m := s.members[i]
-			row := o.(*fyne.Container)
-			text := m.Name + "  ·  " + enumLabel("role", m.Role)
-			if !m.Active {
-				text += "  (" + T("member.inactive") + ")"
-			}
-			row.Objects[0].(*widget.Label).SetText(text)
-			row.Objects[1].(*widget.Button).OnTapped = func() { s.editMember(m) }
-		})
+	s.team = container.NewVBox()
+	s.fillTeam()
 	addMember := widget.NewButtonWithIcon(T("action.add_member"), theme.ContentAddIcon(), func() {
 		s.editMember(data.Member{Role: data.MemberRep, Active: true})
 	})
@@ -98,9 +87,7 @@ func (s *settingsScreen) buildUI() {
 	s.perMonth = newEntry(strconv.Itoa(st.Caps.PerMonth))
 	s.aPerWeek = newEntry(strconv.Itoa(st.Caps.APerWeek))
 	s.lostAfter = newEntry(strconv.Itoa(st.LostAfterDays))
-	s.categories = newMultiLine(strings.Join(st.Categories, "\n"))
-	s.categories.SetMinRowsVisible(5)
-	s.saved = widget.NewLabel("")
+	s.categories = newGrowingMultiLine(strings.Join(st.Categories, "\n"), 5)
 	s.saveBtn = widget.NewButtonWithIcon(T("action.save"), theme.DocumentSaveIcon(), s.onSave)
 	s.saveBtn.Importance = widget.HighImportance
 
@@ -111,8 +98,7 @@ func (s *settingsScreen) buildUI() {
 	s.backup = newBackupPanel(s.u)
 	left := container.NewVBox(
 		widget.NewCard(T("settings.desktop"), "", formGrid(newField("language", s.language), newField("theme", newThemeSelect(s.u.app)), newField("current_user", s.me))),
-		widget.NewCard(T("settings.team"), T("settings.team_hint"), container.NewBorder(nil, addMember, nil, nil,
-			container.NewGridWrap(fyne.NewSize(380, 260), s.team))),
+		widget.NewCard(T("settings.team"), T("settings.team_hint"), container.NewVBox(s.team, addMember)),
 		s.backup.content,
 	)
 	s.stages = newStageEditor(st.Stages, func(key string) bool {
@@ -121,15 +107,30 @@ func (s *settingsScreen) buildUI() {
 	s.qBudget = newEntry(strconv.Itoa(st.Qualify.Budget))
 	s.qUrgency = newEntry(strconv.Itoa(st.Qualify.Urgency))
 	s.qAuthority = newEntry(strconv.Itoa(st.Qualify.Authority))
-	s.lostReasons = newMultiLine(strings.Join(st.LostReasons, "\n"))
+	s.lostReasons = newGrowingMultiLine(strings.Join(st.LostReasons, "\n"), 3)
 	pipeline := container.NewVBox(s.stages.content(), formGrid(s.add("qualify_budget", s.qBudget),
 		s.add("qualify_urgency", s.qUrgency), s.add("qualify_authority", s.qAuthority), s.add("lost_reasons", s.lostReasons)))
 	right := container.NewVBox(
 		widget.NewCard(T("settings.rules"), T("settings.rules_hint"), rules),
 		widget.NewCard(T("settings.pipeline"), T("settings.pipeline_hint"), pipeline),
-		container.NewHBox(s.saveBtn, s.saved))
-	// Scrollable both ways, so long English labels never force the window wider than the screen.
-	s.content = container.NewScroll(container.NewGridWithColumns(2, left, right))
+		container.NewHBox(s.saveBtn))
+	// Two columns on a wide window, one under the other on a small one, in Settings' only scroll.
+	s.scroll = newReflowScroll(left, right)
+	s.content = s.scroll
+}
+
+// fillTeam shows a row per member with its edit button.
+func (s *settingsScreen) fillTeam() {
+	s.team.RemoveAll()
+	for _, m := range s.members {
+		text := m.Name + "  ·  " + enumLabel("role", m.Role)
+		if !m.Active {
+			text += "  (" + T("member.inactive") + ")"
+		}
+		edit := widget.NewButtonWithIcon("", theme.DocumentCreateIcon(), func() { s.editMember(m) })
+		s.team.Add(container.NewBorder(nil, nil, nil, edit, newFitLabel(text)))
+	}
+	s.team.Refresh()
 }
 
 func (s *settingsScreen) fillMe() {
@@ -237,17 +238,51 @@ func (s *settingsScreen) onSave() {
 		f.setError(fe.For(f.key))
 	}
 	if fe.Any() {
-		s.saved.SetText("")
+		s.showFirstProblem(fe)
 		return
 	}
 	if err := s.u.store.SaveSettings(s.u.me(), st); err != nil {
 		s.u.showError(s.u.win, err)
 		return
 	}
-	// The board's columns come from the settings: build the screens again, back on this one.
+	// The board's columns come from the settings: build the screens again, back on this one, where
+	// the user was.
+	offset := s.scroll.scroll.Offset
 	s.u.buildUI()
 	s.u.tabs.SelectIndex(tabSettings)
-	s.u.settings.saved.SetText(T("settings.saved"))
+	s.u.settings.scroll.scroll.ScrollToOffset(offset)
+	showToast(s.u.win.Canvas(), T("settings.saved"))
+}
+
+// showFirstProblem scrolls the topmost refused field into view and puts the cursor in it: its message
+// may lie far above the Save button just pressed, or in the other column.
+func (s *settingsScreen) showFirstProblem(fe data.FieldErrors) {
+	d := fyne.CurrentApp().Driver()
+	var at fyne.CanvasObject
+	var entry fyne.Focusable
+	consider := func(o fyne.CanvasObject, e fyne.Focusable) {
+		if at == nil || d.AbsolutePositionForObject(o).Y < d.AbsolutePositionForObject(at).Y {
+			at, entry = o, e
+		}
+	}
+	for _, f := range s.order {
+		if fe.For(f.key) != nil {
+			e, _ := f.input.(fyne.Focusable)
+			consider(f.label, e)
+		}
+	}
+	if s.stages.msg.Visible() {
+		consider(s.stages.msg, nil)
+	}
+	if at == nil {
+		return
+	}
+	scrollTo(s.scroll.scroll, at)
+	if entry != nil {
+		if c := d.CanvasForObject(at); c != nil {
+			c.Focus(entry)
+		}
+	}
 }
 
 // editMember adds or edits a team member. Members are never deleted: cards point at them.
@@ -291,7 +326,7 @@ func (s *settingsScreen) editMember(m data.Member) {
 			_ = s.u.store.SaveSettings(data.Actor{MemberID: saved.ID, Name: saved.Name}, st)
 		}
 		s.members = s.u.store.Members()
-		s.team.Refresh()
+		s.fillTeam()
 		s.fillMe()
 		s.u.customers.fillChoices()
 		d.Hide()

@@ -34,7 +34,6 @@ type backupPanel struct {
 	daily, weekly *textEntry
 	monthly       *textEntry
 	fields        map[string]*field
-	saved         *widget.Label
 	saveBtn       *widget.Button
 }
 
@@ -64,11 +63,10 @@ func newBackupPanel(u *ui) *backupPanel {
 		p.fields[f.key] = fl
 		rows = append(rows, fl)
 	}
-	p.saved = widget.NewLabel("")
 	p.saveBtn = widget.NewButtonWithIcon(T("action.save"), theme.DocumentSaveIcon(), p.onSaveRules)
 	p.content = widget.NewCard(T("backup.title"), "", container.NewVBox(p.status,
 		container.NewHBox(now, to, restore), container.NewHBox(exportJSON), container.NewBorder(nil, nil, nil, p.compact, p.free),
-		formGrid(rows...), container.NewHBox(p.saveBtn, p.saved)))
+		formGrid(rows...), container.NewHBox(p.saveBtn)))
 	if u.file == nil {
 		p.content.Hide()
 	}
@@ -105,7 +103,7 @@ func (p *backupPanel) onSaveRules() {
 	if !fe.Any() {
 		err := p.u.store.SaveSettings(p.u.me(), st)
 		if err == nil {
-			p.saved.SetText(T("settings.saved"))
+			showToast(p.u.win.Canvas(), T("settings.saved"))
 			p.refresh()
 			return
 		}
@@ -119,7 +117,6 @@ func (p *backupPanel) onSaveRules() {
 			f.setError(e.Err)
 		}
 	}
-	p.saved.SetText("")
 }
 
 // refresh shows the backups on hand and how much of the file is free.
