@@ -312,7 +312,7 @@ func (cw *cardWindow) buildUI() {
 		})
 	cw.timeline.OnSelected = func(i widget.ListItemID) {
 		cw.timeline.UnselectAll()
-		if i < len(cw.followUps) && cw.followUps[i].OpenAction() {
+		if i < len(cw.followUps) && cw.followUps[i].OpenAction() && !cw.c.Archived {
 			cw.confirmResult(cw.followUps[i])
 		}
 	}
@@ -353,7 +353,7 @@ func (cw *cardWindow) buildUI() {
 
 	cw.saveBtn = widget.NewButtonWithIcon(T("action.save"), theme.DocumentSaveIcon(), cw.onSave)
 	cw.saveBtn.Importance = widget.HighImportance
-	cw.archiveBtn = widget.NewButtonWithIcon("", theme.DeleteIcon(), cw.onArchive)
+	cw.archiveBtn = widget.NewButtonWithIcon("", archiveIcon, cw.onArchive)
 	cw.reviewBtn = widget.NewButtonWithIcon(T("action.reviewed"), theme.ConfirmIcon(), cw.onReviewed)
 	buttons := container.NewHBox(cw.reviewBtn, cw.archiveBtn, cw.saveBtn)
 	cw.header = container.NewVBox(
@@ -380,6 +380,10 @@ func (cw *cardWindow) showSegment() {
 		sg, ok := st.Segments().Customer(id)
 		fyne.Do(func() {
 			text := T("segment.none")
+			// The same reading of the card as its grade's: a buyer without won deals is not "no sales".
+			if data.ValueBasisOf(&cw.c, ok) == data.ValueCardOnly {
+				text = T("segment.card_only")
+			}
 			if ok {
 				share := "<0.1%"
 				if sg.Share >= 0.1 {
@@ -420,6 +424,9 @@ func (cw *cardWindow) updateContactRow(i widget.ListItemID, o fyne.CanvasObject)
 	label.SetText(text)
 	btns.Objects[0].(*widget.Button).OnTapped = func() { cw.editContact(i) }
 	btns.Objects[1].(*widget.Button).OnTapped = func() { cw.removeContact(i) }
+	for _, b := range btns.Objects {
+		setEnabled(b.(*widget.Button), !cw.c.Archived)
+	}
 }
 
 func (cw *cardWindow) showMANAdvice() {
@@ -472,12 +479,14 @@ func (cw *cardWindow) showHeader(c *data.Customer) {
 	}
 	if c.ID != 0 {
 		title = c.CardNo + "  " + c.Name
-		if c.Archived {
-			title += "  (" + T("card.archived") + ")"
-		}
+	}
+	winTitle := title
+	if c.ID != 0 && c.Archived {
+		winTitle += "  (" + T("card.archived") + ")"
+		title += "  (" + T("card.archived_readonly") + ")"
 	}
 	cw.title.SetText(title)
-	cw.win.SetTitle(title + " — SalesDesk")
+	cw.win.SetTitle(winTitle + " — SalesDesk")
 	rules := cw.u.store.Settings().GradeRules
 	now := cw.u.now()
 	sug, reason := data.SuggestGrade(c, rules, now)
@@ -504,7 +513,7 @@ func (cw *cardWindow) showHeader(c *data.Customer) {
 		cw.archiveBtn.SetIcon(theme.ContentUndoIcon())
 	} else {
 		cw.archiveBtn.SetText(T("action.archive"))
-		cw.archiveBtn.SetIcon(theme.DeleteIcon())
+		cw.archiveBtn.SetIcon(archiveIcon)
 	}
 	saved := c.ID != 0
 	for _, b := range []*widget.Button{cw.archiveBtn, cw.followBtn, cw.reviewBtn} {
@@ -514,6 +523,7 @@ func (cw *cardWindow) showHeader(c *data.Customer) {
 			b.Disable()
 		}
 	}
+	cw.setReadOnly(cw.c.Archived)
 }
 
 // collect copies the form into a card, parsing what needs parsing; problems come back per field.

@@ -209,6 +209,7 @@ func errorText(err error) string {
 		{data.ErrTooNew, "err.too_new"},
 		{data.ErrIsBackup, "err.is_backup"},
 		{data.ErrConflict, "err.conflict"},
+		{data.ErrArchived, "err.archived"},
 		{data.ErrNotFound, "err.not_found"},
 	} {
 		if errors.Is(err, m.err) {
