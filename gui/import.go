@@ -34,24 +34,24 @@ type importWindow struct {
 	multiline *widget.Check
 	policy    *widget.RadioGroup
 	// owner is who gets the cards the file gives no owner; owners are its choices after "nobody".
-	owner     *widget.Select
-	owners    []data.Member
-	preview   *widget.Button
-	run       *widget.Button
-	undo      *widget.Button
-	saveRej   *widget.Button
-	bar       *widget.ProgressBar
-	cancel    *widget.Button
-	result    *widget.Label
-	rejected  *widget.List
+	owner    *widget.Select
+	owners   []data.Member
+	preview  *widget.Button
+	run      *widget.Button
+	undo     *widget.Button
+	saveRej  *widget.Button
+	bar      *widget.ProgressBar
+	cancel   *widget.Button
+	result   *widget.Label
+	rejected *widget.List
 
 	fieldKeys   []data.ImportField // the choices of a column's select; "" leaves it out
 	fieldLabels []string
 	report      *data.ImportReport
 	// lines are the report's rows to look at: the rejected ones, then the ones imported with a note.
-	lines []string
-	stop        context.CancelFunc
-	controls    *fyne.Container
+	lines    []string
+	stop     context.CancelFunc
+	controls *fyne.Container
 }
 
 // importFilter is what the import takes: CSV, Excel workbooks and SalesDesk's JSON export.
