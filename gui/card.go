@@ -740,6 +740,7 @@ func (cw *cardWindow) save(c data.Customer) {
 	cw.contactList.Refresh()
 	cw.nextDate.SetText(editDate(saved.NextFollowUp))
 	cw.nextAct.SetText(cw.u.agenda.actionText(saved.NextAction))
+	cw.showSavedAmounts(saved)
 	cw.showProblems(nil)
 	cw.refreshHeader()
 	cw.reloadDeals()

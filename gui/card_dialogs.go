@@ -355,3 +355,16 @@ func setEnabled(d fyne.Disableable, on bool) {
 		d.Disable()
 	}
 }
+
+// showSavedAmounts puts the saved amounts back in their entries in the one form amounts take
+// everywhere (300,000): what was typed as 300000 or 30万 reads as the card shows it when opened again.
+func (cw *cardWindow) showSavedAmounts(saved data.Customer) {
+	for _, a := range []struct {
+		e *textEntry
+		v data.Amount
+	}{{cw.budget, saved.Budget}, {cw.annual, saved.AnnualPurchase}, {cw.creditLimit, saved.CreditLimit}, {cw.receivables, saved.Receivables}} {
+		if t := editAmount(a.v); a.e.Text != t {
+			a.e.SetText(t)
+		}
+	}
+}
