@@ -338,6 +338,7 @@ func (cw *cardWindow) buildUI() {
 	cw.tabTitles = []string{T("card.tab.identity"), T("card.tab.contacts"), T("card.tab.needs"), T("card.tab.business"), T("card.tab.follow_ups"), T("card.tab.deals")}
 
 	cw.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	cw.title.Truncation = fyne.TextTruncateEllipsis // a long name must not push the buttons out of the window
 	cw.gradeInfo = widget.NewLabel("")
 	cw.gradeInfo.Wrapping = fyne.TextWrapWord // long reasons wrap instead of widening the window
 	cw.completeness = widget.NewProgressBar()
@@ -480,13 +481,11 @@ func (cw *cardWindow) showHeader(c *data.Customer) {
 	if c.ID != 0 {
 		title = c.CardNo + "  " + c.Name
 	}
-	winTitle := title
 	if c.ID != 0 && c.Archived {
-		winTitle += "  (" + T("card.archived") + ")"
-		title += "  (" + T("card.archived_readonly") + ")"
+		title += "  (" + T("card.archived") + ")"
 	}
 	cw.title.SetText(title)
-	cw.win.SetTitle(winTitle + " — SalesDesk")
+	cw.win.SetTitle(title + " — SalesDesk")
 	rules := cw.u.store.Settings().GradeRules
 	now := cw.u.now()
 	sug, reason := data.SuggestGrade(c, rules, now)
@@ -496,6 +495,9 @@ func (cw *cardWindow) showHeader(c *data.Customer) {
 	}
 	plan := data.MaintenancePlanFor(c.Grade(rules, now))
 	info += "\n" + T("card.plan") + ": " + T(plan.Action)
+	if c.ID != 0 && c.Archived {
+		info = T("card.archived_readonly") + "\n" + info
+	}
 	cw.gradeInfo.SetText(info)
 	comp := c.Completeness()
 	cw.completeness.SetValue(float64(comp.Percent()) / 100)

@@ -43,8 +43,18 @@ func TestArchivedCardIsReadOnlyUntilRestored(t *testing.T) {
 	if cw.archiveBtn.Disabled() || cw.archiveBtn.Text != T("action.restore") {
 		t.Errorf("archive button %q (disabled %v), want an active Restore", cw.archiveBtn.Text, cw.archiveBtn.Disabled())
 	}
-	if !strings.Contains(cw.title.Text, T("card.archived_readonly")) {
-		t.Errorf("title %q does not say the card is read-only", cw.title.Text)
+	if !strings.Contains(cw.gradeInfo.Text, T("card.archived_readonly")) {
+		t.Errorf("header %q does not say the card is read-only", cw.gradeInfo.Text)
+	}
+	// The header is shown again as the form changes (the MAN advice, a preview): still read-only.
+	cw.showMANAdvice()
+	if !cw.reviewBtn.Disabled() || !cw.followBtn.Disabled() {
+		t.Error("showing the header again made Reviewed or Log follow-up active on an archived card")
+	}
+	// A card opened archived (in a window of its own) is read-only from the start.
+	delete(u.cards, c.ID)
+	if again := u.openCard(c.ID); again == cw || !again.reviewBtn.Disabled() || !again.name.Disabled() || again.archiveBtn.Disabled() {
+		t.Error("a card opened archived is not read-only")
 	}
 	row := cw.contactList.CreateItem()
 	cw.updateContactRow(0, row)
