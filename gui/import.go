@@ -32,7 +32,7 @@ type importWindow struct {
 	// multiline is the user's yes to rows whose cells run over several lines, shown only when the file
 	// has such rows: without it the import refuses them all.
 	multiline *widget.Check
-	policy    *widget.RadioGroup
+	policy    *widget.Select
 	// owner is who gets the cards the file gives no owner; owners are its choices after "nobody".
 	owner    *widget.Select
 	owners   []data.Member
@@ -129,7 +129,9 @@ func (u *ui) openImport(src *data.ImportSource) *importWindow {
 		_ = src.Close()
 		delete(u.others, iw.win)
 	})
-	iw.win.Resize(fyne.NewSize(900, 680))
+	// No bigger than the main window: on a small screen the import must fit too.
+	main := u.win.Canvas().Size()
+	iw.win.Resize(fyne.NewSize(min(900, max(main.Width, 640)), min(680, max(main.Height, 480))))
 	iw.win.Show()
 	return iw
 }
@@ -165,8 +167,8 @@ func (iw *importWindow) buildUI() {
 	for _, p := range data.DuplicatePolicies {
 		policies = append(policies, T("import.dup."+string(p)))
 	}
-	iw.policy = widget.NewRadioGroup(policies, nil)
-	iw.policy.Horizontal = true
+	// A select, not radio buttons side by side: the three choices do not fit an 800-wide window.
+	iw.policy = widget.NewSelect(policies, nil)
 	iw.policy.SetSelected(policies[0])
 	// Cards without an owner reach nobody's agenda: by default they go to whoever imports them.
 	iw.owners = iw.u.store.Members()
