@@ -311,13 +311,6 @@ func mappingProblems(m data.Mapping) []string {
 	return out
 }
 
-func (iw *importWindow) rejectedRows() []data.RejectedRow {
-	if iw.report == nil {
-		return nil
-	}
-	return iw.report.Rejected
-}
-
 func rejectText(r data.RejectedRow) string {
 	var msgs []string
 	for _, p := range r.Problems {
