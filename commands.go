@@ -54,7 +54,7 @@ Usage:
                                         the sales metrics of a period against their targets, per rep;
                                         --segments: customer composition, ABC and RFM (read-only)
   salesdesk import FILE [--db PATH] [--dry-run] [--mapping M.json] [--write-mapping M.json]
-                   [--on-duplicate skip|update|create] [--rejects OUT.csv] [--force]
+                   [--on-duplicate skip|update|create] [--rejects OUT.csv] [--owner NAME|none] [--force]
                                         import customers, contacts, deals and follow-ups from a CSV or
                                         Excel file (or a JSON export into an empty database)
   salesdesk export --format json|csv|xlsx [--what customers|opportunities|followups|all]

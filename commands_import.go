@@ -71,6 +71,7 @@ func (c *cli) importCmd(args []string, globalDB string) error {
 	rejects := fs.String("rejects", "", "write the rejected rows with their problems to this CSV file")
 	allowMultiline := fs.Bool("allow-multiline", false, "import rows whose quoted cells run over several lines (an address on two lines); without it such a file is refused with the rows named")
 	force := fs.Bool("force", false, "let --rejects and --write-mapping replace an existing file")
+	owner := fs.String("owner", "", "the team member who owns the cards the file gives no owner (default: the current user; none: nobody)")
 	file, err := parseWithFile(fs, args, "file to import")
 	if err != nil {
 		return err
@@ -139,7 +140,21 @@ func (c *cli) importCmd(args []string, globalDB string) error {
 	if me, ok := s.Member(s.Settings().CurrentUser); ok {
 		by = data.Actor{MemberID: me.ID, Name: me.Name}
 	}
-	rep, err := s.Import(ctx, by, src, data.ImportOptions{OnDuplicate: policy, DryRun: *dryRun,
+	// Cards without an owner reach nobody's agenda: they go to the current user unless --owner says
+	// otherwise.
+	defaultOwner := by.MemberID
+	switch o := strings.TrimSpace(*owner); {
+	case strings.EqualFold(o, "none"):
+		defaultOwner = 0
+	case o != "":
+		if defaultOwner, err = findOwner(s.Members(), o); err != nil {
+			return fmt.Errorf("import: --owner: %w", err)
+		}
+	}
+	if m, ok := s.Member(defaultOwner); ok {
+		fmt.Fprintf(c.stdout, "cards without an owner go to %s (--owner NAME or --owner none to change)\n", m.Name)
+	}
+	rep, err := s.Import(ctx, by, src, data.ImportOptions{OnDuplicate: policy, DryRun: *dryRun, DefaultOwner: defaultOwner,
 		AllowMultiline: *allowMultiline, Progress: func(p data.ImportProgress) { show(p.Done, p.Total) }})
 	fmt.Fprintln(c.stderr)
 	if errors.Is(err, data.ErrMultilineField) {
@@ -241,10 +256,11 @@ func (c *cli) printImportReport(rep *data.ImportReport, path string) {
 		fmt.Fprintf(w, "    %srow %d: %s\n", sheetPrefix(rj.Sheet), rj.Row, strings.Join(msgs, "; "))
 	}
 	if len(rep.Warnings) > 0 {
-		fmt.Fprintf(w, "  warnings:      %d (imported with a note)\n", len(rep.Warnings))
+		fmt.Fprintf(w, "  warnings:      %d in %d rows (imported, with what was kept noted)\n", len(rep.Warnings), warnedRows(rep.Warnings))
 		for i, p := range rep.Warnings {
-			if i == shown {
-				fmt.Fprintf(w, "    … and %d more\n", len(rep.Warnings)-shown)
+			// A dry run is where the rows are reviewed: it lists every one.
+			if i == shown && !rep.DryRun {
+				fmt.Fprintf(w, "    … and %d more (--dry-run lists them all)\n", len(rep.Warnings)-shown)
 				break
 			}
 			fmt.Fprintf(w, "    %s\n", p)
@@ -257,6 +273,19 @@ func (c *cli) printImportReport(rep *data.ImportReport, path string) {
 	if rep.ImportID != 0 {
 		fmt.Fprintf(w, "undo with: salesdesk undo-import %d\n", rep.ImportID)
 	}
+}
+
+// warnedRows counts the rows with warnings; a row may have several.
+func warnedRows(ws []data.RowProblem) int {
+	type key struct {
+		sheet string
+		row   int
+	}
+	rows := map[key]bool{}
+	for _, p := range ws {
+		rows[key{p.Sheet, p.Row}] = true
+	}
+	return len(rows)
 }
 
 func sheetPrefix(sheet string) string {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -274,5 +275,67 @@ func TestImportCommandMultiline(t *testing.T) {
 	code, stdout, stderr = runCmd("import", address, "--db", db, "--allow-multiline")
 	if code != 0 || !strings.Contains(stdout, "1 created") {
 		t.Fatalf("confirmed: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+}
+
+// A dry run lists each row that would be imported with a note, by number and reason, and names the
+// owner the cards without one go to.
+func TestImportCommandDryRunListsWarnedRowsAndOwner(t *testing.T) {
+	// Given a team whose current user is 李销售, and a file with a bad phone, a bad email and an
+	// owner nobody is called
+	db := teamDB(t)
+	s, err := data.Open(db, data.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := s.Settings()
+	for _, m := range s.Members() {
+		if m.Name == "李销售" {
+			st.CurrentUser = m.ID
+		}
+	}
+	if err := s.SaveSettings(data.System, st); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "in.csv")
+	var rows strings.Builder
+	rows.WriteString("客户名称,联系人,电话,邮箱,跟进人\n甲公司,张三,12345,zhang@example.com,\n乙公司,李四,13800138000,li@@bad,王经理\n")
+	for i := range 25 {
+		fmt.Fprintf(&rows, "丙%02d公司,王五,13900139000,wang@example.com,不存在的人\n", i)
+	}
+	if err := os.WriteFile(file, []byte(rows.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	// When it is checked with --dry-run
+	code, stdout, stderr := runCmd("import", file, "--db", db, "--dry-run")
+
+	// Then every warned row is listed with its number and reason, beyond the first 20 too
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	for _, want := range []string{"cards without an owner go to 李销售", "27 in 27 rows",
+		`row 2, 电话 "12345": phone number not recognised`, "kept in the contact's notes",
+		`row 3, 邮箱 "li@@bad": invalid email address`, `row 28, 跟进人 "不存在的人": not a member of the team: the card goes to the default owner`} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("dry run output lacks %q:\n%s", want, stdout)
+		}
+	}
+	if strings.Contains(stdout, "… and") {
+		t.Errorf("the dry run cut its list of warned rows:\n%s", stdout)
+	}
+
+	// When the import names another owner, or none
+	if code, stdout, stderr := runCmd("import", file, "--db", db, "--dry-run", "--owner", "王经理"); code != 0 || !strings.Contains(stdout, "go to 王经理") {
+		t.Errorf("--owner 王经理: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if code, stdout, _ := runCmd("import", file, "--db", db, "--dry-run", "--owner", "none"); code != 0 || strings.Contains(stdout, "cards without an owner go to") {
+		t.Errorf("--owner none: exit %d\n%s", code, stdout)
+	}
+	if code, _, stderr := runCmd("import", file, "--db", db, "--dry-run", "--owner", "赵六"); code != 1 || !strings.Contains(stderr, "no team member is called") {
+		t.Errorf("--owner 赵六: exit %d\n%s", code, stderr)
 	}
 }

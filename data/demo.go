@@ -34,6 +34,10 @@ var demoAfterCards func(batch int)
 // demoWindow is how far back the demo's history reaches, in days: two years.
 const demoWindow = 730
 
+// demoMostOverdue is how many days the demo's latest plans and actions lie behind its today at most:
+// on its first day the demo is a team that keeps up, with a few things a week or so late.
+const demoMostOverdue = 10
+
 // GenerateDemo fills the store with a plausible sales team's data: the team (an admin, two sales
 // managers, five reps), then opt.Customers customer cards with about three follow-ups each, spread
 // over the two years before opt.Now. Grades come out near the seed's pyramid (about 8% A, 17% B,
@@ -703,6 +707,10 @@ func (g *demoGen) card(i int, out *NewCard) {
 
 	// Relationship.
 	owner := g.owner()
+	if overdue && i%100 == 23 && i < 500 {
+		// The demo's own rep (the current user) opens it to a few late plans of their own, not none.
+		owner = g.reps[0]
+	}
 	c.OwnerID, c.CreatedBy = owner.ID, owner.ID
 	c.Source = Sources[g.weighted(demoSourceWeights)]
 	if c.Source == SourceRepeatPurchase && coopAgo == 0 {
@@ -771,6 +779,13 @@ func (g *demoGen) card(i int, out *NewCard) {
 	default:
 		n = g.weighted([]int{15, 45, 30, 10})
 	}
+	if active && n == 0 && createdAgo > 60 && createdAgo%4 != 0 {
+		// A prospect nobody has called yet was entered lately; only a few old ones wait for the
+		// grooming list.
+		createdAgo = 1 + createdAgo%60
+		c.CreatedAt = g.at(createdAgo)
+		c.FirstContact = g.day(createdAgo)
+	}
 	hi := createdAgo - 1
 	lo := 0
 	if !active {
@@ -783,11 +798,13 @@ func (g *demoGen) card(i int, out *NewCard) {
 		agos[j] = g.between(lo, hi)
 	}
 	if n > 0 && active {
+		// A team that uses SalesDesk daily has spoken to most of its active cards lately: the last
+		// follow-up lies within weeks, and only a few cards have fallen silent for the grooming list.
 		switch {
 		case grade == GradeA || grade == GradeB:
 			agos[0] = g.between(lo, min(hi, lo+25))
-		case grade == GradeC && g.chance(0.7):
-			agos[0] = g.between(lo, min(hi, lo+90))
+		case g.chance(0.9):
+			agos[0] = g.between(lo, min(hi, lo+45))
 		}
 	}
 	slices.SortFunc(agos, func(a, b int) int { return b - a })
@@ -800,20 +817,22 @@ func (g *demoGen) card(i int, out *NewCard) {
 		g.followUp(&out.FollowUps[j], c, grade, owner, ago, j == 0 && coopAgo == 0)
 	}
 
-	// The next plan: explicit on many active cards, else the grade's maintenance plan (the store
-	// derives it from the last follow-up).
+	// The next plan: explicit on every active card, so that the store does not derive one from a
+	// follow-up long past, which would put the demo's first day months behind. A demo is a team that
+	// keeps up: a few plans are late by days, the rest lie ahead.
 	if active {
 		switch u := r.Float64(); {
 		case dueToday || (!overdue && u < 0.03):
 			c.NextFollowUp = g.day(0)
-		case overdue || (u < 0.10 && lastAgo >= 2):
-			c.NextFollowUp = g.day(g.between(1, max(1, min(lastAgo-1, 40))))
+		case overdue || (u < 0.015 && lastAgo >= 2):
+			c.NextFollowUp = g.day(g.between(1, max(1, min(lastAgo-1, demoMostOverdue))))
 		case u < 0.55:
 			c.NextFollowUp = g.day(-g.between(1, 45))
+		default:
+			// Drawn from the card's number, not the generator, so the draws after it stay the seed's.
+			c.NextFollowUp = g.day(-(1 + (i*37)%60))
 		}
-		if !c.NextFollowUp.IsZero() {
-			c.NextAction = g.pick(demoNextActions)
-		}
+		c.NextAction = g.pick(demoNextActions)
 	}
 
 	// Overrides: a manager's judgement differs from the rules on a few cards.
@@ -916,7 +935,7 @@ func (g *demoGen) followUp(f *FollowUp, c *Customer, grade Grade, owner Member, 
 		f.Deadline = g.day(ago - g.between(2, 20))
 		// Most actions are confirmed once due; a few recent ones are late, which the agenda shows.
 		if !f.Deadline.After(g.day(0)) {
-			if !(ago <= 60 && g.chance(0.12)) && !g.chance(0.01) {
+			if !(ago <= demoMostOverdue && g.chance(0.1)) {
 				f.Result = g.pick(demoResults)
 			}
 		} else if g.chance(0.15) {

@@ -13,6 +13,9 @@ var demoDealTitles = []string{
 	"区域代理合作", "仓储系统改造", "办公设备集采", "定制化开发项目", "备件年度供货", "培训与实施服务",
 }
 
+// demoOpenDealDays is how far back most of the demo's open deals were made.
+const demoOpenDealDays = 120
+
 var demoCompetitors = []string{"华信科技", "远航软件", "恒通设备", "东方智造", "本地小厂"}
 
 // demoDeals draws the deals of one batch of customers, whose ids the store just gave them.
@@ -70,6 +73,13 @@ func demoDeals(r *rand.Rand, cards []NewCard, ids []uint64, reps []Member, stage
 			default:
 				steps = r.IntN(len(open) + 1)
 			}
+			// Open deals are recent: an open deal made two years ago would stand idle on the demo's first
+			// day.
+			if outcome == "open" && ago > demoOpenDealDays {
+				ago %= demoOpenDealDays
+				created = today.AddDate(0, 0, -ago)
+				o.CreatedAt = created
+			}
 			if steps > 0 || outcome == "won" {
 				// A deal that left the lead column qualified, or a manager let it through.
 				o.Scores = LeadScores{Budget: 10 + r.IntN(6), Urgency: 8 + r.IntN(8), Authority: 7 + r.IntN(9)}
@@ -103,10 +113,10 @@ func demoDeals(r *rand.Rand, cards []NewCard, ids []uint64, reps []Member, stage
 			// Open deals expect to close ahead; closed ones around when they closed.
 			if outcome == "open" {
 				o.CloseDate = today.AddDate(0, 0, 5+r.IntN(150))
-				if r.Float64() < 0.25 {
-					o.LastActivity = at.AddDate(0, 0, -r.IntN(10)) // some sit idle
-					if o.LastActivity.Before(created) {
-						o.LastActivity = created
+				// Most were worked on in the last days; some sit idle since their last move.
+				if r.Float64() < 0.85 {
+					if recent := today.AddDate(0, 0, -r.IntN(12)); recent.After(at) {
+						o.LastActivity = recent
 					}
 				}
 			} else {

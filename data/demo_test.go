@@ -309,3 +309,68 @@ func TestResumeDemo(t *testing.T) {
 		})
 	}
 }
+
+// A demo made today looks like a team that keeps up: its rep opens the window to a few plans late by
+// days, not to months of backlog, and the open deals were worked on lately.
+func TestDemoFirstDayIsKeptUp(t *testing.T) {
+	for _, seed := range []int64{1, 2, 3} {
+		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
+			// Given a demo made today
+			now := time.Date(2026, time.December, 2, 9, 15, 0, 0, time.Local)
+			s := openDemoStore(t, now)
+			if err := GenerateDemo(s, DemoOptions{Customers: 300, Seed: seed, Now: now}); err != nil {
+				t.Fatalf("GenerateDemo: %v", err)
+			}
+			if err := s.LoadDeals(); err != nil {
+				t.Fatalf("LoadDeals: %v", err)
+			}
+			most := func(items []AgendaItem) int {
+				m := 0
+				for _, it := range items {
+					m = max(m, it.Days)
+				}
+				return m
+			}
+
+			// When the demo's rep opens the agenda that day
+			a := s.Agenda(now, s.Settings().CurrentUser)
+
+			// Then a few follow-ups are late, by days; actions too
+			if n := len(a.Overdue); n < 2 || n > 5 {
+				t.Errorf("the rep's overdue follow-ups: %d, want 2 to 5", n)
+			}
+			if d := most(a.Overdue); d > demoMostOverdue {
+				t.Errorf("the rep's most overdue follow-up is %d days late, want at most %d", d, demoMostOverdue)
+			}
+			if n, d := len(a.Actions), most(a.Actions); n > 5 || d > demoMostOverdue {
+				t.Errorf("the rep's late actions: %d, the latest %d days; want at most 5 and %d days", n, d, demoMostOverdue)
+			}
+			// and only a few cards and deals have gone silent
+			if n := len(a.Stale); n > 8 {
+				t.Errorf("the rep's silent cards: %d, want at most 8", n)
+			}
+			if n, d := len(a.Deals), most(a.Deals); n > 8 || d > demoOpenDealDays {
+				t.Errorf("the rep's idle deals: %d, the longest idle %d days; want at most 8 and %d days", n, d, demoOpenDealDays)
+			}
+
+			// and across the team, most open deals saw activity within a month
+			stages := map[string]StageKind{}
+			for _, st := range s.Settings().Stages {
+				stages[st.Key] = st.Kind
+			}
+			open, recent := 0, 0
+			for _, o := range s.Opportunities(OpportunityFilter{}) {
+				if k := stages[o.Stage]; k != StageLead && k != StageOpen {
+					continue
+				}
+				open++
+				if int(DayOf(now)-o.LastActivity) <= 30 {
+					recent++
+				}
+			}
+			if open == 0 || recent*10 < open*7 {
+				t.Errorf("open deals active within 30 days: %d of %d, want at least 70%%", recent, open)
+			}
+		})
+	}
+}

@@ -30,6 +30,7 @@ const (
 	ReasonAVIP        GradeReason = "a_vip"         // all of A's criteria met
 	ReasonBKey        GradeReason = "b_key"         // B's criteria met
 	ReasonCPurchased  GradeReason = "c_purchased"   // has purchased, below B
+	ReasonCNewBuyer   GradeReason = "c_new_buyer"   // buys as much as B, cooperating for less than B's years
 	ReasonDNeed       GradeReason = "d_need"        // a need but no deal yet
 	ReasonDLowContact GradeReason = "d_low_contact" // nothing bought, no need recorded
 )
@@ -56,7 +57,10 @@ func SuggestGrade(c *Customer, r GradeRules, now time.Time) (Grade, GradeReason)
 	if c.AnnualPurchase >= r.BMinAnnual && years >= r.BMinYears {
 		return GradeB, ReasonBKey
 	}
-	if c.AnnualPurchase > 0 || c.Status == StatusCustomer {
+	if HasPurchased(c) {
+		if c.AnnualPurchase >= r.BMinAnnual {
+			return GradeC, ReasonCNewBuyer
+		}
 		return GradeC, ReasonCPurchased
 	}
 	if c.MAN.Need || c.Needs != "" {
@@ -183,4 +187,35 @@ func DateOf(t time.Time) time.Time {
 	}
 	y, m, d := t.Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, t.Location())
+}
+
+// HasPurchased says whether the card counts as a buyer: an annual purchase entered on it, or the
+// customer status. The grade and the card's value line both read it, so that a card graded "has
+// purchased" never says "no sales yet".
+func HasPurchased(c *Customer) bool {
+	return c.AnnualPurchase > 0 || c.Status == StatusCustomer
+}
+
+// ValueBasis says what a card's value line (ABC class and RFM segment) can rest on.
+type ValueBasis int
+
+const (
+	// ValueNoSales: nothing bought, neither on the card nor in won deals.
+	ValueNoSales ValueBasis = iota
+	// ValueCardOnly: the card says the customer buys (its annual purchase or status), but no deal of
+	// it was won in SalesDesk, and the segments are figured from won deals only.
+	ValueCardOnly
+	// ValueSegmented: won deals place the customer in an ABC class and an RFM segment.
+	ValueSegmented
+)
+
+// ValueBasisOf says what the card's value line rests on, given whether won deals segment it.
+func ValueBasisOf(c *Customer, segmented bool) ValueBasis {
+	switch {
+	case segmented:
+		return ValueSegmented
+	case HasPurchased(c):
+		return ValueCardOnly
+	}
+	return ValueNoSales
 }

@@ -36,13 +36,13 @@ func TestSuggestGrade(t *testing.T) {
 		// whatever leap days lie between.
 		{"A on 2nd anniversary of a leap-year start (2024-03-01 → 2026-03-01)", Customer{AnnualPurchase: yuan(600_000), CooperationSince: gday(2024, 3, 1), Referral: LevelHigh}, r, gday(2026, 3, 1), GradeA, ReasonAVIP},
 		{"A on 2nd anniversary of 2024-12-31", Customer{AnnualPurchase: yuan(600_000), CooperationSince: gday(2024, 12, 31), Referral: LevelHigh}, r, gday(2026, 12, 31), GradeA, ReasonAVIP},
-		{"B a day before 1st anniversary, into a leap year", Customer{AnnualPurchase: yuan(300_000), CooperationSince: gday(2023, 6, 15)}, r, gday(2024, 6, 14), GradeC, ReasonCPurchased},
+		{"B a day before 1st anniversary, into a leap year", Customer{AnnualPurchase: yuan(300_000), CooperationSince: gday(2023, 6, 15)}, r, gday(2024, 6, 14), GradeC, ReasonCNewBuyer},
 		// B: ≥ 200,000 and ≥ 1 year.
 		{"B exactly at thresholds", Customer{AnnualPurchase: yuan(200_000), CooperationSince: gday(2026, 6, 15)}, r, time.Time{}, GradeB, ReasonBKey},
 		{"B one fen short is C", Customer{AnnualPurchase: yuan(200_000) - 1, CooperationSince: gday(2020, 1, 1)}, r, time.Time{}, GradeC, ReasonCPurchased},
-		{"B a day before 1st anniversary is C", Customer{AnnualPurchase: yuan(300_000), CooperationSince: gday(2026, 6, 16)}, r, time.Time{}, GradeC, ReasonCPurchased},
-		{"B without cooperation date is C", Customer{AnnualPurchase: yuan(300_000)}, r, time.Time{}, GradeC, ReasonCPurchased},
-		{"B cooperation in the future is C", Customer{AnnualPurchase: yuan(300_000), CooperationSince: gday(2028, 1, 1)}, r, time.Time{}, GradeC, ReasonCPurchased},
+		{"B a day before 1st anniversary is C", Customer{AnnualPurchase: yuan(300_000), CooperationSince: gday(2026, 6, 16)}, r, time.Time{}, GradeC, ReasonCNewBuyer},
+		{"B without cooperation date is C", Customer{AnnualPurchase: yuan(300_000)}, r, time.Time{}, GradeC, ReasonCNewBuyer},
+		{"B cooperation in the future is C", Customer{AnnualPurchase: yuan(300_000), CooperationSince: gday(2028, 1, 1)}, r, time.Time{}, GradeC, ReasonCNewBuyer},
 		// C: has purchased, below B.
 		{"C one fen bought", Customer{AnnualPurchase: 1}, r, time.Time{}, GradeC, ReasonCPurchased},
 		{"C status customer without amount", Customer{Status: StatusCustomer}, r, time.Time{}, GradeC, ReasonCPurchased},
@@ -379,4 +379,33 @@ func ExampleReviewDue() {
 	// false
 	// false
 	// true
+}
+
+// The card's value line rests on what its grade rests on: a card graded as a buyer is never "no sales".
+func TestValueBasisAgreesWithGrade(t *testing.T) {
+	cases := []struct {
+		name      string
+		c         Customer
+		segmented bool
+		want      ValueBasis
+	}{
+		{"annual purchase, no won deal", Customer{AnnualPurchase: yuan(285_000)}, false, ValueCardOnly},
+		{"customer status, no amount, no won deal", Customer{Status: StatusCustomer}, false, ValueCardOnly},
+		{"won deals", Customer{AnnualPurchase: yuan(285_000)}, true, ValueSegmented},
+		{"won deals on a prospect card", Customer{Status: StatusProspect}, true, ValueSegmented},
+		{"prospect with nothing", Customer{Status: StatusProspect, MAN: MAN{Need: true}}, false, ValueNoSales},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := ValueBasisOf(&tc.c, tc.segmented)
+			if got != tc.want {
+				t.Errorf("ValueBasisOf = %d, want %d", got, tc.want)
+			}
+			// a grade that says "has purchased" and a value line that says "no sales" never meet
+			g, _ := SuggestGrade(&tc.c, DefaultGradeRules, time.Date(2026, 12, 2, 0, 0, 0, 0, time.Local))
+			if (g == GradeC || g == GradeB || g == GradeA) && got == ValueNoSales {
+				t.Errorf("graded %s as a buyer, but the value line says no sales", g)
+			}
+		})
+	}
 }

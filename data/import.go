@@ -65,6 +65,10 @@ type ImportOptions struct {
 	// a file with such rows is refused before anything is written (ErrMultilineField, naming the
 	// rows): an unclosed quote reads the rows below it into one cell, and a dry run lists them.
 	AllowMultiline bool
+	// DefaultOwner owns the cards the file gives no owner (an empty or missing owner column, or a name
+	// no member has) — usually the member importing — so that every imported card reaches someone's
+	// agenda. A card the import updates keeps the owner it has. 0 leaves such cards without one.
+	DefaultOwner uint64
 }
 
 // ImportProgress is how far an import is.
@@ -374,6 +378,9 @@ func (s *Store) Import(ctx context.Context, by Actor, src *ImportSource, opt Imp
 		cardNos: map[string]uint64{}, recent: map[string]uint64{}, created: map[uint64]bool{},
 		oppCreated: map[uint64]bool{}, touched: map[string]bool{}}
 	im.x = newParseCtx(im.st, s.Members(), im.now)
+	if _, ok := s.Member(opt.DefaultOwner); ok {
+		im.x.defaultOwner = opt.DefaultOwner
+	}
 	im.lead, _ = im.st.FirstStage(StageLead)
 	for _, sp := range sheets {
 		n := sp.sheet.Rows

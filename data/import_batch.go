@@ -322,6 +322,9 @@ func (im *importer) prepareCustomer(tx *bolt.Tx, b *batch, p *rowPlan, w *rowWor
 			e = p.applyCustomer(&c, im.x)
 			p.finishCustomer(&c, &e, im.x, true)
 		})
+		if c.OwnerID == 0 {
+			c.OwnerID = im.x.defaultOwner
+		}
 		normalizeCustomer(&c)
 		fe := ValidateCustomer(&c, im.now)
 		im.s.checkMember(&fe, "owner", c.OwnerID)
@@ -336,6 +339,9 @@ func (im *importer) prepareCustomer(tx *bolt.Tx, b *batch, p *rowPlan, w *rowWor
 		w.setNextPlan = e.nextRaw != "" || e.nextAction != ""
 		w.actionOnly = w.setNextPlan && c.NextFollowUp.IsZero()
 		return nil
+	}
+	if fresh.OwnerID == 0 {
+		fresh.OwnerID = im.x.defaultOwner
 	}
 	fe := p.freshErrs
 	im.s.checkMember(&fe, "owner", fresh.OwnerID)

@@ -258,14 +258,29 @@ type parseCtx struct {
 	members    map[string]uint64
 	stages     map[string]string
 	stageNames string
+	// defaultOwner is ImportOptions.DefaultOwner when it names a member.
+	defaultOwner uint64
 }
 
 func newParseCtx(st Settings, members []Member, now time.Time) *parseCtx {
 	x := &parseCtx{now: now, rules: st.GradeRules, members: map[string]uint64{}, stages: map[string]string{}}
-	for _, m := range members {
-		if k := foldChoice(m.Name); k != "" {
-			if _, taken := x.members[k]; !taken {
-				x.members[k] = m.ID
+	// An owner column names a member by name, or by login: the email address or the part before its @,
+	// as exports from other systems give it. Names go first, so a name never loses to someone's login.
+	for pass := 0; pass < 2; pass++ {
+		for _, m := range members {
+			keys := []string{m.Name}
+			if pass == 1 {
+				keys = []string{m.Email}
+				if at := strings.IndexByte(m.Email, '@'); at > 0 {
+					keys = append(keys, m.Email[:at])
+				}
+			}
+			for _, k := range keys {
+				if k := foldChoice(k); k != "" {
+					if _, taken := x.members[k]; !taken {
+						x.members[k] = m.ID
+					}
+				}
 			}
 		}
 	}
@@ -345,6 +360,8 @@ func (p *rowPlan) applyCustomer(c *Customer, x *parseCtx) custExtras {
 		case FieldOwner:
 			if id, ok := x.member(v); ok {
 				c.OwnerID = id
+			} else if x.defaultOwner != 0 {
+				p.warn(cl, fmt.Errorf("%w: the card goes to the default owner", ErrUnknownMember))
 			} else {
 				p.warn(cl, fmt.Errorf("%w: the card is imported without an owner", ErrUnknownMember))
 			}

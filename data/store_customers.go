@@ -1,6 +1,7 @@
 package data
 
 import (
+	"errors"
 	"fmt"
 	"runtime"
 	"slices"
@@ -417,6 +418,9 @@ func (s *Store) UpdateCustomer(by Actor, c Customer) (Customer, error) {
 		if err := getRecord(tx.Bucket(bucketCustomers), encodeUint(c.ID), &old); err != nil {
 			return nil, fmt.Errorf("customer %d: %w", c.ID, err)
 		}
+		if old.Archived {
+			return nil, ErrArchived
+		}
 		if old.Version != c.Version {
 			return nil, ErrConflict
 		}
@@ -451,6 +455,9 @@ func (s *Store) changeCustomer(by Actor, id uint64, action string, fn func(tx *b
 		if err := getRecord(tx.Bucket(bucketCustomers), encodeUint(id), &c); err != nil {
 			return nil, fmt.Errorf("customer %d: %w", id, err)
 		}
+		if c.Archived && action != "restore" {
+			return nil, ErrArchived
+		}
 		if err := fn(tx, &c); err != nil {
 			return nil, err
 		}
@@ -470,6 +477,10 @@ func (s *Store) changeCustomer(by Actor, id uint64, action string, fn func(tx *b
 	}
 	return c, nil
 }
+
+// ErrArchived refuses a change to an archived card: it is read-only until RestoreCustomer brings it
+// back, so nobody works on a customer the team put away without first deciding to take it up again.
+var ErrArchived = errors.New("the customer is archived: restore it before changing it")
 
 // ArchiveCustomer hides a card from the lists and the agenda. Nothing is destroyed: the card and its
 // follow-ups stay in the file and RestoreCustomer brings them back.

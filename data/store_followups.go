@@ -87,6 +87,9 @@ func (s *Store) LogFollowUp(by Actor, f FollowUp, next NextPlan) (FollowUp, Cust
 		if err := getRecord(tx.Bucket(bucketCustomers), encodeUint(f.CustomerID), &c); err != nil {
 			return nil, fmt.Errorf("customer %d: %w", f.CustomerID, err)
 		}
+		if c.Archived {
+			return nil, ErrArchived
+		}
 		b := tx.Bucket(bucketFollowUps)
 		id, err := b.NextSequence()
 		if err != nil {
@@ -150,6 +153,13 @@ func (s *Store) ConfirmResult(by Actor, customerID, followUpID uint64, result st
 	}
 	now := s.now()
 	err := s.update(func(tx *bolt.Tx) (func(*index), error) {
+		var c Customer
+		if err := getRecord(tx.Bucket(bucketCustomers), encodeUint(customerID), &c); err != nil {
+			return nil, fmt.Errorf("customer %d: %w", customerID, err)
+		}
+		if c.Archived {
+			return nil, ErrArchived
+		}
 		b := tx.Bucket(bucketFollowUps)
 		key := pairKey(customerID, followUpID)
 		if err := getRecord(b, key, &f); err != nil {

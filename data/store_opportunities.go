@@ -91,6 +91,9 @@ func (s *Store) CreateOpportunity(by Actor, o Opportunity) (Opportunity, error) 
 	o.Title = strings.TrimSpace(o.Title)
 	fe := ValidateOpportunity(&o, now)
 	s.checkOpportunityRefs(&fe, &o)
+	if r, ok := s.Row(o.CustomerID); ok && r.Archived {
+		fe.Add("customer", ErrArchived)
+	}
 	if fe.Any() {
 		return o, fe
 	}

@@ -312,7 +312,7 @@ func (cw *cardWindow) buildUI() {
 		})
 	cw.timeline.OnSelected = func(i widget.ListItemID) {
 		cw.timeline.UnselectAll()
-		if i < len(cw.followUps) && cw.followUps[i].OpenAction() {
+		if i < len(cw.followUps) && cw.followUps[i].OpenAction() && !cw.c.Archived {
 			cw.confirmResult(cw.followUps[i])
 		}
 	}
@@ -339,6 +339,7 @@ func (cw *cardWindow) buildUI() {
 	cw.tabTitles = []string{T("card.tab.identity"), T("card.tab.contacts"), T("card.tab.needs"), T("card.tab.business"), T("card.tab.follow_ups"), T("card.tab.deals")}
 
 	cw.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	cw.title.Truncation = fyne.TextTruncateEllipsis // a long name must not push the buttons out of the window
 	cw.gradeInfo = widget.NewLabel("")
 	cw.gradeInfo.Wrapping = fyne.TextWrapWord // long reasons wrap instead of widening the window
 	cw.completeness = widget.NewProgressBar()
@@ -354,7 +355,7 @@ func (cw *cardWindow) buildUI() {
 
 	cw.saveBtn = widget.NewButtonWithIcon(T("action.save"), theme.DocumentSaveIcon(), cw.onSave)
 	cw.saveBtn.Importance = widget.HighImportance
-	cw.archiveBtn = widget.NewButtonWithIcon("", theme.DeleteIcon(), cw.onArchive)
+	cw.archiveBtn = widget.NewButtonWithIcon("", archiveIcon, cw.onArchive)
 	cw.reviewBtn = widget.NewButtonWithIcon(T("action.reviewed"), theme.ConfirmIcon(), cw.onReviewed)
 	buttons := container.NewHBox(cw.reviewBtn, cw.archiveBtn, cw.saveBtn)
 	cw.header = container.NewVBox(
@@ -381,6 +382,10 @@ func (cw *cardWindow) showSegment() {
 		sg, ok := st.Segments().Customer(id)
 		fyne.Do(func() {
 			text := T("segment.none")
+			// The same reading of the card as its grade's: a buyer without won deals is not "no sales".
+			if data.ValueBasisOf(&cw.c, ok) == data.ValueCardOnly {
+				text = T("segment.card_only")
+			}
 			if ok {
 				share := "<0.1%"
 				if sg.Share >= 0.1 {
@@ -421,6 +426,9 @@ func (cw *cardWindow) updateContactRow(i widget.ListItemID, o fyne.CanvasObject)
 	label.SetText(text)
 	btns.Objects[0].(*widget.Button).OnTapped = func() { cw.editContact(i) }
 	btns.Objects[1].(*widget.Button).OnTapped = func() { cw.removeContact(i) }
+	for _, b := range btns.Objects {
+		setEnabled(b.(*widget.Button), !cw.c.Archived)
+	}
 }
 
 func (cw *cardWindow) showMANAdvice() {
@@ -473,9 +481,9 @@ func (cw *cardWindow) showHeader(c *data.Customer) {
 	}
 	if c.ID != 0 {
 		title = c.CardNo + "  " + c.Name
-		if c.Archived {
-			title += "  (" + T("card.archived") + ")"
-		}
+	}
+	if c.ID != 0 && c.Archived {
+		title += "  (" + T("card.archived") + ")"
 	}
 	cw.title.SetText(title)
 	cw.win.SetTitle(title + " — SalesDesk")
@@ -488,6 +496,9 @@ func (cw *cardWindow) showHeader(c *data.Customer) {
 	}
 	plan := data.MaintenancePlanFor(c.Grade(rules, now))
 	info += "\n" + T("card.plan") + ": " + T(plan.Action)
+	if c.ID != 0 && c.Archived {
+		info = T("card.archived_readonly") + "\n" + info
+	}
 	cw.gradeInfo.SetText(info)
 	comp := c.Completeness()
 	cw.completeness.SetValue(float64(comp.Percent()) / 100)
@@ -505,7 +516,7 @@ func (cw *cardWindow) showHeader(c *data.Customer) {
 		cw.archiveBtn.SetIcon(theme.ContentUndoIcon())
 	} else {
 		cw.archiveBtn.SetText(T("action.archive"))
-		cw.archiveBtn.SetIcon(theme.DeleteIcon())
+		cw.archiveBtn.SetIcon(archiveIcon)
 	}
 	saved := c.ID != 0
 	for _, b := range []*widget.Button{cw.archiveBtn, cw.followBtn, cw.reviewBtn} {
@@ -515,6 +526,7 @@ func (cw *cardWindow) showHeader(c *data.Customer) {
 			b.Disable()
 		}
 	}
+	cw.setReadOnly(cw.c.Archived)
 }
 
 // collect copies the form into a card, parsing what needs parsing; problems come back per field.
@@ -731,6 +743,7 @@ func (cw *cardWindow) save(c data.Customer) {
 	cw.contactList.Refresh()
 	cw.nextDate.SetText(editDate(saved.NextFollowUp))
 	cw.nextAct.SetText(cw.u.agenda.actionText(saved.NextAction))
+	cw.showSavedAmounts(saved)
 	cw.showProblems(nil)
 	cw.refreshHeader()
 	cw.reloadDeals()

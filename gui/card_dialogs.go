@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"salesdesk/data"
@@ -317,4 +318,58 @@ func confirm(title, message, yes string, done func(bool), w fyne.Window) *dialog
 		container.NewHBox(layout.NewSpacer(), cancel, ok), nil, nil, msg), w)
 	d.Resize(fyne.NewSize(460, 200))
 	return d
+}
+
+// archiveIcon is an archive box (Material Design's "archive", as Fyne's own icons are): archiving
+// puts a card away, restorable, so it must not look like Delete's bin.
+var archiveIcon = theme.NewThemedResource(fyne.NewStaticResource("archive.svg", []byte(`<svg xmlns="http://www.w3.org/2000/svg" width="24" height="24" viewBox="0 0 24 24">`+
+	`<path d="M20.54 5.23l-1.39-1.68C18.88 3.21 18.47 3 18 3H6c-.47 0-.88.21-1.16.55L3.46 5.23C3.17 5.57 3 6.02 3 6.5V19c0 1.1.9 2 2 2h14c1.1 0 2-.9 2-2V6.5c0-.48-.17-.93-.46-1.27zM12 17.5L6.5 12H10v-2h4v2h3.5L12 17.5zM5.12 5l.81-1h12.12l.94 1H5.12z"/></svg>`)))
+
+// setReadOnly disables every input and action of the card but restore while it is archived: the
+// store refuses changes to an archived card (data.ErrArchived), so the window must not invite them.
+func (cw *cardWindow) setReadOnly(ro bool) {
+	if ro {
+		// The header enables these for every saved card, each time it is shown.
+		cw.followBtn.Disable()
+		cw.reviewBtn.Disable()
+	}
+	// The name is disabled by nothing else, so it tells the state the window is in; the header is
+	// shown again on every keystroke, and this walk must not run each time.
+	if cw.name.Disabled() == ro {
+		return
+	}
+	for _, f := range cw.fields {
+		if d, ok := f.input.(fyne.Disableable); ok {
+			setEnabled(d, !ro)
+		}
+	}
+	for _, d := range []fyne.Disableable{cw.manMoney, cw.manAuth, cw.manNeed, cw.saveBtn, cw.addContactBtn, cw.newDealBt} {
+		setEnabled(d, !ro)
+	}
+	if ro {
+		// A disabled entry that keeps the focus still shows its selection, as if it took typing.
+		cw.win.Canvas().Unfocus()
+	}
+	cw.contactList.Refresh()
+}
+
+func setEnabled(d fyne.Disableable, on bool) {
+	if on {
+		d.Enable()
+	} else {
+		d.Disable()
+	}
+}
+
+// showSavedAmounts puts the saved amounts back in their entries in the one form amounts take
+// everywhere (300,000): what was typed as 300000 or 30万 reads as the card shows it when opened again.
+func (cw *cardWindow) showSavedAmounts(saved data.Customer) {
+	for _, a := range []struct {
+		e *textEntry
+		v data.Amount
+	}{{cw.budget, saved.Budget}, {cw.annual, saved.AnnualPurchase}, {cw.creditLimit, saved.CreditLimit}, {cw.receivables, saved.Receivables}} {
+		if t := editAmount(a.v); a.e.Text != t {
+			a.e.SetText(t)
+		}
+	}
 }

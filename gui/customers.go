@@ -252,7 +252,15 @@ func (s *customersScreen) reload() {
 	if s.filter.Archived {
 		total = archived
 	}
-	s.count.SetText(Tf("customers.count", formatInt(len(s.rows)), formatInt(total)))
+	count := Tf("customers.count", formatInt(len(s.rows)), formatInt(total))
+	// The grade column's "*" is explained where it shows.
+	for _, r := range s.rows {
+		if r.Overridden {
+			count += "    " + T("customers.override_legend")
+			break
+		}
+	}
+	s.count.SetText(count)
 	s.table.Refresh()
 }
 

@@ -3,7 +3,6 @@ package gui
 import (
 	"errors"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -380,14 +379,9 @@ func (dw *dealWindow) showHistory() {
 		hist = hist[1:]
 	}
 	days := data.StageDays(dw.o.CreatedAt, first, hist, dw.u.now())
-	keys := make([]string, 0, len(days))
-	for k := range days {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	lines = append(lines, "", T("deal.days_per_stage"))
-	for _, k := range keys {
-		lines = append(lines, fmt.Sprintf("  %s: %d", name(k), days[k]))
+	for _, sp := range data.StageDaysInOrder(days, st.Stages) {
+		lines = append(lines, fmt.Sprintf("  %s: %d", name(sp.Stage), sp.Days))
 	}
 	dw.history.SetText(strings.Join(lines, "\n"))
 }
@@ -471,6 +465,8 @@ func (dw *dealWindow) save(o data.Opportunity) bool {
 		dw.u.forgetWindow(dw.key(), dw.win)
 	}
 	dw.o = saved
+	// The amount as saved, in the one form amounts take everywhere (300,000), not as typed (300000).
+	dw.amount.SetText(editAmount(saved.Amount))
 	dw.show(nil)
 	if isNew {
 		dw.u.rememberWindow(dw.key(), dw.win, dw)

@@ -217,6 +217,9 @@ func errorText(err error) string {
 		{data.ErrTooNew, "err.too_new"},
 		{data.ErrIsBackup, "err.is_backup"},
 		{data.ErrConflict, "err.conflict"},
+		{data.ErrArchived, "err.archived"},
+		{data.ErrDatabaseNotEmpty, "err.db_not_empty"},
+		{data.ErrNotExport, "err.not_export"},
 		{data.ErrNotFound, "err.not_found"},
 	} {
 		if errors.Is(err, m.err) {

@@ -97,7 +97,7 @@ func keysInUse(t *testing.T) []string {
 	enum("method", str(data.Methods)...)
 	enum("grade", str(data.Grades)...)
 	enum("kind", "company", "person")
-	enum("reason", "a_vip", "b_key", "c_purchased", "d_need", "d_low_contact")
+	enum("reason", "a_vip", "b_key", "c_purchased", "c_new_buyer", "d_need", "d_low_contact")
 	enum("man", "ideal", "skilled_selling", "find_authority", "check_credit", "nurture", "stop")
 	enum("cap", "month", "week")
 	enum("dup.by", "name", "phone", "email")

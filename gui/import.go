@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -31,42 +32,81 @@ type importWindow struct {
 	// multiline is the user's yes to rows whose cells run over several lines, shown only when the file
 	// has such rows: without it the import refuses them all.
 	multiline *widget.Check
-	policy    *widget.RadioGroup
-	preview   *widget.Button
-	run       *widget.Button
-	undo      *widget.Button
-	saveRej   *widget.Button
-	bar       *widget.ProgressBar
-	cancel    *widget.Button
-	result    *widget.Label
-	rejected  *widget.List
+	policy    *widget.Select
+	// owner is who gets the cards the file gives no owner; owners are its choices after "nobody".
+	owner    *widget.Select
+	owners   []data.Member
+	preview  *widget.Button
+	run      *widget.Button
+	undo     *widget.Button
+	saveRej  *widget.Button
+	bar      *widget.ProgressBar
+	cancel   *widget.Button
+	result   *widget.Label
+	rejected *widget.List
 
 	fieldKeys   []data.ImportField // the choices of a column's select; "" leaves it out
 	fieldLabels []string
 	report      *data.ImportReport
-	stop        context.CancelFunc
-	controls    *fyne.Container
+	// lines are the report's rows to look at: the rejected ones, then the ones imported with a note.
+	lines    []string
+	stop     context.CancelFunc
+	controls *fyne.Container
 }
+
+// importFilter is what the import takes: CSV, Excel workbooks and SalesDesk's JSON export.
+var importFilter = storage.NewExtensionFileFilter([]string{".csv", ".xlsx", ".json"})
 
 // onImport asks for a file, then opens the import window over it.
 func (u *ui) onImport() {
-	open := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
-		if err != nil || rc == nil {
-			if err != nil {
-				u.showError(u.win, err)
-			}
-			return
-		}
-		path := rc.URI().Path()
-		_ = rc.Close()
-		src, err := u.store.OpenImport(path)
+	open := dialog.NewFileOpen(u.onImportFileChosen, u.win)
+	open.SetFilter(importFilter)
+	showFileDialog(open, u.win)
+}
+
+func (u *ui) onImportFileChosen(rc fyne.URIReadCloser, err error) {
+	if err != nil || rc == nil {
 		if err != nil {
 			u.showError(u.win, err)
-			return
 		}
-		u.openImport(src)
-	}, u.win)
-	showFileDialog(open, u.win)
+		return
+	}
+	if strings.EqualFold(rc.URI().Extension(), ".json") {
+		u.importJSONFrom(rc, nil)
+		return
+	}
+	path := rc.URI().Path()
+	_ = rc.Close()
+	src, err := u.store.OpenImport(path)
+	if err != nil {
+		u.showError(u.win, err)
+		return
+	}
+	u.openImport(src)
+}
+
+// importJSONFrom reads a SalesDesk JSON export into the file, which must be empty (data.ImportJSON),
+// off the UI thread; the screens are built again over what it brought.
+func (u *ui) importJSONFrom(rc fyne.URIReadCloser, done func()) {
+	bar := widget.NewProgressBarInfinite()
+	d := dialog.NewCustomWithoutButtons(T("welcome.loading"), bar, u.win)
+	d.Show()
+	st := u.store
+	u.background(func() {
+		_, err := st.ImportJSON(u.me(), rc)
+		_ = rc.Close()
+		fyne.Do(func() {
+			d.Hide()
+			if err != nil {
+				u.showError(u.win, err)
+				return
+			}
+			if done != nil {
+				done()
+			}
+			u.buildUI()
+		})
+	})
 }
 
 func (u *ui) openImport(src *data.ImportSource) *importWindow {
@@ -89,7 +129,9 @@ func (u *ui) openImport(src *data.ImportSource) *importWindow {
 		_ = src.Close()
 		delete(u.others, iw.win)
 	})
-	iw.win.Resize(fyne.NewSize(900, 680))
+	// No bigger than the main window: on a small screen the import must fit too.
+	main := u.win.Canvas().Size()
+	iw.win.Resize(fyne.NewSize(min(900, max(main.Width, 640)), min(680, max(main.Height, 480))))
 	iw.win.Show()
 	return iw
 }
@@ -125,9 +167,22 @@ func (iw *importWindow) buildUI() {
 	for _, p := range data.DuplicatePolicies {
 		policies = append(policies, T("import.dup."+string(p)))
 	}
-	iw.policy = widget.NewRadioGroup(policies, nil)
-	iw.policy.Horizontal = true
+	// A select, not radio buttons side by side: the three choices do not fit an 800-wide window.
+	iw.policy = widget.NewSelect(policies, nil)
 	iw.policy.SetSelected(policies[0])
+	// Cards without an owner reach nobody's agenda: by default they go to whoever imports them.
+	iw.owners = iw.u.store.Members()
+	ownerNames := []string{T("choice.none")}
+	for _, m := range iw.owners {
+		ownerNames = append(ownerNames, m.Name)
+	}
+	iw.owner = widget.NewSelect(ownerNames, nil)
+	iw.owner.SetSelectedIndex(0)
+	for i, m := range iw.owners {
+		if m.ID == iw.u.me().MemberID {
+			iw.owner.SetSelectedIndex(i + 1)
+		}
+	}
 	iw.preview = widget.NewButtonWithIcon(T("import.preview"), theme.VisibilityIcon(), func() { iw.start(true) })
 	iw.run = widget.NewButtonWithIcon(T("import.run"), theme.UploadIcon(), func() { iw.start(false) })
 	iw.run.Importance = widget.HighImportance
@@ -145,21 +200,23 @@ func (iw *importWindow) buildUI() {
 	iw.cancel.Hide()
 	iw.result = widget.NewLabel("")
 	iw.result.Wrapping = fyne.TextWrapWord
-	iw.rejected = widget.NewList(func() int { return len(iw.rejectedRows()) },
+	iw.rejected = widget.NewList(func() int { return len(iw.lines) },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("")
 			l.Wrapping = fyne.TextWrapWord
 			return l
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
-			if rows := iw.rejectedRows(); i < len(rows) {
-				o.(*widget.Label).SetText(rejectText(rows[i]))
+			if i < len(iw.lines) {
+				o.(*widget.Label).SetText(iw.lines[i])
+				iw.rejected.SetItemHeight(i, o.MinSize().Height)
 			}
 		})
 	head := container.NewGridWithColumns(3, bold(T("import.col.header")), bold(T("import.col.sample")), bold(T("import.col.field")))
 	top := container.NewVBox(iw.info, iw.sheets, head)
 	mapping := container.NewBorder(top, container.NewVBox(iw.problems, iw.multiline), nil, nil, iw.columns)
 	iw.controls = container.NewVBox(
+		container.NewBorder(nil, nil, widget.NewLabel(T("import.default_owner")), nil, iw.owner),
 		container.NewBorder(nil, nil, widget.NewLabel(T("import.duplicates")), nil, iw.policy),
 		container.NewHBox(iw.preview, iw.run, iw.undo, iw.saveRej),
 		container.NewBorder(nil, nil, nil, iw.cancel, iw.bar),
@@ -254,13 +311,6 @@ func mappingProblems(m data.Mapping) []string {
 	return out
 }
 
-func (iw *importWindow) rejectedRows() []data.RejectedRow {
-	if iw.report == nil {
-		return nil
-	}
-	return iw.report.Rejected
-}
-
 func rejectText(r data.RejectedRow) string {
 	var msgs []string
 	for _, p := range r.Problems {
@@ -271,6 +321,53 @@ func rejectText(r data.RejectedRow) string {
 		msgs = append(msgs, what+": "+problemText(p))
 	}
 	return Tf("import.row", r.Row) + "  " + strings.Join(msgs, "；")
+}
+
+// defaultOwner is the member the owner select names, 0 for nobody.
+func (iw *importWindow) defaultOwner() uint64 {
+	if i := iw.owner.SelectedIndex(); i > 0 && i <= len(iw.owners) {
+		return iw.owners[i-1].ID
+	}
+	return 0
+}
+
+// notedRows groups the warnings by row, in the report's order: one line per row in the window.
+func notedRows(ws []data.RowProblem) [][]data.RowProblem {
+	var out [][]data.RowProblem
+	for _, w := range ws {
+		if n := len(out); n > 0 && out[n-1][0].Row == w.Row && out[n-1][0].Sheet == w.Sheet {
+			out[n-1] = append(out[n-1], w)
+			continue
+		}
+		out = append(out, []data.RowProblem{w})
+	}
+	return out
+}
+
+// notedText says what became of a row imported with a note: which cell, why, and where its value went.
+func (iw *importWindow) notedText(ws []data.RowProblem) string {
+	var msgs []string
+	for _, p := range ws {
+		what := p.Column
+		if what == "" {
+			what = string(p.Field)
+		}
+		if p.Value != "" {
+			what += " “" + p.Value + "”"
+		}
+		why := problemText(p)
+		switch {
+		case errors.Is(p.Err, data.ErrPhoneInvalid), errors.Is(p.Err, data.ErrEmailInvalid):
+			why = errorText(p.Err) + T("import.kept_in_notes")
+		case errors.Is(p.Err, data.ErrUnknownMember) && p.Field == data.FieldOwner:
+			why = T("err.unknown_member") + T("import.owner_none")
+			if id := iw.defaultOwner(); id != 0 {
+				why = T("err.unknown_member") + Tf("import.owner_default", iw.u.memberName(id))
+			}
+		}
+		msgs = append(msgs, what+": "+why)
+	}
+	return Tf("import.row", ws[0].Row) + " " + T("import.noted") + "  " + strings.Join(msgs, "；")
 }
 
 // problemText translates a row's problem when SalesDesk knows its error, else shows it as written.
@@ -295,7 +392,8 @@ func (iw *importWindow) start(dry bool) {
 			}
 		}
 	}
-	opt := data.ImportOptions{OnDuplicate: data.DuplicateSkip, DryRun: dry, AllowMultiline: iw.multiline.Checked}
+	opt := data.ImportOptions{OnDuplicate: data.DuplicateSkip, DryRun: dry, AllowMultiline: iw.multiline.Checked,
+		DefaultOwner: iw.defaultOwner()}
 	for k, p := range data.DuplicatePolicies {
 		if iw.policy.Selected == T("import.dup."+string(p)) {
 			opt.OnDuplicate = data.DuplicatePolicies[k]
@@ -342,8 +440,20 @@ func (iw *importWindow) finished(rep *data.ImportReport, err error, dry bool) {
 	case rep.Cancelled:
 		key = "import.cancelled"
 	}
-	iw.result.SetText(Tf(key, rep.Rows, rep.Customers.Created, rep.Customers.Updated, rep.Customers.Skipped,
-		rep.Opportunities.Created+rep.Opportunities.Updated, rep.FollowUps.Created, len(rep.Rejected)))
+	result := Tf(key, rep.Rows, rep.Customers.Created, rep.Customers.Updated, rep.Customers.Skipped,
+		rep.Opportunities.Created+rep.Opportunities.Updated, rep.FollowUps.Created, len(rep.Rejected))
+	noted := notedRows(rep.Warnings)
+	if len(noted) > 0 {
+		result += "\n" + Tf("import.noted_count", len(noted))
+	}
+	iw.result.SetText(result)
+	iw.lines = iw.lines[:0]
+	for _, r := range rep.Rejected {
+		iw.lines = append(iw.lines, rejectText(r))
+	}
+	for _, ws := range noted {
+		iw.lines = append(iw.lines, iw.notedText(ws))
+	}
 	iw.rejected.Refresh()
 	if len(rep.Rejected) > 0 {
 		iw.saveRej.Show()

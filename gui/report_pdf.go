@@ -790,8 +790,12 @@ func (r *reportPDF) ownerName(o data.OwnerReport) string {
 	return "#" + strconv.FormatUint(o.OwnerID, 10)
 }
 
-// figure is a metric of a period in its unit; a rate over nothing prints as 0, like the window.
+// figure is a metric of a period in its unit, or — like the window for one that does not exist: a
+// rate over no leads or an average over no closed customer is no figure, and 0 would read as a result.
 func (r *reportPDF) figure(m data.Metric, f data.Figures) string {
+	if !f.Defined(m) {
+		return "—"
+	}
 	if m == data.MetricAverageOrderValue {
 		return formatMoney(f.AverageOrderValue)
 	}

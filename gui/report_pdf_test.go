@@ -275,13 +275,20 @@ func TestQuarterPDFWithoutData(t *testing.T) {
 				if m := regexp.MustCompile(`NaN|[+-]Inf`).Find(doc.raw); m != nil || doc.contains("NaN") {
 					t.Errorf("the report contains %q", m)
 				}
-				want := []string{"0.0%", "¥0", "无数据", "本期无数据", "（未填写）"}
+				want := []string{"—", "无数据", "本期无数据", "（未填写）"}
 				if lang == "en" {
-					want = []string{"0.0%", "¥0", "no data", "No data for this period", "(none written)"}
+					want = []string{"—", "no data", "No data for this period", "(none written)"}
 				}
 				for _, s := range want {
 					if !doc.contains(s) {
 						t.Errorf("no %q in the report", s)
+					}
+				}
+				// A rate over no leads and an average over no customer are no figures: the report
+				// says — as the window does, not 0.
+				for _, s := range []string{"0.0%", "¥0", "0.0 天", "0.0 days"} {
+					if doc.contains(s) {
+						t.Errorf("the report prints %q for a figure that does not exist", s)
 					}
 				}
 			})
@@ -517,4 +524,23 @@ func readTestPDF(t *testing.T, pdf []byte) testPDF {
 		doc.pages = append(doc.pages, strings.Join(texts, "\n"))
 	}
 	return doc
+}
+
+// The report and the window agree on which figures do not exist: each prints — for the same ones.
+func TestQuarterPDFFiguresMatchTheWindow(t *testing.T) {
+	for _, lang := range []string{"zh", "en"} {
+		r := &reportPDF{tr: reportTexts(lang), lang: lang}
+		for name, f := range map[string]data.Figures{
+			"nothing":             {},
+			"leads, no customer":  {Leads: 8},
+			"customers and leads": {Leads: 8, WonDeals: 3, ClosedCustomers: 2, ConversionRate: 25, AverageOrderValue: data.AmountFromYuan(45_000)},
+			"customers, no leads": {WonDeals: 1, ClosedCustomers: 1, AverageOrderValue: data.AmountFromYuan(30_000)},
+		} {
+			for _, m := range data.Metrics {
+				if screen, paper := figureText(f, m), r.figure(m, f); (screen == "—") != (paper == "—") {
+					t.Errorf("%s/%s %s: the window shows %q, the report prints %q", lang, name, m, screen, paper)
+				}
+			}
+		}
+	}
 }
