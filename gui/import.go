@@ -168,7 +168,7 @@ func (iw *importWindow) buildUI() {
 		policies = append(policies, T("import.dup."+string(p)))
 	}
 	// A select, not radio buttons side by side: the three choices do not fit an 800-wide window.
-	iw.policy = widget.NewSelect(policies, nil)
+	iw.policy = newSelect(policies, nil)
 	iw.policy.SetSelected(policies[0])
 	// Cards without an owner reach nobody's agenda: by default they go to whoever imports them.
 	iw.owners = iw.u.store.Members()
@@ -176,7 +176,7 @@ func (iw *importWindow) buildUI() {
 	for _, m := range iw.owners {
 		ownerNames = append(ownerNames, m.Name)
 	}
-	iw.owner = widget.NewSelect(ownerNames, nil)
+	iw.owner = newSelect(ownerNames, nil)
 	iw.owner.SetSelectedIndex(0)
 	for i, m := range iw.owners {
 		if m.ID == iw.u.me().MemberID {
