@@ -216,7 +216,7 @@ func packActivity(t TimeOfDay, k ActivityKind, r Reminder) rowActivity {
 }
 
 // NextTime, NextKind and NextRemind are the card's planned next follow-up's details.
-func (r *CustomerRow) NextTime() TimeOfDay     { return r.next.time }
+func (r *CustomerRow) NextTime() TimeOfDay    { return r.next.time }
 func (r *CustomerRow) NextKind() ActivityKind { return activityKindsAll[r.next.kind] }
 func (r *CustomerRow) NextRemind() Reminder   { return Reminders[r.next.remind] }
 

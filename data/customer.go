@@ -224,7 +224,7 @@ type Customer struct {
 	NextTime   TimeOfDay    `json:"next_time,omitempty" msgpack:"nt,omitempty"`
 	NextKind   ActivityKind `json:"next_kind,omitempty" msgpack:"nk,omitempty"`
 	NextRemind Reminder     `json:"next_remind,omitempty" msgpack:"nr,omitempty"`
-	Status       Status    `json:"status" msgpack:"st"`
+	Status     Status       `json:"status" msgpack:"st"`
 	// GradeOverride is a manager's decision; the suggestion stays computed beside it.
 	GradeOverride Grade     `json:"grade_override" msgpack:"go"`
 	Lifecycle     Lifecycle `json:"lifecycle" msgpack:"lc"`
