@@ -813,6 +813,7 @@ func (g *demoGen) card(i int, out *NewCard) {
 		}
 		if !c.NextFollowUp.IsZero() {
 			c.NextAction = g.pick(demoNextActions)
+			demoActivity(c)
 		}
 	}
 
