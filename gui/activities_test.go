@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"salesdesk/data"
 )
@@ -133,7 +134,7 @@ func TestWeekView(t *testing.T) {
 
 	s := u.agenda
 	test.Tap(s.viewBtn)
-	if !s.week.content.Visible() || s.day.Visible() {
+	if !s.week.content.Visible() || s.dayScroll.Visible() {
 		t.Fatal("the week view is not shown")
 	}
 	w := s.week
@@ -150,8 +151,9 @@ func TestWeekView(t *testing.T) {
 	if got := dayIDs(6); !slices.Equal(got, []uint64{sun.ID}) {
 		t.Fatalf("Sunday %v", got)
 	}
-	if w.days[0].title.Text != "今天 11-23" || w.days[2].title.Text != "周三 11-25" {
-		t.Fatalf("titles %q %q", w.days[0].title.Text, w.days[2].title.Text)
+	if w.days[0].title.Text != "周一 11-23" || w.days[2].title.Text != "周三 11-25" ||
+		w.days[0].title.Importance != widget.HighImportance || w.days[2].title.Importance == widget.HighImportance {
+		t.Fatalf("titles %q %q; today's does not stand out", w.days[0].title.Text, w.days[2].title.Text)
 	}
 	test.Tap(w.next)
 	if got := dayIDs(1); !slices.Equal(got, []uint64{nextWeek.ID}) {
@@ -163,7 +165,7 @@ func TestWeekView(t *testing.T) {
 		t.Fatal("a tap did not open the card")
 	}
 	test.Tap(s.viewBtn)
-	if s.week.content.Visible() || !s.day.Visible() {
+	if s.week.content.Visible() || !s.dayScroll.Visible() {
 		t.Fatal("back to the day's agenda")
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"salesdesk/data"
@@ -97,5 +98,26 @@ func (l *hoverLine) MouseMoved(*desktop.MouseEvent) {}
 func (l *hoverLine) MouseOut() {
 	if l.show != nil {
 		l.show("")
+	}
+}
+
+// minHeightLayout gives its content the height of a number of list rows at least.
+type minHeightLayout struct {
+	rows int
+	item float32
+}
+
+func (l *minHeightLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	var min fyne.Size
+	for _, o := range objects {
+		min = min.Max(o.MinSize())
+	}
+	return fyne.NewSize(min.Width, max(min.Height, float32(l.rows)*(l.item+theme.SeparatorThicknessSize())))
+}
+
+func (l *minHeightLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objects {
+		o.Resize(size)
+		o.Move(fyne.NewPos(0, 0))
 	}
 }

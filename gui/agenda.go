@@ -21,9 +21,10 @@ type agendaScreen struct {
 	// hint shows the whole of the row under the pointer, which the lists cut with an ellipsis.
 	hint *widget.Label
 	// day is the day's agenda, week the week view; viewBtn switches between them.
-	day     fyne.CanvasObject
-	week    *weekView
-	viewBtn *widget.Button
+	day       fyne.CanvasObject
+	dayScroll *container.Scroll
+	week      *weekView
+	viewBtn   *widget.Button
 	// done is the open mark-done form, for tests.
 	done *doneForm
 }
@@ -139,18 +140,22 @@ func (s *agendaScreen) buildUI() {
 		}
 		// The section name is a subtitle, not a title: a title's large type would make the two columns,
 		// and so the window, too wide for a small laptop screen.
-		sec.title = widget.NewCard("", T(sec.key), sec.list)
+		// Three rows at least, else a short window shows a row and a half of each section: the agenda
+		// scrolls instead.
+		rows := container.New(&minHeightLayout{rows: 3, item: sec.list.CreateItem().MinSize().Height}, sec.list)
+		sec.title = widget.NewCard("", T(sec.key), rows)
 		cards = append(cards, sec.title)
 	}
 	s.hint = widget.NewLabel(" ")
 	s.hint.Wrapping = fyne.TextWrapWord
 	s.day = container.NewGridWithColumns(2, cards...)
+	s.dayScroll = container.NewVScroll(s.day)
 	s.week = newWeekView(s.u, s.owner, s.showHint)
 	s.week.content.Hide()
 	s.viewBtn = widget.NewButton(T("agenda.week_view"), s.onSwitchView)
 	s.summary.Truncation = fyne.TextTruncateEllipsis
 	head := container.NewBorder(nil, nil, nil, container.NewHBox(s.viewBtn, s.scope), s.summary)
-	s.content = container.NewBorder(head, s.hint, nil, nil, container.NewStack(s.day, s.week.content))
+	s.content = container.NewBorder(head, s.hint, nil, nil, container.NewStack(s.dayScroll, s.week.content))
 }
 
 // owner is whose agenda is shown: the signed-in rep's, or 0 for the whole team.
@@ -172,12 +177,12 @@ func (s *agendaScreen) showHint(text string) {
 func (s *agendaScreen) onSwitchView() {
 	if s.week.content.Visible() {
 		s.week.content.Hide()
-		s.day.Show()
+		s.dayScroll.Show()
 		s.viewBtn.SetText(T("agenda.week_view"))
 		s.reload()
 		return
 	}
-	s.day.Hide()
+	s.dayScroll.Hide()
 	s.week.content.Show()
 	s.viewBtn.SetText(T("agenda.day_view"))
 	s.week.reload()

@@ -28,7 +28,7 @@ type doneForm struct {
 // onMarkDone opens the mark-done form for an activity of the agenda.
 func (s *agendaScreen) onMarkDone(act data.Activity) {
 	f := &doneForm{act: act, result: newEntry(""), nextDate: newDateEntry(zeroTime), nextAction: newEntry(""),
-		next: newActivityInputs(data.NextPlan{Kind: act.Kind, Remind: act.Remind}), fields: map[string]*field{}}
+		next: newActivityInputs(data.NextPlan{Kind: act.Kind}), fields: map[string]*field{}}
 	f.nextDate.SetPlaceHolder(T("hint.next_by_plan"))
 	what := widget.NewLabel(activityWhen(act) + "  " + act.Row.Name + "  ·  " + s.actionText(act.Text))
 	what.Wrapping = fyne.TextWrapWord
@@ -38,6 +38,9 @@ func (s *agendaScreen) onMarkDone(act data.Activity) {
 	}{{"result", f.result}, {"next_date", f.nextDate}, {"next_time", f.next.time}, {"next_kind", f.next.kind},
 		{"next_remind", f.next.remind}, {"next_action_plan", f.nextAction}} {
 		fl := newField(p.key, p.o)
+		if p.key == "result" {
+			fl.label.SetText(T("agenda.done_result")) // what came of it, not the confirmation of an action
+		}
 		f.fields[p.key] = fl
 		f.order = append(f.order, fl)
 	}

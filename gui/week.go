@@ -71,7 +71,7 @@ func (w *weekView) buildUI() {
 			}
 		}
 		w.days[i] = d
-		cols[i] = container.NewBorder(d.title, nil, nil, nil, d.list)
+		cols[i] = widget.NewCard("", "", container.NewBorder(d.title, nil, nil, nil, d.list))
 	}
 	head := container.NewBorder(nil, nil, container.NewHBox(w.prev, w.this, w.next), nil, w.title)
 	w.content = container.NewBorder(head, nil, nil, nil, container.NewGridWithColumns(7, cols...))
@@ -94,8 +94,9 @@ func (w *weekView) reload() {
 			}
 		}
 		title := T("week.day."+day.Weekday().String()[:3]) + " " + shortDate(day)
+		d.title.Importance = widget.MediumImportance
 		if data.DayOf(day) == data.DayOf(today) {
-			title = T("week.today") + " " + shortDate(day)
+			d.title.Importance = widget.HighImportance // today's column stands out without a longer title
 		}
 		d.title.SetText(title)
 		d.list.Refresh()
@@ -103,10 +104,10 @@ func (w *weekView) reload() {
 	w.title.SetText(Tf("week.title", formatDate(w.monday), formatDate(w.monday.AddDate(0, 0, 6)), len(acts)))
 }
 
-// shortDate is a column's date: 11-23 in Chinese, 23 Nov in English.
+// shortDate is a column's date: 11-23 in Chinese, 23 in English (the week's title has the month).
 func shortDate(t time.Time) string {
 	if currentLanguage() == "en" {
-		return t.Format("2 Jan")
+		return t.Format("2")
 	}
 	return t.Format("01-02")
 }
