@@ -142,6 +142,13 @@ func smallNumber(s string) (int, bool) {
 	return n, true
 }
 
+// dropActivityDetails makes the next follow-up an all-day one with no kind or reminder: the details
+// belong to the rep's own plan, and the maintenance plan, a won deal's after-sale call or an import
+// that sets another one replaces it.
+func (c *Customer) dropActivityDetails() {
+	c.NextTime, c.NextKind, c.NextRemind = 0, "", RemindNone
+}
+
 // Activity is a card's planned next follow-up as the agenda, the week view and the reminders read it.
 type Activity struct {
 	Row    *CustomerRow

@@ -290,3 +290,23 @@ func TestCompleteActivity(t *testing.T) {
 	}
 	mustCheck(t, s)
 }
+
+// A plan set by something other than the rep (here a won deal's after-sale follow-up) is all day:
+// the old plan's time and reminder do not carry over to it.
+func TestWonDealPlanDropsTheOldTime(t *testing.T) {
+	p := newPipeline(t)
+	cur, _ := p.s.Customer(p.cust.ID)
+	planned(stToday, At(9, 0), KindCall, Remind15Min)(&cur)
+	if _, err := p.s.UpdateCustomer(stActor, cur); err != nil {
+		t.Fatal(err)
+	}
+	o := p.lead(t, qualified)
+	amount := AmountFromYuan(150_000)
+	if _, err := p.s.MoveStage(p.as(p.rep), Move{ID: o.ID, Version: o.Version, To: "won", WonDate: stToday, Amount: &amount}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := p.s.Customer(p.cust.ID)
+	if got.NextAction != "plan.after_sale" || got.NextTime != 0 || got.NextRemind != RemindNone || got.NextKind != "" {
+		t.Fatalf("after-sale plan %q %v %v %v", got.NextAction, got.NextTime, got.NextRemind, got.NextKind)
+	}
+}

@@ -121,7 +121,7 @@ func (s *Store) logFollowUp(by Actor, f FollowUp, next NextPlan, check func(c *C
 			if next.Date.IsZero() {
 				p := MaintenancePlanFor(c.Grade(rules, now))
 				c.NextFollowUp, c.NextAction = p.NextDue(f.Date), p.Action
-				c.NextTime, c.NextKind, c.NextRemind = 0, "", RemindNone
+				c.dropActivityDetails()
 			}
 		}
 		if !next.Date.IsZero() {
