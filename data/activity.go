@@ -1,6 +1,7 @@
 package data
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -91,6 +92,24 @@ func (t TimeOfDay) String() string {
 	}
 	h, m := t.Clock()
 	return fmt.Sprintf("%02d:%02d", h, m)
+}
+
+// MarshalJSON writes "09:30" in exports; the file keeps the number (msgpack does not read this).
+func (t TimeOfDay) MarshalJSON() ([]byte, error) { return json.Marshal(t.String()) }
+
+// UnmarshalJSON reads "09:30", or "" and null for all day.
+func (t *TimeOfDay) UnmarshalJSON(b []byte) error {
+	var s *string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	if s == nil {
+		*t = 0
+		return nil
+	}
+	v, err := ParseTimeOfDay(*s)
+	*t = v
+	return err
 }
 
 // On is the moment the time of day falls on day's date, in day's location.

@@ -1,9 +1,11 @@
 package data
 
 import (
+	"encoding/json"
 	"errors"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -308,5 +310,29 @@ func TestWonDealPlanDropsTheOldTime(t *testing.T) {
 	got, _ := p.s.Customer(p.cust.ID)
 	if got.NextAction != "plan.after_sale" || got.NextTime != 0 || got.NextRemind != RemindNone || got.NextKind != "" {
 		t.Fatalf("after-sale plan %q %v %v %v", got.NextAction, got.NextTime, got.NextRemind, got.NextKind)
+	}
+}
+
+// The JSON export writes a plan's time as people read it and reads it back; the file keeps its number.
+func TestTimeOfDayJSON(t *testing.T) {
+	c := Customer{Name: "甲", NextTime: At(14, 30), NextKind: KindCall, NextRemind: Remind1Day}
+	raw, err := json.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(raw), `"next_time":"14:30"`) || !strings.Contains(string(raw), `"next_remind":"1d"`) {
+		t.Fatalf("json %s", raw)
+	}
+	var back Customer
+	if err := json.Unmarshal(raw, &back); err != nil || back.NextTime != c.NextTime || back.NextKind != KindCall {
+		t.Fatalf("back %v %v: %v", back.NextTime, back.NextKind, err)
+	}
+	if raw, _ := json.Marshal(Customer{}); strings.Contains(string(raw), "next_time") {
+		t.Fatalf("an all-day plan wrote a time: %s", raw)
+	}
+	packed, _ := codec.Marshal(c)
+	var unpacked Customer
+	if err := codec.Unmarshal(packed, &unpacked); err != nil || unpacked.NextTime != At(14, 30) {
+		t.Fatalf("msgpack %v: %v", unpacked.NextTime, err)
 	}
 }
