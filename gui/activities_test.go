@@ -61,8 +61,9 @@ func TestAgendaByTimeAndMarkDone(t *testing.T) {
 	}
 	row.MouseOut()
 
-	// Given the mark-done form of the 10:30 visit, a save without a result is refused at the field.
-	u.agenda.onMarkDone(*sec.items[0].Activity)
+	// Given the mark-done form of the 10:30 visit, opened from its row, a save without a result is
+	// refused at the field.
+	test.Tap(row.button)
 	f := u.agenda.done
 	if f == nil {
 		t.Fatal("no mark-done form")

@@ -62,7 +62,11 @@ func (w *weekView) buildUI() {
 				a := d.items[i]
 				rows := o.(*fyne.Container).Objects
 				rows[0].(*hoverLine).label.SetText(activityWhen(a))
-				rows[1].(*hoverLine).label.SetText(a.Row.Name + "  ·  " + w.u.agenda.actionText(a.Text))
+				who := a.Row.Name + "  ·  " + w.u.agenda.actionText(a.Text)
+				if rep := w.u.memberName(a.Row.OwnerID); w.owner() == 0 && rep != "" {
+					who = rep + "  ·  " + who // the team's week: whose it is
+				}
+				rows[1].(*hoverLine).label.SetText(who)
 			})
 		d.list.OnSelected = func(i widget.ListItemID) {
 			d.list.UnselectAll()
