@@ -58,7 +58,11 @@ func (s *agendaScreen) buildUI() {
 			return activityWhen(*it.Activity) + "  " + name(it) + "  ·  " + s.actionText(it.Text), false
 		}},
 		{key: "agenda.overdue", line: func(it data.AgendaItem) (string, bool) {
-			return Tf("agenda.overdue_days", it.Days) + "  " + name(it) + "  ·  " + s.actionText(it.Text), true
+			kind := ""
+			if k := it.Activity.Kind; k != "" {
+				kind = enumLabel("activity", k) + " "
+			}
+			return Tf("agenda.overdue_days", it.Days) + "  " + kind + name(it) + "  ·  " + s.actionText(it.Text), true
 		}},
 		{key: "agenda.actions", line: func(it data.AgendaItem) (string, bool) {
 			if it.Days > 0 {
