@@ -257,13 +257,13 @@ func TestCompleteActivity(t *testing.T) {
 
 	// Without a result nothing is written.
 	var fe FieldErrors
-	if _, _, err := s.CompleteActivity(stActor, act[0], " ", NextPlan{}); !errors.As(err, &fe) || fe.For("result") == nil {
+	if _, _, err := s.CompleteActivity(stActor, act[0], ActivityDone{Result: " "}); !errors.As(err, &fe) || fe.For("result") == nil {
 		t.Fatalf("empty result: %v", err)
 	}
 	// A stale plan is refused.
 	stale := act[0]
 	stale.Time = At(8, 0)
-	if _, _, err := s.CompleteActivity(stActor, stale, "已演示", NextPlan{}); !errors.Is(err, ErrPlanChanged) || !errors.Is(err, ErrConflict) {
+	if _, _, err := s.CompleteActivity(stActor, stale, ActivityDone{Result: "已演示"}); !errors.Is(err, ErrPlanChanged) || !errors.Is(err, ErrConflict) {
 		t.Fatalf("stale plan: %v", err)
 	}
 	if n := auditCount(t, s); n != before {
@@ -271,7 +271,7 @@ func TestCompleteActivity(t *testing.T) {
 	}
 
 	next := NextPlan{Date: stToday.AddDate(0, 0, 3), Action: "发报价", Time: At(10, 0), Kind: KindEmail, Remind: RemindAtTime}
-	fu, got, err := s.CompleteActivity(stActor, act[0], "客户满意，要报价", next)
+	fu, got, err := s.CompleteActivity(stActor, act[0], ActivityDone{Result: "客户满意，要报价", Next: next})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -334,5 +334,22 @@ func TestTimeOfDayJSON(t *testing.T) {
 	var unpacked Customer
 	if err := codec.Unmarshal(packed, &unpacked); err != nil || unpacked.NextTime != At(14, 30) {
 		t.Fatalf("msgpack %v: %v", unpacked.NextTime, err)
+	}
+}
+
+// A maintenance plan's follow-up, marked done, is logged the way its plan says, with the topic the
+// window gives in words.
+func TestCompleteMaintenancePlan(t *testing.T) {
+	s := newStore(t, nil)
+	c := mustCreate(t, s, company("维护", func(c *Customer) {
+		c.NextFollowUp, c.NextAction = stToday, MaintenancePlanFor(GradeB).Action
+	}))
+	act := s.Activities(stToday, stToday.AddDate(0, 0, 1), 0)
+	fu, _, err := s.CompleteActivity(stActor, act[0], ActivityDone{Topic: "经理电话回访（每月）", Result: "已回访"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fu.Method != MaintenancePlanFor(GradeB).Method || fu.Topic != "经理电话回访（每月）" || fu.CustomerID != c.ID {
+		t.Fatalf("logged %+v", fu)
 	}
 }

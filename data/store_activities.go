@@ -9,26 +9,37 @@ import (
 // ErrPlanChanged refuses to mark an activity done when the card's plan moved since it was shown.
 var ErrPlanChanged = fmt.Errorf("the planned follow-up was changed meanwhile: %w", ErrConflict)
 
+// ActivityDone is what the rep says on marking a planned activity done.
+type ActivityDone struct {
+	// Topic is the follow-up's topic; empty takes the planned action. The window gives a maintenance
+	// plan's action (a key such as "plan.b") in words.
+	Topic  string
+	Result string
+	// Next is the next activity; a zero one lets the grade's maintenance plan choose.
+	Next NextPlan
+}
+
 // CompleteActivity marks a card's planned next follow-up done in one transaction: a follow-up is
-// logged with the activity's action as its topic and the result the rep gives, and the next plan is
-// set, the rep's when given, else the grade's maintenance plan (as LogFollowUp). planned is the
-// activity as shown; a card whose plan changed since is refused with ErrPlanChanged.
-func (s *Store) CompleteActivity(by Actor, planned Activity, result string, next NextPlan) (FollowUp, Customer, error) {
-	result = strings.TrimSpace(result)
+// logged with the activity's action as its topic, made the way its kind (or its maintenance plan)
+// says, with the result the rep gives, and the next plan is set, the rep's when given, else the
+// grade's maintenance plan (as LogFollowUp). planned is the activity as shown; a card whose plan
+// changed since is refused with ErrPlanChanged.
+func (s *Store) CompleteActivity(by Actor, planned Activity, done ActivityDone) (FollowUp, Customer, error) {
+	result := strings.TrimSpace(done.Result)
 	if result == "" {
 		var fe FieldErrors
 		fe.Add("result", ErrRequired)
 		return FollowUp{}, Customer{}, fe
 	}
 	now := s.now()
-	topic := planned.Text
-	if strings.TrimSpace(topic) == "" {
-		topic = string(planned.Kind)
-		if topic == "" {
-			topic = "-"
-		}
+	topic := strings.TrimSpace(done.Topic)
+	if topic == "" {
+		topic = strings.TrimSpace(planned.Text)
 	}
-	f := FollowUp{CustomerID: planned.Row.ID, Date: DateOf(now), Method: planned.Kind.Method(), ByID: by.MemberID,
+	if topic == "" {
+		topic = string(planned.Kind.Method())
+	}
+	f := FollowUp{CustomerID: planned.Row.ID, Date: DateOf(now), Method: plannedMethod(planned), ByID: by.MemberID,
 		Topic: topic, Result: result, Proactive: true}
 	check := func(c *Customer) error {
 		if DayOf(c.NextFollowUp) != DayOf(planned.Day) || c.NextTime != planned.Time || c.NextAction != planned.Text {
@@ -36,7 +47,21 @@ func (s *Store) CompleteActivity(by Actor, planned Activity, result string, next
 		}
 		return nil
 	}
-	return s.logFollowUp(by, f, next, check)
+	return s.logFollowUp(by, f, done.Next, check)
+}
+
+// plannedMethod is how a planned activity is made: as its kind says, else as the maintenance plan
+// whose action it is.
+func plannedMethod(a Activity) Method {
+	if a.Kind != "" {
+		return a.Kind.Method()
+	}
+	for _, g := range []Grade{GradeA, GradeB, GradeC, GradeD} {
+		if p := MaintenancePlanFor(g); p.Action == a.Text {
+			return p.Method
+		}
+	}
+	return MethodOther
 }
 
 // Activities returns the planned next follow-ups from day from up to (not including) day to, in the

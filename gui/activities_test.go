@@ -87,6 +87,9 @@ func TestAgendaByTimeAndMarkDone(t *testing.T) {
 		t.Fatalf("follow-ups %+v", fs)
 	}
 	c, _ := u.store.Customer(early.ID)
+	if fs[0].Topic != "上午公司的计划" {
+		t.Fatalf("topic %q", fs[0].Topic)
+	}
 	if !c.NextFollowUp.Equal(today.AddDate(0, 0, 2)) || c.NextTime != data.At(9, 0) || c.NextAction != "发报价" {
 		t.Fatalf("next plan %v %v %q", c.NextFollowUp, c.NextTime, c.NextAction)
 	}

@@ -76,7 +76,8 @@ func (s *agendaScreen) saveDone(f *doneForm) {
 		fe.Add("result", data.ErrRequired)
 	}
 	if !fe.Any() {
-		_, _, err = s.u.store.CompleteActivity(s.u.me(), f.act, f.result.Text, next)
+		done := data.ActivityDone{Topic: s.actionText(f.act.Text), Result: f.result.Text, Next: next}
+		_, _, err = s.u.store.CompleteActivity(s.u.me(), f.act, done)
 		switch {
 		case errors.As(err, &fe):
 		case errors.Is(err, data.ErrPlanChanged):
