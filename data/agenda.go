@@ -17,6 +17,8 @@ type AgendaItem struct {
 	// Deal is set on the pipeline's items: an idle deal, or a milestone due.
 	Deal      *OpportunityRow
 	Milestone bool
+	// Activity is set on planned next follow-ups (due today, overdue): their time, kind and reminder.
+	Activity *Activity
 }
 
 // Agenda is what a rep works through in the morning (seed 000 template 3, seed 001).
@@ -90,9 +92,11 @@ func (s *Store) Agenda(now time.Time, ownerID uint64) Agenda {
 		if !r.NextFollowUp.IsZero() && r.Status != StatusLost {
 			switch days := int(todayDay - r.NextFollowUp); {
 			case days == 0:
-				a.DueToday = append(a.DueToday, AgendaItem{Row: r, Date: r.NextFollowUp.Time(), Text: r.NextAction})
+				act := activityOf(r)
+				a.DueToday = append(a.DueToday, AgendaItem{Row: r, Date: r.NextFollowUp.Time(), Text: r.NextAction, Activity: &act})
 			case days > 0:
-				a.Overdue = append(a.Overdue, AgendaItem{Row: r, Date: r.NextFollowUp.Time(), Days: days, Text: r.NextAction})
+				act := activityOf(r)
+				a.Overdue = append(a.Overdue, AgendaItem{Row: r, Date: r.NextFollowUp.Time(), Days: days, Text: r.NextAction, Activity: &act})
 			}
 		}
 		if r.Status != StatusLost && ReviewDue(r.Grade, r.LastReviewed.Time(), today) {
@@ -125,7 +129,7 @@ func (s *Store) Agenda(now time.Time, ownerID uint64) Agenda {
 			return items[i].Row.ID < items[j].Row.ID
 		})
 	}
-	byDate(a.DueToday, false)
+	byTime(a.DueToday)
 	byDate(a.Overdue, false) // the longest overdue first
 	byDate(a.Actions, false)
 	byDate(a.Reviews, false) // never reviewed (zero date) first
@@ -137,6 +141,24 @@ func (s *Store) Agenda(now time.Time, ownerID uint64) Agenda {
 		s.dealItems(&a, today, ownerID)
 	}
 	return a
+}
+
+// byTime orders today's planned follow-ups as a day's activities are: timed ones first in time order,
+// then the all-day ones by grade.
+func byTime(items []AgendaItem) {
+	sort.SliceStable(items, func(i, j int) bool {
+		a, b := items[i].Activity, items[j].Activity
+		if a.Time.IsZero() != b.Time.IsZero() {
+			return !a.Time.IsZero()
+		}
+		if a.Time != b.Time {
+			return a.Time < b.Time
+		}
+		if items[i].Row.Grade != items[j].Row.Grade {
+			return gradeKey(items[i].Row.Grade) < gradeKey(items[j].Row.Grade)
+		}
+		return items[i].Row.ID < items[j].Row.ID
+	})
 }
 
 // dealItems adds the open deals' due milestones and idle deals; the caller holds the read lock.

@@ -220,7 +220,11 @@ type Customer struct {
 	LastFollowUp time.Time `json:"last_follow_up" msgpack:"lf"`
 	NextFollowUp time.Time `json:"next_follow_up" msgpack:"nf"`
 	NextAction   string    `json:"next_action" msgpack:"na"`
-	Status       Status    `json:"status" msgpack:"st"`
+	// The next follow-up's time (zero: all day), kind and reminder (activity.go).
+	NextTime   TimeOfDay    `json:"next_time,omitempty" msgpack:"nt,omitempty"`
+	NextKind   ActivityKind `json:"next_kind,omitempty" msgpack:"nk,omitempty"`
+	NextRemind Reminder     `json:"next_remind,omitempty" msgpack:"nr,omitempty"`
+	Status     Status       `json:"status" msgpack:"st"`
 	// GradeOverride is a manager's decision; the suggestion stays computed beside it.
 	GradeOverride Grade     `json:"grade_override" msgpack:"go"`
 	Lifecycle     Lifecycle `json:"lifecycle" msgpack:"lc"`

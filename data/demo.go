@@ -833,6 +833,7 @@ func (g *demoGen) card(i int, out *NewCard) {
 			c.NextFollowUp = g.day(-(1 + (i*37)%60))
 		}
 		c.NextAction = g.pick(demoNextActions)
+		demoActivity(c)
 	}
 
 	// Overrides: a manager's judgement differs from the rules on a few cards.

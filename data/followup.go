@@ -42,6 +42,11 @@ type FollowUp struct {
 type NextPlan struct {
 	Date   time.Time
 	Action string
+	// Time, Kind and Remind make the plan a timed activity with a reminder (activity.go); a plan
+	// without a time is all day.
+	Time   TimeOfDay
+	Kind   ActivityKind
+	Remind Reminder
 }
 
 // OpenAction reports whether the follow-up's action still waits for its result by a deadline.

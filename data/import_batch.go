@@ -760,6 +760,7 @@ func (im *importer) followUpTouchesCard(tx *bolt.Tx, b *batch, f *FollowUp, w *r
 		if !w.setNextPlan {
 			plan := MaintenancePlanFor(c.Grade(im.st.GradeRules, im.now))
 			c.NextFollowUp, c.NextAction = plan.NextDue(f.Date), plan.Action
+			c.dropActivityDetails()
 			cs.keepAction = ""
 		}
 		changed = true

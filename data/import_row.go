@@ -522,6 +522,7 @@ func (p *rowPlan) finishCustomer(c *Customer, e *custExtras, x *parseCtx, existi
 		}
 		if t, rest, ok := parseLeadingDate(e.nextRaw, ref, true); ok {
 			c.NextFollowUp = t
+			c.dropActivityDetails()
 			if rest != "" {
 				c.NextAction = rest
 			}

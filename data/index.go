@@ -32,6 +32,7 @@ type CustomerRow struct {
 	tags         *[]string
 	LastFollowUp Day
 	NextFollowUp Day
+	next         rowActivity // the next follow-up's time, kind and reminder
 	LastReviewed Day
 	FirstContact Day
 	Completeness int8
@@ -92,6 +93,9 @@ type rowRecord struct {
 	LastFollowUp time.Time      `msgpack:"lf"`
 	NextFollowUp time.Time      `msgpack:"nf"`
 	NextAction   string         `msgpack:"na"`
+	NextTime     TimeOfDay      `msgpack:"nt,omitempty"`
+	NextKind     ActivityKind   `msgpack:"nk,omitempty"`
+	NextRemind   Reminder       `msgpack:"nr,omitempty"`
 	LastReviewed time.Time      `msgpack:"lr"`
 	FirstContact time.Time      `msgpack:"fc"`
 	Archived     bool           `msgpack:"ar"`
@@ -159,7 +163,8 @@ func graded(rec *rowRecord, rules GradeRules, now time.Time) *CustomerRow {
 		grading: rowGrading{AnnualPurchase: g.AnnualPurchase, CooperationSince: DayOf(g.CooperationSince),
 			MAN: g.MAN, HasNeeds: g.HasNeeds, referral: enumIndex(gradingLevels, g.Referral),
 			override: enumIndex(gradingGrades, g.Override)},
-		births: birthdaysOf(rec), pending: &rowHay{rec.TextHay, rec.KeyHay}}
+		births: birthdaysOf(rec), pending: &rowHay{rec.TextHay, rec.KeyHay},
+		next: packActivity(rec.NextTime, rec.NextKind, rec.NextRemind)}
 	if r.tags == nil && len(rec.Tags) > 0 {
 		// A written card's tags are the caller's slice: the row keeps its own copy.
 		tags := slices.Clone(rec.Tags)
@@ -328,6 +333,7 @@ func buildRecord(c *Customer) rowRecord {
 		ID: c.ID, CardNo: c.CardNo, Name: c.Name, Kind: c.Kind, Status: c.Status, OwnerID: c.OwnerID,
 		Industry: c.Industry, Category: c.Category, Region: c.Region, Source: c.Source, Tags: c.Tags,
 		LastFollowUp: c.LastFollowUp, NextFollowUp: c.NextFollowUp, NextAction: c.NextAction,
+		NextTime: c.NextTime, NextKind: c.NextKind, NextRemind: c.NextRemind,
 		LastReviewed: c.LastReviewed, FirstContact: c.FirstContact, Archived: c.Archived,
 		Completeness: c.Completeness().Percent(),
 		Grading: gradeInputs{AnnualPurchase: c.AnnualPurchase, CooperationSince: c.CooperationSince,

@@ -88,6 +88,11 @@ var migrations = []func(tx *bolt.Tx, s *Store) error{
 		}
 		return nil
 	},
+	// 7: planned activities: a card's next follow-up may carry a time, a kind and a reminder, and so
+	// may its list row (activity.go). Nothing is converted: a plan without them reads as an all-day one
+	// with no reminder. The number is what makes an older binary refuse the file (ErrTooNew) instead of
+	// dropping the times when it rewrites a card.
+	func(tx *bolt.Tx, s *Store) error { return nil },
 }
 
 // SchemaVersion is the schema this binary writes.

@@ -96,6 +96,14 @@ func (r *rowRecord) DecodeMsgpack(d *msgpack.Decoder) error {
 			r.NextFollowUp, err = decodeTime(d)
 		case "na":
 			r.NextAction, err = d.DecodeString()
+		case "nt":
+			var n int16
+			n, err = d.DecodeInt16()
+			r.NextTime = TimeOfDay(n)
+		case "nk":
+			err = decodeString(d, (*string)(&r.NextKind))
+		case "nr":
+			err = decodeString(d, (*string)(&r.NextRemind))
 		case "lr":
 			r.LastReviewed, err = decodeTime(d)
 		case "fc":

@@ -36,6 +36,8 @@ type Service interface {
 	ConfirmResult(by Actor, customerID, followUpID uint64, result string) (FollowUp, error)
 
 	Agenda(now time.Time, ownerID uint64) Agenda
+	Activities(from, to time.Time, ownerID uint64) []Activity
+	CompleteActivity(by Actor, planned Activity, done ActivityDone) (FollowUp, Customer, error)
 	Row(id uint64) (*CustomerRow, bool)
 
 	// LoadDeals reads the deals that opening left for later; the calls that need them make it first.

@@ -66,9 +66,16 @@ func (s *Store) CapCheck(customerID uint64, date time.Time) (CapWarning, error) 
 // LogFollowUp records a follow-up and, in the same transaction, moves the card's last follow-up to it
 // and sets the next follow-up: the rep's plan when given, else the grade's maintenance plan.
 func (s *Store) LogFollowUp(by Actor, f FollowUp, next NextPlan) (FollowUp, Customer, error) {
+	return s.logFollowUp(by, f, next, nil)
+}
+
+// logFollowUp is LogFollowUp with a check of the card, read in the write's transaction, that may
+// refuse it.
+func (s *Store) logFollowUp(by Actor, f FollowUp, next NextPlan, check func(c *Customer) error) (FollowUp, Customer, error) {
 	now := s.now()
 	fe := ValidateFollowUp(&f, now)
 	s.checkMember(&fe, "by", f.ByID)
+	fe = append(fe, ValidateNextPlan(next)...)
 	if fe.Any() {
 		return f, Customer{}, fe
 	}
@@ -89,6 +96,11 @@ func (s *Store) LogFollowUp(by Actor, f FollowUp, next NextPlan) (FollowUp, Cust
 		}
 		if c.Archived {
 			return nil, ErrArchived
+		}
+		if check != nil {
+			if err := check(&c); err != nil {
+				return nil, err
+			}
 		}
 		b := tx.Bucket(bucketFollowUps)
 		id, err := b.NextSequence()
@@ -112,10 +124,12 @@ func (s *Store) LogFollowUp(by Actor, f FollowUp, next NextPlan) (FollowUp, Cust
 			if next.Date.IsZero() {
 				p := MaintenancePlanFor(c.Grade(rules, now))
 				c.NextFollowUp, c.NextAction = p.NextDue(f.Date), p.Action
+				c.dropActivityDetails()
 			}
 		}
 		if !next.Date.IsZero() {
 			c.NextFollowUp, c.NextAction = DateOf(next.Date), next.Action
+			c.NextTime, c.NextKind, c.NextRemind = next.Time, next.Kind, next.Remind
 		}
 		if c.FirstContact.IsZero() || f.Date.Before(c.FirstContact) {
 			c.FirstContact = DateOf(f.Date)

@@ -386,6 +386,7 @@ func (s *Store) markCustomerWon(tx *bolt.Tx, by Actor, o Opportunity, rules Grad
 	}
 	c.Status = StatusCustomer
 	c.NextFollowUp, c.NextAction = o.WonDate.AddDate(0, 0, AfterSaleDays), "plan.after_sale"
+	c.dropActivityDetails()
 	c.Version++
 	c.UpdatedAt, c.UpdatedBy = now, by.MemberID
 	row, err := s.writeCustomer(tx, &c, c.CardNo, rules, now)

@@ -18,6 +18,15 @@ type agendaScreen struct {
 	summary  *widget.Label
 	sections []*agendaSection
 	agenda   data.Agenda
+	// hint shows the whole of the row under the pointer, which the lists cut with an ellipsis.
+	hint *widget.Label
+	// day is the day's agenda, week the week view; viewBtn switches between them.
+	day       fyne.CanvasObject
+	dayScroll *container.Scroll
+	week      *weekView
+	viewBtn   *widget.Button
+	// done is the open mark-done form, for tests.
+	done *doneForm
 }
 
 // agendaSection is one card of the agenda with its list.
@@ -46,10 +55,14 @@ func (s *agendaScreen) buildUI() {
 	name := func(it data.AgendaItem) string { return it.Row.Name + "  ·  " + string(it.Row.Grade) }
 	s.sections = []*agendaSection{
 		{key: "agenda.due_today", line: func(it data.AgendaItem) (string, bool) {
-			return name(it) + "  ·  " + s.actionText(it.Text), false
+			return activityWhen(*it.Activity) + "  " + name(it) + "  ·  " + s.actionText(it.Text), false
 		}},
 		{key: "agenda.overdue", line: func(it data.AgendaItem) (string, bool) {
-			return Tf("agenda.overdue_days", it.Days) + "  " + name(it) + "  ·  " + s.actionText(it.Text), true
+			kind := ""
+			if k := it.Activity.Kind; k != "" {
+				kind = enumLabel("activity", k) + " "
+			}
+			return Tf("agenda.overdue_days", it.Days) + "  " + kind + name(it) + "  ·  " + s.actionText(it.Text), true
 		}},
 		{key: "agenda.actions", line: func(it data.AgendaItem) (string, bool) {
 			if it.Days > 0 {
@@ -91,16 +104,18 @@ func (s *agendaScreen) buildUI() {
 		sec.list = widget.NewList(
 			func() int { return len(sec.items) },
 			func() fyne.CanvasObject {
-				l := widget.NewLabel("")
-				l.Truncation = fyne.TextTruncateClip
-				return l
+				done := widget.NewButton(T("agenda.done"), nil)
+				done.Importance = widget.LowImportance
+				return newHoverLine(s.showHint, done)
 			},
 			func(i widget.ListItemID, o fyne.CanvasObject) {
 				if i >= len(sec.items) {
 					return
 				}
-				l := o.(*widget.Label)
-				text, mark := sec.line(sec.items[i])
+				row := o.(*hoverLine)
+				l := row.label
+				it := sec.items[i]
+				text, mark := sec.line(it)
 				l.SetText(text)
 				if mark {
 					l.Importance = widget.DangerImportance
@@ -108,6 +123,14 @@ func (s *agendaScreen) buildUI() {
 					l.Importance = widget.MediumImportance
 				}
 				l.Refresh()
+				if it.Activity != nil {
+					act := *it.Activity
+					row.button.OnTapped = func() { s.onMarkDone(act) }
+					row.button.Show()
+				} else {
+					row.button.OnTapped = nil
+					row.button.Hide()
+				}
 			})
 		sec.list.OnSelected = func(i widget.ListItemID) {
 			sec.list.UnselectAll()
@@ -121,11 +144,52 @@ func (s *agendaScreen) buildUI() {
 		}
 		// The section name is a subtitle, not a title: a title's large type would make the two columns,
 		// and so the window, too wide for a small laptop screen.
-		sec.title = widget.NewCard("", T(sec.key), sec.list)
+		// Three rows at least, else a short window shows a row and a half of each section: the agenda
+		// scrolls instead.
+		rows := container.New(&minHeightLayout{rows: 3, item: sec.list.CreateItem().MinSize().Height}, sec.list)
+		sec.title = widget.NewCard("", T(sec.key), rows)
 		cards = append(cards, sec.title)
 	}
-	grid := container.NewGridWithColumns(2, cards...)
-	s.content = container.NewBorder(container.NewVBox(container.NewBorder(nil, nil, nil, s.scope, s.summary)), nil, nil, nil, grid)
+	s.hint = widget.NewLabel(" ")
+	s.hint.Wrapping = fyne.TextWrapWord
+	s.day = container.NewGridWithColumns(2, cards...)
+	s.dayScroll = container.NewVScroll(s.day)
+	s.week = newWeekView(s.u, s.owner, s.showHint)
+	s.week.content.Hide()
+	s.viewBtn = widget.NewButton(T("agenda.week_view"), s.onSwitchView)
+	s.summary.Truncation = fyne.TextTruncateEllipsis
+	head := container.NewBorder(nil, nil, nil, container.NewHBox(s.viewBtn, s.scope), s.summary)
+	s.content = container.NewBorder(head, s.hint, nil, nil, container.NewStack(s.dayScroll, s.week.content))
+}
+
+// owner is whose agenda is shown: the signed-in rep's, or 0 for the whole team.
+func (s *agendaScreen) owner() uint64 {
+	if s.scope.Selected == T("agenda.team") {
+		return 0
+	}
+	return s.u.me().MemberID
+}
+
+func (s *agendaScreen) showHint(text string) {
+	if text == "" {
+		text = " " // keeps the line's height, so the lists above do not jump
+	}
+	s.hint.SetText(text)
+}
+
+// onSwitchView shows the week view instead of the day's agenda, and back.
+func (s *agendaScreen) onSwitchView() {
+	if s.week.content.Visible() {
+		s.week.content.Hide()
+		s.dayScroll.Show()
+		s.viewBtn.SetText(T("agenda.week_view"))
+		s.reload()
+		return
+	}
+	s.dayScroll.Hide()
+	s.week.content.Show()
+	s.viewBtn.SetText(T("agenda.day_view"))
+	s.week.reload()
 }
 
 // actionText shows a maintenance-plan key translated and a rep's own words as typed.
@@ -137,11 +201,10 @@ func (s *agendaScreen) actionText(a string) string {
 }
 
 func (s *agendaScreen) reload() {
-	owner := s.u.me().MemberID
-	if s.scope.Selected == T("agenda.team") {
-		owner = 0
+	if s.week.content.Visible() {
+		s.week.reload()
 	}
-	s.agenda = s.u.store.Agenda(s.u.now(), owner)
+	s.agenda = s.u.store.Agenda(s.u.now(), s.owner())
 	lists := [][]data.AgendaItem{s.agenda.DueToday, s.agenda.Overdue, s.agenda.Actions, s.agenda.Reviews, s.agenda.Stale, s.agenda.Deals, s.agenda.Birthdays}
 	for i, sec := range s.sections {
 		sec.items = lists[i]

@@ -58,6 +58,7 @@ func Run(cfg Config) error {
 	u := newUI(a, st, cfg)
 	u.win.Show()
 	u.startup()
+	newReminders(u).start()
 	a.Lifecycle().SetOnStarted(func() {
 		u.restorePosition()
 		u.loadDeals()

@@ -132,6 +132,7 @@ func (cw *cardWindow) removeContact(i int) {
 type followUpForm struct {
 	date, topic, feedback, action, deadline, result, nextDate, nextAction *textEntry
 	method                                                                *enumSelect[data.Method]
+	next                                                                  activityInputs
 	contact                                                               *widget.SelectEntry
 	proactive                                                             *widget.Check
 	fields                                                                map[string]*field
@@ -146,6 +147,7 @@ func (cw *cardWindow) newFollowUpForm() *followUpForm {
 		method:    newEnumSelect("method", data.Methods, false, data.MethodPhone),
 		proactive: widget.NewCheck("", nil),
 		fields:    map[string]*field{},
+		next:      newActivityInputs(data.NextPlan{}),
 	}
 	var names []string
 	for _, ct := range cw.c.Contacts {
@@ -162,7 +164,8 @@ func (cw *cardWindow) newFollowUpForm() *followUpForm {
 		o   fyne.CanvasObject
 	}{{"date", f.date}, {"method", f.method}, {"contact", f.contact}, {"topic", f.topic}, {"feedback", f.feedback},
 		{"action", f.action}, {"deadline", f.deadline}, {"result", f.result}, {"proactive", f.proactive},
-		{"next_date", f.nextDate}, {"next_action_plan", f.nextAction}} {
+		{"next_date", f.nextDate}, {"next_time", f.next.time}, {"next_kind", f.next.kind}, {"next_remind", f.next.remind},
+		{"next_action_plan", f.nextAction}} {
 		fl := newField(p.key, p.o)
 		f.fields[p.key] = fl
 		f.order = append(f.order, fl)
@@ -189,6 +192,7 @@ func (f *followUpForm) value(customerID uint64) (data.FollowUp, data.NextPlan, d
 		fe.Add("next_date", err)
 	}
 	next.Action = strings.TrimSpace(f.nextAction.Text)
+	f.next.read(&next, &fe)
 	return fu, next, fe
 }
 
@@ -256,6 +260,7 @@ func (cw *cardWindow) logFollowUp(fu data.FollowUp, next data.NextPlan, form *fo
 	sortFollowUps(cw.followUps)
 	cw.c.LastFollowUp, cw.c.NextFollowUp, cw.c.NextAction, cw.c.FirstContact, cw.c.Version =
 		c.LastFollowUp, c.NextFollowUp, c.NextAction, c.FirstContact, c.Version
+	cw.c.NextTime, cw.c.NextKind, cw.c.NextRemind = c.NextTime, c.NextKind, c.NextRemind
 	cw.nextDate.SetText(editDate(c.NextFollowUp))
 	cw.nextAct.SetText(cw.u.agenda.actionText(c.NextAction))
 	cw.first.SetText(editDate(c.FirstContact))
