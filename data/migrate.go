@@ -88,6 +88,11 @@ var migrations = []func(tx *bolt.Tx, s *Store) error{
 		}
 		return nil
 	},
+	// 7: each member's saved list filters and columns (savedfilter.go).
+	func(tx *bolt.Tx, s *Store) error {
+		_, err := tx.CreateBucketIfNotExists(bucketSavedFilters)
+		return err
+	},
 }
 
 // SchemaVersion is the schema this binary writes.
