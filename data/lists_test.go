@@ -66,7 +66,7 @@ func TestSavedFilterRefusals(t *testing.T) {
 		want error
 	}{
 		{"no name", by, SavedFilter{Name: "  "}, ErrRequired},
-		{"too long", by, SavedFilter{Name: strings.Repeat("客", MaxFilterName+1)}, ErrNameTooLong},
+		{"too long", by, SavedFilter{Name: strings.Repeat("客", MaxFilterName+1)}, ErrTooLong},
 		{"no member", Actor{}, SavedFilter{Name: "x"}, ErrNoMember},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -32,11 +32,8 @@ type ListLayout struct {
 // MaxFilterName keeps a saved filter's name short enough for its menu.
 const MaxFilterName = 40
 
-// Errors of saved filters.
-var (
-	ErrNameTooLong = errors.New("the name is too long")
-	ErrNoMember    = errors.New("no team member is chosen as this desktop's user")
-)
+// ErrNoMember refuses to keep a list choice for nobody: Settings names no current user.
+var ErrNoMember = errors.New("no team member is chosen as this desktop's user")
 
 // ValidateSavedFilter refuses a filter without a name or with a name too long for the menu.
 func ValidateSavedFilter(f SavedFilter) FieldErrors {
@@ -45,7 +42,7 @@ func ValidateSavedFilter(f SavedFilter) FieldErrors {
 	case name == "":
 		fe.Add("name", ErrRequired)
 	case utf8.RuneCountInString(name) > MaxFilterName:
-		fe.Add("name", ErrNameTooLong)
+		fe.Add("name", ErrTooLong)
 	}
 	return fe
 }

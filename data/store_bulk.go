@@ -1,7 +1,6 @@
 package data
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -130,9 +129,6 @@ func (s *Store) IsEmpty() bool {
 	return len(s.idx.rows) == 0 && len(s.idx.members) == 0
 }
 
-// ErrTagRequired refuses a bulk tag with no text.
-var ErrTagRequired = errors.New("a tag needs a text")
-
 // BulkSetOwner hands the cards to another member, in one transaction: all of them or none. It
 // returns how many cards changed owner.
 func (s *Store) BulkSetOwner(by Actor, ids []uint64, owner uint64) (int, error) {
@@ -158,7 +154,7 @@ func (s *Store) BulkAddTag(by Actor, ids []uint64, tag string) (int, error) {
 	tag = strings.TrimSpace(tag)
 	if tag == "" {
 		var fe FieldErrors
-		fe.Add("tag", ErrTagRequired)
+		fe.Add("tag", ErrRequired)
 		return 0, fe
 	}
 	return s.bulkChange(by, ids, "bulk_tag", func(c *Customer) bool {
