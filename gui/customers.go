@@ -68,8 +68,9 @@ type column struct {
 	id    string
 	key   data.SortKey // "" for a column the list cannot sort by
 	title string
-	width float32
-	cell  func(s *customersScreen, r *data.CustomerRow) string
+	// width is what the column takes on a wide window, min what it keeps on a narrow one.
+	width, min float32
+	cell       func(s *customersScreen, r *data.CustomerRow) string
 }
 
 // checkWidth is the width of the selection's column.
@@ -77,24 +78,24 @@ const checkWidth = 40
 
 func customerColumns() []column {
 	return []column{
-		{"card_no", data.SortCardNo, "col.card_no", 130, func(_ *customersScreen, r *data.CustomerRow) string { return r.CardNo }},
-		{"name", data.SortName, "col.name", 260, (*customersScreen).nameCell},
-		{"grade", data.SortGrade, "col.grade", 70, func(_ *customersScreen, r *data.CustomerRow) string {
+		{"card_no", data.SortCardNo, "col.card_no", 130, 115, func(_ *customersScreen, r *data.CustomerRow) string { return r.CardNo }},
+		{"name", data.SortName, "col.name", 260, 170, (*customersScreen).nameCell},
+		{"grade", data.SortGrade, "col.grade", 70, 55, func(_ *customersScreen, r *data.CustomerRow) string {
 			if r.Overridden {
 				return string(r.Grade) + "*" // a manager's decision, not the rules'
 			}
 			return string(r.Grade)
 		}},
-		{"status", data.SortStatus, "col.status", 100, func(_ *customersScreen, r *data.CustomerRow) string { return enumLabel("status", r.Status) }},
-		{"owner", data.SortOwner, "col.owner", 90, func(s *customersScreen, r *data.CustomerRow) string { return s.u.memberName(r.OwnerID) }},
-		{"contact", "", "col.contact", 100, func(s *customersScreen, r *data.CustomerRow) string { return s.extra(r.ID).Contact.Name }},
-		{"phone", "", "col.phone", 130, func(s *customersScreen, r *data.CustomerRow) string { return s.extra(r.ID).Contact.Phone }},
-		{"email", "", "col.email", 170, func(s *customersScreen, r *data.CustomerRow) string { return s.extra(r.ID).Contact.Email }},
-		{"industry", data.SortIndustry, "col.industry", 120, func(_ *customersScreen, r *data.CustomerRow) string { return r.Industry }},
-		{"source", "", "col.source", 100, func(_ *customersScreen, r *data.CustomerRow) string { return enumLabel("source", r.Source) }},
-		{"tags", "", "col.tags", 140, func(_ *customersScreen, r *data.CustomerRow) string { return strings.Join(r.Tags(), ", ") }},
-		{"last_follow_up", data.SortLastFollowUp, "col.last_follow_up", 120, func(_ *customersScreen, r *data.CustomerRow) string { return formatDate(r.LastFollowUp.Time()) }},
-		{"next_follow_up", data.SortNextFollowUp, "col.next_follow_up", 120, func(_ *customersScreen, r *data.CustomerRow) string { return formatDate(r.NextFollowUp.Time()) }},
+		{"status", data.SortStatus, "col.status", 100, 80, func(_ *customersScreen, r *data.CustomerRow) string { return enumLabel("status", r.Status) }},
+		{"owner", data.SortOwner, "col.owner", 90, 70, func(s *customersScreen, r *data.CustomerRow) string { return s.u.memberName(r.OwnerID) }},
+		{"contact", "", "col.contact", 100, 70, func(s *customersScreen, r *data.CustomerRow) string { return s.extra(r.ID).Contact.Name }},
+		{"phone", "", "col.phone", 130, 115, func(s *customersScreen, r *data.CustomerRow) string { return s.extra(r.ID).Contact.Phone }},
+		{"email", "", "col.email", 170, 110, func(s *customersScreen, r *data.CustomerRow) string { return s.extra(r.ID).Contact.Email }},
+		{"industry", data.SortIndustry, "col.industry", 120, 80, func(_ *customersScreen, r *data.CustomerRow) string { return r.Industry }},
+		{"source", "", "col.source", 100, 70, func(_ *customersScreen, r *data.CustomerRow) string { return enumLabel("source", r.Source) }},
+		{"tags", "", "col.tags", 140, 80, func(_ *customersScreen, r *data.CustomerRow) string { return strings.Join(r.Tags(), ", ") }},
+		{"last_follow_up", data.SortLastFollowUp, "col.last_follow_up", 120, 105, func(_ *customersScreen, r *data.CustomerRow) string { return formatDate(r.LastFollowUp.Time()) }},
+		{"next_follow_up", data.SortNextFollowUp, "col.next_follow_up", 120, 105, func(_ *customersScreen, r *data.CustomerRow) string { return formatDate(r.NextFollowUp.Time()) }},
 	}
 }
 
@@ -157,18 +158,21 @@ func (s *customersScreen) buildUI() {
 	exportBtn := widget.NewButtonWithIcon(T("customers.export"), theme.DownloadIcon(), s.onExport)
 	newBtn := widget.NewButtonWithIcon(T("action.new_customer"), theme.ContentAddIcon(), s.u.newCustomer)
 	newBtn.Importance = widget.HighImportance
-	// Two rows of four: eight selects in one row would make the window wider than a laptop screen in
-	// English.
-	filters := container.NewGridWithColumns(4,
+	// Two rows of four where the window is wide: eight selects in one row would make the window wider
+	// than a laptop screen in English.
+	// On a narrow window they take three rows of three, or more: see flowGrid.
+	grid := &flowGrid{cols: 4, objs: []fyne.CanvasObject{
 		labelled(T("col.grade"), s.grade), labelled(T("col.status"), s.status), labelled(T("col.owner"), s.owner),
 		labelled(T("col.industry"), s.industry), labelled(T("field.source"), s.source), labelled(T("field.tags"), s.tag),
-		labelled(T("segment.abc"), s.abc), labelled(T("segment.rfm"), s.rfm))
+		labelled(T("segment.abc"), s.abc), labelled(T("segment.rfm"), s.rfm)}}
+	filters := container.New(grid, grid.objs...)
+	tools, wrap := s.toolsRow()
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, nil, container.NewHBox(s.archived, exportBtn, newBtn), s.search),
 		filters,
-		s.toolsRow(),
+		tools,
 	)
-	s.content = s.tips.over(container.NewBorder(top, nil, nil, nil, container.New(fitLayout{s}, s.table)))
+	s.content = s.tips.over(container.New(listLayout{s, grid, wrap}, top, s.table))
 }
 
 func labelled(text string, o fyne.CanvasObject) fyne.CanvasObject {

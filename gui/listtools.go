@@ -124,17 +124,107 @@ func (s *customersScreen) prefetch(row int) {
 	}
 }
 
-// fitLayout gives the table the space it has and widens or narrows the columns to it: the name takes
-// what is spare, and on a narrow window every column gives up to a quarter of its width before the
-// table scrolls sideways. The texts then end in an ellipsis and show whole under the pointer.
-type fitLayout struct{ s *customersScreen }
+// listLayout puts the filters above the table. On a narrow window the filters take more rows and the
+// row of list tools drops under the count instead of pushing the window wider; and the columns widen
+// or narrow to the width the table has: the name takes what is spare, and each column narrows down
+// to its minimum before the table scrolls sideways. Cut texts end in an ellipsis and show whole under the pointer.
+type listLayout struct {
+	s       *customersScreen
+	filters *flowGrid
+	tools   *wrapRow
+}
 
-func (l fitLayout) MinSize(objs []fyne.CanvasObject) fyne.Size { return objs[0].MinSize() }
+func (l listLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	top, table := objs[0].MinSize(), objs[1].MinSize()
+	return fyne.NewSize(max(top.Width, table.Width), top.Height+theme.Padding()+table.Height)
+}
 
-func (l fitLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	l.s.fitColumns(size.Width)
+func (l listLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	l.filters.fit(size.Width)
+	l.tools.two = size.Width < l.tools.oneRowWidth()
+	top := objs[0].MinSize().Height
 	objs[0].Move(fyne.NewPos(0, 0))
-	objs[0].Resize(size)
+	objs[0].Resize(fyne.NewSize(size.Width, top))
+	l.s.fitColumns(size.Width)
+	y := top + theme.Padding()
+	objs[1].Move(fyne.NewPos(0, y))
+	objs[1].Resize(fyne.NewSize(size.Width, size.Height-y))
+}
+
+// flowGrid lays the filters out in as many equal columns as fit, from two to four; listLayout sets the
+// count from the width before it measures the filters' height.
+type flowGrid struct {
+	objs []fyne.CanvasObject
+	cols int
+}
+
+func (g *flowGrid) cell() fyne.Size {
+	var c fyne.Size
+	for _, o := range g.objs {
+		c = c.Max(o.MinSize())
+	}
+	return c
+}
+
+// fit sets the columns for width; never fewer than two, which the grid's minimum width holds, so that
+// a hidden screen laid out at no width does not make the window's minimum height grow.
+func (g *flowGrid) fit(width float32) {
+	pad := theme.Padding()
+	g.cols = min(max(int((width+pad)/(g.cell().Width+pad)), 2), 4)
+}
+
+func (g *flowGrid) rows() int {
+	cols := max(g.cols, 1)
+	return (len(g.objs) + cols - 1) / cols
+}
+
+func (g *flowGrid) MinSize([]fyne.CanvasObject) fyne.Size {
+	c, n := g.cell(), g.rows()
+	return fyne.NewSize(2*c.Width+theme.Padding(), float32(n)*c.Height+float32(n-1)*theme.Padding())
+}
+
+func (g *flowGrid) Layout(_ []fyne.CanvasObject, size fyne.Size) {
+	pad, c, cols := theme.Padding(), g.cell(), max(g.cols, 1)
+	w := (size.Width - float32(cols-1)*pad) / float32(cols)
+	for i, o := range g.objs {
+		o.Move(fyne.NewPos(float32(i%cols)*(w+pad), float32(i/cols)*(c.Height+pad)))
+		o.Resize(fyne.NewSize(w, c.Height))
+	}
+}
+
+// wrapRow lays its two objects out in a row, the first taking the spare width, or when two is set
+// (listLayout decides) one above the other with the second at the right.
+type wrapRow struct {
+	objs [2]fyne.CanvasObject
+	two  bool
+}
+
+func (w *wrapRow) oneRowWidth() float32 {
+	return w.objs[0].MinSize().Width + theme.Padding() + w.objs[1].MinSize().Width
+}
+
+func (w *wrapRow) MinSize([]fyne.CanvasObject) fyne.Size {
+	a, b := w.objs[0].MinSize(), w.objs[1].MinSize()
+	if w.two {
+		return fyne.NewSize(max(a.Width, b.Width), a.Height+theme.Padding()+b.Height)
+	}
+	return fyne.NewSize(max(a.Width, b.Width), max(a.Height, b.Height))
+}
+
+func (w *wrapRow) Layout(_ []fyne.CanvasObject, size fyne.Size) {
+	a, b := w.objs[0].MinSize(), w.objs[1].MinSize()
+	if w.two {
+		w.objs[0].Move(fyne.NewPos(0, 0))
+		w.objs[0].Resize(fyne.NewSize(size.Width, a.Height))
+		w.objs[1].Move(fyne.NewPos(max(0, size.Width-b.Width), a.Height+theme.Padding()))
+		w.objs[1].Resize(b)
+		return
+	}
+	left := size.Width - b.Width - theme.Padding()
+	w.objs[0].Move(fyne.NewPos(0, (size.Height-a.Height)/2))
+	w.objs[0].Resize(fyne.NewSize(left, a.Height))
+	w.objs[1].Move(fyne.NewPos(left+theme.Padding(), (size.Height-b.Height)/2))
+	w.objs[1].Resize(b)
 }
 
 func (s *customersScreen) fitColumns(width float32) {
@@ -163,9 +253,14 @@ func (s *customersScreen) fitColumns(width float32) {
 			widths[i] *= avail / total
 		}
 	default:
-		ratio := max(avail/total, 0.75)
-		for i := range widths {
-			widths[i] *= ratio
+		// Each column gives up the same share of what it can spare above its minimum.
+		var slack float32
+		for _, c := range s.cols {
+			slack += c.width - c.min
+		}
+		share := min((total-avail)/max(slack, 1), 1)
+		for i, c := range s.cols {
+			widths[i] = c.width - (c.width-c.min)*share
 		}
 	}
 	if slices.Equal(widths, s.widths) {
@@ -194,12 +289,13 @@ func (s *customersScreen) buildTools() {
 	s.loadFilters()
 }
 
-func (s *customersScreen) toolsRow() fyne.CanvasObject {
-	s.count.Truncation = fyne.TextTruncateEllipsis
+// toolsRow is the count and what the last action did, then the list's tools.
+func (s *customersScreen) toolsRow() (fyne.CanvasObject, *wrapRow) {
 	left := container.NewBorder(nil, nil, s.count, nil, s.note)
-	return container.NewBorder(nil, nil, nil,
-		container.NewHBox(container.NewGridWrap(fyne.NewSize(150, s.saved.MinSize().Height), s.saved), s.dropFilter, s.saveFilter, s.clearAll, s.columnsBtn, s.bulkBtn),
-		left)
+	right := container.NewHBox(container.NewGridWrap(fyne.NewSize(150, s.saved.MinSize().Height), s.saved),
+		s.dropFilter, s.saveFilter, s.clearAll, s.columnsBtn, s.bulkBtn)
+	w := &wrapRow{objs: [2]fyne.CanvasObject{left, right}}
+	return container.New(w, left, right), w
 }
 
 // loadFilters reads the current user's saved filters into their menu.
