@@ -109,7 +109,7 @@ func (s *customersScreen) onBulkOwner() {
 	}
 	owner := widget.NewSelect(names, nil)
 	owner.PlaceHolder = T("bulk.owner_pick")
-	a := s.askBulk(T("bulk.owner"), labelled(T("col.owner"), owner), func(sel []uint64) (string, error) {
+	a := s.askBulk(T("bulk.owner_title"), labelled(T("col.owner"), owner), func(sel []uint64) (string, error) {
 		name := owner.Selected
 		changed, err := s.u.store.BulkSetOwner(s.u.me(), sel, ids[name])
 		return Tf("bulk.owner_done", formatInt(changed), name), err
@@ -129,7 +129,7 @@ func (s *customersScreen) onBulkTag() {
 	n := len(s.selected)
 	tag := newEntry("")
 	tag.SetPlaceHolder(T("bulk.tag_hint"))
-	a := s.askBulk(T("bulk.tag"), labelled(T("field.tags"), tag), func(sel []uint64) (string, error) {
+	a := s.askBulk(T("bulk.tag_title"), labelled(T("field.tags"), tag), func(sel []uint64) (string, error) {
 		t := strings.TrimSpace(tag.Text)
 		changed, err := s.u.store.BulkAddTag(s.u.me(), sel, t)
 		return Tf("bulk.tag_done", t, formatInt(changed)), err
@@ -153,7 +153,7 @@ func (s *customersScreen) onBulkTag() {
 // onBulkArchive archives the selection; archived cards stay in the file and can be restored.
 func (s *customersScreen) onBulkArchive() {
 	n := len(s.selected)
-	a := s.askBulk(T("bulk.archive"), nil, func(sel []uint64) (string, error) {
+	a := s.askBulk(T("bulk.archive_title"), nil, func(sel []uint64) (string, error) {
 		changed, err := s.u.store.BulkArchive(s.u.me(), sel)
 		return Tf("bulk.archive_done", formatInt(changed)), err
 	})

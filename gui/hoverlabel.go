@@ -82,7 +82,7 @@ func (t *tipLayer) show(over fyne.CanvasObject, text string) {
 	pad := theme.Padding()
 	v := fyne.CurrentApp().Settings().ThemeVariant()
 	th := fyne.CurrentApp().Settings().Theme()
-	t.bg.FillColor = th.Color(theme.ColorNameOverlayBackground, v)
+	t.bg.FillColor = th.Color(theme.ColorNameMenuBackground, v)
 	t.bg.StrokeColor = th.Color(theme.ColorNameSeparator, v)
 	t.bg.StrokeWidth = 1
 	t.text.Color = th.Color(theme.ColorNameForeground, v)
