@@ -74,7 +74,7 @@ func savedFiltersIn(tx *bolt.Tx, member uint64) ([]SavedFilter, error) {
 	var out []SavedFilter
 	prefix := encodeUint(member)
 	c := b.Cursor()
-	for k, v := c.Seek(prefix); k != nil && len(k) == 16 && decodeUint(k[:8]) == member; k, v = c.Next() {
+	for k, v := c.Seek(prefix); len(k) == 16 && decodeUint(k[:8]) == member; k, v = c.Next() {
 		if decodeUint(k[8:]) == 0 {
 			continue // the layout
 		}
