@@ -45,8 +45,9 @@ func (s *customersScreen) onBulkMenu() {
 	widget.ShowPopUpMenuAtPosition(menu, c, pos)
 }
 
-// askBulk opens the confirmation; choice may be nil. run does the action and returns the note to show.
-func (s *customersScreen) askBulk(title string, choice fyne.CanvasObject, run func(ids []uint64) (string, error)) *bulkAsk {
+// askBulk opens the confirmation; choice may be nil. On confirming, prepare reads the dialog's widgets
+// on the UI thread and returns the work, which runs off it and returns the note to show.
+func (s *customersScreen) askBulk(title string, choice fyne.CanvasObject, prepare func(ids []uint64) func() (string, error)) *bulkAsk {
 	ids := s.selectedIDs()
 	a := &bulkAsk{}
 	a.msg = widget.NewLabel("")
@@ -74,8 +75,9 @@ func (s *customersScreen) askBulk(title string, choice fyne.CanvasObject, run fu
 	})
 	a.confirm.OnTapped = func() {
 		a.confirm.Disable()
+		run := prepare(ids)
 		s.u.background(func() {
-			note, err := run(ids)
+			note, err := run()
 			fyne.Do(func() {
 				if err != nil {
 					a.confirm.Enable()
@@ -109,10 +111,12 @@ func (s *customersScreen) onBulkOwner() {
 	}
 	owner := widget.NewSelect(names, nil)
 	owner.PlaceHolder = T("bulk.owner_pick")
-	a := s.askBulk(T("bulk.owner_title"), labelled(T("col.owner"), owner), func(sel []uint64) (string, error) {
-		name := owner.Selected
-		changed, err := s.u.store.BulkSetOwner(s.u.me(), sel, ids[name])
-		return Tf("bulk.owner_done", formatInt(changed), name), err
+	a := s.askBulk(T("bulk.owner_title"), labelled(T("col.owner"), owner), func(sel []uint64) func() (string, error) {
+		me, name := s.u.me(), owner.Selected
+		return func() (string, error) {
+			changed, err := s.u.store.BulkSetOwner(me, sel, ids[name])
+			return Tf("bulk.owner_done", formatInt(changed), name), err
+		}
 	})
 	a.owner = owner
 	a.msg.SetText(Tf("bulk.owner_first", formatInt(n)))
@@ -129,10 +133,12 @@ func (s *customersScreen) onBulkTag() {
 	n := len(s.selected)
 	tag := newEntry("")
 	tag.SetPlaceHolder(T("bulk.tag_hint"))
-	a := s.askBulk(T("bulk.tag_title"), labelled(T("field.tags"), tag), func(sel []uint64) (string, error) {
-		t := strings.TrimSpace(tag.Text)
-		changed, err := s.u.store.BulkAddTag(s.u.me(), sel, t)
-		return Tf("bulk.tag_done", t, formatInt(changed)), err
+	a := s.askBulk(T("bulk.tag_title"), labelled(T("field.tags"), tag), func(sel []uint64) func() (string, error) {
+		me, t := s.u.me(), strings.TrimSpace(tag.Text)
+		return func() (string, error) {
+			changed, err := s.u.store.BulkAddTag(me, sel, t)
+			return Tf("bulk.tag_done", t, formatInt(changed)), err
+		}
 	})
 	a.tag = tag
 	a.msg.SetText(Tf("bulk.tag_first", formatInt(n)))
@@ -153,9 +159,12 @@ func (s *customersScreen) onBulkTag() {
 // onBulkArchive archives the selection; archived cards stay in the file and can be restored.
 func (s *customersScreen) onBulkArchive() {
 	n := len(s.selected)
-	a := s.askBulk(T("bulk.archive_title"), nil, func(sel []uint64) (string, error) {
-		changed, err := s.u.store.BulkArchive(s.u.me(), sel)
-		return Tf("bulk.archive_done", formatInt(changed)), err
+	a := s.askBulk(T("bulk.archive_title"), nil, func(sel []uint64) func() (string, error) {
+		me := s.u.me()
+		return func() (string, error) {
+			changed, err := s.u.store.BulkArchive(me, sel)
+			return Tf("bulk.archive_done", formatInt(changed)), err
+		}
 	})
 	a.msg.SetText(Tf("bulk.archive_confirm", formatInt(n)))
 	a.confirm.SetIcon(theme.FolderIcon())

@@ -42,15 +42,16 @@ type customersScreen struct {
 	columnsBtn *widget.Button
 	bulkBtn    *widget.Button
 	note       *widget.Label // what the last bulk action did
-	ask        *bulkAsk      // the open confirmation of a bulk action, for tests
-	nameAsk    *filterNameAsk
-	colAsk     *columnsAsk
+	// The open dialogs: a bulk action's confirmation, a filter's name, the column chooser.
+	ask     *bulkAsk
+	nameAsk *filterNameAsk
+	colAsk  *columnsAsk
 
 	filter data.CustomerFilter
 	rows   []*data.CustomerRow
 	// owners maps the owner select's labels to member ids.
 	owners map[string]uint64
-	// cols are the columns shown, after the selection's check column; layout their chosen ids.
+	// cols are the columns shown after the selection's tick column; widths are as last fitted.
 	cols   []column
 	widths []float32
 	// selected are the cards ticked for a bulk action; anchor is the row a Shift-click extends from.
@@ -212,6 +213,11 @@ func (s *customersScreen) fillChoices() {
 	ch := s.u.store.Choices()
 	s.industry.Options = append([]string{all}, ch.Industries...)
 	s.tag.Options = append([]string{all}, ch.Tags...)
+	// Settings may have changed the current user: the list shows that user's filters and columns.
+	if s.saved != nil {
+		s.loadFilters()
+		s.setColumns(s.loadColumns())
+	}
 }
 
 func (s *customersScreen) onSearchChanged(text string) {

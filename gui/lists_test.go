@@ -39,7 +39,7 @@ func listFixture(t *testing.T, language string) (*ui, *customersScreen, data.Mem
 }
 
 func TestSavedFiltersSaveApplyAndClear(t *testing.T) {
-	u, s, _ := listFixture(t, "en")
+	u, s, yang := listFixture(t, "en")
 	if len(s.rows) != 3 {
 		t.Fatalf("rows = %d", len(s.rows))
 	}
@@ -87,6 +87,17 @@ func TestSavedFiltersSaveApplyAndClear(t *testing.T) {
 	s.tag.SetSelected(T("filter.all"))
 	if s.saved.Selected != "" || len(s.rows) != 2 {
 		t.Errorf("after a change by hand: saved %q, %d rows", s.saved.Selected, len(s.rows))
+	}
+
+	// Another user of this desktop has filters of their own.
+	st := u.store.Settings()
+	st.CurrentUser = yang.ID
+	if err := u.store.SaveSettings(data.System, st); err != nil {
+		t.Fatal(err)
+	}
+	s.fillChoices()
+	if len(s.saved.Options) != 0 {
+		t.Errorf("杨帆 sees %q", s.saved.Options)
 	}
 }
 
