@@ -1,6 +1,7 @@
 package data
 
 import (
+	"bytes"
 	"errors"
 	"slices"
 	"strings"
@@ -222,5 +223,34 @@ func TestFilterOnlyKeepsTheSelection(t *testing.T) {
 	got := rowIDs(s.Customers(CustomerFilter{Only: map[uint64]bool{a.ID: true}}))
 	if !slices.Equal(got, []uint64{a.ID}) {
 		t.Errorf("Only = %v, want %v", got, []uint64{a.ID})
+	}
+}
+
+func TestSavedFiltersSurviveAJSONExport(t *testing.T) {
+	s := newStore(t, nil)
+	m := mustMember(t, s, "杨帆", MemberRep)
+	by := Actor{MemberID: m.ID}
+	f, err := s.SaveFilter(by, SavedFilter{Name: "我的A类", Filter: CustomerFilter{Grade: GradeA, Tag: "展会"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveListLayout(by, ListLayout{Columns: []string{"name", "phone"}}); err != nil {
+		t.Fatal(err)
+	}
+	s2 := newStore(t, nil)
+	if _, err := s2.ImportJSON(stActor, bytes.NewReader(exportJSON(t, s, JSONExportOptions{}))); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s2.SavedFilters(m.ID)
+	if err != nil || len(got) != 1 || got[0].ID != f.ID || got[0].Filter.Tag != "展会" {
+		t.Fatalf("imported filters = %+v, %v", got, err)
+	}
+	if l, _ := s2.ListLayout(m.ID); !slices.Equal(l.Columns, []string{"name", "phone"}) {
+		t.Errorf("imported columns = %v", l.Columns)
+	}
+	// A filter saved after the import takes a new id instead of overwriting the imported one.
+	next, err := s2.SaveFilter(by, SavedFilter{Name: "另一个"})
+	if err != nil || next.ID == f.ID {
+		t.Fatalf("new filter %+v, %v", next, err)
 	}
 }

@@ -1,6 +1,7 @@
 package data
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -186,6 +187,46 @@ func (s *Store) SaveListLayout(by Actor, l ListLayout) error {
 	})
 	if err != nil {
 		return fmt.Errorf("data: save list layout: %w", err)
+	}
+	return nil
+}
+
+// jsonListChoice is one entry of bucket saved_filters in a JSON export: a saved filter (id > 0) or a
+// member's columns (id 0), kept as stored.
+type jsonListChoice struct {
+	MemberID uint64          `json:"member_id"`
+	ID       uint64          `json:"id"`
+	Value    json.RawMessage `json:"value"`
+}
+
+// exportListChoices emits every member's saved filters and columns.
+func exportListChoices(tx *bolt.Tx, emit func(any)) error {
+	return forEachIn(tx, bucketSavedFilters, func(k, v []byte) error {
+		if len(k) != 16 {
+			return fmt.Errorf("saved filter key %x: %w", k, ErrDamaged)
+		}
+		emit(jsonListChoice{MemberID: decodeUint(k[:8]), ID: decodeUint(k[8:]), Value: json.RawMessage(v)})
+		return nil
+	})
+}
+
+// importListChoices stores the exported saved filters and columns, and moves the filters' id sequence
+// past the highest id so that a filter saved later does not overwrite one.
+func importListChoices(tx *bolt.Tx, choices []jsonListChoice) error {
+	b := tx.Bucket(bucketSavedFilters)
+	var top uint64
+	for _, c := range choices {
+		var buf bytes.Buffer
+		if err := json.Compact(&buf, c.Value); err != nil {
+			return fmt.Errorf("saved filter %d of member %d: %w", c.ID, c.MemberID, err)
+		}
+		if err := b.Put(pairKey(c.MemberID, c.ID), buf.Bytes()); err != nil {
+			return err
+		}
+		top = max(top, c.ID)
+	}
+	if top > b.Sequence() {
+		return b.SetSequence(top)
 	}
 	return nil
 }
