@@ -167,6 +167,9 @@ func (s *Store) ExportJSON(w io.Writer, opt JSONExportOptions) (ExportResult, er
 				return nil
 			})
 		})
+		ew.array("saved_filters", func(emit func(any), _ func([]byte)) error {
+			return exportListChoices(tx, emit)
+		})
 		if opt.Audit {
 			ew.array("audit", func(emit func(any), _ func([]byte)) error {
 				chain := ""
@@ -477,6 +480,7 @@ type ExportDoc struct {
 	Opportunities  []jsonOpportunity `json:"opportunities"`
 	PeriodPlans    []jsonPlan        `json:"period_plans"`
 	ImportMappings []jsonMapping     `json:"import_mappings"`
+	SavedFilters   []jsonListChoice  `json:"saved_filters"`
 	Audit          []jsonChange      `json:"audit"`
 	hasAudit       bool
 	// highest is each sequence's highest id in the export, which the file's sequences must not be below.
@@ -591,6 +595,8 @@ func ReadExport(r io.Reader) (*ExportDoc, error) {
 			err = decodeArray(dec, &doc.PeriodPlans)
 		case "import_mappings":
 			err = decodeArray(dec, &doc.ImportMappings)
+		case "saved_filters":
+			err = decodeArray(dec, &doc.SavedFilters)
 		case "audit":
 			doc.hasAudit = true
 			err = decodeArray(dec, &doc.Audit)
@@ -880,6 +886,9 @@ func (s *Store) ImportJSON(by Actor, r io.Reader) (JSONImportResult, error) {
 			if err := ib.Put([]byte(m.Fingerprint), buf.Bytes()); err != nil {
 				return nil, err
 			}
+		}
+		if err := importListChoices(tx, doc.SavedFilters); err != nil {
+			return nil, err
 		}
 		members := doc.Members
 		return func(ix *index) {

@@ -93,6 +93,11 @@ var migrations = []func(tx *bolt.Tx, s *Store) error{
 	// with no reminder. The number is what makes an older binary refuse the file (ErrTooNew) instead of
 	// dropping the times when it rewrites a card.
 	func(tx *bolt.Tx, s *Store) error { return nil },
+	// 8: each member's saved list filters and columns (savedfilter.go).
+	func(tx *bolt.Tx, s *Store) error {
+		_, err := tx.CreateBucketIfNotExists(bucketSavedFilters)
+		return err
+	},
 }
 
 // SchemaVersion is the schema this binary writes.

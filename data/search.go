@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -166,4 +167,54 @@ func (a *hayArena) scan(hay []byte, off []uint32, needle []byte, set idSet) {
 		}()
 	}
 	wg.Wait()
+}
+
+// SearchHit says where a search found a card when its name alone does not show why.
+type SearchHit struct {
+	// Field is "name", "card_no", "tag", "contact", "phone" or "email".
+	Field string
+	// Value is the field as stored, e.g. the whole phone number.
+	Value string
+}
+
+// hitOf finds the field of a stored row that holds a term, in the order the haystacks are built.
+func hitOf(rec *rowRecord, terms []searchTerm) SearchHit {
+	holds := func(t searchTerm, s string, person bool) bool {
+		if s == "" {
+			return false
+		}
+		if !t.ascii {
+			return strings.Contains(strings.ToLower(s), t.s)
+		}
+		full, ini := pinyinKeys(s)
+		if person {
+			full, ini = personPinyin(s)
+		}
+		return strings.Contains(full, t.s) || strings.Contains(ini, t.s) || strings.Contains(strings.ToLower(s), t.s)
+	}
+	hit := SearchHit{Field: "name", Value: rec.Name}
+	for _, t := range terms {
+		if holds(t, rec.Name, rec.Kind == KindPerson) {
+			continue
+		}
+		if t.ascii && strings.Contains(strings.ToLower(rec.CardNo), t.s) {
+			return SearchHit{"card_no", rec.CardNo}
+		}
+		for _, tag := range rec.Tags {
+			if holds(t, tag, false) {
+				return SearchHit{"tag", tag}
+			}
+		}
+		for _, ct := range rec.Contacts {
+			switch {
+			case holds(t, ct.Name, true):
+				return SearchHit{"contact", ct.Name}
+			case t.ascii && ct.Phone != "" && (strings.Contains(ct.Phone, t.s) || strings.Contains(digitsOnly(ct.Phone), t.s)):
+				return SearchHit{"phone", ct.Phone}
+			case t.ascii && strings.Contains(strings.ToLower(ct.Email), t.s):
+				return SearchHit{"email", ct.Email}
+			}
+		}
+	}
+	return hit
 }

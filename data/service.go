@@ -29,6 +29,7 @@ type Service interface {
 	ArchiveCustomer(by Actor, id uint64) (Customer, error)
 	RestoreCustomer(by Actor, id uint64) (Customer, error)
 	MarkReviewed(by Actor, id uint64) (Customer, error)
+	ListService
 
 	FollowUps(customerID uint64) ([]FollowUp, error)
 	CapCheck(customerID uint64, date time.Time) (CapWarning, error)
@@ -91,3 +92,18 @@ type Service interface {
 }
 
 var _ Service = (*Store)(nil)
+
+// ListService is what the customer list's tools ask: the rows' contacts and search hits read for the
+// rows shown, each member's saved filters and columns, and the bulk actions on a selection.
+type ListService interface {
+	RowExtras(ids []uint64) (map[uint64]RowExtra, error)
+	SearchHits(ids []uint64, query string) (map[uint64]SearchHit, error)
+	SavedFilters(member uint64) ([]SavedFilter, error)
+	SaveFilter(by Actor, f SavedFilter) (SavedFilter, error)
+	DeleteFilter(by Actor, id uint64) error
+	ListLayout(member uint64) (ListLayout, error)
+	SaveListLayout(by Actor, l ListLayout) error
+	BulkSetOwner(by Actor, ids []uint64, owner uint64) (int, error)
+	BulkAddTag(by Actor, ids []uint64, tag string) (int, error)
+	BulkArchive(by Actor, ids []uint64) (int, error)
+}

@@ -2,6 +2,8 @@ package data
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -125,4 +127,93 @@ func (s *Store) IsEmpty() bool {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return len(s.idx.rows) == 0 && len(s.idx.members) == 0
+}
+
+// BulkSetOwner hands the cards to another member, in one transaction: all of them or none. It
+// returns how many cards changed owner.
+func (s *Store) BulkSetOwner(by Actor, ids []uint64, owner uint64) (int, error) {
+	var fe FieldErrors
+	if owner == 0 {
+		fe.Add("owner", ErrRequired)
+	}
+	s.checkMember(&fe, "owner", owner)
+	if fe.Any() {
+		return 0, fe
+	}
+	return s.bulkChange(by, ids, "bulk_owner", func(c *Customer) bool {
+		if c.OwnerID == owner {
+			return false
+		}
+		c.OwnerID = owner
+		return true
+	})
+}
+
+// BulkAddTag adds a tag to the cards that lack it, in one transaction.
+func (s *Store) BulkAddTag(by Actor, ids []uint64, tag string) (int, error) {
+	tag = strings.TrimSpace(tag)
+	if tag == "" {
+		var fe FieldErrors
+		fe.Add("tag", ErrRequired)
+		return 0, fe
+	}
+	return s.bulkChange(by, ids, "bulk_tag", func(c *Customer) bool {
+		if slices.Contains(c.Tags, tag) {
+			return false
+		}
+		c.Tags = append(slices.Clone(c.Tags), tag)
+		return true
+	})
+}
+
+// BulkArchive archives the cards, in one transaction; as with one card, nothing is destroyed.
+func (s *Store) BulkArchive(by Actor, ids []uint64) (int, error) {
+	now := s.now()
+	return s.bulkChange(by, ids, "bulk_archive", func(c *Customer) bool {
+		if c.Archived {
+			return false
+		}
+		c.Archived, c.ArchivedAt = true, now
+		return true
+	})
+}
+
+// bulkChange applies fn to each stored card in one transaction and writes the cards it changed; a
+// card that cannot be read or written rolls back the whole batch. Each changed card's version moves
+// on, so a card window open on one of them learns of the change when it saves. One audit line
+// records the batch.
+func (s *Store) bulkChange(by Actor, ids []uint64, action string, fn func(c *Customer) bool) (int, error) {
+	now := s.now()
+	rules := s.Settings().GradeRules
+	var rows []*CustomerRow
+	err := s.update(func(tx *bolt.Tx) (func(*index), error) {
+		cb := tx.Bucket(bucketCustomers)
+		for _, id := range ids {
+			var c Customer
+			if err := getRecord(cb, encodeUint(id), &c); err != nil {
+				return nil, fmt.Errorf("customer %d: %w", id, err)
+			}
+			if !fn(&c) {
+				continue
+			}
+			c.Version++
+			c.UpdatedAt, c.UpdatedBy = now, by.MemberID
+			row, err := s.writeCustomer(tx, &c, c.CardNo, rules, now)
+			if err != nil {
+				return nil, err
+			}
+			rows = append(rows, row)
+		}
+		if len(rows) == 0 {
+			return nil, nil
+		}
+		if err := audit(tx, now, by, fmt.Sprintf("%s %d", action, len(rows)), "customer", 0); err != nil {
+			return nil, err
+		}
+		return func(ix *index) { ix.putMany(rows) }, nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("data: %s: %w", action, err)
+	}
+	return len(rows), nil
 }

@@ -527,6 +527,8 @@ type CustomerFilter struct {
 	Sort     SortKey
 	Desc     bool
 	Limit    int
+	// Only keeps the listed cards alone: the rows selected for a bulk action or an export.
+	Only map[uint64]bool `json:"-"`
 }
 
 // searchTerms splits the query into lower-cased terms that must all match. Phone numbers are typed
@@ -578,7 +580,8 @@ func (f *CustomerFilter) match(r *CustomerRow, found idSet, seg *Segmentation) b
 		(f.Industry != "" && r.Industry != f.Industry) ||
 		(f.Category != "" && r.Category != f.Category) ||
 		(f.Source != SourceNone && r.Source != f.Source) ||
-		(f.Tag != "" && !slices.Contains(r.Tags(), f.Tag)) {
+		(f.Tag != "" && !slices.Contains(r.Tags(), f.Tag)) ||
+		(f.Only != nil && !f.Only[r.ID]) {
 		return false
 	}
 	return (found == nil || found.has(r.ID)) && (seg == nil || seg.Match(r.ID, f.ABC, f.RFM))

@@ -27,7 +27,7 @@ func newActivityInputs(p data.NextPlan) activityInputs {
 	for i, r := range data.Reminders {
 		opts[i] = reminderLabel(r)
 	}
-	in.remind = widget.NewSelect(opts, nil)
+	in.remind = newSelect(opts, nil)
 	in.remind.SetSelected(reminderLabel(p.Remind))
 	return in
 }

@@ -289,8 +289,10 @@ func (cw *cardWindow) buildUI() {
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("")
 			l.Truncation = fyne.TextTruncateEllipsis
+			// The phone and email are links to the system's dialler and mail client.
 			return container.NewBorder(nil, nil, widget.NewIcon(theme.AccountIcon()),
-				container.NewHBox(widget.NewButtonWithIcon("", theme.DocumentCreateIcon(), nil),
+				container.NewHBox(widget.NewHyperlink("", nil), widget.NewHyperlink("", nil),
+					widget.NewButtonWithIcon("", theme.DocumentCreateIcon(), nil),
 					widget.NewButtonWithIcon("", theme.DeleteIcon(), nil)), l)
 		},
 		cw.updateContactRow)
@@ -411,7 +413,7 @@ func (cw *cardWindow) updateContactRow(i widget.ListItemID, o fyne.CanvasObject)
 	label := row.Objects[0].(*widget.Label)
 	btns := row.Objects[2].(*fyne.Container)
 	parts := []string{ct.Name}
-	for _, p := range []string{ct.Title, enumLabel("role", ct.Role), ct.Phone, ct.Email} {
+	for _, p := range []string{ct.Title, enumLabel("role", ct.Role)} {
 		if p != "" {
 			parts = append(parts, p)
 		}
@@ -424,9 +426,11 @@ func (cw *cardWindow) updateContactRow(i widget.ListItemID, o fyne.CanvasObject)
 		text = "★ " + text
 	}
 	label.SetText(text)
-	btns.Objects[0].(*widget.Button).OnTapped = func() { cw.editContact(i) }
-	btns.Objects[1].(*widget.Button).OnTapped = func() { cw.removeContact(i) }
-	for _, b := range btns.Objects {
+	setContactLink(btns.Objects[0].(*widget.Hyperlink), ct.Phone, telURL(ct.Phone))
+	setContactLink(btns.Objects[1].(*widget.Hyperlink), ct.Email, mailURL(ct.Email))
+	btns.Objects[2].(*widget.Button).OnTapped = func() { cw.editContact(i) }
+	btns.Objects[3].(*widget.Button).OnTapped = func() { cw.removeContact(i) }
+	for _, b := range btns.Objects[2:] {
 		setEnabled(b.(*widget.Button), !cw.c.Archived)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -31,40 +32,79 @@ type customersScreen struct {
 	archived *widget.Check
 	count    *widget.Label
 	table    *widget.Table
+	tips     *tipLayer
+
+	// The list's tools (listtools.go): saved filters, clearing, columns, the selection's actions.
+	saved      *widget.Select
+	saveFilter *widget.Button
+	dropFilter *widget.Button
+	clearAll   *widget.Button
+	columnsBtn *widget.Button
+	bulkBtn    *widget.Button
+	note       *widget.Label // what the last bulk action did
+	// The open dialogs: a bulk action's confirmation, a filter's name, the column chooser.
+	ask     *bulkAsk
+	nameAsk *filterNameAsk
+	colAsk  *columnsAsk
 
 	filter data.CustomerFilter
 	rows   []*data.CustomerRow
 	// owners maps the owner select's labels to member ids.
 	owners map[string]uint64
+	// cols are the columns shown after the selection's tick column; widths are as last fitted.
+	cols   []column
+	widths []float32
+	// selected are the cards ticked for a bulk action; anchor is the row a Shift-click extends from.
+	selected map[uint64]bool
+	anchor   int
+	// filters are the current user's saved filters; applying is set while one is put in the widgets.
+	filters  []data.SavedFilter
+	applying bool
+	// extras and hits are read from the file for the rows shown, and forgotten at each reload.
+	extras map[uint64]data.RowExtra
+	hits   map[uint64]data.SearchHit
 }
 
 type column struct {
-	key   data.SortKey
+	id    string
+	key   data.SortKey // "" for a column the list cannot sort by
 	title string
-	width float32
-	cell  func(u *ui, r *data.CustomerRow) string
+	// width is what the column takes on a wide window, min what it keeps on a narrow one.
+	width, min float32
+	cell       func(s *customersScreen, r *data.CustomerRow) string
 }
+
+// checkWidth is the width of the selection's column.
+const checkWidth = 40
 
 func customerColumns() []column {
 	return []column{
-		{data.SortCardNo, "col.card_no", 130, func(_ *ui, r *data.CustomerRow) string { return r.CardNo }},
-		{data.SortName, "col.name", 260, func(_ *ui, r *data.CustomerRow) string { return r.Name }},
-		{data.SortGrade, "col.grade", 70, func(_ *ui, r *data.CustomerRow) string {
+		{"card_no", data.SortCardNo, "col.card_no", 130, 115, func(_ *customersScreen, r *data.CustomerRow) string { return r.CardNo }},
+		{"name", data.SortName, "col.name", 260, 170, (*customersScreen).nameCell},
+		{"grade", data.SortGrade, "col.grade", 70, 55, func(_ *customersScreen, r *data.CustomerRow) string {
 			if r.Overridden {
 				return string(r.Grade) + "*" // a manager's decision, not the rules'
 			}
 			return string(r.Grade)
 		}},
-		{data.SortStatus, "col.status", 100, func(_ *ui, r *data.CustomerRow) string { return enumLabel("status", r.Status) }},
-		{data.SortOwner, "col.owner", 90, func(u *ui, r *data.CustomerRow) string { return u.memberName(r.OwnerID) }},
-		{data.SortIndustry, "col.industry", 120, func(_ *ui, r *data.CustomerRow) string { return r.Industry }},
-		{data.SortLastFollowUp, "col.last_follow_up", 120, func(_ *ui, r *data.CustomerRow) string { return formatDate(r.LastFollowUp.Time()) }},
-		{data.SortNextFollowUp, "col.next_follow_up", 120, func(_ *ui, r *data.CustomerRow) string { return formatDate(r.NextFollowUp.Time()) }},
+		{"status", data.SortStatus, "col.status", 100, 80, func(_ *customersScreen, r *data.CustomerRow) string { return enumLabel("status", r.Status) }},
+		{"owner", data.SortOwner, "col.owner", 90, 70, func(s *customersScreen, r *data.CustomerRow) string { return s.u.memberName(r.OwnerID) }},
+		{"contact", "", "col.contact", 100, 70, func(s *customersScreen, r *data.CustomerRow) string { return s.extra(r.ID).Contact.Name }},
+		{"phone", "", "col.phone", 130, 115, func(s *customersScreen, r *data.CustomerRow) string { return s.extra(r.ID).Contact.Phone }},
+		{"email", "", "col.email", 170, 110, func(s *customersScreen, r *data.CustomerRow) string { return s.extra(r.ID).Contact.Email }},
+		{"industry", data.SortIndustry, "col.industry", 120, 80, func(_ *customersScreen, r *data.CustomerRow) string { return r.Industry }},
+		{"source", "", "col.source", 100, 70, func(_ *customersScreen, r *data.CustomerRow) string { return enumLabel("source", r.Source) }},
+		{"tags", "", "col.tags", 140, 80, func(_ *customersScreen, r *data.CustomerRow) string { return strings.Join(r.Tags(), ", ") }},
+		{"last_follow_up", data.SortLastFollowUp, "col.last_follow_up", 120, 105, func(_ *customersScreen, r *data.CustomerRow) string { return formatDate(r.LastFollowUp.Time()) }},
+		{"next_follow_up", data.SortNextFollowUp, "col.next_follow_up", 120, 105, func(_ *customersScreen, r *data.CustomerRow) string { return formatDate(r.NextFollowUp.Time()) }},
 	}
 }
 
+// defaultColumns are shown until a user chooses.
+var defaultColumns = []string{"card_no", "name", "grade", "status", "owner", "industry", "last_follow_up", "next_follow_up"}
+
 func newCustomersScreen(u *ui) *customersScreen {
-	s := &customersScreen{u: u, filter: data.CustomerFilter{Sort: data.SortName}}
+	s := &customersScreen{u: u, filter: data.CustomerFilter{Sort: data.SortName}, selected: map[uint64]bool{}, anchor: -1}
 	// The list loads when its tab is first shown: sorting a large file is not the start screen's cost.
 	s.buildUI()
 	return s
@@ -100,62 +140,40 @@ func (s *customersScreen) buildUI() {
 	s.count = widget.NewLabel("")
 	s.fillChoices()
 
-	cols := customerColumns()
+	s.tips = newTipLayer()
 	s.table = widget.NewTableWithHeaders(
-		func() (int, int) { return len(s.rows), len(cols) },
+		func() (int, int) { return len(s.rows), len(s.cols) + 1 },
 		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateClip
-			return l
+			return container.NewStack(widget.NewCheck("", nil), newCutLabel(s.tips))
 		},
-		func(id widget.TableCellID, o fyne.CanvasObject) {
-			if id.Row < 0 || id.Row >= len(s.rows) {
-				return
-			}
-			o.(*widget.Label).SetText(cols[id.Col].cell(s.u, s.rows[id.Row]))
-		})
+		s.updateCell)
 	s.table.ShowHeaderColumn = false
 	s.table.CreateHeader = func() fyne.CanvasObject {
 		return widget.NewButton("", nil)
 	}
-	s.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		b := o.(*widget.Button)
-		if id.Col < 0 {
-			return
-		}
-		c := cols[id.Col]
-		b.SetText(T(c.title))
-		b.Importance = widget.LowImportance
-		b.SetIcon(nil)
-		if s.filter.Sort == c.key {
-			if s.filter.Desc {
-				b.SetIcon(theme.MoveDownIcon())
-			} else {
-				b.SetIcon(theme.MoveUpIcon())
-			}
-		}
-		b.OnTapped = func() { s.onHeaderTapped(c.key) }
-	}
-	for i, c := range cols {
-		s.table.SetColumnWidth(i, c.width)
-	}
+	s.table.UpdateHeader = s.updateHeader
 	s.table.OnSelected = s.onRowSelected
+	s.buildTools()
+	s.setColumns(s.loadColumns())
 
 	exportBtn := widget.NewButtonWithIcon(T("customers.export"), theme.DownloadIcon(), s.onExport)
 	newBtn := widget.NewButtonWithIcon(T("action.new_customer"), theme.ContentAddIcon(), s.u.newCustomer)
 	newBtn.Importance = widget.HighImportance
-	// Two rows of four: eight selects in one row would make the window wider than a laptop screen in
-	// English.
-	filters := container.NewGridWithColumns(4,
+	// Two rows of four where the window is wide: eight selects in one row would make the window wider
+	// than a laptop screen in English.
+	// On a narrow window they take three rows of three, or more: see flowGrid.
+	grid := &flowGrid{cols: 4, objs: []fyne.CanvasObject{
 		labelled(T("col.grade"), s.grade), labelled(T("col.status"), s.status), labelled(T("col.owner"), s.owner),
 		labelled(T("col.industry"), s.industry), labelled(T("field.source"), s.source), labelled(T("field.tags"), s.tag),
-		labelled(T("segment.abc"), s.abc), labelled(T("segment.rfm"), s.rfm))
+		labelled(T("segment.abc"), s.abc), labelled(T("segment.rfm"), s.rfm)}}
+	filters := container.New(grid, grid.objs...)
+	tools, wrap := s.toolsRow()
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, nil, container.NewHBox(s.archived, exportBtn, newBtn), s.search),
 		filters,
-		s.count,
+		tools,
 	)
-	s.content = container.NewBorder(top, nil, nil, nil, s.table)
+	s.content = s.tips.over(container.New(listLayout{s, grid, wrap}, top, s.table))
 }
 
 func labelled(text string, o fyne.CanvasObject) fyne.CanvasObject {
@@ -195,14 +213,26 @@ func (s *customersScreen) fillChoices() {
 	ch := s.u.store.Choices()
 	s.industry.Options = append([]string{all}, ch.Industries...)
 	s.tag.Options = append([]string{all}, ch.Tags...)
+	// Settings may have changed the current user: the list shows that user's filters and columns.
+	if s.saved != nil {
+		s.loadFilters()
+		s.setColumns(s.loadColumns())
+	}
 }
 
 func (s *customersScreen) onSearchChanged(text string) {
 	s.filter.Search = text
-	s.reload()
+	if !s.applying {
+		s.saved.ClearSelected()
+		s.reload()
+	}
 }
 
 func (s *customersScreen) onFilterChanged(string) {
+	if s.applying {
+		return
+	}
+	s.saved.ClearSelected()
 	all := T("filter.all")
 	value := func(sel *widget.Select) string {
 		if sel.Selected == all {
@@ -228,6 +258,9 @@ func (s *customersScreen) onFilterChanged(string) {
 }
 
 func (s *customersScreen) onHeaderTapped(k data.SortKey) {
+	if k == "" {
+		return
+	}
 	if s.filter.Sort == k {
 		s.filter.Desc = !s.filter.Desc
 	} else {
@@ -236,17 +269,33 @@ func (s *customersScreen) onHeaderTapped(k data.SortKey) {
 	s.reload()
 }
 
+// onRowSelected opens the card; with Ctrl held it ticks the row instead, with Shift every row from
+// the last one ticked, as in a file manager.
 func (s *customersScreen) onRowSelected(id widget.TableCellID) {
 	if id.Row < 0 || id.Row >= len(s.rows) {
 		return
 	}
 	s.table.UnselectAll()
-	s.u.openCard(s.rows[id.Row].ID)
+	var mods fyne.KeyModifier
+	if d, ok := fyne.CurrentApp().Driver().(desktop.Driver); ok {
+		mods = d.CurrentKeyModifiers()
+	}
+	switch {
+	case mods&fyne.KeyModifierShift != 0 && s.anchor >= 0:
+		s.selectRange(s.anchor, id.Row)
+	case mods&(fyne.KeyModifierControl|fyne.KeyModifierSuper) != 0 || id.Col == 0:
+		s.toggleRow(id.Row)
+	default:
+		s.u.openCard(s.rows[id.Row].ID)
+	}
 }
 
 // reload runs the filter against the store's memory index; it is fast enough to run per keystroke.
 func (s *customersScreen) reload() {
 	s.rows = s.u.store.Customers(s.filter)
+	s.extras, s.hits = nil, nil
+	s.anchor = -1
+	s.showSelection()
 	active, archived := s.u.store.CustomerCount()
 	total := active
 	if s.filter.Archived {
@@ -277,7 +326,12 @@ func (s *customersScreen) rowIndex(name string) int {
 // onExport writes the customers the list shows (its search and filters), with their follow-ups, as
 // CSV or as a workbook, with the headers an import reads back.
 func (s *customersScreen) onExport() {
-	f, lang := s.filter, currentLanguage()
+	s.exportRows(s.filter, len(s.rows))
+}
+
+// exportRows offers the export of the n cards f lists: the whole list's, or the selection's.
+func (s *customersScreen) exportRows(f data.CustomerFilter, n int) {
+	lang := currentLanguage()
 	var d dialog.Dialog
 	export := func(format string, what data.ExportWhat, ext string) func() {
 		return func() {
@@ -293,7 +347,7 @@ func (s *customersScreen) onExport() {
 		widget.NewButtonWithIcon(T("customers.export_csv"), theme.DocumentIcon(), export("csv", data.ExportCustomers, "csv")),
 		widget.NewButtonWithIcon(T("customers.export_followups_csv"), theme.DocumentIcon(), export("csv", data.ExportFollowUps, "csv")),
 	)
-	d = dialog.NewCustom(Tf("customers.export_title", len(s.rows)), T("action.cancel"), box, s.u.win)
+	d = dialog.NewCustom(Tf("customers.export_title", n), T("action.cancel"), box, s.u.win)
 	s.u.track(d)
 	d.Show()
 }

@@ -174,6 +174,7 @@ func errorText(err error) string {
 		{data.ErrDateInFuture, "err.future"},
 		{data.ErrTooLong, "err.too_long"},
 		{data.ErrUnknownMember, "err.unknown_member"},
+		{data.ErrNoMember, "err.no_member"},
 		{data.ErrNotQualified, "err.not_qualified"},
 		{data.ErrOverrideRole, "err.override_role"},
 		{data.ErrUnknownStage, "err.unknown_stage"},
