@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -840,31 +839,14 @@ func (cw *cardWindow) onClose() {
 		cw.win.Close()
 		return
 	}
-	var d *dialog.CustomDialog
-	save := widget.NewButton(T("action.save"), func() {
-		d.Hide()
+	cw.unsaved = askUnsaved(cw.u, cw.win, T("card.unsaved"), func() {
 		cw.onSave()
 		if !cw.dirty() {
 			cw.win.Close()
 			cw.u.continueQuit()
 		}
-	})
-	save.Importance = widget.HighImportance
-	discard := widget.NewButton(T("action.discard"), func() {
-		d.Hide()
+	}, func() {
 		cw.win.Close()
 		cw.u.continueQuit()
 	})
-	cancel := widget.NewButton(T("action.cancel"), func() {
-		d.Hide()
-		cw.u.quitting = false
-	})
-	msg := widget.NewLabel(T("card.unsaved"))
-	msg.Wrapping = fyne.TextWrapWord
-	d = dialog.NewCustomWithoutButtons(T("card.unsaved_title"), container.NewVBox(msg,
-		container.NewHBox(layout.NewSpacer(), cancel, discard, save)), cw.win)
-	d.Resize(fyne.NewSize(420, 180))
-	cw.unsaved = d
-	cw.u.track(d)
-	d.Show()
 }

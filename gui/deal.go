@@ -613,31 +613,12 @@ func (dw *dealWindow) onClose() {
 		dw.win.Close()
 		return
 	}
-	var d *dialog.CustomDialog
-	save := widget.NewButton(T("action.save"), func() {
-		d.Hide()
+	dw.unsaved = askUnsaved(dw.u, dw.win, T("deal.unsaved"), func() {
 		dw.onSave()
 		if !dw.dirty() {
 			dw.closeNow()
 		}
-	})
-	save.Importance = widget.HighImportance
-	discard := widget.NewButton(T("action.discard"), func() {
-		d.Hide()
-		dw.closeNow()
-	})
-	cancel := widget.NewButton(T("action.cancel"), func() {
-		d.Hide()
-		dw.u.quitting = false
-	})
-	msg := widget.NewLabel(T("deal.unsaved"))
-	msg.Wrapping = fyne.TextWrapWord
-	d = dialog.NewCustomWithoutButtons(T("card.unsaved_title"), container.NewVBox(msg,
-		container.NewHBox(layout.NewSpacer(), cancel, discard, save)), dw.win)
-	d.Resize(fyne.NewSize(420, 180))
-	dw.unsaved = d
-	dw.u.track(d)
-	d.Show()
+	}, dw.closeNow)
 }
 
 // closeNow closes the window and goes on quitting if that was asked. It leaves the registry first:

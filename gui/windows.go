@@ -4,6 +4,10 @@ import (
 	"fmt"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
 )
 
 // recordWindow is the open window of one record and the screen struct that made it.
@@ -65,4 +69,31 @@ func openWindows[T any](u *ui) []T {
 		}
 	}
 	return out
+}
+
+// askUnsaved asks whether a form window's unsaved changes are saved, thrown away or kept open (the
+// window's close button, Alt+F4, quitting). Cancel also stops a quit that asked.
+func askUnsaved(u *ui, win fyne.Window, text string, save, discard func()) *dialog.CustomDialog {
+	var d *dialog.CustomDialog
+	saveBtn := widget.NewButton(T("action.save"), func() {
+		d.Hide()
+		save()
+	})
+	saveBtn.Importance = widget.HighImportance
+	discardBtn := widget.NewButton(T("action.discard"), func() {
+		d.Hide()
+		discard()
+	})
+	cancel := widget.NewButton(T("action.cancel"), func() {
+		d.Hide()
+		u.quitting = false
+	})
+	msg := widget.NewLabel(text)
+	msg.Wrapping = fyne.TextWrapWord
+	d = dialog.NewCustomWithoutButtons(T("card.unsaved_title"), container.NewVBox(msg,
+		container.NewHBox(layout.NewSpacer(), cancel, discardBtn, saveBtn)), win)
+	d.Resize(fyne.NewSize(420, 180))
+	u.track(d)
+	d.Show()
+	return d
 }
