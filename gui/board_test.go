@@ -202,10 +202,10 @@ func TestStaleDealSave(t *testing.T) {
 	}
 	rows := map[string][3]string{}
 	for _, r := range f.rows {
-		rows[strings.TrimPrefix(r[0], "⚠ ")] = r
+		rows[strings.TrimPrefix(r[0], "▲ ")] = r
 	}
 	amount := rows[T("field.amount")]
-	if amount[1] != formatMoney(data.AmountFromYuan(80_000)) || amount[2] != formatMoney(data.AmountFromYuan(90_000)) || !strings.HasPrefix(amount[0], "⚠") {
+	if amount[1] != formatMoney(data.AmountFromYuan(80_000)) || amount[2] != formatMoney(data.AmountFromYuan(90_000)) || !strings.HasPrefix(amount[0], "▲") {
 		t.Fatalf("amount row = %q (rows %q)", amount, f.rows)
 	}
 	if _, ok := rows[T("field.deal_title")]; !ok {

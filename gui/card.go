@@ -633,7 +633,7 @@ func (cw *cardWindow) showProblems(fe data.FieldErrors) {
 	cw.problems.Show()
 }
 
-// markTabs puts ⚠ on the tabs holding a problem and returns the first such tab, or -1.
+// markTabs puts ▲ on the tabs holding a problem and returns the first such tab, or -1.
 func (cw *cardWindow) markTabs(fe data.FieldErrors) int {
 	first := -1
 	for i, keys := range cw.tabFields {
@@ -647,7 +647,7 @@ func (cw *cardWindow) markTabs(fe data.FieldErrors) int {
 		}
 		title := cw.tabTitles[i]
 		if marked {
-			title = "⚠ " + title
+			title = "▲ " + title
 			if first < 0 {
 				first = i
 			}

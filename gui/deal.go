@@ -519,7 +519,7 @@ func (dw *dealWindow) onStale(mine data.Opportunity) {
 		label := T("field." + formKey(key))
 		for _, c := range conflicts {
 			if c == key {
-				label = "⚠ " + label
+				label = "▲ " + label
 			}
 		}
 		row := [3]string{label, dw.fieldText(key, &theirs), dw.fieldText(key, &mine)}

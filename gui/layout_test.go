@@ -277,7 +277,7 @@ func TestCardSaveSaysSaved(t *testing.T) {
 func TestFitLabelCutsWithEllipsisAndShowsAllOnHover(t *testing.T) {
 	later := fakeDelays(t)
 	test.NewTempApp(t).Settings().SetTheme(NewTheme())
-	long := "⚠ 停滞 2026-12-09 · 杨帆 · 已停滞 23 天，请尽快跟进"
+	long := "▲ 停滞 2026-12-09 · 杨帆 · 已停滞 23 天，请尽快跟进"
 	cut, whole := newFitLabel(long), newFitLabel("短")
 	tapped := false
 	under := widget.NewButton("按钮", func() { tapped = true })
