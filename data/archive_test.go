@@ -53,3 +53,35 @@ func TestArchivedCustomerIsReadOnly(t *testing.T) {
 		t.Errorf("update after restore: %v", err)
 	}
 }
+
+// An import is held to the same rule: a row that updates an archived card, or adds a follow-up to
+// it, is rejected with ErrArchived and the card is unchanged; a row that restores it goes through.
+func TestImportLeavesArchivedCardsAlone(t *testing.T) {
+	s := newStore(t, nil)
+	c := mustCreate(t, s, company("归档导入客户"))
+	archived, err := s.ArchiveCustomer(stActor, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	rep := importText(t, s, "客户名称,备注\n归档导入客户,导入改的备注\n", ImportOptions{OnDuplicate: DuplicateUpdate})
+	if len(rep.Rejected) != 1 || !errors.Is(rep.Rejected[0].Problems[0].Err, ErrArchived) {
+		t.Fatalf("update of an archived card: rejected %+v, want one row refused with ErrArchived", rep.Rejected)
+	}
+	rep = importText(t, s, "客户名称,跟进日期,跟进方式,跟进主题\n归档导入客户,"+FormatDate(stToday)+",电话,回访\n", ImportOptions{OnDuplicate: DuplicateSkip})
+	if len(rep.Rejected) != 1 || !errors.Is(rep.Rejected[0].Problems[0].Err, ErrArchived) {
+		t.Fatalf("a follow-up for an archived card: rejected %+v, want one row refused with ErrArchived", rep.Rejected)
+	}
+	if got, _ := s.Customer(c.ID); got.Version != archived.Version || got.Notes != archived.Notes {
+		t.Errorf("the archived card changed: version %d → %d, notes %q", archived.Version, got.Version, got.Notes)
+	}
+	if fs, _ := s.FollowUps(c.ID); len(fs) != 0 {
+		t.Errorf("the archived card got %d follow-ups from an import", len(fs))
+	}
+
+	rep = importText(t, s, "客户名称,已归档,备注\n归档导入客户,否,恢复后的备注\n", ImportOptions{OnDuplicate: DuplicateUpdate})
+	if got, _ := s.Customer(c.ID); len(rep.Rejected) != 0 || got.Archived || got.Notes != "恢复后的备注" {
+		t.Errorf("a row restoring the card: rejected %+v, archived %v, notes %q", rep.Rejected, got.Archived, got.Notes)
+	}
+	mustCheck(t, s)
+}

@@ -154,6 +154,16 @@ func (im *importer) row(tx *bolt.Tx, b *batch, p *rowPlan) error {
 	} else {
 		w.custID = id
 	}
+	// A deal or follow-up is not added to an archived card: it is read-only until restored.
+	if len(p.problems) == 0 && (p.hasOpp || p.hasFU) && w.custID != 0 && w.custAction != ActionCreated {
+		cs, err := im.loadCustomer(tx, b, w.custID)
+		if err != nil {
+			return err
+		}
+		if cs.c.Archived && (w.custAction != ActionUpdated || w.cust.Archived) {
+			p.problem(nil, fmt.Errorf("%s: %w", cs.c.Name, ErrArchived))
+		}
+	}
 	if len(p.problems) == 0 && p.hasOpp {
 		if err := im.prepareOpportunity(tx, p, &w); err != nil {
 			return err
@@ -322,6 +332,12 @@ func (im *importer) prepareCustomer(tx *bolt.Tx, b *batch, p *rowPlan, w *rowWor
 			e = p.applyCustomer(&c, im.x)
 			p.finishCustomer(&c, &e, im.x, true)
 		})
+		// An archived card is read-only until restored, by the window and by an import alike: a row
+		// may restore it (已归档 = 否) and change it, but not change it while it stays archived.
+		if cs.c.Archived && c.Archived {
+			p.problem(nil, fmt.Errorf("%s: %w", cs.c.Name, ErrArchived))
+			return nil
+		}
 		if c.OwnerID == 0 {
 			c.OwnerID = im.x.defaultOwner
 		}
