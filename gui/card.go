@@ -425,8 +425,8 @@ func (cw *cardWindow) updateContactRow(i widget.ListItemID, o fyne.CanvasObject)
 		text = "★ " + text
 	}
 	label.SetText(text)
-	setContactLink(btns.Objects[0].(*widget.Hyperlink), ct.Phone, telURL(ct.Phone))
-	setContactLink(btns.Objects[1].(*widget.Hyperlink), ct.Email, mailURL(ct.Email))
+	setContactLink(btns.Objects[0].(*widget.Hyperlink), ct.Phone, telURL(ct.Phone), cw.win)
+	setContactLink(btns.Objects[1].(*widget.Hyperlink), ct.Email, mailURL(ct.Email), cw.win)
 	btns.Objects[2].(*widget.Button).OnTapped = func() { cw.editContact(i) }
 	btns.Objects[3].(*widget.Button).OnTapped = func() { cw.removeContact(i) }
 	for _, b := range btns.Objects[2:] {
@@ -764,6 +764,21 @@ func (cw *cardWindow) onArchive() {
 		cw.c.Archived, cw.c.ArchivedAt, cw.c.Version = c.Archived, c.ArchivedAt, c.Version
 		cw.refreshHeader()
 		cw.u.refreshAll()
+		return
+	}
+	// An archived card is read-only, so typing not yet saved would stand in it as if it were stored.
+	if cw.dirty() {
+		d := confirm(T("archive.title"), T("card.archive_unsaved"), T("action.save_and_archive"), func(ok bool) {
+			if !ok {
+				return
+			}
+			cw.onSave()
+			if !cw.dirty() {
+				cw.archive()
+			}
+		}, cw.win)
+		cw.u.track(d)
+		d.Show()
 		return
 	}
 	d := confirm(T("archive.title"), Tf("archive.question", cw.c.Name), T("action.archive"), func(ok bool) {

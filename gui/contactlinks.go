@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strings"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -36,13 +37,24 @@ func mailURL(email string) *url.URL {
 	return &url.URL{Scheme: "mailto", Opaque: email}
 }
 
-// setContactLink shows text as a link to u, or hides the link when there is nothing to open.
-func setContactLink(h *widget.Hyperlink, text string, u *url.URL) {
+// openURL hands a link to the system; tests put a failing one in its place.
+var openURL = func(u *url.URL) error { return fyne.CurrentApp().OpenURL(u) }
+
+// setContactLink shows text as a link to u, or hides the link when there is nothing to open. Where
+// no program takes the link (no dialler, no mail client, no xdg-open), the text goes to the
+// clipboard and the window says so, instead of a click that does nothing.
+func setContactLink(h *widget.Hyperlink, text string, u *url.URL, win fyne.Window) {
 	if u == nil || text == "" {
 		h.Hide()
 		return
 	}
 	h.SetText(text)
 	h.SetURL(u)
+	h.OnTapped = func() {
+		if err := openURL(u); err != nil {
+			fyne.CurrentApp().Clipboard().SetContent(text)
+			showToast(win.Canvas(), Tf("contact.link_failed", text))
+		}
+	}
 	h.Show()
 }

@@ -224,6 +224,7 @@ func (s *customersScreen) onSearchChanged(text string) {
 	s.filter.Search = text
 	if !s.applying {
 		s.saved.ClearSelected()
+		s.note.SetText("") // a note on a saved filter or a bulk action is about the list before
 		s.reload()
 	}
 }
@@ -233,6 +234,7 @@ func (s *customersScreen) onFilterChanged(string) {
 		return
 	}
 	s.saved.ClearSelected()
+	s.note.SetText("")
 	all := T("filter.all")
 	value := func(sel *widget.Select) string {
 		if sel.Selected == all {

@@ -160,6 +160,9 @@ func errorText(err error) string {
 	if te, ok := err.(textError); ok {
 		return te.text
 	}
+	if errors.Is(err, errNotANumber) {
+		return T("err.whole_number")
+	}
 	if d := data.DamageOf(err); d != nil {
 		return T("err.damaged") + " " + damageText(d)
 	}

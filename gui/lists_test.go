@@ -74,6 +74,9 @@ func TestSavedFiltersSaveApplyAndClear(t *testing.T) {
 	if len(s.rows) != 3 || s.tag.Selected != T("filter.all") || s.status.Selected != T("filter.all") || s.saved.Selected != "" {
 		t.Fatalf("after clear: %d rows, tag %q, status %q, saved %q", len(s.rows), s.tag.Selected, s.status.Selected, s.saved.Selected)
 	}
+	if s.note.Text != "" {
+		t.Errorf("after clear the list still says %q", s.note.Text)
+	}
 
 	// Picking the saved filter puts it back, in the widgets too.
 	s.saved.SetSelected("Trade-show customers")

@@ -378,6 +378,7 @@ func (s *customersScreen) clearFilters() {
 	s.saved.ClearSelected()
 	s.applying = false
 	s.dropFilter.Disable()
+	s.note.SetText("")
 }
 
 // filterNameAsk is the dialog that names a filter to save.

@@ -160,7 +160,20 @@ func (s *settingsScreen) onLanguageChanged() {
 	}
 	s.u.app.Preferences().SetString(prefLanguage, code)
 	setLanguage(code)
+	// The screens are built again in the new language; what was typed and not yet saved goes with
+	// them into the new Settings.
+	typed := map[string]string{}
+	for key, f := range s.fields {
+		if f.entry != nil {
+			typed[key] = f.entry.Text
+		}
+	}
 	s.u.buildUI()
+	for key, text := range typed {
+		if f, ok := s.u.settings.fields[key]; ok && f.entry != nil && f.entry.Text != text {
+			f.entry.SetText(text)
+		}
+	}
 	s.u.tabs.SelectIndex(tabSettings)
 }
 
@@ -191,6 +204,7 @@ func parseCount(s string) (int, error) {
 	return n, nil
 }
 
+// errNotANumber is translated by errorText like the data layer's errors.
 var errNotANumber = errors.New("not a whole number")
 
 func (s *settingsScreen) onSave() {
