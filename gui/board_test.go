@@ -425,3 +425,25 @@ func TestIdleCardKeepsItsDayCount(t *testing.T) {
 		t.Fatal("the hover text stayed")
 	}
 }
+
+// A won or lost card says when it closed, not the expected close date it was planned for.
+func TestClosedCardsShowWhenTheyClosed(t *testing.T) {
+	u, o := newBoard(t)
+	s := u.pipeline
+	won := closedDeal(t, u, o.CustomerID, "已成交", "won", 3)
+	lost := closedDeal(t, u, o.CustomerID, "已丢单", "lost", 5)
+	s.reload()
+	c := newDealCard(s)
+	c.show(s.column("won"), won.Row())
+	if want := Tf("pipeline.won_on", formatDate(won.WonDate)); !strings.HasPrefix(c.bottom.Text, want) {
+		t.Errorf("won card %q, want it to start %q", c.bottom.Text, want)
+	}
+	c.show(s.column("lost"), lost.Row())
+	if want := Tf("pipeline.lost_on", formatDate(lost.StageSince)); !strings.HasPrefix(c.bottom.Text, want) {
+		t.Errorf("lost card %q, want it to start %q", c.bottom.Text, want)
+	}
+	c.show(s.column("lead"), s.row(o.ID))
+	if !strings.Contains(c.bottom.Text, formatDate(o.CloseDate)) {
+		t.Errorf("open card %q lost its expected close date", c.bottom.Text)
+	}
+}

@@ -636,6 +636,17 @@ func (c *dealCard) show(col *boardColumn, o *data.OpportunityRow) {
 	c.middle.SetText(o.Title + "  ·  " + formatMoney(o.Amount))
 	// The days in stage come first, so that a narrow column cuts the owner rather than the count.
 	line := Tf("pipeline.days_in_stage", days) + " · " + formatDate(o.Close.Time()) + " · " + c.s.u.memberName(o.OwnerID)
+	// A closed deal's expected close date is history: the card says when it was won or lost.
+	switch col.def.Kind {
+	case data.StageWon:
+		won := o.Won
+		if won.IsZero() {
+			won = o.StageSince
+		}
+		line = Tf("pipeline.won_on", formatDate(won.Time())) + " · " + c.s.u.memberName(o.OwnerID)
+	case data.StageLost:
+		line = Tf("pipeline.lost_on", formatDate(o.StageSince.Time())) + " · " + c.s.u.memberName(o.OwnerID)
+	}
 	if o.Idle(col.def, now) {
 		line = T("pipeline.idle") + " " + line
 		c.bottom.Importance = widget.WarningImportance
