@@ -197,7 +197,7 @@ func TestStaleDealSave(t *testing.T) {
 	if f == nil {
 		t.Fatal("no stale-save dialog")
 	}
-	if !strings.Contains(f.message.Text, "杨帆") || strings.Contains(f.message.Text, "客户卡") || !strings.Contains(f.message.Text, "商机") {
+	if !strings.Contains(f.message.Text, "杨帆") || strings.Contains(f.message.Text, "客户卡") || !strings.Contains(f.message.Text, "销售机会") {
 		t.Fatalf("message = %q", f.message.Text)
 	}
 	rows := map[string][3]string{}

@@ -304,6 +304,10 @@ func (s *customersScreen) reload() {
 		total = archived
 	}
 	count := Tf("customers.count", formatInt(len(s.rows)), formatInt(total))
+	if len(s.rows) == 0 && total > 0 {
+		// An empty table under a search says why, and the way back.
+		count += "    " + T("customers.none_match")
+	}
 	// The grade column's "*" is explained where it shows.
 	for _, r := range s.rows {
 		if r.Overridden {

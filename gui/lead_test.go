@@ -113,3 +113,20 @@ func tapInDialog(t *testing.T, w fyne.Window, label string) {
 	}
 	test.Tap(b)
 }
+
+// A search that finds nothing says so beside the count, with the way back.
+func TestEmptySearchSaysWhy(t *testing.T) {
+	u := newTestUI(t, "zh")
+	if _, err := u.store.CreateCustomer(u.me(), data.Customer{Name: "北京科技有限公司"}); err != nil {
+		t.Fatal(err)
+	}
+	s := u.customers
+	s.search.SetText("上海")
+	if len(s.rows) != 0 || !strings.Contains(s.count.Text, T("customers.none_match")) {
+		t.Fatalf("%d rows, count line %q", len(s.rows), s.count.Text)
+	}
+	s.search.SetText("北京")
+	if len(s.rows) != 1 || strings.Contains(s.count.Text, T("customers.none_match")) {
+		t.Fatalf("%d rows, count line %q", len(s.rows), s.count.Text)
+	}
+}

@@ -160,7 +160,7 @@ func TestBulkChangeOwnerConfirmsTheCount(t *testing.T) {
 		t.Fatal("the action can run before an owner is chosen")
 	}
 	s.ask.owner.SetSelected("杨帆")
-	if got, want := s.ask.msg.Text, "将 2 位客户的负责人改为 杨帆？"; got != want {
+	if got, want := s.ask.msg.Text, "将 2 位客户的跟进人改为 杨帆？"; got != want {
 		t.Fatalf("confirmation = %q, want %q", got, want)
 	}
 	// and on confirming, both cards and only they belong to 杨帆.
