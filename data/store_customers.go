@@ -219,30 +219,38 @@ type RowExtra struct {
 // transaction: memory keeps neither, and a listing of every card must not read every whole card.
 func (s *Store) RowExtras(ids []uint64) (map[uint64]RowExtra, error) {
 	out := make(map[uint64]RowExtra, len(ids))
-	err := s.view(func(tx *bolt.Tx) error {
+	err := s.eachRowRecord(ids, func(id uint64, rec *rowRecord) {
+		x := RowExtra{Region: rec.Region}
+		for i, ct := range rec.Contacts {
+			if ct.Primary || i == 0 {
+				x.Contact = ct
+			}
+			if ct.Primary {
+				break
+			}
+		}
+		out[id] = x
+	})
+	if err != nil {
+		return nil, fmt.Errorf("data: row extras: %w", err)
+	}
+	return out, nil
+}
+
+// eachRowRecord reads the stored list rows of the given cards in one transaction, for what memory
+// does not keep of them.
+func (s *Store) eachRowRecord(ids []uint64, fn func(id uint64, rec *rowRecord)) error {
+	return s.view(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketRows)
 		for _, id := range ids {
 			var rec rowRecord
 			if err := getRecord(b, encodeUint(id), &rec); err != nil {
 				return fmt.Errorf("customer %d: %w", id, err)
 			}
-			x := RowExtra{Region: rec.Region}
-			for i, ct := range rec.Contacts {
-				if ct.Primary || i == 0 {
-					x.Contact = ct
-				}
-				if ct.Primary {
-					break
-				}
-			}
-			out[id] = x
+			fn(id, &rec)
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("data: row extras: %w", err)
-	}
-	return out, nil
 }
 
 // CustomerByCardNo finds a card by its number, through the file's index of card numbers: a lookup

@@ -1,10 +1,6 @@
 package data
 
-import (
-	"fmt"
-
-	bolt "go.etcd.io/bbolt"
-)
+import "fmt"
 
 // SearchHits tells, for each of the given cards, which field the query matched: the first term the
 // name does not hold decides. The search itself only keeps a bitset of matching cards, so that a
@@ -16,17 +12,7 @@ func (s *Store) SearchHits(ids []uint64, query string) (map[uint64]SearchHit, er
 	if len(terms) == 0 {
 		return out, nil
 	}
-	err := s.view(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketRows)
-		for _, id := range ids {
-			var rec rowRecord
-			if err := getRecord(b, encodeUint(id), &rec); err != nil {
-				return fmt.Errorf("customer %d: %w", id, err)
-			}
-			out[id] = hitOf(&rec, terms)
-		}
-		return nil
-	})
+	err := s.eachRowRecord(ids, func(id uint64, rec *rowRecord) { out[id] = hitOf(rec, terms) })
 	if err != nil {
 		return nil, fmt.Errorf("data: search hits: %w", err)
 	}

@@ -229,17 +229,7 @@ func (cw *cardWindow) buildUI() {
 
 	cw.source = newEnumSelect("source", data.Sources, true, c.Source)
 	cw.owners = cw.u.store.Members()
-	names := []string{T("choice.none")}
-	for _, m := range cw.owners {
-		names = append(names, m.Name)
-	}
-	cw.owner = newSelect(names, nil)
-	cw.owner.SetSelectedIndex(0)
-	for i, m := range cw.owners {
-		if m.ID == c.OwnerID {
-			cw.owner.SetSelectedIndex(i + 1)
-		}
-	}
+	cw.owner = newOwnerSelect(cw.owners, c.OwnerID)
 	cw.first = newDateEntry(c.FirstContact)
 	cw.nextDate = newDateEntry(c.NextFollowUp)
 	cw.nextAct = newEntry(cw.u.agenda.actionText(c.NextAction))
@@ -567,10 +557,7 @@ func (cw *cardWindow) collect() (data.Customer, data.FieldErrors) {
 	c.DecisionProcess = cw.decision.Text
 	c.NeedStage = strings.TrimSpace(cw.needStage.Text)
 	c.Source = cw.source.value()
-	c.OwnerID = 0
-	if i := cw.owner.SelectedIndex(); i > 0 && i <= len(cw.owners) {
-		c.OwnerID = cw.owners[i-1].ID
-	}
+	c.OwnerID = ownerOf(cw.owners, cw.owner)
 	c.FirstContact = date("first_contact", cw.first)
 	c.NextFollowUp = date("next_follow_up", cw.nextDate)
 	c.NextAction = strings.TrimSpace(cw.nextAct.Text)

@@ -222,3 +222,28 @@ func mergeProblems(parsed, checked data.FieldErrors) data.FieldErrors {
 	}
 	return parsed
 }
+
+// newOwnerSelect lists the team with "none" first and selects the member with the given id (none
+// for 0 or a member no longer listed); ownerOf reads the choice back.
+func newOwnerSelect(members []data.Member, id uint64) *widget.Select {
+	names := []string{T("choice.none")}
+	for _, m := range members {
+		names = append(names, m.Name)
+	}
+	s := newSelect(names, nil)
+	s.SetSelectedIndex(0)
+	for i, m := range members {
+		if m.ID == id {
+			s.SetSelectedIndex(i + 1)
+		}
+	}
+	return s
+}
+
+// ownerOf is the member an owner select names, 0 for none.
+func ownerOf(members []data.Member, s *widget.Select) uint64 {
+	if i := s.SelectedIndex(); i > 0 && i <= len(members) {
+		return members[i-1].ID
+	}
+	return 0
+}

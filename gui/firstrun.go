@@ -110,23 +110,8 @@ func (u *ui) importJSON(welcome dialog.Dialog) {
 			}
 			return
 		}
-		bar := widget.NewProgressBarInfinite()
-		d := dialog.NewCustomWithoutButtons(T("welcome.loading"), bar, u.win)
-		d.Show()
-		st := u.store
-		u.background(func() {
-			_, err := st.ImportJSON(data.System, rc)
-			_ = rc.Close()
-			fyne.Do(func() {
-				d.Hide()
-				if err != nil {
-					u.showError(u.win, err)
-					return
-				}
-				welcome.Hide()
-				u.buildUI()
-			})
-		})
+		// The file is empty: nobody is a member yet to have done it.
+		u.importJSONFrom(rc, data.System, welcome.Hide)
 	}, u.win)
 	showFileDialog(open, u.win)
 }

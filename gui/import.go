@@ -72,7 +72,7 @@ func (u *ui) onImportFileChosen(rc fyne.URIReadCloser, err error) {
 		return
 	}
 	if strings.EqualFold(rc.URI().Extension(), ".json") {
-		u.importJSONFrom(rc, nil)
+		u.importJSONFrom(rc, u.me(), nil)
 		return
 	}
 	path := rc.URI().Path()
@@ -86,14 +86,14 @@ func (u *ui) onImportFileChosen(rc fyne.URIReadCloser, err error) {
 }
 
 // importJSONFrom reads a SalesDesk JSON export into the file, which must be empty (data.ImportJSON),
-// off the UI thread; the screens are built again over what it brought.
-func (u *ui) importJSONFrom(rc fyne.URIReadCloser, done func()) {
+// off the UI thread, as by; the screens are built again over what it brought.
+func (u *ui) importJSONFrom(rc fyne.URIReadCloser, by data.Actor, done func()) {
 	bar := widget.NewProgressBarInfinite()
 	d := dialog.NewCustomWithoutButtons(T("welcome.loading"), bar, u.win)
 	d.Show()
 	st := u.store
 	u.background(func() {
-		_, err := st.ImportJSON(u.me(), rc)
+		_, err := st.ImportJSON(by, rc)
 		_ = rc.Close()
 		fyne.Do(func() {
 			d.Hide()
@@ -172,17 +172,7 @@ func (iw *importWindow) buildUI() {
 	iw.policy.SetSelected(policies[0])
 	// Cards without an owner reach nobody's agenda: by default they go to whoever imports them.
 	iw.owners = iw.u.store.Members()
-	ownerNames := []string{T("choice.none")}
-	for _, m := range iw.owners {
-		ownerNames = append(ownerNames, m.Name)
-	}
-	iw.owner = newSelect(ownerNames, nil)
-	iw.owner.SetSelectedIndex(0)
-	for i, m := range iw.owners {
-		if m.ID == iw.u.me().MemberID {
-			iw.owner.SetSelectedIndex(i + 1)
-		}
-	}
+	iw.owner = newOwnerSelect(iw.owners, iw.u.me().MemberID)
 	iw.preview = widget.NewButtonWithIcon(T("import.preview"), theme.VisibilityIcon(), func() { iw.start(true) })
 	iw.run = widget.NewButtonWithIcon(T("import.run"), theme.UploadIcon(), func() { iw.start(false) })
 	iw.run.Importance = widget.HighImportance
@@ -325,10 +315,7 @@ func rejectText(r data.RejectedRow) string {
 
 // defaultOwner is the member the owner select names, 0 for nobody.
 func (iw *importWindow) defaultOwner() uint64 {
-	if i := iw.owner.SelectedIndex(); i > 0 && i <= len(iw.owners) {
-		return iw.owners[i-1].ID
-	}
-	return 0
+	return ownerOf(iw.owners, iw.owner)
 }
 
 // notedRows groups the warnings by row, in the report's order: one line per row in the window.
