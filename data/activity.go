@@ -1,9 +1,11 @@
 package data
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -206,26 +208,24 @@ func (a Activity) ReminderKey() string {
 	return fmt.Sprintf("%d@%d", a.Row.ID, at.Unix())
 }
 
-// SortActivities orders a day's activities as the agenda shows them: timed ones first by time, then
-// the all-day ones; ties by customer id so the order is stable.
+// SortActivities orders activities as the agenda shows them: by day, timed ones first by time, then
+// the all-day ones; ties by customer id, so the order is total. A team's week holds thousands.
 func SortActivities(as []Activity) {
-	less := func(a, b Activity) bool {
-		if !a.Day.Equal(b.Day) {
-			return a.Day.Before(b.Day)
+	slices.SortFunc(as, func(a, b Activity) int {
+		if c := a.Day.Compare(b.Day); c != 0 {
+			return c
 		}
 		if a.Time.IsZero() != b.Time.IsZero() {
-			return !a.Time.IsZero()
+			if a.Time.IsZero() {
+				return 1
+			}
+			return -1
 		}
-		if a.Time != b.Time {
-			return a.Time < b.Time
+		if c := cmp.Compare(a.Time, b.Time); c != 0 {
+			return c
 		}
-		return a.Row.ID < b.Row.ID
-	}
-	for i := 1; i < len(as); i++ { // insertion sort: a day or a week holds few
-		for j := i; j > 0 && less(as[j], as[j-1]); j-- {
-			as[j], as[j-1] = as[j-1], as[j]
-		}
-	}
+		return cmp.Compare(a.Row.ID, b.Row.ID)
+	})
 }
 
 // rowActivity packs a row's plan details into four bytes (CustomerRow is kept lean, see index.go).

@@ -116,3 +116,35 @@ func TestMergeOpportunity(t *testing.T) {
 		})
 	}
 }
+
+// The win sets the after-sale call as an all-day plan; its undo gives the card back its planned
+// time, kind and reminder along with the date and action.
+func TestUndoWinKeepsThePlannedActivity(t *testing.T) {
+	p := newPipeline(t)
+	o := p.lead(t, qualified)
+	o, err := p.s.MoveStage(p.as(p.rep), Move{ID: o.ID, Version: o.Version, To: "proposal"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := p.s.Customer(p.cust.ID)
+	c.NextFollowUp, c.NextAction = stToday.AddDate(0, 0, 3), "上门演示"
+	c.NextTime, c.NextKind, c.NextRemind = TimeOfDay(14*60+30), KindVisit, Remind15Min
+	if c, err = p.s.UpdateCustomer(p.as(p.rep), c); err != nil {
+		t.Fatal(err)
+	}
+	_, undo, err := p.s.MoveStageUndoable(p.as(p.rep), Move{ID: o.ID, Version: o.Version, To: "won"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if won, _ := p.s.Customer(p.cust.ID); won.NextTime == c.NextTime && won.NextKind == c.NextKind {
+		t.Fatal("the win kept the old plan's time; the test needs it to set its own all-day plan")
+	}
+	if _, err := p.s.UndoMove(p.as(p.rep), undo); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := p.s.Customer(p.cust.ID)
+	if got.NextTime != c.NextTime || got.NextKind != c.NextKind || got.NextRemind != c.NextRemind || got.NextAction != c.NextAction {
+		t.Fatalf("after the undo: %v %q %q %q, want %v %q %q %q", got.NextTime, got.NextKind, got.NextRemind, got.NextAction,
+			c.NextTime, c.NextKind, c.NextRemind, c.NextAction)
+	}
+}

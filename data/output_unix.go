@@ -24,20 +24,7 @@ func justMade(name string) bool {
 }
 
 // removeUnusedTemp removes the temp file at name unless a running output holds it locked.
-func removeUnusedTemp(name string) bool {
-	if justMade(name) {
-		return false
-	}
-	f, err := os.Open(name)
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	if syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) != nil {
-		return false
-	}
-	return os.Remove(name) == nil
-}
+func removeUnusedTemp(name string) bool { return !justMade(name) && removeIfFree(name) }
 
 // removeUnusedTempDir removes a workbook export's temp folder unless its lock is held.
 func removeUnusedTempDir(dir string) bool {
@@ -49,7 +36,7 @@ func removeUnusedTempDir(dir string) bool {
 		return false // not made by an export, or made but not yet locked: left alone
 	}
 	defer f.Close()
-	if syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) != nil {
+	if !tryLockExclusive(f) {
 		return false
 	}
 	return os.RemoveAll(dir) == nil

@@ -12,7 +12,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// bucketSavedFilters holds what each member keeps of the customer list (migration 7): member id ‖
+// bucketSavedFilters holds what each member keeps of the customer list (migration 8): member id ‖
 // filter id → SavedFilter, and member id ‖ 0 → ListLayout, both JSON. Keyed by member, not by desktop,
 // so that when sign-in arrives each person finds their own filters on any desktop of the team.
 var bucketSavedFilters = []byte("saved_filters")

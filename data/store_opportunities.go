@@ -344,6 +344,7 @@ func (s *Store) UndoMove(by Actor, u MoveUndo) (Opportunity, error) {
 			}
 			if c.Version == u.customerVersion {
 				c.Status, c.NextFollowUp, c.NextAction = u.customer.Status, u.customer.NextFollowUp, u.customer.NextAction
+				c.NextTime, c.NextKind, c.NextRemind = u.customer.NextTime, u.customer.NextKind, u.customer.NextRemind
 				c.Version++
 				c.UpdatedAt, c.UpdatedBy = now, by.MemberID
 				var err error

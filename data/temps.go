@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -153,7 +154,7 @@ func removeBackupTemps(dir, dbPath string, also ...string) []string {
 	return removeLeftTemps(dir, func(base, kind string) bool {
 		switch kind {
 		case tempBackup:
-			return ofStem(base) || contains(also, base)
+			return ofStem(base) || slices.Contains(also, base)
 		case tempSafety:
 			return base == dbBase
 		}
@@ -161,20 +162,11 @@ func removeBackupTemps(dir, dbPath string, also ...string) []string {
 	})
 }
 
-func contains(xs []string, x string) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
-	}
-	return false
-}
-
 // removeDBTemps removes the temps of the given kinds beside the database at dbPath.
 func removeDBTemps(dbPath string, kinds ...string) []string {
 	dbBase := filepath.Base(dbPath)
 	return removeLeftTemps(filepath.Dir(dbPath), func(base, kind string) bool {
-		return base == dbBase && contains(kinds, kind)
+		return base == dbBase && slices.Contains(kinds, kind)
 	})
 }
 

@@ -137,12 +137,7 @@ func (w *pageWalk) fullLeaf(id uint64, h pageHeader, b []byte, prev *[]byte, dep
 	if pageHeaderSize+int(h.count)*elementSize > len(b) {
 		return fmt.Errorf("leaf page %d: %d elements do not fit", id, h.count)
 	}
-	type sub struct {
-		name   string
-		root   uint64
-		inline []byte
-	}
-	var subs []sub
+	var subs []bucketRef
 	for i := range int(h.count) {
 		e, ok := leafElementAt(b, i)
 		if !ok {
@@ -167,7 +162,7 @@ func (w *pageWalk) fullLeaf(id uint64, h pageHeader, b []byte, prev *[]byte, dep
 		if len(val) < 16 {
 			return fmt.Errorf("leaf page %d: bucket %q has a short header", id, key)
 		}
-		s := sub{name: string(key), root: binary.LittleEndian.Uint64(val)}
+		s := bucketRef{name: string(key), root: binary.LittleEndian.Uint64(val)}
 		if s.root == 0 {
 			s.inline = bytes.Clone(val[16:])
 		}
@@ -175,9 +170,7 @@ func (w *pageWalk) fullLeaf(id uint64, h pageHeader, b []byte, prev *[]byte, dep
 	}
 	w.rep.Buckets += len(subs)
 	if depth == 0 && w.collect != nil {
-		for _, s := range subs {
-			*w.collect = append(*w.collect, bucketRef(s))
-		}
+		*w.collect = append(*w.collect, subs...)
 		return nil
 	}
 	// The page buffer is reused by the reads below: everything needed from it was copied above.

@@ -12,9 +12,6 @@ import (
 	"salesdesk/data"
 )
 
-// The board's undo offer would otherwise outlive a test on a timer; tests expire it themselves.
-func init() { hideLater = func(time.Duration, func()) {} }
-
 // dealWindows counts the open deal windows.
 func dealWindows(u *ui) int { return len(openWindows[*dealWindow](u)) }
 

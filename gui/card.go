@@ -511,14 +511,11 @@ func (cw *cardWindow) showHeader(c *data.Customer) {
 		cw.archiveBtn.SetText(T("action.archive"))
 		cw.archiveBtn.SetIcon(archiveIcon)
 	}
+	// Archive (or Restore) needs a saved card; logging and reviewing also one that is not archived.
 	saved := c.ID != 0
-	for _, b := range []*widget.Button{cw.archiveBtn, cw.followBtn, cw.reviewBtn} {
-		if saved {
-			b.Enable()
-		} else {
-			b.Disable()
-		}
-	}
+	setEnabled(cw.archiveBtn, saved)
+	setEnabled(cw.followBtn, saved && !cw.c.Archived)
+	setEnabled(cw.reviewBtn, saved && !cw.c.Archived)
 	cw.setReadOnly(cw.c.Archived)
 }
 

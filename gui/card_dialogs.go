@@ -333,11 +333,6 @@ var archiveIcon = theme.NewThemedResource(fyne.NewStaticResource("archive.svg", 
 // setReadOnly disables every input and action of the card but restore while it is archived: the
 // store refuses changes to an archived card (data.ErrArchived), so the window must not invite them.
 func (cw *cardWindow) setReadOnly(ro bool) {
-	if ro {
-		// The header enables these for every saved card, each time it is shown.
-		cw.followBtn.Disable()
-		cw.reviewBtn.Disable()
-	}
 	// The name is disabled by nothing else, so it tells the state the window is in; the header is
 	// shown again on every keystroke, and this walk must not run each time.
 	if cw.name.Disabled() == ro {

@@ -2,6 +2,7 @@ package gui
 
 import (
 	"io"
+	"slices"
 	"strings"
 	"sync/atomic"
 
@@ -321,12 +322,7 @@ func (s *customersScreen) reload() {
 
 // rowIndex finds a card in the current list, for tests and for keeping the selection visible.
 func (s *customersScreen) rowIndex(name string) int {
-	for i, r := range s.rows {
-		if strings.Contains(r.Name, name) {
-			return i
-		}
-	}
-	return -1
+	return slices.IndexFunc(s.rows, func(r *data.CustomerRow) bool { return strings.Contains(r.Name, name) })
 }
 
 // onExport writes the customers the list shows (its search and filters), with their follow-ups, as

@@ -3,6 +3,7 @@ package gui
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -162,7 +163,6 @@ func (u *ui) dealChanged(id uint64) {
 	}
 	if dw, ok := e.v.(*dealWindow); ok && !dw.dirty() {
 		if o, ok := u.store.Opportunity(id); ok {
-			dw.show(nil)
 			dw.o = o
 			dw.rebuild()
 		}
@@ -465,15 +465,16 @@ func (dw *dealWindow) save(o data.Opportunity) bool {
 		dw.u.forgetWindow(dw.key(), dw.win)
 	}
 	dw.o = saved
-	// The amount as saved, in the one form amounts take everywhere (300,000), not as typed (300000).
-	dw.amount.SetText(editAmount(saved.Amount))
-	dw.show(nil)
 	if isNew {
 		dw.u.rememberWindow(dw.key(), dw.win, dw)
-		dw.rebuild() // the number, the stage and the Won and Lost buttons
+		dw.rebuild() // the number, the stage and the Won and Lost buttons; the title and history too
+	} else {
+		// The amount as saved, in the one form amounts take everywhere (300,000), not as typed (300000).
+		dw.amount.SetText(editAmount(saved.Amount))
+		dw.show(nil)
+		dw.win.SetTitle(saved.Number + " " + saved.Title + " — SalesDesk")
+		dw.showHistory()
 	}
-	dw.win.SetTitle(saved.Number + " " + saved.Title + " — SalesDesk")
-	dw.showHistory()
 	dw.u.pipeline.reload()
 	if cw, ok := dw.u.cards[saved.CustomerID]; ok {
 		cw.reloadDeals()
@@ -486,7 +487,6 @@ type staleForm struct {
 	dialog      *dialog.CustomDialog
 	message     *widget.Label
 	rows        [][3]string // field, theirs, what was typed
-	conflicts   []string
 	merge, take *widget.Button
 }
 
@@ -511,16 +511,14 @@ func (dw *dealWindow) onStale(mine data.Opportunity) {
 	if who == "" {
 		who = T("deal.someone")
 	}
-	f := &staleForm{conflicts: conflicts}
+	f := &staleForm{}
 	f.message = widget.NewLabel(Tf("deal.stale", who, formatDateTime(theirs.UpdatedAt)))
 	f.message.Wrapping = fyne.TextWrapWord
 	grid := container.NewGridWithColumns(3, bold(T("deal.stale_field")), bold(T("deal.stale_theirs")), bold(T("deal.stale_mine")))
 	for _, key := range data.OpportunityChanges(theirs, mine) {
 		label := T("field." + formKey(key))
-		for _, c := range conflicts {
-			if c == key {
-				label = "▲ " + label
-			}
+		if slices.Contains(conflicts, key) {
+			label = "▲ " + label
 		}
 		row := [3]string{label, dw.fieldText(key, &theirs), dw.fieldText(key, &mine)}
 		f.rows = append(f.rows, row)

@@ -130,3 +130,29 @@ func TestEmptySearchSaysWhy(t *testing.T) {
 		t.Fatalf("%d rows, count line %q", len(s.rows), s.count.Text)
 	}
 }
+
+// Switching the current user in Settings gives the list that member's saved filters, not the last one's.
+func TestSwitchingUserShowsTheirSavedFilters(t *testing.T) {
+	u := newTestUI(t, "zh")
+	yang, err := u.store.SaveMember(data.System, data.Member{Name: "杨帆", Role: data.MemberRep, Active: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := u.store.SaveFilter(u.me(), data.SavedFilter{MemberID: u.me().MemberID, Name: "我的A类"}); err != nil {
+		t.Fatal(err)
+	}
+	u.customers.fillChoices()
+	if len(u.customers.saved.Options) != 1 {
+		t.Fatalf("saved filters offered: %v, want the current user's one", u.customers.saved.Options)
+	}
+	u.tabs.SelectIndex(tabSettings)
+	u.settings.members = u.store.Members() // as the member dialog leaves it after adding 杨帆
+	u.settings.fillMe()
+	u.settings.me.SetSelected(yang.Name)
+	if u.me().MemberID != yang.ID {
+		t.Fatalf("current user %d, want 杨帆 (%d)", u.me().MemberID, yang.ID)
+	}
+	if len(u.customers.saved.Options) != 0 {
+		t.Fatalf("after switching to 杨帆 the list offers %v", u.customers.saved.Options)
+	}
+}

@@ -122,7 +122,7 @@ func TestColumnChooserShowsContactsAndIsRemembered(t *testing.T) {
 		t.Fatalf("columns = %v", ids)
 	}
 	// The cells show the primary contact, read from the file.
-	row := s.rowByName("北京科技")
+	row := s.rowIndex("北京科技")
 	phoneCol := slices.Index(ids, "phone")
 	if got := cellText(t, s, row, phoneCol); got != "13812345678" {
 		t.Errorf("phone cell = %q", got)
@@ -149,7 +149,7 @@ func TestBulkChangeOwnerConfirmsTheCount(t *testing.T) {
 	_, s, yang := listFixture(t, "zh")
 	// Given two rows ticked in the selection column,
 	for _, name := range []string{"北京科技", "广州电子"} {
-		s.table.Select(widget.TableCellID{Row: s.rowByName(name), Col: 0})
+		s.table.Select(widget.TableCellID{Row: s.rowIndex(name), Col: 0})
 	}
 	if len(s.selected) != 2 || s.bulkBtn.Text != Tf("bulk.button_n", "2") {
 		t.Fatalf("selected %d, button %q", len(s.selected), s.bulkBtn.Text)
@@ -168,7 +168,7 @@ func TestBulkChangeOwnerConfirmsTheCount(t *testing.T) {
 	if got := s.u.store.Customers(data.CustomerFilter{OwnerID: yang.ID}); len(got) != 2 {
 		t.Fatalf("杨帆 has %d cards", len(got))
 	}
-	if r := s.rows[s.rowByName("上海贸易")]; r.OwnerID == yang.ID {
+	if r := s.rows[s.rowIndex("上海贸易")]; r.OwnerID == yang.ID {
 		t.Error("an unticked card changed owner")
 	}
 	if len(s.selected) != 0 || !strings.Contains(s.note.Text, "2") {

@@ -2,7 +2,6 @@ package gui
 
 import (
 	"slices"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -238,20 +237,13 @@ func (s *customersScreen) fitColumns(width float32) {
 		total += c.width
 	}
 	widths := make([]float32, len(s.cols))
-	grow := -1
 	for i, c := range s.cols {
 		widths[i] = c.width
-		if c.id == "name" {
-			grow = i
-		}
 	}
 	switch {
-	case avail >= total && grow >= 0:
-		widths[grow] += avail - total
 	case avail >= total:
-		for i := range widths {
-			widths[i] *= avail / total
-		}
+		// setColumns always keeps the name, which takes what is spare.
+		widths[slices.IndexFunc(s.cols, func(c column) bool { return c.id == "name" })] += avail - total
 	default:
 		// Each column gives up the same share of what it can spare above its minimum.
 		var slack float32
@@ -324,11 +316,7 @@ func (s *customersScreen) savedByName(name string) (data.SavedFilter, bool) {
 
 func (s *customersScreen) onSavedPicked(name string) {
 	f, ok := s.savedByName(name)
-	if ok {
-		s.dropFilter.Enable()
-	} else {
-		s.dropFilter.Disable()
-	}
+	setEnabled(s.dropFilter, ok)
 	if s.applying || !ok {
 		return
 	}
@@ -374,10 +362,7 @@ func (s *customersScreen) applyFilter(f data.CustomerFilter) {
 // clearFilters shows every active card again, in the order the list had.
 func (s *customersScreen) clearFilters() {
 	s.applyFilter(data.CustomerFilter{Sort: s.filter.Sort, Desc: s.filter.Desc})
-	s.applying = true
 	s.saved.ClearSelected()
-	s.applying = false
-	s.dropFilter.Disable()
 	s.note.SetText("")
 }
 
@@ -440,10 +425,7 @@ func (s *customersScreen) onDropFilter() {
 			s.u.showError(s.u.win, err)
 			return
 		}
-		s.applying = true
-		s.saved.ClearSelected()
-		s.applying = false
-		s.dropFilter.Disable()
+		s.saved.ClearSelected() // onSavedPicked("") disables the drop button and applies nothing
 		s.loadFilters()
 	}, s.u.win)
 	s.u.track(d)
@@ -614,9 +596,4 @@ func (s *customersScreen) selectedIDs() []uint64 {
 		}
 	}
 	return ids
-}
-
-// rowByName finds the row of a card, for tests.
-func (s *customersScreen) rowByName(name string) int {
-	return slices.IndexFunc(s.rows, func(r *data.CustomerRow) bool { return strings.Contains(r.Name, name) })
 }

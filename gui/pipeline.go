@@ -68,9 +68,6 @@ const undoFor = 8 * time.Second
 // closedDays is how far back the won and lost columns show deals; "show older" shows the rest.
 const closedDays = 30
 
-// hideLater runs f on the UI thread after d; tests replace it.
-var hideLater = func(d time.Duration, f func()) { time.AfterFunc(d, func() { fyne.Do(f) }) }
-
 // boardColumn is one stage's column. The won and lost columns are collapsed to their header until
 // expanded, show the latest moves first and only the last closedDays days unless asked for more.
 type boardColumn struct {
@@ -416,7 +413,7 @@ func (s *pipelineScreen) offerUndo(undo data.MoveUndo) {
 	s.undoMsg.SetText(Tf("pipeline.moved", undo.After.Number, name))
 	s.undoBtn.Enable()
 	s.undoBar.Show()
-	hideLater(undoFor, func() {
+	afterDelay(undoFor, func() {
 		if s.undoSeq == seq {
 			s.undoBar.Hide()
 			s.lastMove = data.MoveUndo{}

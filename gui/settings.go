@@ -187,6 +187,7 @@ func (s *settingsScreen) onMeChanged(name string) {
 				return
 			}
 			s.u.win.SetTitle(T("app.title") + " — " + m.Name)
+			s.u.customers.fillChoices() // the list offers this member's saved filters and columns
 			s.u.refreshAll()
 			return
 		}

@@ -89,14 +89,17 @@ func (w *weekView) onThisWeek() { w.monday = data.WeekOf(w.u.now()); w.reload() 
 func (w *weekView) reload() {
 	acts := w.u.store.Activities(w.monday, w.monday.AddDate(0, 0, 7), w.owner())
 	today := data.DateOf(w.u.now())
+	for _, d := range w.days {
+		d.items = d.items[:0]
+	}
+	// One pass: the activities come sorted by day and time, so each column keeps that order.
+	for _, a := range acts {
+		if i := int(data.DayOf(a.Day) - data.DayOf(w.monday)); i >= 0 && i < len(w.days) {
+			w.days[i].items = append(w.days[i].items, a)
+		}
+	}
 	for i, d := range w.days {
 		day := w.monday.AddDate(0, 0, i)
-		d.items = d.items[:0]
-		for _, a := range acts {
-			if data.DayOf(a.Day) == data.DayOf(day) {
-				d.items = append(d.items, a)
-			}
-		}
 		title := T("week.day."+day.Weekday().String()[:3]) + " " + shortDate(day)
 		d.title.Importance = widget.MediumImportance
 		if data.DayOf(day) == data.DayOf(today) {
