@@ -16,7 +16,7 @@ import (
 // plan makes a card of the signed-in rep with a planned next follow-up on day at tm.
 func plan(t *testing.T, u *ui, name string, day time.Time, tm data.TimeOfDay, kind data.ActivityKind, rem data.Reminder) data.Customer {
 	t.Helper()
-	c, err := u.store.CreateCustomer(u.me(), data.Customer{Name: name, OwnerID: u.me().MemberID,
+	c, err := u.store.CreateCustomer(data.Customer{Name: name, OwnerID: u.me().MemberID,
 		NextFollowUp: data.DateOf(day), NextAction: name + "的计划", NextTime: tm, NextKind: kind, NextRemind: rem})
 	if err != nil {
 		t.Fatal(err)

@@ -77,7 +77,7 @@ func (s *agendaScreen) saveDone(f *doneForm) {
 	}
 	if !fe.Any() {
 		done := data.ActivityDone{Topic: s.actionText(f.act.Text), Result: f.result.Text, Next: next}
-		_, _, err = s.u.store.CompleteActivity(s.u.me(), f.act, done)
+		_, _, err = s.u.store.CompleteActivity(f.act, done)
 		switch {
 		case errors.As(err, &fe):
 		case errors.Is(err, data.ErrPlanChanged):

@@ -191,7 +191,7 @@ type ui struct {
 }
 
 func newUI(a fyne.App, st *data.Store, cfg Config) *ui {
-	u := &ui{app: a, store: st, file: st, cfg: cfg, cards: map[uint64]*cardWindow{}, open: map[*cardWindow]bool{}, others: map[fyne.Window]bool{}, now: st.Now,
+	u := &ui{app: a, store: st.SettingsUserSession(), file: st, cfg: cfg, cards: map[uint64]*cardWindow{}, open: map[*cardWindow]bool{}, others: map[fyne.Window]bool{}, now: st.Now,
 		fillDemo:   func(o data.DemoOptions) error { return data.GenerateDemo(st, o) },
 		background: func(f func()) { go f() }}
 	installSaveGuard(u.outputGuard)
@@ -305,8 +305,7 @@ func (u *ui) continueQuit() {
 
 // me is who this desktop acts as.
 func (u *ui) me() data.Actor {
-	id := u.store.Settings().CurrentUser
-	if m, ok := u.store.Member(id); ok {
+	if m := u.store.Me(); m.ID != 0 {
 		return data.Actor{MemberID: m.ID, Name: m.Name}
 	}
 	return data.Actor{Name: T("user.unknown")}

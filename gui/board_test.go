@@ -45,7 +45,7 @@ func findText(o fyne.CanvasObject, text string) fyne.CanvasObject {
 func moreLeads(t *testing.T, u *ui, customer uint64, n int) {
 	t.Helper()
 	for i := 0; i < n; i++ {
-		if _, err := u.store.CreateOpportunity(u.me(), data.Opportunity{CustomerID: customer, Title: "扩容", OwnerID: u.me().MemberID,
+		if _, err := u.store.CreateOpportunity(data.Opportunity{CustomerID: customer, Title: "扩容", OwnerID: u.me().MemberID,
 			Amount: data.AmountFromYuan(50_000), Scores: data.LeadScores{Budget: 12, Urgency: 9, Authority: 8}}); err != nil {
 			t.Fatal(err)
 		}
@@ -176,13 +176,13 @@ func TestStaleDealSave(t *testing.T) {
 	// Given a deal open in its window, and a colleague who changes its amount and summary meanwhile.
 	u, o := newBoard(t)
 	dw := u.openDeal(o)
-	other, err := u.store.SaveMember(data.System, data.Member{Name: "杨帆", Role: data.MemberRep, Active: true})
+	other, err := u.file.SaveMember(data.System, data.Member{Name: "杨帆", Role: data.MemberRep, Active: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	theirs := o
 	theirs.Amount, theirs.Summary = data.AmountFromYuan(80_000), "客户要求分两期"
-	if _, err := u.store.UpdateOpportunity(data.Actor{MemberID: other.ID, Name: other.Name}, theirs); err != nil {
+	if _, err := u.file.UpdateOpportunity(data.Actor{MemberID: other.ID, Name: other.Name}, theirs); err != nil {
 		t.Fatal(err)
 	}
 	// When I change the title and the amount and save.
@@ -356,7 +356,7 @@ func TestClosedColumnKeepsTheLastDays(t *testing.T) {
 func TestUnqualifiedLeadOffersItsScores(t *testing.T) {
 	u, o := newBoard(t)
 	o.Scores = data.LeadScores{Budget: 3, Urgency: 9, Authority: 8}
-	o, err := u.store.UpdateOpportunity(u.me(), o)
+	o, err := u.store.UpdateOpportunity(o)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -112,9 +112,9 @@ func (s *customersScreen) onBulkOwner() {
 	owner := newSelect(names, nil)
 	owner.PlaceHolder = T("bulk.owner_pick")
 	a := s.askBulk(T("bulk.owner_title"), labelled(T("col.owner"), owner), func(sel []uint64) func() (string, error) {
-		me, name := s.u.me(), owner.Selected
+		name := owner.Selected
 		return func() (string, error) {
-			changed, err := s.u.store.BulkSetOwner(me, sel, ids[name])
+			changed, err := s.u.store.BulkSetOwner(sel, ids[name])
 			return Tf("bulk.owner_done", formatInt(changed), name), err
 		}
 	})
@@ -134,9 +134,9 @@ func (s *customersScreen) onBulkTag() {
 	tag := newEntry("")
 	tag.SetPlaceHolder(T("bulk.tag_hint"))
 	a := s.askBulk(T("bulk.tag_title"), labelled(T("field.tags"), tag), func(sel []uint64) func() (string, error) {
-		me, t := s.u.me(), strings.TrimSpace(tag.Text)
+		t := strings.TrimSpace(tag.Text)
 		return func() (string, error) {
-			changed, err := s.u.store.BulkAddTag(me, sel, t)
+			changed, err := s.u.store.BulkAddTag(sel, t)
 			return Tf("bulk.tag_done", t, formatInt(changed)), err
 		}
 	})
@@ -160,9 +160,8 @@ func (s *customersScreen) onBulkTag() {
 func (s *customersScreen) onBulkArchive() {
 	n := len(s.selected)
 	a := s.askBulk(T("bulk.archive_title"), nil, func(sel []uint64) func() (string, error) {
-		me := s.u.me()
 		return func() (string, error) {
-			changed, err := s.u.store.BulkArchive(me, sel)
+			changed, err := s.u.store.BulkArchive(sel)
 			return Tf("bulk.archive_done", formatInt(changed)), err
 		}
 	})

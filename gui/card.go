@@ -707,11 +707,10 @@ func (cw *cardWindow) warnDuplicates(c data.Customer, dups []data.DuplicateMatch
 func (cw *cardWindow) save(c data.Customer) {
 	var saved data.Customer
 	var err error
-	me := cw.u.me()
 	if c.ID == 0 {
-		saved, err = cw.u.store.CreateCustomer(me, c)
+		saved, err = cw.u.store.CreateCustomer(c)
 	} else {
-		saved, err = cw.u.store.UpdateCustomer(me, c)
+		saved, err = cw.u.store.UpdateCustomer(c)
 	}
 	if err != nil {
 		var fe data.FieldErrors
@@ -740,7 +739,7 @@ func (cw *cardWindow) save(c data.Customer) {
 
 func (cw *cardWindow) onArchive() {
 	if cw.c.Archived {
-		c, err := cw.u.store.RestoreCustomer(cw.u.me(), cw.c.ID)
+		c, err := cw.u.store.RestoreCustomer(cw.c.ID)
 		if err != nil {
 			cw.u.showError(cw.win, err)
 			return
@@ -776,7 +775,7 @@ func (cw *cardWindow) onArchive() {
 
 // archive hides the card from lists and the agenda; it stays in the file, restorable.
 func (cw *cardWindow) archive() {
-	c, err := cw.u.store.ArchiveCustomer(cw.u.me(), cw.c.ID)
+	c, err := cw.u.store.ArchiveCustomer(cw.c.ID)
 	if err != nil {
 		cw.u.showError(cw.win, err)
 		return
@@ -787,7 +786,7 @@ func (cw *cardWindow) archive() {
 }
 
 func (cw *cardWindow) onReviewed() {
-	c, err := cw.u.store.MarkReviewed(cw.u.me(), cw.c.ID)
+	c, err := cw.u.store.MarkReviewed(cw.c.ID)
 	if err != nil {
 		cw.u.showError(cw.win, err)
 		return

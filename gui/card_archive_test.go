@@ -17,7 +17,7 @@ import (
 func TestArchivedCardIsReadOnlyUntilRestored(t *testing.T) {
 	// Given an open card with a contact
 	u := newTestUI(t, "en")
-	c, err := u.store.CreateCustomer(u.me(), data.Customer{Name: "Acme", Contacts: []data.Contact{{Name: "李雷", Phone: "13800138000"}}})
+	c, err := u.store.CreateCustomer(data.Customer{Name: "Acme", Contacts: []data.Contact{{Name: "李雷", Phone: "13800138000"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +97,7 @@ func TestCardHeaderDoesNotContradictItself(t *testing.T) {
 		t.Run(lang, func(t *testing.T) {
 			// Given a customer buying 285,000 a year for half a year, with no deal won in SalesDesk
 			u := newTestUI(t, lang)
-			c, err := u.store.CreateCustomer(u.me(), data.Customer{Name: "新大客户", Status: data.StatusCustomer,
+			c, err := u.store.CreateCustomer(data.Customer{Name: "新大客户", Status: data.StatusCustomer,
 				AnnualPurchase: data.AmountFromYuan(285_000), CooperationSince: fixedNow.AddDate(0, -6, 0)})
 			if err != nil {
 				t.Fatal(err)
@@ -120,14 +120,14 @@ func TestCardHeaderDoesNotContradictItself(t *testing.T) {
 // The list's "A*" is explained in the window.
 func TestGradeOverrideLegendInTheList(t *testing.T) {
 	u := newTestUI(t, "zh")
-	if _, err := u.store.CreateCustomer(u.me(), data.Customer{Name: "普通客户"}); err != nil {
+	if _, err := u.store.CreateCustomer(data.Customer{Name: "普通客户"}); err != nil {
 		t.Fatal(err)
 	}
 	u.customers.reload()
 	if strings.Contains(u.customers.count.Text, T("customers.override_legend")) {
 		t.Errorf("legend %q shown with no override in the list", u.customers.count.Text)
 	}
-	if _, err := u.store.CreateCustomer(u.me(), data.Customer{Name: "人工定级客户", GradeOverride: data.GradeA}); err != nil {
+	if _, err := u.store.CreateCustomer(data.Customer{Name: "人工定级客户", GradeOverride: data.GradeA}); err != nil {
 		t.Fatal(err)
 	}
 	u.customers.reload()

@@ -246,7 +246,7 @@ func (cw *cardWindow) onLogFollowUp() {
 
 // logFollowUp saves; on failure the form stays open with what was typed.
 func (cw *cardWindow) logFollowUp(fu data.FollowUp, next data.NextPlan, form *followUpForm) bool {
-	saved, c, err := cw.u.store.LogFollowUp(cw.u.me(), fu, next)
+	saved, c, err := cw.u.store.LogFollowUp(fu, next)
 	if err != nil {
 		var fe data.FieldErrors
 		if errors.As(err, &fe) {
@@ -280,7 +280,7 @@ func (cw *cardWindow) confirmResult(f data.FollowUp) {
 			if !ok {
 				return
 			}
-			saved, err := cw.u.store.ConfirmResult(cw.u.me(), f.CustomerID, f.ID, strings.TrimSpace(result.Text))
+			saved, err := cw.u.store.ConfirmResult(f.CustomerID, f.ID, strings.TrimSpace(result.Text))
 			if err != nil {
 				cw.u.showError(cw.win, err)
 				return

@@ -68,7 +68,7 @@ func (dw *dealWindow) onNewCustomer() {
 			f.setError(fmt.Errorf("%s", Tf("deal.customer_exists", customerLabel(dups[0].Row))))
 			return
 		}
-		saved, err := dw.u.store.CreateCustomer(dw.u.me(), c)
+		saved, err := dw.u.store.CreateCustomer(c)
 		if err != nil {
 			var fe data.FieldErrors
 			if errors.As(err, &fe) {
@@ -444,9 +444,9 @@ func (dw *dealWindow) save(o data.Opportunity) bool {
 	var saved data.Opportunity
 	var err error
 	if o.ID == 0 {
-		saved, err = dw.u.store.CreateOpportunity(dw.u.me(), o)
+		saved, err = dw.u.store.CreateOpportunity(o)
 	} else {
-		saved, err = dw.u.store.UpdateOpportunity(dw.u.me(), o)
+		saved, err = dw.u.store.UpdateOpportunity(o)
 	}
 	if err != nil {
 		var sfe data.FieldErrors

@@ -15,7 +15,7 @@ func TestDealHistoryDaysInStageOrder(t *testing.T) {
 	u, o := newBoard(t)
 	for _, to := range []string{"initial_contact", "proposal"} {
 		var err error
-		if o, err = u.store.MoveStage(u.me(), data.Move{ID: o.ID, Version: o.Version, To: to}); err != nil {
+		if o, err = u.store.MoveStage(data.Move{ID: o.ID, Version: o.Version, To: to}); err != nil {
 			t.Fatalf("move to %s: %v", to, err)
 		}
 	}

@@ -26,14 +26,14 @@ func (u *ui) offerDemo() {
 	})
 	demo.Importance = widget.HighImportance
 	empty := widget.NewButton(T("welcome.empty"), func() {
-		m, err := u.store.SaveMember(data.System, data.Member{Name: strings.TrimSpace(name.Text), Role: data.MemberAdmin, Active: true})
+		m, err := u.store.SaveMember(data.Member{Name: strings.TrimSpace(name.Text), Role: data.MemberAdmin, Active: true})
 		if err != nil {
 			nameField.setError(data.ErrRequired)
 			return
 		}
 		st := u.store.Settings()
 		st.CurrentUser = m.ID
-		if err := u.store.SaveSettings(data.Actor{MemberID: m.ID, Name: m.Name}, st); err != nil {
+		if err := u.store.SaveSettings(st); err != nil {
 			u.showError(u.win, err)
 			return
 		}

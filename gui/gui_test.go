@@ -115,7 +115,7 @@ func TestCreateCustomerThroughTheForm(t *testing.T) {
 
 func TestDuplicateWarning(t *testing.T) {
 	u := newTestUI(t, "en")
-	if _, err := u.store.CreateCustomer(u.me(), data.Customer{Name: "上海恒达机械有限公司"}); err != nil {
+	if _, err := u.store.CreateCustomer(data.Customer{Name: "上海恒达机械有限公司"}); err != nil {
 		t.Fatal(err)
 	}
 	cw := u.openCard(0)
@@ -140,7 +140,7 @@ func TestDuplicateWarning(t *testing.T) {
 
 func TestLogFollowUpUpdatesCardAndAgenda(t *testing.T) {
 	u := newTestUI(t, "zh")
-	c, err := u.store.CreateCustomer(u.me(), data.Customer{Name: "杭州云帆网络科技有限公司", OwnerID: u.me().MemberID,
+	c, err := u.store.CreateCustomer(data.Customer{Name: "杭州云帆网络科技有限公司", OwnerID: u.me().MemberID,
 		NextFollowUp: fixedNow.AddDate(0, 1, 0)})
 	if err != nil {
 		t.Fatal(err)
@@ -175,7 +175,7 @@ func TestLogFollowUpUpdatesCardAndAgenda(t *testing.T) {
 
 func TestFollowUpFormRefusesBadInput(t *testing.T) {
 	u := newTestUI(t, "en")
-	c, err := u.store.CreateCustomer(u.me(), data.Customer{Name: "Acme"})
+	c, err := u.store.CreateCustomer(data.Customer{Name: "Acme"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -294,7 +294,7 @@ func TestCardSelectsOpen(t *testing.T) {
 // Ctrl+S typed while a field has the focus saves the card.
 func TestCtrlSInAFieldSaves(t *testing.T) {
 	u := newTestUI(t, "en")
-	c, err := u.store.CreateCustomer(u.me(), data.Customer{Name: "沈阳宝丰卫浴有限公司", Region: "沈阳"})
+	c, err := u.store.CreateCustomer(data.Customer{Name: "沈阳宝丰卫浴有限公司", Region: "沈阳"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -311,7 +311,7 @@ func TestCtrlSInAFieldSaves(t *testing.T) {
 // Closing a card with unsaved typing asks first; an untouched card closes at once.
 func TestCloseAsksAboutUnsavedChanges(t *testing.T) {
 	u := newTestUI(t, "en")
-	c, err := u.store.CreateCustomer(u.me(), data.Customer{Name: "Acme", Region: "沈阳",
+	c, err := u.store.CreateCustomer(data.Customer{Name: "Acme", Region: "沈阳",
 		FirstContact: data.DateOf(fixedNow), Tags: []string{"VIP"}})
 	if err != nil {
 		t.Fatal(err)
@@ -349,7 +349,7 @@ func TestProblemsSummaryFollowsFixes(t *testing.T) {
 // Archiving asks, hides the card from the list and keeps it restorable.
 func TestArchiveAndRestoreFromTheCard(t *testing.T) {
 	u := newTestUI(t, "en")
-	c, err := u.store.CreateCustomer(u.me(), data.Customer{Name: "Acme"})
+	c, err := u.store.CreateCustomer(data.Customer{Name: "Acme"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -93,7 +93,7 @@ func (u *ui) importJSONFrom(rc fyne.URIReadCloser, by data.Actor, done func()) {
 	d.Show()
 	st := u.store
 	u.background(func() {
-		_, err := st.ImportJSON(by, rc)
+		_, err := st.ImportJSON(rc)
 		_ = rc.Close()
 		fyne.Do(func() {
 			d.Hide()
@@ -373,7 +373,7 @@ func problemText(p data.RowProblem) string {
 func (iw *importWindow) start(dry bool) {
 	for _, sh := range iw.src.Sheets {
 		if !sh.Skip {
-			if err := iw.u.store.SaveMapping(iw.u.me(), sh.Mapping); err != nil {
+			if err := iw.u.store.SaveMapping(sh.Mapping); err != nil {
 				iw.u.showError(iw.win, err)
 				return
 			}
@@ -401,9 +401,9 @@ func (iw *importWindow) start(dry bool) {
 			fyne.Do(func() { iw.bar.SetValue(float64(p.Done) / float64(p.Total)) })
 		}
 	}
-	st, by, src := iw.u.store, iw.u.me(), iw.src
+	st, src := iw.u.store, iw.src
 	iw.u.background(func() {
-		rep, err := st.Import(ctx, by, src, opt)
+		rep, err := st.Import(ctx, src, opt)
 		cancel()
 		fyne.Do(func() { iw.finished(rep, err, dry) })
 	})
@@ -497,7 +497,7 @@ func (iw *importWindow) onRejectsFileChosen(rep *data.ImportReport) func(fyne.UR
 func (iw *importWindow) onUndo() { iw.undoImport(false) }
 
 func (iw *importWindow) undoImport(force bool) {
-	rep, err := iw.u.store.UndoImport(iw.u.me(), iw.report.ImportID, force)
+	rep, err := iw.u.store.UndoImport(iw.report.ImportID, force)
 	var conflict *data.UndoConflictError
 	if errors.As(err, &conflict) && !force {
 		d := dialog.NewConfirm(T("import.undo"), Tf("import.undo_conflicts", conflict.Error()), func(ok bool) {
@@ -587,7 +587,7 @@ func importLine(r data.ImportRecord) string {
 }
 
 func (id *importsDialog) undo(importID uint64, force bool) {
-	_, err := id.u.store.UndoImport(id.u.me(), importID, force)
+	_, err := id.u.store.UndoImport(importID, force)
 	var conflict *data.UndoConflictError
 	if errors.As(err, &conflict) && !force {
 		d := dialog.NewConfirm(T("import.undo"), Tf("import.undo_conflicts", conflict.Error()), func(ok bool) {

@@ -16,7 +16,7 @@ import (
 func TestImportWindowOwnerAndNotedRows(t *testing.T) {
 	// Given a file with no owner column, a bad phone and a bad email
 	u := newTestUI(t, "zh")
-	mgr, err := u.store.SaveMember(data.System, data.Member{Name: "赵经理", Role: data.MemberManager, Active: true})
+	mgr, err := u.file.SaveMember(data.System, data.Member{Name: "赵经理", Role: data.MemberManager, Active: true})
 	if err != nil {
 		t.Fatal(err)
 	}

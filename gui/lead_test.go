@@ -45,7 +45,7 @@ func TestLanguageSwitchKeepsTypedSettings(t *testing.T) {
 // Archiving a card with typing not yet saved asks to save first; the typing is saved, then archived.
 func TestArchiveWithUnsavedTypingSavesFirst(t *testing.T) {
 	u := newTestUI(t, "zh")
-	c, err := u.store.CreateCustomer(u.me(), data.Customer{Name: "归档前未保存", Region: "太原"})
+	c, err := u.store.CreateCustomer(data.Customer{Name: "归档前未保存", Region: "太原"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,7 @@ func tapInDialog(t *testing.T, w fyne.Window, label string) {
 // A search that finds nothing says so beside the count, with the way back.
 func TestEmptySearchSaysWhy(t *testing.T) {
 	u := newTestUI(t, "zh")
-	if _, err := u.store.CreateCustomer(u.me(), data.Customer{Name: "北京科技有限公司"}); err != nil {
+	if _, err := u.store.CreateCustomer(data.Customer{Name: "北京科技有限公司"}); err != nil {
 		t.Fatal(err)
 	}
 	s := u.customers
@@ -134,11 +134,11 @@ func TestEmptySearchSaysWhy(t *testing.T) {
 // Switching the current user in Settings gives the list that member's saved filters, not the last one's.
 func TestSwitchingUserShowsTheirSavedFilters(t *testing.T) {
 	u := newTestUI(t, "zh")
-	yang, err := u.store.SaveMember(data.System, data.Member{Name: "杨帆", Role: data.MemberRep, Active: true})
+	yang, err := u.file.SaveMember(data.System, data.Member{Name: "杨帆", Role: data.MemberRep, Active: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := u.store.SaveFilter(u.me(), data.SavedFilter{MemberID: u.me().MemberID, Name: "我的A类"}); err != nil {
+	if _, err := u.store.SaveFilter(data.SavedFilter{MemberID: u.me().MemberID, Name: "我的A类"}); err != nil {
 		t.Fatal(err)
 	}
 	u.customers.fillChoices()

@@ -16,7 +16,7 @@ import (
 func listFixture(t *testing.T, language string) (*ui, *customersScreen, data.Member) {
 	t.Helper()
 	u := newTestUI(t, language)
-	yang, err := u.store.SaveMember(data.System, data.Member{Name: "杨帆", Role: data.MemberRep, Active: true})
+	yang, err := u.file.SaveMember(data.System, data.Member{Name: "杨帆", Role: data.MemberRep, Active: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,7 +27,7 @@ func listFixture(t *testing.T, language string) (*ui, *customersScreen, data.Mem
 		{Name: "上海贸易有限公司", OwnerID: me, Status: data.StatusProspect},
 		{Name: "广州电子有限公司", OwnerID: me, Status: data.StatusCustomer},
 	} {
-		if _, err := u.store.CreateCustomer(u.me(), c); err != nil {
+		if _, err := u.store.CreateCustomer(c); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -95,7 +95,7 @@ func TestSavedFiltersSaveApplyAndClear(t *testing.T) {
 	// Another user of this desktop has filters of their own.
 	st := u.store.Settings()
 	st.CurrentUser = yang.ID
-	if err := u.store.SaveSettings(data.System, st); err != nil {
+	if err := u.file.SaveSettings(data.System, st); err != nil {
 		t.Fatal(err)
 	}
 	s.fillChoices()

@@ -397,7 +397,7 @@ func (s *customersScreen) onSaveFilter() {
 // onFilterNamed saves the list's filter under the typed name; a refused name keeps the dialog and
 // what was typed, with the reason under the field.
 func (s *customersScreen) onFilterNamed(a *filterNameAsk) {
-	saved, err := s.u.store.SaveFilter(s.u.me(), data.SavedFilter{Name: a.name.Text, Filter: s.filter})
+	saved, err := s.u.store.SaveFilter(data.SavedFilter{Name: a.name.Text, Filter: s.filter})
 	if err != nil {
 		a.msg.SetText(errorText(err))
 		a.msg.Show()
@@ -421,7 +421,7 @@ func (s *customersScreen) onDropFilter() {
 		if !yes {
 			return
 		}
-		if err := s.u.store.DeleteFilter(s.u.me(), f.ID); err != nil {
+		if err := s.u.store.DeleteFilter(f.ID); err != nil {
 			s.u.showError(s.u.win, err)
 			return
 		}
@@ -506,9 +506,8 @@ func (s *customersScreen) onChooseColumns() {
 func (s *customersScreen) chooseColumns(ids []string) {
 	s.setColumns(ids)
 	ids = s.columnIDs()
-	me := s.u.me()
 	s.u.background(func() {
-		if err := s.u.store.SaveListLayout(me, data.ListLayout{Columns: ids}); err != nil {
+		if err := s.u.store.SaveListLayout(data.ListLayout{Columns: ids}); err != nil {
 			fyne.Do(func() { s.u.showError(s.u.win, err) })
 		}
 	})

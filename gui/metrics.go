@@ -508,7 +508,7 @@ func (s *metricsScreen) show(d data.Dashboard, notes data.PeriodNotes) {
 
 func (s *metricsScreen) onSaveNotes() {
 	n := data.PeriodNotes{Problems: s.problems.Text, Measures: s.measures.Text}
-	if err := s.u.store.SavePeriodNotes(s.u.me(), s.dash.Period, n); err != nil {
+	if err := s.u.store.SavePeriodNotes(s.dash.Period, n); err != nil {
 		// What was typed stays in the fields.
 		s.u.showError(s.u.win, err)
 		return

@@ -193,7 +193,7 @@ func (f *targetsForm) write() bool {
 	if !f.collect() {
 		return false
 	}
-	err := f.s.u.store.SaveTargets(f.s.u.me(), f.period, f.set)
+	err := f.s.u.store.SaveTargets(f.period, f.set)
 	if err == nil {
 		return true
 	}

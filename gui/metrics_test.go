@@ -17,18 +17,18 @@ func newMetricsUI(t *testing.T, language string) *ui {
 	u := newTestUI(t, language)
 	qualified := data.LeadScores{Budget: 12, Urgency: 9, Authority: 8}
 	for i, amount := range []int64{30_000, 60_000, 10_000, 20_000} {
-		c, err := u.store.CreateCustomer(u.me(), data.Customer{Kind: data.KindCompany, Name: []string{"甲公司", "乙公司", "丙公司", "丁公司"}[i],
+		c, err := u.store.CreateCustomer(data.Customer{Kind: data.KindCompany, Name: []string{"甲公司", "乙公司", "丙公司", "丁公司"}[i],
 			Status: data.StatusProspect, Category: "代理商"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		o, err := u.store.CreateOpportunity(u.me(), data.Opportunity{CustomerID: c.ID, OwnerID: u.me().MemberID, Title: "采购",
+		o, err := u.store.CreateOpportunity(data.Opportunity{CustomerID: c.ID, OwnerID: u.me().MemberID, Title: "采购",
 			Amount: data.AmountFromYuan(amount), CloseDate: fixedNow.AddDate(0, 1, 0), Scores: qualified})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if i < 2 {
-			if _, err := u.store.MoveStage(u.me(), data.Move{ID: o.ID, Version: o.Version, To: "won"}); err != nil {
+			if _, err := u.store.MoveStage(data.Move{ID: o.ID, Version: o.Version, To: "won"}); err != nil {
 				t.Fatal(err)
 			}
 		}

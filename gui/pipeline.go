@@ -373,7 +373,7 @@ func (s *pipelineScreen) move(o *data.OpportunityRow, to data.StageDef, w fyne.W
 // commit moves the deal and offers to take the move back; a refusal is explained, and a deal changed
 // elsewhere reloads the board.
 func (s *pipelineScreen) commit(m data.Move, w fyne.Window) bool {
-	moved, undo, err := s.u.store.MoveStageUndoable(s.u.me(), m)
+	moved, undo, err := s.u.store.MoveStageUndoable(m)
 	switch {
 	case err == nil:
 		s.u.refreshAll()
@@ -430,7 +430,7 @@ func (s *pipelineScreen) onUndo() {
 	if !undo.Moved() {
 		return
 	}
-	o, err := s.u.store.UndoMove(s.u.me(), undo)
+	o, err := s.u.store.UndoMove(undo)
 	s.u.refreshAll()
 	if err != nil {
 		if errors.Is(err, data.ErrUndoStale) {
@@ -707,7 +707,7 @@ func (c *dealCard) TappedSecondary(ev *fyne.PointEvent) {
 	}
 	if c.col != nil && c.col.def.Kind == data.StageLead {
 		items = append(items, fyne.NewMenuItemSeparator(), fyne.NewMenuItem(T("pipeline.close_unqualified"), func() {
-			if _, err := c.s.u.store.CloseUnqualified(c.s.u.me(), o.ID, o.Version); err != nil {
+			if _, err := c.s.u.store.CloseUnqualified(o.ID, o.Version); err != nil {
 				c.s.u.showError(c.s.u.win, dealError(err))
 			}
 			c.s.reload()

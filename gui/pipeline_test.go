@@ -14,11 +14,11 @@ import (
 func newBoard(t *testing.T) (*ui, data.Opportunity) {
 	t.Helper()
 	u := newTestUI(t, "zh")
-	c, err := u.store.CreateCustomer(u.me(), data.Customer{Name: "杭州云帆网络科技有限公司", OwnerID: u.me().MemberID})
+	c, err := u.store.CreateCustomer(data.Customer{Name: "杭州云帆网络科技有限公司", OwnerID: u.me().MemberID})
 	if err != nil {
 		t.Fatal(err)
 	}
-	o, err := u.store.CreateOpportunity(u.me(), data.Opportunity{CustomerID: c.ID, Title: "ERP 升级", OwnerID: u.me().MemberID,
+	o, err := u.store.CreateOpportunity(data.Opportunity{CustomerID: c.ID, Title: "ERP 升级", OwnerID: u.me().MemberID,
 		Amount: data.AmountFromYuan(100_000), CloseDate: fixedNow.AddDate(0, 1, 0),
 		Scores: data.LeadScores{Budget: 12, Urgency: 9, Authority: 8}})
 	if err != nil {
@@ -113,7 +113,7 @@ func mustStage(t *testing.T, u *ui, key string) data.StageDef {
 // A new lead from the customer's card: problems at their fields, then saved into the lead column.
 func TestNewLeadFromTheCard(t *testing.T) {
 	u := newTestUI(t, "en")
-	c, err := u.store.CreateCustomer(u.me(), data.Customer{Name: "杭州云帆网络科技有限公司"})
+	c, err := u.store.CreateCustomer(data.Customer{Name: "杭州云帆网络科技有限公司"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +159,7 @@ func TestStagesEditedInSettings(t *testing.T) {
 	// refuses removal with a message.
 	ed = u.settings.stages
 	lead := u.store.Opportunities(data.OpportunityFilter{Stage: "lead"})[0]
-	if _, err := u.store.MoveStage(u.me(), data.Move{ID: lead.ID, Version: lead.Version, To: "initial_contact"}); err != nil {
+	if _, err := u.store.MoveStage(data.Move{ID: lead.ID, Version: lead.Version, To: "initial_contact"}); err != nil {
 		t.Fatal(err)
 	}
 	ed.onRemove(1) // initial contact

@@ -182,7 +182,7 @@ func (s *settingsScreen) onMeChanged(name string) {
 		if m.Name == name && m.ID != s.u.store.Settings().CurrentUser {
 			st := s.u.store.Settings()
 			st.CurrentUser = m.ID
-			if err := s.u.store.SaveSettings(data.Actor{MemberID: m.ID, Name: m.Name}, st); err != nil {
+			if err := s.u.store.SaveSettings(st); err != nil {
 				s.u.showError(s.u.win, err)
 				return
 			}
@@ -256,7 +256,7 @@ func (s *settingsScreen) onSave() {
 		s.showFirstProblem(fe)
 		return
 	}
-	if err := s.u.store.SaveSettings(s.u.me(), st); err != nil {
+	if err := s.u.store.SaveSettings(st); err != nil {
 		s.u.showError(s.u.win, err)
 		return
 	}
@@ -311,7 +311,7 @@ func (s *settingsScreen) editMember(m data.Member) {
 	var d *dialog.CustomDialog
 	save := widget.NewButton(T("action.save"), func() {
 		m.Name, m.Phone, m.Email, m.Role, m.Active = name.Text, phone.Text, email.Text, role.value(), active.Checked
-		saved, err := s.u.store.SaveMember(s.u.me(), m)
+		saved, err := s.u.store.SaveMember(m)
 		var fe data.FieldErrors
 		if errors.As(err, &fe) {
 			keys := map[string]string{"name": "member_name", "role": "member_role"}
@@ -338,7 +338,7 @@ func (s *settingsScreen) editMember(m data.Member) {
 		if s.u.store.Settings().CurrentUser == 0 {
 			st := s.u.store.Settings()
 			st.CurrentUser = saved.ID
-			_ = s.u.store.SaveSettings(data.Actor{MemberID: saved.ID, Name: saved.Name}, st)
+			_ = s.u.store.SaveSettings(st)
 		}
 		s.members = s.u.store.Members()
 		s.fillTeam()

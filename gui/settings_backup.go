@@ -101,7 +101,7 @@ func (p *backupPanel) onSaveRules() {
 	st := p.u.store.Settings()
 	st.Backup = data.BackupSettings{Dir: strings.TrimSpace(p.dir.Text), Keep: keep}
 	if !fe.Any() {
-		err := p.u.store.SaveSettings(p.u.me(), st)
+		err := p.u.store.SaveSettings(st)
 		if err == nil {
 			showToast(p.u.win.Canvas(), T("settings.saved"))
 			p.refresh()
@@ -356,7 +356,7 @@ func (u *ui) replaceFile(title string, op func(path string) error) {
 
 // useFile puts a (re)opened file behind every screen.
 func (u *ui) useFile(st *data.Store) {
-	u.file, u.store, u.now = st, st, st.Now
+	u.file, u.store, u.now = st, st.SettingsUserSession(), st.Now
 	u.fillDemo = func(o data.DemoOptions) error { return data.GenerateDemo(st, o) }
 	u.cards = map[uint64]*cardWindow{}
 	u.buildUI()

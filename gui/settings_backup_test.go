@@ -14,7 +14,7 @@ import (
 func TestBackupNowAndRestoreFromSettings(t *testing.T) {
 	u := newTestUI(t, "en")
 	path := u.file.Path()
-	first, err := u.store.CreateCustomer(u.me(), data.Customer{Kind: data.KindCompany, Name: "备份前公司", Status: data.StatusProspect})
+	first, err := u.store.CreateCustomer(data.Customer{Kind: data.KindCompany, Name: "备份前公司", Status: data.StatusProspect})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +30,7 @@ func TestBackupNowAndRestoreFromSettings(t *testing.T) {
 	backup := backups[0].Path
 
 	// A change after the backup, then the restore.
-	if _, err := u.store.CreateCustomer(u.me(), data.Customer{Kind: data.KindCompany, Name: "备份后公司", Status: data.StatusProspect}); err != nil {
+	if _, err := u.store.CreateCustomer(data.Customer{Kind: data.KindCompany, Name: "备份后公司", Status: data.StatusProspect}); err != nil {
 		t.Fatal(err)
 	}
 	old := u.file

@@ -1,0 +1,67 @@
+package data
+
+// Session is the data layer as one signed-in member sees it: the Service the window and the command
+// line hold. Who makes a change comes from the session, never from an argument a caller fills in, and
+// every rule about what a role may see or change is checked here, where a network server would check
+// it (office mode serves the same calls).
+type Session struct {
+	st *Store
+	id uint64 // the signed-in member; 0 only on a file that has no member yet
+	// settingsUser makes the session act as the settings' CurrentUser, read at each call: the
+	// desktop's chosen user from before sign-in existed, until the sign-in screen replaces it.
+	settingsUser bool
+}
+
+// SettingsUserSession acts as whoever the settings name as this desktop's user (Settings.CurrentUser).
+// It is the bridge from the days before sign-in; SignIn replaces it.
+func (s *Store) SettingsUserSession() *Session { return &Session{st: s, settingsUser: true} }
+
+func (s *Session) memberID() uint64 {
+	if s.settingsUser {
+		return s.st.Settings().CurrentUser
+	}
+	return s.id
+}
+
+// SessionAs is the session of a member without a password check: for a file that opens without
+// sign-in (a team of one) and for tests. The sign-in screen and the command line use SignIn.
+func (s *Store) SessionAs(memberID uint64) *Session { return &Session{st: s, id: memberID} }
+
+// Store is the file behind the session, for the local-only work (backups, restore, compaction).
+func (s *Session) Store() *Store { return s.st }
+
+// Me is the signed-in member as stored now (a role changed by an admin applies at once).
+func (s *Session) Me() Member {
+	m, _ := s.st.Member(s.memberID())
+	return m
+}
+
+// Role is the signed-in member's role. A file with no member yet is its creator's, who may set it up.
+func (s *Session) Role() MemberRole {
+	if m, ok := s.st.Member(s.memberID()); ok {
+		return m.Role
+	}
+	if len(s.st.Members()) == 0 {
+		return MemberAdmin
+	}
+	return MemberRep
+}
+
+// Can reports whether the signed-in member may do p.
+func (s *Session) Can(p Permission) bool { return Allowed(s.Role(), p) }
+
+// require refuses p unless the member's role allows it.
+func (s *Session) require(p Permission) error {
+	if s.Can(p) {
+		return nil
+	}
+	return &Refusal{Perm: p, Role: s.Role()}
+}
+
+// actor is who the store records as making a change.
+func (s *Session) actor() Actor {
+	if m, ok := s.st.Member(s.memberID()); ok {
+		return Actor{MemberID: m.ID, Name: m.Name}
+	}
+	return Actor{Name: "unknown"}
+}
