@@ -342,8 +342,10 @@ func (c *Customer) Completeness() Completeness {
 
 // Member is a person on the team; customers' owners point at members.
 type Member struct {
-	ID     uint64     `json:"id" msgpack:"id"`
-	Name   string     `json:"name" msgpack:"n"`
+	ID   uint64 `json:"id" msgpack:"id"`
+	Name string `json:"name" msgpack:"n"`
+	// Login is the name the member signs in with: unique in the team, compared without case.
+	Login  string     `json:"login,omitempty" msgpack:"l,omitempty"`
 	Role   MemberRole `json:"role" msgpack:"r"`
 	Phone  string     `json:"phone" msgpack:"p"`
 	Email  string     `json:"email" msgpack:"e"`

@@ -44,6 +44,10 @@ var sentinelCodes = []struct {
 	{ErrDamaged, CodeDamaged},
 	{ErrImportCancelled, CodeCancelled},
 	{ErrBadLogin, CodeBadLogin},
+	{ErrAccountLocked, CodeAccountLock},
+	{ErrInactive, CodeInactive},
+	{ErrLastAdmin, CodeLastAdmin},
+	{ErrWeakPassword, CodeInvalid},
 }
 
 // ErrorCode is the stable code of err ("" for nil).
