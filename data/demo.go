@@ -333,6 +333,40 @@ func (g *demoGen) yuan(lo, hi, step int64) Amount {
 // ---------------------------------------------------------------------------------------------
 // The team
 
+// DemoPassword is the one password of every demo member (salesdesk demo prints it with the logins).
+const DemoPassword = "demo1234"
+
+// setDemoPasswords gives the demo members who have no password yet DemoPassword, hashed once: each
+// member's own hash would cost a few hundred milliseconds for nothing, since the password is public.
+func setDemoPasswords(s *Store, members []Member) error {
+	var need []uint64
+	for _, m := range members {
+		if s.credential(m.ID).Hash == "" {
+			need = append(need, m.ID)
+		}
+	}
+	if len(need) == 0 {
+		return nil
+	}
+	hash, err := hashPassword(DemoPassword, currentParams)
+	if err != nil {
+		return err
+	}
+	return s.update(func(tx *bolt.Tx) (func(*index), error) {
+		for _, id := range need {
+			c := readCredential(tx, id)
+			c.Hash = hash
+			if err := writeCredential(tx, id, c); err != nil {
+				return nil, err
+			}
+			if err := audit(tx, s.now(), System, "reset_password", "member", id); err != nil {
+				return nil, err
+			}
+		}
+		return nil, nil
+	})
+}
+
 var demoTeam = []struct {
 	name, py string
 	role     MemberRole
@@ -350,6 +384,7 @@ var demoTeam = []struct {
 
 func (g *demoGen) team(s *Store) error {
 	existing := s.Members()
+	members := make([]Member, 0, len(demoTeam))
 	cum := 0
 	for _, t := range demoTeam {
 		phone := g.mobile()
@@ -369,6 +404,7 @@ func (g *demoGen) team(s *Store) error {
 				return fmt.Errorf("save member %s: %w", t.name, err)
 			}
 		}
+		members = append(members, m)
 		switch t.role {
 		case MemberRep:
 			cum += t.weight
@@ -381,14 +417,7 @@ func (g *demoGen) team(s *Store) error {
 	if len(g.reps) == 0 || len(g.mgrs) == 0 {
 		return errors.New("the demo team has no reps or no managers")
 	}
-	st := s.Settings()
-	if _, ok := s.Member(st.CurrentUser); !ok {
-		st.CurrentUser = g.reps[0].ID
-		if err := s.SaveSettings(System, st); err != nil {
-			return fmt.Errorf("set the current user: %w", err)
-		}
-	}
-	return nil
+	return setDemoPasswords(s, members)
 }
 
 func (g *demoGen) owner() Member {

@@ -67,8 +67,15 @@ func TestGenerateDemo(t *testing.T) {
 	if roles[MemberAdmin] != 1 || roles[MemberManager] < 1 || roles[MemberRep] < 3 {
 		t.Errorf("team roles %v, want 1 admin, managers and reps", roles)
 	}
-	if m, ok := s.Member(s.Settings().CurrentUser); !ok || m.Role != MemberRep {
-		t.Errorf("current user %d (%v), want a rep", s.Settings().CurrentUser, m)
+	logins := map[string]bool{}
+	for _, m := range members {
+		if m.Login == "" || logins[m.Login] {
+			t.Errorf("member %s: login %q empty or taken twice", m.Name, m.Login)
+		}
+		logins[m.Login] = true
+	}
+	if se, err := s.SignIn("LiNa ", DemoPassword); err != nil || se.Role() != MemberRep {
+		t.Errorf("the demo rep's sign-in with the demo password: %v", err)
 	}
 
 	// every grade occurs, in shares near the seed's pyramid
@@ -333,7 +340,8 @@ func TestDemoFirstDayIsKeptUp(t *testing.T) {
 			}
 
 			// When the demo's rep opens the agenda that day
-			a := s.Agenda(now, s.Settings().CurrentUser)
+			rep, _ := s.memberByLogin("lina")
+			a := s.Agenda(now, rep.ID)
 
 			// Then a few follow-ups are late, by days; actions too
 			if n := len(a.Overdue); n < 2 || n > 5 {

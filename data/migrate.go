@@ -98,6 +98,9 @@ var migrations = []func(tx *bolt.Tx, s *Store) error{
 		_, err := tx.CreateBucketIfNotExists(bucketSavedFilters)
 		return err
 	},
+	// 9: sign-in (auth.go): the credentials bucket; who uses a desktop comes from the session, so the
+	// settings' current_user goes; every member gets a login, and the team an administrator.
+	migrateSignIn,
 }
 
 // SchemaVersion is the schema this binary writes.

@@ -7,21 +7,9 @@ package data
 type Session struct {
 	st *Store
 	id uint64 // the signed-in member; 0 only on a file that has no member yet
-	// settingsUser makes the session act as the settings' CurrentUser, read at each call: the
-	// desktop's chosen user from before sign-in existed, until the sign-in screen replaces it.
-	settingsUser bool
 }
 
-// SettingsUserSession acts as whoever the settings name as this desktop's user (Settings.CurrentUser).
-// It is the bridge from the days before sign-in; SignIn replaces it.
-func (s *Store) SettingsUserSession() *Session { return &Session{st: s, settingsUser: true} }
-
-func (s *Session) memberID() uint64 {
-	if s.settingsUser {
-		return s.st.Settings().CurrentUser
-	}
-	return s.id
-}
+func (s *Session) memberID() uint64 { return s.id }
 
 // SessionAs is the session of a member without a password check: for a file that opens without
 // sign-in (a team of one) and for tests. The sign-in screen and the command line use SignIn.

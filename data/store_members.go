@@ -3,6 +3,7 @@ package data
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	bolt "go.etcd.io/bbolt"
@@ -53,15 +54,27 @@ func ValidateMember(m Member) FieldErrors {
 }
 
 // SaveMember creates (ID 0) or updates a team member. Members are never deleted, because cards and
-// follow-ups point at them; one who left is made inactive.
+// follow-ups point at them; one who left is made inactive. A member saved without a login keeps the one
+// it had, and a new one gets one from the name's pinyin. Demoting or deactivating the team's last
+// active administrator is refused (ErrLastAdmin), checked in the same transaction as the write.
 func (s *Store) SaveMember(by Actor, m Member) (Member, error) {
 	m.Name = strings.TrimSpace(m.Name)
+	m.Login = strings.TrimSpace(m.Login)
 	if fe := ValidateMember(m); fe.Any() {
 		return m, fe
 	}
+	return s.saveMember(by, m, nil)
+}
+
+// saveMember writes a validated member; also, when set, runs in the same transaction.
+func (s *Store) saveMember(by Actor, m Member, also func(tx *bolt.Tx, saved Member) error) (Member, error) {
 	action := "update"
 	err := s.update(func(tx *bolt.Tx) (func(*index), error) {
 		b := tx.Bucket(bucketMembers)
+		team, err := readMembers(tx)
+		if err != nil {
+			return nil, err
+		}
 		if m.ID == 0 {
 			seq, err := b.NextSequence()
 			if err != nil {
@@ -69,11 +82,33 @@ func (s *Store) SaveMember(by Actor, m Member) (Member, error) {
 			}
 			m.ID = seq
 			action = "create"
-		} else if b.Get(encodeUint(m.ID)) == nil {
-			return nil, fmt.Errorf("data: member %d: %w", m.ID, ErrNotFound)
+		} else {
+			old, ok := team[m.ID]
+			if !ok {
+				return nil, fmt.Errorf("data: member %d: %w", m.ID, ErrNotFound)
+			}
+			if m.Login == "" {
+				m.Login = old.Login
+			}
+			if isActiveAdmin(old) && !isActiveAdmin(m) && activeAdmins(team) == 1 {
+				return nil, ErrLastAdmin
+			}
+		}
+		if m.Login == "" {
+			m.Login = uniqueLogin(m.Name, m.ID, team)
+		}
+		for _, o := range team {
+			if o.ID != m.ID && normalizeLogin(o.Login) == normalizeLogin(m.Login) {
+				return nil, FieldErrors{{"login", ErrLoginTaken}}
+			}
 		}
 		if err := putRecord(b, encodeUint(m.ID), m); err != nil {
 			return nil, fmt.Errorf("data: save member %d: %w", m.ID, err)
+		}
+		if also != nil {
+			if err := also(tx, m); err != nil {
+				return nil, err
+			}
 		}
 		if err := audit(tx, s.now(), by, action, "member", m.ID); err != nil {
 			return nil, err
@@ -82,6 +117,55 @@ func (s *Store) SaveMember(by Actor, m Member) (Member, error) {
 		return func(ix *index) { ix.members[saved.ID] = saved }, nil
 	})
 	return m, err
+}
+
+func isActiveAdmin(m Member) bool { return m.Active && m.Role == MemberAdmin }
+
+func activeAdmins(team map[uint64]Member) int {
+	n := 0
+	for _, m := range team {
+		if isActiveAdmin(m) {
+			n++
+		}
+	}
+	return n
+}
+
+// readMembers reads the team inside a transaction, so that a rule over the whole team (the last
+// admin, unique logins) holds against a concurrent write.
+func readMembers(tx *bolt.Tx) (map[uint64]Member, error) {
+	team := map[uint64]Member{}
+	err := tx.Bucket(bucketMembers).ForEach(func(k, v []byte) error {
+		var m Member
+		if err := codec.Unmarshal(v, &m); err != nil {
+			return fmt.Errorf("data: member %d: %w", decodeUint(k), err)
+		}
+		team[m.ID] = m
+		return nil
+	})
+	return team, err
+}
+
+// uniqueLogin makes a login from a name's pinyin (王建国 → wangjianguo), numbered when another
+// member has it already (wangjianguo2).
+func uniqueLogin(name string, id uint64, team map[uint64]Member) string {
+	base, _ := pinyinKeys(name)
+	if base == "" {
+		base = "member" + strconv.FormatUint(id, 10)
+	}
+	taken := func(login string) bool {
+		for _, o := range team {
+			if o.ID != id && normalizeLogin(o.Login) == login {
+				return true
+			}
+		}
+		return false
+	}
+	login := base
+	for n := 2; taken(login); n++ {
+		login = base + strconv.Itoa(n)
+	}
+	return login
 }
 
 // checkMember adds a problem at field when id is set but names no team member: cards and follow-ups

@@ -20,8 +20,6 @@ type Settings struct {
 	// LostAfterDays flags a card for invalidation after this long without a follow-up (seed 000).
 	LostAfterDays int      `json:"lost_after_days"`
 	Categories    []string `json:"categories"`
-	// CurrentUser is the member this desktop acts as until a login exists.
-	CurrentUser uint64 `json:"current_user"`
 	// Stages are the pipeline's columns, in board order (domain.md §3).
 	Stages []StageDef `json:"stages"`
 	// Qualify are the lead scores a lead needs before it may leave the lead column.

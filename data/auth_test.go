@@ -1,0 +1,405 @@
+package data
+
+import (
+	"encoding/json"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+const testPassword = "correct horse"
+
+// newTeam opens a file with an admin (login "admin") and a rep (login "lina"), both with testPassword.
+func newTeam(t *testing.T, now func() time.Time) (s *Store, admin *Session, rep Member) {
+	t.Helper()
+	s = newStore(t, now)
+	first := s.SessionAs(0) // an empty file is its creator's
+	a, err := first.AddMember(Member{Name: "赵敏", Login: "admin", Role: MemberRep}, testPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Role != MemberAdmin {
+		t.Fatalf("the first member's role = %s, want admin", a.Role)
+	}
+	admin = s.SessionAs(a.ID)
+	rep, err = admin.AddMember(Member{Name: "李娜", Login: "LiNa", Role: MemberRep}, testPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, admin, rep
+}
+
+func TestSignIn(t *testing.T) {
+	s, _, rep := newTeam(t, nil)
+	deactivated, err := s.SessionAs(1).AddMember(Member{Name: "张伟", Login: "zhangwei", Role: MemberRep}, testPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SessionAs(1).SetActive(deactivated.ID, false); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, login, password string
+		want                  error
+	}{
+		{"right, login without case and trimmed", "  lina ", testPassword, nil},
+		{"wrong password", "lina", "wrong horse", ErrBadLogin},
+		{"empty password", "lina", "", ErrBadLogin},
+		{"unknown login", "nobody", testPassword, ErrBadLogin},
+		{"empty login", "", "", ErrBadLogin},
+		{"deactivated member", "zhangwei", testPassword, ErrInactive},
+		{"deactivated member, wrong password says no more", "zhangwei", "wrong horse", ErrBadLogin},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			se, err := s.SignIn(tc.login, tc.password)
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("SignIn(%q) = %v, want %v", tc.login, err, tc.want)
+			}
+			if tc.want == nil && se.Me().ID != rep.ID {
+				t.Fatalf("signed in as %v, want %s", se.Me(), rep.Name)
+			}
+			if tc.want != nil && se != nil {
+				t.Fatal("a refused sign-in gave a session")
+			}
+		})
+	}
+	var actions []string
+	ch, _ := s.Changes("member", rep.ID, 0)
+	for _, c := range ch {
+		actions = append(actions, c.Action)
+	}
+	if got := strings.Join(actions, ","); !strings.HasPrefix(got, "sign_in_failed,sign_in_failed,sign_in") {
+		t.Errorf("audit of the rep's sign-ins, newest first: %s", got)
+	}
+}
+
+// Five failures slow the next tries down, ten lock the account until an admin unlocks it.
+func TestSignInLockout(t *testing.T) {
+	clock := &testClock{t: stNow}
+	s, admin, rep := newTeam(t, clock.Now)
+	fail := func(want error) {
+		t.Helper()
+		if _, err := s.SignIn("lina", "wrong horse"); !errors.Is(err, want) {
+			t.Fatalf("wrong password after %d failures: %v, want %v", s.credential(rep.ID).Failures, err, want)
+		}
+	}
+	for range 4 {
+		fail(ErrBadLogin)
+	}
+	// The fifth failure asks for a wait of 1 s before the sixth try; a try within it is refused before
+	// the password is checked, even the right one, and does not count.
+	fail(ErrBadLogin)
+	_, err := s.SignIn("lina", testPassword)
+	var sd *SlowDown
+	if !errors.As(err, &sd) || sd.Wait != time.Second || ErrorCode(err) != CodeSlowDown {
+		t.Fatalf("a try during the slow-down = %v, want SlowDown of 1s", err)
+	}
+	waits := []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second}
+	for i, w := range waits {
+		clock.Set(clock.Now().Add(w))
+		if i < len(waits)-1 {
+			fail(ErrBadLogin)
+		} else {
+			fail(ErrBadLogin) // the ninth
+		}
+		if got := s.credential(rep.ID).NextTry.Sub(clock.Now()); got != 2*w {
+			t.Fatalf("after %d failures the wait is %s, want %s", 6+i, got, 2*w)
+		}
+	}
+	clock.Set(clock.Now().Add(time.Hour))
+	fail(ErrAccountLocked) // the tenth locks
+	clock.Set(clock.Now().Add(24 * time.Hour))
+	if _, err := s.SignIn("lina", testPassword); !errors.Is(err, ErrAccountLocked) {
+		t.Fatalf("the right password on a locked account: %v", err)
+	}
+	if st, _ := admin.MemberStatuses(); !st[1].Locked || st[1].Failures != 10 {
+		t.Fatalf("status of the locked rep: %+v", st[1])
+	}
+
+	// A rep cannot unlock; the admin can, and the failures start again from none.
+	if err := s.SessionAs(rep.ID).Unlock(rep.ID); ErrorCode(err) != CodeForbidden {
+		t.Fatalf("a rep's unlock: %v", err)
+	}
+	if err := admin.Unlock(rep.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SignIn("lina", testPassword); err != nil {
+		t.Fatalf("sign-in after unlock: %v", err)
+	}
+	if c := s.credential(rep.ID); c.Failures != 0 || c.Locked || !c.NextTry.IsZero() || !c.LastSignIn.Equal(clock.Now()) {
+		t.Fatalf("credential after a success: %+v", c)
+	}
+}
+
+func TestPasswordChangeAndReset(t *testing.T) {
+	s, admin, rep := newTeam(t, nil)
+	me := s.SessionAs(rep.ID)
+	if err := me.ChangePassword(testPassword, "short"); !errors.Is(err, ErrWeakPassword) {
+		t.Fatalf("a 5-character password: %v", err)
+	}
+	if err := me.ChangePassword("wrong horse", "new password"); !errors.Is(err, ErrBadLogin) {
+		t.Fatalf("a wrong old password: %v", err)
+	}
+	if err := me.ChangePassword(testPassword, "new password"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SignIn("lina", testPassword); !errors.Is(err, ErrBadLogin) {
+		t.Fatalf("the old password still works: %v", err)
+	}
+
+	// The admin resets it: the temporary password works once, and must be changed.
+	if err := me.ResetPassword(rep.ID, "temporary1"); ErrorCode(err) != CodeForbidden {
+		t.Fatalf("a rep's reset: %v", err)
+	}
+	if err := admin.ResetPassword(rep.ID, "temporary1"); err != nil {
+		t.Fatal(err)
+	}
+	se, err := s.SignIn("lina", "temporary1")
+	if err != nil || !se.MustChangePassword() {
+		t.Fatalf("sign-in with the temporary password: %v, must change %v", err, se != nil && se.MustChangePassword())
+	}
+	if err := se.ChangePassword("temporary1", "my own password"); err != nil || se.MustChangePassword() {
+		t.Fatalf("change after reset: %v, must change %v", err, se.MustChangePassword())
+	}
+}
+
+func TestAddMemberRefusals(t *testing.T) {
+	s, admin, rep := newTeam(t, nil)
+	for _, tc := range []struct {
+		name     string
+		m        Member
+		password string
+		field    string
+		want     error
+	}{
+		{"no login", Member{Name: "陈静", Role: MemberRep}, testPassword, "login", ErrRequired},
+		{"login taken, other case", Member{Name: "陈静", Login: " LINA", Role: MemberRep}, testPassword, "login", ErrLoginTaken},
+		{"weak password", Member{Name: "陈静", Login: "chenjing", Role: MemberRep}, "1234567", "password", ErrWeakPassword},
+		{"no name", Member{Login: "chenjing", Role: MemberRep}, testPassword, "name", ErrRequired},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := len(s.Members())
+			_, err := admin.AddMember(tc.m, tc.password)
+			var fe FieldErrors
+			if !errors.As(err, &fe) || !errors.Is(fe.For(tc.field), tc.want) {
+				t.Fatalf("AddMember = %v, want %v at %s", err, tc.want, tc.field)
+			}
+			if len(s.Members()) != before {
+				t.Fatal("a refused member was saved")
+			}
+		})
+	}
+	_, err := s.SessionAs(rep.ID).AddMember(Member{Name: "陈静", Login: "chenjing", Role: MemberRep}, testPassword)
+	var r *Refusal
+	if !errors.As(err, &r) || !strings.Contains(err.Error(), "administrator") || len(s.Members()) != 2 {
+		t.Fatalf("a rep's AddMember = %v", err)
+	}
+}
+
+func TestLastAdminIsKept(t *testing.T) {
+	s, admin, rep := newTeam(t, nil)
+	me := admin.Me()
+	if err := admin.SetActive(me.ID, false); !errors.Is(err, ErrLastAdmin) {
+		t.Fatalf("deactivating oneself, the last admin: %v", err)
+	}
+	demoted := me
+	demoted.Role = MemberManager
+	if _, err := admin.SaveMember(demoted); !errors.Is(err, ErrLastAdmin) || ErrorCode(err) != CodeLastAdmin {
+		t.Fatalf("demoting the last admin: %v", err)
+	}
+	if m, _ := s.Member(me.ID); m.Role != MemberAdmin || !m.Active {
+		t.Fatalf("the refused change was written: %+v", m)
+	}
+	if _, err := s.SessionAs(rep.ID).SaveMember(Member{ID: rep.ID, Name: rep.Name, Role: MemberAdmin, Active: true}); ErrorCode(err) != CodeForbidden {
+		t.Fatalf("a rep making itself admin: %v", err)
+	}
+
+	// With a second admin, the first may step down.
+	rep.Role = MemberAdmin
+	if _, err := admin.SaveMember(rep); err != nil {
+		t.Fatal(err)
+	}
+	if err := admin.SetActive(me.ID, false); err != nil {
+		t.Fatalf("deactivating one of two admins: %v", err)
+	}
+	if _, err := s.SignIn("admin", testPassword); !errors.Is(err, ErrInactive) {
+		t.Fatalf("a deactivated admin's sign-in: %v", err)
+	}
+	if m, _ := s.Member(me.ID); m.Login != "admin" {
+		t.Fatalf("a save without login lost it: %q", m.Login)
+	}
+}
+
+func TestOpensWithoutSignIn(t *testing.T) {
+	s := newStore(t, nil)
+	se, ok := s.OpensWithoutSignIn()
+	if !ok || se.Role() != MemberAdmin {
+		t.Fatalf("an empty file: %v, role %s", ok, se.Role())
+	}
+	m, err := se.SaveMember(Member{Name: "赵敏", Role: MemberAdmin, Active: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if se, ok = s.OpensWithoutSignIn(); !ok || se.Me().ID != m.ID {
+		t.Fatalf("a team of one: %v", ok)
+	}
+	if _, err := s.SessionAs(m.ID).SaveMember(Member{Name: "李娜", Role: MemberRep, Active: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := s.OpensWithoutSignIn(); ok {
+		t.Fatal("a team of two opens without sign-in")
+	}
+	// A rep without a password cannot sign in on a team of two.
+	if _, err := s.SignIn("lina", ""); !errors.Is(err, ErrBadLogin) {
+		t.Fatalf("sign-in without a password: %v", err)
+	}
+}
+
+// The hashes never leave the credentials bucket: not in members, not in the JSON export.
+func TestPasswordNeverExported(t *testing.T) {
+	s, _, _ := newTeam(t, nil)
+	var out strings.Builder
+	if _, err := s.ExportJSON(&out, JSONExportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{testPassword, "argon2id"} {
+		if strings.Contains(out.String(), bad) {
+			t.Errorf("the JSON export contains %q", bad)
+		}
+	}
+	raw, _ := json.Marshal(s.Members())
+	if strings.Contains(string(raw), "argon2") {
+		t.Error("members carry a hash")
+	}
+	h := s.credential(2).Hash
+	if !strings.HasPrefix(h, "$argon2id$v=19$m=65536,t=3,p=1$") {
+		t.Errorf("stored hash %q", h)
+	}
+}
+
+// A file at schema 8 with a current user and three members, none of them an admin.
+func TestMigrationSignIn(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v8.db")
+	s, err := Open(path, Options{Now: fixedClock(stNow)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []Member{{Name: "王建国", Role: MemberRep}, {Name: "王建国", Role: MemberRep}, {Name: "刘芳", Role: MemberManager}} {
+		if _, err := s.SaveMember(System, Member{Name: m.Name, Role: m.Role, Active: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_ = s.Close()
+	b, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Update(func(tx *bolt.Tx) error {
+		if err := tx.DeleteBucket(bucketCredentials); err != nil {
+			return err
+		}
+		team, _ := readMembers(tx)
+		for id, m := range team {
+			m.Login = "" // schema 8 had no logins
+			if err := putRecord(tx.Bucket(bucketMembers), encodeUint(id), m); err != nil {
+				return err
+			}
+		}
+		var fields map[string]any
+		_ = json.Unmarshal(tx.Bucket(bucketSettings).Get(keySettings), &fields)
+		fields["current_user"] = 2
+		raw, _ := json.Marshal(fields)
+		if err := tx.Bucket(bucketSettings).Put(keySettings, raw); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketMeta).Put(keySchema, encodeUint(8))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	_ = b.Close()
+
+	s, err = Open(path, Options{Now: fixedClock(stNow)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ms := s.Members()
+	if len(ms) != 3 {
+		t.Fatalf("members after migration: %d", len(ms))
+	}
+	var logins []string
+	admins := 0
+	for _, m := range ms {
+		logins = append(logins, m.Login)
+		if m.Role == MemberAdmin {
+			admins++
+			if m.ID != 2 {
+				t.Errorf("admin %d, want the former current user 2", m.ID)
+			}
+		}
+	}
+	if got := strings.Join(logins, ","); got != "wangjianguo,wangjianguo2,liufang" {
+		t.Errorf("logins %s", got)
+	}
+	if admins != 1 {
+		t.Errorf("%d admins", admins)
+	}
+	_ = s.view(func(tx *bolt.Tx) error {
+		if strings.Contains(string(tx.Bucket(bucketSettings).Get(keySettings)), "current_user") {
+			t.Error("the settings keep current_user")
+		}
+		if tx.Bucket(bucketCredentials) == nil {
+			t.Error("no credentials bucket")
+		}
+		return nil
+	})
+	mustCheck(t, s)
+}
+
+// BenchmarkSignIn is one sign-in with the right password: the argon2id verify and the audit write.
+func BenchmarkSignIn(b *testing.B) {
+	s, err := Open(filepath.Join(b.TempDir(), "b.db"), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.SessionAs(0).AddMember(Member{Name: "赵敏", Login: "admin", Role: MemberAdmin}, testPassword); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := s.SignIn("admin", testPassword); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// A team that never set passwords (migrated or imported): its admin signs in without one, once, and
+// must choose one; the reps cannot, and once the admin has a password, neither can the admin.
+func TestFirstSignInOfATeamWithoutPasswords(t *testing.T) {
+	s := newStore(t, nil)
+	a, _ := s.SaveMember(System, Member{Name: "赵敏", Role: MemberAdmin, Active: true})
+	if _, err := s.SaveMember(System, Member{Name: "李娜", Role: MemberRep, Active: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SignIn("lina", ""); !errors.Is(err, ErrBadLogin) {
+		t.Fatalf("a rep without a password: %v", err)
+	}
+	se, err := s.SignIn("zhaomin", "")
+	if err != nil || !se.MustChangePassword() || se.Me().ID != a.ID {
+		t.Fatalf("the admin's first sign-in: %v", err)
+	}
+	if err := se.ChangePassword("", testPassword); err != nil {
+		t.Fatal(err)
+	}
+	if se.MustChangePassword() {
+		t.Fatal("must still change")
+	}
+	if _, err := s.SignIn("zhaomin", ""); !errors.Is(err, ErrBadLogin) {
+		t.Fatalf("sign-in without the new password: %v", err)
+	}
+}
