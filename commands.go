@@ -104,6 +104,7 @@ func badUsage(format string, a ...any) error { return usageError{fmt.Sprintf(for
 // cli carries the output streams through the subcommands.
 type cli struct {
 	stdout, stderr io.Writer
+	user           string // --user: the member the command signs in as (commands_signin.go)
 }
 
 // run is the whole program: it parses args (without the program name), runs the command and returns
@@ -126,6 +127,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitBadUsage
 	case errors.Is(err, errSilent):
 		return exitFailure
+	case refusalExit(err) != 0:
+		fmt.Fprintf(stderr, "salesdesk: %v\n", err)
+		return refusalExit(err)
 	default:
 		fmt.Fprintf(stderr, "salesdesk: %v\n", err)
 		return exitFailure
@@ -142,6 +146,8 @@ func (c *cli) newFlags(name string) (*flag.FlagSet, *string) {
 	fs.SetOutput(c.stderr)
 	fs.Usage = func() {}
 	db := fs.String("db", "", "database file (default: the SalesDesk file in the user's config folder)")
+	// Given before the subcommand, --user is the subcommand's default too.
+	fs.StringVar(&c.user, "user", c.user, "the member to sign in as (password from "+passwordEnv+" or a prompt)")
 	return fs, db
 }
 

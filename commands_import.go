@@ -136,9 +136,14 @@ func (c *cli) importCmd(args []string, globalDB string) error {
 	if *dryRun {
 		show = c.progressPrinter("checked")
 	}
-	by := data.Actor{Name: "command line"}
-	if me, ok := s.Member(s.Settings().CurrentUser); ok {
-		by = data.Actor{MemberID: me.ID, Name: me.Name}
+	se, err := cliSignIn(s, c.user, c.stderr)
+	if err != nil {
+		return err
+	}
+	me := se.Me()
+	by := data.Actor{MemberID: me.ID, Name: me.Name}
+	if me.ID == 0 {
+		by.Name = "command line"
 	}
 	// Cards without an owner reach nobody's agenda: they go to the current user unless --owner says
 	// otherwise.

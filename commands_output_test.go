@@ -41,6 +41,7 @@ func newOutputSetup(t *testing.T) outputSetup {
 	t.Helper()
 	dir := t.TempDir()
 	src := newDemoDB(t, dir, 10)
+	t.Setenv(passwordEnv, data.DemoPassword)
 	db := filepath.Join(dir, "x.db")
 	if err := os.Rename(src, db); err != nil {
 		t.Fatal(err)
@@ -64,7 +65,7 @@ func newOutputSetup(t *testing.T) outputSetup {
 }
 
 func (o outputSetup) args(cmdArgs []string, out string, force bool) []string {
-	a := []string{"--db", o.db}
+	a := []string{"--db", o.db, "--user", "zhaomin"} // the demo's admin
 	for _, s := range cmdArgs {
 		a = append(a, strings.NewReplacer("{out}", out, "{bad}", o.bad).Replace(s))
 	}

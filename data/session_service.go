@@ -32,7 +32,6 @@ func (s *Session) Member(id uint64) (Member, bool) {
 	return s.st.Member(id)
 }
 
-
 func (s *Session) Customers(f CustomerFilter) []*CustomerRow {
 	return s.st.Customers(f)
 }

@@ -190,8 +190,22 @@ type ui struct {
 	now func() time.Time
 }
 
+// desktopSession is who uses the window until the sign-in screen replaces it: the file's own session
+// when it needs no sign-in (a team of one), else its first active administrator.
+func desktopSession(st *data.Store) *data.Session {
+	if se, ok := st.OpensWithoutSignIn(); ok {
+		return se
+	}
+	for _, m := range st.Members() {
+		if m.Active && m.Role == data.MemberAdmin {
+			return st.SessionAs(m.ID)
+		}
+	}
+	return st.SessionAs(st.Members()[0].ID)
+}
+
 func newUI(a fyne.App, st *data.Store, cfg Config) *ui {
-	u := &ui{app: a, store: st.SettingsUserSession(), file: st, cfg: cfg, cards: map[uint64]*cardWindow{}, open: map[*cardWindow]bool{}, others: map[fyne.Window]bool{}, now: st.Now,
+	u := &ui{app: a, store: desktopSession(st), file: st, cfg: cfg, cards: map[uint64]*cardWindow{}, open: map[*cardWindow]bool{}, others: map[fyne.Window]bool{}, now: st.Now,
 		fillDemo:   func(o data.DemoOptions) error { return data.GenerateDemo(st, o) },
 		background: func(f func()) { go f() }}
 	installSaveGuard(u.outputGuard)

@@ -31,12 +31,7 @@ func (u *ui) offerDemo() {
 			nameField.setError(data.ErrRequired)
 			return
 		}
-		st := u.store.Settings()
-		st.CurrentUser = m.ID
-		if err := u.store.SaveSettings(st); err != nil {
-			u.showError(u.win, err)
-			return
-		}
+		u.store = u.file.SessionAs(m.ID)
 		d.Hide()
 		u.buildUI()
 	})

@@ -135,7 +135,7 @@ func (s *settingsScreen) fillTeam() {
 
 func (s *settingsScreen) fillMe() {
 	names := make([]string, len(s.members))
-	cur := s.u.store.Settings().CurrentUser
+	cur := s.u.store.Me().ID
 	sel := -1
 	for i, m := range s.members {
 		names[i] = m.Name
@@ -179,13 +179,8 @@ func (s *settingsScreen) onLanguageChanged() {
 
 func (s *settingsScreen) onMeChanged(name string) {
 	for _, m := range s.members {
-		if m.Name == name && m.ID != s.u.store.Settings().CurrentUser {
-			st := s.u.store.Settings()
-			st.CurrentUser = m.ID
-			if err := s.u.store.SaveSettings(st); err != nil {
-				s.u.showError(s.u.win, err)
-				return
-			}
+		if m.Name == name && m.ID != s.u.store.Me().ID {
+			s.u.store = s.u.file.SessionAs(m.ID)
 			s.u.win.SetTitle(T("app.title") + " — " + m.Name)
 			s.u.customers.fillChoices() // the list offers this member's saved filters and columns
 			s.u.refreshAll()
@@ -335,10 +330,8 @@ func (s *settingsScreen) editMember(m data.Member) {
 			s.u.showError(s.u.win, err)
 			return
 		}
-		if s.u.store.Settings().CurrentUser == 0 {
-			st := s.u.store.Settings()
-			st.CurrentUser = saved.ID
-			_ = s.u.store.SaveSettings(st)
+		if s.u.store.Me().ID == 0 {
+			s.u.store = s.u.file.SessionAs(saved.ID)
 		}
 		s.members = s.u.store.Members()
 		s.fillTeam()

@@ -356,7 +356,7 @@ func (u *ui) replaceFile(title string, op func(path string) error) {
 
 // useFile puts a (re)opened file behind every screen.
 func (u *ui) useFile(st *data.Store) {
-	u.file, u.store, u.now = st, st.SettingsUserSession(), st.Now
+	u.file, u.store, u.now = st, desktopSession(st), st.Now
 	u.fillDemo = func(o data.DemoOptions) error { return data.GenerateDemo(st, o) }
 	u.cards = map[uint64]*cardWindow{}
 	u.buildUI()
