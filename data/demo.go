@@ -336,37 +336,6 @@ func (g *demoGen) yuan(lo, hi, step int64) Amount {
 // DemoPassword is the one password of every demo member (salesdesk demo prints it with the logins).
 const DemoPassword = "demo1234"
 
-// setDemoPasswords gives the demo members who have no password yet DemoPassword, hashed once: each
-// member's own hash would cost a few hundred milliseconds for nothing, since the password is public.
-func setDemoPasswords(s *Store, members []Member) error {
-	var need []uint64
-	for _, m := range members {
-		if s.credential(m.ID).Hash == "" {
-			need = append(need, m.ID)
-		}
-	}
-	if len(need) == 0 {
-		return nil
-	}
-	hash, err := hashPassword(DemoPassword, currentParams)
-	if err != nil {
-		return err
-	}
-	return s.update(func(tx *bolt.Tx) (func(*index), error) {
-		for _, id := range need {
-			c := readCredential(tx, id)
-			c.Hash = hash
-			if err := writeCredential(tx, id, c); err != nil {
-				return nil, err
-			}
-			if err := audit(tx, s.now(), System, "reset_password", "member", id); err != nil {
-				return nil, err
-			}
-		}
-		return nil, nil
-	})
-}
-
 var demoTeam = []struct {
 	name, py string
 	role     MemberRole
@@ -384,7 +353,13 @@ var demoTeam = []struct {
 
 func (g *demoGen) team(s *Store) error {
 	existing := s.Members()
-	members := make([]Member, 0, len(demoTeam))
+	// The demo password is hashed once for every member: each member's own hash would cost a few
+	// hundred milliseconds for nothing, since the password is public.
+	hash, err := hashPassword(DemoPassword, currentParams)
+	if err != nil {
+		return err
+	}
+	withPassword := func(tx *bolt.Tx, m Member) error { return writeCredential(tx, m.ID, credential{Hash: hash}) }
 	cum := 0
 	for _, t := range demoTeam {
 		phone := g.mobile()
@@ -398,13 +373,12 @@ func (g *demoGen) team(s *Store) error {
 		}
 		if !found {
 			var err error
-			m, err = s.SaveMember(System, Member{Name: t.name, Role: t.role, Phone: phone,
-				Email: t.py + "@salesdesk-demo.cn", Active: true})
+			m, err = s.saveMember(System, Member{Name: t.name, Role: t.role, Phone: phone,
+				Email: t.py + "@salesdesk-demo.cn", Active: true}, withPassword)
 			if err != nil {
 				return fmt.Errorf("save member %s: %w", t.name, err)
 			}
 		}
-		members = append(members, m)
 		switch t.role {
 		case MemberRep:
 			cum += t.weight
@@ -417,7 +391,7 @@ func (g *demoGen) team(s *Store) error {
 	if len(g.reps) == 0 || len(g.mgrs) == 0 {
 		return errors.New("the demo team has no reps or no managers")
 	}
-	return setDemoPasswords(s, members)
+	return nil
 }
 
 func (g *demoGen) owner() Member {

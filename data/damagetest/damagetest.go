@@ -35,6 +35,7 @@ func Variants(path string) ([]Variant, error) {
 	ps := db.Info().PageSize
 	byType := map[string][]int{}
 	var used int64 // the bytes the pages in use take: the file may be longer, grown ahead
+	firstUsed := 2 // the first page in use after the metas: which one depends on the file's history
 	err = db.View(func(tx *bolt.Tx) error {
 		used = tx.Size()
 		for id := 2; int64(id)*int64(ps) < int64(len(raw)); id++ {
@@ -46,6 +47,9 @@ func Variants(path string) ([]Variant, error) {
 				break
 			}
 			byType[info.Type] = append(byType[info.Type], id)
+			if info.Type == "free" && id == firstUsed {
+				firstUsed = id + info.OverflowCount + 1
+			}
 			id += info.OverflowCount
 		}
 		return nil
@@ -85,7 +89,7 @@ func Variants(path string) ([]Variant, error) {
 		{"meta 0 checksum flipped", true, xor(16+56, 0x01)},
 		{"meta 1 root flipped", true, xor(ps+16+16, 0x40)},
 		{"tail truncated", true, func(b []byte) []byte { return b[:used-int64(3*ps)] }},
-		{"first page after the metas zeroed", true, zero(2*ps, ps)},
+		{"first page in use after the metas zeroed", true, zero(firstUsed*ps, ps)},
 	}
 	for _, id := range pick(byType["freelist"]) {
 		off := id * ps
