@@ -60,6 +60,10 @@ Usage:
   salesdesk export --format json|csv|xlsx [--what customers|opportunities|followups|all]
                    [--out FILE [--force]] [--lang zh|en] [--audit] [customers' filters] [--stage S]
                                         export the lists (csv, xlsx) or everything (json); read-only
+  salesdesk members [list] [--format table|json] | add --login L --name N [--role R]
+                  | deactivate|activate|reset|unlock LOGIN
+                                        the team and its sign-ins (admin; new passwords from
+                                        SALESDESK_NEW_PASSWORD or a prompt)
   salesdesk imports [--db PATH]         list the imports, newest first (read-only)
   salesdesk undo-import ID [--force] [--db PATH]
                                         undo an import: remove what it created, restore what it changed
@@ -73,6 +77,8 @@ Usage:
   salesdesk help                        print this help
 
 Every command takes --db PATH; the default is %s.
+Commands on a team of two or more sign in: --user LOGIN, the password from SALESDESK_PASSWORD or
+a prompt. Exit codes: 0 done, 1 failed, 2 bad command line, 5 sign-in failed, 6 refused by role.
 Statuses: %s. Sort keys: %s.
 Exit status: 0 success, 1 failure (or problems found by check), 2 bad command line.
 Details: docs/cli.md.
@@ -235,6 +241,8 @@ func (c *cli) dispatch(args []string) error {
 		return c.compact(cmdArgs, *db)
 	case "salvage":
 		return c.salvage(cmdArgs, *db)
+	case "members":
+		return c.members(cmdArgs, *db)
 	default:
 		return badUsage("unknown command %q", cmd)
 	}
@@ -407,6 +415,11 @@ func (c *cli) demo(args []string, globalDB string) error {
 	fmt.Fprintf(c.stdout, "%s: %d customers (%d archived), %d follow-ups, %d deals, %d team members; generated in %s\n",
 		path, active+archived, archived, followUps, len(s.Opportunities(data.OpportunityFilter{})), len(s.Members()),
 		elapsed.Round(time.Millisecond))
+	// The demo members sign in with their login and the one demo password.
+	for _, m := range s.Members() {
+		fmt.Fprintf(c.stdout, "  %-12s %s (%s)\n", m.Login, m.Name, m.Role)
+	}
+	fmt.Fprintf(c.stdout, "password: %s\n", data.DemoPassword)
 	return nil
 }
 
