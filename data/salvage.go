@@ -341,10 +341,11 @@ func completeSalvage(out *bolt.DB) error {
 // recordDecoders decode the records of SalesDesk's own buckets: a record whose bytes were damaged is
 // left out of the copy, which would otherwise refuse to open.
 var recordDecoders = map[string]func([]byte) error{
-	string(bucketCustomers): func(b []byte) error { var v Customer; return codec.Unmarshal(b, &v) },
-	string(bucketRows):      func(b []byte) error { var v rowRecord; return codec.Unmarshal(b, &v) },
-	string(bucketFollowUps): func(b []byte) error { var v FollowUp; return codec.Unmarshal(b, &v) },
-	string(bucketMembers):   func(b []byte) error { var v Member; return codec.Unmarshal(b, &v) },
+	string(bucketCustomers):   func(b []byte) error { var v Customer; return codec.Unmarshal(b, &v) },
+	string(bucketRows):        func(b []byte) error { var v rowRecord; return codec.Unmarshal(b, &v) },
+	string(bucketFollowUps):   func(b []byte) error { var v FollowUp; return codec.Unmarshal(b, &v) },
+	string(bucketMembers):     func(b []byte) error { var v Member; return codec.Unmarshal(b, &v) },
+	string(bucketCredentials): func(b []byte) error { var v credential; return codec.Unmarshal(b, &v) },
 	string(bucketOpenActions): func(b []byte) error {
 		var v OpenAction
 		return codec.Unmarshal(b, &v)

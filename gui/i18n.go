@@ -228,6 +228,7 @@ func errorText(err error) string {
 		{data.ErrDatabaseNotEmpty, "err.db_not_empty"},
 		{data.ErrNotExport, "err.not_export"},
 		{data.ErrNotFound, "err.not_found"},
+		{data.ErrLoginTaken, "err.login_taken"},
 	} {
 		if errors.Is(err, m.err) {
 			return T(m.key)
