@@ -964,15 +964,33 @@ func pageOf(t *testing.T, path string, bucket string, leaf bool) (id uint64, pag
 		t.Fatal(err)
 	}
 	defer p.Close()
-	_, b, err := p.page(p.meta.root)
-	if err != nil {
-		t.Fatal(err)
+	// The root bucket is a tree too once its buckets' names and inline buckets outgrow a page.
+	buckets := map[string]uint64{}
+	var walk func(id uint64)
+	walk = func(id uint64) {
+		h, b, err := p.page(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h.flags != leafPageFlag {
+			children, err := branchChildren(id, h, b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range children {
+				walk(c)
+			}
+			return
+		}
+		found, err := leafBuckets(id, h, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, v := range found {
+			buckets[k] = v
+		}
 	}
-	h, _ := p.header(p.meta.root)
-	buckets, err := leafBuckets(p.meta.root, h, b)
-	if err != nil {
-		t.Fatal(err)
-	}
+	walk(p.meta.root)
 	id = buckets[bucket]
 	if id == 0 {
 		t.Fatalf("bucket %s is inline or missing", bucket)

@@ -22,6 +22,14 @@ type Service interface {
 	Members() []Member
 	Member(id uint64) (Member, bool)
 	SaveMember(m Member) (Member, error)
+	// The signed-in member's password, and the team's sign-ins (admin), as auth.go describes them.
+	MustChangePassword() bool
+	ChangePassword(old, new string) error
+	AddMember(m Member, password string) (Member, error)
+	ResetPassword(memberID uint64, temp string) error
+	SetActive(memberID uint64, active bool) error
+	Unlock(memberID uint64) error
+	MemberStatuses() ([]MemberStatus, error)
 
 	Customers(f CustomerFilter) []*CustomerRow
 	CustomerCount() (active, archived int)
