@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -401,5 +402,79 @@ func TestFirstSignInOfATeamWithoutPasswords(t *testing.T) {
 	}
 	if _, err := s.SignIn("zhaomin", ""); !errors.Is(err, ErrBadLogin) {
 		t.Fatalf("sign-in without the new password: %v", err)
+	}
+}
+
+func TestParseHashRefusesMalformed(t *testing.T) {
+	good, err := hashPassword(testPassword, argonParams{Memory: 1024, Time: 1, Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, stale := verifyPassword(good, testPassword); !ok || !stale {
+		t.Fatalf("a weaker hash: ok %v, stale %v", ok, stale)
+	}
+	for _, tc := range []struct{ name, hash string }{
+		{"empty", ""},
+		{"argon2i", strings.Replace(good, "argon2id", "argon2i", 1)},
+		{"other version", strings.Replace(good, "v=19", "v=16", 1)},
+		{"no threads", strings.Replace(good, "p=1", "p=0", 1)},
+		{"threads over 255", strings.Replace(good, "p=1", "p=256", 1)},
+		{"bad salt", strings.Join(slices.Replace(strings.Split(good, "$"), 4, 5, "not base64!"), "$")},
+		{"no key", good[:strings.LastIndex(good, "$")+1]},
+		{"too few parts", "$argon2id$v=19$m=1024,t=1,p=1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, _, _, err := parseHash(tc.hash); err == nil {
+				t.Fatalf("parseHash(%q) accepted", tc.hash)
+			}
+			if ok, _ := verifyPassword(tc.hash, testPassword); ok {
+				t.Fatal("verified against a malformed hash")
+			}
+		})
+	}
+}
+
+func FuzzParseHash(f *testing.F) {
+	f.Add("$argon2id$v=19$m=1024,t=1,p=1$c2FsdHNhbHQ$a2V5")
+	f.Add("$argon2id$v=19$m=,t=1,p=1$$")
+	f.Fuzz(func(t *testing.T, s string) {
+		p, _, key, err := parseHash(s)
+		if err == nil && (p.Memory == 0 || p.Time == 0 || p.Threads == 0 || len(key) == 0) {
+			t.Fatalf("parseHash(%q) accepted %+v", s, p)
+		}
+	})
+}
+
+// A password hashed with older, weaker parameters is hashed again with the current ones at sign-in.
+func TestSignInRehashesOlderParameters(t *testing.T) {
+	s, _, rep := newTeam(t, nil)
+	old, _ := hashPassword(testPassword, argonParams{Memory: 19 * 1024, Time: 2, Threads: 1})
+	if err := s.update(func(tx *bolt.Tx) (func(*index), error) {
+		return nil, writeCredential(tx, rep.ID, credential{Hash: old})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SignIn("lina", testPassword); err != nil {
+		t.Fatal(err)
+	}
+	if h := s.credential(rep.ID).Hash; h == old || !strings.Contains(h, "m=65536,t=3,p=1") {
+		t.Fatalf("hash after sign-in: %s", h)
+	}
+}
+
+// Two wrong passwords at once both count.
+func TestConcurrentFailuresAllCount(t *testing.T) {
+	s, _, rep := newTeam(t, nil)
+	done := make(chan error, 2)
+	for range 2 {
+		go func() { _, err := s.SignIn("lina", "wrong horse"); done <- err }()
+	}
+	for range 2 {
+		if err := <-done; !errors.Is(err, ErrBadLogin) {
+			t.Fatal(err)
+		}
+	}
+	if n := s.credential(rep.ID).Failures; n != 2 {
+		t.Fatalf("failures %d, want 2", n)
 	}
 }
