@@ -7,7 +7,6 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"text/tabwriter"
 
 	"salesdesk/data"
 )
@@ -134,18 +133,17 @@ func (c *cli) listMembers(se *data.Session, format string) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
 	}
-	tw := tabwriter.NewWriter(c.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, strings.Join(tableHeader([]string{"LOGIN", "NAME", "ROLE", "ACTIVE", "LOCKED"}), "\t"))
 	yes := func(b bool) string {
 		if b {
 			return "yes"
 		}
 		return "no"
 	}
+	cells := [][]string{{"LOGIN", "NAME", "ROLE", "ACTIVE", "LOCKED"}}
 	for _, m := range st {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", m.Login, m.Name, m.Role, yes(m.Active), yes(m.Locked))
+		cells = append(cells, []string{m.Login, m.Name, string(m.Role), yes(m.Active), yes(m.Locked)})
 	}
-	return tw.Flush()
+	return writeColumns(c.stdout, cells, []int{24, 20, 8, 6, 6}, fmt.Sprintf("%d members", len(st)))
 }
 
 // newPassword is the password to set: from SALESDESK_NEW_PASSWORD, else asked twice on the terminal.

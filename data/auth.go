@@ -394,7 +394,7 @@ func (s *Session) AddMember(m Member, password string) (Member, error) {
 	if err != nil {
 		return m, err
 	}
-	return s.st.saveMember(s.actor(), m, func(tx *bolt.Tx, saved Member) error {
+	return s.st.saveMember(s.actor(), m, "", func(tx *bolt.Tx, saved Member) error {
 		return writeCredential(tx, saved.ID, credential{Hash: hash})
 	})
 }
@@ -452,7 +452,11 @@ func (s *Session) SetActive(memberID uint64, active bool) error {
 		return fmt.Errorf("data: member %d: %w", memberID, ErrNotFound)
 	}
 	m.Active = active
-	_, err := s.st.SaveMember(s.actor(), m)
+	action := "deactivate"
+	if active {
+		action = "activate"
+	}
+	_, err := s.st.saveMember(s.actor(), m, action, nil)
 	return err
 }
 

@@ -374,7 +374,7 @@ func (g *demoGen) team(s *Store) error {
 		if !found {
 			var err error
 			m, err = s.saveMember(System, Member{Name: t.name, Role: t.role, Phone: phone,
-				Email: t.py + "@salesdesk-demo.cn", Active: true}, withPassword)
+				Email: t.py + "@salesdesk-demo.cn", Active: true}, "", withPassword)
 			if err != nil {
 				return fmt.Errorf("save member %s: %w", t.name, err)
 			}

@@ -63,12 +63,16 @@ func (s *Store) SaveMember(by Actor, m Member) (Member, error) {
 	if fe := ValidateMember(m); fe.Any() {
 		return m, fe
 	}
-	return s.saveMember(by, m, nil)
+	return s.saveMember(by, m, "", nil)
 }
 
-// saveMember writes a validated member; also, when set, runs in the same transaction.
-func (s *Store) saveMember(by Actor, m Member, also func(tx *bolt.Tx, saved Member) error) (Member, error) {
-	action := "update"
+// saveMember writes a validated member; also, when set, runs in the same transaction. The audit line
+// says action, or create or update when it is empty.
+func (s *Store) saveMember(by Actor, m Member, action string, also func(tx *bolt.Tx, saved Member) error) (Member, error) {
+	given := action
+	if action == "" {
+		action = "update"
+	}
 	err := s.update(func(tx *bolt.Tx) (func(*index), error) {
 		b := tx.Bucket(bucketMembers)
 		team, err := readMembers(tx)
@@ -81,7 +85,9 @@ func (s *Store) saveMember(by Actor, m Member, also func(tx *bolt.Tx, saved Memb
 				return nil, err
 			}
 			m.ID = seq
-			action = "create"
+			if given == "" {
+				action = "create"
+			}
 		} else {
 			old, ok := team[m.ID]
 			if !ok {
