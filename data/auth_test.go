@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -477,4 +478,38 @@ func TestConcurrentFailuresAllCount(t *testing.T) {
 	if n := s.credential(rep.ID).Failures; n != 2 {
 		t.Fatalf("failures %d, want 2", n)
 	}
+}
+
+// An export from before sign-in (no logins, no admin, a current user) imports into a team that can
+// sign in: logins from the names, the former current user its admin, no current_user kept.
+func TestImportOfAnExportFromBeforeSignIn(t *testing.T) {
+	src := newStore(t, nil)
+	for _, n := range []string{"王建国", "李娜"} {
+		if _, err := src.SaveMember(System, Member{Name: n, Role: MemberRep, Active: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var out strings.Builder
+	if _, err := src.ExportJSON(&out, JSONExportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	old := regexp.MustCompile(`"login": ?"[a-z0-9]+",?`).ReplaceAllString(out.String(), "")
+	old = strings.Replace(old, `"settings": {`, `"settings": {"current_user": 2,`, 1)
+	if old == out.String() || !strings.Contains(old, "current_user") {
+		t.Fatalf("the export was not turned into an old one:\n%.400s", out.String())
+	}
+	dst := newStore(t, nil)
+	if _, err := dst.ImportJSON(System, strings.NewReader(old)); err != nil {
+		t.Fatal(err)
+	}
+	ms := dst.Members()
+	if len(ms) != 2 || ms[0].Login != "wangjianguo" || ms[1].Login != "lina" || ms[1].Role != MemberAdmin || ms[0].Role != MemberRep {
+		t.Fatalf("members after import: %+v", ms)
+	}
+	_ = dst.view(func(tx *bolt.Tx) error {
+		if strings.Contains(string(tx.Bucket(bucketSettings).Get(keySettings)), "current_user") {
+			t.Error("current_user kept")
+		}
+		return nil
+	})
 }

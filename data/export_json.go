@@ -890,7 +890,15 @@ func (s *Store) ImportJSON(by Actor, r io.Reader) (JSONImportResult, error) {
 		if err := importListChoices(tx, doc.SavedFilters); err != nil {
 			return nil, err
 		}
-		members := doc.Members
+		// An export from before sign-in names a current user and may have no logins or admin: the
+		// team is brought to sign-in as migration 9 brings a file.
+		if err := migrateSignIn(tx, s); err != nil {
+			return nil, err
+		}
+		members, err := readMembers(tx)
+		if err != nil {
+			return nil, err
+		}
 		return func(ix *index) {
 			ix.setSettings(st, now)
 			for _, m := range members {
