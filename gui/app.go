@@ -56,13 +56,17 @@ func Run(cfg Config) error {
 	debug.SetGCPercent(10)
 	debug.FreeOSMemory()
 	u := newUI(a, st, cfg)
-	u.win.Show()
-	u.startup()
-	newReminders(u).start()
-	a.Lifecycle().SetOnStarted(func() {
-		u.restorePosition()
+	// The agenda's reminders, a first start's demo and the deals wait for the member: before sign-in
+	// nobody may read the team's data.
+	u.onFirstEnter = func() {
+		u.startup()
+		newReminders(u).start()
 		u.loadDeals()
-	})
+	}
+	u.begin()
+	u.startIdleLock()
+	u.win.Show()
+	a.Lifecycle().SetOnStarted(u.restorePosition)
 	// The day's backup, if none was made today, a while after start: copying and verifying a large
 	// file maps it whole for some seconds, which is no cost to add to the morning's first minutes.
 	time.AfterFunc(autoBackupDelay, func() {
@@ -188,16 +192,32 @@ type ui struct {
 	quitting bool
 	// now is the clock; tests fix it.
 	now func() time.Time
+
+	// session is the signed-in member's (store is the same); nil on the sign-in screen.
+	session *data.Session
+	// signIn is the sign-in screen while it shows; lock what the idle lock set aside while locked.
+	signIn *signInForm
+	lock   *lockState
+	// lastInput is the time of the last key or mouse move, from which the idle lock counts.
+	lastInput time.Time
+	// entered is set at the first sign-in, when onFirstEnter (the start's work: demo, reminders,
+	// deals) runs; later sign-ins only rebuild the screens.
+	entered      bool
+	onFirstEnter func()
+	// signingOut is set while sign-out asks about unsaved windows, so that an answer lets it go on.
+	signingOut bool
 }
 
+// newUI makes the main window without content: begin shows the sign-in screen or the screens.
 func newUI(a fyne.App, st *data.Store, cfg Config) *ui {
-	u := &ui{app: a, store: st.SettingsUserSession(), file: st, cfg: cfg, cards: map[uint64]*cardWindow{}, open: map[*cardWindow]bool{}, others: map[fyne.Window]bool{}, now: st.Now,
+	u := &ui{app: a, file: st, cfg: cfg, cards: map[uint64]*cardWindow{}, open: map[*cardWindow]bool{}, others: map[fyne.Window]bool{}, now: st.Now,
 		fillDemo:   func(o data.DemoOptions) error { return data.GenerateDemo(st, o) },
 		background: func(f func()) { go f() }}
 	installSaveGuard(u.outputGuard)
 	u.win = a.NewWindow("SalesDesk")
 	u.win.SetMaster()
-	u.buildUI()
+	onInput = u.touch
+	u.watchKeys(u.win)
 	ws := parseWindowState(a.Preferences().String(prefWindow))
 	u.win.Resize(fyne.NewSize(ws.w, ws.h))
 	u.win.SetCloseIntercept(u.onMainClose)
@@ -223,7 +243,7 @@ func (u *ui) buildUI() {
 	u.tabs.SetTabLocation(container.TabLocationLeading)
 	u.tabs.OnSelected = func(*container.TabItem) { u.refreshSelected() }
 	// The tip layer shows cut labels whole and the saves' "saved" line over every screen.
-	u.win.SetContent(withTips(u.tabs))
+	u.win.SetContent(newInputWatch(withTips(u.tabs), u.touch))
 	u.win.SetTitle(T("app.title") + " — " + u.me().Name)
 	u.win.SetMainMenu(u.mainMenu())
 }
@@ -238,8 +258,12 @@ func (u *ui) mainMenu() *fyne.MainMenu {
 	importsItem := fyne.NewMenuItem(T("import.history_menu"), func() { u.onImports() })
 	quit := fyne.NewMenuItem(T("action.quit"), u.onMainClose)
 	quit.IsQuit = true
+	password := fyne.NewMenuItem(T("signin.change_menu"), func() { u.changePassword() })
+	lock := fyne.NewMenuItem(T("lock.menu"), u.lockNow)
+	signOut := fyne.NewMenuItem(T("signin.sign_out"), u.signOut)
 	return fyne.NewMainMenu(
-		fyne.NewMenu(T("menu.file"), newItem, find, importItem, importsItem, fyne.NewMenuItemSeparator(), quit),
+		fyne.NewMenu(T("menu.file"), newItem, find, importItem, importsItem, fyne.NewMenuItemSeparator(),
+			password, lock, signOut, fyne.NewMenuItemSeparator(), quit),
 		fyne.NewMenu(T("menu.view"),
 			fyne.NewMenuItem(T("tab.agenda"), func() { u.tabs.SelectIndex(0) }),
 			fyne.NewMenuItem(T("tab.customers"), func() { u.tabs.SelectIndex(tabCustomers) }),
@@ -300,6 +324,8 @@ func (u *ui) onMainClose() {
 func (u *ui) continueQuit() {
 	if u.quitting {
 		u.onMainClose()
+	} else if u.signingOut {
+		u.signOut()
 	}
 }
 
@@ -342,6 +368,7 @@ func (u *ui) refreshSelected() {
 		u.metrics.reload()
 	case tabSettings:
 		u.settings.backup.refresh()
+		u.settings.members.fill()
 	}
 }
 

@@ -93,11 +93,8 @@ func TestSavedFiltersSaveApplyAndClear(t *testing.T) {
 	}
 
 	// Another user of this desktop has filters of their own.
-	st := u.store.Settings()
-	st.CurrentUser = yang.ID
-	if err := u.file.SaveSettings(data.System, st); err != nil {
-		t.Fatal(err)
-	}
+	u.session = u.file.SessionAs(yang.ID)
+	u.store = u.session
 	s.fillChoices()
 	if len(s.saved.Options) != 0 {
 		t.Errorf("杨帆 sees %q", s.saved.Options)
