@@ -243,7 +243,7 @@ func (u *ui) buildUI() {
 	u.tabs.SetTabLocation(container.TabLocationLeading)
 	u.tabs.OnSelected = func(*container.TabItem) { u.refreshSelected() }
 	// The tip layer shows cut labels whole and the saves' "saved" line over every screen.
-	u.win.SetContent(newInputWatch(withTips(u.tabs), u.touch))
+	u.win.SetContent(withTips(newInputWatch(u.tabs, u.touch)))
 	u.win.SetTitle(T("app.title") + " — " + u.me().Name)
 	u.win.SetMainMenu(u.mainMenu())
 }
@@ -279,6 +279,9 @@ func (u *ui) addShortcuts(w fyne.Window, save func()) {
 	c := w.Canvas()
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { u.newCustomer() })
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
+		if !u.usable() {
+			return
+		}
 		u.win.RequestFocus()
 		u.focusSearch()
 	})
@@ -289,7 +292,7 @@ func (u *ui) addShortcuts(w fyne.Window, save func()) {
 	// On the board, Ctrl/Cmd+← and → move the selected deal one stage.
 	for key, step := range map[fyne.KeyName]int{fyne.KeyLeft: -1, fyne.KeyRight: 1} {
 		c.AddShortcut(&desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
-			if u.tabs.SelectedIndex() == tabPipeline {
+			if u.usable() && u.tabs.SelectedIndex() == tabPipeline {
 				u.pipeline.moveSelected(step)
 			}
 		})
@@ -448,7 +451,15 @@ func (u *ui) loadDeals() {
 }
 
 func (u *ui) newCustomer() {
-	u.openCard(0)
+	if u.usable() {
+		u.openCard(0)
+	}
+}
+
+// usable reports whether the screens may be used: a member is signed in and the window not locked.
+// The shortcuts stay on the window's canvas behind the sign-in screen and the lock.
+func (u *ui) usable() bool {
+	return u.session != nil && u.lock == nil && u.signIn == nil && u.tabs != nil
 }
 
 // damageText says in the window's language what is wrong with a damaged file.

@@ -131,7 +131,11 @@ func TestIdleLockKeepsTyping(t *testing.T) {
 	if u.lock != nil {
 		t.Fatal("locked before the idle time")
 	}
-	main.(*inputWatch).Cursor()
+	watch, ok := main.(*tipArea).content.(*inputWatch)
+	if !ok {
+		t.Fatal("the main window's content is not watched for mouse moves")
+	}
+	watch.Cursor()
 	if !u.lastInput.Equal(clock) {
 		t.Fatal("a mouse move over the window was not counted as input")
 	}
