@@ -200,7 +200,7 @@ func (p *membersPanel) saveMember(f *memberForm, m data.Member, isNew bool) {
 	for _, fl := range f.fields {
 		fl.setError(nil)
 	}
-	f.msg.Hide()
+	clearMessage(f.msg)
 	m.Name, m.Login, m.Phone, m.Email, m.Role = strings.TrimSpace(f.name.Text), strings.TrimSpace(f.login.Text), f.phone.Text, f.email.Text, f.role.value()
 	ok := true
 	if m.Name == "" {

@@ -83,18 +83,21 @@ func newPasswordEntry() *textEntry {
 	return e
 }
 
-// newFormMessage is a form's message line: hidden until there is something to say.
+// newFormMessage is a form's message line, empty until there is something to say. It keeps its
+// place rather than showing and hiding, which would leave it where the layout last put it.
 func newFormMessage() *widget.Label {
 	l := widget.NewLabel("")
 	l.Importance = widget.DangerImportance
 	l.Wrapping = fyne.TextWrapWord
-	l.Hide()
 	return l
 }
 
-func showMessage(l *widget.Label, text string) {
-	l.SetText(text)
-	l.Show()
+func showMessage(l *widget.Label, text string) { l.SetText(text) }
+
+func clearMessage(l *widget.Label) {
+	if l.Text != "" {
+		l.SetText("")
+	}
 }
 
 // showSignIn replaces the window's content by the sign-in screen; the screens are built after it.
@@ -134,7 +137,7 @@ func (u *ui) submitSignIn(f *signInForm) {
 		return
 	}
 	f.button.Disable()
-	f.msg.Hide()
+	clearMessage(f.msg)
 	st := u.file
 	u.background(func() {
 		s, err := st.SignIn(login, password)
@@ -410,7 +413,7 @@ func (u *ui) submitUnlock(l *lockState, login string) {
 	}
 	pw := l.password.Text
 	l.unlock.Disable()
-	l.msg.Hide()
+	clearMessage(l.msg)
 	st := u.file
 	u.background(func() {
 		s, err := st.SignIn(login, pw)

