@@ -3,6 +3,7 @@ package data
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -352,4 +353,6 @@ var recordDecoders = map[string]func([]byte) error{
 	},
 	string(bucketOpps):    func(b []byte) error { var v Opportunity; return codec.Unmarshal(b, &v) },
 	string(bucketOppRows): func(b []byte) error { var v dealRow; return codec.Unmarshal(b, &v) },
+	// Settings are JSON; damaged ones are left out and the copy opens with the defaults.
+	string(bucketSettings): func(b []byte) error { st := DefaultSettings(); return json.Unmarshal(b, &st) },
 }

@@ -29,6 +29,9 @@ type Settings struct {
 	// Backup is where the daily backups go and how many are kept (backup.go). Files saved before it
 	// existed read as the defaults, since settings are decoded over DefaultSettings.
 	Backup BackupSettings `json:"backup"`
+	// IdleLockMinutes locks the window after this long without keyboard or mouse input (0 = never).
+	// Files saved before it existed read as the default, since settings are decoded over DefaultSettings.
+	IdleLockMinutes int `json:"idle_lock_minutes"`
 }
 
 // DefaultLostReasons are the reasons a small team most often records.
@@ -65,6 +68,8 @@ func DefaultSettings() Settings {
 		Qualify:       DefaultQualifyThresholds,
 		LostReasons:   append([]string(nil), DefaultLostReasons...),
 		Backup:        BackupSettings{Keep: DefaultRetention},
+		// IdleLockMinutes: a quarter of an hour away from the desk (issue 11).
+		IdleLockMinutes: 15,
 	}
 }
 
@@ -86,6 +91,9 @@ func (st Settings) Validate() FieldErrors {
 	}
 	if r.BMinYears < 0 {
 		fe.Add("b_min_years", ErrNegativeNumber)
+	}
+	if st.IdleLockMinutes < 0 {
+		fe.Add("idle_lock_minutes", ErrNegativeNumber)
 	}
 	if st.Caps.PerMonth < 0 {
 		fe.Add("per_month", ErrNegativeNumber)

@@ -56,13 +56,17 @@ func Run(cfg Config) error {
 	debug.SetGCPercent(10)
 	debug.FreeOSMemory()
 	u := newUI(a, st, cfg)
-	u.win.Show()
-	u.startup()
-	newReminders(u).start()
-	a.Lifecycle().SetOnStarted(func() {
-		u.restorePosition()
+	// The agenda's reminders, a first start's demo and the deals wait for the member: before sign-in
+	// nobody may read the team's data.
+	u.onFirstEnter = func() {
+		u.startup()
+		newReminders(u).start()
 		u.loadDeals()
-	})
+	}
+	u.begin()
+	u.startIdleLock()
+	u.win.Show()
+	a.Lifecycle().SetOnStarted(u.restorePosition)
 	// The day's backup, if none was made today, a while after start: copying and verifying a large
 	// file maps it whole for some seconds, which is no cost to add to the morning's first minutes.
 	time.AfterFunc(autoBackupDelay, func() {
@@ -188,30 +192,32 @@ type ui struct {
 	quitting bool
 	// now is the clock; tests fix it.
 	now func() time.Time
+
+	// session is the signed-in member's (store is the same); nil on the sign-in screen.
+	session *data.Session
+	// signIn is the sign-in screen while it shows; lock what the idle lock set aside while locked.
+	signIn *signInForm
+	lock   *lockState
+	// lastInput is the time of the last key or mouse move, from which the idle lock counts.
+	lastInput time.Time
+	// entered is set at the first sign-in, when onFirstEnter (the start's work: demo, reminders,
+	// deals) runs; later sign-ins only rebuild the screens.
+	entered      bool
+	onFirstEnter func()
+	// signingOut is set while sign-out asks about unsaved windows, so that an answer lets it go on.
+	signingOut bool
 }
 
-// desktopSession is who uses the window until the sign-in screen replaces it: the file's own session
-// when it needs no sign-in (a team of one), else its first active administrator.
-func desktopSession(st *data.Store) *data.Session {
-	if se, ok := st.OpensWithoutSignIn(); ok {
-		return se
-	}
-	for _, m := range st.Members() {
-		if m.Active && m.Role == data.MemberAdmin {
-			return st.SessionAs(m.ID)
-		}
-	}
-	return st.SessionAs(st.Members()[0].ID)
-}
-
+// newUI makes the main window without content: begin shows the sign-in screen or the screens.
 func newUI(a fyne.App, st *data.Store, cfg Config) *ui {
-	u := &ui{app: a, store: desktopSession(st), file: st, cfg: cfg, cards: map[uint64]*cardWindow{}, open: map[*cardWindow]bool{}, others: map[fyne.Window]bool{}, now: st.Now,
+	u := &ui{app: a, file: st, cfg: cfg, cards: map[uint64]*cardWindow{}, open: map[*cardWindow]bool{}, others: map[fyne.Window]bool{}, now: st.Now,
 		fillDemo:   func(o data.DemoOptions) error { return data.GenerateDemo(st, o) },
 		background: func(f func()) { go f() }}
 	installSaveGuard(u.outputGuard)
 	u.win = a.NewWindow("SalesDesk")
 	u.win.SetMaster()
-	u.buildUI()
+	onInput = u.touch
+	u.watchKeys(u.win)
 	ws := parseWindowState(a.Preferences().String(prefWindow))
 	u.win.Resize(fyne.NewSize(ws.w, ws.h))
 	u.win.SetCloseIntercept(u.onMainClose)
@@ -237,7 +243,7 @@ func (u *ui) buildUI() {
 	u.tabs.SetTabLocation(container.TabLocationLeading)
 	u.tabs.OnSelected = func(*container.TabItem) { u.refreshSelected() }
 	// The tip layer shows cut labels whole and the saves' "saved" line over every screen.
-	u.win.SetContent(withTips(u.tabs))
+	u.win.SetContent(withTips(newInputWatch(u.tabs, u.touch)))
 	u.win.SetTitle(T("app.title") + " — " + u.me().Name)
 	u.win.SetMainMenu(u.mainMenu())
 }
@@ -252,8 +258,12 @@ func (u *ui) mainMenu() *fyne.MainMenu {
 	importsItem := fyne.NewMenuItem(T("import.history_menu"), func() { u.onImports() })
 	quit := fyne.NewMenuItem(T("action.quit"), u.onMainClose)
 	quit.IsQuit = true
+	password := fyne.NewMenuItem(T("signin.change_menu"), func() { u.changePassword() })
+	lock := fyne.NewMenuItem(T("lock.menu"), u.lockNow)
+	signOut := fyne.NewMenuItem(T("signin.sign_out"), u.signOut)
 	return fyne.NewMainMenu(
-		fyne.NewMenu(T("menu.file"), newItem, find, importItem, importsItem, fyne.NewMenuItemSeparator(), quit),
+		fyne.NewMenu(T("menu.file"), newItem, find, importItem, importsItem, fyne.NewMenuItemSeparator(),
+			password, lock, signOut, fyne.NewMenuItemSeparator(), quit),
 		fyne.NewMenu(T("menu.view"),
 			fyne.NewMenuItem(T("tab.agenda"), func() { u.tabs.SelectIndex(0) }),
 			fyne.NewMenuItem(T("tab.customers"), func() { u.tabs.SelectIndex(tabCustomers) }),
@@ -269,6 +279,9 @@ func (u *ui) addShortcuts(w fyne.Window, save func()) {
 	c := w.Canvas()
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { u.newCustomer() })
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
+		if !u.usable() {
+			return
+		}
 		u.win.RequestFocus()
 		u.focusSearch()
 	})
@@ -279,7 +292,7 @@ func (u *ui) addShortcuts(w fyne.Window, save func()) {
 	// On the board, Ctrl/Cmd+← and → move the selected deal one stage.
 	for key, step := range map[fyne.KeyName]int{fyne.KeyLeft: -1, fyne.KeyRight: 1} {
 		c.AddShortcut(&desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
-			if u.tabs.SelectedIndex() == tabPipeline {
+			if u.usable() && u.tabs.SelectedIndex() == tabPipeline {
 				u.pipeline.moveSelected(step)
 			}
 		})
@@ -314,6 +327,8 @@ func (u *ui) onMainClose() {
 func (u *ui) continueQuit() {
 	if u.quitting {
 		u.onMainClose()
+	} else if u.signingOut {
+		u.signOut()
 	}
 }
 
@@ -356,6 +371,7 @@ func (u *ui) refreshSelected() {
 		u.metrics.reload()
 	case tabSettings:
 		u.settings.backup.refresh()
+		u.settings.members.fill()
 	}
 }
 
@@ -435,7 +451,15 @@ func (u *ui) loadDeals() {
 }
 
 func (u *ui) newCustomer() {
-	u.openCard(0)
+	if u.usable() {
+		u.openCard(0)
+	}
+}
+
+// usable reports whether the screens may be used: a member is signed in and the window not locked.
+// The shortcuts stay on the window's canvas behind the sign-in screen and the lock.
+func (u *ui) usable() bool {
+	return u.session != nil && u.lock == nil && u.signIn == nil && u.tabs != nil
 }
 
 // damageText says in the window's language what is wrong with a damaged file.

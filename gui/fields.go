@@ -88,7 +88,14 @@ type textEntry struct {
 // onEscape closes the dialog on top and reports whether there was one; the ui sets it.
 var onEscape func() bool
 
+// TypedRune counts as input for the idle lock.
+func (e *textEntry) TypedRune(r rune) {
+	noteInput()
+	e.Entry.TypedRune(r)
+}
+
 func (e *textEntry) TypedKey(k *fyne.KeyEvent) {
+	noteInput()
 	if k.Name == fyne.KeyEscape && onEscape != nil && onEscape() {
 		return
 	}

@@ -1,6 +1,7 @@
 package gui
 
 import (
+	"errors"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -14,11 +15,16 @@ import (
 // demoCustomers is the size of the demo a first start offers: enough to feel like a real team's year.
 const demoCustomers = 300
 
-// offerDemo greets an empty database: load the demo, or start with the user as the first member.
+// offerDemo greets an empty database: load the demo, or start with the user as the first member, who
+// is the team's admin and chooses the password to sign in with once a second member is added.
 func (u *ui) offerDemo() {
 	name := newEntry("")
 	name.SetPlaceHolder(T("welcome.your_name"))
 	nameField := newField("member_name", name)
+	login := newEntry("")
+	loginField := newField("login", login)
+	pw, repeat := newPasswordEntry(), newPasswordEntry()
+	pwField, repeatField := newField("password", pw), newField("repeat_password", repeat)
 	var d *dialog.CustomDialog
 	demo := widget.NewButton(Tf("welcome.demo", demoCustomers), func() {
 		d.Hide()
@@ -26,31 +32,81 @@ func (u *ui) offerDemo() {
 	})
 	demo.Importance = widget.HighImportance
 	empty := widget.NewButton(T("welcome.empty"), func() {
-		m, err := u.store.SaveMember(data.Member{Name: strings.TrimSpace(name.Text), Role: data.MemberAdmin, Active: true})
-		if err != nil {
+		ok := true
+		nameField.setError(nil)
+		loginField.setError(nil)
+		if strings.TrimSpace(name.Text) == "" {
 			nameField.setError(data.ErrRequired)
+			ok = false
+		}
+		if strings.TrimSpace(login.Text) == "" {
+			loginField.setError(data.ErrRequired)
+			ok = false
+		}
+		if !checkNewPassword(pwField, repeatField) || !ok {
 			return
 		}
-		u.store = u.file.SessionAs(m.ID)
+		m, err := u.session.AddMember(data.Member{Name: strings.TrimSpace(name.Text), Login: strings.TrimSpace(login.Text),
+			Role: data.MemberAdmin, Active: true}, pw.Text)
+		if err != nil {
+			var fe data.FieldErrors
+			if errors.As(err, &fe) {
+				nameField.setError(fe.For("name"))
+				loginField.setError(fe.For("login"))
+				pwField.setError(fe.For("password"))
+				return
+			}
+			if errors.Is(err, data.ErrWeakPassword) {
+				pwField.setError(textError{T("signin.weak_password")})
+				return
+			}
+			u.showError(u.win, err)
+			return
+		}
 		d.Hide()
-		u.buildUI()
+		u.app.Preferences().SetString(prefLastLogin, m.Login)
+		// A team of one opens without sign-in; the member just chose the password and acts as itself.
+		s, ok := u.file.OpensWithoutSignIn()
+		if !ok {
+			s = u.file.SessionAs(m.ID)
+		}
+		u.enter(s, pw.Text)
 	})
-	name.OnSubmitted = func(string) { empty.OnTapped() }
+	name.OnSubmitted = func(string) { u.win.Canvas().Focus(login) }
+	login.OnSubmitted = func(string) { u.win.Canvas().Focus(pw) }
+	pw.OnSubmitted = func(string) { u.win.Canvas().Focus(repeat) }
+	repeat.OnSubmitted = func(string) { empty.OnTapped() }
 	// A team moving to a new computer brings its JSON export (Settings → Export everything).
 	fromJSON := widget.NewButton(T("welcome.from_json"), func() { u.importJSON(d) })
-	u.welcome = welcomeForm{name: name, demo: demo, empty: empty}
-	intro := widget.NewLabel(T("welcome.text"))
+	u.welcome = welcomeForm{name: name, login: login, password: pw, repeat: repeat, demo: demo, empty: empty,
+		nameField: nameField, passwordField: pwField, repeatField: repeatField}
+	intro := widget.NewLabel(T("welcome.text_admin"))
 	intro.Wrapping = fyne.TextWrapWord
-	d = dialog.NewCustomWithoutButtons(T("welcome.title"), container.NewVBox(intro, demo, widget.NewSeparator(),
-		formGrid(nameField), empty, widget.NewSeparator(), fromJSON), u.win)
-	d.Resize(fyne.NewSize(520, 400))
+	d = dialog.NewCustomWithoutButtons(T("welcome.title"), container.NewVScroll(container.NewVBox(intro, demo, widget.NewSeparator(),
+		formGrid(nameField, loginField, pwField, repeatField), empty, widget.NewSeparator(), fromJSON)), u.win)
+	d.Resize(fyne.NewSize(560, 560))
 	d.Show()
+}
+
+// afterDemo signs in to the filled file: the demo's members have passwords (salesdesk demo prints
+// them), so a team of several asks for one.
+func (u *ui) afterDemo() {
+	if s, ok := u.file.OpensWithoutSignIn(); ok {
+		u.enter(s, "")
+		return
+	}
+	if u.session != nil && u.session.Me().ID != 0 {
+		u.buildUI()
+		return
+	}
+	u.showSignIn()
 }
 
 // welcomeForm is the first start's dialog, held so tests drive it as a user would.
 type welcomeForm struct {
-	name        *textEntry
-	demo, empty *widget.Button
+	name, login, password, repeat         *textEntry
+	demo, empty                           *widget.Button
+	nameField, passwordField, repeatField *field
 }
 
 // loadDemo generates the demo off the UI thread with a progress bar; the screens reload when done.
@@ -69,7 +125,7 @@ func (u *ui) loadDemo() {
 				u.showError(u.win, err)
 				return
 			}
-			u.buildUI()
+			u.afterDemo()
 		})
 	}()
 }
@@ -91,7 +147,7 @@ func (u *ui) finishDemo(d data.InterruptedDemo) {
 				u.showError(u.win, err)
 				return
 			}
-			u.buildUI()
+			u.afterDemo()
 		})
 	})
 }

@@ -26,12 +26,13 @@ func newTestUI(t *testing.T, language string) *ui {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = st.Close() })
-	// A team of one: the window opens as its member.
-	if _, err := st.SaveMember(data.System, data.Member{Name: "王建国", Role: data.MemberRep, Active: true}); err != nil {
+	m, err := st.SaveMember(data.System, data.Member{Name: "王建国", Login: "wang", Role: data.MemberRep, Active: true})
+	if err != nil {
 		t.Fatal(err)
 	}
 	setLanguage(language)
 	u := newUI(a, st, Config{DBPath: st.Path()})
+	u.enter(st.SessionAs(m.ID), "")
 	u.win.Resize(fyne.NewSize(1280, 800))
 	// The test driver runs fyne.Do in line, on whatever goroutine calls it: work meant for the
 	// background runs in line too, so widgets are only touched from the test's goroutine.
@@ -212,6 +213,7 @@ func TestFirstStartWithoutDemo(t *testing.T) {
 	t.Cleanup(func() { _ = st.Close() })
 	setLanguage("en")
 	u := newUI(a, st, Config{})
+	u.begin()
 	u.startup()
 	if u.welcome.empty == nil {
 		t.Fatal("an empty database did not get the welcome dialog")
@@ -222,7 +224,13 @@ func TestFirstStartWithoutDemo(t *testing.T) {
 		t.Fatal("a nameless member was created")
 	}
 	test.Type(u.welcome.name, "赵敏")
+	test.Type(u.welcome.login, "zhaomin")
+	test.Type(u.welcome.password, "secret-pass")
+	test.Type(u.welcome.repeat, "secret-pass")
 	test.Tap(u.welcome.empty)
+	if len(st.Members()) == 0 {
+		t.Fatal("the first run added no member")
+	}
 	ms := st.Members()
 	if len(ms) != 1 || ms[0].Name != "赵敏" || ms[0].Role != data.MemberAdmin {
 		t.Fatalf("members = %+v", ms)

@@ -104,7 +104,8 @@ func (u *ui) importJSONFrom(rc fyne.URIReadCloser, by data.Actor, done func()) {
 			if done != nil {
 				done()
 			}
-			u.buildUI()
+			// The export brought its team: a team of several signs in.
+			u.afterDemo()
 		})
 	})
 }

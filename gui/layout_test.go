@@ -133,8 +133,8 @@ func TestSettingsHasOneScrollArea(t *testing.T) {
 	if n := scrollsIn(u.settings.content); n != 1 {
 		t.Fatalf("Settings holds %d scroll areas, want 1", n)
 	}
-	if len(u.settings.team.Objects) != len(u.store.Members()) {
-		t.Fatalf("team rows = %d, members = %d", len(u.settings.team.Objects), len(u.store.Members()))
+	if len(u.settings.members.rows.Objects) != len(u.store.Members()) {
+		t.Fatalf("team rows = %d, members = %d", len(u.settings.members.rows.Objects), len(u.store.Members()))
 	}
 	// A multi-line field grows with its lines rather than scrolling inside the screen's scroll.
 	e := u.settings.categories

@@ -131,7 +131,7 @@ func TestEmptySearchSaysWhy(t *testing.T) {
 	}
 }
 
-// Switching the current user in Settings gives the list that member's saved filters, not the last one's.
+// Signing in as another member gives the list that member's saved filters, not the last one's.
 func TestSwitchingUserShowsTheirSavedFilters(t *testing.T) {
 	u := newTestUI(t, "zh")
 	yang, err := u.file.SaveMember(data.System, data.Member{Name: "杨帆", Role: data.MemberRep, Active: true})
@@ -146,9 +146,8 @@ func TestSwitchingUserShowsTheirSavedFilters(t *testing.T) {
 		t.Fatalf("saved filters offered: %v, want the current user's one", u.customers.saved.Options)
 	}
 	u.tabs.SelectIndex(tabSettings)
-	u.settings.members = u.store.Members() // as the member dialog leaves it after adding 杨帆
-	u.settings.fillMe()
-	u.settings.me.SetSelected(yang.Name)
+	givePassword(t, u.file, yang.ID)
+	u.enter(u.file.SessionAs(yang.ID), "")
 	if u.me().MemberID != yang.ID {
 		t.Fatalf("current user %d, want 杨帆 (%d)", u.me().MemberID, yang.ID)
 	}

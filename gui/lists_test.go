@@ -93,7 +93,8 @@ func TestSavedFiltersSaveApplyAndClear(t *testing.T) {
 	}
 
 	// Another user of this desktop has filters of their own.
-	u.store = u.file.SessionAs(yang.ID)
+	u.session = u.file.SessionAs(yang.ID)
+	u.store = u.session
 	s.fillChoices()
 	if len(s.saved.Options) != 0 {
 		t.Errorf("杨帆 sees %q", s.saved.Options)

@@ -24,6 +24,9 @@ type reminders struct {
 
 func newReminders(u *ui) *reminders {
 	upcoming := func(from, to time.Time) []data.Activity {
+		if u.session == nil || u.lock != nil {
+			return nil // signed out or locked: nobody's reminders show on the desktop
+		}
 		me := u.me().MemberID
 		if me == 0 {
 			return nil // no one signed in: the team's reminders are no one's

@@ -7,8 +7,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -23,10 +21,11 @@ type settingsScreen struct {
 	content fyne.CanvasObject
 
 	language *widget.Select
-	me       *widget.Select
-	members  []data.Member
-	// team is a row per member, not a list: a list scrolls on its own inside Settings' scroll.
-	team *fyne.Container
+	// members is the team: every member sees it, admins edit it (members.go).
+	members *membersPanel
+	// signedIn says who is signed in on this window.
+	signedIn *widget.Label
+	idleLock *textEntry
 
 	aAnnual, aYears, bAnnual, bYears, perMonth, aPerWeek, lostAfter *textEntry
 	aHighRP                                                         *widget.Check
@@ -68,14 +67,13 @@ func (s *settingsScreen) buildUI() {
 	}
 	s.language.OnChanged = func(string) { s.onLanguageChanged() }
 
-	s.members = s.u.store.Members()
-	s.me = newSelect(nil, s.onMeChanged)
-	s.fillMe()
-	s.team = container.NewVBox()
-	s.fillTeam()
-	addMember := widget.NewButtonWithIcon(T("action.add_member"), theme.ContentAddIcon(), func() {
-		s.editMember(data.Member{Role: data.MemberRep, Active: true})
-	})
+	s.members = newMembersPanel(s.u)
+	me := s.u.store.Me()
+	s.signedIn = widget.NewLabel(Tf("signin.signed_in_as", me.Name, enumLabel("role", me.Role)))
+	account := container.NewVBox(s.signedIn, container.NewHBox(
+		widget.NewButton(T("signin.change_menu"), func() { s.u.changePassword() }),
+		widget.NewButton(T("signin.sign_out"), s.u.signOut)))
+	s.idleLock = newEntry(strconv.Itoa(st.IdleLockMinutes))
 
 	r := st.GradeRules
 	s.aAnnual = newAmountEntry(r.AMinAnnual)
@@ -94,11 +92,12 @@ func (s *settingsScreen) buildUI() {
 	rules := formGrid(s.add("a_min_annual", s.aAnnual), s.add("a_min_years", s.aYears),
 		s.add("a_requires_high_referral", s.aHighRP), s.add("b_min_annual", s.bAnnual), s.add("b_min_years", s.bYears),
 		s.add("per_month", s.perMonth), s.add("a_per_week", s.aPerWeek), s.add("lost_after_days", s.lostAfter),
-		s.add("categories", s.categories))
+		s.add("categories", s.categories), s.add("idle_lock_minutes", s.idleLock))
 	s.backup = newBackupPanel(s.u)
 	left := container.NewVBox(
-		widget.NewCard(T("settings.desktop"), "", formGrid(newField("language", s.language), newField("theme", newThemeSelect(s.u.app)), newField("current_user", s.me))),
-		widget.NewCard(T("settings.team"), T("settings.team_hint"), container.NewVBox(s.team, addMember)),
+		widget.NewCard(T("settings.desktop"), "", formGrid(newField("language", s.language), newField("theme", newThemeSelect(s.u.app)))),
+		widget.NewCard(T("signin.account"), "", account),
+		widget.NewCard(T("members.title"), T("settings.team_hint"), s.members.content),
 		s.backup.content,
 	)
 	s.stages = newStageEditor(st.Stages, func(key string) bool {
@@ -117,37 +116,6 @@ func (s *settingsScreen) buildUI() {
 	// Two columns on a wide window, one under the other on a small one, in Settings' only scroll.
 	s.scroll = newReflowScroll(left, right)
 	s.content = s.scroll
-}
-
-// fillTeam shows a row per member with its edit button.
-func (s *settingsScreen) fillTeam() {
-	s.team.RemoveAll()
-	for _, m := range s.members {
-		text := m.Name + "  ·  " + enumLabel("role", m.Role)
-		if !m.Active {
-			text += "  (" + T("member.inactive") + ")"
-		}
-		edit := widget.NewButtonWithIcon("", theme.DocumentCreateIcon(), func() { s.editMember(m) })
-		s.team.Add(container.NewBorder(nil, nil, nil, edit, newFitLabel(text)))
-	}
-	s.team.Refresh()
-}
-
-func (s *settingsScreen) fillMe() {
-	names := make([]string, len(s.members))
-	cur := s.u.store.Me().ID
-	sel := -1
-	for i, m := range s.members {
-		names[i] = m.Name
-		if m.ID == cur {
-			sel = i
-		}
-	}
-	s.me.Options = names
-	if sel >= 0 {
-		s.me.Selected = names[sel]
-	}
-	s.me.Refresh()
 }
 
 func (s *settingsScreen) onLanguageChanged() {
@@ -175,18 +143,6 @@ func (s *settingsScreen) onLanguageChanged() {
 		}
 	}
 	s.u.tabs.SelectIndex(tabSettings)
-}
-
-func (s *settingsScreen) onMeChanged(name string) {
-	for _, m := range s.members {
-		if m.Name == name && m.ID != s.u.store.Me().ID {
-			s.u.store = s.u.file.SessionAs(m.ID)
-			s.u.win.SetTitle(T("app.title") + " — " + m.Name)
-			s.u.customers.fillChoices() // the list offers this member's saved filters and columns
-			s.u.refreshAll()
-			return
-		}
-	}
 }
 
 func parseCount(s string) (int, error) {
@@ -227,6 +183,7 @@ func (s *settingsScreen) onSave() {
 	}
 	st.Caps = data.ContactCaps{PerMonth: count("per_month", s.perMonth), APerWeek: count("a_per_week", s.aPerWeek)}
 	st.LostAfterDays = count("lost_after_days", s.lostAfter)
+	st.IdleLockMinutes = count("idle_lock_minutes", s.idleLock)
 	st.Categories = nil
 	for _, line := range strings.Split(s.categories.Text, "\n") {
 		if line = strings.TrimSpace(line); line != "" {
@@ -293,57 +250,4 @@ func (s *settingsScreen) showFirstProblem(fe data.FieldErrors) {
 			c.Focus(entry)
 		}
 	}
-}
-
-// editMember adds or edits a team member. Members are never deleted: cards point at them.
-func (s *settingsScreen) editMember(m data.Member) {
-	name, phone, email := newEntry(m.Name), newEntry(m.Phone), newEntry(m.Email)
-	role := newEnumSelect("role", data.MemberRoles, false, m.Role)
-	active := widget.NewCheck(T("member.active"), nil)
-	active.SetChecked(m.Active)
-	fields := []*field{newField("member_name", name), newField("member_role", role), newField("phone", phone),
-		newField("email", email), newField("active", active)}
-	var d *dialog.CustomDialog
-	save := widget.NewButton(T("action.save"), func() {
-		m.Name, m.Phone, m.Email, m.Role, m.Active = name.Text, phone.Text, email.Text, role.value(), active.Checked
-		saved, err := s.u.store.SaveMember(m)
-		var fe data.FieldErrors
-		if errors.As(err, &fe) {
-			keys := map[string]string{"name": "member_name", "role": "member_role"}
-			for _, f := range fields {
-				f.setError(nil)
-			}
-			for _, e := range fe {
-				k := e.Field
-				if mk, ok := keys[k]; ok {
-					k = mk
-				}
-				for _, f := range fields {
-					if f.key == k {
-						f.setError(e.Err)
-					}
-				}
-			}
-			return
-		}
-		if err != nil {
-			s.u.showError(s.u.win, err)
-			return
-		}
-		if s.u.store.Me().ID == 0 {
-			s.u.store = s.u.file.SessionAs(saved.ID)
-		}
-		s.members = s.u.store.Members()
-		s.fillTeam()
-		s.fillMe()
-		s.u.customers.fillChoices()
-		d.Hide()
-	})
-	save.Importance = widget.HighImportance
-	cancel := widget.NewButton(T("action.cancel"), func() { d.Hide() })
-	d = dialog.NewCustomWithoutButtons(T("member.title"), container.NewBorder(nil,
-		container.NewHBox(layout.NewSpacer(), cancel, save), nil, nil, container.NewVScroll(formGrid(fields...))), s.u.win)
-	d.Resize(fyne.NewSize(460, 360))
-	s.u.track(d)
-	d.Show()
 }

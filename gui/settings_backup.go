@@ -356,7 +356,9 @@ func (u *ui) replaceFile(title string, op func(path string) error) {
 
 // useFile puts a (re)opened file behind every screen.
 func (u *ui) useFile(st *data.Store) {
-	u.file, u.store, u.now = st, desktopSession(st), st.Now
+	// The member who restored or compacted goes on in the file put back (an admin's right).
+	s := st.SessionAs(u.store.Me().ID)
+	u.file, u.session, u.store, u.now = st, s, s, st.Now
 	u.fillDemo = func(o data.DemoOptions) error { return data.GenerateDemo(st, o) }
 	u.cards = map[uint64]*cardWindow{}
 	u.buildUI()

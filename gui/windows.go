@@ -86,7 +86,7 @@ func askUnsaved(u *ui, win fyne.Window, text string, save, discard func()) *dial
 	})
 	cancel := widget.NewButton(T("action.cancel"), func() {
 		d.Hide()
-		u.quitting = false
+		u.quitting, u.signingOut = false, false
 	})
 	msg := widget.NewLabel(text)
 	msg.Wrapping = fyne.TextWrapWord
