@@ -98,6 +98,17 @@ var migrations = []func(tx *bolt.Tx, s *Store) error{
 		_, err := tx.CreateBucketIfNotExists(bucketSavedFilters)
 		return err
 	},
+	// 9: TEMPORARY placeholder for the sign-in's migration: replaced at merge.
+	func(tx *bolt.Tx, s *Store) error { return nil },
+	// 10: the lead pool: each card's moves, each member's claims and who reviewed a card (pool.go).
+	func(tx *bolt.Tx, s *Store) error {
+		for _, name := range [][]byte{bucketPoolHistory, bucketPoolClaims, bucketReviews} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
 }
 
 // SchemaVersion is the schema this binary writes.

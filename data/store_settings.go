@@ -31,6 +31,8 @@ type Settings struct {
 	// Backup is where the daily backups go and how many are kept (backup.go). Files saved before it
 	// existed read as the defaults, since settings are decoded over DefaultSettings.
 	Backup BackupSettings `json:"backup"`
+	// Pool is the lead pool's limits and return rules (pool.go).
+	Pool PoolSettings `json:"pool"`
 }
 
 // DefaultLostReasons are the reasons a small team most often records.
@@ -67,6 +69,7 @@ func DefaultSettings() Settings {
 		Qualify:       DefaultQualifyThresholds,
 		LostReasons:   append([]string(nil), DefaultLostReasons...),
 		Backup:        BackupSettings{Keep: DefaultRetention},
+		Pool:          DefaultPoolSettings(),
 	}
 }
 
@@ -129,6 +132,7 @@ func (st Settings) Validate() FieldErrors {
 		}
 	}
 	fe = append(fe, st.Backup.Validate()...)
+	st.Pool.Validate(&fe)
 	return fe
 }
 
