@@ -27,7 +27,9 @@ func (s *Session) mayOpen(customerID uint64) error {
 	return nil
 }
 
-func (s *Session) Claim(customerID uint64) (Customer, error) { return s.st.Claim(s.actor(), customerID) }
+func (s *Session) Claim(customerID uint64) (Customer, error) {
+	return s.st.Claim(s.actor(), customerID)
+}
 
 func (s *Session) Release(customerID uint64, reason string) (Customer, error) {
 	return s.st.Release(s.actor(), customerID, reason)
