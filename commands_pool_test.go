@@ -98,4 +98,3 @@ func TestPoolCommands(t *testing.T) {
 		t.Fatalf("sweep: %d %q", code, out)
 	}
 }
-
