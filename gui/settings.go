@@ -128,7 +128,7 @@ func (s *settingsScreen) fillTeam() {
 			text += "  (" + T("member.inactive") + ")"
 		}
 		edit := widget.NewButtonWithIcon("", theme.DocumentCreateIcon(), func() { s.editMember(m) })
-		s.team.Add(container.NewBorder(nil, nil, nil, edit, newFitLabel(text)))
+		s.team.Add(container.NewBorder(nil, nil, nil, container.NewHBox(s.u.handoverButton(m), edit), newFitLabel(text)))
 	}
 	s.team.Refresh()
 }
