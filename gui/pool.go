@@ -87,7 +87,9 @@ func (s *poolScreen) buildUI() {
 	filters := container.NewBorder(nil, nil, nil, container.NewHBox(s.grade, s.status, container.NewGridWrap(fyne.NewSize(120, s.days.MinSize().Height), s.days)), s.search)
 	head := container.NewVBox(widget.NewLabelWithStyle(T("pool.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		widget.NewLabel(T("pool.explain")), filters)
-	foot := container.NewBorder(nil, nil, container.NewHBox(s.prev, s.total, s.next), container.NewHBox(s.assignBtn, s.claimBtn), s.message)
+	rules := widget.NewButtonWithIcon(T("pool.set.title"), theme.SettingsIcon(), s.onRules)
+	rules.Importance = widget.LowImportance
+	foot := container.NewBorder(nil, nil, container.NewHBox(s.prev, s.total, s.next), container.NewHBox(rules, s.assignBtn, s.claimBtn), s.message)
 	side := widget.NewCard("", T("pool.history"), container.NewVScroll(s.history))
 	split := container.NewHSplit(s.list, side)
 	split.Offset = 0.62
@@ -245,6 +247,14 @@ func (s *poolScreen) onAssign() {
 				})
 			})
 		}, s.u.win)
+	s.u.track(d)
+	d.Show()
+}
+
+// onRules shows the pool's rules; only who may change the settings may save them.
+func (s *poolScreen) onRules() {
+	d := dialog.NewCustom(T("pool.set.title"), T("action.close"), s.u.poolSettingsCard(), s.u.win)
+	d.Resize(fyne.NewSize(520, 520))
 	s.u.track(d)
 	d.Show()
 }
@@ -424,4 +434,91 @@ func (s *agendaScreen) showPoolNotice() {
 			s.poolNotice.Hide()
 		})
 	})
+}
+
+// poolSettingsForm edits the pool's limits and return rules, saved on their own.
+type poolSettingsForm struct {
+	u       *ui
+	entries map[string]*textEntry // by setting key
+	message *widget.Label
+	save    *widget.Button
+}
+
+var poolSettingKeys = []string{"pool_claims_per_day", "pool_max_owned", "pool_no_reclaim_days",
+	"pool_return_prospect", "pool_return_interested", "pool_return_customer", "pool_notice_days"}
+
+func (u *ui) poolSettingsCard() fyne.CanvasObject {
+	f := &poolSettingsForm{u: u, entries: map[string]*textEntry{}}
+	p := u.store.Settings().Pool
+	values := f.values(p)
+	items := make([]*widget.FormItem, len(poolSettingKeys))
+	labels := map[string]string{"pool_claims_per_day": T("pool.set.claims_per_day"), "pool_max_owned": T("pool.set.max_owned"),
+		"pool_no_reclaim_days": T("pool.set.no_reclaim_days"), "pool_return_prospect": T("pool.set.return_prospect"),
+		"pool_return_interested": T("pool.set.return_interested"), "pool_return_customer": T("pool.set.return_customer"),
+		"pool_notice_days": T("pool.set.notice_days")}
+	for i, k := range poolSettingKeys {
+		e := newEntry(strconv.Itoa(values[k]))
+		f.entries[k] = e
+		items[i] = widget.NewFormItem(labels[k], e)
+	}
+	f.message = widget.NewLabel("")
+	f.message.Wrapping = fyne.TextWrapWord
+	f.save = widget.NewButtonWithIcon(T("action.save"), theme.DocumentSaveIcon(), f.onSave)
+	if !u.store.Can(data.PermSettings) {
+		f.save.Disable()
+	}
+	return widget.NewCard(T("pool.set.title"), T("pool.set.hint"), container.NewVBox(widget.NewForm(items...), f.message, container.NewHBox(f.save)))
+}
+
+func (f *poolSettingsForm) values(p data.PoolSettings) map[string]int {
+	return map[string]int{"pool_claims_per_day": p.ClaimsPerDay, "pool_max_owned": p.MaxOwned, "pool_no_reclaim_days": p.NoReclaimDays,
+		"pool_return_prospect": p.ReturnAfter[data.StatusProspect], "pool_return_interested": p.ReturnAfter[data.StatusInterested],
+		"pool_return_customer": p.ReturnAfter[data.StatusCustomer], "pool_notice_days": p.NoticeDays}
+}
+
+// onSave saves the pool's settings; a wrong number is named and the typing stays.
+func (f *poolSettingsForm) onSave() {
+	n := map[string]int{}
+	for _, k := range poolSettingKeys {
+		v, err := strconv.Atoi(strings.TrimSpace(f.entries[k].Text))
+		if err != nil || v < 0 {
+			f.message.SetText(Tf("pool.set.bad_number", f.label(k)))
+			return
+		}
+		n[k] = v
+	}
+	st := f.u.store.Settings()
+	p := st.Pool
+	p.ClaimsPerDay, p.MaxOwned, p.NoReclaimDays, p.NoticeDays = n["pool_claims_per_day"], n["pool_max_owned"], n["pool_no_reclaim_days"], n["pool_notice_days"]
+	ra := map[data.Status]int{}
+	for k, v := range p.ReturnAfter {
+		ra[k] = v
+	}
+	ra[data.StatusProspect], ra[data.StatusInterested], ra[data.StatusCustomer] = n["pool_return_prospect"], n["pool_return_interested"], n["pool_return_customer"]
+	p.ReturnAfter = ra
+	st.Pool = p
+	f.save.Disable()
+	f.u.background(func() {
+		err := f.u.store.SaveSettings(st)
+		fyne.Do(func() {
+			f.save.Enable()
+			if err != nil {
+				f.message.SetText(poolErrorText(err))
+				return
+			}
+			f.message.SetText(T("pool.set.saved"))
+		})
+	})
+}
+
+func (f *poolSettingsForm) label(k string) string {
+	for _, it := range []struct{ k, key string }{{"pool_claims_per_day", "pool.set.claims_per_day"}, {"pool_max_owned", "pool.set.max_owned"},
+		{"pool_no_reclaim_days", "pool.set.no_reclaim_days"}, {"pool_return_prospect", "pool.set.return_prospect"},
+		{"pool_return_interested", "pool.set.return_interested"}, {"pool_return_customer", "pool.set.return_customer"},
+		{"pool_notice_days", "pool.set.notice_days"}} {
+		if it.k == k {
+			return T(it.key)
+		}
+	}
+	return k
 }
