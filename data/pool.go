@@ -42,6 +42,8 @@ type PoolMove struct {
 	To         uint64     `json:"to" msgpack:"o"`   // owner after (0: the pool)
 	Action     PoolAction `json:"action" msgpack:"a"`
 	Reason     string     `json:"reason,omitempty" msgpack:"r,omitempty"`
+	// IdleDays is the rule a return applied: the days without a follow-up its status allows.
+	IdleDays int `json:"idle_days,omitempty" msgpack:"d,omitempty"`
 }
 
 // PoolSettings are the pool's rules. ReturnAfter is per status: a card whose owner logged no
@@ -283,7 +285,11 @@ func recordMove(tx *bolt.Tx, m PoolMove, by Actor) error {
 
 // moveCard changes a card's owner in tx through the card's own write path and records the move.
 func (s *Store) moveCard(tx *bolt.Tx, by Actor, c *Customer, to uint64, action PoolAction, reason string, rules GradeRules, now time.Time) (*CustomerRow, error) {
-	m := PoolMove{CustomerID: c.ID, At: now, By: by.MemberID, From: c.OwnerID, To: to, Action: action, Reason: reason}
+	return s.writeMove(tx, by, c, PoolMove{CustomerID: c.ID, At: now, By: by.MemberID, From: c.OwnerID, To: to, Action: action, Reason: reason}, rules, now)
+}
+
+func (s *Store) writeMove(tx *bolt.Tx, by Actor, c *Customer, m PoolMove, rules GradeRules, now time.Time) (*CustomerRow, error) {
+	to := m.To
 	c.OwnerID = to
 	c.Version++
 	c.UpdatedAt, c.UpdatedBy = now, by.MemberID
@@ -568,8 +574,9 @@ func (s *Store) SweepPool(now time.Time) (int, error) {
 				continue
 			}
 			days := ps.returnDays(c.Status, d.Row.Grade)
-			reason := fmt.Sprintf("no follow-up for %d days", days)
-			row, err := s.moveCard(tx, by, &c, 0, PoolReturn, reason, rules, now)
+			m := PoolMove{CustomerID: c.ID, At: now, From: c.OwnerID, Action: PoolReturn, IdleDays: days,
+				Reason: fmt.Sprintf("no follow-up for %d days", days)}
+			row, err := s.writeMove(tx, by, &c, m, rules, now)
 			if err != nil {
 				return nil, err
 			}

@@ -198,7 +198,7 @@ func TestSweepPoolTwiceWithFixedClock(t *testing.T) {
 		t.Error("an A customer returned to the pool")
 	}
 	h, _ := s.PoolHistory(prospect)
-	if len(h) != 1 || h[0].Action != PoolReturn || h[0].From != rep1.ID {
+	if len(h) != 1 || h[0].Action != PoolReturn || h[0].From != rep1.ID || h[0].IdleDays != 30 {
 		t.Errorf("returned card's history %+v", h)
 	}
 	// A claimed card's idle time starts at the claim, not at its old last follow-up.

@@ -84,7 +84,7 @@ func (s *poolScreen) buildUI() {
 	s.history.Wrapping = fyne.TextWrapWord
 	s.message = widget.NewLabel("")
 	s.message.Wrapping = fyne.TextWrapWord
-	filters := container.NewBorder(nil, nil, nil, container.NewHBox(s.grade, s.status, container.NewGridWrap(fyne.NewSize(120, s.days.MinSize().Height), s.days)), s.search)
+	filters := container.NewBorder(nil, nil, nil, container.NewHBox(s.grade, s.status, container.NewGridWrap(fyne.NewSize(170, s.days.MinSize().Height), s.days)), s.search)
 	head := container.NewVBox(widget.NewLabelWithStyle(T("pool.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		widget.NewLabel(T("pool.explain")), filters)
 	rules := widget.NewButtonWithIcon(T("pool.set.title"), theme.SettingsIcon(), s.onRules)
@@ -278,7 +278,10 @@ func (u *ui) poolHistoryText(h []data.PoolMove) string {
 			by = T("pool.by_rules")
 		}
 		line := formatDateTime(m.At) + "  " + T(poolActionKeys[m.Action]) + "  " + who(m.From) + " → " + who(m.To) + "  (" + by + ")"
-		if m.Reason != "" {
+		switch {
+		case m.Action == data.PoolReturn && m.IdleDays > 0:
+			line += "\n    " + Tf("pool.return_reason", m.IdleDays)
+		case m.Reason != "":
 			line += "\n    " + Tf("pool.reason_is", m.Reason)
 		}
 		lines = append(lines, line)
