@@ -31,7 +31,7 @@ func (u *ui) showHandover(fromMemberID uint64) *handoverDialog {
 		return nil
 	}
 	h := &handoverDialog{u: u, from: from}
-	names := []string{T("pool.the_pool")}
+	names := []string{T("handover.to_pool")}
 	for _, m := range u.store.Members() {
 		if m.Active && m.ID != from.ID {
 			h.targets = append(h.targets, m)
