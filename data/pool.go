@@ -372,8 +372,8 @@ func (s *Store) checkClaimLimits(tx *bolt.Tx, ps PoolSettings, member, card uint
 		prefix := encodeUint(member)
 		c := tx.Bucket(bucketPoolClaims).Cursor()
 		// The newest claims are last: walk back from the member's end until yesterday.
-		k, v := c.Seek(encodeUint(member + 1))
-		if k == nil {
+		var k, v []byte
+		if k, _ = c.Seek(encodeUint(member + 1)); k == nil {
 			k, v = c.Last()
 		} else {
 			k, v = c.Prev()
