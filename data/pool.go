@@ -355,6 +355,9 @@ func (s *Store) unownedDeals(customerID uint64) []uint64 {
 // Claim gives a pool card to the member, within the limits. The owner is re-read in the write
 // transaction, and writes are serialised, so of two reps claiming at once exactly one gets it.
 func (s *Store) Claim(by Actor, id uint64) (Customer, error) {
+	if by.MemberID == 0 {
+		return Customer{}, ErrNoMember // a pool card must go to someone
+	}
 	ps := s.Settings().Pool
 	now := s.now()
 	return s.changeOwner(by, id, PoolClaim, "", by.MemberID, func(tx *bolt.Tx, c *Customer) error {
