@@ -74,6 +74,10 @@ Usage:
                                         folder and replace it with the backup (window closed)
   salesdesk compact [--db PATH]         rewrite the file without its free pages (window closed)
   salesdesk salvage [--db PATH] NEW.db copy what can still be read of a damaged file into a new one
+  salesdesk pool list|claim ID|release ID --reason R|assign ID --to LOGIN|history ID|sweep [--user LOGIN]
+                                        the lead pool (公海): list it with filters, take, give back, assign
+  salesdesk handover --from LOGIN --to LOGIN|--pool [--customers 1,2,3] [--yes] [--user LOGIN]
+                                        move a rep's cards with their open deals; without --yes, the counts
   salesdesk help                        print this help
 
 Every command takes --db PATH; the default is %s.
@@ -243,6 +247,10 @@ func (c *cli) dispatch(args []string) error {
 		return c.salvage(cmdArgs, *db)
 	case "members":
 		return c.members(cmdArgs, *db)
+	case "pool":
+		return c.pool(cmdArgs, *db)
+	case "handover":
+		return c.handover(cmdArgs, *db)
 	default:
 		return badUsage("unknown command %q", cmd)
 	}

@@ -288,7 +288,7 @@ func TestPreviewBackupRefusesBadFiles(t *testing.T) {
 			writeFile(t, p, orig)
 			boltFile(t, p, func(tx *bolt.Tx) error { return tx.DeleteBucket(bucketFollowUps) })
 		}, ErrDamaged},
-		{"truncated", func(t *testing.T, p string) { writeFile(t, p, orig[:len(orig)/2]) }, ErrDamaged},
+		{"truncated", func(t *testing.T, p string) { writeFile(t, p, orig[:usedBytes(orig)/2]) }, ErrDamaged},
 		{"meta checksums garbled", func(t *testing.T, p string) {
 			b := slices.Clone(orig)
 			b[16+56] ^= 0xff
@@ -1046,7 +1046,7 @@ func TestQuickCheck(t *testing.T) {
 			return b
 		}, ErrDamaged},
 		{"a leaf page's header says another page", func(b []byte) []byte { b[at(leaf)] ^= 0x01; return b }, ErrDamaged},
-		{"truncated", func(b []byte) []byte { return b[:len(b)/2] }, ErrDamaged},
+		{"truncated", func(b []byte) []byte { return b[:usedBytes(b)/2] }, ErrDamaged},
 		{"both meta pages garbled", func(b []byte) []byte { b[16+56] ^= 0xff; b[ps+16+56] ^= 0xff; return b }, ErrDamaged},
 	}
 	for _, tc := range cases {

@@ -23,6 +23,7 @@ const (
 	CodeSlowDown    = "slow_down"    // failed sign-ins: wait before the next try
 	CodeLimit       = "limit"        // a limit in the settings (pool claims, 库容)
 	CodeLastAdmin   = "last_admin"   // the team would be left without an administrator
+	CodeTaken       = "taken"        // the pool card was claimed by someone else first
 )
 
 // Coded is an error that carries its own stable code.

@@ -101,6 +101,15 @@ var migrations = []func(tx *bolt.Tx, s *Store) error{
 	// 9: sign-in (auth.go): the credentials bucket; who uses a desktop comes from the session, so the
 	// settings' current_user goes; every member gets a login, and the team an administrator.
 	migrateSignIn,
+	// 10: the lead pool: each card's moves, each member's claims and who reviewed a card (pool.go).
+	func(tx *bolt.Tx, s *Store) error {
+		for _, name := range [][]byte{bucketPoolHistory, bucketPoolClaims, bucketReviews} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
 }
 
 // SchemaVersion is the schema this binary writes.

@@ -42,6 +42,7 @@ type Service interface {
 	RestoreCustomer(id uint64) (Customer, error)
 	MarkReviewed(id uint64) (Customer, error)
 	ListService
+	PoolService
 
 	FollowUps(customerID uint64) ([]FollowUp, error)
 	CapCheck(customerID uint64, date time.Time) (CapWarning, error)

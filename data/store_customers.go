@@ -511,9 +511,9 @@ func (s *Store) RestoreCustomer(by Actor, id uint64) (Customer, error) {
 // MarkReviewed records that the card was reviewed today (seed 001's review cadence).
 func (s *Store) MarkReviewed(by Actor, id uint64) (Customer, error) {
 	now := s.now()
-	return s.changeCustomer(by, id, "review", func(_ *bolt.Tx, c *Customer) error {
+	return s.changeCustomer(by, id, "review", func(tx *bolt.Tx, c *Customer) error {
 		c.LastReviewed = now
-		return nil
+		return putReview(tx, id, Review{At: now, By: by.MemberID}) // who reviewed, not only when
 	})
 }
 

@@ -32,6 +32,8 @@ type Settings struct {
 	// IdleLockMinutes locks the window after this long without keyboard or mouse input (0 = never).
 	// Files saved before it existed read as the default, since settings are decoded over DefaultSettings.
 	IdleLockMinutes int `json:"idle_lock_minutes"`
+	// Pool is the lead pool's limits and return rules (pool.go).
+	Pool PoolSettings `json:"pool"`
 }
 
 // DefaultLostReasons are the reasons a small team most often records.
@@ -70,6 +72,7 @@ func DefaultSettings() Settings {
 		Backup:        BackupSettings{Keep: DefaultRetention},
 		// IdleLockMinutes: a quarter of an hour away from the desk (issue 11).
 		IdleLockMinutes: 15,
+		Pool:            DefaultPoolSettings(),
 	}
 }
 
@@ -135,6 +138,7 @@ func (st Settings) Validate() FieldErrors {
 		}
 	}
 	fe = append(fe, st.Backup.Validate()...)
+	st.Pool.Validate(&fe)
 	return fe
 }
 

@@ -27,6 +27,8 @@ type agendaScreen struct {
 	viewBtn   *widget.Button
 	// done is the open mark-done form, for tests.
 	done *doneForm
+	// poolNotice names the member's cards that return to the pool within the notice days.
+	poolNotice *widget.Label
 }
 
 // agendaSection is one card of the agenda with its list.
@@ -158,7 +160,11 @@ func (s *agendaScreen) buildUI() {
 	s.week.content.Hide()
 	s.viewBtn = widget.NewButton(T("agenda.week_view"), s.onSwitchView)
 	s.summary.Truncation = fyne.TextTruncateEllipsis
-	head := container.NewBorder(nil, nil, nil, container.NewHBox(s.viewBtn, s.scope), s.summary)
+	s.poolNotice = widget.NewLabel("")
+	s.poolNotice.Importance = widget.WarningImportance
+	s.poolNotice.Truncation = fyne.TextTruncateEllipsis
+	s.poolNotice.Hide()
+	head := container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(s.viewBtn, s.scope), s.summary), s.poolNotice)
 	s.content = container.NewBorder(head, s.hint, nil, nil, container.NewStack(s.dayScroll, s.week.content))
 }
 
@@ -216,6 +222,7 @@ func (s *agendaScreen) reload() {
 		}
 		sec.list.Refresh()
 	}
+	s.showPoolNotice()
 	s.summary.SetText(Tf("agenda.summary", formatDate(s.u.now()), s.u.me().Name,
 		len(s.agenda.DueToday), len(s.agenda.Overdue)))
 }

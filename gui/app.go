@@ -60,6 +60,7 @@ func Run(cfg Config) error {
 	// nobody may read the team's data.
 	u.onFirstEnter = func() {
 		u.startup()
+		u.startPoolSweeps()
 		newReminders(u).start()
 		u.loadDeals()
 	}
@@ -151,6 +152,8 @@ const (
 	tabCustomers
 	tabPipeline
 	tabMetrics
+	tabPool
+	tabTeam // the weekly review: disabled for a member who may not review
 	tabSettings
 )
 
@@ -175,6 +178,8 @@ type ui struct {
 	customers *customersScreen
 	pipeline  *pipelineScreen
 	metrics   *metricsScreen
+	pool      *poolScreen
+	review    *reviewScreen
 	// background runs work off the UI thread; tests run it in line, so they need no waiting.
 	background func(func())
 	settings   *settingsScreen
@@ -233,13 +238,20 @@ func (u *ui) buildUI() {
 	u.pipeline = newPipelineScreen(u)
 	u.metrics = newMetricsScreen(u)
 	u.settings = newSettingsScreen(u)
+	u.pool = newPoolScreen(u)
+	u.review = newReviewScreen(u)
 	u.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon(T("tab.agenda"), theme.HomeIcon(), u.agenda.content),
 		container.NewTabItemWithIcon(T("tab.customers"), theme.AccountIcon(), u.customers.content),
 		container.NewTabItemWithIcon(T("tab.pipeline"), theme.ListIcon(), u.pipeline.content),
 		container.NewTabItemWithIcon(T("tab.metrics"), chartIcon, u.metrics.content),
+		container.NewTabItemWithIcon(T("tab.pool"), theme.StorageIcon(), u.pool.content),
+		container.NewTabItemWithIcon(T("tab.team"), theme.AccountIcon(), u.review.content),
 		container.NewTabItemWithIcon(T("tab.settings"), theme.SettingsIcon(), u.settings.content),
 	)
+	if !u.store.Can(data.PermReview) {
+		u.tabs.DisableIndex(tabTeam) // the data layer refuses the review to others anyway
+	}
 	u.tabs.SetTabLocation(container.TabLocationLeading)
 	u.tabs.OnSelected = func(*container.TabItem) { u.refreshSelected() }
 	// The tip layer shows cut labels whole and the saves' "saved" line over every screen.
@@ -269,6 +281,7 @@ func (u *ui) mainMenu() *fyne.MainMenu {
 			fyne.NewMenuItem(T("tab.customers"), func() { u.tabs.SelectIndex(tabCustomers) }),
 			fyne.NewMenuItem(T("tab.pipeline"), func() { u.tabs.SelectIndex(tabPipeline) }),
 			fyne.NewMenuItem(T("tab.metrics"), func() { u.tabs.SelectIndex(tabMetrics) }),
+			fyne.NewMenuItem(T("tab.pool"), func() { u.tabs.SelectIndex(tabPool) }),
 			fyne.NewMenuItem(T("tab.settings"), func() { u.tabs.SelectIndex(tabSettings) }),
 		),
 	)
@@ -369,6 +382,10 @@ func (u *ui) refreshSelected() {
 		u.pipeline.reload()
 	case tabMetrics:
 		u.metrics.reload()
+	case tabPool:
+		u.pool.reload()
+	case tabTeam:
+		u.review.reload()
 	case tabSettings:
 		u.settings.backup.refresh()
 		u.settings.members.fill()

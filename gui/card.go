@@ -348,7 +348,7 @@ func (cw *cardWindow) buildUI() {
 	cw.saveBtn.Importance = widget.HighImportance
 	cw.archiveBtn = widget.NewButtonWithIcon("", archiveIcon, cw.onArchive)
 	cw.reviewBtn = widget.NewButtonWithIcon(T("action.reviewed"), theme.ConfirmIcon(), cw.onReviewed)
-	buttons := container.NewHBox(cw.reviewBtn, cw.archiveBtn, cw.saveBtn)
+	buttons := container.NewHBox(cw.releaseButton(), cw.reviewBtn, cw.archiveBtn, cw.saveBtn)
 	cw.header = container.NewVBox(
 		container.NewBorder(nil, nil, nil, buttons, cw.title),
 		container.NewGridWithColumns(2, cw.gradeInfo, cw.completeness),

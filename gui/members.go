@@ -87,7 +87,11 @@ func (p *membersPanel) fill() {
 	for _, m := range p.statuses {
 		label := newFitLabel(rowText(m))
 		if !admin {
-			p.rows.Add(label)
+			if p.u.store.Can(data.PermHandover) { // a manager hands a rep's cards over
+				p.rows.Add(container.NewBorder(nil, nil, nil, p.u.handoverButton(m.Member), label))
+			} else {
+				p.rows.Add(label)
+			}
 			continue
 		}
 		edit := widget.NewButtonWithIcon("", theme.DocumentCreateIcon(), func() { p.editMember(m.Member) })
@@ -97,7 +101,7 @@ func (p *membersPanel) fill() {
 			activeText = T("members.reactivate")
 		}
 		active := widget.NewButton(activeText, func() { p.setActive(m.Member, !m.Active) })
-		buttons := container.NewHBox(edit, reset, active)
+		buttons := container.NewHBox(p.u.handoverButton(m.Member), edit, reset, active)
 		if m.Locked {
 			buttons.Add(widget.NewButton(T("members.unlock"), func() { p.unlock(m.Member) }))
 		}
