@@ -18,7 +18,15 @@ func (s *Store) SettingsUserSession() *Session { return &Session{st: s, settings
 
 func (s *Session) memberID() uint64 {
 	if s.settingsUser {
-		return s.st.Settings().CurrentUser
+		if id := s.st.Settings().CurrentUser; id != 0 {
+			return id
+		}
+		// A team of one opens without sign-in: its only member is who is at the keyboard (the first
+		// start makes the member before naming it the desktop's user).
+		if ms := s.st.Members(); len(ms) == 1 {
+			return ms[0].ID
+		}
+		return 0
 	}
 	return s.id
 }

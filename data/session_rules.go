@@ -10,8 +10,14 @@ func (s *Session) scope() (owner uint64, ok bool) {
 	if s.Can(PermViewAll) {
 		return 0, false
 	}
-	return s.memberID(), true
+	if id := s.memberID(); id != 0 {
+		return id, true
+	}
+	// No member is signed in: an owner no card has, since 0 in a filter means "everyone".
+	return noMember, true
 }
+
+const noMember = ^uint64(0)
 
 // canRead reports whether the member may open the card: its own, the pool's (read-only), or any
 // card for a role that sees all.
@@ -83,6 +89,9 @@ func (s *Session) ownerFor(owner uint64) (uint64, error) {
 	me, scoped := s.scope()
 	if !scoped {
 		return owner, nil
+	}
+	if me == noMember {
+		return 0, ErrNoMember
 	}
 	if owner == 0 {
 		return me, nil
