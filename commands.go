@@ -32,6 +32,7 @@ const (
 	exitOK       = 0
 	exitFailure  = 1 // the command ran and failed, or found problems
 	exitBadUsage = 2 // the command line itself was wrong
+	exitRefused  = 6 // the signed-in member's role does not allow it, or the record is another's
 )
 
 const usageText = `SalesDesk — a desktop CRM for small sales teams.
@@ -45,6 +46,8 @@ Usage:
                       [--search TEXT] [--archived] [--sort KEY] [--desc]
                       [--format table|json|csv]
                                         list customers (opens the file read-only)
+  salesdesk customers show ID [--db PATH]
+                                        print one customer card as JSON (read-only)
   salesdesk opportunities [--db PATH] [--stage S] [--owner NAME] [--format table|json|csv]
                                         list the pipeline's deals (read-only)
   salesdesk forecast [--db PATH] [--quarterly] [--format table|json]
@@ -72,9 +75,10 @@ Usage:
   salesdesk salvage [--db PATH] NEW.db copy what can still be read of a damaged file into a new one
   salesdesk help                        print this help
 
-Every command takes --db PATH; the default is %s.
+Every command takes --db PATH (the default is %s) and --user NAME (who signs in).
 Statuses: %s. Sort keys: %s.
-Exit status: 0 success, 1 failure (or problems found by check), 2 bad command line.
+Exit status: 0 success, 1 failure (or problems found by check), 2 bad command line, 6 refused by role
+(the signed-in member may not do it, or the record is another member's).
 Details: docs/cli.md.
 `
 
@@ -104,6 +108,13 @@ func badUsage(format string, a ...any) error { return usageError{fmt.Sprintf(for
 // cli carries the output streams through the subcommands.
 type cli struct {
 	stdout, stderr io.Writer
+	user           string // --user: who signs in
+}
+
+// session signs the command in: every command that reads or writes the team's data works through
+// the session, so the roles the window obeys apply on the command line too.
+func (c *cli) session(st *data.Store) (*data.Session, error) {
+	return cliSignIn(st, c.user, c.stderr)
 }
 
 // run is the whole program: it parses args (without the program name), runs the command and returns
@@ -126,6 +137,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitBadUsage
 	case errors.Is(err, errSilent):
 		return exitFailure
+	case data.ErrorCode(err) == data.CodeForbidden || data.ErrorCode(err) == data.CodeNotYours:
+		fmt.Fprintf(stderr, "salesdesk: %v\n", err)
+		return exitRefused
 	default:
 		fmt.Fprintf(stderr, "salesdesk: %v\n", err)
 		return exitFailure
@@ -142,6 +156,9 @@ func (c *cli) newFlags(name string) (*flag.FlagSet, *string) {
 	fs.SetOutput(c.stderr)
 	fs.Usage = func() {}
 	db := fs.String("db", "", "database file (default: the SalesDesk file in the user's config folder)")
+	if name != "salesdesk" {
+		fs.StringVar(&c.user, "user", c.user, "the team member who signs in (login name)")
+	}
 	return fs, db
 }
 
@@ -488,6 +505,9 @@ func (j customerJSON) csvRecord() []string {
 }
 
 func (c *cli) customers(args []string, globalDB string) error {
+	if len(args) > 0 && args[0] == "show" {
+		return c.customerShow(args[1:], globalDB)
+	}
 	fs, db := c.newFlags("customers")
 	grade := fs.String("grade", "", "only this grade: A, B, C or D")
 	status := fs.String("status", "", "only this status")
@@ -526,11 +546,15 @@ func (c *cli) customers(args []string, globalDB string) error {
 		return badUsage("customers: --format %q: use table, json or csv", *format)
 	}
 
-	s, _, err := readStore(*db, globalDB)
+	file, _, err := readStore(*db, globalDB)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
+	defer file.Close()
+	s, err := c.session(file)
+	if err != nil {
+		return err
+	}
 
 	owners := map[uint64]string{}
 	for _, m := range s.Members() {
@@ -712,4 +736,37 @@ func (c *cli) check(args []string, globalDB string) error {
 	fmt.Fprintf(c.stderr, "salesdesk: %s has %d problems; keep a copy of the file before changing anything\n",
 		path, len(rep.Problems))
 	return errSilent
+}
+
+// customerShow prints one card as JSON: `salesdesk customers show ID`. A rep asking for another
+// rep's card is refused (not_yours, exit 6) like in the window.
+func (c *cli) customerShow(args []string, globalDB string) error {
+	fs, db := c.newFlags("customers show")
+	arg, err := parseWithFile(fs, args, "customer id")
+	if err != nil {
+		return err
+	}
+	id, err := strconv.ParseUint(arg, 10, 64)
+	if err != nil || id == 0 {
+		return badUsage("customers show: %q is not a customer id", arg)
+	}
+	file, _, err := readStore(*db, globalDB)
+	if err != nil {
+		return err
+	}
+	defer file.Close()
+	s, err := c.session(file)
+	if err != nil {
+		return err
+	}
+	cust, err := s.Customer(id)
+	if errors.Is(err, data.ErrNotFound) {
+		return fmt.Errorf("customers show: no customer has id %d", id)
+	}
+	if err != nil {
+		return fmt.Errorf("customers show: %w", err)
+	}
+	enc := json.NewEncoder(c.stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(cust)
 }
