@@ -184,6 +184,9 @@ func TestRoleActionTable(t *testing.T) {
 		{"save targets", func(t *testing.T, tm team, s *Session) error {
 			return s.SaveTargets(Quarter(stToday.Year(), 1), TargetSet{Team: Targets{MetricLeads: 10}})
 		}, forbidden, ok, ok},
+		{"save a period's notes", func(t *testing.T, tm team, s *Session) error {
+			return s.SavePeriodNotes(Quarter(stToday.Year(), 1), PeriodNotes{Problems: "转化率低"})
+		}, forbidden, ok, ok},
 		{"open an import", func(t *testing.T, tm team, s *Session) error {
 			_, err := s.OpenImport(filepath.Join(t.TempDir(), "none.csv"))
 			return err

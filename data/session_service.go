@@ -347,6 +347,10 @@ func (s *Session) PeriodNotes(p Period) (PeriodNotes, error) {
 }
 
 func (s *Session) SavePeriodNotes(p Period, n PeriodNotes) error {
+	// The period's problems and measures sit beside its targets: the team's, set by whoever sets those.
+	if err := s.require(PermTargets); err != nil {
+		return err
+	}
 	return s.st.SavePeriodNotes(s.actor(), p, n)
 }
 
@@ -376,6 +380,9 @@ func (s *Session) BackupNow(ctx context.Context, path string, progress Progress)
 	return s.st.BackupNow(ctx, path, progress)
 }
 
+// AutoBackup is the daily copy at start, whoever signs in: it protects the team's data, copies the
+// file beside itself and gives the member nothing to read, so it needs no permission (BackupNow,
+// which writes where the member chooses, needs PermBackup).
 func (s *Session) AutoBackup(ctx context.Context, now time.Time) (made *BackupInfo, pruned []string, err error) {
 	return s.st.AutoBackup(ctx, now)
 }
