@@ -45,6 +45,8 @@ Usage:
                       [--search TEXT] [--archived] [--sort KEY] [--desc]
                       [--format table|json|csv]
                                         list customers (opens the file read-only)
+  salesdesk customers show ID [--db PATH]
+                                        print one customer card as JSON (read-only)
   salesdesk opportunities [--db PATH] [--stage S] [--owner NAME] [--format table|json|csv]
                                         list the pipeline's deals (read-only)
   salesdesk forecast [--db PATH] [--quarterly] [--format table|json]
@@ -82,9 +84,10 @@ Usage:
 
 Every command takes --db PATH; the default is %s.
 Commands on a team of two or more sign in: --user LOGIN, the password from SALESDESK_PASSWORD or
-a prompt. Exit codes: 0 done, 1 failed, 2 bad command line, 5 sign-in failed, 6 refused by role.
+a prompt.
 Statuses: %s. Sort keys: %s.
-Exit status: 0 success, 1 failure (or problems found by check), 2 bad command line.
+Exit status: 0 success, 1 failure (or problems found by check), 2 bad command line, 5 sign-in failed,
+6 refused by role (the signed-in member may not do it, or the record is another member's).
 Details: docs/cli.md.
 `
 
@@ -114,7 +117,13 @@ func badUsage(format string, a ...any) error { return usageError{fmt.Sprintf(for
 // cli carries the output streams through the subcommands.
 type cli struct {
 	stdout, stderr io.Writer
-	user           string // --user: the member the command signs in as (commands_signin.go)
+	user           string // --user: who signs in
+}
+
+// session signs the command in: every command that reads or writes the team's data works through
+// the session, so the roles the window obeys apply on the command line too.
+func (c *cli) session(st *data.Store) (*data.Session, error) {
+	return cliSignIn(st, c.user, c.stderr)
 }
 
 // run is the whole program: it parses args (without the program name), runs the command and returns
@@ -515,6 +524,9 @@ func (j customerJSON) csvRecord() []string {
 }
 
 func (c *cli) customers(args []string, globalDB string) error {
+	if len(args) > 0 && args[0] == "show" {
+		return c.customerShow(args[1:], globalDB)
+	}
 	fs, db := c.newFlags("customers")
 	grade := fs.String("grade", "", "only this grade: A, B, C or D")
 	status := fs.String("status", "", "only this status")
@@ -553,11 +565,15 @@ func (c *cli) customers(args []string, globalDB string) error {
 		return badUsage("customers: --format %q: use table, json or csv", *format)
 	}
 
-	s, _, err := readStore(*db, globalDB)
+	file, _, err := readStore(*db, globalDB)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
+	defer file.Close()
+	s, err := c.session(file)
+	if err != nil {
+		return err
+	}
 
 	owners := map[uint64]string{}
 	for _, m := range s.Members() {
@@ -739,4 +755,37 @@ func (c *cli) check(args []string, globalDB string) error {
 	fmt.Fprintf(c.stderr, "salesdesk: %s has %d problems; keep a copy of the file before changing anything\n",
 		path, len(rep.Problems))
 	return errSilent
+}
+
+// customerShow prints one card as JSON: `salesdesk customers show ID`. A rep asking for another
+// rep's card is refused (not_yours, exit 6) like in the window.
+func (c *cli) customerShow(args []string, globalDB string) error {
+	fs, db := c.newFlags("customers show")
+	arg, err := parseWithFile(fs, args, "customer id")
+	if err != nil {
+		return err
+	}
+	id, err := strconv.ParseUint(arg, 10, 64)
+	if err != nil || id == 0 {
+		return badUsage("customers show: %q is not a customer id", arg)
+	}
+	file, _, err := readStore(*db, globalDB)
+	if err != nil {
+		return err
+	}
+	defer file.Close()
+	s, err := c.session(file)
+	if err != nil {
+		return err
+	}
+	cust, err := s.Customer(id)
+	if errors.Is(err, data.ErrNotFound) {
+		return fmt.Errorf("customers show: no customer has id %d", id)
+	}
+	if err != nil {
+		return fmt.Errorf("customers show: %w", err)
+	}
+	enc := json.NewEncoder(c.stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(cust)
 }

@@ -80,12 +80,16 @@ func (c *cli) backup(args []string, globalDB string) error {
 		return err
 	}
 	defer s.Close()
+	sess, err := c.session(s)
+	if err != nil {
+		return err
+	}
 	// Ctrl-C stops the copy; the temp file is removed and nothing takes the backup's name.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	start := time.Now()
 	progress, endLine := progressTo(c.stderr, "copied")
-	info, err := s.BackupNow(ctx, file, progress)
+	info, err := sess.BackupNow(ctx, file, progress)
 	endLine()
 	switch {
 	case errors.Is(err, data.ErrBackupExists):

@@ -103,7 +103,11 @@ func (c *cli) importCmd(args []string, globalDB string) error {
 		return err
 	}
 	defer s.Close()
-	src, err := s.OpenImport(file)
+	sess, err := c.session(s)
+	if err != nil {
+		return err
+	}
+	src, err := sess.OpenImport(file)
 	if err != nil {
 		return importError(err)
 	}
@@ -136,18 +140,9 @@ func (c *cli) importCmd(args []string, globalDB string) error {
 	if *dryRun {
 		show = c.progressPrinter("checked")
 	}
-	se, err := cliSignIn(s, c.user, c.stderr)
-	if err != nil {
-		return err
-	}
-	me := se.Me()
-	by := data.Actor{MemberID: me.ID, Name: me.Name}
-	if me.ID == 0 {
-		by.Name = "command line"
-	}
-	// Cards without an owner reach nobody's agenda: they go to the current user unless --owner says
-	// otherwise.
-	defaultOwner := by.MemberID
+	// Cards without an owner reach nobody's agenda: they go to the signed-in member unless --owner
+	// says otherwise.
+	defaultOwner := sess.Me().ID
 	switch o := strings.TrimSpace(*owner); {
 	case strings.EqualFold(o, "none"):
 		defaultOwner = 0
@@ -159,7 +154,7 @@ func (c *cli) importCmd(args []string, globalDB string) error {
 	if m, ok := s.Member(defaultOwner); ok {
 		fmt.Fprintf(c.stdout, "cards without an owner go to %s (--owner NAME or --owner none to change)\n", m.Name)
 	}
-	rep, err := s.Import(ctx, by, src, data.ImportOptions{OnDuplicate: policy, DryRun: *dryRun, DefaultOwner: defaultOwner,
+	rep, err := sess.Import(ctx, src, data.ImportOptions{OnDuplicate: policy, DryRun: *dryRun, DefaultOwner: defaultOwner,
 		AllowMultiline: *allowMultiline, Progress: func(p data.ImportProgress) { show(p.Done, p.Total) }})
 	fmt.Fprintln(c.stderr)
 	if errors.Is(err, data.ErrMultilineField) {
@@ -220,6 +215,9 @@ func committedNote(rep *data.ImportReport) string {
 
 // importError turns the import's errors into one line without the package prefix.
 func importError(err error) error {
+	if code := data.ErrorCode(err); code == data.CodeForbidden || code == data.CodeNotYours {
+		return err // its code gives the refusal its exit status
+	}
 	msg := err.Error()
 	for strings.HasPrefix(msg, "data: ") {
 		msg = strings.TrimPrefix(msg, "data: ")
@@ -379,8 +377,12 @@ func (c *cli) importJSON(file, db string, dryRun bool) error {
 		return err
 	}
 	defer s.Close()
+	sess, err := c.session(s)
+	if err != nil {
+		return err
+	}
 	start := time.Now()
-	res, err := s.ImportJSON(data.Actor{Name: "command line"}, f)
+	res, err := sess.ImportJSON(f)
 	if err != nil {
 		return importError(err)
 	}
@@ -453,6 +455,10 @@ func (c *cli) export(args []string, globalDB string) error {
 		return err
 	}
 	defer s.Close()
+	sess, err := c.session(s)
+	if err != nil {
+		return err
+	}
 	of := data.OpportunityFilter{}
 	if *owner != "" {
 		id, err := findOwner(s.Members(), *owner)
@@ -472,9 +478,9 @@ func (c *cli) export(args []string, globalDB string) error {
 	write := func(wr io.Writer) error {
 		var err error
 		if *format == "json" {
-			res, err = s.ExportJSON(wr, data.JSONExportOptions{Audit: *auditTrail})
+			res, err = sess.ExportJSON(wr, data.JSONExportOptions{Audit: *auditTrail})
 		} else {
-			res, err = s.Export(wr, data.ExportOptions{Format: *format, What: w, Customers: cf, Opportunities: of, Lang: *lang})
+			res, err = sess.Export(wr, data.ExportOptions{Format: *format, What: w, Customers: cf, Opportunities: of, Lang: *lang})
 		}
 		return err
 	}
@@ -545,7 +551,11 @@ func (c *cli) undoImport(args []string, globalDB string) error {
 		return err
 	}
 	defer s.Close()
-	rep, err := s.UndoImport(data.Actor{Name: "command line"}, id, *force)
+	sess, err := c.session(s)
+	if err != nil {
+		return err
+	}
+	rep, err := sess.UndoImport(id, *force)
 	var ce *data.UndoConflictError
 	if errors.As(err, &ce) {
 		fmt.Fprintf(c.stdout, "import %d was not undone: %d records were changed since it:\n", id, len(ce.Conflicts))
@@ -586,7 +596,11 @@ func (c *cli) imports(args []string, globalDB string) error {
 		return err
 	}
 	defer s.Close()
-	list, err := s.Imports()
+	sess, err := c.session(s)
+	if err != nil {
+		return err
+	}
+	list, err := sess.Imports()
 	if err != nil {
 		return err
 	}

@@ -13,7 +13,8 @@ import (
 
 func fixture(name string) string { return filepath.Join("data", "testdata", "import", name) }
 
-// teamDB makes an empty database with the two team members the fixture files name.
+// teamDB makes an empty database with the two team members the fixture files name: a manager, who
+// may import, and a rep.
 func teamDB(t *testing.T) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "team.db")
@@ -21,8 +22,9 @@ func teamDB(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, n := range []string{"王经理", "李销售"} {
-		m, err := s.SaveMember(data.System, data.Member{Name: n, Role: data.MemberRep, Active: true})
+	for _, m := range []data.Member{{Name: "王经理", Role: data.MemberManager}, {Name: "李销售", Role: data.MemberRep}} {
+		m.Active = true
+		m, err := s.SaveMember(data.System, m)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -34,6 +36,7 @@ func teamDB(t *testing.T) string {
 		t.Fatal(err)
 	}
 	t.Setenv(passwordEnv, teamPassword)
+	t.Setenv(userEnv, "wangjingli")
 	return path
 }
 
@@ -326,8 +329,8 @@ func TestImportCommandMultiline(t *testing.T) {
 // A dry run lists each row that would be imported with a note, by number and reason, and names the
 // owner the cards without one go to.
 func TestImportCommandDryRunListsWarnedRowsAndOwner(t *testing.T) {
-	// Given a team whose current user is 李销售, and a file with a bad phone, a bad email and an
-	// owner nobody is called
+	// Given a team whose desktop user is 李销售 (the command line signs in as 王经理, the manager, who
+	// may import), and a file with a bad phone, a bad email and an owner nobody is called
 	db := teamDB(t)
 	file := filepath.Join(t.TempDir(), "in.csv")
 	var rows strings.Builder
@@ -340,13 +343,13 @@ func TestImportCommandDryRunListsWarnedRowsAndOwner(t *testing.T) {
 	}
 
 	// When it is checked with --dry-run
-	code, stdout, stderr := runCmd("--user", "李销售", "import", file, "--db", db, "--dry-run")
+	code, stdout, stderr := runCmd("--user", "王经理", "import", file, "--db", db, "--dry-run")
 
 	// Then every warned row is listed with its number and reason, beyond the first 20 too
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
 	}
-	for _, want := range []string{"cards without an owner go to 李销售", "27 in 27 rows",
+	for _, want := range []string{"cards without an owner go to 王经理", "27 in 27 rows",
 		`row 2, 电话 "12345": phone number not recognised`, "kept in the contact's notes",
 		`row 3, 邮箱 "li@@bad": invalid email address`, `row 28, 跟进人 "不存在的人": not a member of the team: the card goes to the default owner`} {
 		if !strings.Contains(stdout, want) {
@@ -358,13 +361,13 @@ func TestImportCommandDryRunListsWarnedRowsAndOwner(t *testing.T) {
 	}
 
 	// When the import names another owner, or none
-	if code, stdout, stderr := runCmd("--user", "lixiaoshou", "import", file, "--db", db, "--dry-run", "--owner", "王经理"); code != 0 || !strings.Contains(stdout, "go to 王经理") {
-		t.Errorf("--owner 王经理: exit %d\n%s\n%s", code, stdout, stderr)
+	if code, stdout, stderr := runCmd("--user", "wangjingli", "import", file, "--db", db, "--dry-run", "--owner", "李销售"); code != 0 || !strings.Contains(stdout, "go to 李销售") {
+		t.Errorf("--owner 李销售: exit %d\n%s\n%s", code, stdout, stderr)
 	}
-	if code, stdout, _ := runCmd("--user", "lixiaoshou", "import", file, "--db", db, "--dry-run", "--owner", "none"); code != 0 || strings.Contains(stdout, "cards without an owner go to") {
+	if code, stdout, _ := runCmd("--user", "wangjingli", "import", file, "--db", db, "--dry-run", "--owner", "none"); code != 0 || strings.Contains(stdout, "cards without an owner go to") {
 		t.Errorf("--owner none: exit %d\n%s", code, stdout)
 	}
-	if code, _, stderr := runCmd("--user", "lixiaoshou", "import", file, "--db", db, "--dry-run", "--owner", "赵六"); code != 1 || !strings.Contains(stderr, "no team member is called") {
+	if code, _, stderr := runCmd("--user", "wangjingli", "import", file, "--db", db, "--dry-run", "--owner", "赵六"); code != 1 || !strings.Contains(stderr, "no team member is called") {
 		t.Errorf("--owner 赵六: exit %d\n%s", code, stderr)
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 func TestCommandLineSignIn(t *testing.T) {
 	db := newDemoDB(t, t.TempDir(), 5)
+	t.Setenv(userEnv, "") // the cases name their --user
 	for _, tc := range []struct {
 		name     string
 		env      *string

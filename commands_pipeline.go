@@ -59,11 +59,15 @@ func (c *cli) opportunities(args []string, globalDB string) error {
 	default:
 		return badUsage("opportunities: --format %q: use table, json or csv", *format)
 	}
-	s, _, err := readStore(*db, globalDB)
+	file, _, err := readStore(*db, globalDB)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
+	defer file.Close()
+	s, err := c.session(file)
+	if err != nil {
+		return err
+	}
 	st := s.Settings()
 	f := data.OpportunityFilter{}
 	if *stage != "" {
@@ -149,11 +153,15 @@ func (c *cli) forecast(args []string, globalDB string) error {
 	if *format != "table" && *format != "json" {
 		return badUsage("forecast: --format %q: use table or json", *format)
 	}
-	s, _, err := readStore(*db, globalDB)
+	file, _, err := readStore(*db, globalDB)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
+	defer file.Close()
+	s, err := c.session(file)
+	if err != nil {
+		return err
+	}
 	rows := data.Forecast(s.Opportunities(data.OpportunityFilter{}), s.Settings().Stages, *quarterly)
 	out := make([]forecastJSON, len(rows))
 	for i, r := range rows {

@@ -139,11 +139,15 @@ func (c *cli) report(args []string, globalDB string) error {
 	case n == 0:
 		n = 1
 	}
-	s, _, err := readStore(*db, globalDB)
+	file, _, err := readStore(*db, globalDB)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
+	defer file.Close()
+	s, err := c.session(file)
+	if err != nil {
+		return err
+	}
 
 	// Everything is made in memory first, so that a failure leaves no half-written --out file.
 	var buf bytes.Buffer
@@ -163,7 +167,7 @@ func (c *cli) report(args []string, globalDB string) error {
 		_, err = c.stdout.Write(buf.Bytes())
 		return err
 	}
-	return outputError("report: --out", data.WriteOutput(*out, outputGuard(s), *force, func(w io.Writer) error {
+	return outputError("report: --out", data.WriteOutput(*out, outputGuard(file), *force, func(w io.Writer) error {
 		_, err := w.Write(buf.Bytes())
 		return err
 	}))

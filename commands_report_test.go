@@ -28,6 +28,7 @@ func reportFixture(t *testing.T) string {
 	if err := buildReportFixture(path); err != nil {
 		t.Fatal(err)
 	}
+	t.Setenv(userEnv, "wangjianguo") // the manager, who sees the whole team's report
 	return path
 }
 
@@ -46,8 +47,11 @@ func buildReportFixture(path string) error {
 		}
 		reps = append(reps, m)
 	}
-	mgr, err := s.SaveMember(data.System, data.Member{Name: "王建国", Role: data.MemberManager, Active: true})
+	mgr, err := s.SaveMember(data.System, data.Member{Name: "王建国", Login: "wangjianguo", Role: data.MemberManager, Active: true})
 	if err != nil {
+		return err
+	}
+	if err := s.SessionAs(mgr.ID).ChangePassword("", data.DemoPassword); err != nil {
 		return err
 	}
 	var custs []data.Customer

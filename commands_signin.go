@@ -18,6 +18,9 @@ const (
 	exitRefused = 6 // the member's role does not allow the command, or the record is another's
 )
 
+// userEnv names the member a script signs in as when --user is not given, on a team that needs it.
+const userEnv = "SALESDESK_USER"
+
 // passwordEnv holds the password of --user for scripts; on a terminal without it, it is asked for.
 const passwordEnv = "SALESDESK_PASSWORD"
 
@@ -50,6 +53,9 @@ var readPassword = func(prompt string, stderr io.Writer) (string, bool, error) {
 func cliSignIn(st *data.Store, user string, stderr io.Writer) (*data.Session, error) {
 	user = strings.TrimSpace(user)
 	alone, open := st.OpensWithoutSignIn()
+	if user == "" && !open {
+		user = strings.TrimSpace(os.Getenv(userEnv)) // a script's member, beside its password
+	}
 	if user == "" {
 		if open {
 			return alone, nil
@@ -80,7 +86,7 @@ func cliSignIn(st *data.Store, user string, stderr io.Writer) (*data.Session, er
 			return nil, signInError{fmt.Errorf("no password: set %s or run on a terminal", passwordEnv)}
 		}
 	}
-	se, err := st.SignIn(login, password)
+	se, err := st.SignInScript(login, password)
 	if err != nil {
 		return nil, signInError{err}
 	}

@@ -37,6 +37,10 @@ func TestMain(m *testing.M) {
 		os.Unsetenv(v)
 	}
 	os.Setenv("LANG", "en_US.UTF-8")
+	// The demo files the tests share need a sign-in: as the demo's administrator, as a script would.
+	// Tests of the sign-in itself pass --user or unset these.
+	os.Setenv(userEnv, "zhaomin")
+	os.Setenv(passwordEnv, data.DemoPassword)
 	startGUI = func(path string) error {
 		guiCalls.Lock()
 		defer guiCalls.Unlock()

@@ -210,6 +210,18 @@ func slowDownWait(n int) time.Duration {
 // is checked, so that guessing gains nothing from them. On a read-only file nothing can be recorded:
 // the check is the same, but failures are not counted there (the file's writer counts them).
 func (s *Store) SignIn(login, password string) (*Session, error) {
+	return s.signIn(login, password, true)
+}
+
+// SignInScript is SignIn for the command line: a successful sign-in writes nothing when nothing about
+// the member's sign-in changed (no failures to reset, no stale hash), so that a script's reads leave
+// the file as it was and a cron job does not fill the trail with a line per run. What the command
+// changes is recorded with the member as usual; failed sign-ins are recorded like the window's.
+func (s *Store) SignInScript(login, password string) (*Session, error) {
+	return s.signIn(login, password, false)
+}
+
+func (s *Store) signIn(login, password string, recordSuccess bool) (*Session, error) {
 	m, found := s.memberByLogin(login)
 	if !found {
 		verifyPassword(dummyHash(), password)
@@ -261,6 +273,9 @@ func (s *Store) SignIn(login, password string) (*Session, error) {
 	rehash := ""
 	if stale {
 		rehash, _ = hashPassword(password, currentParams)
+	}
+	if !recordSuccess && rehash == "" && c.Failures == 0 && c.NextTry.IsZero() {
+		return &Session{st: s, id: m.ID}, nil
 	}
 	err := s.recordSignIn(m.ID, true, func(c *credential) {
 		c.Failures, c.NextTry, c.LastSignIn = 0, time.Time{}, now

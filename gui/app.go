@@ -268,6 +268,7 @@ func (u *ui) mainMenu() *fyne.MainMenu {
 	// Fyne adds a Quit item in the system's language unless the menu has one.
 	importItem := fyne.NewMenuItem(T("import.menu"), u.onImport)
 	importsItem := fyne.NewMenuItem(T("import.history_menu"), func() { u.onImports() })
+	importItem.Disabled, importsItem.Disabled = !u.store.Can(data.PermImport), !u.store.Can(data.PermImport)
 	quit := fyne.NewMenuItem(T("action.quit"), u.onMainClose)
 	quit.IsQuit = true
 	password := fyne.NewMenuItem(T("signin.change_menu"), func() { u.changePassword() })

@@ -229,7 +229,11 @@ func (cw *cardWindow) buildUI() {
 
 	cw.source = newEnumSelect("source", data.Sources, true, c.Source)
 	cw.owners = cw.u.store.Members()
+	if c.ID == 0 && c.OwnerID == 0 && !cw.u.store.Can(data.PermReassign) {
+		c.OwnerID = cw.u.store.Me().ID // a rep's new card is the rep's own
+	}
 	cw.owner = newOwnerSelect(cw.owners, c.OwnerID)
+	cw.u.allowIf(cw.owner, data.PermReassign)
 	cw.first = newDateEntry(c.FirstContact)
 	cw.nextDate = newDateEntry(c.NextFollowUp)
 	cw.nextAct = newEntry(cw.u.agenda.actionText(c.NextAction))

@@ -158,6 +158,7 @@ func (s *customersScreen) buildUI() {
 	s.setColumns(s.loadColumns())
 
 	exportBtn := widget.NewButtonWithIcon(T("customers.export"), theme.DownloadIcon(), s.onExport)
+	s.u.allowIf(exportBtn, data.PermExport)
 	newBtn := widget.NewButtonWithIcon(T("action.new_customer"), theme.ContentAddIcon(), s.u.newCustomer)
 	newBtn.Importance = widget.HighImportance
 	// Two rows of four where the window is wide: eight selects in one row would make the window wider

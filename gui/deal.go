@@ -224,6 +224,7 @@ func (dw *dealWindow) buildUI() {
 	}
 	dw.owner = newSelect(names, nil)
 	dw.owner.SetSelected(dw.u.memberName(o.OwnerID))
+	dw.u.allowIf(dw.owner, data.PermReassign)
 	score := func(v int) *textEntry {
 		e := newEntry(strconv.Itoa(v))
 		e.OnChanged = func(string) { dw.showQualification() }

@@ -16,7 +16,8 @@ import (
 // fixedNow is a Monday morning; every date in these tests hangs off it.
 var fixedNow = time.Date(2026, 11, 23, 9, 0, 0, 0, time.Local)
 
-// newTestUI builds the real main window on Fyne's test driver over a temp database with one rep.
+// newTestUI builds the real main window on Fyne's test driver over a temp database with one member,
+// its admin, who may do everything (roles_test.go's newTestUIAs builds it for a chosen member).
 func newTestUI(t *testing.T, language string) *ui {
 	t.Helper()
 	a := test.NewTempApp(t)
@@ -26,7 +27,7 @@ func newTestUI(t *testing.T, language string) *ui {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = st.Close() })
-	m, err := st.SaveMember(data.System, data.Member{Name: "王建国", Login: "wang", Role: data.MemberRep, Active: true})
+	m, err := st.SaveMember(data.System, data.Member{Name: "王建国", Login: "wang", Role: data.MemberAdmin, Active: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -163,6 +163,9 @@ func errorText(err error) string {
 	if errors.Is(err, errNotANumber) {
 		return T("err.whole_number")
 	}
+	if text, ok := codedText(err); ok {
+		return text
+	}
 	if d := data.DamageOf(err); d != nil {
 		return T("err.damaged") + " " + damageText(d)
 	}

@@ -86,6 +86,8 @@ func (s *metricsScreen) buildUI() {
 
 	targets := widget.NewButtonWithIcon(T("metrics.targets"), theme.DocumentCreateIcon(), s.onEditTargets)
 	export := widget.NewButtonWithIcon(T("metrics.export"), theme.DownloadIcon(), s.onExport)
+	s.u.allowIf(targets, data.PermTargets)
+	s.u.allowIf(export, data.PermExport)
 	top := container.NewBorder(nil, nil,
 		container.NewHBox(widget.NewLabel(T("metrics.period")), s.kind, s.period, s.status),
 		container.NewHBox(targets, export), s.busy)

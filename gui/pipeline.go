@@ -115,6 +115,7 @@ func (s *pipelineScreen) buildUI() {
 	s.newLead.Importance = widget.HighImportance
 	s.forecastBtn = widget.NewButtonWithIcon(T("forecast.title"), theme.InfoIcon(), func() { s.u.openForecast() })
 	exportBtn := widget.NewButtonWithIcon(T("pipeline.export"), theme.DownloadIcon(), s.onExport)
+	s.u.allowIf(exportBtn, data.PermExport)
 
 	cols := make([]fyne.CanvasObject, 0)
 	s.columns = nil

@@ -11,6 +11,7 @@ import (
 
 func TestClaimFromThePool(t *testing.T) {
 	u := newTestUI(t, "zh")
+	asRep(t, u)
 	me := u.store.Me()
 	free, err := u.file.CreateCustomer(data.System, data.Customer{Kind: data.KindCompany, Name: "公海客户", Status: data.StatusProspect})
 	if err != nil {
@@ -104,6 +105,7 @@ func TestHandoverDialog(t *testing.T) {
 
 func TestReviewScreenForManagers(t *testing.T) {
 	u := newTestUI(t, "zh")
+	asRep(t, u)
 	if !u.tabs.Items[tabTeam].Disabled() {
 		t.Fatal("a rep may open the team review")
 	}

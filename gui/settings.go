@@ -87,6 +87,7 @@ func (s *settingsScreen) buildUI() {
 	s.lostAfter = newEntry(strconv.Itoa(st.LostAfterDays))
 	s.categories = newGrowingMultiLine(strings.Join(st.Categories, "\n"), 5)
 	s.saveBtn = widget.NewButtonWithIcon(T("action.save"), theme.DocumentSaveIcon(), s.onSave)
+	s.u.allowIf(s.saveBtn, data.PermSettings)
 	s.saveBtn.Importance = widget.HighImportance
 
 	rules := formGrid(s.add("a_min_annual", s.aAnnual), s.add("a_min_years", s.aYears),

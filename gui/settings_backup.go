@@ -47,6 +47,10 @@ func newBackupPanel(u *ui) *backupPanel {
 	restore := widget.NewButtonWithIcon(T("backup.restore"), theme.HistoryIcon(), p.onRestore)
 	exportJSON := widget.NewButtonWithIcon(T("backup.export_json"), theme.DownloadIcon(), p.onExportJSON)
 	p.compact = widget.NewButtonWithIcon(T("backup.compact"), theme.ViewRestoreIcon(), p.onCompact)
+	for _, b := range []*widget.Button{now, to, restore, p.compact} {
+		p.u.allowIf(b, data.PermBackup)
+	}
+	p.u.allowIf(exportJSON, data.PermExport)
 	st := u.store.Settings().Backup
 	count := func(n int) *textEntry {
 		return newParsedEntry(strconv.Itoa(n), "hint.count", func(s string) error { _, err := parseCount(s); return err })

@@ -118,6 +118,7 @@ func TestSignInErrorsByCode(t *testing.T) {
 
 func TestIdleLockKeepsTyping(t *testing.T) {
 	u := newTestUI(t, "zh")
+	givePassword(t, u.file, u.store.Me().ID)
 	clock := fixedNow
 	u.now = func() time.Time { return clock }
 	u.lastInput = clock
@@ -203,6 +204,7 @@ func TestMembersScreenListsMembers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	demoteToRep(t, u)
 	if _, err := u.store.CreateCustomer(data.Customer{Name: "杭州云帆网络科技有限公司", OwnerID: wang.ID}); err != nil {
 		t.Fatal(err)
 	}
@@ -352,4 +354,26 @@ func givePassword(t *testing.T, st *data.Store, id uint64) {
 	if err := st.SessionAs(id).ChangePassword("", "member-password"); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// demoteToRep makes the test window's member (newTestUI's, an admin) a rep, with a password, and
+// signs the window in again as that rep. The team must have another admin by then.
+func demoteToRep(t *testing.T, u *ui) {
+	t.Helper()
+	m := u.store.Me()
+	m.Role = data.MemberRep
+	if _, err := u.file.SaveMember(data.System, m); err != nil {
+		t.Fatal(err)
+	}
+	givePassword(t, u.file, m.ID)
+	u.enter(u.file.SessionAs(m.ID), "")
+}
+
+// asRep gives the test window's team an administrator and makes the window's member a rep.
+func asRep(t *testing.T, u *ui) {
+	t.Helper()
+	if _, err := u.file.SaveMember(data.System, data.Member{Name: "管理员", Login: "admin", Role: data.MemberAdmin, Active: true}); err != nil {
+		t.Fatal(err)
+	}
+	demoteToRep(t, u)
 }

@@ -1,0 +1,50 @@
+package data
+
+import "testing"
+
+// Search per keystroke through a Session (the window's path), on the 100k demo: for a manager, who
+// sees every card, and for a rep who owns 5,000 of them (the demo's cards moved to a new rep), whose
+// list is filtered by owner in the same scan. Target: ≤16 ms each (one frame).
+func BenchmarkSearchKeystrokeManager100k(b *testing.B) {
+	s := openBench(b, bench100k(b), true)
+	var mgr Member
+	for _, m := range s.Members() {
+		if m.Role == MemberManager {
+			mgr = m
+			break
+		}
+	}
+	benchSessionSearch(b, s.SessionAs(mgr.ID))
+}
+
+func BenchmarkSearchKeystrokeRep5kOf100k(b *testing.B) {
+	s := openBench(b, copyDB(b, bench100k(b)), false)
+	rep, err := s.SaveMember(System, Member{Name: "基准销售", Role: MemberRep, Active: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	rows := s.Customers(CustomerFilter{Sort: SortName})
+	ids := make([]uint64, 0, 5000)
+	for i := 0; i < len(rows) && len(ids) < 5000; i += len(rows) / 5000 {
+		ids = append(ids, rows[i].ID)
+	}
+	if _, err := s.BulkSetOwner(System, ids, rep.ID); err != nil {
+		b.Fatal(err)
+	}
+	sess := s.SessionAs(rep.ID)
+	if n := len(sess.Customers(CustomerFilter{})); n != 5000 {
+		b.Fatalf("the rep owns %d cards, want 5000", n)
+	}
+	benchSessionSearch(b, sess)
+}
+
+func benchSessionSearch(b *testing.B, sess *Session) {
+	sess.Customers(CustomerFilter{Sort: SortName, Limit: 1})
+	for _, query := range keystrokeQueries {
+		b.Run(query, func(b *testing.B) {
+			var n int
+			timed(b, func(int) { n = len(sess.Customers(CustomerFilter{Search: query, Sort: SortName})) })
+			b.ReportMetric(float64(n), "rows")
+		})
+	}
+}

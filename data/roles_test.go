@@ -1,0 +1,331 @@
+package data
+
+import (
+	"context"
+	"errors"
+	"io"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// team is a file with an admin, a manager and two reps; each rep owns a card with a deal, and one
+// card is in the pool.
+type team struct {
+	s                      *Store
+	admin, mgr, rep, other Member
+	mine, theirs, pool     Customer
+	myDeal, theirDeal      Opportunity
+}
+
+func newRolesTeam(t *testing.T) team {
+	t.Helper()
+	s := newStore(t, nil)
+	tm := team{s: s, admin: mustMember(t, s, "张管理", MemberAdmin), mgr: mustMember(t, s, "王建国", MemberManager),
+		rep: mustMember(t, s, "李娜", MemberRep), other: mustMember(t, s, "赵强", MemberRep)}
+	tm.mine = mustCreate(t, s, company("杭州云帆网络科技有限公司", func(c *Customer) { c.OwnerID = tm.rep.ID }))
+	tm.theirs = mustCreate(t, s, company("宁波海川贸易有限公司", func(c *Customer) { c.OwnerID = tm.other.ID }))
+	tm.pool = mustCreate(t, s, company("苏州公海样本有限公司"))
+	deal := func(c Customer, owner uint64) Opportunity {
+		o, err := s.CreateOpportunity(stActor, Opportunity{CustomerID: c.ID, Title: "ERP 升级", OwnerID: owner,
+			Amount: AmountFromYuan(120_000), CloseDate: stToday.AddDate(0, 2, 0), Scores: qualified})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o
+	}
+	tm.myDeal, tm.theirDeal = deal(tm.mine, tm.rep.ID), deal(tm.theirs, tm.other.ID)
+	return tm
+}
+
+// lastTx is the id of the file's last committed write: a refused call must leave it where it was.
+func lastTx(t *testing.T, s *Store) int {
+	t.Helper()
+	var id int
+	if err := s.view(func(tx *bolt.Tx) error { id = tx.ID(); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+type outcome int
+
+const (
+	ok        outcome = iota // no error
+	allowed                  // not refused (the call may fail on its own input)
+	forbidden                // *Refusal
+	notYours                 // ErrNotYours
+)
+
+func (o outcome) String() string {
+	return [...]string{"ok", "allowed", "forbidden", "not yours"}[o]
+}
+
+func outcomeOf(err error) outcome {
+	var r *Refusal
+	switch {
+	case err == nil:
+		return ok
+	case errors.As(err, &r):
+		return forbidden
+	case errors.Is(err, ErrNotYours):
+		return notYours
+	}
+	return allowed
+}
+
+func TestRoleActionTable(t *testing.T) {
+	cases := []struct {
+		name            string
+		do              func(t *testing.T, tm team, s *Session) error
+		rep, mgr, admin outcome
+	}{
+		{"create own card", func(t *testing.T, tm team, s *Session) error {
+			_, err := s.CreateCustomer(company("新客户有限公司"))
+			return err
+		}, ok, ok, ok},
+		{"create a card for another rep", func(t *testing.T, tm team, s *Session) error {
+			_, err := s.CreateCustomer(company("新客户有限公司", func(c *Customer) { c.OwnerID = tm.other.ID }))
+			return err
+		}, forbidden, ok, ok},
+		{"create with a grade override", func(t *testing.T, tm team, s *Session) error {
+			_, err := s.CreateCustomer(company("新客户有限公司", func(c *Customer) { c.GradeOverride = GradeA }))
+			return err
+		}, forbidden, ok, ok},
+		{"read another rep's card", func(t *testing.T, tm team, s *Session) error {
+			_, err := s.Customer(tm.theirs.ID)
+			return err
+		}, notYours, ok, ok},
+		{"read a pool card", func(t *testing.T, tm team, s *Session) error {
+			_, err := s.Customer(tm.pool.ID)
+			return err
+		}, ok, ok, ok},
+		{"another rep's follow-ups", func(t *testing.T, tm team, s *Session) error {
+			_, err := s.FollowUps(tm.theirs.ID)
+			return err
+		}, notYours, ok, ok},
+		{"update own card", func(t *testing.T, tm team, s *Session) error {
+			c := tm.mine
+			c.Notes = "改过"
+			_, err := s.UpdateCustomer(c)
+			return err
+		}, ok, ok, ok},
+		{"update another rep's card", func(t *testing.T, tm team, s *Session) error {
+			c := tm.theirs
+			c.Notes = "改过"
+			_, err := s.UpdateCustomer(c)
+			return err
+		}, notYours, ok, ok},
+		{"update a pool card", func(t *testing.T, tm team, s *Session) error {
+			c := tm.pool
+			c.Notes = "改过"
+			_, err := s.UpdateCustomer(c)
+			return err
+		}, notYours, ok, ok},
+		{"reassign own card", func(t *testing.T, tm team, s *Session) error {
+			c := tm.mine
+			c.OwnerID = tm.other.ID
+			_, err := s.UpdateCustomer(c)
+			return err
+		}, forbidden, ok, ok},
+		{"override own card's grade", func(t *testing.T, tm team, s *Session) error {
+			c := tm.mine
+			c.GradeOverride = GradeA
+			_, err := s.UpdateCustomer(c)
+			return err
+		}, forbidden, ok, ok},
+		{"archive another rep's card", func(t *testing.T, tm team, s *Session) error {
+			_, err := s.ArchiveCustomer(tm.theirs.ID)
+			return err
+		}, notYours, ok, ok},
+		{"log a follow-up on another rep's card", func(t *testing.T, tm team, s *Session) error {
+			_, _, err := s.LogFollowUp(FollowUp{CustomerID: tm.theirs.ID, Date: stNow, Method: MethodPhone, Topic: "x"}, NextPlan{})
+			return err
+		}, notYours, allowed, allowed},
+		{"mark reviewed", func(t *testing.T, tm team, s *Session) error {
+			_, err := s.MarkReviewed(tm.mine.ID)
+			return err
+		}, forbidden, ok, ok},
+		{"bulk set owner", func(t *testing.T, tm team, s *Session) error {
+			_, err := s.BulkSetOwner([]uint64{tm.mine.ID}, tm.other.ID)
+			return err
+		}, forbidden, ok, ok},
+		{"bulk tag a mixed selection", func(t *testing.T, tm team, s *Session) error {
+			_, err := s.BulkAddTag([]uint64{tm.mine.ID, tm.theirs.ID}, "重点")
+			return err
+		}, notYours, ok, ok},
+		{"another rep's deal moved", func(t *testing.T, tm team, s *Session) error {
+			_, err := s.MoveStage(Move{ID: tm.theirDeal.ID, Version: tm.theirDeal.Version, To: "proposal"})
+			return err
+		}, notYours, ok, ok},
+		{"another rep's deal updated", func(t *testing.T, tm team, s *Session) error {
+			o := tm.theirDeal
+			o.Title = "改过"
+			_, err := s.UpdateOpportunity(o)
+			return err
+		}, notYours, ok, ok},
+		{"own deal given away", func(t *testing.T, tm team, s *Session) error {
+			o := tm.myDeal
+			o.OwnerID = tm.other.ID
+			_, err := s.UpdateOpportunity(o)
+			return err
+		}, forbidden, ok, ok},
+		{"deal on another rep's card", func(t *testing.T, tm team, s *Session) error {
+			_, err := s.CreateOpportunity(Opportunity{CustomerID: tm.theirs.ID, Title: "新", Amount: AmountFromYuan(1000),
+				CloseDate: stToday.AddDate(0, 1, 0), Scores: qualified})
+			return err
+		}, notYours, allowed, allowed},
+		{"another rep's deal history", func(t *testing.T, tm team, s *Session) error {
+			_, err := s.History(tm.theirDeal.ID)
+			return err
+		}, notYours, ok, ok},
+		{"save targets", func(t *testing.T, tm team, s *Session) error {
+			return s.SaveTargets(Quarter(stToday.Year(), 1), TargetSet{Team: Targets{MetricLeads: 10}})
+		}, forbidden, ok, ok},
+		{"save a period's notes", func(t *testing.T, tm team, s *Session) error {
+			return s.SavePeriodNotes(Quarter(stToday.Year(), 1), PeriodNotes{Problems: "转化率低"})
+		}, forbidden, ok, ok},
+		{"open an import", func(t *testing.T, tm team, s *Session) error {
+			_, err := s.OpenImport(filepath.Join(t.TempDir(), "none.csv"))
+			return err
+		}, forbidden, allowed, allowed},
+		{"save a mapping", func(t *testing.T, tm team, s *Session) error {
+			return s.SaveMapping(Mapping{})
+		}, forbidden, allowed, allowed},
+		{"undo an import", func(t *testing.T, tm team, s *Session) error {
+			_, err := s.UndoImport(999, false)
+			return err
+		}, forbidden, allowed, allowed},
+		{"import JSON", func(t *testing.T, tm team, s *Session) error {
+			_, err := s.ImportJSON(strings.NewReader("{}"))
+			return err
+		}, forbidden, allowed, allowed},
+		{"export CSV", func(t *testing.T, tm team, s *Session) error {
+			_, err := s.Export(io.Discard, ExportOptions{Format: "csv", What: ExportCustomers, Lang: "zh"})
+			return err
+		}, forbidden, ok, ok},
+		{"export JSON", func(t *testing.T, tm team, s *Session) error {
+			_, err := s.ExportJSON(io.Discard, JSONExportOptions{})
+			return err
+		}, forbidden, ok, ok},
+		{"save settings", func(t *testing.T, tm team, s *Session) error {
+			return s.SaveSettings(s.Settings())
+		}, forbidden, forbidden, ok},
+		{"add a member", func(t *testing.T, tm team, s *Session) error {
+			_, err := s.SaveMember(Member{Name: "新人", Role: MemberRep, Active: true})
+			return err
+		}, forbidden, forbidden, ok},
+		{"back up now", func(t *testing.T, tm team, s *Session) error {
+			_, err := s.BackupNow(context.Background(), filepath.Join(t.TempDir(), "b.db"), nil)
+			return err
+		}, forbidden, forbidden, ok},
+		{"list backups", func(t *testing.T, tm team, s *Session) error {
+			_, err := s.Backups()
+			return err
+		}, forbidden, forbidden, allowed},
+		{"another member's saved filters", func(t *testing.T, tm team, s *Session) error {
+			_, err := s.SavedFilters(tm.other.ID)
+			return err
+		}, notYours, ok, ok},
+	}
+	for _, c := range cases {
+		for _, role := range []struct {
+			name string
+			who  func(team) Member
+			want outcome
+		}{{"rep", func(tm team) Member { return tm.rep }, c.rep}, {"manager", func(tm team) Member { return tm.mgr }, c.mgr},
+			{"admin", func(tm team) Member { return tm.admin }, c.admin}} {
+			t.Run(role.name+"/"+c.name, func(t *testing.T) {
+				tm := newRolesTeam(t)
+				before := lastTx(t, tm.s)
+				err := c.do(t, tm, tm.s.SessionAs(role.who(tm).ID))
+				got := outcomeOf(err)
+				if got != role.want && !(role.want == allowed && got == ok) {
+					t.Fatalf("got %v (%v), want %v", got, err, role.want)
+				}
+				if got == forbidden || got == notYours {
+					if after := lastTx(t, tm.s); after != before {
+						t.Fatalf("a refused call wrote: last transaction %d, was %d", after, before)
+					}
+					if code := ErrorCode(err); code != CodeForbidden && code != CodeNotYours {
+						t.Fatalf("code = %q", code)
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestRepSeesOwnCardsAndDeals(t *testing.T) {
+	tm := newRolesTeam(t)
+	rep := tm.s.SessionAs(tm.rep.ID)
+	rows := rep.Customers(CustomerFilter{})
+	if len(rows) != 1 || rows[0].ID != tm.mine.ID {
+		t.Fatalf("rep's list = %v, want only its own card (not the other rep's, not the pool)", rowNames(rows))
+	}
+	if rows := rep.Customers(CustomerFilter{OwnerID: tm.other.ID}); len(rows) != 1 || rows[0].ID != tm.mine.ID {
+		t.Fatalf("asking for another owner's cards gave %v", rowNames(rows))
+	}
+	if active, _ := rep.CustomerCount(); active != 1 {
+		t.Fatalf("rep's count = %d", active)
+	}
+	if _, ok := rep.Row(tm.theirs.ID); ok {
+		t.Fatal("Row gave the rep another rep's card")
+	}
+	if _, ok := rep.Opportunity(tm.theirDeal.ID); ok {
+		t.Fatal("Opportunity gave the rep another rep's deal")
+	}
+	deals := rep.Opportunities(OpportunityFilter{})
+	if len(deals) != 1 || deals[0].ID != tm.myDeal.ID {
+		t.Fatalf("rep's deals = %d", len(deals))
+	}
+	hits, err := rep.SearchHits([]uint64{tm.mine.ID, tm.theirs.ID}, "有限")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := hits[tm.theirs.ID]; ok {
+		t.Fatal("search hits read another rep's card")
+	}
+	if all := tm.s.SessionAs(tm.mgr.ID).Customers(CustomerFilter{}); len(all) != 3 {
+		t.Fatalf("manager's list = %d cards, want 3", len(all))
+	}
+	// The other rep's deal is not in the rep's report rows.
+	r, err := rep.Report(PeriodOf(PeriodQuarter, stNow))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range r.Owners {
+		if o.OwnerID != tm.rep.ID {
+			t.Fatalf("rep's report has a row for %s", o.Name)
+		}
+	}
+}
+
+func TestRepDuplicateSaysWhoseWithoutContents(t *testing.T) {
+	tm := newRolesTeam(t)
+	c := tm.theirs
+	c.Notes = "机密"
+	if _, err := tm.s.UpdateCustomer(stActor, c); err != nil {
+		t.Fatal(err)
+	}
+	got := tm.s.SessionAs(tm.rep.ID).Duplicates(Customer{Name: tm.theirs.Name})
+	if len(got) != 1 {
+		t.Fatalf("duplicates = %d, want the other rep's card", len(got))
+	}
+	if got[0].Row.OwnerID != tm.other.ID || got[0].Row.Name != tm.theirs.Name {
+		t.Fatalf("match = %+v, want its name and owner", got[0].Row)
+	}
+	if got[0].Row.CardNo != "" || got[0].Row.Industry != "" || got[0].Row.Tags() != nil {
+		t.Fatalf("the match kept the card's contents: %+v", got[0].Row)
+	}
+}
+
+func rowNames(rows []*CustomerRow) []string {
+	var out []string
+	for _, r := range rows {
+		out = append(out, r.Name)
+	}
+	return out
+}
