@@ -5,6 +5,7 @@
 #      lies beneath it;
 #   2. clicking a deal card again, or double-clicking it, must not open a second window of that deal;
 #   3. Alt+F4 on a deal window with typing in it asks before closing.
+#   (it signs in first as the demo's administrator, zhaomin / demo1234).
 # Usage: scripts/realwindow.sh [path/to/salesdesk]   (default: builds ./salesdesk)
 # Needs: xvfb imagemagick xdotool openbox (Debian packages). Exit status 0 when both pass.
 set -euo pipefail
@@ -47,6 +48,11 @@ done
 if [[ -z $main ]]; then say "FAIL: the window never showed"; cat "$WORK/app.log"; exit 1; fi
 xdotool windowmove "$main" 0 0 windowsize "$main" 1280 770
 sleep 2
+# The demo team signs in: the login field has the focus, Enter moves to the password, Enter signs in.
+xdotool type --delay 30 "zhaomin"; xdotool key Return; sleep 0.3
+xdotool type --delay 30 "demo1234"; xdotool key Return
+sleep 3
+import -window root "$WORK/0-signed-in.png"
 
 # The sidebar's entries, in window coordinates: 销售机会 (the board) and 经营分析 (the metrics).
 board_x=37 board_y=243 metrics_x=37 metrics_y=333
