@@ -80,6 +80,10 @@ Usage:
                                         the lead pool (公海): list it with filters, take, give back, assign
   salesdesk handover --from LOGIN --to LOGIN|--pool [--customers 1,2,3] [--yes] [--user LOGIN]
                                         move a rep's cards with their open deals; without --yes, the counts
+  salesdesk audit [--user LOGIN] [--member NAME] [--customer ID|CARD] [--since DATE] [--until DATE]
+                  [--action A] [--record KIND] [--limit N] [--format table|json|csv]
+                                        the audit trail, newest first, each changed field old and new
+                                        (managers and admins; a card's own history for its owner)
   salesdesk help                        print this help
 
 Every command takes --db PATH; the default is %s.
@@ -260,6 +264,8 @@ func (c *cli) dispatch(args []string) error {
 		return c.pool(cmdArgs, *db)
 	case "handover":
 		return c.handover(cmdArgs, *db)
+	case "audit":
+		return c.audit(cmdArgs, *db)
 	default:
 		return badUsage("unknown command %q", cmd)
 	}
@@ -748,12 +754,13 @@ func (c *cli) check(args []string, globalDB string) error {
 		fmt.Fprintln(c.stdout, "OK: no problems found")
 		return nil
 	}
-	fmt.Fprintf(c.stdout, "%d problems:\n", len(rep.Problems))
-	for _, p := range rep.Problems {
+	problems := append(slices.Clone(rep.Problems), rep.AuditProblems...)
+	fmt.Fprintf(c.stdout, "%d problems:\n", len(problems))
+	for _, p := range problems {
 		fmt.Fprintf(c.stdout, "  - %s\n", p)
 	}
 	fmt.Fprintf(c.stderr, "salesdesk: %s has %d problems; keep a copy of the file before changing anything\n",
-		path, len(rep.Problems))
+		path, len(problems))
 	return errSilent
 }
 

@@ -1,10 +1,14 @@
 package data
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 // The audit trail of a JSON export carries a hash chain: each line's "chain" is the SHA-256 of the
@@ -78,5 +82,113 @@ func checkAuditTrail(lines []jsonChange, seq uint64, member func(uint64) bool, a
 			return
 		}
 		prev, last = a.Chain, a
+	}
+}
+
+// migrateAuditChain numbers, chains and indexes the lines of a file from before the chain.
+func migrateAuditChain(tx *bolt.Tx, s *Store) error {
+	if _, err := tx.CreateBucketIfNotExists(bucketAuditIndex); err != nil {
+		return err
+	}
+	b := tx.Bucket(bucketAudit)
+	prev := ""
+	type line struct {
+		key []byte
+		ch  Change
+	}
+	// Rewriting a bucket while its cursor walks it is not allowed, so the lines are read in batches.
+	var batch []line
+	flush := func() error {
+		for _, l := range batch {
+			if err := putRecord(b, l.key, l.ch); err != nil {
+				return err
+			}
+			if err := indexChange(tx, l.ch); err != nil {
+				return err
+			}
+		}
+		batch = batch[:0]
+		return nil
+	}
+	c := b.Cursor()
+	for k, v := c.First(); k != nil; {
+		var ch Change
+		if err := codec.Unmarshal(v, &ch); err != nil {
+			return fmt.Errorf("audit line %d: %w: %w", decodeUint(k), ErrDamaged, err)
+		}
+		if ch.Entity == "customer" && ch.CustomerID == 0 {
+			ch.CustomerID = ch.EntityID
+		}
+		if ch.Hash != "" && ch.Seq == decodeUint(k) {
+			prev = ch.Hash // chained already (an imported export's lines)
+		} else {
+			if err := chainChange(&ch, decodeUint(k), prev); err != nil {
+				return err
+			}
+			prev = ch.Hash
+		}
+		batch = append(batch, line{bytes.Clone(k), ch})
+		if len(batch) < 10000 {
+			k, v = c.Next()
+			continue
+		}
+		next := bytes.Clone(k)
+		if err := flush(); err != nil {
+			return err
+		}
+		c = b.Cursor()
+		c.Seek(next)
+		k, v = c.Next()
+	}
+	return flush()
+}
+
+// checkStoredChain verifies the stored trail: each line under its own number, numbered without gaps
+// up to the bucket's sequence, and linked to the line before. A line is judged against the stored
+// hash of the line before it, so that one edit is reported at that line, not at every later one.
+func checkStoredChain(tx *bolt.Tx, r *CheckReport) {
+	addA := func(format string, a ...any) { r.AuditProblems = append(r.AuditProblems, fmt.Sprintf(format, a...)) }
+	b := tx.Bucket(bucketAudit)
+	prev := ""
+	var last uint64
+	_ = b.ForEach(func(k, v []byte) error {
+		seq := decodeUint(k)
+		var ch Change
+		if err := codec.Unmarshal(v, &ch); err != nil {
+			addA("audit line %d: unreadable: %v", seq, err)
+			last, prev = seq, ""
+			return nil
+		}
+		if seq > last+1 {
+			if seq == last+2 {
+				addA("audit line %d is missing: a line was removed from the trail", last+1)
+			} else {
+				addA("audit lines %d to %d are missing: lines were removed from the trail", last+1, seq-1)
+			}
+		}
+		stored := ch.Hash
+		ch.At = ch.At.UTC()
+		want, err := chainLink(prev, jsonChange{Seq: seq, Change: ch})
+		switch {
+		case err != nil:
+			addA("audit line %d: %v", seq, err)
+		case ch.Seq != seq && ch.Seq != 0:
+			addA("audit line %d holds line %d: the trail was reordered", seq, ch.Seq)
+		case stored == "":
+			addA("audit line %d carries no chain: it was written outside SalesDesk", seq)
+		case stored != want && seq > last+1:
+			// The line after a gap cannot link to the line removed; the gap is the finding.
+		case stored != want:
+			addA("audit line %d was edited: it does not match its chain", seq)
+		}
+		prev, last = stored, seq
+		return nil
+	})
+	if s := b.Sequence(); s > last {
+		if s == last+1 {
+			addA("audit line %d is missing: the last line was removed from the trail", s)
+		} else {
+			addA("audit lines %d to %d are missing: lines were removed from the end of the trail", last+1, s)
+		}
 	}
 }

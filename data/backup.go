@@ -294,7 +294,7 @@ var schemaBuckets = []struct {
 	{bucketMeta, 1}, {bucketCustomers, 1}, {bucketCardNumbers, 1}, {bucketFollowUps, 1}, {bucketOpenActions, 1},
 	{bucketMembers, 1}, {bucketSettings, 1}, {bucketCounters, 1}, {bucketAudit, 1}, {bucketRows, 2},
 	{bucketOpps, 3}, {bucketHistory, 3}, {bucketOppRows, 4}, {bucketPeriodPlans, 5},
-	{bucketSavedFilters, 8}, {bucketCredentials, 9},
+	{bucketSavedFilters, 8}, {bucketCredentials, 9}, {bucketAuditIndex, 11},
 }
 
 // countRecords counts keys from the pages' headers, without decoding a record.

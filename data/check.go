@@ -14,13 +14,17 @@ type CheckReport struct {
 	// Notes are facts worth telling that are not problems, such as an older schema that SalesDesk
 	// upgrades when it next opens the file.
 	Notes []string
+	// AuditProblems are breaks in the audit trail's hash chain: a line edited, removed or moved. They
+	// are evidence, not damage: the file still opens and its records are sound, so opening for writing
+	// does not refuse it (Problems does); `check` reports them and fails.
+	AuditProblems []string
 	// DemoInterrupted is set when the last problem is a demo that stopped half way: `demo` finishes
 	// it, so the file is not damaged.
 	DemoInterrupted bool
 }
 
 // OK reports whether nothing is wrong.
-func (r CheckReport) OK() bool { return len(r.Problems) == 0 }
+func (r CheckReport) OK() bool { return len(r.Problems) == 0 && len(r.AuditProblems) == 0 }
 
 func (r *CheckReport) add(format string, a ...any) {
 	r.Problems = append(r.Problems, fmt.Sprintf(format, a...))
@@ -165,6 +169,9 @@ func (s *Store) Check() (CheckReport, error) {
 		})
 		if schema >= 3 {
 			r.checkPipeline(tx, customers, members)
+		}
+		if schema >= 11 {
+			checkStoredChain(tx, &r)
 		}
 		if schema > uint64(len(migrations)) {
 			r.add("schema version %d is newer than this SalesDesk's %d", schema, len(migrations))

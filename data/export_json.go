@@ -178,6 +178,7 @@ func (s *Store) ExportJSON(w io.Writer, opt JSONExportOptions) (ExportResult, er
 					if err := codec.Unmarshal(v, &ch); err != nil {
 						return fmt.Errorf("audit %d: %w: %w", decodeUint(k), ErrDamaged, err)
 					}
+					ch.At = ch.At.UTC() // as the stored chain hashes it, so that both chains agree
 					line := jsonChange{Seq: decodeUint(k), Change: ch}
 					var err error
 					if chain, err = chainLink(chain, line); err != nil {
@@ -989,8 +990,21 @@ func (s *Store) ImportJSON(by Actor, r io.Reader) (JSONImportResult, error) {
 	}
 	err = s.update(func(tx *bolt.Tx) (func(*index), error) {
 		ab := tx.Bucket(bucketAudit)
+		prev := ""
 		for _, a := range doc.Audit {
+			// The export's chain was verified above. The lines are chained again as stored (times in
+			// UTC), so the file's chain starts at the import, as a migrated file's starts at migration.
+			if a.Change.Entity == "customer" && a.Change.CustomerID == 0 {
+				a.Change.CustomerID = a.Change.EntityID
+			}
+			if err := chainChange(&a.Change, a.Seq, prev); err != nil {
+				return nil, err
+			}
+			prev = a.Change.Hash
 			if err := putRecord(ab, encodeUint(a.Seq), a.Change); err != nil {
+				return nil, err
+			}
+			if err := indexChange(tx, a.Change); err != nil {
 				return nil, err
 			}
 		}

@@ -110,6 +110,10 @@ var migrations = []func(tx *bolt.Tx, s *Store) error{
 		}
 		return nil
 	},
+	// 11: the audit trail's hash chain and its index (audit.go). The lines written before are kept and
+	// chained now, in their order: the chain proves that no line was edited, removed or reordered
+	// since this migration, not before it.
+	migrateAuditChain,
 }
 
 // SchemaVersion is the schema this binary writes.

@@ -355,4 +355,5 @@ var recordDecoders = map[string]func([]byte) error{
 	string(bucketOppRows): func(b []byte) error { var v dealRow; return codec.Unmarshal(b, &v) },
 	// Settings are JSON; damaged ones are left out and the copy opens with the defaults.
 	string(bucketSettings): func(b []byte) error { st := DefaultSettings(); return json.Unmarshal(b, &st) },
+	string(bucketAudit):    func(b []byte) error { var v Change; return codec.Unmarshal(b, &v) },
 }

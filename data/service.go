@@ -43,6 +43,7 @@ type Service interface {
 	MarkReviewed(id uint64) (Customer, error)
 	ListService
 	PoolService
+	AuditService
 
 	FollowUps(customerID uint64) ([]FollowUp, error)
 	CapCheck(customerID uint64, date time.Time) (CapWarning, error)

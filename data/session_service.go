@@ -434,14 +434,16 @@ func (s *Session) Export(w io.Writer, opt ExportOptions) (ExportResult, error) {
 	if err := s.require(PermExport); err != nil {
 		return ExportResult{}, err
 	}
-	return s.st.Export(w, opt)
+	res, err := s.st.Export(w, opt)
+	return s.recordExport(opt.Format, res, err)
 }
 
 func (s *Session) ExportJSON(w io.Writer, opt JSONExportOptions) (ExportResult, error) {
 	if err := s.require(PermExport); err != nil {
 		return ExportResult{}, err
 	}
-	return s.st.ExportJSON(w, opt)
+	res, err := s.st.ExportJSON(w, opt)
+	return s.recordExport("json", res, err)
 }
 
 func (s *Session) ImportJSON(r io.Reader) (JSONImportResult, error) {

@@ -193,6 +193,8 @@ func (s *Store) bulkChange(by Actor, ids []uint64, action string, fn func(c *Cus
 			if err := getRecord(cb, encodeUint(id), &c); err != nil {
 				return nil, fmt.Errorf("customer %d: %w", id, err)
 			}
+			before := c
+			before.Tags = slices.Clone(c.Tags)
 			if !fn(&c) {
 				continue
 			}
@@ -200,6 +202,10 @@ func (s *Store) bulkChange(by Actor, ids []uint64, action string, fn func(c *Cus
 			c.UpdatedAt, c.UpdatedBy = now, by.MemberID
 			row, err := s.writeCustomer(tx, &c, c.CardNo, rules, now)
 			if err != nil {
+				return nil, err
+			}
+			// Each card's own history shows the change, beside the batch's line below.
+			if err := auditFields(tx, now, by, action, "customer", id, diffFields(&before, &c)); err != nil {
 				return nil, err
 			}
 			rows = append(rows, row)

@@ -368,7 +368,7 @@ func (s *Store) CreateCustomer(by Actor, c Customer) (Customer, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := audit(tx, now, by, "create", "customer", c.ID); err != nil {
+		if err := auditFields(tx, now, by, "create", "customer", c.ID, diffFields(nil, &c)); err != nil {
 			return nil, err
 		}
 		return func(ix *index) { ix.put(row) }, nil
@@ -442,7 +442,7 @@ func (s *Store) UpdateCustomer(by Actor, c Customer) (Customer, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := audit(tx, now, by, "update", "customer", c.ID); err != nil {
+		if err := auditFields(tx, now, by, "update", "customer", c.ID, diffFields(&old, &saved)); err != nil {
 			return nil, err
 		}
 		return func(ix *index) { ix.put(row) }, nil
@@ -466,6 +466,8 @@ func (s *Store) changeCustomer(by Actor, id uint64, action string, fn func(tx *b
 		if c.Archived && action != "restore" {
 			return nil, ErrArchived
 		}
+		before := c
+		before.Contacts, before.Tags = slices.Clone(c.Contacts), slices.Clone(c.Tags)
 		if err := fn(tx, &c); err != nil {
 			return nil, err
 		}
@@ -475,7 +477,7 @@ func (s *Store) changeCustomer(by Actor, id uint64, action string, fn func(tx *b
 		if err != nil {
 			return nil, err
 		}
-		if err := audit(tx, now, by, action, "customer", id); err != nil {
+		if err := auditFields(tx, now, by, action, "customer", id, diffFields(&before, &c)); err != nil {
 			return nil, err
 		}
 		return func(ix *index) { ix.put(row) }, nil

@@ -140,7 +140,7 @@ func (s *Store) logFollowUp(by Actor, f FollowUp, next NextPlan, check func(c *C
 		if err != nil {
 			return nil, err
 		}
-		if err := audit(tx, now, by, "create", "followup", f.ID); err != nil {
+		if err := auditCard(tx, now, by, "create", "followup", f.ID, c.ID, diffFields(nil, &f)); err != nil {
 			return nil, err
 		}
 		return func(ix *index) {
@@ -179,6 +179,7 @@ func (s *Store) ConfirmResult(by Actor, customerID, followUpID uint64, result st
 		if err := getRecord(b, key, &f); err != nil {
 			return nil, fmt.Errorf("follow-up %d: %w", followUpID, err)
 		}
+		oldResult := f.Result
 		f.Result = result
 		if err := putRecord(b, key, f); err != nil {
 			return nil, err
@@ -186,7 +187,8 @@ func (s *Store) ConfirmResult(by Actor, customerID, followUpID uint64, result st
 		if err := tx.Bucket(bucketOpenActions).Delete(encodeUint(followUpID)); err != nil {
 			return nil, err
 		}
-		if err := audit(tx, now, by, "confirm", "followup", followUpID); err != nil {
+		if err := auditCard(tx, now, by, "confirm", "followup", followUpID, customerID,
+			[]FieldChange{{Field: "result", Old: oldResult, New: result}}); err != nil {
 			return nil, err
 		}
 		return func(ix *index) { delete(ix.openActions, followUpID) }, nil

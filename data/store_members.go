@@ -79,6 +79,7 @@ func (s *Store) saveMember(by Actor, m Member, action string, also func(tx *bolt
 		if err != nil {
 			return nil, err
 		}
+		var old *Member
 		if m.ID == 0 {
 			seq, err := b.NextSequence()
 			if err != nil {
@@ -89,14 +90,15 @@ func (s *Store) saveMember(by Actor, m Member, action string, also func(tx *bolt
 				action = "create"
 			}
 		} else {
-			old, ok := team[m.ID]
+			prev, ok := team[m.ID]
 			if !ok {
 				return nil, fmt.Errorf("data: member %d: %w", m.ID, ErrNotFound)
 			}
+			old = &prev
 			if m.Login == "" {
-				m.Login = old.Login
+				m.Login = prev.Login
 			}
-			if isActiveAdmin(old) && !isActiveAdmin(m) && activeAdmins(team) == 1 {
+			if isActiveAdmin(prev) && !isActiveAdmin(m) && activeAdmins(team) == 1 {
 				return nil, ErrLastAdmin
 			}
 		}
@@ -116,7 +118,7 @@ func (s *Store) saveMember(by Actor, m Member, action string, also func(tx *bolt
 				return nil, err
 			}
 		}
-		if err := audit(tx, s.now(), by, action, "member", m.ID); err != nil {
+		if err := auditFields(tx, s.now(), by, action, "member", m.ID, diffFields(old, &m)); err != nil {
 			return nil, err
 		}
 		saved := m

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -55,12 +56,14 @@ func (s *Store) updatePlan(by Actor, p Period, what string, change func(*periodP
 		if err != nil {
 			return nil, err
 		}
+		before := pl
+		before.Owners = maps.Clone(pl.Owners)
 		change(&pl)
 		pl.UpdatedAt, pl.UpdatedBy = now, by.MemberID
 		if err := putRecord(tx.Bucket(bucketPeriodPlans), []byte(p.String()), pl); err != nil {
 			return nil, fmt.Errorf("data: save %s of %s: %w", what, p, err)
 		}
-		return nil, audit(tx, now, by, what+" "+p.String(), "period", 0)
+		return nil, auditFields(tx, now, by, what+" "+p.String(), "period", 0, diffFields(&before, &pl))
 	})
 }
 

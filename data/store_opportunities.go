@@ -120,7 +120,7 @@ func (s *Store) CreateOpportunity(by Actor, o Opportunity) (Opportunity, error) 
 		if err := putHistory(tx, o.ID, StageChange{At: now, To: lead.Key, By: by.MemberID}); err != nil {
 			return nil, err
 		}
-		if err := audit(tx, now, by, "create", "opportunity", o.ID); err != nil {
+		if err := auditCard(tx, now, by, "create", "opportunity", o.ID, o.CustomerID, diffFields(nil, &o)); err != nil {
 			return nil, err
 		}
 		saved := o
@@ -158,7 +158,7 @@ func (s *Store) UpdateOpportunity(by Actor, o Opportunity) (Opportunity, error) 
 		if err := putDeal(tx, &saved); err != nil {
 			return nil, err
 		}
-		if err := audit(tx, now, by, "update", "opportunity", o.ID); err != nil {
+		if err := auditCard(tx, now, by, "update", "opportunity", o.ID, saved.CustomerID, diffFields(&old, &saved)); err != nil {
 			return nil, err
 		}
 		cp := saved
@@ -289,7 +289,8 @@ func (s *Store) MoveStageUndoable(by Actor, m Move) (Opportunity, MoveUndo, erro
 		if err := putHistory(tx, o.ID, change); err != nil {
 			return nil, err
 		}
-		if err := audit(tx, now, by, "move "+change.From+"→"+change.To, "opportunity", o.ID); err != nil {
+		if err := auditCard(tx, now, by, "move "+change.From+"→"+change.To, "opportunity", o.ID, o.CustomerID,
+			[]FieldChange{{Field: "stage", Old: change.From, New: change.To}}); err != nil {
 			return nil, err
 		}
 		saved := o

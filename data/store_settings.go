@@ -157,6 +157,7 @@ func (s *Store) SaveSettings(by Actor, st Settings) error {
 		return fe
 	}
 	return s.update(func(tx *bolt.Tx) (func(*index), error) {
+		old, _ := loadSettings(tx) // unreadable settings are replaced; the line then lists every field
 		raw, err := json.Marshal(st)
 		if err != nil {
 			return nil, err
@@ -164,7 +165,7 @@ func (s *Store) SaveSettings(by Actor, st Settings) error {
 		if err := tx.Bucket(bucketSettings).Put(keySettings, raw); err != nil {
 			return nil, fmt.Errorf("data: save settings: %w", err)
 		}
-		if err := audit(tx, s.now(), by, "update", "settings", 0); err != nil {
+		if err := auditFields(tx, s.now(), by, "update", "settings", 0, diffFields(&old, &st)); err != nil {
 			return nil, err
 		}
 		now := s.now()

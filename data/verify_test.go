@@ -197,7 +197,8 @@ func TestRestoreRefusesDamagedBackups(t *testing.T) {
 			}
 			rep, err := s.Check()
 			_ = s.Close()
-			if err != nil || !rep.OK() {
+			// A flipped byte in an audit line still decodes; the trail's hash chain is what tells it.
+			if err != nil || len(rep.Problems) > 0 {
 				t.Fatalf("the restored file fails Check: %v %v", err, rep.Problems)
 			}
 			// Back to the first state for the next case.

@@ -183,6 +183,7 @@ type ui struct {
 	// background runs work off the UI thread; tests run it in line, so they need no waiting.
 	background func(func())
 	settings   *settingsScreen
+	audit      *auditScreen           // nil unless the member may read the audit trail
 	cards      map[uint64]*cardWindow // saved cards' windows, so a second open brings the first forward
 	open       map[*cardWindow]bool   // every card window, new cards too
 	others     map[fyne.Window]bool   // the deal and forecast windows that are open
@@ -252,6 +253,7 @@ func (u *ui) buildUI() {
 	if !u.store.Can(data.PermReview) {
 		u.tabs.DisableIndex(tabTeam) // the data layer refuses the review to others anyway
 	}
+	u.addAuditTab()
 	u.tabs.SetTabLocation(container.TabLocationLeading)
 	u.tabs.OnSelected = func(*container.TabItem) { u.refreshSelected() }
 	// The tip layer shows cut labels whole and the saves' "saved" line over every screen.
@@ -390,6 +392,8 @@ func (u *ui) refreshSelected() {
 	case tabSettings:
 		u.settings.backup.refresh()
 		u.settings.members.fill()
+	default:
+		u.refreshAuditTab()
 	}
 }
 

@@ -82,6 +82,7 @@ type cardWindow struct {
 	tabs      *container.AppTabs
 	tabFields [][]string // field keys (or key prefixes) on each tab
 	tabTitles []string
+	history   *cardHistory // a saved card's audit lines (audit.go)
 
 	// The open contact and follow-up dialogs' forms, held so tests drive them as a user would.
 	contactForm  *contactForm
@@ -323,6 +324,7 @@ func (cw *cardWindow) buildUI() {
 		container.NewTabItem(T("card.tab.follow_ups"), timeline),
 		container.NewTabItem(T("card.tab.deals"), cw.buildDeals()),
 	)
+	cw.addHistoryTab()
 	// Which tab each field is on, so a save's problems can point at their tabs.
 	cw.tabFields = [][]string{
 		{"kind", "name", "industry", "category", "ownership", "region", "size", "source", "owner", "status",
