@@ -40,6 +40,7 @@ func TestMain(m *testing.M) {
 	// The demo files the tests share need a sign-in: as the demo's administrator, as a script would.
 	// Tests of the sign-in itself pass --user or unset these.
 	os.Setenv(userEnv, "zhaomin")
+	data.FastHashesInTests()
 	os.Setenv(passwordEnv, data.DemoPassword)
 	startGUI = func(path string) error {
 		guiCalls.Lock()

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"testing"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -87,7 +88,22 @@ type argonParams struct {
 	Threads uint8
 }
 
-var currentParams = argonParams{Memory: 64 * 1024, Time: 3, Threads: 1}
+// productionParams are the parameters of every real hash; currentParams differ only in test binaries.
+var (
+	productionParams = argonParams{Memory: 64 * 1024, Time: 3, Threads: 1}
+	currentParams    = productionParams
+)
+
+// FastHashesInTests makes this test binary hash with m=64 KiB, t=1: the command-line tests sign in
+// about a thousand times, each of which would otherwise take 150 ms and 64 MiB. It must be called
+// before any test runs (TestMain) and panics outside a test binary, so that no real file gets weak
+// hashes; a hash made so would in any case be rehashed at its next sign-in in a real process.
+func FastHashesInTests() {
+	if !testing.Testing() {
+		panic("data.FastHashesInTests outside a test binary")
+	}
+	currentParams = argonParams{Memory: 64, Time: 1, Threads: 1}
+}
 
 const (
 	saltLen = 16
