@@ -61,7 +61,7 @@ Usage:
                                         Excel file (or a JSON export into an empty database)
   salesdesk export --format json|csv|xlsx [--what customers|opportunities|followups|all]
                    [--out FILE [--force]] [--lang zh|en] [--audit] [customers' filters] [--stage S]
-                                        export the lists (csv, xlsx) or everything (json); read-only
+                                        export the lists (csv, xlsx) or everything (json); audited
   salesdesk members [list] [--format table|json] | add --login L --name N [--role R]
                   | deactivate|activate|reset|unlock LOGIN
                                         the team and its sign-ins (admin; new passwords from
