@@ -61,7 +61,7 @@ Usage:
                                         Excel file (or a JSON export into an empty database)
   salesdesk export --format json|csv|xlsx [--what customers|opportunities|followups|all]
                    [--out FILE [--force]] [--lang zh|en] [--audit] [customers' filters] [--stage S]
-                                        export the lists (csv, xlsx) or everything (json); read-only
+                                        export the lists (csv, xlsx) or everything (json); audited
   salesdesk members [list] [--format table|json] | add --login L --name N [--role R]
                   | deactivate|activate|reset|unlock LOGIN
                                         the team and its sign-ins (admin; new passwords from
@@ -279,6 +279,48 @@ func readStore(db, globalDB string) (*data.Store, string, error) {
 // writeStore opens the database named by the flags for commands that change it (import, undo).
 func writeStore(db, globalDB string) (*data.Store, string, error) {
 	return storeAt(db, globalDB, false)
+}
+
+// auditedStore opens the database for a command that only reads but must leave an audit line (an
+// export, a report written as a file): writable, so the line can be written, without the full record
+// check of the commands that change records, since the one write appends a line to the trail. A
+// backup is never opened for writing: its export is a copy of a copy and is read as before.
+func auditedStore(db, globalDB string) (*data.Store, string, error) {
+	path, err := dbPath(firstNonEmpty(db, globalDB))
+	if err != nil {
+		return nil, "", err
+	}
+	s, err := data.Open(path, data.Options{})
+	if errors.Is(err, data.ErrIsBackup) {
+		s, err = data.Open(path, data.Options{ReadOnly: true})
+	}
+	if err != nil {
+		return nil, path, describeOpenError(path, err)
+	}
+	return s, path, nil
+}
+
+// requireAdminOf refuses restore and compact unless an administrator signs in, when the database
+// needs sign-in: they replace the whole file, which issue 11 gives to administrators. A database that
+// does not exist yet has nobody to ask; one too damaged to open is checked against the backup that
+// is to replace it (alt), whose team is the one the restored file will have.
+func (c *cli) requireAdminOf(path, alt string) error {
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	st, err := data.Open(path, data.Options{ReadOnly: true})
+	if errors.Is(err, data.ErrDamaged) && alt != "" {
+		st, err = data.Open(alt, data.Options{ReadOnly: true})
+	}
+	if err != nil {
+		return describeOpenError(path, err)
+	}
+	defer st.Close()
+	sess, err := c.session(st)
+	if err != nil {
+		return err
+	}
+	return sess.Require(data.PermBackup)
 }
 
 func storeAt(db, globalDB string, readOnly bool) (*data.Store, string, error) {

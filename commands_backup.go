@@ -98,6 +98,8 @@ func (c *cli) backup(args []string, globalDB string) error {
 		return fmt.Errorf("%s is the database itself; choose another file", file)
 	case errors.Is(err, context.Canceled):
 		return fmt.Errorf("backup of %s interrupted; nothing was written", path)
+	case data.ErrorCode(err) == data.CodeForbidden:
+		return err // exit 6, in the refusal's own words
 	case err != nil:
 		return fmt.Errorf("backup of %s to %s failed: %v", path, file, err)
 	}
@@ -153,6 +155,9 @@ func (c *cli) restore(args []string, globalDB string) error {
 		fmt.Fprintf(c.stdout, "nothing was changed; to replace %s with this backup, run again with --yes\n", path)
 		return nil
 	}
+	if err := c.requireAdminOf(path, file); err != nil {
+		return err
+	}
 	progress, endLine := progressTo(c.stderr, "restored")
 	res, err := data.Restore(file, path, data.RestoreOptions{Progress: progress})
 	endLine()
@@ -185,6 +190,9 @@ func (c *cli) compact(args []string, globalDB string) error {
 	// The page check first: it tells a damaged or foreign file apart before anything is copied.
 	if _, err := data.PreviewBackup(path); err != nil {
 		return describeOpenError(path, err)
+	}
+	if err := c.requireAdminOf(path, ""); err != nil {
+		return err
 	}
 	start := time.Now()
 	res, err := data.CompactFile(path)

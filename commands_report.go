@@ -139,7 +139,15 @@ func (c *cli) report(args []string, globalDB string) error {
 	case n == 0:
 		n = 1
 	}
-	file, _, err := readStore(*db, globalDB)
+	// A report in a machine format is the team's figures taken out of SalesDesk: an export, a
+	// manager's right, refused before anything is computed and audited once written. It counts
+	// whether it goes to --out or to stdout, which a shell sends to a file as easily.
+	exported := *format != "table"
+	open := readStore
+	if exported {
+		open = auditedStore
+	}
+	file, _, err := open(*db, globalDB)
 	if err != nil {
 		return err
 	}
@@ -148,15 +156,25 @@ func (c *cli) report(args []string, globalDB string) error {
 	if err != nil {
 		return err
 	}
+	if exported {
+		if err := s.Require(data.PermExport); err != nil {
+			return err
+		}
+	}
 
 	// Everything is made in memory first, so that a failure leaves no half-written --out file.
 	var buf bytes.Buffer
+	reportRows := 0
 	if *segments {
 		err = writeSegments(&buf, s.SegmentsFor(p), p, *format, *lang)
+		reportRows = 1
 	} else {
 		var reports []data.PeriodReport
 		if reports, err = s.Reports(p, n); err != nil {
 			return err
+		}
+		for _, r := range reports {
+			reportRows += 1 + len(r.Owners)
 		}
 		err = writeReports(&buf, reports, *format, *lang)
 	}
@@ -165,12 +183,16 @@ func (c *cli) report(args []string, globalDB string) error {
 	}
 	if *out == "" {
 		_, err = c.stdout.Write(buf.Bytes())
+	} else {
+		err = outputError("report: --out", data.WriteOutput(*out, outputGuard(file), *force, func(w io.Writer) error {
+			_, err := w.Write(buf.Bytes())
+			return err
+		}))
+	}
+	if err != nil || !exported {
 		return err
 	}
-	return outputError("report: --out", data.WriteOutput(*out, outputGuard(file), *force, func(w io.Writer) error {
-		_, err := w.Write(buf.Bytes())
-		return err
-	}))
+	return s.RecordReportExport(*format, n, reportRows)
 }
 
 func writeReports(w io.Writer, reports []data.PeriodReport, format, lang string) error {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -63,9 +64,41 @@ func auditCard(tx *bolt.Tx, at time.Time, by Actor, action, entity string, id, c
 
 // writeChange appends one line: numbered, chained to the line before and indexed.
 func writeChange(tx *bolt.Tx, ch Change) error {
+	return writeChangeIn(tx, ch, nil)
+}
+
+// auditBatch writes many lines in one transaction (the pool's sweep): it remembers the last hash
+// instead of decoding the last line again for each, and puts the index keys in key order at the end.
+// Put one by one, the keys of thousands of lines land in the middle of the same few leaves, which
+// bbolt does not split until the commit: each insert then moved every key put before it.
+type auditBatch struct {
+	prev    string
+	chained bool
+	keys    [][]byte
+}
+
+// flush writes the index keys the batch holds.
+func (ab *auditBatch) flush(tx *bolt.Tx) error {
+	ix := tx.Bucket(bucketAuditIndex)
+	if ix == nil || len(ab.keys) == 0 {
+		return nil
+	}
+	slices.SortFunc(ab.keys, bytes.Compare)
+	for _, k := range ab.keys {
+		if err := ix.Put(k, nil); err != nil {
+			return err
+		}
+	}
+	ab.keys = nil
+	return nil
+}
+
+func writeChangeIn(tx *bolt.Tx, ch Change, ab *auditBatch) error {
 	b := tx.Bucket(bucketAudit)
 	prev := ""
-	if k, v := b.Cursor().Last(); k != nil {
+	if ab != nil && ab.chained {
+		prev = ab.prev
+	} else if k, v := b.Cursor().Last(); k != nil {
 		var last Change
 		if err := codec.Unmarshal(v, &last); err != nil {
 			return fmt.Errorf("audit line %d: %w: %w", decodeUint(k), ErrDamaged, err)
@@ -82,6 +115,11 @@ func writeChange(tx *bolt.Tx, ch Change) error {
 	}
 	if err := putRecord(b, encodeUint(seq), ch); err != nil {
 		return err
+	}
+	if ab != nil {
+		ab.prev, ab.chained = ch.Hash, true
+		ab.keys = append(ab.keys, auditIndexKeys(ch)...)
+		return nil
 	}
 	return indexChange(tx, ch)
 }

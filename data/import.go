@@ -444,29 +444,7 @@ func (im *importer) snapshot() {
 		}
 	}
 	im.keys = map[string][]uint64{}
-	a := s.idx.arena
-	for slot, id := range a.ids {
-		if id == 0 {
-			continue
-		}
-		hay := a.keys[a.keysOff[slot]:a.keysOff[slot+1]]
-		for len(hay) > 0 {
-			end := 0
-			for end < len(hay) && hay[end] != 0 {
-				end++
-			}
-			if f := hay[:end]; isContactKey(f) {
-				k := string(f)
-				if !slices.Contains(im.keys[k], id) {
-					im.keys[k] = append(im.keys[k], id)
-				}
-			}
-			if end < len(hay) {
-				end++
-			}
-			hay = hay[end:]
-		}
-	}
+	s.idx.eachArena(func(a *hayArena) { im.contactKeys(a) })
 	im.oppNumbers = make(map[string]uint64, len(s.idx.opps))
 	im.oppTitles = make(map[string]uint64, len(s.idx.opps))
 	for _, o := range s.idx.opps {
@@ -731,4 +709,30 @@ func (r *ImportReport) WriteRejects(w io.Writer) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// contactKeys takes the phones and emails of the arena's rows into the import's duplicate keys.
+func (im *importer) contactKeys(a *hayArena) {
+	for slot, id := range a.ids {
+		if id == 0 {
+			continue
+		}
+		hay := a.keys[a.keysOff[slot]:a.keysOff[slot+1]]
+		for len(hay) > 0 {
+			end := 0
+			for end < len(hay) && hay[end] != 0 {
+				end++
+			}
+			if f := hay[:end]; isContactKey(f) {
+				k := string(f)
+				if !slices.Contains(im.keys[k], id) {
+					im.keys[k] = append(im.keys[k], id)
+				}
+			}
+			if end < len(hay) {
+				end++
+			}
+			hay = hay[end:]
+		}
+	}
 }

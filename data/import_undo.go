@@ -521,14 +521,8 @@ func (ix *index) removeCustomers(ids map[uint64]bool) {
 			ix.drop(r, true)
 		}
 	}
-	a := ix.arena
-	for slot, id := range a.ids {
-		if id != 0 && ids[id] {
-			a.ids[slot] = 0
-			a.dead++
-		}
-	}
-	if a.stale() {
-		ix.arena = a.compact()
+	for owner, a := range ix.hay {
+		a.retire(ids)
+		ix.compactArena(owner)
 	}
 }

@@ -406,8 +406,13 @@ type index struct {
 	rawDeals *rawValues
 	// sorted caches every row in one order per sort key; writes keep them in step.
 	sorted map[SortKey][]*CustomerRow
-	// arena holds the search texts for fast scanning, the rows' only copy of them.
-	arena *hayArena
+	// ranks holds each cached order's positions by card id (see rank).
+	ranks map[SortKey]rankCache
+	// hay holds the search texts for fast scanning, the rows' only copy of them, in one arena per
+	// owner (0: the pool): a rep's search scans the rep's own cards only, and a manager's scans them
+	// all. Every write goes through put, putMany or removeCustomers, which move a row between arenas
+	// when its owner changes, so an owner's arena always holds exactly the owner's rows.
+	hay   map[uint64]*hayArena
 	maxID uint64
 	// active and archived count the cards, kept in step so the list's count costs nothing.
 	active, archived int
@@ -433,7 +438,7 @@ func newIndex(st Settings) *index {
 	return &index{
 		settings: st, members: map[uint64]Member{}, rows: map[uint64]*CustomerRow{},
 		byName: map[string][]uint64{}, openActions: map[uint64]OpenAction{}, sorted: map[SortKey][]*CustomerRow{},
-		arena: newArena(), opps: map[uint64]*OpportunityRow{}, milestones: map[uint64][]dealStep{},
+		hay: map[uint64]*hayArena{}, opps: map[uint64]*OpportunityRow{}, milestones: map[uint64][]dealStep{},
 	}
 }
 
@@ -464,6 +469,42 @@ func removeID(m map[string][]uint64, k string, id uint64) {
 	}
 }
 
+// arenaOf is the owner's arena, made on first use.
+func (ix *index) arenaOf(owner uint64) *hayArena {
+	a := ix.hay[owner]
+	if a == nil {
+		a = newArena()
+		ix.hay[owner] = a
+	}
+	return a
+}
+
+// putHay takes r's search texts into its owner's arena; old is the row it replaces (nil: none).
+func (ix *index) putHay(old, r *CustomerRow) {
+	if old != nil && old.OwnerID != r.OwnerID {
+		if text, keys, ok := ix.arenaOf(old.OwnerID).take(old.ID); ok && r.pending == nil {
+			r.pending = &rowHay{text, keys} // regraded and moved: the texts come along
+		}
+		old = nil
+	}
+	a := ix.arenaOf(r.OwnerID)
+	a.add(r, old != nil)
+	ix.compactArena(r.OwnerID)
+}
+
+func (ix *index) compactArena(owner uint64) {
+	if a := ix.hay[owner]; a != nil && a.stale() {
+		ix.hay[owner] = a.compact()
+	}
+}
+
+// eachArena calls fn with every owner's arena.
+func (ix *index) eachArena(fn func(a *hayArena)) {
+	for _, a := range ix.hay {
+		fn(a)
+	}
+}
+
 func (ix *index) put(r *CustomerRow) {
 	old, had := ix.rows[r.ID]
 	if had {
@@ -472,10 +513,7 @@ func (ix *index) put(r *CustomerRow) {
 	ix.rows[r.ID] = r
 	ix.count(r, 1)
 	ix.maxID = max(ix.maxID, r.ID)
-	ix.arena.add(r, had)
-	if ix.arena.stale() {
-		ix.arena = ix.arena.compact()
-	}
+	ix.putHay(old, r) // old is nil for a new row
 	if ix.dupsBuilt {
 		ix.addDups(r)
 	}
@@ -498,29 +536,49 @@ func (ix *index) put(r *CustomerRow) {
 // putMany adds many rows at once (opening, bulk creation): the orders are rebuilt when next asked for.
 func (ix *index) putMany(rows []*CustomerRow) {
 	clear(ix.sorted)
-	text, keys := 0, 0
+	type size struct{ n, text, keys int }
+	sizes := map[uint64]size{}
 	for _, r := range rows {
 		if r.pending != nil {
-			text += len(r.pending.text)
-			keys += len(r.pending.keys)
+			z := sizes[r.OwnerID]
+			sizes[r.OwnerID] = size{z.n + 1, z.text + len(r.pending.text), z.keys + len(r.pending.keys)}
 		}
 	}
-	ix.arena.grow(len(rows), text, keys)
+	for owner, z := range sizes {
+		ix.arenaOf(owner).grow(z.n, z.text, z.keys)
+	}
+	// The replaced rows' slots are retired in one pass per arena: finding each one by itself scans
+	// the arena's ids, which made a sweep that returns thousands of cards quadratic.
+	retire := map[uint64]map[uint64]bool{}
 	for _, r := range rows {
 		old, had := ix.rows[r.ID]
 		if had {
 			ix.drop(old, false)
+			switch {
+			case old.OwnerID != r.OwnerID && r.pending == nil:
+				ix.putHay(old, r)
+			case r.pending != nil:
+				if retire[old.OwnerID] == nil {
+					retire[old.OwnerID] = map[uint64]bool{}
+				}
+				retire[old.OwnerID][r.ID] = true
+			}
 		}
 		ix.rows[r.ID] = r
 		ix.count(r, 1)
 		ix.maxID = max(ix.maxID, r.ID)
-		ix.arena.add(r, had)
 		if ix.dupsBuilt {
 			ix.addDups(r)
 		}
 	}
-	if ix.arena.stale() {
-		ix.arena = ix.arena.compact()
+	for owner, ids := range retire {
+		ix.arenaOf(owner).retire(ids)
+	}
+	for _, r := range rows {
+		ix.arenaOf(r.OwnerID).add(r, false)
+	}
+	for owner := range ix.hay {
+		ix.compactArena(owner)
 	}
 }
 
@@ -674,6 +732,39 @@ func (ix *index) order(k SortKey) []*CustomerRow {
 	for _, r := range ix.rows {
 		rows = append(rows, r)
 	}
+	sortParallel(rows, ix.sortFunc(k, rows))
+	ix.sorted[k] = rows
+	return rows
+}
+
+// rankCache is the position of each card in one cached order, and the order it was read from.
+type rankCache struct {
+	of   []*CustomerRow
+	rank []uint32
+}
+
+// rank returns each card's position in order(k), by id. A search that matched a few thousand cards
+// sorts them by these numbers instead of walking the whole sorted list, whose 100k rows scattered in
+// memory cost a manager's keystroke more than the scan did. It is rebuilt on the first search after
+// a write changed the order; the caller holds the write lock.
+func (ix *index) rank(k SortKey, rows []*CustomerRow) []uint32 {
+	if c, ok := ix.ranks[k]; ok && len(c.of) == len(rows) && (len(rows) == 0 || &c.of[0] == &rows[0]) {
+		return c.rank
+	}
+	rank := make([]uint32, ix.maxID+1)
+	for i, r := range rows {
+		rank[r.ID] = uint32(i)
+	}
+	if ix.ranks == nil {
+		ix.ranks = map[SortKey]rankCache{}
+	}
+	ix.ranks[k] = rankCache{rows, rank}
+	return rank
+}
+
+// sortFunc is less(k) for sorting rows: owner names and industries are spelled in pinyin once per
+// distinct value rather than per comparison.
+func (ix *index) sortFunc(k SortKey, rows []*CustomerRow) func(a, b *CustomerRow) int {
 	cmp := ix.less(k)
 	switch k {
 	case SortIndustry:
@@ -702,9 +793,7 @@ func (ix *index) order(k SortKey) []*CustomerRow {
 			return cmp3(a.ID < b.ID, a.ID > b.ID)
 		}
 	}
-	sortParallel(rows, cmp)
-	ix.sorted[k] = rows
-	return rows
+	return cmp
 }
 
 // sortParallel sorts halves on two cores and merges them: the first sort of a large list is part of

@@ -1,6 +1,7 @@
 package data
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -258,6 +259,11 @@ func (s *Store) PoolHistory(customerID uint64) ([]PoolMove, error) {
 
 // recordMove writes a pool move and its audit line, in tx.
 func recordMove(tx *bolt.Tx, m PoolMove, by Actor) error {
+	return recordMoveIn(tx, m, by, nil)
+}
+
+// recordMoveIn is recordMove with the audit line through ab (nil: on its own).
+func recordMoveIn(tx *bolt.Tx, m PoolMove, by Actor, ab *auditBatch) error {
 	b := tx.Bucket(bucketPoolHistory)
 	seq, err := b.NextSequence()
 	if err != nil {
@@ -280,7 +286,8 @@ func recordMove(tx *bolt.Tx, m PoolMove, by Actor) error {
 	if m.Reason != "" {
 		action += " reason=" + m.Reason
 	}
-	return audit(tx, m.At, by, action, "customer", m.CustomerID)
+	return writeChangeIn(tx, Change{At: m.At, ActorID: by.MemberID, Actor: by.Name, Action: action,
+		Entity: "customer", EntityID: m.CustomerID, CustomerID: m.CustomerID}, ab)
 }
 
 // moveCard changes a card's owner in tx through the card's own write path and records the move.
@@ -565,12 +572,17 @@ func (s *Store) SweepPool(now time.Time) (int, error) {
 		if len(due) == 0 {
 			return nil, nil
 		}
-		slices.SortFunc(due, func(a, b PoolDueCard) int { return int(a.Row.ID) - int(b.Row.ID) })
+		if s.readOnly {
+			return nil, ErrReadOnly
+		}
+		slices.SortFunc(due, func(a, b PoolDueCard) int { return cmp.Compare(a.Row.ID, b.Row.ID) })
 		rows := make([]*CustomerRow, 0, len(due))
-		cb := tx.Bucket(bucketCustomers)
+		cb, rb := tx.Bucket(bucketCustomers), tx.Bucket(bucketRows)
+		var ab auditBatch
 		for _, d := range due {
 			var c Customer
-			if err := getRecord(cb, encodeUint(d.Row.ID), &c); err != nil {
+			key := encodeUint(d.Row.ID)
+			if err := getRecord(cb, key, &c); err != nil {
 				return nil, fmt.Errorf("customer %d: %w", d.Row.ID, err)
 			}
 			if c.OwnerID == 0 || c.Archived {
@@ -579,11 +591,29 @@ func (s *Store) SweepPool(now time.Time) (int, error) {
 			days := ps.returnDays(c.Status, d.Row.Grade)
 			m := PoolMove{CustomerID: c.ID, At: now, From: c.OwnerID, Action: PoolReturn, IdleDays: days,
 				Reason: fmt.Sprintf("no follow-up for %d days", days)}
-			row, err := s.writeMove(tx, by, &c, m, rules, now)
-			if err != nil {
+			c.OwnerID = 0
+			c.Version++
+			c.UpdatedAt, c.UpdatedBy = now, by.MemberID
+			if err := putRecord(cb, key, &c); err != nil {
+				return nil, fmt.Errorf("save customer %d: %w", c.ID, err)
+			}
+			// Only the owner changes, and the stored row already holds the rest (its pinyin and
+			// search texts, which are what building a row costs): it is read back and changed.
+			var rec rowRecord
+			if err := getRecord(rb, key, &rec); err != nil {
+				rec = buildRecord(&c)
+			}
+			rec.OwnerID = 0
+			if err := putRecord(rb, key, rec); err != nil {
+				return nil, fmt.Errorf("save customer %d's row: %w", c.ID, err)
+			}
+			if err := recordMoveIn(tx, m, by, &ab); err != nil {
 				return nil, err
 			}
-			rows = append(rows, row)
+			rows = append(rows, graded(&rec, rules, now))
+		}
+		if err := ab.flush(tx); err != nil {
+			return nil, err
 		}
 		n = len(rows)
 		return func(ix *index) { ix.putMany(rows) }, nil

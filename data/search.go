@@ -2,6 +2,7 @@ package data
 
 import (
 	"bytes"
+	"math/bits"
 	"runtime"
 	"slices"
 	"strings"
@@ -100,26 +101,70 @@ func (a *hayArena) exactKey(key string) []uint64 {
 	return ids
 }
 
+// take retires the row's live slot and returns its texts (copied: the arena may be compacted).
+func (a *hayArena) take(id uint64) (text, keys string, ok bool) {
+	slot := slices.Index(a.ids, id)
+	if slot < 0 {
+		return "", "", false
+	}
+	a.ids[slot] = 0
+	a.dead++
+	return string(a.text[a.textOff[slot]:a.textOff[slot+1]]), string(a.keys[a.keysOff[slot]:a.keysOff[slot+1]]), true
+}
+
+// retire retires the live slots of the given rows in one pass.
+func (a *hayArena) retire(ids map[uint64]bool) {
+	for slot, id := range a.ids {
+		if id != 0 && ids[id] {
+			a.ids[slot] = 0
+			a.dead++
+		}
+	}
+}
+
 func (a *hayArena) stale() bool { return a.dead > 1000 && a.dead*4 > len(a.ids) }
 
 // idSet is a bitset over customer ids.
 type idSet []uint64
+
+// count is the number of ids in the set.
+func (s idSet) count() int {
+	n := 0
+	for _, w := range s {
+		n += bits.OnesCount64(w)
+	}
+	return n
+}
+
+// each calls fn with every id in the set, in increasing order.
+func (s idSet) each(fn func(id uint64)) {
+	for i, w := range s {
+		for w != 0 {
+			b := bits.TrailingZeros64(w)
+			fn(uint64(i*64 + b))
+			w &= w - 1
+		}
+	}
+}
 
 func (s idSet) has(id uint64) bool {
 	w := id / 64
 	return w < uint64(len(s)) && s[w]&(1<<(id%64)) != 0
 }
 
-// find returns the ids of the live rows whose haystack holds every term, scanning on all cores.
-func (a *hayArena) find(terms []searchTerm, maxID uint64) idSet {
+// find returns the ids of the live rows of the arenas whose haystack holds every term, scanning on
+// all cores.
+func find(arenas []*hayArena, terms []searchTerm, maxID uint64) idSet {
 	var result idSet
 	for n, t := range terms {
-		hay, off := a.text, a.textOff
-		if t.ascii {
-			hay, off = a.keys, a.keysOff
-		}
 		set := make(idSet, maxID/64+1)
-		a.scan(hay, off, []byte(t.s), set)
+		for _, a := range arenas {
+			hay, off := a.text, a.textOff
+			if t.ascii {
+				hay, off = a.keys, a.keysOff
+			}
+			a.scan(hay, off, []byte(t.s), set)
+		}
 		if n == 0 {
 			result = set
 			continue
@@ -129,6 +174,28 @@ func (a *hayArena) find(terms []searchTerm, maxID uint64) idSet {
 		}
 	}
 	return result
+}
+
+// arenas are the arenas a search of owner's cards reads: all of them for owner 0 (no owner filter).
+func (ix *index) arenas(owner uint64) []*hayArena {
+	if owner != 0 {
+		if a := ix.hay[owner]; a != nil {
+			return []*hayArena{a}
+		}
+		return nil
+	}
+	out := make([]*hayArena, 0, len(ix.hay))
+	for _, a := range ix.hay {
+		out = append(out, a)
+	}
+	return out
+}
+
+// exactKey is hayArena.exactKey over every owner's arena.
+func (ix *index) exactKey(key string) []uint64 {
+	var ids []uint64
+	ix.eachArena(func(a *hayArena) { ids = append(ids, a.exactKey(key)...) })
+	return ids
 }
 
 func (a *hayArena) scan(hay []byte, off []uint32, needle []byte, set idSet) {

@@ -61,6 +61,10 @@ func (s *Session) require(p Permission) error {
 	return &Refusal{Perm: p, Role: s.Role()}
 }
 
+// Require refuses p unless the member's role allows it: for the local-only actions that work on the
+// file itself (restore, compact), which the command line checks before it closes the store to do them.
+func (s *Session) Require(p Permission) error { return s.require(p) }
+
 // actor is who the store records as making a change.
 func (s *Session) actor() Actor {
 	if m, ok := s.st.Member(s.memberID()); ok {

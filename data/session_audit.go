@@ -101,6 +101,25 @@ func (s *Session) recordExport(format string, res ExportResult, err error) (Expo
 	return res, nil
 }
 
+// RecordReportExport records a report written as a file (json, csv, xlsx): a report in a file is an
+// export, a manager's right, and is traced like one. It refuses a member who may not export.
+func (s *Session) RecordReportExport(format string, periods, rows int) error {
+	if err := s.require(PermExport); err != nil {
+		return err
+	}
+	err := s.st.update(func(tx *bolt.Tx) (func(*index), error) {
+		return nil, auditFields(tx, s.st.now(), s.actor(), "export_report_"+format, "export", 0, []FieldChange{
+			{Field: "format", New: format},
+			{Field: "periods", New: strconv.Itoa(periods)},
+			{Field: "rows", New: strconv.Itoa(rows)},
+		})
+	})
+	if errors.Is(err, ErrReadOnly) {
+		return nil // as recordExport: a file opened read-only (a backup) cannot take the line
+	}
+	return err
+}
+
 // RecordExport writes the line of an export (the command line's exports call it too).
 func (s *Store) RecordExport(by Actor, format string, res ExportResult) error {
 	return s.update(func(tx *bolt.Tx) (func(*index), error) {

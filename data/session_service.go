@@ -55,6 +55,9 @@ func (s *Session) CustomerCount() (active, archived int) {
 }
 
 func (s *Session) Choices() FilterChoices {
+	if me, scoped := s.scope(); scoped {
+		return s.st.choicesOf(me, 0) // a rep's own cards and the pool's, nothing of another rep's
+	}
 	return s.st.Choices()
 }
 

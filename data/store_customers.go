@@ -1,6 +1,7 @@
 package data
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"runtime"
@@ -608,13 +609,31 @@ func (s *Store) Customers(f CustomerFilter) []*CustomerRow {
 	if f.ABC != ClassNone || f.RFM != SegmentNone {
 		seg = s.Segments()
 	}
+	if f.OwnerID != 0 {
+		return s.ownerCustomers(f, terms, seg)
+	}
 	s.mu.Lock() // the sort cache and the search arena may be filled
 	all := s.idx.order(f.Sort)
 	var found idSet
+	var hits []rankedRow
 	if len(terms) > 0 {
-		found = s.idx.arena.find(terms, s.idx.maxID)
+		found = find(s.idx.arenas(0), terms, s.idx.maxID)
+		// Few hits: they are taken by id and put in order by their rank, not found by walking the
+		// whole list. Most keystrokes after the first letters are such.
+		if n := found.count(); rankedSearch && n*2 < len(all) {
+			rank := s.idx.rank(f.Sort, all)
+			hits = make([]rankedRow, 0, n)
+			found.each(func(id uint64) {
+				if r := s.idx.rows[id]; r != nil {
+					hits = append(hits, rankedRow{rank[id], r})
+				}
+			})
+		}
 	}
 	s.mu.Unlock()
+	if hits != nil {
+		return rankedList(f, hits, seg)
+	}
 	if f.Desc {
 		rev := make([]*CustomerRow, len(all))
 		for i, r := range all {
@@ -652,6 +671,68 @@ func (s *Store) Customers(f CustomerFilter) []*CustomerRow {
 	return slices.Concat(lists...)
 }
 
+// rankedSearch lets a test compare the ranked search with the walk of the whole list.
+var rankedSearch = true
+
+type rankedRow struct {
+	rank uint32
+	row  *CustomerRow
+}
+
+// rankedList filters the search's hits and puts them in the list's order by their rank.
+func rankedList(f CustomerFilter, hits []rankedRow, seg *Segmentation) []*CustomerRow {
+	hits = slices.DeleteFunc(hits, func(h rankedRow) bool { return !f.match(h.row, nil, seg) })
+	slices.SortFunc(hits, func(a, b rankedRow) int { return cmp.Compare(a.rank, b.rank) })
+	if f.Desc {
+		slices.Reverse(hits)
+	}
+	if f.Limit > 0 && len(hits) > f.Limit {
+		hits = hits[:f.Limit]
+	}
+	if len(hits) == 0 {
+		return nil // as the walk of the list finds nothing
+	}
+	out := make([]*CustomerRow, len(hits))
+	for i, h := range hits {
+		out[i] = h.row
+	}
+	return out
+}
+
+// ownerCustomers is Customers for one owner's cards (a rep's list): it searches the owner's arena
+// only and sorts what passed, so that its cost follows the owner's cards, not the file's. The order
+// is the same total order as the cached one (ties by id), so the rows are those the filter over the
+// whole list would give, in the same order.
+func (s *Store) ownerCustomers(f CustomerFilter, terms []searchTerm, seg *Segmentation) []*CustomerRow {
+	var out []*CustomerRow
+	s.mu.RLock()
+	if a := s.idx.hay[f.OwnerID]; a != nil {
+		var found idSet
+		if len(terms) > 0 {
+			found = find([]*hayArena{a}, terms, s.idx.maxID)
+		}
+		for _, id := range a.ids {
+			if id == 0 || (found != nil && !found.has(id)) {
+				continue
+			}
+			if r := s.idx.rows[id]; r != nil && f.match(r, nil, seg) {
+				out = append(out, r)
+			}
+		}
+	}
+	cmp := s.idx.sortFunc(f.Sort, out)
+	s.mu.RUnlock()
+	if f.Desc {
+		slices.SortFunc(out, func(a, b *CustomerRow) int { return cmp(b, a) })
+	} else {
+		slices.SortFunc(out, cmp)
+	}
+	if f.Limit > 0 && len(out) > f.Limit {
+		out = out[:f.Limit:f.Limit]
+	}
+	return out
+}
+
 // CustomerCount is the number of active and archived cards.
 func (s *Store) CustomerCount() (active, archived int) {
 	s.mu.RLock()
@@ -676,10 +757,22 @@ type FilterChoices struct {
 
 // Choices returns the values in use, sorted, for the filter menus.
 func (s *Store) Choices() FilterChoices {
+	return s.choices(func(*CustomerRow) bool { return true })
+}
+
+// choicesOf is Choices from the cards of the given owners only (0: the pool).
+func (s *Store) choicesOf(owners ...uint64) FilterChoices {
+	return s.choices(func(r *CustomerRow) bool { return slices.Contains(owners, r.OwnerID) })
+}
+
+func (s *Store) choices(keep func(*CustomerRow) bool) FilterChoices {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	ind, tags, cats := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	for _, r := range s.idx.rows {
+		if !keep(r) {
+			continue
+		}
 		if r.Industry != "" {
 			ind[r.Industry] = true
 		}
@@ -737,10 +830,10 @@ func (s *Store) Duplicates(c Customer) []DuplicateMatch {
 	}
 	for _, ct := range c.Contacts {
 		if ct.Phone != "" {
-			add(s.idx.arena.exactKey(NormalizePhone(ct.Phone)), "phone", ct.Phone)
+			add(s.idx.exactKey(NormalizePhone(ct.Phone)), "phone", ct.Phone)
 		}
 		if ct.Email != "" {
-			add(s.idx.arena.exactKey(NormalizeEmail(ct.Email)), "email", ct.Email)
+			add(s.idx.exactKey(NormalizeEmail(ct.Email)), "email", ct.Email)
 		}
 	}
 	return out

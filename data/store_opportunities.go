@@ -465,7 +465,7 @@ func (s *Store) Opportunities(f OpportunityFilter) []*OpportunityRow {
 	// customer list would (names, pinyin, contacts, phones).
 	var customers idSet
 	if len(terms) > 0 {
-		customers = s.idx.arena.find(searchTerms(f.Search), s.idx.maxID)
+		customers = find(s.idx.arenas(0), searchTerms(f.Search), s.idx.maxID)
 	}
 	var out []*OpportunityRow
 	from, until := DayOf(f.CloseFrom), DayOf(f.Close)
