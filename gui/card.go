@@ -27,8 +27,8 @@ type cardWindow struct {
 	// saving is set while a save is under way; closeAfter asks it to close the window once it
 	// succeeds, so that closing meanwhile neither asks to save again nor drops the typing on failure.
 	saving, closeAfter bool
-	contacts  []data.Contact
-	fields    map[string]*field
+	contacts           []data.Contact
+	fields             map[string]*field
 
 	kind      *widget.RadioGroup
 	name      *textEntry
