@@ -75,27 +75,35 @@ func (s *agendaScreen) saveDone(f *doneForm) {
 	if strings.TrimSpace(f.result.Text) == "" {
 		fe.Add("result", data.ErrRequired)
 	}
-	if !fe.Any() {
-		done := data.ActivityDone{Topic: s.actionText(f.act.Text), Result: f.result.Text, Next: next}
-		_, _, err = s.u.store.CompleteActivity(f.act, done)
+	if fe.Any() {
+		s.showDoneProblems(f, fe)
+		return
+	}
+	done, act, st := data.ActivityDone{Topic: s.actionText(f.act.Text), Result: f.result.Text, Next: next}, f.act, s.u.store
+	s.u.write(f.save, func() error {
+		_, _, err := st.CompleteActivity(act, done)
+		return err
+	}, func(err error) {
+		var fe data.FieldErrors
 		switch {
 		case errors.As(err, &fe):
+			s.showDoneProblems(f, fe)
 		case errors.Is(err, data.ErrPlanChanged):
 			f.dialog.Hide()
 			s.u.showError(s.u.win, err)
 			s.u.refreshAll()
-			return
 		case err != nil:
 			s.u.showError(s.u.win, err)
-			return
+		default:
+			s.showDoneProblems(f, nil)
+			f.dialog.Hide()
+			s.u.refreshAll()
 		}
-	}
+	})
+}
+
+func (s *agendaScreen) showDoneProblems(f *doneForm, fe data.FieldErrors) {
 	for _, fl := range f.order {
 		fl.setError(fe.For(fl.key))
 	}
-	if fe.Any() {
-		return
-	}
-	f.dialog.Hide()
-	s.u.refreshAll()
 }

@@ -88,6 +88,8 @@ func Run(cfg Config) error {
 	// background scavenger hands back only slowly: return it once the window has settled.
 	time.AfterFunc(settleDelay, debug.FreeOSMemory)
 	a.Run()
+	// A save still under way when the window closed finishes before the file closes under it.
+	u.waitWrites()
 	// The file in use at the end: a restore or a compaction may have replaced the one opened above.
 	if u.file != nil {
 		_ = u.file.Close()
@@ -182,11 +184,13 @@ type ui struct {
 	review    *reviewScreen
 	// background runs work off the UI thread; tests run it in line, so they need no waiting.
 	background func(func())
-	settings   *settingsScreen
-	audit      *auditScreen           // nil unless the member may read the audit trail
-	cards      map[uint64]*cardWindow // saved cards' windows, so a second open brings the first forward
-	open       map[*cardWindow]bool   // every card window, new cards too
-	others     map[fyne.Window]bool   // the deal and forecast windows that are open
+	// writes runs the writes the window makes (write.go).
+	writes   writes
+	settings *settingsScreen
+	audit    *auditScreen           // nil unless the member may read the audit trail
+	cards    map[uint64]*cardWindow // saved cards' windows, so a second open brings the first forward
+	open     map[*cardWindow]bool   // every card window, new cards too
+	others   map[fyne.Window]bool   // the deal and forecast windows that are open
 
 	// windows holds one window per saved record, so a second open brings the first forward.
 	windows map[string]recordWindow
@@ -218,7 +222,7 @@ type ui struct {
 func newUI(a fyne.App, st *data.Store, cfg Config) *ui {
 	u := &ui{app: a, file: st, cfg: cfg, cards: map[uint64]*cardWindow{}, open: map[*cardWindow]bool{}, others: map[fyne.Window]bool{}, now: st.Now,
 		fillDemo:   func(o data.DemoOptions) error { return data.GenerateDemo(st, o) },
-		background: func(f func()) { go f() }}
+		background: func(f func()) { go f() }, writes: newWrites()}
 	installSaveGuard(u.outputGuard)
 	u.win = a.NewWindow("SalesDesk")
 	u.win.SetMaster()

@@ -213,7 +213,7 @@ func BenchmarkMetricsScreen100k(b *testing.B) {
 	setLanguage("zh")
 	u, st := openWindow(b, a, path)
 	defer st.Close()
-	u.background = func(f func()) { f() }
+	inlineWork(u)
 	if err := st.LoadDeals(); err != nil {
 		b.Fatal(err)
 	}

@@ -74,22 +74,21 @@ func (s *customersScreen) askBulk(title string, choice fyne.CanvasObject, prepar
 		}
 	})
 	a.confirm.OnTapped = func() {
-		a.confirm.Disable()
 		run := prepare(ids)
-		s.u.background(func() {
-			note, err := run()
-			fyne.Do(func() {
-				if err != nil {
-					a.confirm.Enable()
-					a.problem.SetText(errorText(err))
-					a.problem.Show()
-					return
-				}
-				a.d.Hide()
-				clear(s.selected)
-				s.reload()
-				s.note.SetText(note)
-			})
+		var note string
+		s.u.write(a.confirm, func() (err error) {
+			note, err = run()
+			return err
+		}, func(err error) {
+			if err != nil {
+				a.problem.SetText(errorText(err))
+				a.problem.Show()
+				return
+			}
+			a.d.Hide()
+			clear(s.selected)
+			s.reload()
+			s.note.SetText(note)
 		})
 	}
 	s.ask = a
@@ -112,9 +111,9 @@ func (s *customersScreen) onBulkOwner() {
 	owner := newSelect(names, nil)
 	owner.PlaceHolder = T("bulk.owner_pick")
 	a := s.askBulk(T("bulk.owner_title"), labelled(T("col.owner"), owner), func(sel []uint64) func() (string, error) {
-		name := owner.Selected
+		name, st := owner.Selected, s.u.store
 		return func() (string, error) {
-			changed, err := s.u.store.BulkSetOwner(sel, ids[name])
+			changed, err := st.BulkSetOwner(sel, ids[name])
 			return Tf("bulk.owner_done", formatInt(changed), name), err
 		}
 	})
@@ -134,9 +133,9 @@ func (s *customersScreen) onBulkTag() {
 	tag := newEntry("")
 	tag.SetPlaceHolder(T("bulk.tag_hint"))
 	a := s.askBulk(T("bulk.tag_title"), labelled(T("field.tags"), tag), func(sel []uint64) func() (string, error) {
-		t := strings.TrimSpace(tag.Text)
+		t, st := strings.TrimSpace(tag.Text), s.u.store
 		return func() (string, error) {
-			changed, err := s.u.store.BulkAddTag(sel, t)
+			changed, err := st.BulkAddTag(sel, t)
 			return Tf("bulk.tag_done", t, formatInt(changed)), err
 		}
 	})
@@ -160,8 +159,9 @@ func (s *customersScreen) onBulkTag() {
 func (s *customersScreen) onBulkArchive() {
 	n := len(s.selected)
 	a := s.askBulk(T("bulk.archive_title"), nil, func(sel []uint64) func() (string, error) {
+		st := s.u.store
 		return func() (string, error) {
-			changed, err := s.u.store.BulkArchive(sel)
+			changed, err := st.BulkArchive(sel)
 			return Tf("bulk.archive_done", formatInt(changed)), err
 		}
 	})

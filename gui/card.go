@@ -24,8 +24,11 @@ type cardWindow struct {
 	// c is the card as last read or saved; the form's values are only copied into it on save.
 	c         data.Customer
 	followUps []data.FollowUp
-	contacts  []data.Contact
-	fields    map[string]*field
+	// saving is set while a save is under way; closeAfter asks it to close the window once it
+	// succeeds, so that closing meanwhile neither asks to save again nor drops the typing on failure.
+	saving, closeAfter bool
+	contacts           []data.Contact
+	fields             map[string]*field
 
 	kind      *widget.RadioGroup
 	name      *textEntry
@@ -72,6 +75,7 @@ type cardWindow struct {
 	contactList   *widget.List
 	timeline      *widget.List
 	saveBtn       *widget.Button
+	releaseBtn    *widget.Button
 	addContactBtn *widget.Button
 	archiveBtn    *widget.Button
 	followBtn     *widget.Button
@@ -661,7 +665,10 @@ func contactProblem(e data.FieldError, contacts []data.Contact) string {
 }
 
 // onSave validates, warns about duplicates, then saves. Whatever happens, the form keeps what was typed.
-func (cw *cardWindow) onSave() {
+func (cw *cardWindow) onSave() { cw.saveThen(nil) }
+
+// saveThen is onSave with then to run once the card is saved; a save refused or failed skips it.
+func (cw *cardWindow) saveThen(then func()) {
 	c, fe := cw.collect()
 	fe = mergeProblems(fe, data.ValidateCustomer(&c, cw.u.now()))
 	cw.showProblems(fe)
@@ -669,10 +676,10 @@ func (cw *cardWindow) onSave() {
 		return
 	}
 	if dups := cw.u.store.Duplicates(c); len(dups) > 0 && cw.identityChanged(c) {
-		cw.warnDuplicates(c, dups)
+		cw.warnDuplicates(c, dups, then)
 		return
 	}
-	cw.save(c)
+	cw.save(c, then)
 }
 
 // identityChanged tells whether the name, a phone or an email differs from the saved card; an edit of
@@ -690,7 +697,7 @@ func (cw *cardWindow) identityChanged(c data.Customer) bool {
 	return false
 }
 
-func (cw *cardWindow) warnDuplicates(c data.Customer, dups []data.DuplicateMatch) {
+func (cw *cardWindow) warnDuplicates(c data.Customer, dups []data.DuplicateMatch, then func()) {
 	box := container.NewVBox(widget.NewLabel(T("dup.intro")))
 	for _, d := range dups {
 		d := d
@@ -703,22 +710,39 @@ func (cw *cardWindow) warnDuplicates(c data.Customer, dups []data.DuplicateMatch
 	}
 	d := dialog.NewCustomConfirm(T("dup.title"), T("action.save_anyway"), T("action.cancel"), box, func(ok bool) {
 		if ok {
-			cw.save(c)
+			cw.save(c, then)
 		}
 	}, cw.win)
 	cw.u.track(d)
 	d.Show()
 }
 
-func (cw *cardWindow) save(c data.Customer) {
+// save writes the card off the UI thread; the form stays as typed until the result is in, and on a
+// failure it keeps the typing and shows the refusal at the fields or by code.
+func (cw *cardWindow) save(c data.Customer, then func()) {
 	var saved data.Customer
-	var err error
-	if c.ID == 0 {
-		saved, err = cw.u.store.CreateCustomer(c)
-	} else {
-		saved, err = cw.u.store.UpdateCustomer(c)
+	st := cw.u.store
+	started := cw.u.write(cw.saveBtn, func() (err error) {
+		if c.ID == 0 {
+			saved, err = st.CreateCustomer(c)
+		} else {
+			saved, err = st.UpdateCustomer(c)
+		}
+		return err
+	}, func(err error) { cw.saved(c, saved, err, then) })
+	if started {
+		cw.saving = true
 	}
+}
+
+func (cw *cardWindow) saved(c, saved data.Customer, err error, then func()) {
+	cw.saving = false
+	closeAfter := cw.closeAfter
+	cw.closeAfter = false
 	if err != nil {
+		if closeAfter {
+			cw.u.quitting, cw.u.signingOut = false, false // the typing stays in view with the refusal
+		}
 		var fe data.FieldErrors
 		if errors.As(err, &fe) {
 			cw.showProblems(fe)
@@ -741,18 +765,27 @@ func (cw *cardWindow) save(c data.Customer) {
 	cw.reloadDeals()
 	cw.u.refreshAll()
 	showToast(cw.win.Canvas(), T("settings.saved"))
+	if then != nil {
+		then()
+	}
+	if closeAfter && !cw.dirty() {
+		cw.win.Close()
+		cw.u.continueQuit()
+	}
 }
 
 func (cw *cardWindow) onArchive() {
 	if cw.c.Archived {
-		c, err := cw.u.store.RestoreCustomer(cw.c.ID)
-		if err != nil {
-			cw.u.showError(cw.win, err)
-			return
-		}
-		cw.c.Archived, cw.c.ArchivedAt, cw.c.Version = c.Archived, c.ArchivedAt, c.Version
-		cw.refreshHeader()
-		cw.u.refreshAll()
+		var c data.Customer
+		id, st := cw.c.ID, cw.u.store
+		cw.u.write(cw.archiveBtn, func() (err error) {
+			c, err = st.RestoreCustomer(id)
+			return err
+		}, cw.u.showErrorOr(cw.win, func() {
+			cw.c.Archived, cw.c.ArchivedAt, cw.c.Version = c.Archived, c.ArchivedAt, c.Version
+			cw.refreshHeader()
+			cw.u.refreshAll()
+		}))
 		return
 	}
 	// An archived card is read-only, so typing not yet saved would stand in it as if it were stored.
@@ -761,10 +794,11 @@ func (cw *cardWindow) onArchive() {
 			if !ok {
 				return
 			}
-			cw.onSave()
-			if !cw.dirty() {
-				cw.archive()
-			}
+			cw.saveThen(func() {
+				if !cw.dirty() {
+					cw.archive()
+				}
+			})
 		}, cw.win)
 		cw.u.track(d)
 		d.Show()
@@ -781,24 +815,28 @@ func (cw *cardWindow) onArchive() {
 
 // archive hides the card from lists and the agenda; it stays in the file, restorable.
 func (cw *cardWindow) archive() {
-	c, err := cw.u.store.ArchiveCustomer(cw.c.ID)
-	if err != nil {
-		cw.u.showError(cw.win, err)
-		return
-	}
-	cw.c.Archived, cw.c.ArchivedAt, cw.c.Version = c.Archived, c.ArchivedAt, c.Version
-	cw.refreshHeader()
-	cw.u.refreshAll()
+	var c data.Customer
+	id, st := cw.c.ID, cw.u.store
+	cw.u.write(cw.archiveBtn, func() (err error) {
+		c, err = st.ArchiveCustomer(id)
+		return err
+	}, cw.u.showErrorOr(cw.win, func() {
+		cw.c.Archived, cw.c.ArchivedAt, cw.c.Version = c.Archived, c.ArchivedAt, c.Version
+		cw.refreshHeader()
+		cw.u.refreshAll()
+	}))
 }
 
 func (cw *cardWindow) onReviewed() {
-	c, err := cw.u.store.MarkReviewed(cw.c.ID)
-	if err != nil {
-		cw.u.showError(cw.win, err)
-		return
-	}
-	cw.c.LastReviewed, cw.c.Version = c.LastReviewed, c.Version
-	cw.u.refreshAll()
+	var c data.Customer
+	id, st := cw.c.ID, cw.u.store
+	cw.u.write(cw.reviewBtn, func() (err error) {
+		c, err = st.MarkReviewed(id)
+		return err
+	}, cw.u.showErrorOr(cw.win, func() {
+		cw.c.LastReviewed, cw.c.Version = c.LastReviewed, c.Version
+		cw.u.refreshAll()
+	}))
 }
 
 func (cw *cardWindow) followUpText(f data.FollowUp) string {
@@ -839,16 +877,22 @@ func (cw *cardWindow) dirty() bool {
 
 // onClose asks before unsaved changes are thrown away.
 func (cw *cardWindow) onClose() {
+	if cw.saving {
+		// The save under way closes the window when it succeeds; asking to save again would save twice.
+		cw.closeAfter = true
+		return
+	}
 	if !cw.dirty() {
 		cw.win.Close()
 		return
 	}
 	cw.unsaved = askUnsaved(cw.u, cw.win, T("card.unsaved"), func() {
-		cw.onSave()
-		if !cw.dirty() {
-			cw.win.Close()
-			cw.u.continueQuit()
-		}
+		cw.saveThen(func() {
+			if !cw.dirty() {
+				cw.win.Close()
+				cw.u.continueQuit()
+			}
+		})
 	}, func() {
 		cw.win.Close()
 		cw.u.continueQuit()

@@ -213,11 +213,7 @@ func (cw *cardWindow) onLogFollowUp() {
 		if fe.Any() {
 			return
 		}
-		commit := func() {
-			if cw.logFollowUp(fu, next, form) {
-				d.Hide()
-			}
-		}
+		commit := func() { cw.logFollowUp(fu, next, form, cw.followUpOK, d.Hide) }
 		if fu.Proactive {
 			if w, err := cw.u.store.CapCheck(cw.c.ID, fu.Date); err == nil && w != data.CapNone {
 				c := confirm(T("cap.title"), T("cap."+string(w)), T("action.log_anyway"), func(ok bool) {
@@ -244,18 +240,31 @@ func (cw *cardWindow) onLogFollowUp() {
 	cw.win.Canvas().Focus(form.topic)
 }
 
-// logFollowUp saves; on failure the form stays open with what was typed.
-func (cw *cardWindow) logFollowUp(fu data.FollowUp, next data.NextPlan, form *followUpForm) bool {
-	saved, c, err := cw.u.store.LogFollowUp(fu, next)
-	if err != nil {
-		var fe data.FieldErrors
-		if errors.As(err, &fe) {
-			form.show(fe)
-		} else {
-			cw.u.showError(cw.win, err)
+// logFollowUp saves off the UI thread with ok disabled, then closes the form (hide); on failure the
+// form stays open with what was typed.
+func (cw *cardWindow) logFollowUp(fu data.FollowUp, next data.NextPlan, form *followUpForm, ok *widget.Button, hide func()) {
+	var saved data.FollowUp
+	var c data.Customer
+	st := cw.u.store
+	cw.u.write(ok, func() (err error) {
+		saved, c, err = st.LogFollowUp(fu, next)
+		return err
+	}, func(err error) {
+		if err != nil {
+			var fe data.FieldErrors
+			if errors.As(err, &fe) {
+				form.show(fe)
+			} else {
+				cw.u.showError(cw.win, err)
+			}
+			return
 		}
-		return false
-	}
+		hide()
+		cw.loggedFollowUp(saved, c)
+	})
+}
+
+func (cw *cardWindow) loggedFollowUp(saved data.FollowUp, c data.Customer) {
 	cw.followUps = append([]data.FollowUp{saved}, cw.followUps...)
 	sortFollowUps(cw.followUps)
 	cw.c.LastFollowUp, cw.c.NextFollowUp, cw.c.NextAction, cw.c.FirstContact, cw.c.Version =
@@ -267,7 +276,6 @@ func (cw *cardWindow) logFollowUp(fu data.FollowUp, next data.NextPlan, form *fo
 	cw.timeline.Refresh()
 	cw.refreshHeader()
 	cw.u.refreshAll()
-	return true
 }
 
 // confirmResult records the result of an open action, which takes it off the agenda.
@@ -280,18 +288,20 @@ func (cw *cardWindow) confirmResult(f data.FollowUp) {
 			if !ok {
 				return
 			}
-			saved, err := cw.u.store.ConfirmResult(f.CustomerID, f.ID, strings.TrimSpace(result.Text))
-			if err != nil {
-				cw.u.showError(cw.win, err)
-				return
-			}
-			for i := range cw.followUps {
-				if cw.followUps[i].ID == saved.ID {
-					cw.followUps[i] = saved
+			var saved data.FollowUp
+			st, text := cw.u.store, strings.TrimSpace(result.Text)
+			cw.u.write(nil, func() (err error) {
+				saved, err = st.ConfirmResult(f.CustomerID, f.ID, text)
+				return err
+			}, cw.u.showErrorOr(cw.win, func() {
+				for i := range cw.followUps {
+					if cw.followUps[i].ID == saved.ID {
+						cw.followUps[i] = saved
+					}
 				}
-			}
-			cw.timeline.Refresh()
-			cw.u.refreshAll()
+				cw.timeline.Refresh()
+				cw.u.refreshAll()
+			}))
 		}, cw.win)
 	result.Validator = func(s string) error {
 		if strings.TrimSpace(s) == "" {

@@ -53,6 +53,8 @@ type dealWindow struct {
 	// customerName is the quick new-customer form, held so tests drive it.
 	customerName *textEntry
 	customerOK   *widget.Button
+	// saving is set while a save is under way; closeAfter closes the window once it succeeds.
+	saving, closeAfter bool
 }
 
 // onNewCustomer creates a customer card on the spot from its name; the rest is filled in on the card
@@ -68,21 +70,27 @@ func (dw *dealWindow) onNewCustomer() {
 			f.setError(fmt.Errorf("%s", Tf("deal.customer_exists", customerLabel(dups[0].Row))))
 			return
 		}
-		saved, err := dw.u.store.CreateCustomer(c)
-		if err != nil {
-			var fe data.FieldErrors
-			if errors.As(err, &fe) {
-				f.setError(fe.For("name"))
+		var saved data.Customer
+		st := dw.u.store
+		dw.u.write(dw.customerOK, func() (err error) {
+			saved, err = st.CreateCustomer(c)
+			return err
+		}, func(err error) {
+			if err != nil {
+				var fe data.FieldErrors
+				if errors.As(err, &fe) {
+					f.setError(fe.For("name"))
+					return
+				}
+				dw.u.showError(dw.win, err)
 				return
 			}
-			dw.u.showError(dw.win, err)
-			return
-		}
-		r, _ := dw.u.store.Row(saved.ID)
-		dw.customerIDs[customerLabel(r)] = saved.ID
-		dw.customer.SetText(customerLabel(r))
-		dw.u.refreshAll()
-		d.Hide()
+			r, _ := dw.u.store.Row(saved.ID)
+			dw.customerIDs[customerLabel(r)] = saved.ID
+			dw.customer.SetText(customerLabel(r))
+			dw.u.refreshAll()
+			d.Hide()
+		})
 	})
 	ok.Importance = widget.HighImportance
 	cancel := widget.NewButton(T("action.cancel"), func() { d.Hide() })
@@ -425,7 +433,10 @@ func (dw *dealWindow) dirty() bool {
 }
 
 // onSave creates or updates the deal; problems show at their fields and nothing typed is lost.
-func (dw *dealWindow) onSave() {
+func (dw *dealWindow) onSave() { dw.saveThen(nil) }
+
+// saveThen is onSave with then to run once the deal is saved.
+func (dw *dealWindow) saveThen(then func()) {
 	o, fe := dw.collect()
 	created := dw.u.now()
 	if o.ID != 0 {
@@ -436,20 +447,36 @@ func (dw *dealWindow) onSave() {
 		dw.show(fe)
 		return
 	}
-	dw.save(o)
+	dw.save(o, then)
 }
 
 // save writes the deal; a deal saved elsewhere since it was opened is shown side by side with what
 // was typed (onStale) and nothing typed is lost.
-func (dw *dealWindow) save(o data.Opportunity) bool {
+// The write runs off the UI thread with the Save button disabled; then runs once it succeeded.
+func (dw *dealWindow) save(o data.Opportunity, then func()) {
 	var saved data.Opportunity
-	var err error
-	if o.ID == 0 {
-		saved, err = dw.u.store.CreateOpportunity(o)
-	} else {
-		saved, err = dw.u.store.UpdateOpportunity(o)
+	st := dw.u.store
+	started := dw.u.write(dw.saveBtn, func() (err error) {
+		if o.ID == 0 {
+			saved, err = st.CreateOpportunity(o)
+		} else {
+			saved, err = st.UpdateOpportunity(o)
+		}
+		return err
+	}, func(err error) { dw.saved(o, saved, err, then) })
+	if started {
+		dw.saving = true
 	}
+}
+
+func (dw *dealWindow) saved(o, saved data.Opportunity, err error, then func()) {
+	dw.saving = false
+	closeAfter := dw.closeAfter
+	dw.closeAfter = false
 	if err != nil {
+		if closeAfter {
+			dw.u.quitting, dw.u.signingOut = false, false // the typing stays in view with the refusal
+		}
 		var sfe data.FieldErrors
 		switch {
 		case errors.As(err, &sfe):
@@ -459,7 +486,7 @@ func (dw *dealWindow) save(o data.Opportunity) bool {
 		default:
 			dw.u.showError(dw.win, err)
 		}
-		return false
+		return
 	}
 	isNew := dw.o.ID == 0
 	if isNew {
@@ -480,7 +507,12 @@ func (dw *dealWindow) save(o data.Opportunity) bool {
 	if cw, ok := dw.u.cards[saved.CustomerID]; ok {
 		cw.reloadDeals()
 	}
-	return true
+	if then != nil {
+		then()
+	}
+	if closeAfter && !dw.dirty() {
+		dw.closeNow()
+	}
 }
 
 // staleForm is the dialog of a save that came after someone else's, held so tests drive it.
@@ -503,9 +535,7 @@ func (dw *dealWindow) onStale(mine data.Opportunity) {
 	}
 	merged, conflicts := data.MergeOpportunity(dw.o, theirs, mine)
 	if len(data.OpportunityChanges(dw.o, theirs)) == 0 {
-		if dw.save(merged) {
-			dw.rebuild()
-		}
+		dw.save(merged, dw.rebuild)
 		return
 	}
 	who := dw.u.memberName(theirs.UpdatedBy)
@@ -535,9 +565,7 @@ func (dw *dealWindow) onStale(mine data.Opportunity) {
 	var d *dialog.CustomDialog
 	f.merge = widget.NewButton(T("deal.stale_merge"), func() {
 		d.Hide()
-		if dw.save(merged) {
-			dw.rebuild()
-		}
+		dw.save(merged, dw.rebuild)
 	})
 	f.merge.Importance = widget.HighImportance
 	f.take = widget.NewButton(T("deal.stale_take"), func() {
@@ -608,15 +636,21 @@ func (dw *dealWindow) fieldText(key string, o *data.Opportunity) string {
 
 // onClose asks before unsaved changes are thrown away (the window's close button, Alt+F4, quitting).
 func (dw *dealWindow) onClose() {
+	if dw.saving {
+		// The save under way closes the window when it succeeds; asking to save again would save twice.
+		dw.closeAfter = true
+		return
+	}
 	if !dw.dirty() {
 		dw.win.Close()
 		return
 	}
 	dw.unsaved = askUnsaved(dw.u, dw.win, T("deal.unsaved"), func() {
-		dw.onSave()
-		if !dw.dirty() {
-			dw.closeNow()
-		}
+		dw.saveThen(func() {
+			if !dw.dirty() {
+				dw.closeNow()
+			}
+		})
 	}, dw.closeNow)
 }
 
@@ -632,11 +666,18 @@ func (dw *dealWindow) closeNow() {
 // amount and date, the reason). Typing not saved yet is saved first, so the move starts from it.
 func (dw *dealWindow) onWonLost(kind data.StageKind) {
 	if dw.dirty() {
-		dw.onSave()
-		if dw.dirty() {
-			return // the form shows what stopped the save
-		}
+		// The form shows what stops the save; the move starts only from what was saved.
+		dw.saveThen(func() {
+			if !dw.dirty() {
+				dw.moveTo(kind)
+			}
+		})
+		return
 	}
+	dw.moveTo(kind)
+}
+
+func (dw *dealWindow) moveTo(kind data.StageKind) {
 	to, ok := dw.u.store.Settings().FirstStage(kind)
 	if !ok {
 		dw.u.showError(dw.win, data.ErrStageKinds)

@@ -46,31 +46,13 @@ func (u *ui) offerDemo() {
 		if !checkNewPassword(pwField, repeatField) || !ok {
 			return
 		}
-		m, err := u.session.AddMember(data.Member{Name: strings.TrimSpace(name.Text), Login: strings.TrimSpace(login.Text),
-			Role: data.MemberAdmin, Active: true}, pw.Text)
-		if err != nil {
-			var fe data.FieldErrors
-			if errors.As(err, &fe) {
-				nameField.setError(fe.For("name"))
-				loginField.setError(fe.For("login"))
-				pwField.setError(fe.For("password"))
-				return
-			}
-			if errors.Is(err, data.ErrWeakPassword) {
-				pwField.setError(textError{T("signin.weak_password")})
-				return
-			}
-			u.showError(u.win, err)
-			return
-		}
-		d.Hide()
-		u.app.Preferences().SetString(prefLastLogin, m.Login)
-		// A team of one opens without sign-in; the member just chose the password and acts as itself.
-		s, ok := u.file.OpensWithoutSignIn()
-		if !ok {
-			s = u.file.SessionAs(m.ID)
-		}
-		u.enter(s, pw.Text)
+		first, password, session := data.Member{Name: strings.TrimSpace(name.Text), Login: strings.TrimSpace(login.Text),
+			Role: data.MemberAdmin, Active: true}, pw.Text, u.session
+		var m data.Member
+		u.write(u.welcome.empty, func() (err error) {
+			m, err = session.AddMember(first, password)
+			return err
+		}, func(err error) { u.firstMemberAdded(d, m, password, err) })
 	})
 	name.OnSubmitted = func(string) { u.win.Canvas().Focus(login) }
 	login.OnSubmitted = func(string) { u.win.Canvas().Focus(pw) }
@@ -79,7 +61,7 @@ func (u *ui) offerDemo() {
 	// A team moving to a new computer brings its JSON export (Settings → Export everything).
 	fromJSON := widget.NewButton(T("welcome.from_json"), func() { u.importJSON(d) })
 	u.welcome = welcomeForm{name: name, login: login, password: pw, repeat: repeat, demo: demo, empty: empty,
-		nameField: nameField, passwordField: pwField, repeatField: repeatField}
+		nameField: nameField, loginField: loginField, passwordField: pwField, repeatField: repeatField}
 	intro := widget.NewLabel(T("welcome.text_admin"))
 	intro.Wrapping = fyne.TextWrapWord
 	d = dialog.NewCustomWithoutButtons(T("welcome.title"), container.NewVScroll(container.NewVBox(intro, demo, widget.NewSeparator(),
@@ -107,6 +89,7 @@ type welcomeForm struct {
 	name, login, password, repeat         *textEntry
 	demo, empty                           *widget.Button
 	nameField, passwordField, repeatField *field
+	loginField                            *field
 }
 
 // loadDemo generates the demo off the UI thread with a progress bar; the screens reload when done.
@@ -165,4 +148,33 @@ func (u *ui) importJSON(welcome dialog.Dialog) {
 		u.importJSONFrom(rc, data.System, welcome.Hide)
 	}, u.win)
 	showFileDialog(open, u.win)
+}
+
+// firstMemberAdded shows the first member's refusal at its fields, or enters as the new admin.
+func (u *ui) firstMemberAdded(d *dialog.CustomDialog, m data.Member, password string, err error) {
+	w := &u.welcome
+	nameField, loginField, pwField := w.nameField, w.loginField, w.passwordField
+	if err != nil {
+		var fe data.FieldErrors
+		if errors.As(err, &fe) {
+			nameField.setError(fe.For("name"))
+			loginField.setError(fe.For("login"))
+			pwField.setError(fe.For("password"))
+			return
+		}
+		if errors.Is(err, data.ErrWeakPassword) {
+			pwField.setError(textError{T("signin.weak_password")})
+			return
+		}
+		u.showError(u.win, err)
+		return
+	}
+	d.Hide()
+	u.app.Preferences().SetString(prefLastLogin, m.Login)
+	// A team of one opens without sign-in; the member just chose the password and acts as itself.
+	s, ok := u.file.OpensWithoutSignIn()
+	if !ok {
+		s = u.file.SessionAs(m.ID)
+	}
+	u.enter(s, password)
 }

@@ -41,7 +41,7 @@ func TestFirstStartFinishesAnInterruptedDemo(t *testing.T) {
 	}
 	setLanguage("en")
 	u := newUI(a, st, Config{})
-	u.background = func(f func()) { f() }
+	inlineWork(u)
 	u.startup()
 	if _, ok := st.InterruptedDemo(); ok {
 		t.Fatal("the window's start left the demo interrupted")

@@ -37,7 +37,7 @@ func newTestUI(t *testing.T, language string) *ui {
 	u.win.Resize(fyne.NewSize(1280, 800))
 	// The test driver runs fyne.Do in line, on whatever goroutine calls it: work meant for the
 	// background runs in line too, so widgets are only touched from the test's goroutine.
-	u.background = func(f func()) { f() }
+	inlineWork(u)
 	return u
 }
 
@@ -214,6 +214,7 @@ func TestFirstStartWithoutDemo(t *testing.T) {
 	t.Cleanup(func() { _ = st.Close() })
 	setLanguage("en")
 	u := newUI(a, st, Config{})
+	inlineWork(u)
 	u.begin()
 	u.startup()
 	if u.welcome.empty == nil {

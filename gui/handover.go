@@ -22,15 +22,22 @@ type handoverDialog struct {
 	preview data.HandoverCounts
 	// done is the result of the move, for tests.
 	done *data.HandoverCounts
+	// then runs once the cards are handed over: a deactivation waiting for its handover.
+	then func()
 }
 
 // showHandover opens the handover of fromMemberID's cards; the members screen and the review call it.
 func (u *ui) showHandover(fromMemberID uint64) *handoverDialog {
+	return u.showHandoverThen(fromMemberID, nil)
+}
+
+// showHandoverThen is showHandover with then to run after the move succeeded.
+func (u *ui) showHandoverThen(fromMemberID uint64, then func()) *handoverDialog {
 	from, ok := u.store.Member(fromMemberID)
 	if !ok {
 		return nil
 	}
-	h := &handoverDialog{u: u, from: from}
+	h := &handoverDialog{u: u, from: from, then: then}
 	names := []string{T("handover.to_pool")}
 	for _, m := range u.store.Members() {
 		if m.Active && m.ID != from.ID {
@@ -95,21 +102,24 @@ func (h *handoverDialog) onConfirm() {
 	if !ok {
 		return
 	}
-	h.confirm.Disable()
-	h.u.background(func() {
-		n, err := h.u.store.Handover(r)
-		fyne.Do(func() {
-			if err != nil {
-				// The dialog stays, with the target still chosen, so the manager may try again.
-				h.counts.SetText(poolErrorText(err))
-				h.confirm.Enable()
-				return
-			}
-			h.done = &n
-			h.dlg.Hide()
-			showToast(h.u.win.Canvas(), Tf("handover.done", n.Customers, n.OpenDeals))
-			h.u.refreshAll()
-		})
+	var n data.HandoverCounts
+	st := h.u.store
+	h.u.write(h.confirm, func() (err error) {
+		n, err = st.Handover(r)
+		return err
+	}, func(err error) {
+		if err != nil {
+			// The dialog stays, with the target still chosen, so the manager may try again.
+			h.counts.SetText(poolErrorText(err))
+			return
+		}
+		h.done = &n
+		h.dlg.Hide()
+		showToast(h.u.win.Canvas(), Tf("handover.done", n.Customers, n.OpenDeals))
+		h.u.refreshAll()
+		if h.then != nil {
+			h.then()
+		}
 	})
 }
 

@@ -372,12 +372,10 @@ func problemText(p data.RowProblem) string {
 
 // start runs a dry run over the first rows (a preview) or the import, off the UI thread.
 func (iw *importWindow) start(dry bool) {
+	var mappings []data.Mapping
 	for _, sh := range iw.src.Sheets {
 		if !sh.Skip {
-			if err := iw.u.store.SaveMapping(sh.Mapping); err != nil {
-				iw.u.showError(iw.win, err)
-				return
-			}
+			mappings = append(mappings, sh.Mapping)
 		}
 	}
 	opt := data.ImportOptions{OnDuplicate: data.DuplicateSkip, DryRun: dry, AllowMultiline: iw.multiline.Checked,
@@ -403,11 +401,18 @@ func (iw *importWindow) start(dry bool) {
 		}
 	}
 	st, src := iw.u.store, iw.src
-	iw.u.background(func() {
-		rep, err := st.Import(ctx, src, opt)
-		cancel()
-		fyne.Do(func() { iw.finished(rep, err, dry) })
-	})
+	var rep *data.ImportReport
+	iw.u.write(nil, func() (err error) {
+		defer cancel()
+		// The mappings chosen are remembered first, for the next file of the same shape.
+		for _, m := range mappings {
+			if err := st.SaveMapping(m); err != nil {
+				return err
+			}
+		}
+		rep, err = st.Import(ctx, src, opt)
+		return err
+	}, func(err error) { iw.finished(rep, err, dry) })
 }
 
 func (iw *importWindow) finished(rep *data.ImportReport, err error, dry bool) {
@@ -498,7 +503,15 @@ func (iw *importWindow) onRejectsFileChosen(rep *data.ImportReport) func(fyne.UR
 func (iw *importWindow) onUndo() { iw.undoImport(false) }
 
 func (iw *importWindow) undoImport(force bool) {
-	rep, err := iw.u.store.UndoImport(iw.report.ImportID, force)
+	var rep *data.UndoReport
+	st, importID := iw.u.store, iw.report.ImportID
+	iw.u.write(iw.undo, func() (err error) {
+		rep, err = st.UndoImport(importID, force)
+		return err
+	}, func(err error) { iw.undone(rep, err, force) })
+}
+
+func (iw *importWindow) undone(rep *data.UndoReport, err error, force bool) {
 	var conflict *data.UndoConflictError
 	if errors.As(err, &conflict) && !force {
 		d := dialog.NewConfirm(T("import.undo"), Tf("import.undo_conflicts", conflict.Error()), func(ok bool) {
@@ -588,7 +601,14 @@ func importLine(r data.ImportRecord) string {
 }
 
 func (id *importsDialog) undo(importID uint64, force bool) {
-	_, err := id.u.store.UndoImport(importID, force)
+	st := id.u.store
+	id.u.write(nil, func() error {
+		_, err := st.UndoImport(importID, force)
+		return err
+	}, func(err error) { id.undone(importID, err, force) })
+}
+
+func (id *importsDialog) undone(importID uint64, err error, force bool) {
 	var conflict *data.UndoConflictError
 	if errors.As(err, &conflict) && !force {
 		d := dialog.NewConfirm(T("import.undo"), Tf("import.undo_conflicts", conflict.Error()), func(ok bool) {

@@ -397,19 +397,25 @@ func (s *customersScreen) onSaveFilter() {
 // onFilterNamed saves the list's filter under the typed name; a refused name keeps the dialog and
 // what was typed, with the reason under the field.
 func (s *customersScreen) onFilterNamed(a *filterNameAsk) {
-	saved, err := s.u.store.SaveFilter(data.SavedFilter{Name: a.name.Text, Filter: s.filter})
-	if err != nil {
-		a.msg.SetText(errorText(err))
-		a.msg.Show()
-		return
-	}
-	a.d.Hide()
-	s.loadFilters()
-	s.applying = true
-	s.saved.SetSelected(saved.Name)
-	s.applying = false
-	s.dropFilter.Enable()
-	s.note.SetText(Tf("filters.saved_note", saved.Name))
+	var saved data.SavedFilter
+	f, st := data.SavedFilter{Name: a.name.Text, Filter: s.filter}, s.u.store
+	s.u.write(a.save, func() (err error) {
+		saved, err = st.SaveFilter(f)
+		return err
+	}, func(err error) {
+		if err != nil {
+			a.msg.SetText(errorText(err))
+			a.msg.Show()
+			return
+		}
+		a.d.Hide()
+		s.loadFilters()
+		s.applying = true
+		s.saved.SetSelected(saved.Name)
+		s.applying = false
+		s.dropFilter.Enable()
+		s.note.SetText(Tf("filters.saved_note", saved.Name))
+	})
 }
 
 func (s *customersScreen) onDropFilter() {
@@ -421,12 +427,11 @@ func (s *customersScreen) onDropFilter() {
 		if !yes {
 			return
 		}
-		if err := s.u.store.DeleteFilter(f.ID); err != nil {
-			s.u.showError(s.u.win, err)
-			return
-		}
-		s.saved.ClearSelected() // onSavedPicked("") disables the drop button and applies nothing
-		s.loadFilters()
+		st := s.u.store
+		s.u.write(s.dropFilter, func() error { return st.DeleteFilter(f.ID) }, s.u.showErrorOr(s.u.win, func() {
+			s.saved.ClearSelected() // onSavedPicked("") disables the drop button and applies nothing
+			s.loadFilters()
+		}))
 	}, s.u.win)
 	s.u.track(d)
 	d.Show()
@@ -506,11 +511,8 @@ func (s *customersScreen) onChooseColumns() {
 func (s *customersScreen) chooseColumns(ids []string) {
 	s.setColumns(ids)
 	ids = s.columnIDs()
-	s.u.background(func() {
-		if err := s.u.store.SaveListLayout(data.ListLayout{Columns: ids}); err != nil {
-			fyne.Do(func() { s.u.showError(s.u.win, err) })
-		}
-	})
+	st := s.u.store
+	s.u.write(nil, func() error { return st.SaveListLayout(data.ListLayout{Columns: ids}) }, s.u.showErrorOr(s.u.win, nil))
 }
 
 // The selection.

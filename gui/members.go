@@ -24,6 +24,8 @@ type membersPanel struct {
 	rows     *fyne.Container
 	statuses []data.MemberStatus
 	add      *widget.Button
+	// deactivating is the last question before a deactivation, for tests.
+	deactivating *deactivateAsk
 }
 
 func newMembersPanel(u *ui) *membersPanel {
@@ -100,10 +102,12 @@ func (p *membersPanel) fill() {
 		if !m.Active {
 			activeText = T("members.reactivate")
 		}
-		active := widget.NewButton(activeText, func() { p.setActive(m.Member, !m.Active) })
+		var active, unlock *widget.Button
+		active = widget.NewButton(activeText, func() { p.setActive(m.Member, !m.Active, active) })
 		buttons := container.NewHBox(p.u.handoverButton(m.Member), edit, reset, active)
 		if m.Locked {
-			buttons.Add(widget.NewButton(T("members.unlock"), func() { p.unlock(m.Member) }))
+			unlock = widget.NewButton(T("members.unlock"), func() { p.unlock(m.Member, unlock) })
+			buttons.Add(unlock)
 		}
 		p.rows.Add(container.NewBorder(nil, nil, nil, buttons, label))
 	}
@@ -119,22 +123,20 @@ func (p *membersPanel) changed() {
 	p.u.win.SetTitle(T("app.title") + " — " + p.u.me().Name)
 }
 
-// run does a member's change off the UI thread and shows its refusal by code, or refreshes the rows.
-func (p *membersPanel) run(call func() error, done func(error)) {
-	p.u.background(func() {
-		err := call()
-		fyne.Do(func() {
-			if done != nil {
-				done(err)
+// run does a member's change off the UI thread with ctl (the button that asked) disabled, and shows
+// its refusal by code, or refreshes the rows.
+func (p *membersPanel) run(ctl fyne.Disableable, call func() error, done func(error)) {
+	p.u.write(ctl, call, func(err error) {
+		if done != nil {
+			done(err)
+		}
+		if err != nil {
+			if done == nil {
+				p.showRefusal(err)
 			}
-			if err != nil {
-				if done == nil {
-					p.showRefusal(err)
-				}
-				return
-			}
-			p.changed()
-		})
+			return
+		}
+		p.changed()
 	})
 }
 
@@ -224,8 +226,7 @@ func (p *membersPanel) saveMember(f *memberForm, m data.Member, isNew bool) {
 		return
 	}
 	s := p.session()
-	f.save.Disable()
-	p.run(func() error {
+	p.run(f.save, func() error {
 		if isNew {
 			_, err := s.AddMember(m, pw)
 			return err
@@ -233,7 +234,6 @@ func (p *membersPanel) saveMember(f *memberForm, m data.Member, isNew bool) {
 		_, err := s.SaveMember(m)
 		return err
 	}, func(err error) {
-		f.save.Enable()
 		if err == nil {
 			f.d.Hide()
 			return
@@ -276,9 +276,7 @@ func (p *membersPanel) resetPassword(m data.Member) *dialog.CustomDialog {
 			return
 		}
 		temp, s := pw.Text, p.session()
-		ok.Disable()
-		p.run(func() error { return s.ResetPassword(m.ID, temp) }, func(err error) {
-			ok.Enable()
+		p.run(ok, func() error { return s.ResetPassword(m.ID, temp) }, func(err error) {
 			if err != nil {
 				showMessage(msg, signInErrorText(err))
 				return
@@ -304,12 +302,25 @@ func (p *membersPanel) ownedCards(id uint64) int {
 	return len(p.u.store.Customers(data.CustomerFilter{OwnerID: id}))
 }
 
-// setActive deactivates (after a confirm that counts the member's cards) or reactivates a member.
-func (p *membersPanel) setActive(m data.Member, active bool) {
+// deactivateAsk is the question before deactivating a member who still owns cards, held for tests.
+type deactivateAsk struct {
+	d                      *dialog.CustomDialog
+	handover, anyway, stop *widget.Button
+	// handoverDialog is the handover it opened, once it did.
+	handoverDialog *handoverDialog
+}
+
+// setActive reactivates a member, or deactivates one after a confirm; a member who still owns cards
+// is offered the handover first (askHandoverFirst). ctl is the row's button.
+func (p *membersPanel) setActive(m data.Member, active bool, ctl fyne.Disableable) {
 	s := p.session()
-	do := func() { p.run(func() error { return s.SetActive(m.ID, active) }, nil) }
+	do := func() { p.run(ctl, func() error { return s.SetActive(m.ID, active) }, nil) }
 	if active {
 		do()
+		return
+	}
+	if n := p.ownedCards(m.ID); n > 0 && p.u.store.Can(data.PermHandover) {
+		p.askHandoverFirst(m, n, do)
 		return
 	}
 	text := Tf("members.deactivate_text", m.Name)
@@ -325,7 +336,36 @@ func (p *membersPanel) setActive(m data.Member, active bool) {
 	d.Show()
 }
 
-func (p *membersPanel) unlock(m data.Member) {
+// askHandoverFirst offers the handover of a leaving member's cards before the deactivation, which
+// follows once the cards have moved. Deactivating at once stays possible, as an explicit choice: the
+// admin may not know yet who takes the cards over, and a member who must not sign in again should
+// not wait for that decision. The cards then keep their (inactive) owner, which hides them from reps
+// and leaves them in managers' lists, where the handover button of this list still moves them.
+func (p *membersPanel) askHandoverFirst(m data.Member, cards int, deactivate func()) *deactivateAsk {
+	a := &deactivateAsk{}
+	a.handover = widget.NewButton(T("members.handover_first"), func() {
+		a.d.Hide()
+		a.handoverDialog = p.u.showHandoverThen(m.ID, deactivate)
+	})
+	a.handover.Importance = widget.HighImportance
+	a.anyway = widget.NewButton(T("members.deactivate_anyway"), func() {
+		a.d.Hide()
+		deactivate()
+	})
+	a.anyway.Importance = widget.DangerImportance
+	a.stop = widget.NewButton(T("action.cancel"), func() { a.d.Hide() })
+	msg := widget.NewLabel(Tf("members.deactivate_owner", m.Name, cards, m.Name))
+	msg.Wrapping = fyne.TextWrapWord
+	a.d = dialog.NewCustomWithoutButtons(T("members.deactivate"), container.NewBorder(nil,
+		container.NewHBox(layout.NewSpacer(), a.stop, a.anyway, a.handover), nil, nil, msg), p.u.win)
+	a.d.Resize(fyne.NewSize(520, 240))
+	p.deactivating = a
+	p.u.track(a.d)
+	a.d.Show()
+	return a
+}
+
+func (p *membersPanel) unlock(m data.Member, ctl fyne.Disableable) {
 	s := p.session()
-	p.run(func() error { return s.Unlock(m.ID) }, nil)
+	p.run(ctl, func() error { return s.Unlock(m.ID) }, nil)
 }

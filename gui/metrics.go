@@ -30,19 +30,20 @@ type metricsScreen struct {
 	u       *ui
 	content fyne.CanvasObject
 
-	kind     *widget.Select
-	period   *fitSelect
-	periods  []data.Period
-	busy     *widget.ProgressBarInfinite
-	status   *widget.Label
-	table    *widget.Table
-	reps     *widget.Table
-	hints    *widget.Label
-	problems *textEntry
-	measures *textEntry
-	notesMsg *widget.Label
-	charts   *chartSet
-	targets  *targetsForm // the targets form last opened
+	kind      *widget.Select
+	period    *fitSelect
+	periods   []data.Period
+	busy      *widget.ProgressBarInfinite
+	status    *widget.Label
+	table     *widget.Table
+	reps      *widget.Table
+	hints     *widget.Label
+	problems  *textEntry
+	measures  *textEntry
+	notesMsg  *widget.Label
+	notesSave *widget.Button
+	charts    *chartSet
+	targets   *targetsForm // the targets form last opened
 
 	// notes are the period's problems and measures as last read from the file or saved.
 	notes       data.PeriodNotes
@@ -108,7 +109,8 @@ func (s *metricsScreen) buildUI() {
 	s.problems = newMultiLine("")
 	s.measures = newMultiLine("")
 	s.notesMsg = widget.NewLabel("")
-	save := widget.NewButtonWithIcon(T("action.save"), theme.DocumentSaveIcon(), s.onSaveNotes)
+	s.notesSave = widget.NewButtonWithIcon(T("action.save"), theme.DocumentSaveIcon(), s.onSaveNotes)
+	save := s.notesSave
 	notes := container.NewGridWithColumns(2,
 		widget.NewCard("", T("metrics.problems"), s.problems),
 		widget.NewCard("", T("metrics.measures"), s.measures))
@@ -509,12 +511,12 @@ func (s *metricsScreen) show(d data.Dashboard, notes data.PeriodNotes) {
 }
 
 func (s *metricsScreen) onSaveNotes() {
-	n := data.PeriodNotes{Problems: s.problems.Text, Measures: s.measures.Text}
-	if err := s.u.store.SavePeriodNotes(s.dash.Period, n); err != nil {
-		// What was typed stays in the fields.
-		s.u.showError(s.u.win, err)
-		return
-	}
-	s.notes = n
-	s.notesMsg.SetText(Tf("metrics.notes_saved", periodLabel(s.dash.Period)))
+	n, p, st := data.PeriodNotes{Problems: s.problems.Text, Measures: s.measures.Text}, s.dash.Period, s.u.store
+	// What was typed stays in the fields whatever the result.
+	s.u.write(s.notesSave, func() error { return st.SavePeriodNotes(p, n) }, s.u.showErrorOr(s.u.win, func() {
+		if s.notesPeriod == p {
+			s.notes = n
+		}
+		s.notesMsg.SetText(Tf("metrics.notes_saved", periodLabel(p)))
+	}))
 }

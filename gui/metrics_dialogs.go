@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/png"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -100,10 +101,10 @@ func (s *metricsScreen) onEditTargets() {
 }
 
 func (f *targetsForm) onSave() {
-	if f.write() {
+	f.write(func() {
 		f.dialog.Hide()
 		f.s.reload()
-	}
+	})
 }
 
 // parseTarget reads a target as typed: 35, 35%, 45,000, 4.5万, ¥45000. Empty means no target.
@@ -188,19 +189,36 @@ func indexOf(ids []uint64, id uint64) int {
 	return 0
 }
 
-// write saves every scope's targets; a refused target is shown at its field, in its scope.
-func (f *targetsForm) write() bool {
+// write saves every scope's targets off the UI thread, then runs ok; a refused target is shown at its
+// field, in its scope, and what was typed stays.
+func (f *targetsForm) write(ok func()) {
 	if !f.collect() {
-		return false
+		return
 	}
-	err := f.s.u.store.SaveTargets(f.period, f.set)
-	if err == nil {
-		return true
+	// The form goes on editing its own set (a scope change collects into it) while this one is written.
+	set, p, st := cloneTargets(f.set), f.period, f.s.u.store
+	f.s.u.write(f.save, func() error { return st.SaveTargets(p, set) }, func(err error) {
+		if err == nil {
+			ok()
+			return
+		}
+		f.showRefusal(err)
+	})
+}
+
+func cloneTargets(t data.TargetSet) data.TargetSet {
+	out := data.TargetSet{Team: maps.Clone(t.Team), Owners: make(map[uint64]data.Targets, len(t.Owners))}
+	for id, ts := range t.Owners {
+		out.Owners[id] = maps.Clone(ts)
 	}
+	return out
+}
+
+func (f *targetsForm) showRefusal(err error) {
 	var fe data.FieldErrors
 	if !errors.As(err, &fe) {
 		f.s.u.showError(f.s.u.win, err)
-		return false
+		return
 	}
 	var elsewhere []string
 	for _, e := range fe {
@@ -217,7 +235,6 @@ func (f *targetsForm) write() bool {
 		elsewhere = append(elsewhere, f.scopeName(owner)+": "+T("field.target."+metric)+" — "+errorText(e.Err))
 	}
 	f.msg.SetText(strings.Join(elsewhere, "\n"))
-	return false
 }
 
 func (f *targetsForm) scopeName(owner uint64) string {

@@ -60,6 +60,9 @@ type pipelineScreen struct {
 	undoBtn  *widget.Button
 	lastMove data.MoveUndo
 	undoSeq  int
+	// moving holds the moves under way: the board shows each deal where it was dropped at once,
+	// also across a reload meanwhile, and a failed move puts the card back.
+	moving map[uint64]data.Move
 }
 
 // undoFor is how long the board offers to take a move back.
@@ -221,6 +224,11 @@ func (s *pipelineScreen) onFilterChanged() {
 // reload refills every column and its header from the store.
 func (s *pipelineScreen) reload() {
 	deals := s.u.store.Opportunities(s.filter)
+	for i, o := range deals {
+		if m, ok := s.moving[o.ID]; ok {
+			deals[i] = movedRow(o, m)
+		}
+	}
 	byStage := map[string][]*data.OpportunityRow{}
 	for _, o := range deals {
 		byStage[o.Stage] = append(byStage[o.Stage], o)
@@ -373,25 +381,52 @@ func (s *pipelineScreen) move(o *data.OpportunityRow, to data.StageDef, w fyne.W
 
 // commit moves the deal and offers to take the move back; a refusal is explained, and a deal changed
 // elsewhere reloads the board.
-func (s *pipelineScreen) commit(m data.Move, w fyne.Window) bool {
-	moved, undo, err := s.u.store.MoveStageUndoable(m)
-	switch {
-	case err == nil:
-		s.u.refreshAll()
-		s.u.dealChanged(moved.ID)
-		if undo.Moved() {
-			s.offerUndo(undo)
-		}
-		return true
-	case errors.Is(err, data.ErrNotQualified):
-		s.explainUnqualified(m, w)
-	case errors.Is(err, data.ErrConflict), errors.Is(err, data.ErrNotFound):
-		s.reload()
-		s.u.showError(w, dealError(err))
-	default:
-		s.u.showError(w, err)
+// The board shows the move at once and writes it off the UI thread; a deal already on its way
+// somewhere waits for that move to land (its version would be stale anyway).
+func (s *pipelineScreen) commit(m data.Move, w fyne.Window) {
+	if _, busy := s.moving[m.ID]; busy {
+		return
 	}
-	return false
+	if s.moving == nil {
+		s.moving = map[uint64]data.Move{}
+	}
+	s.moving[m.ID] = m
+	s.reload()
+	var moved data.Opportunity
+	var undo data.MoveUndo
+	st := s.u.store
+	s.u.write(nil, func() (err error) {
+		moved, undo, err = st.MoveStageUndoable(m)
+		return err
+	}, func(err error) {
+		delete(s.moving, m.ID)
+		switch {
+		case err == nil:
+			s.u.refreshAll()
+			s.u.dealChanged(moved.ID)
+			if undo.Moved() {
+				s.offerUndo(undo)
+			}
+			return
+		case errors.Is(err, data.ErrNotQualified):
+			s.explainUnqualified(m, w)
+		case errors.Is(err, data.ErrConflict), errors.Is(err, data.ErrNotFound):
+			s.u.showError(w, dealError(err))
+		default:
+			s.u.showError(w, err)
+		}
+		s.reload() // the card goes back to where the file has it
+	})
+}
+
+// movedRow is a deal's row as a move under way will leave it.
+func movedRow(o *data.OpportunityRow, m data.Move) *data.OpportunityRow {
+	r := *o
+	r.Stage = m.To
+	if m.Amount != nil {
+		r.Amount = *m.Amount
+	}
+	return &r
 }
 
 // dealError names a deal, not a customer card, when a deal changed since the board showed it.
@@ -431,16 +466,22 @@ func (s *pipelineScreen) onUndo() {
 	if !undo.Moved() {
 		return
 	}
-	o, err := s.u.store.UndoMove(undo)
-	s.u.refreshAll()
-	if err != nil {
-		if errors.Is(err, data.ErrUndoStale) {
-			err = textError{T("pipeline.undo_stale")}
+	var o data.Opportunity
+	st := s.u.store
+	s.u.write(nil, func() (err error) {
+		o, err = st.UndoMove(undo)
+		return err
+	}, func(err error) {
+		s.u.refreshAll()
+		if err != nil {
+			if errors.Is(err, data.ErrUndoStale) {
+				err = textError{T("pipeline.undo_stale")}
+			}
+			s.u.showError(s.u.win, err)
+			return
 		}
-		s.u.showError(s.u.win, err)
-		return
-	}
-	s.u.dealChanged(o.ID)
+		s.u.dealChanged(o.ID)
+	})
 }
 
 // unqualifiedForm is the refusal of an unqualified lead, held so tests press its buttons.
@@ -708,10 +749,16 @@ func (c *dealCard) TappedSecondary(ev *fyne.PointEvent) {
 	}
 	if c.col != nil && c.col.def.Kind == data.StageLead {
 		items = append(items, fyne.NewMenuItemSeparator(), fyne.NewMenuItem(T("pipeline.close_unqualified"), func() {
-			if _, err := c.s.u.store.CloseUnqualified(o.ID, o.Version); err != nil {
-				c.s.u.showError(c.s.u.win, dealError(err))
-			}
-			c.s.reload()
+			st := c.s.u.store
+			c.s.u.write(nil, func() error {
+				_, err := st.CloseUnqualified(o.ID, o.Version)
+				return err
+			}, func(err error) {
+				if err != nil {
+					c.s.u.showError(c.s.u.win, dealError(err))
+				}
+				c.s.reload()
+			})
 		}))
 	}
 	widget.ShowPopUpMenuAtPosition(fyne.NewMenu("", items...), c.s.u.win.Canvas(), ev.AbsolutePosition)

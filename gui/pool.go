@@ -194,22 +194,23 @@ func (s *poolScreen) onClaim() {
 	if id == 0 {
 		return
 	}
-	s.claimBtn.Disable()
-	s.u.background(func() {
-		c, err := s.u.store.Claim(id)
-		fyne.Do(func() {
-			s.lastClaimError = err
-			if err != nil {
-				s.message.SetText(poolErrorText(err))
-				s.message.Importance = widget.DangerImportance
-				s.message.Refresh()
-				s.refreshButtons()
-				return
-			}
-			s.message.Importance = widget.SuccessImportance
-			s.message.SetText(Tf("pool.claimed", c.Name))
-			s.reload()
-		})
+	var c data.Customer
+	st := s.u.store
+	s.u.write(s.claimBtn, func() (err error) {
+		c, err = st.Claim(id)
+		return err
+	}, func(err error) {
+		s.lastClaimError = err
+		if err != nil {
+			s.message.SetText(poolErrorText(err))
+			s.message.Importance = widget.DangerImportance
+			s.message.Refresh()
+			s.refreshButtons()
+			return
+		}
+		s.message.Importance = widget.SuccessImportance
+		s.message.SetText(Tf("pool.claimed", c.Name))
+		s.reload()
 	})
 }
 
@@ -234,17 +235,19 @@ func (s *poolScreen) onAssign() {
 			if !ok || to.SelectedIndex() < 0 {
 				return
 			}
-			m := members[to.SelectedIndex()]
-			s.u.background(func() {
-				c, err := s.u.store.Assign(id, m.ID)
-				fyne.Do(func() {
-					if err != nil {
-						s.message.SetText(poolErrorText(err))
-						return
-					}
-					s.message.SetText(Tf("pool.assigned", c.Name, m.Name))
-					s.reload()
-				})
+			m, st := members[to.SelectedIndex()], s.u.store
+			var c data.Customer
+			s.u.write(s.assignBtn, func() (err error) {
+				c, err = st.Assign(id, m.ID)
+				return err
+			}, func(err error) {
+				if err != nil {
+					s.message.SetText(poolErrorText(err))
+					s.refreshButtons()
+					return
+				}
+				s.message.SetText(Tf("pool.assigned", c.Name, m.Name))
+				s.reload()
 			})
 		}, s.u.win)
 	s.u.track(d)
@@ -340,6 +343,7 @@ func poolNoticeText(due []data.PoolDueCard, days int) string {
 // releaseButton is the card header's button that gives the owner's card back to the pool.
 func (cw *cardWindow) releaseButton() *widget.Button {
 	b := widget.NewButtonWithIcon(T("pool.release"), theme.MoveUpIcon(), cw.onRelease)
+	cw.releaseBtn = b
 	if cw.c.ID == 0 || cw.c.OwnerID == 0 || cw.c.OwnerID != cw.u.store.Me().ID || cw.c.Archived {
 		b.Hide()
 	}
@@ -368,18 +372,18 @@ func (cw *cardWindow) onRelease() {
 			if !ok {
 				return
 			}
-			id, text := cw.c.ID, reason.Text
-			cw.u.background(func() {
-				_, err := cw.u.store.Release(id, text)
-				fyne.Do(func() {
-					if err != nil {
-						cw.u.showError(cw.win, errors.New(poolErrorText(err)))
-						return
-					}
-					showToast(cw.u.win.Canvas(), Tf("pool.released", cw.c.Name))
-					cw.win.Close()
-					cw.u.refreshAll()
-				})
+			id, text, st := cw.c.ID, reason.Text, cw.u.store
+			cw.u.write(cw.releaseBtn, func() error {
+				_, err := st.Release(id, text)
+				return err
+			}, func(err error) {
+				if err != nil {
+					cw.u.showError(cw.win, errors.New(poolErrorText(err)))
+					return
+				}
+				showToast(cw.u.win.Canvas(), Tf("pool.released", cw.c.Name))
+				cw.win.Close()
+				cw.u.refreshAll()
 			})
 		}, cw.win)
 	d.Resize(fyne.NewSize(420, 240))
@@ -389,15 +393,17 @@ func (cw *cardWindow) onRelease() {
 
 // sweepPool applies the pool's return rules off the UI thread: at start and then once a day.
 func (u *ui) sweepPool() {
-	u.background(func() {
-		n, err := u.store.SweepPool()
+	var n int
+	st := u.store
+	u.write(nil, func() (err error) {
+		n, err = st.SweepPool()
+		return err
+	}, func(err error) {
 		if err != nil || n == 0 {
 			return // the next day's sweep tries again; a failed sweep wrote nothing
 		}
-		fyne.Do(func() {
-			showToast(u.win.Canvas(), Tf("pool.swept", n))
-			u.refreshAll()
-		})
+		showToast(u.win.Canvas(), Tf("pool.swept", n))
+		u.refreshAll()
 	})
 }
 
@@ -500,17 +506,13 @@ func (f *poolSettingsForm) onSave() {
 	ra[data.StatusProspect], ra[data.StatusInterested], ra[data.StatusCustomer] = n["pool_return_prospect"], n["pool_return_interested"], n["pool_return_customer"]
 	p.ReturnAfter = ra
 	st.Pool = p
-	f.save.Disable()
-	f.u.background(func() {
-		err := f.u.store.SaveSettings(st)
-		fyne.Do(func() {
-			f.save.Enable()
-			if err != nil {
-				f.message.SetText(poolErrorText(err))
-				return
-			}
-			f.message.SetText(T("pool.set.saved"))
-		})
+	svc := f.u.store
+	f.u.write(f.save, func() error { return svc.SaveSettings(st) }, func(err error) {
+		if err != nil {
+			f.message.SetText(poolErrorText(err))
+			return
+		}
+		f.message.SetText(T("pool.set.saved"))
 	})
 }
 

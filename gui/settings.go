@@ -209,17 +209,29 @@ func (s *settingsScreen) onSave() {
 		s.showFirstProblem(fe)
 		return
 	}
-	if err := s.u.store.SaveSettings(st); err != nil {
-		s.u.showError(s.u.win, err)
-		return
-	}
-	// The board's columns come from the settings: build the screens again, back on this one, where
-	// the user was.
-	offset := s.scroll.scroll.Offset
-	s.u.buildUI()
-	s.u.tabs.SelectIndex(tabSettings)
-	s.u.settings.scroll.scroll.ScrollToOffset(offset)
-	showToast(s.u.win.Canvas(), T("settings.saved"))
+	svc := s.u.store
+	s.u.write(s.saveBtn, func() error { return svc.SaveSettings(st) }, func(err error) {
+		var fe data.FieldErrors
+		switch {
+		case errors.As(err, &fe):
+			s.stages.show(fe)
+			for _, f := range s.fields {
+				f.setError(fe.For(f.key))
+			}
+			s.showFirstProblem(fe)
+			return
+		case err != nil:
+			s.u.showError(s.u.win, err) // what was typed stays
+			return
+		}
+		// The board's columns come from the settings: build the screens again, back on this one,
+		// where the user was.
+		offset := s.scroll.scroll.Offset
+		s.u.buildUI()
+		s.u.tabs.SelectIndex(tabSettings)
+		s.u.settings.scroll.scroll.ScrollToOffset(offset)
+		showToast(s.u.win.Canvas(), T("settings.saved"))
+	})
 }
 
 // showFirstProblem scrolls the topmost refused field into view and puts the cursor in it: its message

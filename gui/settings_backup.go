@@ -104,18 +104,26 @@ func (p *backupPanel) onSaveRules() {
 	}
 	st := p.u.store.Settings()
 	st.Backup = data.BackupSettings{Dir: strings.TrimSpace(p.dir.Text), Keep: keep}
-	if !fe.Any() {
-		err := p.u.store.SaveSettings(st)
-		if err == nil {
+	if fe.Any() {
+		p.showProblems(fe)
+		return
+	}
+	svc := p.u.store
+	p.u.write(p.saveBtn, func() error { return svc.SaveSettings(st) }, func(err error) {
+		var fe data.FieldErrors
+		switch {
+		case err == nil:
 			showToast(p.u.win.Canvas(), T("settings.saved"))
 			p.refresh()
-			return
-		}
-		if !errors.As(err, &fe) {
+		case errors.As(err, &fe):
+			p.showProblems(fe)
+		default:
 			p.u.showError(p.u.win, err)
-			return
 		}
-	}
+	})
+}
+
+func (p *backupPanel) showProblems(fe data.FieldErrors) {
 	for _, e := range fe {
 		if f, ok := p.fields[e.Field]; ok {
 			f.setError(e.Err)
@@ -331,6 +339,8 @@ func (u *ui) replaceFile(title string, op func(path string) error) {
 		cw.win.Close()
 	}
 	path, clock := u.file.Path(), u.file.Clock()
+	// A write still under way ends first (a moment's wait here): the file is not closed under it.
+	u.waitWrites()
 	if err := u.file.Close(); err != nil {
 		u.showError(u.win, err)
 		return

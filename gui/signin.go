@@ -209,18 +209,13 @@ func (u *ui) showForcedChange(s *data.Session, old string) {
 		if !checkNewPassword(pwField, repeatField) {
 			return
 		}
-		ok.Disable()
 		newPw := pw.Text
-		u.background(func() {
-			err := s.ChangePassword(old, newPw)
-			fyne.Do(func() {
-				ok.Enable()
-				if err != nil {
-					showMessage(msg, signInErrorText(err))
-					return
-				}
-				u.enter(s, newPw)
-			})
+		u.write(ok, func() error { return s.ChangePassword(old, newPw) }, func(err error) {
+			if err != nil {
+				showMessage(msg, signInErrorText(err))
+				return
+			}
+			u.enter(s, newPw)
 		})
 	})
 	ok.Importance = widget.HighImportance
@@ -251,23 +246,18 @@ func (u *ui) changePassword() *changePasswordForm {
 			return
 		}
 		old, pw := f.old.entry.Text, f.pw.entry.Text
-		f.ok.Disable()
-		u.background(func() {
-			err := s.ChangePassword(old, pw)
-			fyne.Do(func() {
-				f.ok.Enable()
-				switch {
-				case err == nil:
-					f.d.Hide()
-					showToast(u.win.Canvas(), T("signin.password_changed"))
-				case data.ErrorCode(err) == data.CodeBadLogin:
-					f.old.setError(textError{T("signin.old_wrong")})
-				case errors.Is(err, data.ErrWeakPassword):
-					f.pw.setError(textError{T("signin.weak_password")})
-				default:
-					f.old.setError(textError{signInErrorText(err)})
-				}
-			})
+		u.write(f.ok, func() error { return s.ChangePassword(old, pw) }, func(err error) {
+			switch {
+			case err == nil:
+				f.d.Hide()
+				showToast(u.win.Canvas(), T("signin.password_changed"))
+			case data.ErrorCode(err) == data.CodeBadLogin:
+				f.old.setError(textError{T("signin.old_wrong")})
+			case errors.Is(err, data.ErrWeakPassword):
+				f.pw.setError(textError{T("signin.weak_password")})
+			default:
+				f.old.setError(textError{signInErrorText(err)})
+			}
 		})
 	})
 	f.ok.Importance = widget.HighImportance

@@ -38,7 +38,7 @@ func TestSignInScreenForATeamOfTwo(t *testing.T) {
 	a.Preferences().SetString(prefLastLogin, "li")
 	setLanguage("zh")
 	u := newUI(a, st, Config{})
-	u.background = func(f func()) { f() }
+	inlineWork(u)
 	u.begin()
 	f := u.signIn
 	if f == nil || u.tabs != nil || u.session != nil {
@@ -81,7 +81,7 @@ func TestSignInOpensTheScreens(t *testing.T) {
 	}
 	setLanguage("en")
 	u := newUI(a, st, Config{})
-	u.background = func(f func()) { f() }
+	inlineWork(u)
 	u.begin()
 	test.Type(u.signIn.login, "li")
 	test.Type(u.signIn.password, "li-password")
@@ -218,7 +218,7 @@ func TestMembersScreenListsMembers(t *testing.T) {
 	if _, ok := p.rows.Objects[0].(*fitLabel); !ok {
 		t.Fatalf("a rep's member row is %T, want a plain label", p.rows.Objects[0])
 	}
-	p.run(func() error { return u.session.SetActive(admin.ID, false) }, nil)
+	p.run(nil, func() error { return u.session.SetActive(admin.ID, false) }, nil)
 	if len(u.dialogs) != 1 {
 		t.Fatalf("%d dialogs: the refusal was not shown", len(u.dialogs))
 	}
@@ -270,6 +270,7 @@ func TestFirstRunAsksForAPassword(t *testing.T) {
 	t.Cleanup(func() { _ = st.Close() })
 	setLanguage("zh")
 	u := newUI(a, st, Config{})
+	inlineWork(u)
 	u.begin()
 	u.startup()
 	w := u.welcome

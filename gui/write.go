@@ -1,0 +1,114 @@
+package gui
+
+import (
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+)
+
+// busyDelay is how long a write may take before its control says it is under way: a quick save only
+// disables the button for a moment, which would flicker if it also changed its text.
+const busyDelay = 400 * time.Millisecond
+
+// writes runs the window's writes: the data call off the UI thread, its result applied in one
+// fyne.Do, so that a slow write (a large file, a busy disk, a desktop served over the LAN) never
+// freezes the window.
+type writes struct {
+	// run starts a write's data call: a goroutine in the window, in line in most tests.
+	run func(func())
+	// toUI applies a write's result on the UI thread: fyne.Do.
+	toUI func(func())
+	// after shows the busy state once busyDelay has passed, unless the write ends first (stop).
+	after func(d time.Duration, f func()) (stop func() bool)
+	// calls counts data calls not yet returned: the file is closed only after them, so that quitting
+	// while a save is under way neither cuts it off nor loses it.
+	calls sync.WaitGroup
+}
+
+func newWrites() writes {
+	return writes{
+		run:  func(f func()) { go f() },
+		toUI: fyne.Do,
+		after: func(d time.Duration, f func()) func() bool {
+			return time.AfterFunc(d, func() { fyne.Do(f) }).Stop
+		},
+	}
+}
+
+// write runs call off the UI thread, with ctl (the button that asked, or nil) disabled until done
+// has the result on the UI thread, so that a second click cannot save twice. A control already
+// disabled asks nothing: that is also how a shortcut's second press while a save is under way is
+// ignored. done shows the error by code (u.showError) or keeps the form's content and shows it there.
+// write tells whether it started the call.
+func (u *ui) write(ctl fyne.Disableable, call func() error, done func(error)) bool {
+	if ctl != nil {
+		if ctl.Disabled() {
+			return false
+		}
+		ctl.Disable()
+	}
+	busy := busyState{ctl: ctl}
+	ended := false
+	stop := u.writes.after(busyDelay, func() {
+		if !ended {
+			busy.show()
+		}
+	})
+	u.writes.calls.Add(1)
+	u.writes.run(func() {
+		err := call()
+		u.writes.calls.Done()
+		u.writes.toUI(func() {
+			ended = true
+			stop()
+			busy.hide()
+			if ctl != nil {
+				ctl.Enable()
+			}
+			if done != nil {
+				done(err)
+			}
+		})
+	})
+	return true
+}
+
+// waitWrites waits for the data calls under way, before the file they write is closed.
+func (u *ui) waitWrites() { u.writes.calls.Wait() }
+
+// busyState is how a control shows that its write is taking a while: a button's text gains an
+// ellipsis, which reads the same in every language and leaves its icon as it was.
+type busyState struct {
+	ctl   fyne.Disableable
+	text  string
+	shown bool
+}
+
+func (b *busyState) show() {
+	if btn, ok := b.ctl.(*widget.Button); ok && !b.shown {
+		b.text, b.shown = btn.Text, true
+		btn.SetText(btn.Text + " …")
+	}
+}
+
+func (b *busyState) hide() {
+	if btn, ok := b.ctl.(*widget.Button); ok && b.shown {
+		btn.SetText(b.text)
+		b.shown = false
+	}
+}
+
+// showErrorOr is a write's done that shows a failure by code in w and otherwise goes on with ok.
+func (u *ui) showErrorOr(w fyne.Window, ok func()) func(error) {
+	return func(err error) {
+		if err != nil {
+			u.showError(w, err)
+			return
+		}
+		if ok != nil {
+			ok()
+		}
+	}
+}
