@@ -290,6 +290,10 @@ func auditedStore(db, globalDB string) (*data.Store, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
+	if _, err := os.Stat(path); err != nil {
+		s, err := openStore(path, true) // refused as any read is: an export never creates a database
+		return s, path, err
+	}
 	s, err := data.Open(path, data.Options{})
 	if errors.Is(err, data.ErrIsBackup) {
 		s, err = data.Open(path, data.Options{ReadOnly: true})
