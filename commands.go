@@ -95,6 +95,10 @@ Exit status: 0 success, 1 failure (or problems found by check), 2 bad command li
 Details: docs/cli.md.
 `
 
+// storeClock is the clock of the files the commands open; nil is the wall clock. Tests freeze it
+// where a rule counts time, such as the wait after wrong passwords.
+var storeClock func() time.Time
+
 func printUsage(w io.Writer) {
 	def, err := data.DefaultPath()
 	if err != nil {
@@ -294,9 +298,9 @@ func auditedStore(db, globalDB string) (*data.Store, string, error) {
 		s, err := openStore(path, true) // refused as any read is: an export never creates a database
 		return s, path, err
 	}
-	s, err := data.Open(path, data.Options{})
+	s, err := data.Open(path, data.Options{Now: storeClock})
 	if errors.Is(err, data.ErrIsBackup) {
-		s, err = data.Open(path, data.Options{ReadOnly: true})
+		s, err = data.Open(path, data.Options{Now: storeClock, ReadOnly: true})
 	}
 	if err != nil {
 		return nil, path, describeOpenError(path, err)
@@ -312,9 +316,9 @@ func (c *cli) requireAdminOf(path, alt string) error {
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		return nil
 	}
-	st, err := data.Open(path, data.Options{ReadOnly: true})
+	st, err := data.Open(path, data.Options{Now: storeClock, ReadOnly: true})
 	if errors.Is(err, data.ErrDamaged) && alt != "" {
-		st, err = data.Open(alt, data.Options{ReadOnly: true})
+		st, err = data.Open(alt, data.Options{Now: storeClock, ReadOnly: true})
 	}
 	if err != nil {
 		return describeOpenError(path, err)
@@ -387,7 +391,7 @@ func wayOut(path string) string {
 
 func openStore(path string, readOnly bool) (*data.Store, error) {
 	// A command that writes checks every record first: it must never write into a damaged file.
-	s, err := data.Open(path, data.Options{ReadOnly: readOnly, FullCheck: !readOnly})
+	s, err := data.Open(path, data.Options{Now: storeClock, ReadOnly: readOnly, FullCheck: !readOnly})
 	if err != nil {
 		return nil, describeOpenError(path, err)
 	}
@@ -427,7 +431,7 @@ func (c *cli) demo(args []string, globalDB string) error {
 	// Look first without writing: even an open for writing commits a transaction, and a refused demo
 	// must leave the file exactly as it was.
 	resume := false
-	if ro, err := data.Open(path, data.Options{ReadOnly: true}); err == nil {
+	if ro, err := data.Open(path, data.Options{Now: storeClock, ReadOnly: true}); err == nil {
 		active, archived := ro.CustomerCount()
 		d, interrupted := ro.InterruptedDemo()
 		ro.Close()
@@ -444,7 +448,7 @@ func (c *cli) demo(args []string, globalDB string) error {
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return describeOpenError(path, err)
 	}
-	s, err := data.Open(path, data.Options{FullCheck: true, FinishDemo: resume})
+	s, err := data.Open(path, data.Options{Now: storeClock, FullCheck: true, FinishDemo: resume})
 	if err != nil {
 		return describeOpenError(path, err)
 	}
