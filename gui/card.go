@@ -722,6 +722,9 @@ func (cw *cardWindow) warnDuplicates(c data.Customer, dups []data.DuplicateMatch
 func (cw *cardWindow) save(c data.Customer, then func()) {
 	var saved data.Customer
 	st := cw.u.store
+	// Set before the call starts: a write run in line is done (saving cleared) by the time write returns.
+	wasSaving := cw.saving
+	cw.saving = true
 	started := cw.u.write(cw.saveBtn, func() (err error) {
 		if c.ID == 0 {
 			saved, err = st.CreateCustomer(c)
@@ -730,8 +733,8 @@ func (cw *cardWindow) save(c data.Customer, then func()) {
 		}
 		return err
 	}, func(err error) { cw.saved(c, saved, err, then) })
-	if started {
-		cw.saving = true
+	if !started {
+		cw.saving = wasSaving // the button was off: a save under way, or a card that takes none
 	}
 }
 
