@@ -152,7 +152,10 @@ func (c *cli) report(args []string, globalDB string) error {
 	// Everything is made in memory first, so that a failure leaves no half-written --out file.
 	var buf bytes.Buffer
 	if *segments {
-		err = writeSegments(&buf, s.SegmentsFor(p), p, *format, *lang)
+		var seg *data.Segmentation
+		if seg, err = s.SegmentsFor(p); err == nil {
+			err = writeSegments(&buf, seg, p, *format, *lang)
+		}
 	} else {
 		var reports []data.PeriodReport
 		if reports, err = s.Reports(p, n); err != nil {

@@ -67,6 +67,10 @@ func (s *Session) Customer(id uint64) (Customer, error) {
 
 func (s *Session) Duplicates(c Customer) ([]DuplicateMatch, error) {
 	out := s.st.Duplicates(c)
+	for i, d := range out {
+		r := *d.Row // a copy: the reply holds no pointer into the index
+		out[i].Row = &r
+	}
 	me, scoped := s.scope()
 	if !scoped {
 		return out, nil

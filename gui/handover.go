@@ -26,13 +26,13 @@ type handoverDialog struct {
 
 // showHandover opens the handover of fromMemberID's cards; the members screen and the review call it.
 func (u *ui) showHandover(fromMemberID uint64) *handoverDialog {
-	from, ok := u.store.Member(fromMemberID)
-	if !ok {
+	from, err := u.store.Member(fromMemberID)
+	if err != nil {
 		return nil
 	}
 	h := &handoverDialog{u: u, from: from}
 	names := []string{T("handover.to_pool")}
-	for _, m := range u.store.Members() {
+	for _, m := range u.members() {
 		if m.Active && m.ID != from.ID {
 			h.targets = append(h.targets, m)
 			names = append(names, m.Name)

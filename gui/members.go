@@ -51,7 +51,7 @@ func (p *membersPanel) load() []data.MemberStatus {
 		}
 	}
 	var out []data.MemberStatus
-	for _, m := range p.u.store.Members() {
+	for _, m := range p.u.members() {
 		st, ok := byID[m.ID]
 		if !ok {
 			st = data.MemberStatus{Member: m}
@@ -301,7 +301,8 @@ func (p *membersPanel) resetPassword(m data.Member) *dialog.CustomDialog {
 
 // ownedCards is how many cards the member owns, which a deactivation leaves without an active owner.
 func (p *membersPanel) ownedCards(id uint64) int {
-	return len(p.u.store.Customers(data.CustomerFilter{OwnerID: id}))
+	page, _ := p.u.store.Customers(data.CustomerFilter{OwnerID: id, Limit: 1})
+	return page.Total
 }
 
 // setActive deactivates (after a confirm that counts the member's cards) or reactivates a member.
