@@ -325,11 +325,3 @@ func TestRepDuplicateSaysWhoseWithoutContents(t *testing.T) {
 		t.Fatalf("the match kept the card's contents: %+v", got[0].Row)
 	}
 }
-
-func rowNames(rows []*CustomerRow) []string {
-	var out []string
-	for _, r := range rows {
-		out = append(out, r.Name)
-	}
-	return out
-}
