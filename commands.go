@@ -631,19 +631,26 @@ func (c *cli) customers(args []string, globalDB string) error {
 		return err
 	}
 
+	members, err := s.Members()
+	if err != nil {
+		return err
+	}
 	owners := map[uint64]string{}
-	for _, m := range s.Members() {
+	for _, m := range members {
 		owners[m.ID] = m.Name
 	}
 	if *owner != "" {
-		id, err := findOwner(s.Members(), *owner)
+		id, err := findOwner(members, *owner)
 		if err != nil {
 			return err
 		}
 		f.OwnerID = id
 	}
 
-	rows := s.Customers(f)
+	rows, err := allCustomers(s, f)
+	if err != nil {
+		return err
+	}
 	ids := make([]uint64, len(rows))
 	for i, r := range rows {
 		ids[i] = r.ID
@@ -654,7 +661,7 @@ func (c *cli) customers(args []string, globalDB string) error {
 	}
 	out := make([]customerJSON, len(rows))
 	for i, r := range rows {
-		out[i] = toJSON(r, extras[r.ID], owners)
+		out[i] = toJSON(&r, extras[r.ID], owners)
 	}
 	switch *format {
 	case "json":

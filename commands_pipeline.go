@@ -68,7 +68,14 @@ func (c *cli) opportunities(args []string, globalDB string) error {
 	if err != nil {
 		return err
 	}
-	st := s.Settings()
+	st, err := s.Settings()
+	if err != nil {
+		return err
+	}
+	members, err := s.Members()
+	if err != nil {
+		return err
+	}
 	f := data.OpportunityFilter{}
 	if *stage != "" {
 		if _, ok := st.Stage(*stage); !ok {
@@ -81,19 +88,23 @@ func (c *cli) opportunities(args []string, globalDB string) error {
 		f.Stage = *stage
 	}
 	owners := map[uint64]string{}
-	for _, m := range s.Members() {
+	for _, m := range members {
 		owners[m.ID] = m.Name
 	}
 	if *owner != "" {
-		if f.OwnerID, err = findOwner(s.Members(), *owner); err != nil {
+		if f.OwnerID, err = findOwner(members, *owner); err != nil {
 			return err
 		}
 	}
 	var out []opportunityJSON
-	for _, r := range s.Opportunities(f) {
+	deals, err := allDeals(s, f)
+	if err != nil {
+		return err
+	}
+	for _, r := range deals {
 		// The list holds rows; the whole record, for its texts, is read per deal.
-		o, ok := s.Opportunity(r.ID)
-		if !ok {
+		o, err := s.Opportunity(r.ID)
+		if err != nil {
 			continue
 		}
 		def, _ := st.Stage(o.Stage)
@@ -103,7 +114,7 @@ func (c *cli) opportunities(args []string, globalDB string) error {
 			CloseDate: date(o.CloseDate), Owner: owners[o.OwnerID], OwnerID: o.OwnerID, Source: string(o.Source),
 			Risk: string(o.Risk.Level), Budget: o.Scores.Budget, Urgency: o.Scores.Urgency, Authority: o.Scores.Authority,
 			Qualified: qualified, WonDate: date(o.WonDate), LostReason: o.LostReason, LostTo: o.LostTo, Created: date(o.CreatedAt)}
-		if row, ok := s.Row(o.CustomerID); ok {
+		if row, err := s.Row(o.CustomerID); err == nil {
 			j.Customer, j.CardNo = row.Name, row.CardNo
 		}
 		out = append(out, j)
@@ -162,7 +173,15 @@ func (c *cli) forecast(args []string, globalDB string) error {
 	if err != nil {
 		return err
 	}
-	rows := data.Forecast(s.Opportunities(data.OpportunityFilter{}), s.Settings().Stages, *quarterly)
+	deals, err := allDeals(s, data.OpportunityFilter{})
+	if err != nil {
+		return err
+	}
+	st, err := s.Settings()
+	if err != nil {
+		return err
+	}
+	rows := data.Forecast(deals, st.Stages, *quarterly)
 	out := make([]forecastJSON, len(rows))
 	for i, r := range rows {
 		out[i] = forecastJSON{Period: r.Period, Deals: r.Deals, Weighted: yuan(r.Weighted), BestCase: yuan(r.BestCase), Committed: yuan(r.Committed)}

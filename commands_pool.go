@@ -163,8 +163,12 @@ func (c *cli) poolList(args []string, globalDB string) error {
 	if err != nil {
 		return err
 	}
+	members, err := ses.Members()
+	if err != nil {
+		return err
+	}
 	names := map[uint64]string{}
-	for _, m := range ses.Members() {
+	for _, m := range members {
 		names[m.ID] = m.Name
 	}
 	out := make([]poolCardJSON, len(page.Rows))
@@ -245,7 +249,11 @@ func (c *cli) poolMove(sub string, args []string, globalDB string) error {
 		cust, err = ses.Release(id, *reason)
 	case "assign":
 		var m data.Member
-		if m, err = memberByLogin(ses.Members(), *to); err != nil {
+		var ms []data.Member
+		if ms, err = ses.Members(); err != nil {
+			return err
+		}
+		if m, err = memberByLogin(ms, *to); err != nil {
 			return err
 		}
 		cust, err = ses.Assign(id, m.ID)
@@ -256,7 +264,7 @@ func (c *cli) poolMove(sub string, args []string, globalDB string) error {
 		return err
 	}
 	owner := "the pool"
-	if m, ok := ses.Member(cust.OwnerID); ok {
+	if m, err := ses.Member(cust.OwnerID); err == nil {
 		owner = m.Name
 	}
 	fmt.Fprintf(c.stdout, "%s %s: now with %s\n", cust.CardNo, cust.Name, owner)
@@ -272,7 +280,7 @@ func (c *cli) poolHistory(ses *data.Session, id uint64) error {
 		if id == 0 {
 			return "-"
 		}
-		if m, ok := ses.Member(id); ok {
+		if m, err := ses.Member(id); err == nil {
 			return m.Name
 		}
 		return strconv.FormatUint(id, 10)
@@ -315,14 +323,18 @@ func (c *cli) handover(args []string, globalDB string) error {
 		return err
 	}
 	defer done()
-	fm, err := memberByLogin(ses.Members(), *from)
+	members, err := ses.Members()
+	if err != nil {
+		return err
+	}
+	fm, err := memberByLogin(members, *from)
 	if err != nil {
 		return err
 	}
 	h := data.HandoverRequest{From: fm.ID, Customers: ids, Reason: *reason}
 	dest := "the pool"
 	if !*toPool {
-		tm, err := memberByLogin(ses.Members(), *to)
+		tm, err := memberByLogin(members, *to)
 		if err != nil {
 			return err
 		}

@@ -166,7 +166,10 @@ func (c *cli) report(args []string, globalDB string) error {
 	var buf bytes.Buffer
 	reportRows := 0
 	if *segments {
-		err = writeSegments(&buf, s.SegmentsFor(p), p, *format, *lang)
+		var seg *data.Segmentation
+		if seg, err = s.SegmentsFor(p); err == nil {
+			err = writeSegments(&buf, seg, p, *format, *lang)
+		}
 		reportRows = 1
 	} else {
 		var reports []data.PeriodReport

@@ -24,6 +24,7 @@ const (
 	CodeLimit       = "limit"        // a limit in the settings (pool claims, 库容)
 	CodeLastAdmin   = "last_admin"   // the team would be left without an administrator
 	CodeTaken       = "taken"        // the pool card was claimed by someone else first
+	CodeTooMany     = "too_many"     // more records than one call may return (ErrTooMany)
 )
 
 // Coded is an error that carries its own stable code.
@@ -49,6 +50,7 @@ var sentinelCodes = []struct {
 	{ErrInactive, CodeInactive},
 	{ErrLastAdmin, CodeLastAdmin},
 	{ErrWeakPassword, CodeInvalid},
+	{ErrTooMany, CodeTooMany},
 }
 
 // ErrorCode is the stable code of err ("" for nil).

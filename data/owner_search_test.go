@@ -129,11 +129,17 @@ func TestRepChoicesOwnAndPool(t *testing.T) {
 	mustCreate(t, s, company("甲公司", func(c *Customer) { c.OwnerID, c.Industry, c.Tags = rep1.ID, "制造业", []string{"老客户"} }))
 	mustCreate(t, s, company("乙公司", func(c *Customer) { c.OwnerID, c.Industry, c.Tags = rep2.ID, "金融", []string{"竞品客户"} }))
 	mustCreate(t, s, company("丙公司", func(c *Customer) { c.OwnerID, c.Industry, c.Tags = 0, "教育", []string{"公海线索"} }))
-	got := s.SessionAs(rep1.ID).Choices()
+	got, err := s.SessionAs(rep1.ID).Choices()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if !slices.Equal(got.Industries, []string{"教育", "制造业"}) || !slices.Equal(got.Tags, []string{"公海线索", "老客户"}) {
 		t.Errorf("rep's choices: industries %v, tags %v; want their own and the pool's only", got.Industries, got.Tags)
 	}
-	all := s.SessionAs(mgr.ID).Choices()
+	all, err := s.SessionAs(mgr.ID).Choices()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if !slices.Contains(all.Industries, "金融") || !slices.Contains(all.Tags, "竞品客户") {
 		t.Errorf("manager's choices %v, %v lack another rep's values", all.Industries, all.Tags)
 	}

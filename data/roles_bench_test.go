@@ -32,8 +32,8 @@ func BenchmarkSearchKeystrokeRep5kOf100k(b *testing.B) {
 		b.Fatal(err)
 	}
 	sess := s.SessionAs(rep.ID)
-	if n := len(sess.Customers(CustomerFilter{})); n != 5000 {
-		b.Fatalf("the rep owns %d cards, want 5000", n)
+	if p, _ := sess.Customers(CustomerFilter{}); p.Total != 5000 {
+		b.Fatalf("the rep owns %d cards, want 5000", p.Total)
 	}
 	benchSessionSearch(b, sess)
 }
@@ -43,8 +43,20 @@ func benchSessionSearch(b *testing.B, sess *Session) {
 	for _, query := range keystrokeQueries {
 		b.Run(query, func(b *testing.B) {
 			var n int
-			timed(b, func(int) { n = len(sess.Customers(CustomerFilter{Search: query, Sort: SortName})) })
+			timed(b, func(int) {
+				// Each keystroke is a new filter: the session's list cache must not answer it.
+				dropListCache(sess)
+				p, _ := sess.Customers(CustomerFilter{Search: query, Sort: SortName})
+				n = p.Total
+			})
 			b.ReportMetric(float64(n), "rows")
 		})
 	}
+}
+
+// dropListCache forgets the session's last lists, as a new filter would.
+func dropListCache(sess *Session) {
+	sess.cacheMu.Lock()
+	sess.cache = listCache{}
+	sess.cacheMu.Unlock()
 }

@@ -211,7 +211,11 @@ func TestRoleActionTable(t *testing.T) {
 			return err
 		}, forbidden, ok, ok},
 		{"save settings", func(t *testing.T, tm team, s *Session) error {
-			return s.SaveSettings(s.Settings())
+			st, err := s.Settings()
+			if err != nil {
+				return err
+			}
+			return s.SaveSettings(st)
 		}, forbidden, forbidden, ok},
 		{"add a member", func(t *testing.T, tm team, s *Session) error {
 			_, err := s.SaveMember(Member{Name: "新人", Role: MemberRep, Active: true})
@@ -261,25 +265,25 @@ func TestRoleActionTable(t *testing.T) {
 func TestRepSeesOwnCardsAndDeals(t *testing.T) {
 	tm := newRolesTeam(t)
 	rep := tm.s.SessionAs(tm.rep.ID)
-	rows := rep.Customers(CustomerFilter{})
-	if len(rows) != 1 || rows[0].ID != tm.mine.ID {
-		t.Fatalf("rep's list = %v, want only its own card (not the other rep's, not the pool)", rowNames(rows))
+	page, _ := rep.Customers(CustomerFilter{})
+	if page.Total != 1 || len(page.Rows) != 1 || page.Rows[0].ID != tm.mine.ID {
+		t.Fatalf("rep's list = %+v, want only its own card (not the other rep's, not the pool)", page)
 	}
-	if rows := rep.Customers(CustomerFilter{OwnerID: tm.other.ID}); len(rows) != 1 || rows[0].ID != tm.mine.ID {
-		t.Fatalf("asking for another owner's cards gave %v", rowNames(rows))
+	if page, _ := rep.Customers(CustomerFilter{OwnerID: tm.other.ID}); len(page.Rows) != 1 || page.Rows[0].ID != tm.mine.ID {
+		t.Fatalf("asking for another owner's cards gave %+v", page)
 	}
-	if active, _ := rep.CustomerCount(); active != 1 {
+	if active, _, _ := rep.CustomerCount(); active != 1 {
 		t.Fatalf("rep's count = %d", active)
 	}
-	if _, ok := rep.Row(tm.theirs.ID); ok {
-		t.Fatal("Row gave the rep another rep's card")
+	if _, err := rep.Row(tm.theirs.ID); ErrorCode(err) != CodeNotFound {
+		t.Fatalf("Row of another rep's card: %v, want not found", err)
 	}
-	if _, ok := rep.Opportunity(tm.theirDeal.ID); ok {
-		t.Fatal("Opportunity gave the rep another rep's deal")
+	if _, err := rep.Opportunity(tm.theirDeal.ID); ErrorCode(err) != CodeNotFound {
+		t.Fatalf("Opportunity of another rep's deal: %v, want not found", err)
 	}
-	deals := rep.Opportunities(OpportunityFilter{})
-	if len(deals) != 1 || deals[0].ID != tm.myDeal.ID {
-		t.Fatalf("rep's deals = %d", len(deals))
+	deals, _ := rep.Opportunities(OpportunityFilter{})
+	if deals.Total != 1 || deals.Rows[0].ID != tm.myDeal.ID {
+		t.Fatalf("rep's deals = %d", deals.Total)
 	}
 	hits, err := rep.SearchHits([]uint64{tm.mine.ID, tm.theirs.ID}, "有限")
 	if err != nil {
@@ -288,8 +292,8 @@ func TestRepSeesOwnCardsAndDeals(t *testing.T) {
 	if _, ok := hits[tm.theirs.ID]; ok {
 		t.Fatal("search hits read another rep's card")
 	}
-	if all := tm.s.SessionAs(tm.mgr.ID).Customers(CustomerFilter{}); len(all) != 3 {
-		t.Fatalf("manager's list = %d cards, want 3", len(all))
+	if all, _ := tm.s.SessionAs(tm.mgr.ID).Customers(CustomerFilter{}); all.Total != 3 {
+		t.Fatalf("manager's list = %d cards, want 3", all.Total)
 	}
 	// The other rep's deal is not in the rep's report rows.
 	r, err := rep.Report(PeriodOf(PeriodQuarter, stNow))
@@ -310,7 +314,7 @@ func TestRepDuplicateSaysWhoseWithoutContents(t *testing.T) {
 	if _, err := tm.s.UpdateCustomer(stActor, c); err != nil {
 		t.Fatal(err)
 	}
-	got := tm.s.SessionAs(tm.rep.ID).Duplicates(Customer{Name: tm.theirs.Name})
+	got, _ := tm.s.SessionAs(tm.rep.ID).Duplicates(Customer{Name: tm.theirs.Name})
 	if len(got) != 1 {
 		t.Fatalf("duplicates = %d, want the other rep's card", len(got))
 	}
@@ -320,12 +324,4 @@ func TestRepDuplicateSaysWhoseWithoutContents(t *testing.T) {
 	if got[0].Row.CardNo != "" || got[0].Row.Industry != "" || got[0].Row.Tags() != nil {
 		t.Fatalf("the match kept the card's contents: %+v", got[0].Row)
 	}
-}
-
-func rowNames(rows []*CustomerRow) []string {
-	var out []string
-	for _, r := range rows {
-		out = append(out, r.Name)
-	}
-	return out
 }

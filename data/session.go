@@ -1,5 +1,7 @@
 package data
 
+import "sync"
+
 // Session is the data layer as one signed-in member sees it: the Service the window and the command
 // line hold. Who makes a change comes from the session, never from an argument a caller fills in, and
 // every rule about what a role may see or change is checked here, where a network server would check
@@ -7,6 +9,9 @@ package data
 type Session struct {
 	st *Store
 	id uint64 // the signed-in member; 0 only on a file that has no member yet
+	// cache keeps the last lists the paged calls filtered (session_pages.go).
+	cacheMu sync.Mutex
+	cache   listCache
 }
 
 func (s *Session) memberID() uint64 { return s.id }

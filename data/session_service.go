@@ -9,17 +9,19 @@ import (
 
 // The calls of Service as the session makes them: each passes the session's member as who acts, after
 // the role's checks (session_rules.go). A refused call returns before the store is asked to write.
+// The paged lists are in session_pages.go. The local file's memory cannot fail a read, so the reads
+// below return a nil error; a client over the network returns its transport's.
 
 func (s *Session) Now() time.Time {
 	return s.st.Now()
 }
 
-func (s *Session) IsEmpty() bool {
-	return s.st.IsEmpty()
+func (s *Session) IsEmpty() (bool, error) {
+	return s.st.IsEmpty(), nil
 }
 
-func (s *Session) Settings() Settings {
-	return s.st.Settings()
+func (s *Session) Settings() (Settings, error) {
+	return s.st.Settings(), nil
 }
 
 func (s *Session) SaveSettings(st Settings) error {
@@ -29,36 +31,34 @@ func (s *Session) SaveSettings(st Settings) error {
 	return s.st.SaveSettings(s.actor(), st)
 }
 
-func (s *Session) Members() []Member {
-	return s.st.Members()
+func (s *Session) Members() ([]Member, error) {
+	return s.st.Members(), nil
 }
 
-func (s *Session) Member(id uint64) (Member, bool) {
-	return s.st.Member(id)
-}
-
-func (s *Session) Customers(f CustomerFilter) []*CustomerRow {
-	if me, scoped := s.scope(); scoped {
-		f.OwnerID = me // a rep's list is its own cards; the pool has a screen of its own
+func (s *Session) Member(id uint64) (Member, error) {
+	m, ok := s.st.Member(id)
+	if !ok {
+		return Member{}, fmt.Errorf("data: member %d: %w", id, ErrNotFound)
 	}
-	return s.st.Customers(f)
+	return m, nil
 }
 
-func (s *Session) CustomerCount() (active, archived int) {
+func (s *Session) CustomerCount() (active, archived int, err error) {
 	me, scoped := s.scope()
 	if !scoped {
-		return s.st.CustomerCount()
+		active, archived = s.st.CustomerCount()
+		return active, archived, nil
 	}
 	active = len(s.st.Customers(CustomerFilter{OwnerID: me}))
 	archived = len(s.st.Customers(CustomerFilter{OwnerID: me, Archived: true}))
-	return active, archived
+	return active, archived, nil
 }
 
-func (s *Session) Choices() FilterChoices {
+func (s *Session) Choices() (FilterChoices, error) {
 	if me, scoped := s.scope(); scoped {
-		return s.st.choicesOf(me, 0) // a rep's own cards and the pool's, nothing of another rep's
+		return s.st.choicesOf(me, 0), nil // a rep's own cards and the pool's, nothing of another rep's
 	}
-	return s.st.Choices()
+	return s.st.Choices(), nil
 }
 
 func (s *Session) Customer(id uint64) (Customer, error) {
@@ -68,18 +68,22 @@ func (s *Session) Customer(id uint64) (Customer, error) {
 	return s.st.Customer(id)
 }
 
-func (s *Session) Duplicates(c Customer) []DuplicateMatch {
+func (s *Session) Duplicates(c Customer) ([]DuplicateMatch, error) {
 	out := s.st.Duplicates(c)
+	for i, d := range out {
+		r := *d.Row // a copy: the reply holds no pointer into the index
+		out[i].Row = &r
+	}
 	me, scoped := s.scope()
 	if !scoped {
-		return out
+		return out, nil
 	}
 	for i, d := range out {
 		if d.Row.OwnerID != me {
 			out[i] = stripDuplicate(d)
 		}
 	}
-	return out
+	return out, nil
 }
 
 func (s *Session) CreateCustomer(c Customer) (Customer, error) {
@@ -166,18 +170,11 @@ func (s *Session) ConfirmResult(customerID, followUpID uint64, result string) (F
 	return s.st.ConfirmResult(s.actor(), customerID, followUpID, result)
 }
 
-func (s *Session) Agenda(now time.Time, ownerID uint64) Agenda {
+func (s *Session) Agenda(now time.Time, ownerID uint64) (Agenda, error) {
 	if me, scoped := s.scope(); scoped {
 		ownerID = me
 	}
-	return s.st.Agenda(now, ownerID)
-}
-
-func (s *Session) Activities(from, to time.Time, ownerID uint64) []Activity {
-	if me, scoped := s.scope(); scoped {
-		ownerID = me
-	}
-	return s.st.Activities(from, to, ownerID)
+	return s.st.Agenda(now, ownerID), nil
 }
 
 func (s *Session) CompleteActivity(planned Activity, done ActivityDone) (FollowUp, Customer, error) {
@@ -189,38 +186,32 @@ func (s *Session) CompleteActivity(planned Activity, done ActivityDone) (FollowU
 	return s.st.CompleteActivity(s.actor(), planned, done)
 }
 
-func (s *Session) Row(id uint64) (*CustomerRow, bool) {
+func (s *Session) Row(id uint64) (CustomerRow, error) {
 	r, ok := s.st.Row(id)
-	if ok && !s.canRead(r) {
-		return nil, false
+	if !ok || !s.canRead(r) {
+		// Another member's card reads as none, as in the list: a rep learns nothing of it.
+		return CustomerRow{}, fmt.Errorf("data: card %d: %w", id, ErrNotFound)
 	}
-	return r, ok
+	return *r, nil
 }
 
 func (s *Session) LoadDeals() error {
 	return s.st.LoadDeals()
 }
 
-func (s *Session) Opportunities(f OpportunityFilter) []*OpportunityRow {
-	if me, scoped := s.scope(); scoped {
-		f.OwnerID = me
-	}
-	return s.st.Opportunities(f)
-}
-
-func (s *Session) Opportunity(id uint64) (Opportunity, bool) {
+func (s *Session) Opportunity(id uint64) (Opportunity, error) {
 	o, ok := s.st.Opportunity(id)
-	if ok && !s.dealVisible(o) {
-		return Opportunity{}, false
+	if !ok || !s.dealVisible(o) {
+		return Opportunity{}, fmt.Errorf("data: deal %d: %w", id, ErrNotFound)
 	}
-	return o, ok
+	return o, nil
 }
 
-func (s *Session) StageTotals(f OpportunityFilter) []StageTotal {
+func (s *Session) StageTotals(f OpportunityFilter) ([]StageTotal, error) {
 	if me, scoped := s.scope(); scoped {
 		f.OwnerID = me
 	}
-	return s.st.StageTotals(f)
+	return s.st.StageTotals(f), nil
 }
 
 func (s *Session) History(id uint64) ([]StageChange, error) {
@@ -350,19 +341,19 @@ func (s *Session) SavePeriodNotes(p Period, n PeriodNotes) error {
 	return s.st.SavePeriodNotes(s.actor(), p, n)
 }
 
-func (s *Session) Segments() *Segmentation {
+func (s *Session) Segments() (*Segmentation, error) {
 	if me, scoped := s.scope(); scoped {
-		return s.st.segmentsOf(me, 0, DayOf(s.st.now())+1)
+		return s.st.segmentsOf(me, 0, DayOf(s.st.now())+1), nil
 	}
-	return s.st.Segments()
+	return s.st.Segments(), nil
 }
 
-func (s *Session) SegmentsFor(p Period) *Segmentation {
+func (s *Session) SegmentsFor(p Period) (*Segmentation, error) {
 	if me, scoped := s.scope(); scoped {
 		from, to := p.Days()
-		return s.st.segmentsOf(me, from, to)
+		return s.st.segmentsOf(me, from, to), nil
 	}
-	return s.st.SegmentsFor(p)
+	return s.st.SegmentsFor(p), nil
 }
 
 func (s *Session) BackupDir() string {

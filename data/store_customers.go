@@ -537,7 +537,10 @@ type CustomerFilter struct {
 	Archived bool
 	Sort     SortKey
 	Desc     bool
-	Limit    int
+	// Limit stops the Store's list after that many rows; the Session's list is paged by Offset and
+	// Limit (Service.Customers).
+	Limit  int
+	Offset int `json:",omitempty"`
 	// Only keeps the listed cards alone: the rows selected for a bulk action or an export.
 	Only map[uint64]bool `json:"-"`
 }

@@ -453,6 +453,9 @@ type OpportunityFilter struct {
 	CloseFrom, Close time.Time // close date within [CloseFrom, Close]; zero ends are open
 	Search           string
 	CustomerID       uint64
+	// Offset and Limit choose the page of the Session's list (Service.Opportunities); the Store's list
+	// and the totals and exports ignore them.
+	Offset, Limit int
 }
 
 // Opportunities returns the rows of the deals that pass the filter, by expected close date, then number.

@@ -210,7 +210,12 @@ func (s *agendaScreen) reload() {
 	if s.week.content.Visible() {
 		s.week.reload()
 	}
-	s.agenda = s.u.store.Agenda(s.u.now(), s.owner())
+	a, err := s.u.store.Agenda(s.u.now(), s.owner())
+	if err != nil {
+		s.u.showError(s.u.win, err)
+		return
+	}
+	s.agenda = a
 	lists := [][]data.AgendaItem{s.agenda.DueToday, s.agenda.Overdue, s.agenda.Actions, s.agenda.Reviews, s.agenda.Stale, s.agenda.Deals, s.agenda.Birthdays}
 	for i, sec := range s.sections {
 		sec.items = lists[i]

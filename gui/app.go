@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"runtime/debug"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -169,6 +170,11 @@ type ui struct {
 	app   fyne.App
 	win   fyne.Window
 	store data.Service
+	// local is the same session's calls that only the desktop holding the file makes: backups, import
+	// from a file, exports to one (data.LocalService).
+	local data.LocalService
+	// lastSettings are the settings last read, for a screen laid out while a read fails (service.go).
+	lastSettings atomic.Pointer[data.Settings]
 	// file is the store when it is a local file (backups, restore, compaction); nil otherwise.
 	file *data.Store
 	cfg  Config
@@ -361,7 +367,7 @@ func (u *ui) me() data.Actor {
 }
 
 func (u *ui) memberName(id uint64) string {
-	if m, ok := u.store.Member(id); ok {
+	if m, err := u.store.Member(id); err == nil {
 		return m.Name
 	}
 	return ""
@@ -456,7 +462,7 @@ func (u *ui) startup() {
 			return
 		}
 	}
-	if u.store.IsEmpty() {
+	if empty, err := u.store.IsEmpty(); err == nil && empty {
 		u.offerDemo()
 	}
 }

@@ -58,7 +58,7 @@ type auditScreen struct {
 func newAuditScreen(u *ui) *auditScreen {
 	s := &auditScreen{u: u}
 	all := T("audit.all")
-	s.members = u.store.Members()
+	s.members = u.members()
 	names := []string{all}
 	for _, m := range s.members {
 		names = append(names, m.Name)
@@ -299,7 +299,7 @@ func auditRecordText(u *ui, l data.Change) string {
 		return text
 	}
 	if l.Entity == "customer" {
-		if r, ok := u.store.Row(l.EntityID); ok {
+		if r, ok := u.row(l.EntityID); ok {
 			return text + " " + r.Name
 		}
 	}

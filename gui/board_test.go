@@ -211,13 +211,13 @@ func TestStaleDealSave(t *testing.T) {
 	if dw.title.Text != "ERP 升级二期" || dw.amount.Text != "90,000" {
 		t.Fatalf("the typing was lost: %q %q", dw.title.Text, dw.amount.Text)
 	}
-	got, _ := u.store.Opportunity(o.ID)
+	got, _ := u.deal(o.ID)
 	if got.Title != o.Title {
 		t.Fatal("the stale save was written")
 	}
 	// When merged: my title and amount, their summary.
 	test.Tap(f.merge)
-	got, _ = u.store.Opportunity(o.ID)
+	got, _ = u.deal(o.ID)
 	if got.Title != "ERP 升级二期" || got.Amount != data.AmountFromYuan(90_000) || got.Summary != "客户要求分两期" || dw.summary.Text != "客户要求分两期" {
 		t.Fatalf("merged = %q %v %q; form summary %q", got.Title, got.Amount, got.Summary, dw.summary.Text)
 	}
@@ -233,7 +233,7 @@ func TestSaveAfterABoardMove(t *testing.T) {
 	dw.title.SetText("ERP 升级（加急）")
 	u.pipeline.moveTo(u.pipeline.row(o.ID), mustStage(t, u, "initial_contact"))
 	test.Tap(dw.saveBtn)
-	got, _ := u.store.Opportunity(o.ID)
+	got, _ := u.deal(o.ID)
 	if dw.stale != nil || got.Title != "ERP 升级（加急）" || got.Stage != "initial_contact" {
 		t.Fatalf("after the save: stale dialog %v, %q in %s", dw.stale != nil, got.Title, got.Stage)
 	}
@@ -289,9 +289,9 @@ func closedDeal(t *testing.T, u *ui, customer uint64, title, stage string, daysA
 		History: []data.StageChange{{At: created, To: "lead"}, {At: at, From: "lead", To: stage}}}}); err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range u.store.Opportunities(data.OpportunityFilter{Stage: stage}) {
+	for _, r := range listedDeals(u.store, data.OpportunityFilter{Stage: stage}) {
 		if r.Title == title {
-			got, _ := u.store.Opportunity(r.ID)
+			got, _ := u.deal(r.ID)
 			return got
 		}
 	}
@@ -325,7 +325,7 @@ func TestClosedColumnsAndUndo(t *testing.T) {
 		t.Fatal("no undo offered after the move")
 	}
 	test.Tap(s.undoBtn)
-	got, _ := u.store.Opportunity(o.ID)
+	got, _ := u.deal(o.ID)
 	if got.Stage != "lead" || len(won.deals) != 1 || s.undoBar.Visible() {
 		t.Fatalf("after undo: stage %s, won column %d", got.Stage, len(won.deals))
 	}
@@ -383,19 +383,19 @@ func TestWonAndLostFromTheDealWindow(t *testing.T) {
 		t.Fatal("no Lost dialog")
 	}
 	test.Tap(s.lostForm.ok) // no reason: refused at the field
-	if got, _ := u.store.Opportunity(o.ID); got.Stage != "lead" {
+	if got, _ := u.deal(o.ID); got.Stage != "lead" {
 		t.Fatalf("lost without a reason: %s", got.Stage)
 	}
 	s.lostForm.reason.SetSelectedIndex(0)
 	test.Tap(s.lostForm.ok)
-	got, _ := u.store.Opportunity(o.ID)
+	got, _ := u.deal(o.ID)
 	if got.Stage != "lost" || !dw.lostBtn.Disabled() || !strings.Contains(dw.head.Text, stageName(mustStage(t, u, "lost"))) {
 		t.Fatalf("after Lost: %s, button disabled %v, head %q", got.Stage, dw.lostBtn.Disabled(), dw.head.Text)
 	}
 	test.Tap(dw.wonBtn)
 	s.wonForm.amount.SetText("130,000")
 	test.Tap(s.wonForm.ok)
-	got, _ = u.store.Opportunity(o.ID)
+	got, _ = u.deal(o.ID)
 	if got.Stage != "won" || got.Amount != data.AmountFromYuan(130_000) || dw.amount.Text != newAmountEntry(got.Amount).Text {
 		t.Fatalf("after Won: %s %v, form amount %q", got.Stage, got.Amount, dw.amount.Text)
 	}

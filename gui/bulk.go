@@ -34,7 +34,7 @@ func (s *customersScreen) onBulkMenu() {
 		item("bulk.archive", s.onBulkArchive),
 		item("bulk.export", s.onBulkExport),
 		fyne.NewMenuItemSeparator(),
-		fyne.NewMenuItem(Tf("bulk.select_all", formatInt(len(s.rows))), s.selectAllMatching),
+		fyne.NewMenuItem(Tf("bulk.select_all", formatInt(s.total)), s.selectAllMatching),
 		item("bulk.clear", s.clearSelection),
 	)
 	c := fyne.CurrentApp().Driver().CanvasForObject(s.bulkBtn)
@@ -102,7 +102,7 @@ func (s *customersScreen) onBulkOwner() {
 	n := len(s.selected)
 	var names []string
 	ids := map[string]uint64{}
-	for _, m := range s.u.store.Members() {
+	for _, m := range s.u.members() {
 		if m.Active {
 			names = append(names, m.Name)
 			ids[m.Name] = m.ID

@@ -113,7 +113,7 @@ func (cw *cardWindow) buildDeals() fyne.CanvasObject {
 				return
 			}
 			d := cw.deals[i]
-			def, _ := cw.u.store.Settings().Stage(d.Stage)
+			def, _ := cw.u.teamSettings().Stage(d.Stage)
 			o.(*widget.Label).SetText(d.Number + "  " + d.Title + "  ·  " + stageName(def) + "  ·  " + formatMoney(d.Amount) + "  ·  " + formatDate(d.Close.Time()))
 		})
 	cw.dealList.OnSelected = func(i widget.ListItemID) {
@@ -134,7 +134,14 @@ func (cw *cardWindow) reloadDeals() {
 		cw.deals = nil
 		cw.newDealBt.Disable()
 	} else {
-		cw.deals = cw.u.store.Opportunities(data.OpportunityFilter{CustomerID: cw.c.ID})
+		page, err := cw.u.store.Opportunities(data.OpportunityFilter{CustomerID: cw.c.ID})
+		if err != nil {
+			cw.u.showError(cw.win, err)
+		}
+		cw.deals = make([]*data.OpportunityRow, len(page.Rows))
+		for i := range page.Rows {
+			cw.deals[i] = &page.Rows[i]
+		}
 		cw.newDealBt.Enable()
 	}
 	cw.dealList.Refresh()
@@ -218,7 +225,7 @@ func (cw *cardWindow) buildUI() {
 	cw.kind.SetSelected(enumLabel("kind", c.Kind))
 	cw.name = newEntry(c.Name)
 	cw.industry = newEntry(c.Industry)
-	cw.category = widget.NewSelectEntry(cw.u.store.Settings().Categories)
+	cw.category = widget.NewSelectEntry(cw.u.teamSettings().Categories)
 	cw.category.SetText(c.Category)
 	cw.ownership = newEnumSelect("ownership", data.Ownerships, true, c.Ownership)
 	cw.region = newEntry(c.Region)
@@ -233,7 +240,7 @@ func (cw *cardWindow) buildUI() {
 	cw.needStage.SetText(c.NeedStage)
 
 	cw.source = newEnumSelect("source", data.Sources, true, c.Source)
-	cw.owners = cw.u.store.Members()
+	cw.owners = cw.u.members()
 	if c.ID == 0 && c.OwnerID == 0 && !cw.u.store.Can(data.PermReassign) {
 		c.OwnerID = cw.u.store.Me().ID // a rep's new card is the rep's own
 	}
@@ -380,7 +387,12 @@ func (cw *cardWindow) showSegment() {
 	}
 	st := cw.u.store // read here: a restore may replace it while the work runs
 	cw.u.background(func() {
-		sg, ok := st.Segments().Customer(id)
+		var sg data.CustomerSegment
+		seg, err := st.Segments()
+		ok := err == nil
+		if ok {
+			sg, ok = seg.Customer(id)
+		}
 		fyne.Do(func() {
 			text := T("segment.none")
 			// The same reading of the card as its grade's: a buyer without won deals is not "no sales".
@@ -490,7 +502,7 @@ func (cw *cardWindow) showHeader(c *data.Customer) {
 	}
 	cw.title.SetText(title)
 	cw.win.SetTitle(title + " — SalesDesk")
-	rules := cw.u.store.Settings().GradeRules
+	rules := cw.u.teamSettings().GradeRules
 	now := cw.u.now()
 	sug, reason := data.SuggestGrade(c, rules, now)
 	info := Tf("card.suggested", string(sug), T("reason."+string(reason)))
@@ -675,7 +687,7 @@ func (cw *cardWindow) saveThen(then func()) {
 	if fe.Any() {
 		return
 	}
-	if dups := cw.u.store.Duplicates(c); len(dups) > 0 && cw.identityChanged(c) {
+	if dups, _ := cw.u.store.Duplicates(c); len(dups) > 0 && cw.identityChanged(c) {
 		cw.warnDuplicates(c, dups, then)
 		return
 	}

@@ -2,7 +2,6 @@ package gui
 
 import (
 	"io"
-	"slices"
 	"strings"
 	"sync/atomic"
 
@@ -49,7 +48,12 @@ type customersScreen struct {
 	colAsk  *columnsAsk
 
 	filter data.CustomerFilter
-	rows   []*data.CustomerRow
+	// total is how many cards pass the filter; pages keeps the pages of them read around what the
+	// table shows (rowAt), forgotten at each reload; overridden is the page's word that some have a
+	// grade set by hand.
+	total      int
+	pages      map[int][]data.CustomerRow
+	overridden bool
 	// owners maps the owner select's labels to member ids.
 	owners map[string]uint64
 	// cols are the columns shown after the selection's tick column; widths are as last fitted.
@@ -143,7 +147,7 @@ func (s *customersScreen) buildUI() {
 
 	s.tips = newTipLayer()
 	s.table = widget.NewTableWithHeaders(
-		func() (int, int) { return len(s.rows), len(s.cols) + 1 },
+		func() (int, int) { return s.total, len(s.cols) + 1 },
 		func() fyne.CanvasObject {
 			return container.NewStack(widget.NewCheck("", nil), newCutLabel(s.tips))
 		},
@@ -207,12 +211,12 @@ func (s *customersScreen) fillChoices() {
 	all := T("filter.all")
 	s.owners = map[string]uint64{}
 	owners := []string{all}
-	for _, m := range s.u.store.Members() {
+	for _, m := range s.u.members() {
 		owners = append(owners, m.Name)
 		s.owners[m.Name] = m.ID
 	}
 	s.owner.Options = owners
-	ch := s.u.store.Choices()
+	ch, _ := s.u.store.Choices() // without them the menus offer "all" alone
 	s.industry.Options = append([]string{all}, ch.Industries...)
 	s.tag.Options = append([]string{all}, ch.Tags...)
 	// Settings may have changed the current user: the list shows that user's filters and columns.
@@ -276,7 +280,7 @@ func (s *customersScreen) onHeaderTapped(k data.SortKey) {
 // onRowSelected opens the card; with Ctrl held it ticks the row instead, with Shift every row from
 // the last one ticked, as in a file manager.
 func (s *customersScreen) onRowSelected(id widget.TableCellID) {
-	if id.Row < 0 || id.Row >= len(s.rows) {
+	if id.Row < 0 || id.Row >= s.total {
 		return
 	}
 	s.table.UnselectAll()
@@ -290,46 +294,113 @@ func (s *customersScreen) onRowSelected(id widget.TableCellID) {
 	case mods&(fyne.KeyModifierControl|fyne.KeyModifierSuper) != 0 || id.Col == 0:
 		s.toggleRow(id.Row)
 	default:
-		s.u.openCard(s.rows[id.Row].ID)
+		if r, ok := s.rowAt(id.Row); ok {
+			s.u.openCard(r.ID)
+		}
 	}
 }
 
-// reload runs the filter against the store's memory index; it is fast enough to run per keystroke.
+// listPage is how many rows the list reads in one call: a few screenfuls, so that scrolling reads
+// seldom; keptPages is how many such pages it keeps around what it shows.
+const (
+	listPage  = 200
+	keptPages = 8
+)
+
+// reload runs the filter and reads the first page; it is fast enough to run per keystroke. The table
+// reads the other pages as it scrolls to them (rowAt).
 func (s *customersScreen) reload() {
-	s.rows = s.u.store.Customers(s.filter)
+	s.pages = map[int][]data.CustomerRow{}
+	s.total, s.overridden = 0, false
+	if err := s.readPage(0); err != nil {
+		s.u.showError(s.u.win, err)
+	}
 	s.extras, s.hits = nil, nil
 	s.anchor = -1
 	s.showSelection()
-	active, archived := s.u.store.CustomerCount()
+	active, archived, _ := s.u.store.CustomerCount()
 	total := active
 	if s.filter.Archived {
 		total = archived
 	}
-	count := Tf("customers.count", formatInt(len(s.rows)), formatInt(total))
-	if len(s.rows) == 0 && total > 0 {
+	count := Tf("customers.count", formatInt(s.total), formatInt(total))
+	if s.total == 0 && total > 0 {
 		// An empty table under a search says why, and the way back.
 		count += "    " + T("customers.none_match")
 	}
 	// The grade column's "*" is explained where it shows.
-	for _, r := range s.rows {
-		if r.Overridden {
-			count += "    " + T("customers.override_legend")
-			break
-		}
+	if s.overridden {
+		count += "    " + T("customers.override_legend")
 	}
 	s.count.SetText(count)
 	s.table.Refresh()
 }
 
+// readPage reads page p of the list, dropping the kept page farthest from it when there are too many.
+func (s *customersScreen) readPage(p int) error {
+	f := s.filter
+	f.Offset, f.Limit = p*listPage, listPage
+	page, err := s.u.store.Customers(f)
+	if err != nil {
+		return err
+	}
+	if len(s.pages) >= keptPages {
+		far := -1
+		for k := range s.pages {
+			if far < 0 || abs(k-p) > abs(far-p) {
+				far = k
+			}
+		}
+		delete(s.pages, far)
+	}
+	s.pages[p] = page.Rows
+	s.total, s.overridden = page.Total, page.Overridden
+	return nil
+}
+
+func abs(n int) int { return max(n, -n) }
+
+// rowAt is row i of the list, read with its page if that is not kept; false past the end, or when the
+// read fails (the cell stays empty until the next reload).
+func (s *customersScreen) rowAt(i int) (*data.CustomerRow, bool) {
+	if i < 0 || i >= s.total {
+		return nil, false
+	}
+	p := i / listPage
+	rows, ok := s.pages[p]
+	if !ok {
+		if s.readPage(p) != nil {
+			return nil, false
+		}
+		rows = s.pages[p]
+	}
+	if i%listPage >= len(rows) {
+		return nil, false // the list shrank since the first page: the next reload shows it
+	}
+	return &rows[i%listPage], true
+}
+
+// listIDs are the ids of every card the list shows, in its order (at most data.MaxCustomerIDs).
+func (s *customersScreen) listIDs() ([]uint64, error) {
+	f := s.filter
+	f.Offset, f.Limit = 0, 0
+	return s.u.store.CustomerIDs(f)
+}
+
 // rowIndex finds a card in the current list, for tests and for keeping the selection visible.
 func (s *customersScreen) rowIndex(name string) int {
-	return slices.IndexFunc(s.rows, func(r *data.CustomerRow) bool { return strings.Contains(r.Name, name) })
+	for i := range s.total {
+		if r, ok := s.rowAt(i); ok && strings.Contains(r.Name, name) {
+			return i
+		}
+	}
+	return -1
 }
 
 // onExport writes the customers the list shows (its search and filters), with their follow-ups, as
 // CSV or as a workbook, with the headers an import reads back.
 func (s *customersScreen) onExport() {
-	s.exportRows(s.filter, len(s.rows))
+	s.exportRows(s.filter, s.total)
 }
 
 // exportRows offers the export of the n cards f lists: the whole list's, or the selection's.
@@ -340,7 +411,7 @@ func (s *customersScreen) exportRows(f data.CustomerFilter, n int) {
 		return func() {
 			d.Hide()
 			s.u.exportFile("salesdesk-"+string(what)+"."+ext, func(w io.Writer, _ *atomic.Bool) error {
-				_, err := s.u.store.Export(w, data.ExportOptions{Format: format, What: what, Customers: f, Lang: lang})
+				_, err := s.u.local.Export(w, data.ExportOptions{Format: format, What: what, Customers: f, Lang: lang})
 				return err
 			})
 		}

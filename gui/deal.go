@@ -66,8 +66,8 @@ func (dw *dealWindow) onNewCustomer() {
 	ok := widget.NewButton(T("action.create"), func() {
 		c := data.Customer{Name: strings.TrimSpace(name.Text), Kind: data.KindCompany, Status: data.StatusProspect,
 			OwnerID: dw.u.me().MemberID, FirstContact: data.DateOf(dw.u.now())}
-		if dups := dw.u.store.Duplicates(c); len(dups) > 0 {
-			f.setError(fmt.Errorf("%s", Tf("deal.customer_exists", customerLabel(dups[0].Row))))
+		if dups, _ := dw.u.store.Duplicates(c); len(dups) > 0 {
+			f.setError(fmt.Errorf("%s", Tf("deal.customer_exists", customerLabel(*dups[0].Row))))
 			return
 		}
 		var saved data.Customer
@@ -85,7 +85,7 @@ func (dw *dealWindow) onNewCustomer() {
 				dw.u.showError(dw.win, err)
 				return
 			}
-			r, _ := dw.u.store.Row(saved.ID)
+			r, _ := dw.u.row(saved.ID)
 			dw.customerIDs[customerLabel(r)] = saved.ID
 			dw.customer.SetText(customerLabel(r))
 			dw.u.refreshAll()
@@ -108,7 +108,7 @@ func (u *ui) openDealID(id uint64) {
 		u.openDeal(data.Opportunity{ID: id})
 		return
 	}
-	o, ok := u.store.Opportunity(id)
+	o, ok := u.deal(id)
 	if !ok {
 		u.showError(u.win, data.ErrNotFound)
 		return
@@ -170,7 +170,7 @@ func (u *ui) dealChanged(id uint64) {
 		return
 	}
 	if dw, ok := e.v.(*dealWindow); ok && !dw.dirty() {
-		if o, ok := u.store.Opportunity(id); ok {
+		if o, ok := u.deal(id); ok {
 			dw.o = o
 			dw.rebuild()
 		}
@@ -197,13 +197,13 @@ func (dw *dealWindow) add(key string, o fyne.CanvasObject) *field {
 }
 
 // customerLabel is how a customer stands in the picker: name and card number, unique.
-func customerLabel(r *data.CustomerRow) string { return r.Name + "  " + r.CardNo }
+func customerLabel(r data.CustomerRow) string { return r.Name + "  " + r.CardNo }
 
 func (dw *dealWindow) buildUI() {
 	o := &dw.o
 	dw.customer = widget.NewSelectEntry(nil)
 	dw.customer.SetPlaceHolder(T("deal.customer_hint"))
-	if r, ok := dw.u.store.Row(o.CustomerID); ok {
+	if r, ok := dw.u.row(o.CustomerID); ok {
 		dw.customerIDs[customerLabel(r)] = r.ID
 		dw.customer.SetText(customerLabel(r))
 	}
@@ -213,7 +213,8 @@ func (dw *dealWindow) buildUI() {
 			return
 		}
 		var opts []string
-		for _, r := range dw.u.store.Customers(data.CustomerFilter{Search: text, Sort: data.SortName, Limit: 12}) {
+		page, _ := dw.u.store.Customers(data.CustomerFilter{Search: text, Sort: data.SortName, Limit: 12})
+		for _, r := range page.Rows {
 			l := customerLabel(r)
 			dw.customerIDs[l] = r.ID
 			opts = append(opts, l)
@@ -225,7 +226,7 @@ func (dw *dealWindow) buildUI() {
 	dw.source = newEnumSelect("source", data.Sources, true, o.Source)
 	dw.amount = newAmountEntry(o.Amount)
 	dw.closeDate = newDateEntry(o.CloseDate)
-	dw.owners = dw.u.store.Members()
+	dw.owners = dw.u.members()
 	var names []string
 	for _, m := range dw.owners {
 		names = append(names, m.Name)
@@ -267,7 +268,7 @@ func (dw *dealWindow) buildUI() {
 		dw.wonBtn.Hide()
 		dw.lostBtn.Hide()
 	} else {
-		def, _ := dw.u.store.Settings().Stage(o.Stage)
+		def, _ := dw.u.teamSettings().Stage(o.Stage)
 		head.SetText(o.Number + "  ·  " + stageName(def))
 		if def.Kind == data.StageWon {
 			dw.wonBtn.Disable()
@@ -337,7 +338,7 @@ func (dw *dealWindow) showQualification() {
 		dw.qualify.SetText(T("err.score_range"))
 		return
 	}
-	th := dw.u.store.Settings().Qualify
+	th := dw.u.teamSettings().Qualify
 	ok, short := sc.Qualify(th)
 	text := Tf("deal.scores", sc.Budget, th.Budget, sc.Urgency, th.Urgency, sc.Authority, th.Authority)
 	if ok {
@@ -361,7 +362,7 @@ func (dw *dealWindow) showHistory() {
 		dw.history.SetText(errorText(err))
 		return
 	}
-	st := dw.u.store.Settings()
+	st := dw.u.teamSettings()
 	name := func(k string) string {
 		if d, ok := st.Stage(k); ok {
 			return stageName(d)
@@ -531,7 +532,7 @@ type staleForm struct {
 // Otherwise the user merges (their fields where nothing was typed, the typing elsewhere), takes their
 // version, or goes back to the form, where the typing is kept either way until they choose.
 func (dw *dealWindow) onStale(mine data.Opportunity) {
-	theirs, ok := dw.u.store.Opportunity(mine.ID)
+	theirs, ok := dw.u.deal(mine.ID)
 	if !ok {
 		dw.u.showError(dw.win, data.ErrNotFound)
 		return
@@ -601,7 +602,7 @@ func (dw *dealWindow) fieldText(key string, o *data.Opportunity) string {
 	var t string
 	switch key {
 	case "customer":
-		if r, ok := dw.u.store.Row(o.CustomerID); ok {
+		if r, ok := dw.u.row(o.CustomerID); ok {
 			t = customerLabel(r)
 		}
 	case "title":
@@ -681,7 +682,7 @@ func (dw *dealWindow) onWonLost(kind data.StageKind) {
 }
 
 func (dw *dealWindow) moveTo(kind data.StageKind) {
-	to, ok := dw.u.store.Settings().FirstStage(kind)
+	to, ok := dw.u.teamSettings().FirstStage(kind)
 	if !ok {
 		dw.u.showError(dw.win, data.ErrStageKinds)
 		return

@@ -37,6 +37,8 @@ func codedText(err error) (text string, ok bool) {
 		return T("roles.err.slow_down"), true
 	case data.CodeLimit:
 		return T("roles.err.limit"), true
+	case data.CodeTooMany:
+		return T("lists.err.too_many"), true
 	}
 	return "", false
 }

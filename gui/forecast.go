@@ -49,7 +49,7 @@ func (u *ui) openForecast() *forecastWindow {
 	})
 	fheaders := []string{T("forecast.stage"), T("forecast.reached"), T("forecast.amount"), T("forecast.conversion")}
 	stageNames := map[string]string{}
-	for _, d := range u.store.Settings().Stages {
+	for _, d := range u.teamSettings().Stages {
 		stageNames[d.Key] = stageName(d)
 	}
 	fw.funnel = newTextTable(fheaders, func() int { return len(fw.steps) }, func(r, c int) string {
@@ -73,7 +73,11 @@ func (u *ui) openForecast() *forecastWindow {
 }
 
 func (fw *forecastWindow) reloadForecast() {
-	fw.rows = data.Forecast(fw.u.store.Opportunities(data.OpportunityFilter{}), fw.u.store.Settings().Stages, fw.quarterly.Checked)
+	deals, err := fw.u.allDeals(data.OpportunityFilter{})
+	if err != nil {
+		fw.u.showError(fw.u.win, err)
+	}
+	fw.rows = data.Forecast(deals, fw.u.teamSettings().Stages, fw.quarterly.Checked)
 	fw.forecast.Refresh()
 }
 

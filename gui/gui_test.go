@@ -101,12 +101,12 @@ func TestCreateCustomerThroughTheForm(t *testing.T) {
 		u.customers.search.SetText("")
 		test.Type(u.customers.search, q)
 		if u.customers.rowIndex("北京科技") < 0 {
-			t.Errorf("search %q did not find the card; rows %d", q, len(u.customers.rows))
+			t.Errorf("search %q did not find the card; rows %d", q, len(u.customers.shown()))
 		}
 	}
 	test.Type(u.customers.search, "zzz")
-	if len(u.customers.rows) != 0 {
-		t.Errorf("search for a missing text found %d rows", len(u.customers.rows))
+	if len(u.customers.shown()) != 0 {
+		t.Errorf("search for a missing text found %d rows", len(u.customers.shown()))
 	}
 }
 
@@ -129,7 +129,7 @@ func TestDuplicateWarning(t *testing.T) {
 	if len(u.dialogs) != 0 || cw.name.Text != "上海 恒达机械 股份有限公司" {
 		t.Fatalf("after Esc: %d dialogs, name %q", len(u.dialogs), cw.name.Text)
 	}
-	active, _ := u.store.CustomerCount()
+	active, _ := counts(u.store)
 	if active != 1 {
 		t.Fatalf("customers = %d, want 1 before the user decides", active)
 	}
@@ -256,7 +256,7 @@ func TestSettingsRefuseAThresholdBelowB(t *testing.T) {
 	if got := s.fields["per_month"].msg.Text; got != T("err.negative") {
 		t.Fatalf("per-month message = %q", got)
 	}
-	if u.store.Settings().GradeRules != data.DefaultGradeRules {
+	if u.teamSettings().GradeRules != data.DefaultGradeRules {
 		t.Fatal("invalid thresholds were saved")
 	}
 	// Fixed, they are saved and regrade the list.
@@ -265,7 +265,7 @@ func TestSettingsRefuseAThresholdBelowB(t *testing.T) {
 	s.perMonth.SetText("")
 	test.Type(s.perMonth, "3")
 	test.Tap(s.saveBtn)
-	if got := u.store.Settings(); got.GradeRules.AMinAnnual != data.AmountFromYuan(800_000) || got.Caps.PerMonth != 3 {
+	if got := u.teamSettings(); got.GradeRules.AMinAnnual != data.AmountFromYuan(800_000) || got.Caps.PerMonth != 3 {
 		t.Fatalf("settings = %+v", got)
 	}
 }
@@ -368,11 +368,11 @@ func TestArchiveAndRestoreFromTheCard(t *testing.T) {
 	}
 	cw.u.closeDialog()
 	cw.archive() // what the dialog's Archive button does
-	if active, archived := u.store.CustomerCount(); active != 0 || archived != 1 {
+	if active, archived := counts(u.store); active != 0 || archived != 1 {
 		t.Fatalf("counts after archive: %d active, %d archived", active, archived)
 	}
 	test.Tap(cw.archiveBtn) // now Restore
-	if active, _ := u.store.CustomerCount(); active != 1 {
+	if active, _ := counts(u.store); active != 1 {
 		t.Fatal("restore did not bring the card back")
 	}
 }

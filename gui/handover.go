@@ -33,13 +33,13 @@ func (u *ui) showHandover(fromMemberID uint64) *handoverDialog {
 
 // showHandoverThen is showHandover with then to run after the move succeeded.
 func (u *ui) showHandoverThen(fromMemberID uint64, then func()) *handoverDialog {
-	from, ok := u.store.Member(fromMemberID)
-	if !ok {
+	from, err := u.store.Member(fromMemberID)
+	if err != nil {
 		return nil
 	}
 	h := &handoverDialog{u: u, from: from, then: then}
 	names := []string{T("handover.to_pool")}
-	for _, m := range u.store.Members() {
+	for _, m := range u.members() {
 		if m.Active && m.ID != from.ID {
 			h.targets = append(h.targets, m)
 			names = append(names, m.Name)

@@ -77,7 +77,7 @@ func (u *ui) onImportFileChosen(rc fyne.URIReadCloser, err error) {
 	}
 	path := rc.URI().Path()
 	_ = rc.Close()
-	src, err := u.store.OpenImport(path)
+	src, err := u.local.OpenImport(path)
 	if err != nil {
 		u.showError(u.win, err)
 		return
@@ -91,7 +91,7 @@ func (u *ui) importJSONFrom(rc fyne.URIReadCloser, by data.Actor, done func()) {
 	bar := widget.NewProgressBarInfinite()
 	d := dialog.NewCustomWithoutButtons(T("welcome.loading"), bar, u.win)
 	d.Show()
-	st := u.store
+	st := u.local
 	u.background(func() {
 		_, err := st.ImportJSON(rc)
 		_ = rc.Close()
@@ -172,7 +172,7 @@ func (iw *importWindow) buildUI() {
 	iw.policy = newSelect(policies, nil)
 	iw.policy.SetSelected(policies[0])
 	// Cards without an owner reach nobody's agenda: by default they go to whoever imports them.
-	iw.owners = iw.u.store.Members()
+	iw.owners = iw.u.members()
 	iw.owner = newOwnerSelect(iw.owners, iw.u.me().MemberID)
 	iw.preview = widget.NewButtonWithIcon(T("import.preview"), theme.VisibilityIcon(), func() { iw.start(true) })
 	iw.run = widget.NewButtonWithIcon(T("import.run"), theme.UploadIcon(), func() { iw.start(false) })
@@ -400,7 +400,7 @@ func (iw *importWindow) start(dry bool) {
 			fyne.Do(func() { iw.bar.SetValue(float64(p.Done) / float64(p.Total)) })
 		}
 	}
-	st, src := iw.u.store, iw.src
+	st, local, src := iw.u.store, iw.u.local, iw.src
 	var rep *data.ImportReport
 	iw.u.write(nil, func() (err error) {
 		defer cancel()
@@ -410,7 +410,7 @@ func (iw *importWindow) start(dry bool) {
 				return err
 			}
 		}
-		rep, err = st.Import(ctx, src, opt)
+		rep, err = local.Import(ctx, src, opt)
 		return err
 	}, func(err error) { iw.finished(rep, err, dry) })
 }

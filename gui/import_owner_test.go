@@ -28,7 +28,7 @@ func TestImportWindowOwnerAndNotedRows(t *testing.T) {
 	if err := os.WriteFile(path, []byte(csv), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	src, err := u.store.OpenImport(path)
+	src, err := u.local.OpenImport(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +60,7 @@ func TestImportWindowOwnerAndNotedRows(t *testing.T) {
 
 	// Then every card has that owner, and the bad values sit in the contacts' notes
 	for _, name := range []string{"甲公司", "乙公司", "丙公司"} {
-		rows := u.store.Customers(data.CustomerFilter{Search: name})
+		rows := listed(u.store, data.CustomerFilter{Search: name})
 		if len(rows) != 1 || rows[0].OwnerID != mgr.ID {
 			t.Errorf("%s: %v, want one card owned by %d", name, rows, mgr.ID)
 			continue

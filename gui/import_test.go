@@ -21,7 +21,7 @@ func TestImportWindowPreviewImportUndo(t *testing.T) {
 	if err := os.WriteFile(path, []byte(csv), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	src, err := u.store.OpenImport(path)
+	src, err := u.local.OpenImport(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +34,7 @@ func TestImportWindowPreviewImportUndo(t *testing.T) {
 	if iw.report == nil || !iw.report.DryRun || iw.report.Customers.Created != 2 || len(iw.report.Rejected) != 1 {
 		t.Fatalf("preview report %+v", iw.report)
 	}
-	if n, _ := u.store.CustomerCount(); n != 0 {
+	if n, _ := counts(u.store); n != 0 {
 		t.Fatalf("the preview wrote %d customers", n)
 	}
 	if got := rejectText(iw.report.Rejected[0]); !strings.Contains(got, "第 4 行") || !strings.Contains(got, "没有客户") {
@@ -42,16 +42,16 @@ func TestImportWindowPreviewImportUndo(t *testing.T) {
 	}
 
 	iw.start(false)
-	if n, _ := u.store.CustomerCount(); n != 2 || iw.report.ImportID == 0 || iw.undo.Hidden || iw.saveRej.Hidden {
+	if n, _ := counts(u.store); n != 2 || iw.report.ImportID == 0 || iw.undo.Hidden || iw.saveRej.Hidden {
 		t.Fatalf("after the import: %d customers, report %+v", n, iw.report)
 	}
-	rows := u.store.Customers(data.CustomerFilter{Search: "13800138000"})
+	rows := listed(u.store, data.CustomerFilter{Search: "13800138000"})
 	if len(rows) != 1 || rows[0].Name != "杭州云帆网络科技有限公司" {
 		t.Errorf("imported card not found by its phone: %v", rowNames(rows))
 	}
 
 	iw.onUndo()
-	if n, _ := u.store.CustomerCount(); n != 0 || !iw.undo.Hidden {
+	if n, _ := counts(u.store); n != 0 || !iw.undo.Hidden {
 		t.Errorf("after undo: %d customers", n)
 	}
 }
@@ -78,14 +78,14 @@ func TestImportsListUndoesAnEarlierImport(t *testing.T) {
 	if err := os.WriteFile(path, []byte("Customer,Phone\nAcme Trading Co.,13800138000\nBeta Ltd.,13900139000\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	src, err := u.store.OpenImport(path)
+	src, err := u.local.OpenImport(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	iw := u.openImport(src)
 	iw.start(false)
 	iw.win.Close()
-	if n, _ := u.store.CustomerCount(); n != 2 {
+	if n, _ := counts(u.store); n != 2 {
 		t.Fatalf("imported %d customers; want 2", n)
 	}
 	id := u.onImports()
@@ -93,7 +93,7 @@ func TestImportsListUndoesAnEarlierImport(t *testing.T) {
 		t.Fatalf("imports listed: %+v", id.records)
 	}
 	id.undo(id.records[0].ID, false)
-	if n, _ := u.store.CustomerCount(); n != 0 || !id.records[0].Undone {
+	if n, _ := counts(u.store); n != 0 || !id.records[0].Undone {
 		t.Errorf("after undo: %d customers, record %+v", n, id.records[0])
 	}
 	if !strings.Contains(importLine(id.records[0]), "undone") {
@@ -110,7 +110,7 @@ func TestImportWindowMultilineNeedsTheBox(t *testing.T) {
 	if err := os.WriteFile(path, []byte(csv), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	src, err := u.store.OpenImport(path)
+	src, err := u.local.OpenImport(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,12 +123,12 @@ func TestImportWindowMultilineNeedsTheBox(t *testing.T) {
 		t.Fatalf("preview %+v", iw.report)
 	}
 	iw.start(false)
-	if n, _ := u.store.CustomerCount(); n != 0 {
+	if n, _ := counts(u.store); n != 0 {
 		t.Fatalf("imported %d customers without the box ticked", n)
 	}
 	iw.multiline.SetChecked(true)
 	iw.start(false)
-	if n, _ := u.store.CustomerCount(); n != 2 {
+	if n, _ := counts(u.store); n != 2 {
 		t.Fatalf("imported %d customers with the box ticked; want 2", n)
 	}
 }

@@ -81,7 +81,7 @@ func TestEveryScreenFitsA13InchWindow(t *testing.T) {
 				})
 			}
 			t.Run("card", func(t *testing.T) {
-				rows := u.store.Customers(data.CustomerFilter{})
+				rows := listed(u.store, data.CustomerFilter{})
 				if len(rows) == 0 {
 					t.Fatal("no demo customers")
 				}
@@ -133,8 +133,8 @@ func TestSettingsHasOneScrollArea(t *testing.T) {
 	if n := scrollsIn(u.settings.content); n != 1 {
 		t.Fatalf("Settings holds %d scroll areas, want 1", n)
 	}
-	if len(u.settings.members.rows.Objects) != len(u.store.Members()) {
-		t.Fatalf("team rows = %d, members = %d", len(u.settings.members.rows.Objects), len(u.store.Members()))
+	if len(u.settings.members.rows.Objects) != len(u.members()) {
+		t.Fatalf("team rows = %d, members = %d", len(u.settings.members.rows.Objects), len(u.members()))
 	}
 	// A multi-line field grows with its lines rather than scrolling inside the screen's scroll.
 	e := u.settings.categories
@@ -192,7 +192,7 @@ func TestSettingsSaveSaysSavedThenFades(t *testing.T) {
 			// When a setting is changed and saved, then the window says so at once, without a dialog …
 			u.settings.lostAfter.SetText("200")
 			test.Tap(u.settings.saveBtn)
-			if got := u.store.Settings().LostAfterDays; got != 200 {
+			if got := u.teamSettings().LostAfterDays; got != 200 {
 				t.Fatalf("not saved: lost after %d days", got)
 			}
 			host := u.win.Content().(*tipArea)

@@ -37,7 +37,7 @@ func TestLanguageSwitchKeepsTypedSettings(t *testing.T) {
 	if got := u.settings.aYears.Text; got != "7" {
 		t.Fatalf("A years = %q after the language switch, want the typed 7", got)
 	}
-	if st := u.store.Settings(); st.GradeRules.AMinYears == 7 {
+	if st := u.teamSettings(); st.GradeRules.AMinYears == 7 {
 		t.Fatal("the switch saved the typed value; it should only keep it in the form")
 	}
 }
@@ -122,12 +122,12 @@ func TestEmptySearchSaysWhy(t *testing.T) {
 	}
 	s := u.customers
 	s.search.SetText("上海")
-	if len(s.rows) != 0 || !strings.Contains(s.count.Text, T("customers.none_match")) {
-		t.Fatalf("%d rows, count line %q", len(s.rows), s.count.Text)
+	if len(s.shown()) != 0 || !strings.Contains(s.count.Text, T("customers.none_match")) {
+		t.Fatalf("%d rows, count line %q", len(s.shown()), s.count.Text)
 	}
 	s.search.SetText("北京")
-	if len(s.rows) != 1 || strings.Contains(s.count.Text, T("customers.none_match")) {
-		t.Fatalf("%d rows, count line %q", len(s.rows), s.count.Text)
+	if len(s.shown()) != 1 || strings.Contains(s.count.Text, T("customers.none_match")) {
+		t.Fatalf("%d rows, count line %q", len(s.shown()), s.count.Text)
 	}
 }
 

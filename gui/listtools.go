@@ -16,12 +16,17 @@ import (
 // and the selection that bulk actions (bulk.go) work on.
 
 func (s *customersScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
-	if id.Row < 0 || id.Row >= len(s.rows) || id.Col > len(s.cols) {
+	if id.Row < 0 || id.Row >= s.total || id.Col > len(s.cols) {
 		return
 	}
 	stack := o.(*fyne.Container)
 	check, label := stack.Objects[0].(*widget.Check), stack.Objects[1].(*cutLabel)
-	r := s.rows[id.Row]
+	r, ok := s.rowAt(id.Row)
+	if !ok {
+		check.Hide()
+		label.SetText("")
+		return
+	}
 	if id.Col == 0 {
 		label.Hide()
 		check.Show()
@@ -50,7 +55,7 @@ func (s *customersScreen) updateHeader(id widget.TableCellID, o fyne.CanvasObjec
 	if id.Col == 0 {
 		b.SetText("")
 		b.SetIcon(theme.CheckButtonIcon())
-		if len(s.rows) > 0 && len(s.selected) == len(s.rows) {
+		if s.total > 0 && len(s.selected) == s.total {
 			b.SetIcon(theme.CheckButtonCheckedIcon())
 		}
 		b.OnTapped = s.onSelectAllTapped
@@ -90,7 +95,11 @@ func (s *customersScreen) showsContacts() bool {
 // prefetch reads what the rows around row need from the file, in one read for the screenful: the
 // primary contacts for their columns, and during a search the fields that matched.
 func (s *customersScreen) prefetch(row int) {
-	id := s.rows[row].ID
+	first, ok := s.rowAt(row)
+	if !ok {
+		return
+	}
+	id := first.ID
 	_, haveExtra := s.extras[id]
 	_, haveHit := s.hits[id]
 	needExtras := s.showsContacts() && !haveExtra
@@ -98,10 +107,12 @@ func (s *customersScreen) prefetch(row int) {
 	if !needExtras && !needHits {
 		return
 	}
-	lo, hi := max(0, row-30), min(len(s.rows), row+60)
+	lo, hi := max(0, row-30), min(s.total, row+60)
 	ids := make([]uint64, 0, hi-lo)
-	for _, r := range s.rows[lo:hi] {
-		ids = append(ids, r.ID)
+	for i := lo; i < hi; i++ {
+		if r, ok := s.rowAt(i); ok {
+			ids = append(ids, r.ID)
+		}
 	}
 	if needExtras {
 		if s.extras == nil {
@@ -518,7 +529,11 @@ func (s *customersScreen) chooseColumns(ids []string) {
 // The selection.
 
 func (s *customersScreen) toggleRow(row int) {
-	id := s.rows[row].ID
+	r, ok := s.rowAt(row)
+	if !ok {
+		return
+	}
+	id := r.ID
 	if s.selected[id] {
 		delete(s.selected, id)
 	} else {
@@ -534,8 +549,10 @@ func (s *customersScreen) selectRange(from, to int) {
 	if from > to {
 		from, to = to, from
 	}
-	for _, r := range s.rows[from : min(to, len(s.rows)-1)+1] {
-		s.selected[r.ID] = true
+	for i := from; i <= min(to, s.total-1); i++ {
+		if r, ok := s.rowAt(i); ok {
+			s.selected[r.ID] = true
+		}
 	}
 	s.anchor = to
 	s.table.Refresh()
@@ -543,17 +560,23 @@ func (s *customersScreen) selectRange(from, to int) {
 }
 
 func (s *customersScreen) onSelectAllTapped() {
-	if len(s.rows) > 0 && len(s.selected) == len(s.rows) {
+	if s.total > 0 && len(s.selected) == s.total {
 		s.clearSelection()
 	} else {
 		s.selectAllMatching()
 	}
 }
 
-// selectAllMatching ticks every card the search and filters list, not only those on screen.
+// selectAllMatching ticks every card the search and filters list, not only those on screen (at most
+// data.MaxCustomerIDs: more says to narrow the list).
 func (s *customersScreen) selectAllMatching() {
-	for _, r := range s.rows {
-		s.selected[r.ID] = true
+	ids, err := s.listIDs()
+	if err != nil {
+		s.u.showError(s.u.win, err)
+		return
+	}
+	for _, id := range ids {
+		s.selected[id] = true
 	}
 	s.table.Refresh()
 	s.showSelection()
@@ -571,9 +594,10 @@ func (s *customersScreen) clearSelection() {
 func (s *customersScreen) showSelection() {
 	if len(s.selected) > 0 {
 		keep := make(map[uint64]bool, len(s.selected))
-		for _, r := range s.rows {
-			if s.selected[r.ID] {
-				keep[r.ID] = true
+		ids, _ := s.listIDs() // unread, the list keeps no tick: better none than one on a hidden card
+		for _, id := range ids {
+			if s.selected[id] {
+				keep[id] = true
 			}
 		}
 		s.selected = keep
@@ -591,9 +615,10 @@ func (s *customersScreen) showSelection() {
 // selectedIDs are the ticked cards in the list's order.
 func (s *customersScreen) selectedIDs() []uint64 {
 	ids := make([]uint64, 0, len(s.selected))
-	for _, r := range s.rows {
-		if s.selected[r.ID] {
-			ids = append(ids, r.ID)
+	all, _ := s.listIDs()
+	for _, id := range all {
+		if s.selected[id] {
+			ids = append(ids, id)
 		}
 	}
 	return ids

@@ -53,7 +53,7 @@ func (p *membersPanel) load() []data.MemberStatus {
 		}
 	}
 	var out []data.MemberStatus
-	for _, m := range p.u.store.Members() {
+	for _, m := range p.u.members() {
 		st, ok := byID[m.ID]
 		if !ok {
 			st = data.MemberStatus{Member: m}
@@ -299,7 +299,8 @@ func (p *membersPanel) resetPassword(m data.Member) *dialog.CustomDialog {
 
 // ownedCards is how many cards the member owns, which a deactivation leaves without an active owner.
 func (p *membersPanel) ownedCards(id uint64) int {
-	return len(p.u.store.Customers(data.CustomerFilter{OwnerID: id}))
+	page, _ := p.u.store.Customers(data.CustomerFilter{OwnerID: id, Limit: 1})
+	return page.Total
 }
 
 // deactivateAsk is the question before deactivating a member who still owns cards, held for tests.

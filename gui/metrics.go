@@ -186,7 +186,7 @@ func (c *chartSet) fill(d data.Dashboard, u *ui) {
 	c.values.SetData(cats, []chart.Series{aov}, []chart.Series{cycle})
 
 	stageNames := map[string]string{}
-	for _, st := range u.store.Settings().Stages {
+	for _, st := range u.teamSettings().Stages {
 		stageNames[st.Key] = stageName(st)
 	}
 	var stages []string

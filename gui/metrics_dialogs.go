@@ -59,7 +59,7 @@ func (s *metricsScreen) onEditTargets() {
 	f.msg.Wrapping = fyne.TextWrapWord
 	choices := []string{T("metrics.team")}
 	f.owners = []uint64{0}
-	members := s.u.store.Members()
+	members := s.u.members()
 	names := map[string]int{}
 	for _, m := range members {
 		names[m.Name]++
@@ -241,7 +241,7 @@ func (f *targetsForm) scopeName(owner uint64) string {
 	if owner == 0 {
 		return T("metrics.team")
 	}
-	if m, ok := f.s.u.store.Member(owner); ok {
+	if m, err := f.s.u.store.Member(owner); err == nil {
 		return m.Name
 	}
 	return fmt.Sprint(owner)

@@ -145,36 +145,36 @@ func TestSegmentsFilterTheListAndShowOnTheCard(t *testing.T) {
 	u := newMetricsUI(t, "en")
 	u.tabs.SelectIndex(tabCustomers)
 	cs := u.customers
-	if len(cs.rows) != 4 {
-		t.Fatalf("list shows %d customers; want 4", len(cs.rows))
+	if len(cs.shown()) != 4 {
+		t.Fatalf("list shows %d customers; want 4", len(cs.shown()))
 	}
 	// Both customers with sales are class A in their category (60,000 then 30,000: 67% before the
 	// second); the two without sales have no class.
 	cs.abc.SetSelectedIndex(1)
-	if got := rowNames(cs.rows); got != "乙公司,甲公司" && got != "甲公司,乙公司" {
+	if got := rowNames(cs.shown()); got != "乙公司,甲公司" && got != "甲公司,乙公司" {
 		t.Errorf("class A = %s; want the two customers with sales", got)
 	}
 	cs.abc.SetSelectedIndex(3)
-	if len(cs.rows) != 0 {
-		t.Errorf("class C = %s; want none", rowNames(cs.rows))
+	if len(cs.shown()) != 0 {
+		t.Errorf("class C = %s; want none", rowNames(cs.shown()))
 	}
 	cs.abc.SetSelectedIndex(0)
-	seg := u.store.Segments()
+	seg := mustSegments(u.store)
 	for i, s := range data.RFMSegments {
 		cs.rfm.SetSelectedIndex(i + 1)
-		for _, r := range cs.rows {
+		for _, r := range cs.shown() {
 			if c, ok := seg.Customer(r.ID); !ok || c.RFM != s {
 				t.Errorf("segment %s lists %s (%+v)", s, r.Name, c)
 			}
 		}
 	}
 	cs.rfm.SetSelectedIndex(0)
-	if len(cs.rows) != 4 {
-		t.Errorf("filters cleared: %d rows; want 4", len(cs.rows))
+	if len(cs.shown()) != 4 {
+		t.Errorf("filters cleared: %d rows; want 4", len(cs.shown()))
 	}
 
 	var won, none uint64
-	for _, r := range u.store.Customers(data.CustomerFilter{}) {
+	for _, r := range listed(u.store, data.CustomerFilter{}) {
 		switch r.Name {
 		case "乙公司":
 			won = r.ID

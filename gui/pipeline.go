@@ -102,7 +102,7 @@ func (s *pipelineScreen) buildUI() {
 	all := T("filter.all")
 	s.owners = map[string]uint64{}
 	owners := []string{all}
-	for _, m := range s.u.store.Members() {
+	for _, m := range s.u.members() {
 		owners = append(owners, m.Name)
 		s.owners[m.Name] = m.ID
 	}
@@ -122,7 +122,7 @@ func (s *pipelineScreen) buildUI() {
 
 	cols := make([]fyne.CanvasObject, 0)
 	s.columns = nil
-	for _, def := range s.u.store.Settings().Stages {
+	for _, def := range s.u.teamSettings().Stages {
 		c := &boardColumn{def: def}
 		c.title = widget.NewLabelWithStyle(stageName(def), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		c.totals = widget.NewLabel("")
@@ -223,7 +223,10 @@ func (s *pipelineScreen) onFilterChanged() {
 
 // reload refills every column and its header from the store.
 func (s *pipelineScreen) reload() {
-	deals := s.u.store.Opportunities(s.filter)
+	deals, err := s.u.allDeals(s.filter)
+	if err != nil {
+		s.u.showError(s.u.win, err)
+	}
 	for i, o := range deals {
 		if m, ok := s.moving[o.ID]; ok {
 			deals[i] = movedRow(o, m)
@@ -235,7 +238,7 @@ func (s *pipelineScreen) reload() {
 	}
 	// The headers total the deals just fetched: every one that passes the filter, on screen or not.
 	totals := map[string]data.StageTotal{}
-	for _, t := range data.Totals(deals, s.u.store.Settings().Stages) {
+	for _, t := range data.Totals(deals, s.u.teamSettings().Stages) {
 		totals[t.Stage] = t
 	}
 	since := data.DayOf(s.u.now()) - closedDays
@@ -443,7 +446,7 @@ func (s *pipelineScreen) offerUndo(undo data.MoveUndo) {
 	s.undoSeq++
 	seq := s.undoSeq
 	name := undo.After.Stage
-	if def, ok := s.u.store.Settings().Stage(undo.After.Stage); ok {
+	if def, ok := s.u.teamSettings().Stage(undo.After.Stage); ok {
 		name = stageName(def)
 	}
 	s.undoMsg.SetText(Tf("pipeline.moved", undo.After.Number, name))
@@ -493,8 +496,8 @@ type unqualifiedForm struct {
 // explainUnqualified says which scores fall short and offers to edit them; a manager may move the
 // lead on anyway.
 func (s *pipelineScreen) explainUnqualified(m data.Move, w fyne.Window) {
-	o, _ := s.u.store.Opportunity(m.ID)
-	_, short := o.Scores.Qualify(s.u.store.Settings().Qualify)
+	o, _ := s.u.deal(m.ID)
+	_, short := o.Scores.Qualify(s.u.teamSettings().Qualify)
 	lines := []string{T("pipeline.not_qualified")}
 	for _, sh := range short {
 		lines = append(lines, Tf("pipeline.short", T("field."+sh.Score+"_score"), sh.Have, sh.Need))
@@ -584,7 +587,7 @@ type lostForm struct {
 
 // askLost asks the reason, from Settings' list, and the competitor who won.
 func (s *pipelineScreen) askLost(o *data.OpportunityRow, to data.StageDef, w fyne.Window) {
-	reason := newSelect(s.u.store.Settings().LostReasons, nil)
+	reason := newSelect(s.u.teamSettings().LostReasons, nil)
 	competitor := newEntry("")
 	fields := []*field{newField("lost_reason", reason), newField("lost_to", competitor)}
 	var d *dialog.CustomDialog
@@ -612,7 +615,7 @@ func (s *pipelineScreen) moveSelected(step int) {
 	if o == nil {
 		return
 	}
-	stages := s.u.store.Settings().Stages
+	stages := s.u.teamSettings().Stages
 	for i, def := range stages {
 		if def.Key == o.Stage {
 			if j := i + step; j >= 0 && j < len(stages) {
@@ -666,7 +669,7 @@ var riskColors = map[data.Level]color.Color{
 func (c *dealCard) show(col *boardColumn, o *data.OpportunityRow) {
 	c.col, c.deal = col, o
 	customer := ""
-	if r, ok := c.s.u.store.Row(o.CustomerID); ok {
+	if r, ok := c.s.u.row(o.CustomerID); ok {
 		customer = r.Name
 	}
 	now := c.s.u.now()
@@ -741,7 +744,7 @@ func (c *dealCard) TappedSecondary(ev *fyne.PointEvent) {
 	var items []*fyne.MenuItem
 	items = append(items, fyne.NewMenuItem(T("action.open"), func() { c.s.u.openDealID(o.ID) }))
 	items = append(items, fyne.NewMenuItemSeparator())
-	for _, def := range c.s.u.store.Settings().Stages {
+	for _, def := range c.s.u.teamSettings().Stages {
 		if def.Key == o.Stage {
 			continue
 		}
@@ -913,7 +916,7 @@ func (s *pipelineScreen) onExport() {
 		return func() {
 			d.Hide()
 			s.u.exportFile("salesdesk-opportunities."+format, func(w io.Writer, _ *atomic.Bool) error {
-				_, err := s.u.store.Export(w, data.ExportOptions{Format: format, What: data.ExportOpportunities, Opportunities: f, Lang: lang})
+				_, err := s.u.local.Export(w, data.ExportOptions{Format: format, What: data.ExportOpportunities, Opportunities: f, Lang: lang})
 				return err
 			})
 		}

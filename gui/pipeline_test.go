@@ -46,7 +46,7 @@ func TestDragACardToAnotherColumn(t *testing.T) {
 	to := center(target.box)
 	test.Drag(u.win.Canvas(), from, to.X-from.X, to.Y-from.Y)
 
-	got, _ := u.store.Opportunity(o.ID)
+	got, _ := u.deal(o.ID)
 	if got.Stage != "initial_contact" {
 		t.Fatalf("stage after the drag = %s", got.Stage)
 	}
@@ -79,7 +79,7 @@ func TestWonDialogAndKeyboardMove(t *testing.T) {
 	// The keyboard moves the selected deal one stage right.
 	s.selected = o.ID
 	u.win.Canvas().(fyne.Shortcutable).TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyRight, Modifier: fyne.KeyModifierShortcutDefault})
-	got, _ := u.store.Opportunity(o.ID)
+	got, _ := u.deal(o.ID)
 	if got.Stage != "initial_contact" {
 		t.Fatalf("after Ctrl+→: %s", got.Stage)
 	}
@@ -91,7 +91,7 @@ func TestWonDialogAndKeyboardMove(t *testing.T) {
 	s.wonForm.amount.SetText("")
 	test.Type(s.wonForm.amount, "120,000")
 	test.Tap(s.wonForm.ok)
-	won, _ := u.store.Opportunity(o.ID)
+	won, _ := u.deal(o.ID)
 	if won.Stage != "won" || won.Amount != data.AmountFromYuan(120_000) || !won.WonDate.Equal(data.DateOf(fixedNow)) {
 		t.Fatalf("won deal = %+v", won)
 	}
@@ -103,7 +103,7 @@ func TestWonDialogAndKeyboardMove(t *testing.T) {
 
 func mustStage(t *testing.T, u *ui, key string) data.StageDef {
 	t.Helper()
-	d, ok := u.store.Settings().Stage(key)
+	d, ok := u.teamSettings().Stage(key)
 	if !ok {
 		t.Fatalf("no stage %s", key)
 	}
@@ -149,7 +149,7 @@ func TestStagesEditedInSettings(t *testing.T) {
 	ed.probs[i].SetText("")
 	test.Type(ed.probs[i], "60")
 	test.Tap(u.settings.saveBtn)
-	if got := u.store.Settings().Stages; len(got) != before+1 || got[i].Name != "技术验证" || got[i].Probability != 60 {
+	if got := u.teamSettings().Stages; len(got) != before+1 || got[i].Name != "技术验证" || got[i].Probability != 60 {
 		t.Fatalf("stages = %+v", got)
 	}
 	if len(u.pipeline.columns) != before+1 {
@@ -158,7 +158,7 @@ func TestStagesEditedInSettings(t *testing.T) {
 	// The lead column holds the test's deal: it has no remove button, and an open stage with deals
 	// refuses removal with a message.
 	ed = u.settings.stages
-	lead := u.store.Opportunities(data.OpportunityFilter{Stage: "lead"})[0]
+	lead := listedDeals(u.store, data.OpportunityFilter{Stage: "lead"})[0]
 	if _, err := u.store.MoveStage(data.Move{ID: lead.ID, Version: lead.Version, To: "initial_contact"}); err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +169,7 @@ func TestStagesEditedInSettings(t *testing.T) {
 	// A probability over 100 is refused.
 	ed.probs[1].SetText("150")
 	test.Tap(u.settings.saveBtn)
-	if u.store.Settings().Stages[1].Probability == 150 || !u.settings.stages.msg.Visible() {
+	if u.teamSettings().Stages[1].Probability == 150 || !u.settings.stages.msg.Visible() {
 		t.Fatal("a probability of 150% was saved")
 	}
 }
@@ -193,14 +193,14 @@ func TestNewCustomerFromTheDeal(t *testing.T) {
 	test.Tap(dw.newCustomer)
 	test.Type(dw.customerName, "杭州云帆网络科技股份有限公司") // the board's customer, another suffix
 	test.Tap(dw.customerOK)
-	if active, _ := u.store.CustomerCount(); active != 1 {
+	if active, _ := counts(u.store); active != 1 {
 		t.Fatal("a duplicate customer was created")
 	}
 	dw.customerName.SetText("")
 	test.Type(dw.customerName, "苏州恒达精密机械有限公司")
 	test.Tap(dw.customerOK)
 	id := dw.customerIDs[dw.customer.Text]
-	r, ok := u.store.Row(id)
+	r, ok := u.row(id)
 	if !ok || r.Name != "苏州恒达精密机械有限公司" {
 		t.Fatalf("the deal's customer is %q (%d)", dw.customer.Text, id)
 	}

@@ -220,7 +220,7 @@ func (s *poolScreen) onAssign() {
 		return
 	}
 	var members []data.Member
-	for _, m := range s.u.store.Members() {
+	for _, m := range s.u.members() {
 		if m.Active {
 			members = append(members, m)
 		}
@@ -431,7 +431,7 @@ func (s *agendaScreen) showPoolNotice() {
 		s.poolNotice.Hide()
 		return
 	}
-	days := s.u.store.Settings().Pool.NoticeDays
+	days := s.u.teamSettings().Pool.NoticeDays
 	s.u.background(func() {
 		due, err := s.u.store.PoolDue(me)
 		fyne.Do(func() {
@@ -458,7 +458,7 @@ var poolSettingKeys = []string{"pool_claims_per_day", "pool_max_owned", "pool_no
 
 func (u *ui) poolSettingsCard() fyne.CanvasObject {
 	f := &poolSettingsForm{u: u, entries: map[string]*textEntry{}}
-	p := u.store.Settings().Pool
+	p := u.teamSettings().Pool
 	values := f.values(p)
 	items := make([]*widget.FormItem, len(poolSettingKeys))
 	labels := map[string]string{"pool_claims_per_day": T("pool.set.claims_per_day"), "pool_max_owned": T("pool.set.max_owned"),
@@ -496,7 +496,7 @@ func (f *poolSettingsForm) onSave() {
 		}
 		n[k] = v
 	}
-	st := f.u.store.Settings()
+	st := f.u.teamSettings()
 	p := st.Pool
 	p.ClaimsPerDay, p.MaxOwned, p.NoReclaimDays, p.NoticeDays = n["pool_claims_per_day"], n["pool_max_owned"], n["pool_no_reclaim_days"], n["pool_notice_days"]
 	ra := map[data.Status]int{}

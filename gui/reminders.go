@@ -31,7 +31,8 @@ func newReminders(u *ui) *reminders {
 		if me == 0 {
 			return nil // no one signed in: the team's reminders are no one's
 		}
-		return u.store.Activities(from, to, me)
+		page, _ := u.store.Activities(data.ActivityFilter{From: from, To: to, OwnerID: me})
+		return page.Items // a failed read leaves the reminders as they were until the next
 	}
 	sent := u.app.Preferences().StringList(prefRemindersSent)
 	return &reminders{u: u, sched: data.NewReminderScheduler(u.now, upcoming, sent)}

@@ -13,7 +13,8 @@ func newTestUIAs(t *testing.T, st *data.Store, member data.Member) *ui {
 	u := newTestUI(t, "zh")
 	_ = u.file.Close()
 	// The test window's own file is swapped for st, whose members are the team under test.
-	u.file, u.store, u.now = st, st.SessionAs(member.ID), st.Now
+	sess := st.SessionAs(member.ID)
+	u.file, u.store, u.local, u.now = st, sess, sess, st.Now
 	u.customers.reload()
 	u.pipeline.reload()
 	return u
@@ -51,7 +52,7 @@ func TestRepListAndBoardShowOnlyOwnCards(t *testing.T) {
 	}
 
 	u := newTestUIAs(t, st, mine)
-	if got := u.customers.rows; len(got) != 1 || got[0].Name != "北京科技有限公司" {
+	if got := u.customers.shown(); len(got) != 1 || got[0].Name != "北京科技有限公司" {
 		t.Fatalf("the rep's list = %v, want only its own card", names(got))
 	}
 	lead := u.pipeline.column("lead")
@@ -64,7 +65,7 @@ func TestRepListAndBoardShowOnlyOwnCards(t *testing.T) {
 		t.Fatalf("another rep's card: %v → %q", err, errorText(err))
 	}
 	// A refusal says who may do it.
-	_, err = u.store.ExportJSON(nil, data.JSONExportOptions{})
+	_, err = u.local.ExportJSON(nil, data.JSONExportOptions{})
 	if got, want := errorText(err), Tf("roles.err.forbidden", T("roles.who.manager"), T("roles.perm.export")); got != want {
 		t.Fatalf("refused export says %q, want %q", got, want)
 	}

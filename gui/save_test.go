@@ -118,7 +118,7 @@ func TestRejectedRowsSaveIsGuarded(t *testing.T) {
 	if err := os.WriteFile(in, []byte("客户名称,备注\n,=HYPERLINK(\"http://x\")\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	src, err := u.store.OpenImport(in)
+	src, err := u.local.OpenImport(in)
 	if err != nil {
 		t.Fatal(err)
 	}

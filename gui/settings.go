@@ -55,7 +55,7 @@ func (s *settingsScreen) add(key string, o fyne.CanvasObject) *field {
 }
 
 func (s *settingsScreen) buildUI() {
-	st := s.u.store.Settings()
+	st := s.u.teamSettings()
 	s.language = newSelect([]string{T("lang.system"), "中文", "English"}, nil)
 	switch s.u.app.Preferences().String(prefLanguage) {
 	case "zh":
@@ -102,7 +102,8 @@ func (s *settingsScreen) buildUI() {
 		s.backup.content,
 	)
 	s.stages = newStageEditor(st.Stages, func(key string) bool {
-		return len(s.u.store.Opportunities(data.OpportunityFilter{Stage: key})) > 0
+		page, err := s.u.store.Opportunities(data.OpportunityFilter{Stage: key, Limit: 1})
+		return err != nil || page.Total > 0 // when unsure, keep the stage
 	})
 	s.qBudget = newEntry(strconv.Itoa(st.Qualify.Budget))
 	s.qUrgency = newEntry(strconv.Itoa(st.Qualify.Urgency))
@@ -161,7 +162,7 @@ func parseCount(s string) (int, error) {
 var errNotANumber = errors.New("not a whole number")
 
 func (s *settingsScreen) onSave() {
-	st := s.u.store.Settings()
+	st := s.u.teamSettings()
 	var fe data.FieldErrors
 	amount := func(key string, e *textEntry) data.Amount {
 		a, err := data.ParseAmount(e.Text)

@@ -51,7 +51,7 @@ func newBackupPanel(u *ui) *backupPanel {
 		p.u.allowIf(b, data.PermBackup)
 	}
 	p.u.allowIf(exportJSON, data.PermExport)
-	st := u.store.Settings().Backup
+	st := u.teamSettings().Backup
 	count := func(n int) *textEntry {
 		return newParsedEntry(strconv.Itoa(n), "hint.count", func(s string) error { _, err := parseCount(s); return err })
 	}
@@ -80,7 +80,7 @@ func newBackupPanel(u *ui) *backupPanel {
 // onExportJSON writes everything as the versioned JSON of docs/export-schema.md, which `salesdesk
 // import` reads back into an empty file.
 func (p *backupPanel) onExportJSON() {
-	st := p.u.store
+	st := p.u.local
 	p.u.exportFile("salesdesk-export.json", func(w io.Writer, _ *atomic.Bool) error {
 		_, err := st.ExportJSON(w, data.JSONExportOptions{})
 		return err
@@ -102,7 +102,7 @@ func (p *backupPanel) onSaveRules() {
 		}
 		*dst = n
 	}
-	st := p.u.store.Settings()
+	st := p.u.teamSettings()
 	st.Backup = data.BackupSettings{Dir: strings.TrimSpace(p.dir.Text), Keep: keep}
 	if fe.Any() {
 		p.showProblems(fe)
@@ -372,7 +372,7 @@ func (u *ui) replaceFile(title string, op func(path string) error) {
 func (u *ui) useFile(st *data.Store) {
 	// The member who restored or compacted goes on in the file put back (an admin's right).
 	s := st.SessionAs(u.store.Me().ID)
-	u.file, u.session, u.store, u.now = st, s, s, st.Now
+	u.file, u.session, u.store, u.local, u.now = st, s, s, s, st.Now
 	u.fillDemo = func(o data.DemoOptions) error { return data.GenerateDemo(st, o) }
 	u.cards = map[uint64]*cardWindow{}
 	u.buildUI()

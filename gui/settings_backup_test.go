@@ -41,7 +41,7 @@ func TestBackupNowAndRestoreFromSettings(t *testing.T) {
 	if u.file == old || u.file.Path() != path {
 		t.Fatal("the window still holds the closed file")
 	}
-	rows := u.store.Customers(data.CustomerFilter{})
+	rows := listed(u.store, data.CustomerFilter{})
 	if len(rows) != 1 || rows[0].ID != first.ID {
 		t.Errorf("after the restore: %s; want only 备份前公司", rowNames(rows))
 	}

@@ -55,7 +55,7 @@ func (u *ui) enter(s *data.Session, password string) {
 		u.showForcedChange(s, password)
 		return
 	}
-	u.session, u.store = s, s
+	u.session, u.store, u.local = s, s, s
 	u.lastInput = u.now()
 	u.signIn = nil
 	u.buildUI()
@@ -333,7 +333,7 @@ func (u *ui) idleTick() {
 	if u.session == nil || u.lock != nil || u.signIn != nil {
 		return
 	}
-	min := u.store.Settings().IdleLockMinutes
+	min := u.teamSettings().IdleLockMinutes
 	if min <= 0 || u.store.Me().Login == "" {
 		// A member without a login has no password to unlock with (a file opened without sign-in).
 		return
@@ -426,7 +426,7 @@ func (u *ui) unlockWith(s *data.Session) {
 		return
 	}
 	u.lock = nil
-	u.session, u.store = s, s
+	u.session, u.store, u.local = s, s, s
 	u.win.SetContent(l.content)
 	u.win.SetMainMenu(l.menu)
 	for _, o := range l.overlays {

@@ -179,7 +179,7 @@ func TestIdleLockKeepsTyping(t *testing.T) {
 
 func TestIdleLockOffWhenZero(t *testing.T) {
 	u := newTestUI(t, "en")
-	st := u.store.Settings()
+	st := u.teamSettings()
 	st.IdleLockMinutes = 0
 	if err := u.file.SaveSettings(data.System, st); err != nil {
 		t.Fatal(err)
@@ -251,8 +251,8 @@ func TestMembersScreenListsMembers(t *testing.T) {
 	if got := f.fields["password"].msg.Text; got != T("signin.weak_password") {
 		t.Fatalf("password message %q", got)
 	}
-	if len(u.store.Members()) != 2 || f.name.Text != "韩梅梅" {
-		t.Fatalf("%d members, name field %q", len(u.store.Members()), f.name.Text)
+	if len(u.members()) != 2 || f.name.Text != "韩梅梅" {
+		t.Fatalf("%d members, name field %q", len(u.members()), f.name.Text)
 	}
 	f.login.SetText("")
 	test.Tap(f.save)

@@ -87,7 +87,11 @@ func (w *weekView) onThisWeek() { w.monday = data.WeekOf(w.u.now()); w.reload() 
 
 // reload reads the week's activities from memory (Store.Activities) and shows them by day.
 func (w *weekView) reload() {
-	acts := w.u.store.Activities(w.monday, w.monday.AddDate(0, 0, 7), w.owner())
+	page, err := w.u.store.Activities(data.ActivityFilter{From: w.monday, To: w.monday.AddDate(0, 0, 7), OwnerID: w.owner()})
+	if err != nil {
+		w.u.showError(w.u.win, err)
+	}
+	acts := page.Items
 	today := data.DateOf(w.u.now())
 	for _, d := range w.days {
 		d.items = d.items[:0]

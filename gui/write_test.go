@@ -84,7 +84,7 @@ func TestSlowSaveLeavesTheWindowResponsive(t *testing.T) {
 	}
 	// The window goes on working: the list reads, the form takes typing.
 	u.tabs.SelectIndex(tabCustomers)
-	if len(u.customers.rows) == 0 {
+	if len(u.customers.shown()) == 0 {
 		t.Fatal("the customer list shows nothing while a save is under way")
 	}
 	cw.notes.SetText("typed meanwhile")
