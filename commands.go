@@ -298,9 +298,13 @@ func auditedStore(db, globalDB string) (*data.Store, string, error) {
 		s, err := openStore(path, true) // refused as any read is: an export never creates a database
 		return s, path, err
 	}
-	s, err := data.Open(path, data.Options{Now: storeClock})
-	if errors.Is(err, data.ErrIsBackup) {
-		s, err = data.Open(path, data.Options{Now: storeClock, ReadOnly: true})
+	// The audit line is a write, and nothing may be written to a damaged file: such a file, like a
+	// backup, is exported read-only and without the line (an export is how its data gets out).
+	s, err := data.Open(path, data.Options{Now: storeClock, FullCheck: true})
+	if damaged := data.DamageOf(err) != nil || errors.Is(err, data.ErrDamaged); damaged || errors.Is(err, data.ErrIsBackup) {
+		if s, err = data.Open(path, data.Options{Now: storeClock, ReadOnly: true}); err == nil && damaged {
+			fmt.Fprintln(os.Stderr, "warning: the database is damaged, so this export is not recorded in its audit trail; see salesdesk check and salvage")
+		}
 	}
 	if err != nil {
 		return nil, path, describeOpenError(path, err)
