@@ -280,6 +280,19 @@ func readStore(db, globalDB string) (*data.Store, string, error) {
 	return storeAt(db, globalDB, true)
 }
 
+// readSession opens the database named by the flags read-only and signs in to it; closeFile closes it.
+func (c *cli) readSession(db, globalDB string) (s *data.Session, closeFile func() error, err error) {
+	file, _, err := readStore(db, globalDB)
+	if err != nil {
+		return nil, nil, err
+	}
+	if s, err = c.session(file); err != nil {
+		file.Close()
+		return nil, nil, err
+	}
+	return s, file.Close, nil
+}
+
 // writeStore opens the database named by the flags for commands that change it (import, undo).
 func writeStore(db, globalDB string) (*data.Store, string, error) {
 	return storeAt(db, globalDB, false)
@@ -625,15 +638,11 @@ func (c *cli) customers(args []string, globalDB string) error {
 		return badUsage("customers: --format %q: use table, json or csv", *format)
 	}
 
-	file, _, err := readStore(*db, globalDB)
+	s, closeFile, err := c.readSession(*db, globalDB)
 	if err != nil {
 		return err
 	}
-	defer file.Close()
-	s, err := c.session(file)
-	if err != nil {
-		return err
-	}
+	defer closeFile()
 
 	members, err := s.Members()
 	if err != nil {
@@ -837,15 +846,11 @@ func (c *cli) customerShow(args []string, globalDB string) error {
 	if err != nil || id == 0 {
 		return badUsage("customers show: %q is not a customer id", arg)
 	}
-	file, _, err := readStore(*db, globalDB)
+	s, closeFile, err := c.readSession(*db, globalDB)
 	if err != nil {
 		return err
 	}
-	defer file.Close()
-	s, err := c.session(file)
-	if err != nil {
-		return err
-	}
+	defer closeFile()
 	cust, err := s.Customer(id)
 	if errors.Is(err, data.ErrNotFound) {
 		return fmt.Errorf("customers show: no customer has id %d", id)

@@ -59,15 +59,11 @@ func (c *cli) opportunities(args []string, globalDB string) error {
 	default:
 		return badUsage("opportunities: --format %q: use table, json or csv", *format)
 	}
-	file, _, err := readStore(*db, globalDB)
+	s, closeFile, err := c.readSession(*db, globalDB)
 	if err != nil {
 		return err
 	}
-	defer file.Close()
-	s, err := c.session(file)
-	if err != nil {
-		return err
-	}
+	defer closeFile()
 	st, err := s.Settings()
 	if err != nil {
 		return err
@@ -164,15 +160,11 @@ func (c *cli) forecast(args []string, globalDB string) error {
 	if *format != "table" && *format != "json" {
 		return badUsage("forecast: --format %q: use table or json", *format)
 	}
-	file, _, err := readStore(*db, globalDB)
+	s, closeFile, err := c.readSession(*db, globalDB)
 	if err != nil {
 		return err
 	}
-	defer file.Close()
-	s, err := c.session(file)
-	if err != nil {
-		return err
-	}
+	defer closeFile()
 	deals, err := allDeals(s, data.OpportunityFilter{})
 	if err != nil {
 		return err

@@ -328,25 +328,34 @@ func (u *ui) addShortcuts(w fyne.Window, save func()) {
 func (u *ui) onMainClose() {
 	// A card with unsaved typing asks first; the app closes only once none is left.
 	u.quitting = true
-	for cw := range u.open {
-		if cw.dirty() {
-			cw.win.RequestFocus()
-			cw.onClose()
-			return
-		}
-	}
-	for _, dw := range openWindows[*dealWindow](u) {
-		if dw.dirty() {
-			dw.win.RequestFocus()
-			dw.onClose()
-			return
-		}
+	if u.askFirstUnsaved() {
+		return
 	}
 	u.saveWindowState()
 	for cw := range u.open {
 		cw.win.Close()
 	}
 	u.win.Close()
+}
+
+// askFirstUnsaved brings forward the first card or deal window with unsaved typing and asks about it;
+// its answer goes on with continueQuit. False when no window has unsaved typing.
+func (u *ui) askFirstUnsaved() bool {
+	for cw := range u.open {
+		if cw.dirty() {
+			cw.win.RequestFocus()
+			cw.onClose()
+			return true
+		}
+	}
+	for _, dw := range openWindows[*dealWindow](u) {
+		if dw.dirty() {
+			dw.win.RequestFocus()
+			dw.onClose()
+			return true
+		}
+	}
+	return false
 }
 
 // continueQuit goes on closing the app once a card's question about unsaved changes is answered.

@@ -296,19 +296,8 @@ func (u *ui) recordWindows() []fyne.Window {
 // and goes back to the sign-in screen.
 func (u *ui) signOut() {
 	u.signingOut = true
-	for cw := range u.open {
-		if cw.dirty() {
-			cw.win.RequestFocus()
-			cw.onClose()
-			return
-		}
-	}
-	for _, dw := range openWindows[*dealWindow](u) {
-		if dw.dirty() {
-			dw.win.RequestFocus()
-			dw.onClose()
-			return
-		}
+	if u.askFirstUnsaved() {
+		return
 	}
 	u.signingOut = false
 	for _, w := range u.recordWindows() {
