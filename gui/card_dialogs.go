@@ -279,8 +279,12 @@ func (cw *cardWindow) loggedFollowUp(saved data.FollowUp, c data.Customer) {
 }
 
 // confirmResult records the result of an open action, which takes it off the agenda.
-func (cw *cardWindow) confirmResult(f data.FollowUp) {
-	result := newEntry("")
+func (cw *cardWindow) confirmResult(f data.FollowUp) { cw.confirmResultWith(f, "") }
+
+// confirmResultWith asks for the result starting from typed: the dialog closes before its save, so a
+// save that fails opens it again with what was typed rather than losing it.
+func (cw *cardWindow) confirmResultWith(f data.FollowUp, typed string) {
+	result := newEntry(typed)
 	fl := newField("result", result)
 	d := dialog.NewForm(T("followup.confirm_title"), T("action.save"), T("action.cancel"),
 		[]*widget.FormItem{widget.NewFormItem(T("field.action"), widget.NewLabel(f.Action)), widget.NewFormItem(fl.label.Text, result)},
@@ -289,11 +293,16 @@ func (cw *cardWindow) confirmResult(f data.FollowUp) {
 				return
 			}
 			var saved data.FollowUp
-			st, text := cw.u.store, strings.TrimSpace(result.Text)
+			st, typed := cw.u.store, result.Text
 			cw.u.write(nil, func() (err error) {
-				saved, err = st.ConfirmResult(f.CustomerID, f.ID, text)
+				saved, err = st.ConfirmResult(f.CustomerID, f.ID, strings.TrimSpace(typed))
 				return err
-			}, cw.u.showErrorOr(cw.win, func() {
+			}, func(err error) {
+				if err != nil {
+					cw.u.showError(cw.win, err)
+					cw.confirmResultWith(f, typed)
+					return
+				}
 				for i := range cw.followUps {
 					if cw.followUps[i].ID == saved.ID {
 						cw.followUps[i] = saved
@@ -301,7 +310,7 @@ func (cw *cardWindow) confirmResult(f data.FollowUp) {
 				}
 				cw.timeline.Refresh()
 				cw.u.refreshAll()
-			}))
+			})
 		}, cw.win)
 	result.Validator = func(s string) error {
 		if strings.TrimSpace(s) == "" {

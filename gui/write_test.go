@@ -1,10 +1,12 @@
 package gui
 
 import (
+	"errors"
 	"strings"
 	"sync/atomic"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"salesdesk/data"
@@ -37,6 +39,13 @@ func (s *slowService) UpdateCustomer(c data.Customer) (data.Customer, error) {
 		return data.Customer{}, err
 	}
 	return s.Service.UpdateCustomer(c)
+}
+
+func (s *slowService) ConfirmResult(customerID, followUpID uint64, result string) (data.FollowUp, error) {
+	if err := s.hold(); err != nil {
+		return data.FollowUp{}, err
+	}
+	return s.Service.ConfirmResult(customerID, followUpID, result)
 }
 
 func (s *slowService) MoveStageUndoable(m data.Move) (data.Opportunity, data.MoveUndo, error) {
@@ -205,4 +214,36 @@ func TestBoardShowsAMoveAtOnceAndTakesAFailedOneBack(t *testing.T) {
 			t.Fatalf("fail %v: stored stage %q, want %q", fail, got.Stage, want.def.Key)
 		}
 	}
+}
+
+// The result dialog closes before its save: a save that fails opens it again with the typing.
+func TestFailedResultKeepsWhatWasTyped(t *testing.T) {
+	u := newTestUI(t, "zh")
+	cw := openSavedCard(t, u, "结果未存公司")
+	slow := slowDown(u, errors.New("disk full"))
+	close(slow.release)
+	cw.confirmResult(data.FollowUp{ID: 1, CustomerID: cw.c.ID, Action: "电话回访"})
+	entry := dialogEntry(t, cw.win, "")
+	test.Type(entry, "客户同意下周签约")
+	tapInDialog(t, cw.win, T("action.save"))
+	if n := slow.calls.Load(); n != 1 {
+		t.Fatalf("%d result saves, want 1", n)
+	}
+	if got := dialogEntry(t, cw.win, "客户同意下周签约"); got == entry {
+		t.Fatal("the failed save left the closed dialog's entry, not a new dialog")
+	}
+}
+
+// dialogEntry is the entry holding text in any dialog over w.
+func dialogEntry(t *testing.T, w fyne.Window, text string) *textEntry {
+	t.Helper()
+	for _, o := range w.Canvas().Overlays().List() {
+		for _, x := range test.LaidOutObjects(o) {
+			if e, ok := x.(*textEntry); ok && e.Text == text {
+				return e
+			}
+		}
+	}
+	t.Fatalf("no dialog holds an entry with %q", text)
+	return nil
 }
