@@ -109,7 +109,7 @@ func newAuditScreen(u *ui) *auditScreen {
 				"audit.col.record", "audit.col.field", "audit.col.change"}[id.Col]))
 		}
 	}
-	for i, w := range []float32{150, 100, 150, 180, 170, 420} {
+	for i, w := range []float32{150, 100, 230, 220, 150, 340} { // a pool move's members fit its action
 		s.table.SetColumnWidth(i, w)
 	}
 
