@@ -1,6 +1,7 @@
 package gui
 
 import (
+	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -26,7 +27,8 @@ var auditKinds = []string{"customer", "followup", "opportunity", "member", "sett
 // auditActions are the kinds of change the screen filters by (an action's first word).
 var auditActions = []string{"create", "update", "move", "archive", "restore", "review", "confirm", "won", "undo",
 	"bulk_create", "save", "delete", "import", "undo_import", "import_json", "export_csv", "export_xlsx",
-	"export_json", "export_audit", "sign_in", "sign_in_failed"}
+	"export_json", "export_audit", "sign_in", "sign_in_failed", "pool_claim", "pool_release", "pool_assign",
+	"pool_return", "pool_handover", "handover"}
 
 // auditRow is one row of the table: a line's changed field, or the line itself when it has none.
 type auditRow struct {
@@ -35,6 +37,8 @@ type auditRow struct {
 	field      data.FieldChange
 	hasField   bool
 	recordText string
+	actorText  string // the member, or what acted for nobody (the pool's sweep)
+	actionText string // the action in the window's language, members named
 }
 
 // auditScreen is the audit trail for managers and administrators: filters, a table of lines with
@@ -105,7 +109,7 @@ func newAuditScreen(u *ui) *auditScreen {
 				"audit.col.record", "audit.col.field", "audit.col.change"}[id.Col]))
 		}
 	}
-	for i, w := range []float32{150, 100, 150, 180, 170, 420} {
+	for i, w := range []float32{150, 100, 230, 220, 150, 340} { // a pool move's members fit its action
 		s.table.SetColumnWidth(i, w)
 	}
 
@@ -114,13 +118,17 @@ func newAuditScreen(u *ui) *auditScreen {
 	s.export = widget.NewButtonWithIcon(T("audit.export"), theme.DocumentSaveIcon(), s.onExport)
 	s.pageInfo = widget.NewLabel("")
 
-	filters := container.NewHBox(
-		widget.NewLabel(T("audit.member")), s.member,
-		widget.NewLabel(T("audit.kind")), s.kind,
-		widget.NewLabel(T("audit.action")), s.action,
-		widget.NewLabel(T("audit.from")), sized(s.from, 140),
-		widget.NewLabel(T("audit.to")), sized(s.to, 140),
-		apply)
+	// Two rows: in one the filters need about 1,000 px, and the tabs' minimum is their widest screen's,
+	// so one row would keep every manager's window from being 800 px wide.
+	filters := container.NewVBox(
+		container.NewHBox(
+			widget.NewLabel(T("audit.member")), s.member,
+			widget.NewLabel(T("audit.kind")), s.kind,
+			widget.NewLabel(T("audit.action")), s.action),
+		container.NewHBox(
+			widget.NewLabel(T("audit.from")), sized(s.from, 140),
+			widget.NewLabel(T("audit.to")), sized(s.to, 140),
+			apply))
 	bottom := container.NewHBox(s.prev, s.pageInfo, s.next, layout.NewSpacer(), s.export)
 	s.content = container.NewBorder(container.NewVBox(filters, s.problem), bottom, nil, nil, s.table)
 	return s
@@ -212,16 +220,44 @@ func (s *auditScreen) rowsOf(lines []data.Change) []auditRow {
 
 func auditRows(u *ui, lines []data.Change) []auditRow {
 	var rows []auditRow
+	name := memberNamer(u)
 	for _, l := range lines {
-		rec := auditRecordText(u, l)
+		first := auditRow{first: true, line: l, recordText: auditRecordText(u, l), actorText: auditActorText(l),
+			actionText: auditActionLine(l.Action, name)}
 		if len(l.Fields) == 0 {
-			rows = append(rows, auditRow{first: true, line: l, recordText: rec})
+			rows = append(rows, first)
 		}
 		for i, f := range l.Fields {
-			rows = append(rows, auditRow{first: i == 0, line: l, field: f, hasField: true, recordText: rec})
+			r := first
+			r.first, r.field, r.hasField = i == 0, f, true
+			rows = append(rows, r)
 		}
 	}
 	return rows
+}
+
+// memberNamer names members by id for the lines of one page, reading the team once; 0 is the pool
+// in a pool move's from= and to=.
+func memberNamer(u *ui) func(uint64) string {
+	names := map[uint64]string{0: T("pool.the_pool")}
+	for _, m := range u.members() {
+		names[m.ID] = m.Name
+	}
+	return func(id uint64) string {
+		if n, ok := names[id]; ok {
+			return n
+		}
+		return "#" + strconv.FormatUint(id, 10)
+	}
+}
+
+// auditActorText names who acted; a line with no member is the data layer's own work, named as the
+// pool screen names the sweep.
+func auditActorText(l data.Change) string {
+	if l.ActorID == 0 && l.Actor == "pool sweep" {
+		return T("pool.by_rules")
+	}
+	return l.Actor
 }
 
 func (s *auditScreen) cell(row, col int) string {
@@ -239,9 +275,9 @@ func auditCell(r auditRow, col int) string {
 	case 0:
 		return r.line.At.Local().Format("2006-01-02 15:04")
 	case 1:
-		return r.line.Actor
+		return r.actorText
 	case 2:
-		return auditActionLine(r.line.Action)
+		return r.actionText
 	case 3:
 		return r.recordText
 	case 4:
@@ -249,6 +285,9 @@ func auditCell(r auditRow, col int) string {
 	case 5:
 		if !r.hasField {
 			return ""
+		}
+		if r.field.Field == "stage" {
+			return auditValue(stageText(r.field.Old)) + " → " + auditValue(stageText(r.field.New))
 		}
 		return auditValue(r.field.Old) + " → " + auditValue(r.field.New)
 	}
@@ -281,16 +320,76 @@ func auditValue(v string) string {
 
 func auditKindText(kind string) string { return tOr("audit.kind."+kind, kind) }
 
-func auditActionText(a string) string { return tOr("audit.action."+a, a) }
-
-// auditActionLine translates an action's first word and keeps the rest ("move lead→won").
-func auditActionLine(a string) string {
-	w, rest, _ := strings.Cut(a, " ")
-	if rest == "" {
-		return auditActionText(w)
+func auditActionText(a string) string {
+	if kind, ok := strings.CutPrefix(a, "pool_"); ok {
+		if key, ok := poolActionKeys[data.PoolAction(kind)]; ok {
+			return T(key)
+		}
 	}
-	return auditActionText(w) + " " + rest
+	return tOr("audit.action."+a, a)
 }
+
+// auditActionLine translates an action's first word and keeps the rest ("move lead→won" with the
+// stages named), a pool move's or a handover's members by name ("from=3 to=0" reads 张伟 → 公海).
+func auditActionLine(a string, name func(uint64) string) string {
+	w, rest, _ := strings.Cut(a, " ")
+	text := auditActionText(w)
+	if rest == "" {
+		return text
+	}
+	switch {
+	case w == "move" || w == "undo" && strings.HasPrefix(rest, "move "):
+		if from, to, ok := strings.Cut(strings.TrimPrefix(rest, "move "), "→"); ok {
+			rest = stageText(from) + "→" + stageText(to)
+			if w == "undo" {
+				rest = auditActionText("move") + " " + rest
+			}
+		}
+	case strings.HasPrefix(w, "pool_") || w == "handover":
+		rest = auditMoveParams(rest, name)
+	}
+	return text + " " + rest
+}
+
+// auditMoveParams reads a move's "from=3 to=0 reason=…" (the reason last, it may hold spaces).
+func auditMoveParams(rest string, name func(uint64) string) string {
+	reason := ""
+	if i := strings.Index(rest, "reason="); i >= 0 {
+		rest, reason = rest[:i], rest[i+len("reason="):]
+	}
+	var from, to string
+	var others []string
+	for _, kv := range strings.Fields(rest) {
+		k, v, _ := strings.Cut(kv, "=")
+		id, err := strconv.ParseUint(v, 10, 64)
+		switch {
+		case k == "from" && err == nil:
+			from = name(id)
+		case k == "to" && err == nil:
+			to = name(id)
+		case err == nil:
+			others = append(others, tOr("audit.param."+k, k)+" "+v) // a handover's counts
+		default:
+			others = append(others, kv)
+		}
+	}
+	parts := []string{}
+	if from != "" || to != "" {
+		parts = append(parts, from+" → "+to)
+	}
+	parts = append(parts, others...)
+	reason = strings.TrimSpace(reason)
+	var days int
+	if _, err := fmt.Sscanf(reason, "no follow-up for %d days", &days); err == nil {
+		parts = append(parts, Tf("pool.return_reason", days)) // the sweep's words, as the pool screen says them
+	} else if reason != "" {
+		parts = append(parts, Tf("pool.reason_is", reason))
+	}
+	return strings.Join(parts, "  ")
+}
+
+// stageText names a default stage by its key in the window's language; another name stays as stored.
+func stageText(key string) string { return tOr("stage."+key, key) }
 
 // auditRecordText names the record: its kind and, for a card, its name.
 func auditRecordText(u *ui, l data.Change) string {
@@ -298,9 +397,14 @@ func auditRecordText(u *ui, l data.Change) string {
 	if l.EntityID == 0 {
 		return text
 	}
-	if l.Entity == "customer" {
+	switch l.Entity {
+	case "customer":
 		if r, ok := u.row(l.EntityID); ok {
 			return text + " " + r.Name
+		}
+	case "member":
+		if m, err := u.store.Member(l.EntityID); err == nil {
+			return text + " " + m.Name
 		}
 	}
 	return text + " " + strconv.FormatUint(l.EntityID, 10)

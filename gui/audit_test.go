@@ -1,6 +1,7 @@
 package gui
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -82,5 +83,32 @@ func TestAuditScreenShowsOldAndNewValue(t *testing.T) {
 	}
 	if !strings.Contains(hist.String(), "星河贸易 → 星河贸易有限公司") {
 		t.Errorf("card history:\n%s", hist.String())
+	}
+}
+
+// The pool's moves and a deal's stages are stored as keys and ids; the screen reads them in words.
+func TestAuditNamesPoolMovesStagesAndTheSweep(t *testing.T) {
+	u := newTestUI(t, "zh")
+	rep, err := u.file.SaveMember(data.System, data.Member{Name: "张伟", Role: data.MemberRep, Active: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := memberNamer(u)
+	id := strconv.FormatUint(rep.ID, 10)
+	cases := []struct{ action, want string }{
+		{"pool_return from=" + id + " to=0 reason=no follow-up for 60 days", "自动回收 张伟 → 公海  原因：60 天没有跟进"},
+		{"pool_release from=" + id + " to=0 reason=客户已停业", "退回 张伟 → 公海  原因：客户已停业"},
+		{"handover from=" + id + " to=0 customers=12 deals=3 planned=5", "交接 张伟 → 公海  客户 12  商机 3  计划跟进 5"},
+		{"move lead→won", "阶段变更 " + T("stage.lead") + "→" + T("stage.won")},
+		{"update", "修改"},
+	}
+	for _, c := range cases {
+		if got := auditActionLine(c.action, name); got != c.want {
+			t.Errorf("%q reads %q, want %q", c.action, got, c.want)
+		}
+	}
+	sweep := data.Change{Actor: "pool sweep", Action: "pool_return from=1 to=0", Entity: "customer"}
+	if got := auditRows(u, []data.Change{sweep})[0].actorText; got != T("pool.by_rules") {
+		t.Errorf("the sweep's lines name their actor %q", got)
 	}
 }

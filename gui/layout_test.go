@@ -69,7 +69,8 @@ func TestEveryScreenFitsA13InchWindow(t *testing.T) {
 			screens := []struct {
 				name string
 				tab  int
-			}{{"agenda", tabAgenda}, {"customers", tabCustomers}, {"board", tabPipeline}, {"metrics", tabMetrics}, {"settings", tabSettings}}
+			}{{"agenda", tabAgenda}, {"customers", tabCustomers}, {"board", tabPipeline}, {"metrics", tabMetrics}, {"pool", tabPool},
+				{"team", tabTeam}, {"settings", tabSettings}, {"audit", tabSettings + 1}}
 			for _, sc := range screens {
 				t.Run(sc.name, func(t *testing.T) {
 					// Given the window at 800×560, when the screen shows, then it gets at least its minimum:

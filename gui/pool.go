@@ -84,9 +84,12 @@ func (s *poolScreen) buildUI() {
 	s.history.Wrapping = fyne.TextWrapWord
 	s.message = widget.NewLabel("")
 	s.message.Wrapping = fyne.TextWrapWord
+	// The explanation wraps: on one line the English one alone would make the window 900 px wide.
+	explain := widget.NewLabel(T("pool.explain"))
+	explain.Wrapping = fyne.TextWrapWord
 	filters := container.NewBorder(nil, nil, nil, container.NewHBox(s.grade, s.status, container.NewGridWrap(fyne.NewSize(170, s.days.MinSize().Height), s.days)), s.search)
 	head := container.NewVBox(widget.NewLabelWithStyle(T("pool.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		widget.NewLabel(T("pool.explain")), filters)
+		explain, filters)
 	rules := widget.NewButtonWithIcon(T("pool.set.title"), theme.SettingsIcon(), s.onRules)
 	rules.Importance = widget.LowImportance
 	foot := container.NewBorder(nil, nil, container.NewHBox(s.prev, s.total, s.next), container.NewHBox(rules, s.assignBtn, s.claimBtn), s.message)
