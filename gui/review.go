@@ -126,10 +126,11 @@ func (s *reviewScreen) reload() {
 }
 
 func (s *reviewScreen) pick(row int) {
+	// A rep picked before the lines arrive is shown when they do (reload), not dropped.
+	s.picked = row
 	if row < 0 || row >= len(s.lines) {
 		return
 	}
-	s.picked = row
 	m := s.lines[row].Member
 	s.handBtn.SetText(Tf("handover.button_of", m.Name))
 	setEnabled(s.handBtn, s.u.store.Can(data.PermHandover) && s.lines[row].Cards > 0)

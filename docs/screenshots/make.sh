@@ -200,6 +200,8 @@ click 400 253
 shot pool
 # 团队, the sixth: the weekly review, the second rep picked, whose due cards fill the lower half.
 click 36 500
+sleep 1
+settle
 click 130 168
 shot review
 # Their handover, to the fourth name of the list (a rep): the preview counts what would move.
