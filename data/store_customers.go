@@ -586,7 +586,7 @@ func searchTerms(q string) []searchTerm {
 	return out
 }
 
-func (f *CustomerFilter) match(r *CustomerRow, found idSet, seg *Segmentation) bool {
+func matchCustomer(f *CustomerFilter, r *CustomerRow, found idSet, seg *Segmentation) bool {
 	if r.Archived != f.Archived ||
 		(f.Grade != GradeNone && r.Grade != f.Grade) ||
 		(f.Status != "" && r.Status != f.Status) ||
@@ -657,7 +657,7 @@ func (s *Store) Customers(f CustomerFilter) []*CustomerRow {
 			defer wg.Done()
 			var out []*CustomerRow
 			for _, r := range all[lo:hi] {
-				if f.match(r, found, seg) {
+				if matchCustomer(&f, r, found, seg) {
 					out = append(out, r)
 					if f.Limit > 0 && len(out) == f.Limit {
 						break
@@ -684,7 +684,7 @@ type rankedRow struct {
 
 // rankedList filters the search's hits and puts them in the list's order by their rank.
 func rankedList(f CustomerFilter, hits []rankedRow, seg *Segmentation) []*CustomerRow {
-	hits = slices.DeleteFunc(hits, func(h rankedRow) bool { return !f.match(h.row, nil, seg) })
+	hits = slices.DeleteFunc(hits, func(h rankedRow) bool { return !matchCustomer(&f, h.row, nil, seg) })
 	slices.SortFunc(hits, func(a, b rankedRow) int { return cmp.Compare(a.rank, b.rank) })
 	if f.Desc {
 		slices.Reverse(hits)
@@ -718,7 +718,7 @@ func (s *Store) ownerCustomers(f CustomerFilter, terms []searchTerm, seg *Segmen
 			if id == 0 || (found != nil && !found.has(id)) {
 				continue
 			}
-			if r := s.idx.rows[id]; r != nil && f.match(r, nil, seg) {
+			if r := s.idx.rows[id]; r != nil && matchCustomer(&f, r, nil, seg) {
 				out = append(out, r)
 			}
 		}

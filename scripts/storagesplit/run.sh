@@ -4,8 +4,8 @@
 #   DRY=1 bash scripts/storagesplit/run.sh
 # The lists below are the judgement the tool cannot make: files whose declarations go to storage
 # unless domain code needs them (WEAKFILE), and types that go with all their methods (FORCE).
-# Before running: CustomerFilter.match became the function matchCustomer (a domain method that took
-# the search index's idSet). Still open: ExportDoc goes to storage (FORCE), CustomerRow's rowHay.
+# CustomerFilter.match became the function matchCustomer for it: a domain type's method may not take
+# the index's idSet. Open before the real run: CustomerRow's index internals (rowHay, grading).
 set -euo pipefail
 cd "$(dirname "$0")"
 root=$(cd ../.. && pwd)
