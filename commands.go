@@ -302,7 +302,7 @@ func writeStore(db, globalDB string) (*data.Store, string, error) {
 // export, a report written as a file): writable, so the line can be written, without the full record
 // check of the commands that change records, since the one write appends a line to the trail. A
 // backup is never opened for writing: its export is a copy of a copy and is read as before.
-func auditedStore(db, globalDB string) (*data.Store, string, error) {
+func (c *cli) auditedStore(db, globalDB string) (*data.Store, string, error) {
 	path, err := dbPath(firstNonEmpty(db, globalDB))
 	if err != nil {
 		return nil, "", err
@@ -314,9 +314,9 @@ func auditedStore(db, globalDB string) (*data.Store, string, error) {
 	// The audit line is a write, and nothing may be written to a damaged file: such a file, like a
 	// backup, is exported read-only and without the line (an export is how its data gets out).
 	s, err := data.Open(path, data.Options{Now: storeClock, FullCheck: true})
-	if damaged := data.DamageOf(err) != nil || errors.Is(err, data.ErrDamaged); damaged || errors.Is(err, data.ErrIsBackup) {
+	if damaged := errors.Is(err, data.ErrDamaged); damaged || errors.Is(err, data.ErrIsBackup) {
 		if s, err = data.Open(path, data.Options{Now: storeClock, ReadOnly: true}); err == nil && damaged {
-			fmt.Fprintln(os.Stderr, "warning: the database is damaged, so this export is not recorded in its audit trail; see salesdesk check and salvage")
+			fmt.Fprintln(c.stderr, "warning: the database is damaged, so this export is not recorded in its audit trail; see salesdesk check and salvage")
 		}
 	}
 	if err != nil {

@@ -450,7 +450,7 @@ func (c *cli) export(args []string, globalDB string) error {
 		}
 		cf.Status = st
 	}
-	s, path, err := auditedStore(*db, globalDB)
+	s, path, err := c.auditedStore(*db, globalDB)
 	if err != nil {
 		return err
 	}

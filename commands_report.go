@@ -145,7 +145,7 @@ func (c *cli) report(args []string, globalDB string) error {
 	exported := *format != "table"
 	open := readStore
 	if exported {
-		open = auditedStore
+		open = c.auditedStore
 	}
 	file, _, err := open(*db, globalDB)
 	if err != nil {

@@ -734,10 +734,7 @@ func (cw *cardWindow) warnDuplicates(c data.Customer, dups []data.DuplicateMatch
 func (cw *cardWindow) save(c data.Customer, then func()) {
 	var saved data.Customer
 	st := cw.u.store
-	// Set before the call starts: a write run in line is done (saving cleared) by the time write returns.
-	wasSaving := cw.saving
-	cw.saving = true
-	started := cw.u.write(cw.saveBtn, func() (err error) {
+	cw.u.writeMarking(&cw.saving, cw.saveBtn, func() (err error) {
 		if c.ID == 0 {
 			saved, err = st.CreateCustomer(c)
 		} else {
@@ -745,9 +742,6 @@ func (cw *cardWindow) save(c data.Customer, then func()) {
 		}
 		return err
 	}, func(err error) { cw.saved(c, saved, err, then) })
-	if !started {
-		cw.saving = wasSaving // the button was off: a save under way, or a card that takes none
-	}
 }
 
 func (cw *cardWindow) saved(c, saved data.Customer, err error, then func()) {
@@ -791,16 +785,7 @@ func (cw *cardWindow) saved(c, saved data.Customer, err error, then func()) {
 
 func (cw *cardWindow) onArchive() {
 	if cw.c.Archived {
-		var c data.Customer
-		id, st := cw.c.ID, cw.u.store
-		cw.u.write(cw.archiveBtn, func() (err error) {
-			c, err = st.RestoreCustomer(id)
-			return err
-		}, cw.u.showErrorOr(cw.win, func() {
-			cw.c.Archived, cw.c.ArchivedAt, cw.c.Version = c.Archived, c.ArchivedAt, c.Version
-			cw.refreshHeader()
-			cw.u.refreshAll()
-		}))
+		cw.setArchived(cw.u.store.RestoreCustomer)
 		return
 	}
 	// An archived card is read-only, so typing not yet saved would stand in it as if it were stored.
@@ -829,11 +814,14 @@ func (cw *cardWindow) onArchive() {
 }
 
 // archive hides the card from lists and the agenda; it stays in the file, restorable.
-func (cw *cardWindow) archive() {
+func (cw *cardWindow) archive() { cw.setArchived(cw.u.store.ArchiveCustomer) }
+
+// setArchived runs change (an archive or a restore) off the UI thread and shows its result.
+func (cw *cardWindow) setArchived(change func(id uint64) (data.Customer, error)) {
 	var c data.Customer
-	id, st := cw.c.ID, cw.u.store
+	id := cw.c.ID
 	cw.u.write(cw.archiveBtn, func() (err error) {
-		c, err = st.ArchiveCustomer(id)
+		c, err = change(id)
 		return err
 	}, cw.u.showErrorOr(cw.win, func() {
 		cw.c.Archived, cw.c.ArchivedAt, cw.c.Version = c.Archived, c.ArchivedAt, c.Version

@@ -457,10 +457,7 @@ func (dw *dealWindow) saveThen(then func()) {
 func (dw *dealWindow) save(o data.Opportunity, then func()) {
 	var saved data.Opportunity
 	st := dw.u.store
-	// Set before the call starts: a write run in line is done (saving cleared) by the time write returns.
-	wasSaving := dw.saving
-	dw.saving = true
-	started := dw.u.write(dw.saveBtn, func() (err error) {
+	dw.u.writeMarking(&dw.saving, dw.saveBtn, func() (err error) {
 		if o.ID == 0 {
 			saved, err = st.CreateOpportunity(o)
 		} else {
@@ -468,9 +465,6 @@ func (dw *dealWindow) save(o data.Opportunity, then func()) {
 		}
 		return err
 	}, func(err error) { dw.saved(o, saved, err, then) })
-	if !started {
-		dw.saving = wasSaving // the button was off: a save under way, or a card that takes none
-	}
 }
 
 func (dw *dealWindow) saved(o, saved data.Opportunity, err error, then func()) {

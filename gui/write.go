@@ -75,6 +75,16 @@ func (u *ui) write(ctl fyne.Disableable, call func() error, done func(error)) bo
 	return true
 }
 
+// writeMarking is write for a form's save, with *saving set while it is under way (its done clears
+// it). The mark is set before the call starts: a write run in line is done by the time write returns.
+func (u *ui) writeMarking(saving *bool, ctl fyne.Disableable, call func() error, done func(error)) {
+	was := *saving
+	*saving = true
+	if !u.write(ctl, call, done) {
+		*saving = was // the control was off: a save under way, or a form that takes none
+	}
+}
+
 // waitWrites waits for the data calls under way, before the file they write is closed.
 func (u *ui) waitWrites() { u.writes.calls.Wait() }
 

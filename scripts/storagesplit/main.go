@@ -102,7 +102,6 @@ func main() {
 	}
 	var p *packages.Package
 	var others []*packages.Package
-	seen := map[string]bool{}
 	for _, q := range pkgs {
 		if len(q.Errors) > 0 {
 			fmt.Fprintln(os.Stderr, "errors in", q.ID, q.Errors)
@@ -159,12 +158,6 @@ func main() {
 								for _, nm := range fl.Names {
 									if o := p.TypesInfo.Defs[nm]; o != nil {
 										dd.objs = append(dd.objs, o)
-									}
-								}
-								if len(fl.Names) == 0 { // embedded
-									for id, o := range p.TypesInfo.Implicits {
-										_ = id
-										_ = o
 									}
 								}
 							}
@@ -307,27 +300,25 @@ func main() {
 			storage[d] = true
 		}
 	}
-	for _, d := range decls {
-		if fd, ok := d.node.(*ast.FuncDecl); ok && fd.Recv != nil && !storage[d] {
-			// a method of a domain type defined in a forced file stays domain unless it needs storage
-			_ = fd
-		}
-	}
-	for changed := true; changed; {
-		changed = false
-		for _, d := range decls {
-			if storage[d] {
-				continue
-			}
-			for r := range refs[d] {
-				if storage[r] {
-					storage[d] = true
-					changed = true
-					break
+	// forward moves every domain declaration that refers to a storage one; it tells whether any moved.
+	forward := func() (moved bool) {
+		for changed := true; changed; {
+			changed = false
+			for _, d := range decls {
+				if storage[d] {
+					continue
+				}
+				for r := range refs[d] {
+					if storage[r] {
+						storage[d], changed, moved = true, true, true
+						break
+					}
 				}
 			}
 		}
+		return moved
 	}
+	forward()
 	// Sink rule: an unexported domain declaration that only storage declarations use goes with them.
 	usedBy := map[*decl]map[*decl]bool{}
 	for d, rs := range refs {
@@ -380,18 +371,8 @@ func main() {
 				}
 			}
 		}
-		// and the forward closure again
-		for _, d := range decls {
-			if storage[d] {
-				continue
-			}
-			for r := range refs[d] {
-				if storage[r] {
-					storage[d] = true
-					changed = true
-					break
-				}
-			}
+		if forward() {
+			changed = true
 		}
 	}
 	// Conflicts: methods in storage on domain types.
@@ -617,7 +598,6 @@ func main() {
 			})
 		}
 	}
-	_ = seen
 	// Write the data package files.
 	outDir := filepath.Join(root, "data", "storage")
 	os.MkdirAll(outDir, 0o755)
