@@ -575,7 +575,7 @@ func deref(s *string) string {
 
 func toJSON(r *data.CustomerRow, x data.RowExtra, owners map[uint64]string) customerJSON {
 	pc := x.Contact
-	tags := r.Tags()
+	tags := r.Tags
 	if tags == nil {
 		tags = []string{}
 	}

@@ -242,13 +242,13 @@ func packActivity(t TimeOfDay, k ActivityKind, r Reminder) rowActivity {
 }
 
 // NextTime, NextKind and NextRemind are the card's planned next follow-up's details.
-func (r *CustomerRow) NextTime() TimeOfDay    { return r.next.time }
-func (r *CustomerRow) NextKind() ActivityKind { return activityKindsAll[r.next.kind] }
-func (r *CustomerRow) NextRemind() Reminder   { return Reminders[r.next.remind] }
+func (r *indexRow) NextTime() TimeOfDay    { return r.next.time }
+func (r *indexRow) NextKind() ActivityKind { return activityKindsAll[r.next.kind] }
+func (r *indexRow) NextRemind() Reminder   { return Reminders[r.next.remind] }
 
 // activityOf is a row's planned activity; the caller checks the row has one.
-func activityOf(r *CustomerRow) Activity {
-	return Activity{Row: r, Day: r.NextFollowUp.Time(), Time: r.NextTime(), Kind: r.NextKind(),
+func activityOf(r *indexRow) Activity {
+	return Activity{Row: r.public(), Day: r.NextFollowUp.Time(), Time: r.NextTime(), Kind: r.NextKind(),
 		Remind: r.NextRemind(), Text: r.NextAction}
 }
 

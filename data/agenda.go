@@ -70,7 +70,7 @@ func (s *Store) Agenda(now time.Time, ownerID uint64) Agenda {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	var a Agenda
-	active := func(r *CustomerRow) bool {
+	active := func(r *indexRow) bool {
 		return !r.Archived && r.Status != StatusInvalid && (ownerID == 0 || r.OwnerID == ownerID)
 	}
 	lostAfter := s.idx.settings.LostAfterDays
@@ -85,7 +85,7 @@ func (s *Store) Agenda(now time.Time, ownerID uint64) Agenda {
 			}
 			if !last.IsZero() {
 				if days := int(todayDay - last); days >= lostAfter {
-					a.Stale = append(a.Stale, AgendaItem{Row: r, Date: last.Time(), Days: days})
+					a.Stale = append(a.Stale, AgendaItem{Row: r.public(), Date: last.Time(), Days: days})
 				}
 			}
 		}
@@ -93,19 +93,19 @@ func (s *Store) Agenda(now time.Time, ownerID uint64) Agenda {
 			switch days := int(todayDay - r.NextFollowUp); {
 			case days == 0:
 				act := activityOf(r)
-				a.DueToday = append(a.DueToday, AgendaItem{Row: r, Date: r.NextFollowUp.Time(), Text: r.NextAction, Activity: &act})
+				a.DueToday = append(a.DueToday, AgendaItem{Row: r.public(), Date: r.NextFollowUp.Time(), Text: r.NextAction, Activity: &act})
 			case days > 0:
 				act := activityOf(r)
-				a.Overdue = append(a.Overdue, AgendaItem{Row: r, Date: r.NextFollowUp.Time(), Days: days, Text: r.NextAction, Activity: &act})
+				a.Overdue = append(a.Overdue, AgendaItem{Row: r.public(), Date: r.NextFollowUp.Time(), Days: days, Text: r.NextAction, Activity: &act})
 			}
 		}
 		if r.Status != StatusLost && ReviewDue(r.Grade, r.LastReviewed.Time(), today) {
-			a.Reviews = append(a.Reviews, AgendaItem{Row: r, Date: r.LastReviewed.Time()})
+			a.Reviews = append(a.Reviews, AgendaItem{Row: r.public(), Date: r.LastReviewed.Time()})
 		}
 		for _, ct := range r.births {
 			nb := nextBirthday(ct.Birthday.Time(), today)
 			if days := daysBetween(today, nb); days < BirthdayWindow {
-				a.Birthdays = append(a.Birthdays, AgendaItem{Row: r, Date: nb, Days: days, Contact: ct.Name})
+				a.Birthdays = append(a.Birthdays, AgendaItem{Row: r.public(), Date: nb, Days: days, Contact: ct.Name})
 			}
 		}
 	}
@@ -115,7 +115,7 @@ func (s *Store) Agenda(now time.Time, ownerID uint64) Agenda {
 			continue
 		}
 		if days := daysBetween(DateOf(oa.Deadline), today); days >= 0 {
-			a.Actions = append(a.Actions, AgendaItem{Row: r, Date: oa.Deadline, Days: days, Text: oa.Action, FollowUpID: oa.FollowUpID})
+			a.Actions = append(a.Actions, AgendaItem{Row: r.public(), Date: oa.Deadline, Days: days, Text: oa.Action, FollowUpID: oa.FollowUpID})
 		}
 	}
 	byDate := func(items []AgendaItem, desc bool) {
@@ -179,7 +179,7 @@ func (s *Store) dealItems(a *Agenda, today time.Time, ownerID uint64) {
 		}
 		for _, m := range s.idx.milestones[o.ID] {
 			if days := int(DayOf(today) - m.Day); days >= 0 {
-				a.Deals = append(a.Deals, AgendaItem{Row: row, Deal: o, Date: m.Day.Time(), Days: days, Text: m.Text, Milestone: true})
+				a.Deals = append(a.Deals, AgendaItem{Row: row.public(), Deal: o, Date: m.Day.Time(), Days: days, Text: m.Text, Milestone: true})
 			}
 		}
 		if o.Idle(def, today) {
@@ -190,7 +190,7 @@ func (s *Store) dealItems(a *Agenda, today time.Time, ownerID uint64) {
 			if last == 0 {
 				last = o.Created // as Idle does: a deal with no dates has been idle since it was made
 			}
-			a.Deals = append(a.Deals, AgendaItem{Row: row, Deal: o, Date: last.Time(), Days: int(DayOf(today) - last), Text: o.Title})
+			a.Deals = append(a.Deals, AgendaItem{Row: row.public(), Deal: o, Date: last.Time(), Days: int(DayOf(today) - last), Text: o.Title})
 		}
 	}
 	sort.Slice(a.Deals, func(i, j int) bool {

@@ -923,7 +923,7 @@ func (s *Store) ImportJSON(by Actor, r io.Reader) (JSONImportResult, error) {
 			for _, b := range []*bolt.Bucket{tx.Bucket(bucketCustomers), tx.Bucket(bucketRows), fb, ob} {
 				b.FillPercent = 0.9
 			}
-			rows := make([]*CustomerRow, 0, len(part))
+			rows := make([]*indexRow, 0, len(part))
 			var oas []OpenAction
 			for i := range part {
 				c := part[i].Customer

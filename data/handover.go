@@ -138,7 +138,7 @@ func (s *Store) Handover(by Actor, h HandoverRequest) (HandoverCounts, error) {
 		reason = "handover"
 	}
 	err = s.update(func(tx *bolt.Tx) (func(*index), error) {
-		rows := make([]*CustomerRow, 0, len(p.cards))
+		rows := make([]*indexRow, 0, len(p.cards))
 		cb := tx.Bucket(bucketCustomers)
 		for _, id := range p.cards {
 			var c Customer

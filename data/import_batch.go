@@ -28,7 +28,7 @@ type batch struct {
 	deals                      []Opportunity
 	openPut                    []OpenAction
 	openDel                    []uint64
-	rowsForIndex               []*CustomerRow
+	rowsForIndex               []*indexRow
 }
 
 func (b *batch) empty() bool {

@@ -281,7 +281,7 @@ func (u *undoer) revert(items []undoItem, conflicted map[string]bool, kept map[u
 	var dealsBack []Opportunity
 	var openGone []uint64
 	var openBack []OpenAction
-	var rowsBack []*CustomerRow
+	var rowsBack []*indexRow
 	fb, ob := tx.Bucket(bucketFollowUps), tx.Bucket(bucketOpenActions)
 
 	// Follow-ups and stage-history lines first: they hang on cards and deals.
@@ -484,7 +484,7 @@ func (u *undoer) deleteCustomer(c *Customer) error {
 
 // refreshFollowUpDates sets a card's last follow-up to the newest follow-up it still has, or keeps the
 // stored one when no follow-up is newer; it returns the new list row, or nil when nothing changed.
-func (u *undoer) refreshFollowUpDates(id uint64) (*CustomerRow, error) {
+func (u *undoer) refreshFollowUpDates(id uint64) (*indexRow, error) {
 	var c Customer
 	if err := getRecord(u.tx.Bucket(bucketCustomers), encodeUint(id), &c); err != nil {
 		if errors.Is(err, ErrNotFound) {

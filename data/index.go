@@ -12,13 +12,14 @@ import (
 	"github.com/mozillazg/go-pinyin"
 )
 
-// CustomerRow is what lists, search and the agenda need of a card. Rows are immutable once built: a
-// write replaces the row, so a slice handed to the GUI stays valid while the store moves on.
+// indexRow is what lists, search and the agenda need of a card, as the store keeps it in memory; the
+// service hands out copies as CustomerRow. Rows are immutable once built: a write replaces the row,
+// so a list the store holds stays valid while the store moves on.
 //
 // A large file holds a row per card for the whole session, so the row is kept lean: dates are day
 // numbers, the search texts live in the arena, and contacts stay in the file (the agenda keeps the
 // birthdays apart). At 100k cards this is about 300 bytes a row instead of the 512 of the stored form.
-type CustomerRow struct {
+type indexRow struct {
 	ID, OwnerID        uint64
 	CardNo, Name       string
 	SortName           string // the name's pinyin, so Chinese names sort as Chinese users expect
@@ -152,9 +153,9 @@ func (rec *rowRecord) settle(p *loadPool) {
 }
 
 // graded makes the in-memory row of a stored one, with its grade as of now.
-func graded(rec *rowRecord, rules GradeRules, now time.Time) *CustomerRow {
+func graded(rec *rowRecord, rules GradeRules, now time.Time) *indexRow {
 	g := rec.Grading
-	r := &CustomerRow{ID: rec.ID, OwnerID: rec.OwnerID, CardNo: rec.CardNo, Name: rec.Name, SortName: rec.SortName,
+	r := &indexRow{ID: rec.ID, OwnerID: rec.OwnerID, CardNo: rec.CardNo, Name: rec.Name, SortName: rec.SortName,
 		Kind: rec.Kind, Status: rec.Status, Source: rec.Source, Industry: rec.Industry, Category: rec.Category,
 		NextAction: rec.NextAction, tags: rec.tagSet,
 		LastFollowUp: DayOf(rec.LastFollowUp), NextFollowUp: DayOf(rec.NextFollowUp),
@@ -174,8 +175,18 @@ func graded(rec *rowRecord, rules GradeRules, now time.Time) *CustomerRow {
 	return r
 }
 
+// public is the row as the service hands it out: a copy with nothing shared with the index.
+func (r *indexRow) public() *CustomerRow {
+	return &CustomerRow{ID: r.ID, OwnerID: r.OwnerID, CardNo: r.CardNo, Name: r.Name, SortName: r.SortName,
+		Kind: r.Kind, Status: r.Status, Source: r.Source, Industry: r.Industry, Category: r.Category,
+		NextAction: r.NextAction, Tags: slices.Clone(r.Tags()), LastFollowUp: r.LastFollowUp,
+		NextFollowUp: r.NextFollowUp, NextTime: r.NextTime(), NextKind: r.NextKind(), NextRemind: r.NextRemind(),
+		LastReviewed: r.LastReviewed, FirstContact: r.FirstContact, Completeness: r.Completeness,
+		Archived: r.Archived, Overridden: r.Overridden, Grade: r.Grade, Suggested: r.Suggested}
+}
+
 // Tags are the card's tags; the slice is shared and must not be changed.
-func (r *CustomerRow) Tags() []string {
+func (r *indexRow) Tags() []string {
 	if r.tags == nil {
 		return nil
 	}
@@ -183,7 +194,7 @@ func (r *CustomerRow) Tags() []string {
 }
 
 // regrade sets the row's grades as of now; only a row not yet shared may be changed.
-func (r *CustomerRow) regrade(rules GradeRules, now time.Time) {
+func (r *indexRow) regrade(rules GradeRules, now time.Time) {
 	g := r.grading
 	c := Customer{AnnualPurchase: g.AnnualPurchase, CooperationSince: g.CooperationSince.Time(),
 		Referral: gradingLevels[g.referral], Status: r.Status, MAN: g.MAN, GradeOverride: gradingGrades[g.override]}
@@ -322,7 +333,7 @@ var phraseReadings = map[[2]rune][2]string{
 	{'都', '江'}: {"du", "jiang"}, {'大', '都'}: {"da", "du"}, {'重', '工'}: {"zhong", "gong"},
 }
 
-func buildRow(c *Customer, rules GradeRules, now time.Time) *CustomerRow {
+func buildRow(c *Customer, rules GradeRules, now time.Time) *indexRow {
 	rec := buildRecord(c)
 	return graded(&rec, rules, now)
 }
@@ -392,7 +403,7 @@ type searchTerm struct {
 type index struct {
 	settings Settings
 	members  map[uint64]Member
-	rows     map[uint64]*CustomerRow
+	rows     map[uint64]*indexRow
 	// The duplicate map of names is built on first use: only a save needs it, and building it for
 	// every card at open would slow the first frame of a large file. Phones and emails are looked up
 	// in the search arena, which holds them already.
@@ -405,7 +416,7 @@ type index struct {
 	// rawDeals are the deals' rows as opening copied them, until Store.LoadDeals decodes them.
 	rawDeals *rawValues
 	// sorted caches every row in one order per sort key; writes keep them in step.
-	sorted map[SortKey][]*CustomerRow
+	sorted map[SortKey][]*indexRow
 	// ranks holds each cached order's positions by card id (see rank).
 	ranks map[SortKey]rankCache
 	// hay holds the search texts for fast scanning, the rows' only copy of them, in one arena per
@@ -418,7 +429,7 @@ type index struct {
 	active, archived int
 }
 
-func (ix *index) count(r *CustomerRow, delta int) {
+func (ix *index) count(r *indexRow, delta int) {
 	if r.Archived {
 		ix.archived += delta
 	} else {
@@ -436,8 +447,8 @@ type OpenAction struct {
 
 func newIndex(st Settings) *index {
 	return &index{
-		settings: st, members: map[uint64]Member{}, rows: map[uint64]*CustomerRow{},
-		byName: map[string][]uint64{}, openActions: map[uint64]OpenAction{}, sorted: map[SortKey][]*CustomerRow{},
+		settings: st, members: map[uint64]Member{}, rows: map[uint64]*indexRow{},
+		byName: map[string][]uint64{}, openActions: map[uint64]OpenAction{}, sorted: map[SortKey][]*indexRow{},
 		hay: map[uint64]*hayArena{}, opps: map[uint64]*OpportunityRow{}, milestones: map[uint64][]dealStep{},
 	}
 }
@@ -480,7 +491,7 @@ func (ix *index) arenaOf(owner uint64) *hayArena {
 }
 
 // putHay takes r's search texts into its owner's arena; old is the row it replaces (nil: none).
-func (ix *index) putHay(old, r *CustomerRow) {
+func (ix *index) putHay(old, r *indexRow) {
 	if old != nil && old.OwnerID != r.OwnerID {
 		if text, keys, ok := ix.arenaOf(old.OwnerID).take(old.ID); ok && r.pending == nil {
 			r.pending = &rowHay{text, keys} // regraded and moved: the texts come along
@@ -505,7 +516,7 @@ func (ix *index) eachArena(fn func(a *hayArena)) {
 	}
 }
 
-func (ix *index) put(r *CustomerRow) {
+func (ix *index) put(r *indexRow) {
 	old, had := ix.rows[r.ID]
 	if had {
 		ix.drop(old, false)
@@ -522,7 +533,7 @@ func (ix *index) put(r *CustomerRow) {
 	// than a sort.
 	for k, rows := range ix.sorted {
 		cmp := ix.less(k)
-		next := make([]*CustomerRow, 0, len(rows)+1)
+		next := make([]*indexRow, 0, len(rows)+1)
 		for _, x := range rows {
 			if !had || x.ID != r.ID {
 				next = append(next, x)
@@ -534,7 +545,7 @@ func (ix *index) put(r *CustomerRow) {
 }
 
 // putMany adds many rows at once (opening, bulk creation): the orders are rebuilt when next asked for.
-func (ix *index) putMany(rows []*CustomerRow) {
+func (ix *index) putMany(rows []*indexRow) {
 	clear(ix.sorted)
 	type size struct{ n, text, keys int }
 	sizes := map[uint64]size{}
@@ -582,7 +593,7 @@ func (ix *index) putMany(rows []*CustomerRow) {
 	}
 }
 
-func (ix *index) addDups(r *CustomerRow) {
+func (ix *index) addDups(r *indexRow) {
 	appendID(ix.byName, NormalizeName(r.Name), r.ID)
 }
 
@@ -607,7 +618,7 @@ func digitsOnly(s string) string {
 }
 
 // drop forgets a row; dropOrders also takes it out of the cached orders (put replaces it there itself).
-func (ix *index) drop(r *CustomerRow, dropOrders bool) {
+func (ix *index) drop(r *indexRow, dropOrders bool) {
 	delete(ix.rows, r.ID)
 	ix.count(r, -1)
 	if ix.dupsBuilt {
@@ -660,9 +671,9 @@ func statusRank(s Status) int {
 	return len(Statuses)
 }
 
-func (ix *index) less(k SortKey) func(a, b *CustomerRow) int {
-	byID := func(a, b *CustomerRow) int { return cmp3(a.ID < b.ID, a.ID > b.ID) }
-	then := func(c int, a, b *CustomerRow) int {
+func (ix *index) less(k SortKey) func(a, b *indexRow) int {
+	byID := func(a, b *indexRow) int { return cmp3(a.ID < b.ID, a.ID > b.ID) }
+	then := func(c int, a, b *indexRow) int {
 		if c != 0 {
 			return c
 		}
@@ -670,30 +681,30 @@ func (ix *index) less(k SortKey) func(a, b *CustomerRow) int {
 	}
 	switch k {
 	case SortCardNo:
-		return func(a, b *CustomerRow) int { return then(strings.Compare(a.CardNo, b.CardNo), a, b) }
+		return func(a, b *indexRow) int { return then(strings.Compare(a.CardNo, b.CardNo), a, b) }
 	case SortGrade:
-		return func(a, b *CustomerRow) int {
+		return func(a, b *indexRow) int {
 			return then(strings.Compare(gradeKey(a.Grade), gradeKey(b.Grade)), a, b)
 		}
 	case SortStatus:
-		return func(a, b *CustomerRow) int { return then(statusRank(a.Status)-statusRank(b.Status), a, b) }
+		return func(a, b *indexRow) int { return then(statusRank(a.Status)-statusRank(b.Status), a, b) }
 	case SortOwner:
-		return func(a, b *CustomerRow) int {
+		return func(a, b *indexRow) int {
 			ka, _ := pinyinKeys(ix.members[a.OwnerID].Name)
 			kb, _ := pinyinKeys(ix.members[b.OwnerID].Name)
 			return then(strings.Compare(ka, kb), a, b)
 		}
 	case SortIndustry:
-		return func(a, b *CustomerRow) int {
+		return func(a, b *indexRow) int {
 			ka, _ := pinyinKeys(a.Industry)
 			kb, _ := pinyinKeys(b.Industry)
 			return then(strings.Compare(ka, kb), a, b)
 		}
 	case SortLastFollowUp:
-		return func(a, b *CustomerRow) int { return then(cmp.Compare(a.LastFollowUp, b.LastFollowUp), a, b) }
+		return func(a, b *indexRow) int { return then(cmp.Compare(a.LastFollowUp, b.LastFollowUp), a, b) }
 	case SortNextFollowUp:
 		// Cards with no plan go last: they are the least urgent to read.
-		return func(a, b *CustomerRow) int {
+		return func(a, b *indexRow) int {
 			za, zb := a.NextFollowUp.IsZero(), b.NextFollowUp.IsZero()
 			if za != zb {
 				return cmp3(zb, za)
@@ -701,7 +712,7 @@ func (ix *index) less(k SortKey) func(a, b *CustomerRow) int {
 			return then(cmp.Compare(a.NextFollowUp, b.NextFollowUp), a, b)
 		}
 	default:
-		return func(a, b *CustomerRow) int { return then(strings.Compare(a.SortName, b.SortName), a, b) }
+		return func(a, b *indexRow) int { return then(strings.Compare(a.SortName, b.SortName), a, b) }
 	}
 }
 
@@ -724,11 +735,11 @@ func cmp3(less, more bool) int {
 
 // order returns every row sorted by k; the result is cached until the next write. Owner names are
 // resolved once per sort rather than per comparison.
-func (ix *index) order(k SortKey) []*CustomerRow {
+func (ix *index) order(k SortKey) []*indexRow {
 	if rows, ok := ix.sorted[k]; ok {
 		return rows
 	}
-	rows := make([]*CustomerRow, 0, len(ix.rows))
+	rows := make([]*indexRow, 0, len(ix.rows))
 	for _, r := range ix.rows {
 		rows = append(rows, r)
 	}
@@ -739,7 +750,7 @@ func (ix *index) order(k SortKey) []*CustomerRow {
 
 // rankCache is the position of each card in one cached order, and the order it was read from.
 type rankCache struct {
-	of   []*CustomerRow
+	of   []*indexRow
 	rank []uint32
 }
 
@@ -747,7 +758,7 @@ type rankCache struct {
 // sorts them by these numbers instead of walking the whole sorted list, whose 100k rows scattered in
 // memory cost a manager's keystroke more than the scan did. It is rebuilt on the first search after
 // a write changed the order; the caller holds the write lock.
-func (ix *index) rank(k SortKey, rows []*CustomerRow) []uint32 {
+func (ix *index) rank(k SortKey, rows []*indexRow) []uint32 {
 	if c, ok := ix.ranks[k]; ok && len(c.of) == len(rows) && (len(rows) == 0 || &c.of[0] == &rows[0]) {
 		return c.rank
 	}
@@ -764,7 +775,7 @@ func (ix *index) rank(k SortKey, rows []*CustomerRow) []uint32 {
 
 // sortFunc is less(k) for sorting rows: owner names and industries are spelled in pinyin once per
 // distinct value rather than per comparison.
-func (ix *index) sortFunc(k SortKey, rows []*CustomerRow) func(a, b *CustomerRow) int {
+func (ix *index) sortFunc(k SortKey, rows []*indexRow) func(a, b *indexRow) int {
 	cmp := ix.less(k)
 	switch k {
 	case SortIndustry:
@@ -775,7 +786,7 @@ func (ix *index) sortFunc(k SortKey, rows []*CustomerRow) func(a, b *CustomerRow
 				keys[r.Industry], _ = pinyinKeys(r.Industry)
 			}
 		}
-		cmp = func(a, b *CustomerRow) int {
+		cmp = func(a, b *indexRow) int {
 			if c := strings.Compare(keys[a.Industry], keys[b.Industry]); c != 0 {
 				return c
 			}
@@ -786,7 +797,7 @@ func (ix *index) sortFunc(k SortKey, rows []*CustomerRow) func(a, b *CustomerRow
 		for id, m := range ix.members {
 			keys[id], _ = pinyinKeys(m.Name)
 		}
-		cmp = func(a, b *CustomerRow) int {
+		cmp = func(a, b *indexRow) int {
 			if c := strings.Compare(keys[a.OwnerID], keys[b.OwnerID]); c != 0 {
 				return c
 			}
@@ -798,7 +809,7 @@ func (ix *index) sortFunc(k SortKey, rows []*CustomerRow) func(a, b *CustomerRow
 
 // sortParallel sorts halves on two cores and merges them: the first sort of a large list is part of
 // the first frame after opening.
-func sortParallel(rows []*CustomerRow, cmp func(a, b *CustomerRow) int) {
+func sortParallel(rows []*indexRow, cmp func(a, b *indexRow) int) {
 	if len(rows) < 4096 || runtime.GOMAXPROCS(0) < 2 {
 		slices.SortFunc(rows, cmp)
 		return
@@ -809,7 +820,7 @@ func sortParallel(rows []*CustomerRow, cmp func(a, b *CustomerRow) int) {
 	wg.Go(func() { slices.SortFunc(lo, cmp) })
 	slices.SortFunc(hi, cmp)
 	wg.Wait()
-	merged := make([]*CustomerRow, 0, len(rows))
+	merged := make([]*indexRow, 0, len(rows))
 	i, j := 0, 0
 	for i < len(lo) && j < len(hi) {
 		if cmp(hi[j], lo[i]) < 0 {

@@ -19,7 +19,7 @@ func plainOwnerList(s *Store, f CustomerFilter) []uint64 {
 	return out
 }
 
-func ids(rows []*CustomerRow) []uint64 {
+func ids(rows []*indexRow) []uint64 {
 	out := make([]uint64, len(rows))
 	for i, r := range rows {
 		out[i] = r.ID

@@ -198,7 +198,7 @@ func (s *Store) PoolCards(f PoolFilter) (PoolPage, error) {
 			continue
 		}
 		m := moves[r.ID]
-		pr := PoolRow{Row: r, Since: m.At, LastOwner: m.From}
+		pr := PoolRow{Row: r.public(), Since: m.At, LastOwner: m.From}
 		since := DayOf(m.At)
 		if since == 0 {
 			since = r.FirstContact
@@ -291,11 +291,11 @@ func recordMoveIn(tx *bolt.Tx, m PoolMove, by Actor, ab *auditBatch) error {
 }
 
 // moveCard changes a card's owner in tx through the card's own write path and records the move.
-func (s *Store) moveCard(tx *bolt.Tx, by Actor, c *Customer, to uint64, action PoolAction, reason string, rules GradeRules, now time.Time) (*CustomerRow, error) {
+func (s *Store) moveCard(tx *bolt.Tx, by Actor, c *Customer, to uint64, action PoolAction, reason string, rules GradeRules, now time.Time) (*indexRow, error) {
 	return s.writeMove(tx, by, c, PoolMove{CustomerID: c.ID, At: now, By: by.MemberID, From: c.OwnerID, To: to, Action: action, Reason: reason}, rules, now)
 }
 
-func (s *Store) writeMove(tx *bolt.Tx, by Actor, c *Customer, m PoolMove, rules GradeRules, now time.Time) (*CustomerRow, error) {
+func (s *Store) writeMove(tx *bolt.Tx, by Actor, c *Customer, m PoolMove, rules GradeRules, now time.Time) (*indexRow, error) {
 	to := m.To
 	c.OwnerID = to
 	c.Version++
@@ -469,7 +469,7 @@ func (s *Store) Assign(by Actor, id, to uint64) (Customer, error) {
 
 // idleSince is the day a card's owner last did anything with it: the last follow-up, or the day the
 // card came to them, whichever is later. 0 when nothing tells.
-func idleSince(r *CustomerRow, m PoolMove, owned bool) Day {
+func idleSince(r *indexRow, m PoolMove, owned bool) Day {
 	d := r.LastFollowUp
 	if owned && m.To == r.OwnerID && DayOf(m.At) > d {
 		d = DayOf(m.At)
@@ -484,7 +484,7 @@ func idleSince(r *CustomerRow, m PoolMove, owned bool) Day {
 // A card with no date in its row (never followed up, no first contact) counts from its creation,
 // which only the stored card knows: created reads it.
 func (s *Store) poolCandidates(moves map[uint64]PoolMove, ps PoolSettings, ownerID uint64, today Day, ahead int, created func(id uint64) Day) []PoolDueCard {
-	var undated []*CustomerRow
+	var undated []*indexRow
 	s.mu.RLock()
 	var out []PoolDueCard
 	for _, r := range s.idx.rows {
@@ -502,7 +502,7 @@ func (s *Store) poolCandidates(moves map[uint64]PoolMove, ps PoolSettings, owner
 			continue
 		}
 		if at := since + Day(days); at <= today+Day(ahead) {
-			out = append(out, PoolDueCard{Row: r, ReturnsOn: at.Time()})
+			out = append(out, PoolDueCard{Row: r.public(), ReturnsOn: at.Time()})
 		}
 	}
 	s.mu.RUnlock()
@@ -512,7 +512,7 @@ func (s *Store) poolCandidates(moves map[uint64]PoolMove, ps PoolSettings, owner
 			continue
 		}
 		if at := since + Day(ps.returnDays(r.Status, r.Grade)); at <= today+Day(ahead) {
-			out = append(out, PoolDueCard{Row: r, ReturnsOn: at.Time()})
+			out = append(out, PoolDueCard{Row: r.public(), ReturnsOn: at.Time()})
 		}
 	}
 	return out
@@ -576,7 +576,7 @@ func (s *Store) SweepPool(now time.Time) (int, error) {
 			return nil, ErrReadOnly
 		}
 		slices.SortFunc(due, func(a, b PoolDueCard) int { return cmp.Compare(a.Row.ID, b.Row.ID) })
-		rows := make([]*CustomerRow, 0, len(due))
+		rows := make([]*indexRow, 0, len(due))
 		cb, rb := tx.Bucket(bucketCustomers), tx.Bucket(bucketRows)
 		var ab auditBatch
 		for _, d := range due {

@@ -68,7 +68,7 @@ func weekStart(now time.Time) Day {
 	return d - Day(wd)
 }
 
-func reviewDue(r *CustomerRow, now time.Time) bool {
+func reviewDue(r *indexRow, now time.Time) bool {
 	return r.Status != StatusLost && r.Status != StatusInvalid && ReviewDue(r.Grade, r.LastReviewed.Time(), now)
 }
 
@@ -149,14 +149,14 @@ func (s *Store) ReviewCards(memberID uint64, limit int) ([]*CustomerRow, error) 
 	}
 	now := s.now()
 	s.mu.RLock()
-	var out []*CustomerRow
+	var out []*indexRow
 	for _, r := range s.idx.rows {
 		if r.OwnerID == memberID && !r.Archived && reviewDue(r, now) {
 			out = append(out, r)
 		}
 	}
 	s.mu.RUnlock()
-	slices.SortFunc(out, func(a, b *CustomerRow) int {
+	slices.SortFunc(out, func(a, b *indexRow) int {
 		if a.LastReviewed != b.LastReviewed {
 			return int(a.LastReviewed - b.LastReviewed)
 		}
@@ -165,5 +165,9 @@ func (s *Store) ReviewCards(memberID uint64, limit int) ([]*CustomerRow, error) 
 	if len(out) > limit {
 		out = out[:limit]
 	}
-	return out, nil
+	rows := make([]*CustomerRow, len(out))
+	for i, r := range out {
+		rows[i] = r.public()
+	}
+	return rows, nil
 }

@@ -321,7 +321,7 @@ func TestRepDuplicateSaysWhoseWithoutContents(t *testing.T) {
 	if got[0].Row.OwnerID != tm.other.ID || got[0].Row.Name != tm.theirs.Name {
 		t.Fatalf("match = %+v, want its name and owner", got[0].Row)
 	}
-	if got[0].Row.CardNo != "" || got[0].Row.Industry != "" || got[0].Row.Tags() != nil {
+	if got[0].Row.CardNo != "" || got[0].Row.Industry != "" || got[0].Row.Tags != nil {
 		t.Fatalf("the match kept the card's contents: %+v", got[0].Row)
 	}
 }

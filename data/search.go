@@ -41,7 +41,7 @@ func (a *hayArena) compact() *hayArena {
 
 // add takes a row's search texts into the arena. The row keeps none: the arena is their only copy in
 // memory, which saves the duplicate of every haystack.
-func (a *hayArena) add(r *CustomerRow, replacing bool) {
+func (a *hayArena) add(r *indexRow, replacing bool) {
 	if r.pending == nil {
 		return // the same texts as before: the row was regraded, not edited
 	}

@@ -78,7 +78,7 @@ type listCache struct {
 		key  CustomerFilter
 		gen  uint64
 		day  Day
-		rows []*CustomerRow
+		rows []*indexRow
 		over bool
 		ok   bool
 	}
@@ -92,7 +92,7 @@ type listCache struct {
 
 // customerList is the whole list f selects as the member may see it, and whether any of it has a grade
 // set by hand. A filter on a chosen set (Only) is not kept: it is a selection's, asked once.
-func (s *Session) customerList(f CustomerFilter) ([]*CustomerRow, bool) {
+func (s *Session) customerList(f CustomerFilter) ([]*indexRow, bool) {
 	if me, scoped := s.scope(); scoped {
 		f.OwnerID = me // a rep's list is its own cards; the pool has a screen of its own
 	}
@@ -131,7 +131,7 @@ func (s *Session) Customers(f CustomerFilter) (CustomerPage, error) {
 	lo, hi := pageBounds(f.Offset, f.Limit, MaxCustomerPage, len(rows))
 	page := CustomerPage{Rows: make([]CustomerRow, hi-lo), Offset: lo, Total: len(rows), Overridden: over}
 	for i, r := range rows[lo:hi] {
-		page.Rows[i] = *r
+		page.Rows[i] = *r.public()
 	}
 	return page, nil
 }

@@ -21,12 +21,12 @@ const noMember = ^uint64(0)
 
 // canRead reports whether the member may open the card: its own, the pool's (read-only), or any
 // card for a role that sees all.
-func (s *Session) canRead(r *CustomerRow) bool {
+func (s *Session) canRead(r *indexRow) bool {
 	me, scoped := s.scope()
 	return readableBy(me, scoped, r)
 }
 
-func readableBy(me uint64, scoped bool, r *CustomerRow) bool {
+func readableBy(me uint64, scoped bool, r *indexRow) bool {
 	return !scoped || r.OwnerID == me || r.OwnerID == 0
 }
 

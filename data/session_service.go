@@ -70,10 +70,6 @@ func (s *Session) Customer(id uint64) (Customer, error) {
 
 func (s *Session) Duplicates(c Customer) ([]DuplicateMatch, error) {
 	out := s.st.Duplicates(c)
-	for i, d := range out {
-		r := *d.Row // a copy: the reply holds no pointer into the index
-		out[i].Row = &r
-	}
 	me, scoped := s.scope()
 	if !scoped {
 		return out, nil
@@ -192,7 +188,7 @@ func (s *Session) Row(id uint64) (CustomerRow, error) {
 		// Another member's card reads as none, as in the list: a rep learns nothing of it.
 		return CustomerRow{}, fmt.Errorf("data: card %d: %w", id, ErrNotFound)
 	}
-	return *r, nil
+	return *r.public(), nil
 }
 
 func (s *Session) LoadDeals() error {

@@ -40,7 +40,7 @@ func (s *Store) BulkCreate(by Actor, cards []NewCard) ([]uint64, error) {
 		}
 	}
 	ids := make([]uint64, len(cards))
-	rows := make([]*CustomerRow, len(cards))
+	rows := make([]*indexRow, len(cards))
 	var open []OpenAction
 	err := s.update(func(tx *bolt.Tx) (func(*index), error) {
 		cb, fb, ob := tx.Bucket(bucketCustomers), tx.Bucket(bucketFollowUps), tx.Bucket(bucketOpenActions)
@@ -185,7 +185,7 @@ func (s *Store) BulkArchive(by Actor, ids []uint64) (int, error) {
 func (s *Store) bulkChange(by Actor, ids []uint64, action string, fn func(c *Customer) bool) (int, error) {
 	now := s.now()
 	rules := s.Settings().GradeRules
-	var rows []*CustomerRow
+	var rows []*indexRow
 	err := s.update(func(tx *bolt.Tx) (func(*index), error) {
 		cb := tx.Bucket(bucketCustomers)
 		for _, id := range ids {

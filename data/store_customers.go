@@ -142,8 +142,8 @@ func decodeParallel[T, R any](each func(func(k, v []byte) error) error, what str
 }
 
 // loadRows decodes the customers' stored rows and grades them as of now.
-func loadRows(b *bolt.Bucket, rules GradeRules, now time.Time) ([]*CustomerRow, error) {
-	return decodeParallel(b.ForEach, "customer row", func(rec *rowRecord, pool *loadPool) *CustomerRow {
+func loadRows(b *bolt.Bucket, rules GradeRules, now time.Time) ([]*indexRow, error) {
+	return decodeParallel(b.ForEach, "customer row", func(rec *rowRecord, pool *loadPool) *indexRow {
 		rec.settle(pool)
 		return graded(rec, rules, now)
 	})
@@ -382,7 +382,7 @@ func (s *Store) CreateCustomer(by Actor, c Customer) (Customer, error) {
 
 // writeCustomer puts the card, its list row and its card-number index entry, all in tx; oldCardNo is
 // dropped when it changed. It returns the row for the in-memory index.
-func (s *Store) writeCustomer(tx *bolt.Tx, c *Customer, oldCardNo string, rules GradeRules, now time.Time) (*CustomerRow, error) {
+func (s *Store) writeCustomer(tx *bolt.Tx, c *Customer, oldCardNo string, rules GradeRules, now time.Time) (*indexRow, error) {
 	if s.readOnly {
 		return nil, ErrReadOnly
 	}
@@ -586,7 +586,7 @@ func searchTerms(q string) []searchTerm {
 	return out
 }
 
-func matchCustomer(f *CustomerFilter, r *CustomerRow, found idSet, seg *Segmentation) bool {
+func matchCustomer(f *CustomerFilter, r *indexRow, found idSet, seg *Segmentation) bool {
 	if r.Archived != f.Archived ||
 		(f.Grade != GradeNone && r.Grade != f.Grade) ||
 		(f.Status != "" && r.Status != f.Status) ||
@@ -606,7 +606,7 @@ const parallelFrom = 20_000
 
 // Customers lists the cards that pass the filter, in its order. It reads memory only: no file access,
 // no full scan of records, so it can run on every keystroke. Large lists are filtered on all cores.
-func (s *Store) Customers(f CustomerFilter) []*CustomerRow {
+func (s *Store) Customers(f CustomerFilter) []*indexRow {
 	terms := searchTerms(f.Search)
 	var seg *Segmentation
 	if f.ABC != ClassNone || f.RFM != SegmentNone {
@@ -638,7 +638,7 @@ func (s *Store) Customers(f CustomerFilter) []*CustomerRow {
 		return rankedList(f, hits, seg)
 	}
 	if f.Desc {
-		rev := make([]*CustomerRow, len(all))
+		rev := make([]*indexRow, len(all))
 		for i, r := range all {
 			rev[len(all)-1-i] = r
 		}
@@ -648,14 +648,14 @@ func (s *Store) Customers(f CustomerFilter) []*CustomerRow {
 	if len(all) >= parallelFrom && f.Limit == 0 {
 		parts = runtime.GOMAXPROCS(0)
 	}
-	lists := make([][]*CustomerRow, parts)
+	lists := make([][]*indexRow, parts)
 	var wg sync.WaitGroup
 	for p := range parts {
 		lo, hi := p*len(all)/parts, (p+1)*len(all)/parts
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var out []*CustomerRow
+			var out []*indexRow
 			for _, r := range all[lo:hi] {
 				if matchCustomer(&f, r, found, seg) {
 					out = append(out, r)
@@ -679,11 +679,11 @@ var rankedSearch = true
 
 type rankedRow struct {
 	rank uint32
-	row  *CustomerRow
+	row  *indexRow
 }
 
 // rankedList filters the search's hits and puts them in the list's order by their rank.
-func rankedList(f CustomerFilter, hits []rankedRow, seg *Segmentation) []*CustomerRow {
+func rankedList(f CustomerFilter, hits []rankedRow, seg *Segmentation) []*indexRow {
 	hits = slices.DeleteFunc(hits, func(h rankedRow) bool { return !matchCustomer(&f, h.row, nil, seg) })
 	slices.SortFunc(hits, func(a, b rankedRow) int { return cmp.Compare(a.rank, b.rank) })
 	if f.Desc {
@@ -695,7 +695,7 @@ func rankedList(f CustomerFilter, hits []rankedRow, seg *Segmentation) []*Custom
 	if len(hits) == 0 {
 		return nil // as the walk of the list finds nothing
 	}
-	out := make([]*CustomerRow, len(hits))
+	out := make([]*indexRow, len(hits))
 	for i, h := range hits {
 		out[i] = h.row
 	}
@@ -706,8 +706,8 @@ func rankedList(f CustomerFilter, hits []rankedRow, seg *Segmentation) []*Custom
 // only and sorts what passed, so that its cost follows the owner's cards, not the file's. The order
 // is the same total order as the cached one (ties by id), so the rows are those the filter over the
 // whole list would give, in the same order.
-func (s *Store) ownerCustomers(f CustomerFilter, terms []searchTerm, seg *Segmentation) []*CustomerRow {
-	var out []*CustomerRow
+func (s *Store) ownerCustomers(f CustomerFilter, terms []searchTerm, seg *Segmentation) []*indexRow {
+	var out []*indexRow
 	s.mu.RLock()
 	if a := s.idx.hay[f.OwnerID]; a != nil {
 		var found idSet
@@ -726,7 +726,7 @@ func (s *Store) ownerCustomers(f CustomerFilter, terms []searchTerm, seg *Segmen
 	cmp := s.idx.sortFunc(f.Sort, out)
 	s.mu.RUnlock()
 	if f.Desc {
-		slices.SortFunc(out, func(a, b *CustomerRow) int { return cmp(b, a) })
+		slices.SortFunc(out, func(a, b *indexRow) int { return cmp(b, a) })
 	} else {
 		slices.SortFunc(out, cmp)
 	}
@@ -744,7 +744,7 @@ func (s *Store) CustomerCount() (active, archived int) {
 }
 
 // Row returns the list row of one card.
-func (s *Store) Row(id uint64) (*CustomerRow, bool) {
+func (s *Store) Row(id uint64) (*indexRow, bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	r, ok := s.idx.rows[id]
@@ -760,15 +760,15 @@ type FilterChoices struct {
 
 // Choices returns the values in use, sorted, for the filter menus.
 func (s *Store) Choices() FilterChoices {
-	return s.choices(func(*CustomerRow) bool { return true })
+	return s.choices(func(*indexRow) bool { return true })
 }
 
 // choicesOf is Choices from the cards of the given owners only (0: the pool).
 func (s *Store) choicesOf(owners ...uint64) FilterChoices {
-	return s.choices(func(r *CustomerRow) bool { return slices.Contains(owners, r.OwnerID) })
+	return s.choices(func(r *indexRow) bool { return slices.Contains(owners, r.OwnerID) })
 }
 
-func (s *Store) choices(keep func(*CustomerRow) bool) FilterChoices {
+func (s *Store) choices(keep func(*indexRow) bool) FilterChoices {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	ind, tags, cats := map[string]bool{}, map[string]bool{}, map[string]bool{}
@@ -825,7 +825,7 @@ func (s *Store) Duplicates(c Customer) []DuplicateMatch {
 				continue
 			}
 			seen[id] = true
-			out = append(out, DuplicateMatch{Row: s.idx.rows[id], By: by, Key: key})
+			out = append(out, DuplicateMatch{Row: s.idx.rows[id].public(), By: by, Key: key})
 		}
 	}
 	if n := NormalizeName(c.Name); n != "" {

@@ -337,7 +337,7 @@ func (s *Store) UndoMove(by Actor, u MoveUndo) (Opportunity, error) {
 		o.Amount, o.WonDate, o.LostReason, o.LostTo, o.Unqualified = b.Amount, b.WonDate, b.LostReason, b.LostTo, b.Unqualified
 		o.UpdatedAt, o.UpdatedBy = now, by.MemberID
 		o.Version++
-		var row *CustomerRow
+		var row *indexRow
 		if u.customer != nil {
 			var c Customer
 			if err := getRecord(tx.Bucket(bucketCustomers), encodeUint(u.customer.ID), &c); err != nil {
@@ -381,7 +381,7 @@ func (s *Store) UndoMove(by Actor, u MoveUndo) (Opportunity, error) {
 }
 
 // markCustomerWon sets the won deal's customer to 成交 and plans the after-sale follow-up.
-func (s *Store) markCustomerWon(tx *bolt.Tx, by Actor, o Opportunity, rules GradeRules, now time.Time) (*CustomerRow, error) {
+func (s *Store) markCustomerWon(tx *bolt.Tx, by Actor, o Opportunity, rules GradeRules, now time.Time) (*indexRow, error) {
 	var c Customer
 	if err := getRecord(tx.Bucket(bucketCustomers), encodeUint(o.CustomerID), &c); err != nil {
 		return nil, fmt.Errorf("customer %d: %w", o.CustomerID, err)

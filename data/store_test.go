@@ -143,7 +143,7 @@ func mustCheck(t *testing.T, s *Store) CheckReport {
 	return r
 }
 
-func rowIDs(rows []*CustomerRow) []uint64 {
+func rowIDs(rows []*indexRow) []uint64 {
 	ids := make([]uint64, len(rows))
 	for i, r := range rows {
 		ids[i] = r.ID

@@ -99,7 +99,7 @@ func customerColumns() []column {
 		{"email", "", "col.email", 170, 110, func(s *customersScreen, r *data.CustomerRow) string { return s.extra(r.ID).Contact.Email }},
 		{"industry", data.SortIndustry, "col.industry", 120, 80, func(_ *customersScreen, r *data.CustomerRow) string { return r.Industry }},
 		{"source", "", "col.source", 100, 70, func(_ *customersScreen, r *data.CustomerRow) string { return enumLabel("source", r.Source) }},
-		{"tags", "", "col.tags", 140, 80, func(_ *customersScreen, r *data.CustomerRow) string { return strings.Join(r.Tags(), ", ") }},
+		{"tags", "", "col.tags", 140, 80, func(_ *customersScreen, r *data.CustomerRow) string { return strings.Join(r.Tags, ", ") }},
 		{"last_follow_up", data.SortLastFollowUp, "col.last_follow_up", 120, 105, func(_ *customersScreen, r *data.CustomerRow) string { return formatDate(r.LastFollowUp.Time()) }},
 		{"next_follow_up", data.SortNextFollowUp, "col.next_follow_up", 120, 105, func(_ *customersScreen, r *data.CustomerRow) string { return formatDate(r.NextFollowUp.Time()) }},
 	}
