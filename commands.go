@@ -15,6 +15,7 @@ import (
 	"golang.org/x/text/width"
 
 	"salesdesk/data"
+	"salesdesk/data/storage"
 	"salesdesk/gui"
 )
 
@@ -100,7 +101,7 @@ Details: docs/cli.md.
 var storeClock func() time.Time
 
 func printUsage(w io.Writer) {
-	def, err := data.DefaultPath()
+	def, err := storage.DefaultPath()
 	if err != nil {
 		def = "the SalesDesk folder in your user configuration folder"
 	}
@@ -108,8 +109,8 @@ func printUsage(w io.Writer) {
 	for i, s := range data.Statuses {
 		statuses[i] = string(s)
 	}
-	keys := make([]string, len(data.SortKeys))
-	for i, k := range data.SortKeys {
+	keys := make([]string, len(storage.SortKeys))
+	for i, k := range storage.SortKeys {
 		keys[i] = string(k)
 	}
 	fmt.Fprintf(w, usageText, def, strings.Join(statuses, ", "), strings.Join(keys, ", "))
@@ -130,7 +131,7 @@ type cli struct {
 
 // session signs the command in: every command that reads or writes the team's data works through
 // the session, so the roles the window obeys apply on the command line too.
-func (c *cli) session(st *data.Store) (*data.Session, error) {
+func (c *cli) session(st *storage.Store) (*storage.Session, error) {
 	return cliSignIn(st, c.user, c.stderr)
 }
 
@@ -197,7 +198,7 @@ func dbPath(flagValue string) (string, error) {
 	if flagValue != "" {
 		return flagValue, nil
 	}
-	return data.DefaultPath()
+	return storage.DefaultPath()
 }
 
 func (c *cli) dispatch(args []string) error {
@@ -276,12 +277,12 @@ func (c *cli) dispatch(args []string) error {
 }
 
 // readStore opens the file a command names (its --db, else the global one) read-only.
-func readStore(db, globalDB string) (*data.Store, string, error) {
+func readStore(db, globalDB string) (*storage.Store, string, error) {
 	return storeAt(db, globalDB, true)
 }
 
 // readSession opens the database named by the flags read-only and signs in to it; closeFile closes it.
-func (c *cli) readSession(db, globalDB string) (s *data.Session, closeFile func() error, err error) {
+func (c *cli) readSession(db, globalDB string) (s *storage.Session, closeFile func() error, err error) {
 	file, _, err := readStore(db, globalDB)
 	if err != nil {
 		return nil, nil, err
@@ -294,7 +295,7 @@ func (c *cli) readSession(db, globalDB string) (s *data.Session, closeFile func(
 }
 
 // writeStore opens the database named by the flags for commands that change it (import, undo).
-func writeStore(db, globalDB string) (*data.Store, string, error) {
+func writeStore(db, globalDB string) (*storage.Store, string, error) {
 	return storeAt(db, globalDB, false)
 }
 
@@ -302,7 +303,7 @@ func writeStore(db, globalDB string) (*data.Store, string, error) {
 // export, a report written as a file): writable, so the line can be written, without the full record
 // check of the commands that change records, since the one write appends a line to the trail. A
 // backup is never opened for writing: its export is a copy of a copy and is read as before.
-func (c *cli) auditedStore(db, globalDB string) (*data.Store, string, error) {
+func (c *cli) auditedStore(db, globalDB string) (*storage.Store, string, error) {
 	path, err := dbPath(firstNonEmpty(db, globalDB))
 	if err != nil {
 		return nil, "", err
@@ -313,9 +314,9 @@ func (c *cli) auditedStore(db, globalDB string) (*data.Store, string, error) {
 	}
 	// The audit line is a write, and nothing may be written to a damaged file: such a file, like a
 	// backup, is exported read-only and without the line (an export is how its data gets out).
-	s, err := data.Open(path, data.Options{Now: storeClock, FullCheck: true})
+	s, err := storage.Open(path, storage.Options{Now: storeClock, FullCheck: true})
 	if damaged := errors.Is(err, data.ErrDamaged); damaged || errors.Is(err, data.ErrIsBackup) {
-		if s, err = data.Open(path, data.Options{Now: storeClock, ReadOnly: true}); err == nil && damaged {
+		if s, err = storage.Open(path, storage.Options{Now: storeClock, ReadOnly: true}); err == nil && damaged {
 			fmt.Fprintln(c.stderr, "warning: the database is damaged, so this export is not recorded in its audit trail; see salesdesk check and salvage")
 		}
 	}
@@ -333,9 +334,9 @@ func (c *cli) requireAdminOf(path, alt string) error {
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		return nil
 	}
-	st, err := data.Open(path, data.Options{Now: storeClock, ReadOnly: true})
+	st, err := storage.Open(path, storage.Options{Now: storeClock, ReadOnly: true})
 	if errors.Is(err, data.ErrDamaged) && alt != "" {
-		st, err = data.Open(alt, data.Options{Now: storeClock, ReadOnly: true})
+		st, err = storage.Open(alt, storage.Options{Now: storeClock, ReadOnly: true})
 	}
 	if err != nil {
 		return describeOpenError(path, err)
@@ -348,7 +349,7 @@ func (c *cli) requireAdminOf(path, alt string) error {
 	return sess.Require(data.PermBackup)
 }
 
-func storeAt(db, globalDB string, readOnly bool) (*data.Store, string, error) {
+func storeAt(db, globalDB string, readOnly bool) (*storage.Store, string, error) {
 	path, err := dbPath(firstNonEmpty(db, globalDB))
 	if err != nil {
 		return nil, "", err
@@ -366,12 +367,12 @@ func describeOpenError(path string, err error) error {
 		return fmt.Errorf("%s is not a SalesDesk database; check the path (the file was not changed)", path)
 	case errors.Is(err, data.ErrTooNew):
 		return fmt.Errorf("%s was written by a newer SalesDesk (this is %s, schema %d); update SalesDesk to open it",
-			path, version, data.SchemaVersion())
+			path, version, storage.SchemaVersion())
 	case errors.Is(err, data.ErrDamaged):
 		return fmt.Errorf("%s is damaged: %s; nothing was written to it. %s", path, damageReason(err), wayOut(path))
 	case errors.Is(err, data.ErrIsBackup):
 		return fmt.Errorf("%s is a backup, and backups are never changed; restore it with `salesdesk restore %s --db DATABASE --yes`, or copy it to a new name to work on the copy", path, path)
-	case errors.Is(err, data.ErrDemoInterrupted):
+	case errors.Is(err, storage.ErrDemoInterrupted):
 		return fmt.Errorf("a demo was interrupted in %s; run `salesdesk demo --db %s` to finish it before anything else writes to the file",
 			path, path)
 	case errors.Is(err, os.ErrNotExist):
@@ -386,7 +387,7 @@ func describeOpenError(path string, err error) error {
 // damageReason is what is wrong with a damaged file, in words; the technical detail (a page number,
 // what bbolt said) is for `salesdesk check`.
 func damageReason(err error) string {
-	if d := data.DamageOf(err); d != nil {
+	if d := storage.DamageOf(err); d != nil {
 		return d.Reason
 	}
 	return "some of its records cannot be read"
@@ -396,7 +397,7 @@ func damageReason(err error) string {
 // passes the full check, what is wrong, and how to rescue what can still be read.
 func wayOut(path string) string {
 	var b strings.Builder
-	if good, ok := data.LatestGoodBackup(data.DefaultBackupDir(path), path); ok {
+	if good, ok := storage.LatestGoodBackup(storage.DefaultBackupDir(path), path); ok {
 		fmt.Fprintf(&b, "The latest good backup is %s (%s, %d customers): restore it with `salesdesk restore %s --db %s --yes` (the damaged file is kept in the backup folder). ",
 			good.Path, good.Time.Format("2006-01-02 15:04"), good.Counts.Customers, good.Path, path)
 	} else {
@@ -406,9 +407,9 @@ func wayOut(path string) string {
 	return b.String()
 }
 
-func openStore(path string, readOnly bool) (*data.Store, error) {
+func openStore(path string, readOnly bool) (*storage.Store, error) {
 	// A command that writes checks every record first: it must never write into a damaged file.
-	s, err := data.Open(path, data.Options{Now: storeClock, ReadOnly: readOnly, FullCheck: !readOnly})
+	s, err := storage.Open(path, storage.Options{Now: storeClock, ReadOnly: readOnly, FullCheck: !readOnly})
 	if err != nil {
 		return nil, describeOpenError(path, err)
 	}
@@ -423,7 +424,7 @@ func (c *cli) version(args []string, _ string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stdout, "SalesDesk %s (schema %d)\n", version, data.SchemaVersion())
+	fmt.Fprintf(c.stdout, "SalesDesk %s (schema %d)\n", version, storage.SchemaVersion())
 	return nil
 }
 
@@ -448,7 +449,7 @@ func (c *cli) demo(args []string, globalDB string) error {
 	// Look first without writing: even an open for writing commits a transaction, and a refused demo
 	// must leave the file exactly as it was.
 	resume := false
-	if ro, err := data.Open(path, data.Options{Now: storeClock, ReadOnly: true}); err == nil {
+	if ro, err := storage.Open(path, storage.Options{Now: storeClock, ReadOnly: true}); err == nil {
 		active, archived := ro.CustomerCount()
 		d, interrupted := ro.InterruptedDemo()
 		ro.Close()
@@ -465,7 +466,7 @@ func (c *cli) demo(args []string, globalDB string) error {
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return describeOpenError(path, err)
 	}
-	s, err := data.Open(path, data.Options{Now: storeClock, FullCheck: true, FinishDemo: resume})
+	s, err := storage.Open(path, storage.Options{Now: storeClock, FullCheck: true, FinishDemo: resume})
 	if err != nil {
 		return describeOpenError(path, err)
 	}
@@ -481,9 +482,9 @@ func (c *cli) demo(args []string, globalDB string) error {
 		fmt.Fprintf(c.stderr, "\rgenerated %d/%d", done, total)
 	}
 	if resume {
-		err = data.ResumeDemo(s, progress)
+		err = storage.ResumeDemo(s, progress)
 	} else {
-		err = data.GenerateDemo(s, data.DemoOptions{Customers: *n, Seed: *seed, Now: start, Progress: progress})
+		err = storage.GenerateDemo(s, storage.DemoOptions{Customers: *n, Seed: *seed, Now: start, Progress: progress})
 	}
 	fmt.Fprintln(c.stderr)
 	if err != nil {
@@ -509,7 +510,7 @@ func (c *cli) demo(args []string, globalDB string) error {
 	for _, m := range s.Members() {
 		fmt.Fprintf(c.stdout, "  %-12s %s (%s)\n", m.Login, m.Name, m.Role)
 	}
-	fmt.Fprintf(c.stdout, "password: %s\n", data.DemoPassword)
+	fmt.Fprintf(c.stdout, "password: %s\n", storage.DemoPassword)
 	return nil
 }
 
@@ -606,7 +607,7 @@ func (c *cli) customers(args []string, globalDB string) error {
 	owner := fs.String("owner", "", "only customers of this team member (name)")
 	search := fs.String("search", "", "only customers matching this text (name, pinyin or initials, card number, contact, phone, email, tag)")
 	archived := fs.Bool("archived", false, "list the archived customers instead of the active ones")
-	sortKey := fs.String("sort", string(data.SortName), "sort key")
+	sortKey := fs.String("sort", string(storage.SortName), "sort key")
 	desc := fs.Bool("desc", false, "reverse the order")
 	format := fs.String("format", "table", "output format: table, json or csv")
 	if err := parse(fs, args); err != nil {
@@ -629,7 +630,7 @@ func (c *cli) customers(args []string, globalDB string) error {
 		f.Status = st
 	}
 	f.Sort = data.SortKey(strings.ToLower(strings.TrimSpace(*sortKey)))
-	if !slices.Contains(data.SortKeys, f.Sort) {
+	if !slices.Contains(storage.SortKeys, f.Sort) {
 		return badUsage("customers: --sort %q is not a sort key", *sortKey)
 	}
 	switch *format {
@@ -795,8 +796,8 @@ func (c *cli) check(args []string, globalDB string) error {
 		return err
 	}
 	// The structure first: a file that fails it is not opened, and check says what is wrong in full.
-	if _, verr := data.VerifyFile(path); verr != nil {
-		if d := data.DamageOf(verr); d != nil {
+	if _, verr := storage.VerifyFile(path); verr != nil {
+		if d := storage.DamageOf(verr); d != nil {
 			fmt.Fprintf(c.stdout, "%s\n1 problem:\n  - the file is damaged: %s\n    detail: %s\n", path, d.Reason, d.Detail)
 			fmt.Fprintf(c.stderr, "salesdesk: %s is damaged; nothing was changed. %s\n", path, wayOut(path))
 			return errSilent

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"salesdesk/data"
+	"salesdesk/data/storage"
 )
 
 func init() {
@@ -196,7 +197,7 @@ func findMember(members []data.Member, who string) (uint64, error) {
 }
 
 // findCustomer resolves --customer: an id or a card number.
-func findCustomer(s *data.Store, ref string) (uint64, error) {
+func findCustomer(s *storage.Store, ref string) (uint64, error) {
 	ref = strings.TrimSpace(ref)
 	for _, r := range s.Customers(data.CustomerFilter{Search: ref}) {
 		if strings.EqualFold(r.CardNo, ref) {

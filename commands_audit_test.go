@@ -7,13 +7,14 @@ import (
 	"testing"
 
 	"salesdesk/data"
+	"salesdesk/data/storage"
 )
 
 // auditDB is a file with a manager and a rep whose card the rep edited once.
 func auditDB(t *testing.T) (path string, cardID uint64) {
 	t.Helper()
 	path = filepath.Join(t.TempDir(), "a.db")
-	s, err := data.Open(path, data.Options{})
+	s, err := storage.Open(path, storage.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,7 +28,7 @@ func auditDB(t *testing.T) (path string, cardID uint64) {
 		t.Fatal(err)
 	}
 	for _, id := range []uint64{boss.ID, rep.ID} { // TestMain's SALESDESK_PASSWORD signs them in
-		if err := s.SessionAs(id).ChangePassword("", data.DemoPassword); err != nil {
+		if err := s.SessionAs(id).ChangePassword("", storage.DemoPassword); err != nil {
 			t.Fatal(err)
 		}
 	}

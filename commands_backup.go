@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"salesdesk/data"
+	"salesdesk/data/storage"
 )
 
 // ---------------------------------------------------------------------------------------------
@@ -92,9 +93,9 @@ func (c *cli) backup(args []string, globalDB string) error {
 	info, err := sess.BackupNow(ctx, file, progress)
 	endLine()
 	switch {
-	case errors.Is(err, data.ErrBackupExists):
+	case errors.Is(err, storage.ErrBackupExists):
 		return fmt.Errorf("%s already exists; choose another name (a backup never replaces a file)", file)
-	case errors.Is(err, data.ErrSameFile):
+	case errors.Is(err, storage.ErrSameFile):
 		return fmt.Errorf("%s is the database itself; choose another file", file)
 	case errors.Is(err, context.Canceled):
 		return fmt.Errorf("backup of %s interrupted; nothing was written", path)
@@ -117,7 +118,7 @@ func describeBackupError(file string, err error) error {
 		return fmt.Errorf("%s is not a SalesDesk backup; check the path", file)
 	case errors.Is(err, data.ErrTooNew):
 		return fmt.Errorf("%s was written by a newer SalesDesk (this is %s, schema %d); update SalesDesk to restore it",
-			file, version, data.SchemaVersion())
+			file, version, storage.SchemaVersion())
 	case errors.Is(err, os.ErrNotExist):
 		return fmt.Errorf("%s does not exist; check the path", file)
 	case errors.Is(err, data.ErrLocked):
@@ -138,7 +139,7 @@ func (c *cli) restore(args []string, globalDB string) error {
 	if err != nil {
 		return err
 	}
-	info, err := data.PreviewBackup(file)
+	info, err := storage.PreviewBackup(file)
 	if err != nil {
 		return describeBackupError(file, err)
 	}
@@ -147,9 +148,9 @@ func (c *cli) restore(args []string, globalDB string) error {
 		fmt.Fprintf(c.stdout, ", last change %s", info.LastChange.Local().Format("2006-01-02 15:04"))
 	}
 	fmt.Fprintf(c.stdout, "\n  %s\n", describeCounts(info.Counts))
-	if info.Schema < data.SchemaVersion() {
+	if info.Schema < storage.SchemaVersion() {
 		fmt.Fprintf(c.stdout, "  note: schema %d is older than this SalesDesk's %d; opening the restored file upgrades it\n",
-			info.Schema, data.SchemaVersion())
+			info.Schema, storage.SchemaVersion())
 	}
 	if !*yes {
 		fmt.Fprintf(c.stdout, "nothing was changed; to replace %s with this backup, run again with --yes\n", path)
@@ -159,12 +160,12 @@ func (c *cli) restore(args []string, globalDB string) error {
 		return err
 	}
 	progress, endLine := progressTo(c.stderr, "restored")
-	res, err := data.Restore(file, path, data.RestoreOptions{Progress: progress})
+	res, err := storage.Restore(file, path, storage.RestoreOptions{Progress: progress})
 	endLine()
 	switch {
 	case errors.Is(err, data.ErrLocked):
 		return describeOpenError(path, err)
-	case errors.Is(err, data.ErrSameFile):
+	case errors.Is(err, storage.ErrSameFile):
 		return fmt.Errorf("%s is the database itself; choose a backup", file)
 	case err != nil:
 		return fmt.Errorf("restore of %s to %s failed: %v", file, path, err)
@@ -188,14 +189,14 @@ func (c *cli) compact(args []string, globalDB string) error {
 		return err
 	}
 	// The page check first: it tells a damaged or foreign file apart before anything is copied.
-	if _, err := data.PreviewBackup(path); err != nil {
+	if _, err := storage.PreviewBackup(path); err != nil {
 		return describeOpenError(path, err)
 	}
 	if err := c.requireAdminOf(path, ""); err != nil {
 		return err
 	}
 	start := time.Now()
-	res, err := data.CompactFile(path)
+	res, err := storage.CompactFile(path)
 	if err != nil {
 		return describeOpenError(path, err)
 	}
@@ -224,11 +225,11 @@ func (c *cli) salvage(args []string, globalDB string) error {
 	if st, err := os.Stat(file); err == nil && st.IsDir() {
 		file = filepath.Join(file, strings.TrimSuffix(filepath.Base(path), ".db")+"-rescued-"+time.Now().Format("2006-01-02-1504")+".db")
 	}
-	res, err := data.Salvage(path, file)
+	res, err := storage.Salvage(path, file)
 	switch {
-	case errors.Is(err, data.ErrBackupExists):
+	case errors.Is(err, storage.ErrBackupExists):
 		return fmt.Errorf("%s already exists; choose a new file (salvage never replaces one)", file)
-	case errors.Is(err, data.ErrSameFile):
+	case errors.Is(err, storage.ErrSameFile):
 		return fmt.Errorf("%s is the damaged file itself; choose a new file", file)
 	case errors.Is(err, data.ErrOutputProtected):
 		return err

@@ -13,6 +13,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"salesdesk/data"
+	"salesdesk/data/storage"
 )
 
 func hashFile(t *testing.T, path string) [32]byte {
@@ -27,7 +28,7 @@ func hashFile(t *testing.T, path string) [32]byte {
 // addCustomer changes a closed database by one customer.
 func addCustomer(t *testing.T, path string) {
 	t.Helper()
-	s, err := data.Open(path, data.Options{})
+	s, err := storage.Open(path, storage.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +110,7 @@ func TestBackupCommand(t *testing.T) {
 
 func TestBackupCommandErrors(t *testing.T) {
 	db := newDemoDB(t, t.TempDir(), 5)
-	s, err := data.Open(db, data.Options{})
+	s, err := storage.Open(db, storage.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,7 +201,7 @@ func TestRestoreCommandErrors(t *testing.T) {
 	if err := os.WriteFile(newer, raw, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	setSchema(t, newer, uint64(data.SchemaVersion()+1))
+	setSchema(t, newer, uint64(storage.SchemaVersion()+1))
 
 	tests := []struct {
 		name    string
@@ -219,7 +220,7 @@ func TestRestoreCommandErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			sum := hashFile(t, db)
 			if tc.lock {
-				s, err := data.Open(db, data.Options{})
+				s, err := storage.Open(db, storage.Options{})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -286,7 +287,7 @@ func TestCompactCommand(t *testing.T) {
 	}
 
 	// When the file is open in a window, it is refused
-	s, err := data.Open(db, data.Options{})
+	s, err := storage.Open(db, storage.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,8 +9,8 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"salesdesk/data"
 	"salesdesk/data/damagetest"
+	"salesdesk/data/storage"
 )
 
 // Given a demo file damaged in every way damagetest knows (bytes flipped in meta pages, the
@@ -56,7 +56,7 @@ func TestEveryCommandOnDamagedFiles(t *testing.T) {
 			before := hashFile(t, path)
 			// Damage that leaves the pages and every record readable (a byte of a free page) is no
 			// damage: commands may write such a file, and only such a file.
-			_, fullErr := data.PreviewBackup(path)
+			_, fullErr := storage.PreviewBackup(path)
 			if fullErr == nil && v.Structural {
 				t.Fatalf("structural damage passes the full check")
 			}
@@ -115,7 +115,7 @@ func TestEveryCommandOnDamagedFiles(t *testing.T) {
 func TestInterruptedDemoRefusesOtherWriters(t *testing.T) {
 	dir := t.TempDir()
 	path := newDemoDB(t, dir, 30)
-	// The marker a demo of 60 customers killed after its first batch leaves (data/demo.go).
+	// The marker a demo of 60 customers killed after its first batch leaves (data/storage/demo.go).
 	b, err := bolt.Open(path, 0o600, nil)
 	if err != nil {
 		t.Fatal(err)

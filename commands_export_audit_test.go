@@ -9,12 +9,13 @@ import (
 	"testing"
 
 	"salesdesk/data"
+	"salesdesk/data/storage"
 )
 
 // exportLines are the audit trail's export lines of the file, newest last.
 func exportLines(t *testing.T, path string) []data.Change {
 	t.Helper()
-	s, err := data.Open(path, data.Options{ReadOnly: true})
+	s, err := storage.Open(path, storage.Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}

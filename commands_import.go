@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"salesdesk/data"
+	"salesdesk/data/storage"
 	"salesdesk/gui"
 )
 
@@ -77,7 +78,7 @@ func (c *cli) importCmd(args []string, globalDB string) error {
 		return err
 	}
 	policy := data.DuplicatePolicy(strings.ToLower(strings.TrimSpace(*onDup)))
-	if !slices.Contains(data.DuplicatePolicies, policy) {
+	if !slices.Contains(storage.DuplicatePolicies, policy) {
 		return badUsage("import: --on-duplicate %q: use skip, update or create", *onDup)
 	}
 	var mapping *data.Mapping
@@ -93,7 +94,7 @@ func (c *cli) importCmd(args []string, globalDB string) error {
 		mapping = &m
 	}
 	if isJSONExport(file) {
-		if *mappingFile != "" || *rejects != "" || *writeMapping != "" || policy != data.DuplicateSkip || *allowMultiline {
+		if *mappingFile != "" || *rejects != "" || *writeMapping != "" || policy != storage.DuplicateSkip || *allowMultiline {
 			return badUsage("import: %s is a JSON export; --mapping, --write-mapping, --rejects, --on-duplicate and --allow-multiline apply to CSV and Excel files", file)
 		}
 		return c.importJSON(file, firstNonEmpty(*db, globalDB), *dryRun)
@@ -166,7 +167,7 @@ func (c *cli) importCmd(args []string, globalDB string) error {
 	if rep != nil && rep.Rows > 0 {
 		c.printImportReport(rep, path)
 		if *rejects != "" && len(rep.Rejected) > 0 {
-			if werr := data.WriteOutput(*rejects, guard, *force, rep.WriteRejects); werr != nil {
+			if werr := storage.WriteOutput(*rejects, guard, *force, rep.WriteRejects); werr != nil {
 				return outputError("import: --rejects", werr)
 			}
 			fmt.Fprintf(c.stdout, "rejected rows written to %s\n", *rejects)
@@ -215,7 +216,7 @@ func committedNote(rep *data.ImportReport) string {
 
 // importError turns the import's errors into one line without the package prefix.
 func importError(err error) error {
-	if code := data.ErrorCode(err); code == data.CodeForbidden || code == data.CodeNotYours {
+	if refusalExit(err) != 0 {
 		return err // its code gives the refusal its exit status
 	}
 	msg := err.Error()
@@ -321,7 +322,7 @@ func writeMappingFile(path string, src *data.ImportSource, guard data.OutputGuar
 	if err != nil {
 		return err
 	}
-	err = data.WriteOutput(path, guard, force, func(w io.Writer) error {
+	err = storage.WriteOutput(path, guard, force, func(w io.Writer) error {
 		_, err := w.Write(append(raw, '\n'))
 		return err
 	})
@@ -360,7 +361,7 @@ func (c *cli) importJSON(file, db string, dryRun bool) error {
 	}
 	defer f.Close()
 	if dryRun {
-		doc, err := data.ReadExport(f)
+		doc, err := storage.ReadExport(f)
 		if err != nil {
 			return importError(err)
 		}
@@ -421,8 +422,8 @@ func (c *cli) export(args []string, globalDB string) error {
 	}
 	w := data.ExportWhat(*what)
 	switch w {
-	case data.ExportCustomers, data.ExportOpportunities, data.ExportFollowUps:
-	case data.ExportAll:
+	case storage.ExportCustomers, storage.ExportOpportunities, storage.ExportFollowUps:
+	case storage.ExportAll:
 		if *format == "csv" {
 			return badUsage("export: --what all needs --format xlsx (a CSV file holds one list)")
 		}
@@ -491,7 +492,7 @@ func (c *cli) export(args []string, globalDB string) error {
 		}
 		return bw.Flush()
 	}
-	if err := data.WriteOutput(*out, outputGuard(s), *force, write); err != nil {
+	if err := storage.WriteOutput(*out, outputGuard(s), *force, write); err != nil {
 		return outputError("export: --out", err)
 	}
 	fmt.Fprintf(c.stderr, "exported %s to %s: %d customers, %d deals, %d follow-ups in %s\n", path, *out,
@@ -501,7 +502,7 @@ func (c *cli) export(args []string, globalDB string) error {
 
 // outputGuard keeps a command's named output off the database, its backups and the window's
 // preferences folder (Fyne's, under the user's config folder).
-func outputGuard(s *data.Store) data.OutputGuard {
+func outputGuard(s *storage.Store) data.OutputGuard {
 	g := s.OutputGuard()
 	if dir, err := os.UserConfigDir(); err == nil {
 		g.Folders = append(g.Folders, filepath.Join(dir, "fyne", gui.AppID))
@@ -528,6 +529,9 @@ func outputError(what string, err error) error {
 		return fmt.Errorf("%s: %s already exists; add --force to replace it (nothing was written to it)", what, oe.Path)
 	case errors.As(err, &oe):
 		return fmt.Errorf("%s: %s (nothing was written to it)", what, oe.Error())
+	}
+	if refusalExit(err) != 0 {
+		return fmt.Errorf("%s: %w", what, err) // wrapped, so that the refusal keeps its exit status
 	}
 	return fmt.Errorf("%s: %v", what, importError(err))
 }

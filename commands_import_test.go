@@ -9,16 +9,17 @@ import (
 	"testing"
 
 	"salesdesk/data"
+	"salesdesk/data/storage"
 )
 
-func fixture(name string) string { return filepath.Join("data", "testdata", "import", name) }
+func fixture(name string) string { return filepath.Join("data", "storage", "testdata", "import", name) }
 
 // teamDB makes an empty database with the two team members the fixture files name: a manager, who
 // may import, and a rep.
 func teamDB(t *testing.T) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "team.db")
-	s, err := data.Open(path, data.Options{})
+	s, err := storage.Open(path, storage.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +51,7 @@ func asManager(args ...string) []string { return append([]string{"--user", "wang
 // line, so a write-nothing check on teamDB counts records instead of comparing the file's bytes.
 func teamRecords(t *testing.T, db string) string {
 	t.Helper()
-	s, err := data.Open(db, data.Options{ReadOnly: true})
+	s, err := storage.Open(db, storage.Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +68,7 @@ func teamRecords(t *testing.T, db string) string {
 func oneMemberDB(t *testing.T) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "one.db")
-	s, err := data.Open(path, data.Options{})
+	s, err := storage.Open(path, storage.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

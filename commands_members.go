@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"salesdesk/data"
+	"salesdesk/data/storage"
 )
 
 // newPasswordEnv holds the password `members add` and `members reset` set, for scripts; on a
@@ -119,7 +120,7 @@ func (c *cli) members(args []string, globalDB string) error {
 	return nil
 }
 
-func (c *cli) listMembers(se *data.Session, format string) error {
+func (c *cli) listMembers(se *storage.Session, format string) error {
 	st, err := se.MemberStatuses()
 	if err != nil {
 		return err
@@ -168,7 +169,7 @@ func (c *cli) newPassword(what string) (string, error) {
 	return first, nil
 }
 
-func findLogin(s *data.Store, login string) (data.Member, bool) {
+func findLogin(s *storage.Store, login string) (data.Member, bool) {
 	for _, m := range s.Members() {
 		if strings.EqualFold(m.Login, strings.TrimSpace(login)) {
 			return m, true

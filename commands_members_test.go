@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"salesdesk/data"
+	"salesdesk/data/storage"
 )
 
 func TestCommandLineSignIn(t *testing.T) {
@@ -22,15 +22,15 @@ func TestCommandLineSignIn(t *testing.T) {
 		code     int
 		inStderr string
 	}{
-		{"admin with the env password", ptr(data.DemoPassword), []string{"--user", "zhaomin", "members"}, 0, ""},
-		{"login without case, --user after the command", ptr(data.DemoPassword), []string{"members", "--user", " ZhaoMin"}, 0, ""},
-		{"by name", ptr(data.DemoPassword), []string{"--user", "赵敏", "members"}, 0, ""},
+		{"admin with the env password", ptr(storage.DemoPassword), []string{"--user", "zhaomin", "members"}, 0, ""},
+		{"login without case, --user after the command", ptr(storage.DemoPassword), []string{"members", "--user", " ZhaoMin"}, 0, ""},
+		{"by name", ptr(storage.DemoPassword), []string{"--user", "赵敏", "members"}, 0, ""},
 		{"wrong password", ptr("wrong password"), []string{"--user", "zhaomin", "members"}, exitSignIn, "login name or the password is wrong"},
 		{"empty password", ptr(""), []string{"--user", "zhaomin", "members"}, exitSignIn, "login name or the password is wrong"},
-		{"unknown user", ptr(data.DemoPassword), []string{"--user", "nobody", "members"}, exitSignIn, "login name or the password is wrong"},
-		{"no --user on a team of eight", ptr(data.DemoPassword), []string{"members"}, exitSignIn, "--user"},
+		{"unknown user", ptr(storage.DemoPassword), []string{"--user", "nobody", "members"}, exitSignIn, "login name or the password is wrong"},
+		{"no --user on a team of eight", ptr(storage.DemoPassword), []string{"members"}, exitSignIn, "--user"},
 		{"no password and no terminal", nil, []string{"--user", "zhaomin", "members"}, exitSignIn, "SALESDESK_PASSWORD"},
-		{"a rep", ptr(data.DemoPassword), []string{"--user", "lina", "members"}, exitRefused, "only an administrator"},
+		{"a rep", ptr(storage.DemoPassword), []string{"--user", "lina", "members"}, exitRefused, "only an administrator"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.env != nil {
@@ -55,7 +55,7 @@ func TestCommandLineSignInPrompts(t *testing.T) {
 	t.Cleanup(func() { readPassword = old })
 	readPassword = func(prompt string, _ io.Writer) (string, bool, error) {
 		prompted = prompt
-		return data.DemoPassword, true, nil
+		return storage.DemoPassword, true, nil
 	}
 	if code, _, stderr := runCmd("--db", db, "--user", "zhaomin", "members"); code != 0 || prompted != "password for zhaomin: " {
 		t.Fatalf("exit %d, prompt %q: %s", code, prompted, stderr)
@@ -64,7 +64,7 @@ func TestCommandLineSignInPrompts(t *testing.T) {
 
 func TestMembersCommand(t *testing.T) {
 	db := newDemoDB(t, t.TempDir(), 5)
-	t.Setenv(passwordEnv, data.DemoPassword)
+	t.Setenv(passwordEnv, storage.DemoPassword)
 	admin := func(args ...string) (int, string, string) {
 		return runCmd(append([]string{"--db", db, "--user", "zhaomin", "members"}, args...)...)
 	}
@@ -74,7 +74,7 @@ func TestMembersCommand(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("list: exit %d %s", code, stderr)
 		}
-		if strings.Contains(stdout, "argon2") || strings.Contains(stdout, data.DemoPassword) {
+		if strings.Contains(stdout, "argon2") || strings.Contains(stdout, storage.DemoPassword) {
 			t.Fatalf("the list shows a password or a hash:\n%s", stdout)
 		}
 		var ms []memberJSON
@@ -107,7 +107,7 @@ func TestMembersCommand(t *testing.T) {
 	if code, stdout, stderr := runCmd("--db", db, "--user", "xiaowang", "members"); code != exitRefused {
 		t.Fatalf("the new manager lists members: exit %d %s %s", code, stdout, stderr)
 	}
-	t.Setenv(passwordEnv, data.DemoPassword)
+	t.Setenv(passwordEnv, storage.DemoPassword)
 
 	// deactivate: the member can no longer sign in; the last admin cannot be deactivated.
 	if code, _, stderr := admin("deactivate", "xiaowang"); code != 0 {
@@ -120,7 +120,7 @@ func TestMembersCommand(t *testing.T) {
 	if code, _, stderr := runCmd("--db", db, "--user", "xiaowang", "members"); code != exitSignIn || !strings.Contains(stderr, "deactivated") {
 		t.Fatalf("a deactivated member's sign-in: exit %d %s", code, stderr)
 	}
-	t.Setenv(passwordEnv, data.DemoPassword)
+	t.Setenv(passwordEnv, storage.DemoPassword)
 	if code, _, stderr := admin("deactivate", "zhaomin"); code != exitRefused || !strings.Contains(stderr, "administrator") {
 		t.Fatalf("deactivating the last admin: exit %d %s", code, stderr)
 	}
@@ -138,7 +138,7 @@ func TestMembersCommand(t *testing.T) {
 	for range 5 {
 		runCmd("--db", db, "--user", "lina", "members")
 	}
-	t.Setenv(passwordEnv, data.DemoPassword)
+	t.Setenv(passwordEnv, storage.DemoPassword)
 	if code, _, stderr := runCmd("--db", db, "--user", "lina", "members"); code != exitSignIn || !strings.Contains(stderr, "wait") {
 		t.Fatalf("after 5 failures: exit %d %s", code, stderr)
 	}
@@ -169,7 +169,7 @@ func TestDemoPrintsLoginsAndPassword(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "demo.db")
 	code, stdout, stderr := runCmd("demo", "--db", db, "--customers", "5")
 	if code != 0 || !strings.Contains(stdout, "zhaomin") || !strings.Contains(stdout, "lina") ||
-		!strings.Contains(stdout, "password: "+data.DemoPassword) {
+		!strings.Contains(stdout, "password: "+storage.DemoPassword) {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"salesdesk/data"
+	"salesdesk/data/storage"
 	"salesdesk/gui"
 )
 
@@ -41,7 +42,7 @@ func newOutputSetup(t *testing.T) outputSetup {
 	t.Helper()
 	dir := t.TempDir()
 	src := newDemoDB(t, dir, 10)
-	t.Setenv(passwordEnv, data.DemoPassword)
+	t.Setenv(passwordEnv, storage.DemoPassword)
 	db := filepath.Join(dir, "x.db")
 	if err := os.Rename(src, db); err != nil {
 		t.Fatal(err)
@@ -49,7 +50,7 @@ func newOutputSetup(t *testing.T) outputSetup {
 	if code, _, stderr := runCmd("backup", "--db", db, filepath.Join(dir, "backups")+string(os.PathSeparator)); code != 0 {
 		t.Fatalf("backup: %s", stderr)
 	}
-	backups, err := data.ListBackups(data.DefaultBackupDir(db))
+	backups, err := storage.ListBackups(storage.DefaultBackupDir(db))
 	if err != nil || len(backups) != 1 {
 		t.Fatalf("backups: %v %v", backups, err)
 	}
@@ -217,7 +218,7 @@ func TestBackupIntoFolder(t *testing.T) {
 			t.Errorf("%s: exit %d %s", tc.name, code, stderr)
 			continue
 		}
-		list, err := data.ListBackups(strings.TrimSuffix(tc.target, "/"))
+		list, err := storage.ListBackups(strings.TrimSuffix(tc.target, "/"))
 		if err != nil || len(list) != 1 || !strings.Contains(stdout, list[0].Path) {
 			t.Errorf("%s: backups %v %v\n%s", tc.name, list, err, stdout)
 		}
@@ -235,7 +236,7 @@ func TestBackupIntoFolder(t *testing.T) {
 // into a name as text, like the exports.
 func TestCommandCSVNeutralisesFormulas(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "f.db")
-	s, err := data.Open(path, data.Options{})
+	s, err := storage.Open(path, storage.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

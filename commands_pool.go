@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"salesdesk/data"
+	"salesdesk/data/storage"
 )
 
 func init() {
@@ -49,7 +50,7 @@ func splitID(name string, args []string) (uint64, []string, error) {
 func isBoolFlag(a string) bool { return a == "--yes" || a == "-yes" || a == "--pool" || a == "-pool" }
 
 // poolSession opens the file for writing (or reading) and signs in.
-func (c *cli) poolSession(db, globalDB, user string, readOnly bool) (*data.Session, func(), error) {
+func (c *cli) poolSession(db, globalDB, user string, readOnly bool) (*storage.Session, func(), error) {
 	s, _, err := storeAt(db, globalDB, readOnly)
 	if err != nil {
 		return nil, nil, err
@@ -271,7 +272,7 @@ func (c *cli) poolMove(sub string, args []string, globalDB string) error {
 	return nil
 }
 
-func (c *cli) poolHistory(ses *data.Session, id uint64) error {
+func (c *cli) poolHistory(ses *storage.Session, id uint64) error {
 	h, err := ses.PoolHistory(id)
 	if err != nil {
 		return err

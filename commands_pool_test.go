@@ -8,13 +8,14 @@ import (
 	"testing"
 
 	"salesdesk/data"
+	"salesdesk/data/storage"
 )
 
 // poolDB is a file with a manager, two reps, two pool cards and one card of rep 张三.
 func poolDB(t *testing.T) (path string, pool []uint64, owned uint64) {
 	t.Helper()
 	path = filepath.Join(t.TempDir(), "pool.db")
-	s, err := data.Open(path, data.Options{})
+	s, err := storage.Open(path, storage.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

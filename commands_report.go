@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"salesdesk/data"
+	"salesdesk/data/storage"
 )
 
 // `salesdesk report`: template 4's table (销售数据分析表) for a period, the team's row and each rep's,
@@ -187,7 +188,7 @@ func (c *cli) report(args []string, globalDB string) error {
 	if *out == "" {
 		_, err = c.stdout.Write(buf.Bytes())
 	} else {
-		err = outputError("report: --out", data.WriteOutput(*out, outputGuard(file), *force, func(w io.Writer) error {
+		err = outputError("report: --out", storage.WriteOutput(*out, outputGuard(file), *force, func(w io.Writer) error {
 			_, err := w.Write(buf.Bytes())
 			return err
 		}))

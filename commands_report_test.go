@@ -15,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"salesdesk/data"
+	"salesdesk/data/storage"
 )
 
 var updateCLIGolden = flag.Bool("update", false, "rewrite the command line's golden files under testdata/")
@@ -34,7 +35,7 @@ func reportFixture(t *testing.T) string {
 
 func buildReportFixture(path string) error {
 	now := time.Date(2023, 6, 1, 9, 0, 0, 0, time.Local)
-	s, err := data.Open(path, data.Options{Now: func() time.Time { return now }})
+	s, err := storage.Open(path, storage.Options{Now: func() time.Time { return now }})
 	if err != nil {
 		return err
 	}
@@ -51,7 +52,7 @@ func buildReportFixture(path string) error {
 	if err != nil {
 		return err
 	}
-	if err := s.SessionAs(mgr.ID).ChangePassword("", data.DemoPassword); err != nil {
+	if err := s.SessionAs(mgr.ID).ChangePassword("", storage.DemoPassword); err != nil {
 		return err
 	}
 	var custs []data.Customer

@@ -2,18 +2,21 @@ package main
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
 	"salesdesk/data"
+	"salesdesk/data/storage"
 )
 
 // The command line works through a session: a rep lists only its own cards, another rep's card by id
 // and an export are refused with exit 6, and a manager may do both.
 func TestCommandsApplyTheRoles(t *testing.T) {
 	path := newDemoDB(t, t.TempDir(), 60)
-	s, err := data.Open(path, data.Options{ReadOnly: true})
+	s, err := storage.Open(path, storage.Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,6 +64,18 @@ func TestCommandsApplyTheRoles(t *testing.T) {
 	if code, _, errOut = runCmd("export", "--db", path, "--user", "李娜", "--format", "csv"); code != exitRefused ||
 		!strings.Contains(errOut, "manager") {
 		t.Fatalf("a rep's export: exit %d, stderr %q", code, errOut)
+	}
+	// To a file too: the refusal keeps its exit status through the output's error, and no file is left.
+	outFile := filepath.Join(t.TempDir(), "all.csv")
+	if code, _, errOut = runCmd("export", "--db", path, "--user", "李娜", "--format", "csv", "--out", outFile); code != exitRefused ||
+		!strings.Contains(errOut, "manager") {
+		t.Fatalf("a rep's export to a file: exit %d, stderr %q", code, errOut)
+	}
+	if _, err := os.Stat(outFile); !os.IsNotExist(err) {
+		t.Fatalf("a refused export left %s: %v", outFile, err)
+	}
+	if code, _, errOut = runCmd("report", "--db", path, "--user", "李娜", "--format", "csv", "--out", outFile); code != exitRefused {
+		t.Fatalf("a rep's report to a file: exit %d, stderr %q", code, errOut)
 	}
 	if code, out, errOut = runCmd("customers", "show", id, "--db", path, "--user", "王建国"); code != 0 ||
 		!strings.Contains(out, `"id": `+id) {

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/term"
 
 	"salesdesk/data"
+	"salesdesk/data/storage"
 )
 
 // Exit codes of refusals, documented in docs/cli.md, so that a script can tell them from a failure.
@@ -50,7 +51,7 @@ var readPassword = func(prompt string, stderr io.Writer) (string, bool, error) {
 // cliSignIn signs the command line in as user. Without --user, a file that needs no sign-in (a team
 // of one, or none) opens as its member. The user may be given by login or, when no login matches, by
 // the member's exact name.
-func cliSignIn(st *data.Store, user string, stderr io.Writer) (*data.Session, error) {
+func cliSignIn(st *storage.Store, user string, stderr io.Writer) (*storage.Session, error) {
 	user = strings.TrimSpace(user)
 	alone, open := st.OpensWithoutSignIn()
 	if user == "" && !open {
@@ -96,7 +97,7 @@ func cliSignIn(st *data.Store, user string, stderr io.Writer) (*data.Session, er
 	return se, nil
 }
 
-func hasLogin(st *data.Store, login string) bool {
+func hasLogin(st *storage.Store, login string) bool {
 	for _, m := range st.Members() {
 		if strings.EqualFold(m.Login, strings.TrimSpace(login)) {
 			return true

@@ -14,7 +14,7 @@ import (
 	"syscall"
 	"testing"
 
-	"salesdesk/data"
+	"salesdesk/data/storage"
 )
 
 // tempKillChildEnv holds, for the test binary started again as a child, the command line to run.
@@ -97,7 +97,7 @@ func hiddenFiles(t *testing.T, dirs ...string) []string {
 func TestKilledCommandsLeaveNoTemps(t *testing.T) {
 	dir := t.TempDir()
 	db := newDemoDB(t, dir, 60)
-	backups := data.DefaultBackupDir(db)
+	backups := storage.DefaultBackupDir(db)
 	if err := os.MkdirAll(backups, 0o700); err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +109,7 @@ func TestKilledCommandsLeaveNoTemps(t *testing.T) {
 		t.Fatalf("backups %v", good)
 	}
 	customers := func() int {
-		s, err := data.Open(db, data.Options{ReadOnly: true})
+		s, err := storage.Open(db, storage.Options{ReadOnly: true})
 		if err != nil {
 			t.Fatalf("the database does not open: %v", err)
 		}
@@ -132,7 +132,7 @@ func TestKilledCommandsLeaveNoTemps(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			tmp := killAfterTemp(t, tc.kind, tc.args(1)...)
-			if removed := data.RemoveLeftTemps(db, backups); len(removed) == 0 {
+			if removed := storage.RemoveLeftTemps(db, backups); len(removed) == 0 {
 				t.Errorf("the window's clean-up removed nothing; %s is left", tmp)
 			}
 			if left := hiddenFiles(t, dir, backups); len(left) != 0 {

@@ -21,6 +21,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"salesdesk/data"
+	"salesdesk/data/storage"
 )
 
 // guiCalls records what the command line would have opened a window on: the tests never start the
@@ -40,8 +41,8 @@ func TestMain(m *testing.M) {
 	// The demo files the tests share need a sign-in: as the demo's administrator, as a script would.
 	// Tests of the sign-in itself pass --user or unset these.
 	os.Setenv(userEnv, "zhaomin")
-	data.FastHashesInTests()
-	os.Setenv(passwordEnv, data.DemoPassword)
+	storage.FastHashesInTests()
+	os.Setenv(passwordEnv, storage.DemoPassword)
 	startGUI = func(path string) error {
 		guiCalls.Lock()
 		defer guiCalls.Unlock()
@@ -66,11 +67,11 @@ func runCmd(args ...string) (code int, stdout, stderr string) {
 func newDemoDB(t testing.TB, dir string, n int) string {
 	t.Helper()
 	path := filepath.Join(dir, "demo.db")
-	s, err := data.Open(path, data.Options{})
+	s, err := storage.Open(path, storage.Options{})
 	if err != nil {
 		t.Fatalf("open: %v", err)
 	}
-	if err := data.GenerateDemo(s, data.DemoOptions{Customers: n, Seed: 7, Now: time.Now()}); err != nil {
+	if err := storage.GenerateDemo(s, storage.DemoOptions{Customers: n, Seed: 7, Now: time.Now()}); err != nil {
 		s.Close()
 		t.Fatalf("generate demo: %v", err)
 	}
@@ -160,7 +161,7 @@ func TestHelp(t *testing.T) {
 }
 
 func TestVersion(t *testing.T) {
-	want := fmt.Sprintf("SalesDesk %s (schema %d)\n", version, data.SchemaVersion())
+	want := fmt.Sprintf("SalesDesk %s (schema %d)\n", version, storage.SchemaVersion())
 	for _, args := range [][]string{{"version"}, {"--version"}} {
 		code, stdout, stderr := runCmd(args...)
 		if code != 0 || stdout != want {
@@ -492,7 +493,7 @@ func TestOpenErrors(t *testing.T) {
 	}
 	missing := filepath.Join(dir, "missing.db")
 	tooNew := newDemoDB(t, t.TempDir(), 3)
-	setSchema(t, tooNew, uint64(data.SchemaVersion()+1))
+	setSchema(t, tooNew, uint64(storage.SchemaVersion()+1))
 	newBytes, err := os.ReadFile(tooNew)
 	if err != nil {
 		t.Fatal(err)
@@ -564,7 +565,7 @@ func setSchema(t *testing.T, path string, v uint64) {
 
 func TestCheckLocked(t *testing.T) {
 	path := newDemoDB(t, t.TempDir(), 5)
-	s, err := data.Open(path, data.Options{})
+	s, err := storage.Open(path, storage.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -126,7 +126,7 @@ var ErrTimeOfDay = errors.New("not a time of day (e.g. 09:30)")
 
 // ParseTimeOfDay reads 9:30, 09:30, 0930 or 9点30, with full-width digits too; empty is all day.
 func ParseTimeOfDay(s string) (TimeOfDay, error) {
-	s = strings.TrimSpace(toHalfWidth(s))
+	s = strings.TrimSpace(ToHalfWidth(s))
 	if s == "" {
 		return 0, nil
 	}
@@ -166,7 +166,7 @@ func smallNumber(s string) (int, bool) {
 // dropActivityDetails makes the next follow-up an all-day one with no kind or reminder: the details
 // belong to the rep's own plan, and the maintenance plan, a won deal's after-sale call or an import
 // that sets another one replaces it.
-func (c *Customer) dropActivityDetails() {
+func (c *Customer) DropActivityDetails() {
 	c.NextTime, c.NextKind, c.NextRemind = 0, "", RemindNone
 }
 
@@ -228,40 +228,16 @@ func SortActivities(as []Activity) {
 	})
 }
 
-// rowActivity packs a row's plan details into four bytes (CustomerRow is kept lean, see index.go).
-type rowActivity struct {
-	time   TimeOfDay
-	kind   uint8 // index in activityKindsAll
-	remind uint8 // index in Reminders
-}
-
-var activityKindsAll = append([]ActivityKind{""}, ActivityKinds...)
-
-func packActivity(t TimeOfDay, k ActivityKind, r Reminder) rowActivity {
-	return rowActivity{time: t, kind: enumIndex(activityKindsAll, k), remind: enumIndex(Reminders, r)}
-}
-
-// NextTime, NextKind and NextRemind are the card's planned next follow-up's details.
-func (r *indexRow) NextTime() TimeOfDay    { return r.next.time }
-func (r *indexRow) NextKind() ActivityKind { return activityKindsAll[r.next.kind] }
-func (r *indexRow) NextRemind() Reminder   { return Reminders[r.next.remind] }
-
-// activityOf is a row's planned activity; the caller checks the row has one.
-func activityOf(r *indexRow) Activity {
-	return Activity{Row: r.public(), Day: r.NextFollowUp.Time(), Time: r.NextTime(), Kind: r.NextKind(),
-		Remind: r.NextRemind(), Text: r.NextAction}
-}
-
 // ErrPlanWithoutDate refuses a time, kind or reminder for a next follow-up that has no date.
 var ErrPlanWithoutDate = errors.New("needs the next follow-up's date")
 
 // ValidateNextPlan checks the details of a next follow-up plan, at the fields of the follow-up form.
 func ValidateNextPlan(p NextPlan) FieldErrors {
 	var fe FieldErrors
-	if p.Kind != "" && !validChoice(p.Kind, ActivityKinds) {
+	if p.Kind != "" && !ValidChoice(p.Kind, ActivityKinds) {
 		fe.Add("next_kind", ErrChoiceInvalid)
 	}
-	if !validChoice(p.Remind, Reminders) {
+	if !ValidChoice(p.Remind, Reminders) {
 		fe.Add("next_remind", ErrChoiceInvalid)
 	}
 	if p.Time < 0 || p.Time > At(23, 59) {

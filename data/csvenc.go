@@ -28,7 +28,7 @@ const (
 var ErrBinaryFile = errors.New("the file is not text")
 
 var (
-	bomUTF8    = []byte{0xEF, 0xBB, 0xBF}
+	BomUTF8    = []byte{0xEF, 0xBB, 0xBF}
 	bomUTF16LE = []byte{0xFF, 0xFE}
 	bomUTF16BE = []byte{0xFE, 0xFF}
 )
@@ -47,7 +47,7 @@ func DetectEncoding(r io.ReaderAt, size int64) (TextEncoding, error) {
 		return "", err
 	}
 	switch {
-	case bytes.HasPrefix(head, bomUTF8):
+	case bytes.HasPrefix(head, BomUTF8):
 		return EncodingUTF8BOM, checkNoNUL(r, size)
 	case bytes.HasPrefix(head, bomUTF16LE):
 		return EncodingUTF16LE, nil
@@ -147,7 +147,7 @@ func decodeText(enc TextEncoding, r io.Reader) io.Reader {
 	case EncodingUTF8BOM:
 		// The mark is dropped and the rest handed on as it is: a decoder would turn a bad byte into
 		// U+FFFD, and the import reports a bad byte only when it still sees it.
-		_, _ = io.CopyN(io.Discard, r, int64(len(bomUTF8)))
+		_, _ = io.CopyN(io.Discard, r, int64(len(BomUTF8)))
 		return r
 	case EncodingUTF16LE:
 		return unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder().Reader(r)
@@ -163,7 +163,7 @@ func decodeText(enc TextEncoding, r io.Reader) io.Reader {
 // byte-order mark (without it a Chinese Windows reads the file as GBK and garbles the names) and CRLF
 // line ends.
 func WriteExcelCSV(w io.Writer, header []string, records [][]string) error {
-	cw, err := newExcelCSV(w)
+	cw, err := NewExcelCSV(w)
 	if err != nil {
 		return err
 	}
@@ -179,8 +179,8 @@ func WriteExcelCSV(w io.Writer, header []string, records [][]string) error {
 	return cw.Error()
 }
 
-func newExcelCSV(w io.Writer) (*safeCSVWriter, error) {
-	if _, err := w.Write(bomUTF8); err != nil {
+func NewExcelCSV(w io.Writer) (*safeCSVWriter, error) {
+	if _, err := w.Write(BomUTF8); err != nil {
 		return nil, err
 	}
 	cw := newSafeCSVWriter(w)

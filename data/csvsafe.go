@@ -17,7 +17,7 @@ import (
 // is quoted, so "-1+1", "-cmd" and a phone number written "+86 138 0013 8000" are.
 
 // neutralisedStarts are the first characters that make a spreadsheet read a cell as a formula.
-const neutralisedStarts = "=+-@\t\r"
+const NeutralisedStarts = "=+-@\t\r"
 
 // NeutraliseCSVCell returns the cell as a CSV export writes it.
 func NeutraliseCSVCell(s string) string {
@@ -39,11 +39,11 @@ func UnneutraliseCSVCell(s string) string {
 // quote before such a cell (so that the quote the user typed survives the round trip too).
 func needsNeutralising(s string) bool {
 	t := strings.TrimLeft(s, "'")
-	return t != "" && strings.IndexByte(neutralisedStarts, t[0]) >= 0 && !isPlainNumber(t)
+	return t != "" && strings.IndexByte(NeutralisedStarts, t[0]) >= 0 && !IsPlainNumber(t)
 }
 
 // isPlainNumber tells a signed decimal number, with thousands commas allowed: [+-]digits[,.digits]…
-func isPlainNumber(s string) bool {
+func IsPlainNumber(s string) bool {
 	if s != "" && (s[0] == '-' || s[0] == '+') {
 		s = s[1:]
 	}

@@ -1,5 +1,8 @@
-// Package data holds SalesDesk's domain types, the rules of the trade and the store. It never imports
-// fyne, so the same package can later serve an office server with no window.
+// Package data holds SalesDesk's domain types, the rules of the trade (grading, scoring, stages,
+// metrics, validation, the roles' permissions) and the Service interface that the window and the
+// command line talk to. It reads and writes no file: the store behind Service is data/storage, the
+// only package that imports bbolt or storm (CI checks it). It never imports fyne either, so that an
+// office server with no window can serve the same calls.
 package data
 
 import (

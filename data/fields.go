@@ -64,7 +64,7 @@ func (fe FieldErrors) Is(target error) bool {
 // ContactField names a field of the i-th contact.
 func ContactField(i int, name string) string { return "contacts." + strconv.Itoa(i) + "." + name }
 
-const maxText = 20_000
+const MaxText = 20_000
 
 // ValidateCustomer checks a card before it is saved; now bounds dates that cannot lie ahead.
 func ValidateCustomer(c *Customer, now time.Time) FieldErrors {
@@ -79,16 +79,16 @@ func ValidateCustomer(c *Customer, now time.Time) FieldErrors {
 	default:
 		fe.Add("kind", ErrChoiceInvalid)
 	}
-	if !validChoice(c.Status, Statuses) {
+	if !ValidChoice(c.Status, Statuses) {
 		fe.Add("status", ErrChoiceInvalid)
 	}
-	if c.GradeOverride != GradeNone && !validChoice(c.GradeOverride, Grades) {
+	if c.GradeOverride != GradeNone && !ValidChoice(c.GradeOverride, Grades) {
 		fe.Add("grade_override", ErrChoiceInvalid)
 	}
-	if c.Ownership != OwnershipNone && !validChoice(c.Ownership, Ownerships) {
+	if c.Ownership != OwnershipNone && !ValidChoice(c.Ownership, Ownerships) {
 		fe.Add("ownership", ErrChoiceInvalid)
 	}
-	if c.Source != SourceNone && !validChoice(c.Source, Sources) {
+	if c.Source != SourceNone && !ValidChoice(c.Source, Sources) {
 		fe.Add("source", ErrChoiceInvalid)
 	}
 	for _, a := range []struct {
@@ -127,7 +127,7 @@ func ValidateCustomer(c *Customer, now time.Time) FieldErrors {
 	for _, f := range []struct {
 		field, v string
 	}{{"needs", c.Needs}, {"notes", c.Notes}, {"preferences", c.Preferences}, {"decision_process", c.DecisionProcess}} {
-		if len(f.v) > maxText {
+		if len(f.v) > MaxText {
 			fe.Add(f.field, ErrTooLong)
 		}
 	}
@@ -142,7 +142,7 @@ func ValidateFollowUp(f *FollowUp, now time.Time) FieldErrors {
 	} else if DateOf(f.Date).After(DateOf(now)) {
 		fe.Add("date", ErrDateInFuture)
 	}
-	if !validChoice(f.Method, Methods) {
+	if !ValidChoice(f.Method, Methods) {
 		fe.Add("method", ErrChoiceInvalid)
 	}
 	if strings.TrimSpace(f.Topic) == "" {
@@ -157,7 +157,7 @@ func ValidateFollowUp(f *FollowUp, now time.Time) FieldErrors {
 // ErrDeadlineBeforeDate refuses an action deadline before the follow-up itself.
 var ErrDeadlineBeforeDate = errors.New("must not be before the follow-up's date")
 
-func validChoice[T comparable](v T, choices []T) bool {
+func ValidChoice[T comparable](v T, choices []T) bool {
 	for _, c := range choices {
 		if c == v {
 			return true

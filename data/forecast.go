@@ -23,7 +23,7 @@ func PeriodKey(t time.Time, quarterly bool) string {
 	return fmt.Sprintf("%d-%02d", t.Year(), int(t.Month()))
 }
 
-func stageIndex(stages []StageDef) map[string]int {
+func StageIndex(stages []StageDef) map[string]int {
 	idx := make(map[string]int, len(stages))
 	for i, s := range stages {
 		idx[s.Key] = i
@@ -35,7 +35,7 @@ func stageIndex(stages []StageDef) map[string]int {
 // quarter of their expected close date, in period order. A deal with no close date is left out: it
 // cannot be placed in time.
 func Forecast(opps []*OpportunityRow, stages []StageDef, quarterly bool) []ForecastRow {
-	idx := stageIndex(stages)
+	idx := StageIndex(stages)
 	rows := map[string]*ForecastRow{}
 	for _, o := range opps {
 		si, ok := idx[o.Stage]
@@ -53,7 +53,7 @@ func Forecast(opps []*OpportunityRow, stages []StageDef, quarterly bool) []Forec
 			rows[key] = r
 		}
 		r.Deals++
-		r.Weighted += weighted(o.Amount, def.Probability)
+		r.Weighted += Weighted(o.Amount, def.Probability)
 		r.BestCase += o.Amount
 		if def.Committed {
 			r.Committed += o.Amount
@@ -68,7 +68,7 @@ func Forecast(opps []*OpportunityRow, stages []StageDef, quarterly bool) []Forec
 }
 
 // weighted is amount × percent / 100, rounded to the nearest fen.
-func weighted(a Amount, percent int) Amount {
+func Weighted(a Amount, percent int) Amount {
 	return Amount((int64(a)*int64(percent) + 50) / 100)
 }
 
@@ -88,7 +88,7 @@ type FunnelStep struct {
 // every stage up to the furthest one its history or its current stage shows, so a deal lost in
 // negotiation counts in every step before it.
 func Funnel(opps []*OpportunityRow, history map[uint64][]StageChange, stages []StageDef, from, to time.Time) []FunnelStep {
-	idx := stageIndex(stages)
+	idx := StageIndex(stages)
 	var steps []FunnelStep
 	var order []int
 	for i, s := range stages {

@@ -36,7 +36,7 @@ const (
 )
 
 // cooperationYears counts whole years since cooperation began.
-func cooperationYears(since, now time.Time) int {
+func CooperationYears(since, now time.Time) int {
 	if since.IsZero() || since.After(now) {
 		return 0
 	}
@@ -50,7 +50,7 @@ func cooperationYears(since, now time.Time) int {
 
 // SuggestGrade applies seed 000's grade rules in order and says which one decided.
 func SuggestGrade(c *Customer, r GradeRules, now time.Time) (Grade, GradeReason) {
-	years := cooperationYears(c.CooperationSince, now)
+	years := CooperationYears(c.CooperationSince, now)
 	if c.AnnualPurchase >= r.AMinAnnual && years >= r.AMinYears && (!r.ARequiresHighRP || c.Referral == LevelHigh) {
 		return GradeA, ReasonAVIP
 	}

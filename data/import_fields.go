@@ -282,26 +282,6 @@ func ContactSlotField(base ImportField, slot int) ImportField {
 	return ImportField(strings.Replace(string(base), "contact.", "contact"+strconv.Itoa(slot)+".", 1))
 }
 
-// contactSlot splits a contact field into its first-slot key and its slot (1-based).
-func contactSlot(f ImportField) (ImportField, int) {
-	s := string(f)
-	if !strings.HasPrefix(s, "contact") {
-		return f, 0
-	}
-	dot := strings.IndexByte(s, '.')
-	if dot < 0 {
-		return f, 0
-	}
-	if dot == len("contact") {
-		return f, 1
-	}
-	n, err := strconv.Atoi(s[len("contact"):dot])
-	if err != nil {
-		return f, 0
-	}
-	return ImportField("contact" + s[dot:]), n
-}
-
 // normHeader folds a header to the key the synonyms are matched by: NFKC (full-width letters and
 // brackets become ASCII), lower case, a unit in trailing brackets cut off ("预计成交金额(元)"), and no
 // spaces, punctuation or symbols ("E-mail" is "email", "客户名称*" is "客户名称").

@@ -28,7 +28,7 @@ var (
 const MaxImportRows = 200_000
 
 // previewRows is how many data rows a sheet keeps in memory for the mapping step's preview.
-const previewRows = 20
+const PreviewRows = 20
 
 // headerSearchRows is how far down a sheet the header row is looked for: templates often carry a title
 // row ("客户信息管理表") above it.
@@ -64,7 +64,7 @@ type ImportSheet struct {
 	// Rows is the number of data rows below the header (empty rows not counted).
 	Rows int
 	// date1904 marks a sheet of a workbook that counts days from 1904.
-	date1904 bool
+	Date1904 bool
 	// Sample holds the first data rows, for the preview.
 	Sample []SourceRow
 	// Multiline lists the rows (the header row too) whose cells run over several lines, the first
@@ -219,10 +219,10 @@ func openCSVSource(name string, r io.ReaderAt, size int64) (*ImportSource, error
 	if err != nil {
 		return nil, fmt.Errorf("data: read %s: %w", name, err)
 	}
-	comma := sniffDelimiter(newLineEnds(decodeText(enc, io.NewSectionReader(r, 0, min(size, 64<<10)))))
+	comma := sniffDelimiter(NewLineEnds(decodeText(enc, io.NewSectionReader(r, 0, min(size, 64<<10)))))
 	sh := &ImportSheet{Name: name}
 	sh.read = func(ctx context.Context, fn func(SourceRow) error) error {
-		return eachCSVRow(ctx, newLineEnds(decodeText(enc, io.NewSectionReader(r, 0, size))), comma, enc, fn)
+		return eachCSVRow(ctx, NewLineEnds(decodeText(enc, io.NewSectionReader(r, 0, size))), comma, enc, fn)
 	}
 	src := &ImportSource{Name: name, Format: "csv", Encoding: enc, Delimiter: comma, Sheets: []*ImportSheet{sh}}
 	if err := sh.scan(name); err != nil {
@@ -283,7 +283,7 @@ type lineEnds struct {
 	lastCR bool // the last byte handed on was a CR turned into LF: an LF right after it is dropped
 }
 
-func newLineEnds(r io.Reader) io.Reader { return &lineEnds{r: r} }
+func NewLineEnds(r io.Reader) io.Reader { return &lineEnds{r: r} }
 
 func (l *lineEnds) Read(p []byte) (int, error) {
 	for {
@@ -491,7 +491,7 @@ func openXLSXSource(name string, r io.ReaderAt, size int64) (src *ImportSource, 
 	}
 	src = &ImportSource{Name: name, Format: "xlsx"}
 	for _, ref := range book.sheets {
-		sh := &ImportSheet{Name: ref.name, date1904: book.date1904}
+		sh := &ImportSheet{Name: ref.name, Date1904: book.date1904}
 		sh.read = func(ctx context.Context, fn func(SourceRow) error) error {
 			return book.eachRow(ctx, ref, fn)
 		}
@@ -512,7 +512,7 @@ func openXLSXSource(name string, r io.ReaderAt, size int64) (src *ImportSource, 
 // ---------------------------------------------------------------------------------------------
 
 // errStopScan ends a scan early without an error.
-var errStopScan = errors.New("stop")
+var ErrStopScan = errors.New("stop")
 
 // scan reads the sheet once: the header row (the first of the top rows in which at least two cells
 // name known fields, else the first non-empty row), a sample of data rows for the preview, and the
@@ -545,14 +545,14 @@ func (sh *ImportSheet) scan(where string) error {
 		}
 		count++
 		if count > MaxImportRows {
-			return errStopScan
+			return ErrStopScan
 		}
-		if len(sh.Sample) < previewRows {
+		if len(sh.Sample) < PreviewRows {
 			sh.Sample = append(sh.Sample, r)
 		}
 		return nil
 	})
-	if err != nil && !errors.Is(err, errStopScan) {
+	if err != nil && !errors.Is(err, ErrStopScan) {
 		return fmt.Errorf("data: %s: %w", where, err)
 	}
 	if header < 0 {
@@ -563,8 +563,8 @@ func (sh *ImportSheet) scan(where string) error {
 		sh.Sample = top[1:]
 		count = len(sh.Sample)
 	}
-	if len(sh.Sample) > previewRows {
-		sh.Sample = sh.Sample[:previewRows]
+	if len(sh.Sample) > PreviewRows {
+		sh.Sample = sh.Sample[:PreviewRows]
 	}
 	sh.Rows = count
 	sh.Mapping = AutoMap(sh.Header)
@@ -617,7 +617,7 @@ func known(cells []string) int {
 }
 
 // each hands the sheet's data rows (below the header) to fn.
-func (sh *ImportSheet) each(ctx context.Context, fn func(SourceRow) error) error {
+func (sh *ImportSheet) Each(ctx context.Context, fn func(SourceRow) error) error {
 	return sh.read(ctx, func(r SourceRow) error {
 		if r.Row <= sh.HeaderRow {
 			return nil

@@ -328,7 +328,7 @@ func (t xmlTag) attr(name string) string {
 			return ""
 		}
 		if string(key) == name {
-			return unescapeXML(rest[1 : 1+end])
+			return UnescapeXML(rest[1 : 1+end])
 		}
 		a = rest[end+2:]
 	}
@@ -412,7 +412,7 @@ func (s *xmlScanner) textUntil(name string) (string, bool) {
 		at := s.pos + i
 		rest := s.data[at+1:]
 		if bytes.HasPrefix(rest, []byte("![CDATA[")) {
-			parts = append(parts, unescapeXML(s.data[start:at])...)
+			parts = append(parts, UnescapeXML(s.data[start:at])...)
 			e := bytes.Index(rest, []byte("]]>"))
 			if e < 0 {
 				return "", false
@@ -430,12 +430,12 @@ func (s *xmlScanner) textUntil(name string) (string, bool) {
 		}
 		if tag.end && tag.name == name {
 			if parts == nil {
-				return unescapeXML(text), true
+				return UnescapeXML(text), true
 			}
-			return string(append(parts, unescapeXML(text)...)), true
+			return string(append(parts, UnescapeXML(text)...)), true
 		}
 		// Markup inside the text (not expected in a spreadsheet): keep what came before it.
-		parts = append(parts, unescapeXML(text)...)
+		parts = append(parts, UnescapeXML(text)...)
 		start = s.pos
 	}
 }
@@ -495,7 +495,7 @@ func (s *xmlScanner) cellValue(typ string, shared []string) (string, bool) {
 
 // unescapeXML decodes the five entities and numeric character references; anything else is kept as
 // written.
-func unescapeXML(b []byte) string {
+func UnescapeXML(b []byte) string {
 	if bytes.IndexByte(b, '&') < 0 {
 		return string(b)
 	}

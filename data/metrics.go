@@ -160,7 +160,7 @@ type Figures struct {
 }
 
 // finish derives the seed's figures from the counts.
-func (f *Figures) finish() {
+func (f *Figures) Finish() {
 	f.ConversionRate = ConversionRate(f.ClosedCustomers, f.Leads)
 	f.AverageOrderValue = AverageOrderValue(f.WonAmount, f.ClosedCustomers)
 	f.RepurchaseRate = RepurchaseRate(f.RepeatCustomers, f.ClosedCustomers)
@@ -355,10 +355,10 @@ func (l *Ledger) Figures(p Period) (team Figures, owners map[uint64]Figures) {
 			}
 		}
 	}
-	team.finish()
+	team.Finish()
 	owners = make(map[uint64]Figures, len(acc))
 	for id, a := range acc {
-		a.finish()
+		a.Finish()
 		owners[id] = *a
 	}
 	return team, owners
@@ -578,7 +578,7 @@ func BuildReport(p Period, team Figures, owners map[uint64]Figures, sets []Targe
 	for _, id := range order {
 		f, ok := owners[id]
 		if !ok {
-			f.finish()
+			f.Finish()
 		}
 		r.Owners = append(r.Owners, OwnerReport{OwnerID: id, Name: names[id], Figures: f, Targets: repT[id],
 			Misses: Misses(f, repT[id])})

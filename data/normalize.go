@@ -34,17 +34,17 @@ type companySuffix struct {
 }
 
 // isNameSeparator reports runes that NormalizeName drops: they never tell two names apart.
-func isNameSeparator(r rune) bool {
+func IsNameSeparator(r rune) bool {
 	return unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) ||
 		unicode.IsControl(r) || unicode.In(r, unicode.Cf)
 }
 
 // foldName applies NFKC (full-width → half-width, compatibility forms), lower-casing and removal
 // of separators until nothing changes, so the result is a fixed point of the same steps.
-func foldName(s string) string {
+func FoldName(s string) string {
 	for range 8 {
 		t := strings.Map(func(r rune) rune {
-			if isNameSeparator(r) {
+			if IsNameSeparator(r) {
 				return -1
 			}
 			return r
@@ -69,14 +69,14 @@ func NormalizeName(s string) string {
 	// Fold each word on its own so we know where words started.
 	var b strings.Builder
 	wordStart := map[int]bool{}
-	for _, w := range strings.FieldsFunc(norm.NFKC.String(s), isNameSeparator) {
-		if f := foldName(w); f != "" {
+	for _, w := range strings.FieldsFunc(norm.NFKC.String(s), IsNameSeparator) {
+		if f := FoldName(w); f != "" {
 			wordStart[b.Len()] = true
 			b.WriteString(f)
 		}
 	}
 	name := b.String()
-	if whole := foldName(name); whole != name {
+	if whole := FoldName(name); whole != name {
 		// Folding across word boundaries changed something (combining marks after punctuation):
 		// fall back to the whole-string fold without word information.
 		name, wordStart = whole, nil

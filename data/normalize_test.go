@@ -111,11 +111,11 @@ func FuzzNormalizeName(f *testing.F) {
 		if again := NormalizeName(n); again != n {
 			t.Fatalf("NormalizeName not idempotent: %q -> %q -> %q", s, n, again)
 		}
-		if strings.IndexFunc(n, isNameSeparator) >= 0 {
+		if strings.IndexFunc(n, IsNameSeparator) >= 0 {
 			t.Fatalf("NormalizeName(%q) = %q keeps a separator", s, n)
 		}
-		if n == "" && foldName(s) != "" {
-			t.Fatalf("NormalizeName(%q) stripped the whole name %q", s, foldName(s))
+		if n == "" && FoldName(s) != "" {
+			t.Fatalf("NormalizeName(%q) stripped the whole name %q", s, FoldName(s))
 		}
 	})
 }

@@ -192,10 +192,10 @@ func StageDays(created time.Time, first string, history []StageChange, now time.
 	days := map[string]int{}
 	stage, since := first, created
 	for _, h := range history {
-		days[stage] += daysBetween(DateOf(since), DateOf(h.At))
+		days[stage] += DaysBetween(DateOf(since), DateOf(h.At))
 		stage, since = h.To, h.At
 	}
-	days[stage] += daysBetween(DateOf(since), DateOf(now))
+	days[stage] += DaysBetween(DateOf(since), DateOf(now))
 	return days
 }
 

@@ -14,10 +14,10 @@ func TestQualify(t *testing.T) {
 		ok     bool
 		short  []string
 	}{
-		{"all at the thresholds", LeadScores{10, 8, 7}, true, nil},
-		{"all at the top", LeadScores{15, 15, 15}, true, nil},
-		{"budget one short", LeadScores{9, 8, 7}, false, []string{"budget"}},
-		{"urgency and authority short", LeadScores{12, 7, 6}, false, []string{"urgency", "authority"}},
+		{"all at the thresholds", LeadScores{Budget: 10, Urgency: 8, Authority: 7}, true, nil},
+		{"all at the top", LeadScores{Budget: 15, Urgency: 15, Authority: 15}, true, nil},
+		{"budget one short", LeadScores{Budget: 9, Urgency: 8, Authority: 7}, false, []string{"budget"}},
+		{"urgency and authority short", LeadScores{Budget: 12, Urgency: 7, Authority: 6}, false, []string{"urgency", "authority"}},
 		{"nothing known", LeadScores{}, false, []string{"budget", "urgency", "authority"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -37,10 +37,10 @@ func TestQualify(t *testing.T) {
 }
 
 func TestLeadScoresValidate(t *testing.T) {
-	if fe := (LeadScores{0, 15, 7}).Validate(); fe.Any() {
+	if fe := (LeadScores{Budget: 0, Urgency: 15, Authority: 7}).Validate(); fe.Any() {
 		t.Fatalf("valid scores refused: %v", fe)
 	}
-	fe := LeadScores{-1, 16, 7}.Validate()
+	fe := LeadScores{Budget: -1, Urgency: 16, Authority: 7}.Validate()
 	if fe.For("budget_score") == nil || fe.For("urgency_score") == nil || fe.For("authority_score") != nil {
 		t.Fatalf("problems = %v", fe)
 	}

@@ -44,13 +44,13 @@ func Month(year int, m time.Month) Period { return mustPeriod(Period{PeriodMonth
 func Year(year int) Period { return mustPeriod(Period{PeriodYear, year, 0}) }
 
 func mustPeriod(p Period) Period {
-	if !p.valid() {
+	if !p.Valid() {
 		panic(fmt.Sprintf("data: invalid period %+v", p))
 	}
 	return p
 }
 
-func (p Period) valid() bool {
+func (p Period) Valid() bool {
 	if p.Year < minPeriodYear || p.Year > maxPeriodYear {
 		return false
 	}
@@ -116,7 +116,7 @@ func ParsePeriod(s string) (Period, error) {
 		}
 		p = Period{PeriodYear, year, 0}
 	}
-	if !p.valid() {
+	if !p.Valid() {
 		return bad()
 	}
 	return p, nil

@@ -1,38 +1,13 @@
 package data
 
 import (
-	"cmp"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
-)
-
-// The lead pool (公海): a card without an owner belongs to nobody and any rep may claim it, within the
-// team's limits. Cards flow back by themselves when their owner stops following them up, so that
-// leads nobody works do not sit in one rep's list. Every move is kept in the card's pool history.
-
-var (
-	// bucketPoolHistory: customer id ‖ sequence → PoolMove, a card's moves oldest first.
-	bucketPoolHistory = []byte("pool_history")
-	// bucketPoolClaims: member id ‖ sequence → PoolMove, each member's claims, for the daily limit.
-	bucketPoolClaims = []byte("pool_claims")
-	// bucketReviews: customer id ‖ sequence → Review, who reviewed a card when.
-	bucketReviews = []byte("reviews")
 )
 
 // PoolAction is what moved a card into or out of the pool.
 type PoolAction string
-
-const (
-	PoolClaim    PoolAction = "claim"    // a rep took a card from the pool
-	PoolRelease  PoolAction = "release"  // the owner gave a card back, with a reason
-	PoolAssign   PoolAction = "assign"   // a manager gave a pool card to a rep
-	PoolReturn   PoolAction = "return"   // the sweep took back a card its owner left idle
-	PoolHandover PoolAction = "handover" // a manager moved a rep's card to another rep or the pool
-)
 
 // PoolMove is one line of a card's pool history.
 type PoolMove struct {
@@ -60,13 +35,6 @@ type PoolSettings struct {
 	NoticeDays int `json:"notice_days"`
 }
 
-// DefaultPoolSettings are the rules of a new file and of files saved before the pool existed.
-func DefaultPoolSettings() PoolSettings {
-	return PoolSettings{ClaimsPerDay: 10, MaxOwned: 300, NoReclaimDays: 7,
-		ReturnAfter: map[Status]int{StatusProspect: 30, StatusInterested: 60, StatusCustomer: 90},
-		KeepGrades:  []Grade{GradeA, GradeB}, NoticeDays: 3}
-}
-
 // Validate names the pool setting that cannot work.
 func (p PoolSettings) Validate(fe *FieldErrors) {
 	for _, f := range []struct {
@@ -85,7 +53,7 @@ func (p PoolSettings) Validate(fe *FieldErrors) {
 }
 
 // returnDays is how many idle days send a card of this status and grade back (0: never).
-func (p PoolSettings) returnDays(st Status, g Grade) int {
+func (p PoolSettings) ReturnDays(st Status, g Grade) int {
 	if slices.Contains(p.KeepGrades, g) {
 		return 0
 	}
@@ -116,13 +84,6 @@ type poolError struct{ msg, code string }
 
 func (e *poolError) Error() string { return e.msg }
 func (e *poolError) Code() string  { return e.code }
-
-// Errors of the pool's moves.
-var (
-	ErrNotInPool      error = &poolError{"the card is no longer in the pool: someone else has it", CodeTaken}
-	ErrNotOwner       error = &poolError{"only the card's owner may release it", CodeNotYours}
-	ErrInactiveTarget error = &poolError{"the member is deactivated and cannot receive cards", CodeInactive}
-)
 
 // PoolFilter selects pool cards. Days keeps the cards that have been in the pool at least that long.
 type PoolFilter struct {
@@ -167,459 +128,21 @@ type PoolService interface {
 	Reviews(customerID uint64) ([]Review, error)
 }
 
-// lastMoves reads the newest pool move of each card that has one: who had it and since when.
-func lastMoves(tx *bolt.Tx) map[uint64]PoolMove {
-	out := map[uint64]PoolMove{}
-	b := tx.Bucket(bucketPoolHistory)
-	if b == nil {
-		return out
-	}
-	_ = b.ForEach(func(k, v []byte) error {
-		var m PoolMove
-		if codec.Unmarshal(v, &m) == nil {
-			out[m.CustomerID] = m // keys are in order: the last one wins
-		}
-		return nil
-	})
-	return out
-}
-
-// PoolCards lists the cards in the pool, oldest in the pool first.
-func (s *Store) PoolCards(f PoolFilter) (PoolPage, error) {
-	var moves map[uint64]PoolMove
-	if err := s.view(func(tx *bolt.Tx) error { moves = lastMoves(tx); return nil }); err != nil {
-		return PoolPage{}, err
-	}
-	rows := s.Customers(CustomerFilter{Search: f.Search, Grade: f.Grade, Status: f.Status, Industry: f.Industry, OwnerID: 0})
-	today := DayOf(s.now())
-	var out []PoolRow
-	for _, r := range rows {
-		if r.OwnerID != 0 {
-			continue
-		}
-		m := moves[r.ID]
-		pr := PoolRow{Row: r.public(), Since: m.At, LastOwner: m.From}
-		since := DayOf(m.At)
-		if since == 0 {
-			since = r.FirstContact
-		}
-		if since != 0 {
-			pr.Days = int(today - since)
-		}
-		if pr.Days < f.MinDays {
-			continue
-		}
-		out = append(out, pr)
-	}
-	if f.Region != "" {
-		// Region is not in the list row; read it only when asked for.
-		ids := make([]uint64, len(out))
-		for i := range out {
-			ids[i] = out[i].Row.ID
-		}
-		regions := map[uint64]string{}
-		if err := s.eachRowRecord(ids, func(id uint64, rec *rowRecord) { regions[id] = rec.Region }); err != nil {
-			return PoolPage{}, err
-		}
-		out = slices.DeleteFunc(out, func(p PoolRow) bool { return !strings.Contains(regions[p.Row.ID], f.Region) })
-	}
-	slices.SortStableFunc(out, func(a, b PoolRow) int { return b.Days - a.Days })
-	page := PoolPage{Total: len(out)}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = 100
-	}
-	if f.Offset < len(out) {
-		page.Rows = out[f.Offset:min(len(out), f.Offset+limit)]
-	}
-	return page, nil
-}
-
-// PoolHistory is a card's moves through the pool, oldest first.
-func (s *Store) PoolHistory(customerID uint64) ([]PoolMove, error) {
-	var out []PoolMove
-	err := s.view(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketPoolHistory)
-		if b == nil {
-			return nil
-		}
-		prefix := encodeUint(customerID)
-		c := b.Cursor()
-		for k, v := c.Seek(prefix); k != nil && strings.HasPrefix(string(k), string(prefix)); k, v = c.Next() {
-			var m PoolMove
-			if err := codec.Unmarshal(v, &m); err != nil {
-				return err
-			}
-			out = append(out, m)
-		}
-		return nil
-	})
-	return out, err
-}
-
-// recordMove writes a pool move and its audit line, in tx.
-func recordMove(tx *bolt.Tx, m PoolMove, by Actor) error {
-	return recordMoveIn(tx, m, by, nil)
-}
-
-// recordMoveIn is recordMove with the audit line through ab (nil: on its own).
-func recordMoveIn(tx *bolt.Tx, m PoolMove, by Actor, ab *auditBatch) error {
-	b := tx.Bucket(bucketPoolHistory)
-	seq, err := b.NextSequence()
-	if err != nil {
-		return err
-	}
-	if err := putRecord(b, pairKey(m.CustomerID, seq), m); err != nil {
-		return err
-	}
-	if m.Action == PoolClaim {
-		cb := tx.Bucket(bucketPoolClaims)
-		cs, err := cb.NextSequence()
-		if err != nil {
-			return err
-		}
-		if err := putRecord(cb, pairKey(m.To, cs), m); err != nil {
-			return err
-		}
-	}
-	action := fmt.Sprintf("pool_%s from=%d to=%d", m.Action, m.From, m.To)
-	if m.Reason != "" {
-		action += " reason=" + m.Reason
-	}
-	return writeChangeIn(tx, Change{At: m.At, ActorID: by.MemberID, Actor: by.Name, Action: action,
-		Entity: "customer", EntityID: m.CustomerID, CustomerID: m.CustomerID}, ab)
-}
-
-// moveCard changes a card's owner in tx through the card's own write path and records the move.
-func (s *Store) moveCard(tx *bolt.Tx, by Actor, c *Customer, to uint64, action PoolAction, reason string, rules GradeRules, now time.Time) (*indexRow, error) {
-	return s.writeMove(tx, by, c, PoolMove{CustomerID: c.ID, At: now, By: by.MemberID, From: c.OwnerID, To: to, Action: action, Reason: reason}, rules, now)
-}
-
-func (s *Store) writeMove(tx *bolt.Tx, by Actor, c *Customer, m PoolMove, rules GradeRules, now time.Time) (*indexRow, error) {
-	to := m.To
-	c.OwnerID = to
-	c.Version++
-	c.UpdatedAt, c.UpdatedBy = now, by.MemberID
-	row, err := s.writeCustomer(tx, c, c.CardNo, rules, now)
-	if err != nil {
-		return nil, err
-	}
-	return row, recordMove(tx, m, by)
-}
-
-// changeOwner re-reads the card in one transaction, lets check refuse the move, then moves it.
-func (s *Store) changeOwner(by Actor, id uint64, action PoolAction, reason string, to uint64, check func(tx *bolt.Tx, c *Customer) error) (Customer, error) {
-	now := s.now()
-	rules := s.Settings().GradeRules
-	var c Customer
-	err := s.update(func(tx *bolt.Tx) (func(*index), error) {
-		if err := getRecord(tx.Bucket(bucketCustomers), encodeUint(id), &c); err != nil {
-			return nil, fmt.Errorf("customer %d: %w", id, err)
-		}
-		if c.Archived {
-			return nil, ErrArchived
-		}
-		if err := check(tx, &c); err != nil {
-			return nil, err
-		}
-		row, err := s.moveCard(tx, by, &c, to, action, reason, rules, now)
-		if err != nil {
-			return nil, err
-		}
-		// Open deals a handover left in the pool with the card go to whoever takes the card.
-		var deals []Opportunity
-		if to != 0 {
-			if deals, err = moveDeals(tx, by, s.unownedDeals(id), 0, to, now); err != nil {
-				return nil, err
-			}
-		}
-		return func(ix *index) {
-			ix.put(row)
-			for i := range deals {
-				ix.putDeal(&deals[i])
-			}
-		}, nil
-	})
-	if err != nil {
-		return c, fmt.Errorf("data: pool %s customer %d: %w", action, id, err)
-	}
-	return c, nil
-}
-
-// unownedDeals are the card's deals without an owner.
-func (s *Store) unownedDeals(customerID uint64) []uint64 {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	var out []uint64
-	for id, o := range s.idx.opps {
-		if o.CustomerID == customerID && o.OwnerID == 0 {
-			out = append(out, id)
-		}
-	}
-	return out
-}
-
-// Claim gives a pool card to the member, within the limits. The owner is re-read in the write
-// transaction, and writes are serialised, so of two reps claiming at once exactly one gets it.
-func (s *Store) Claim(by Actor, id uint64) (Customer, error) {
-	if by.MemberID == 0 {
-		return Customer{}, ErrNoMember // a pool card must go to someone
-	}
-	ps := s.Settings().Pool
-	now := s.now()
-	return s.changeOwner(by, id, PoolClaim, "", by.MemberID, func(tx *bolt.Tx, c *Customer) error {
-		if c.OwnerID != 0 {
-			return ErrNotInPool
-		}
-		return s.checkClaimLimits(tx, ps, by.MemberID, c.ID, now)
-	})
-}
-
-func (s *Store) checkClaimLimits(tx *bolt.Tx, ps PoolSettings, member, card uint64, now time.Time) error {
-	if ps.ClaimsPerDay > 0 {
-		start := DateOf(now)
-		n := 0
-		prefix := encodeUint(member)
-		c := tx.Bucket(bucketPoolClaims).Cursor()
-		// The newest claims are last: walk back from the member's end until yesterday.
-		var k, v []byte
-		if k, _ = c.Seek(encodeUint(member + 1)); k == nil {
-			k, v = c.Last()
-		} else {
-			k, v = c.Prev()
-		}
-		for ; k != nil && strings.HasPrefix(string(k), string(prefix)); k, v = c.Prev() {
-			var m PoolMove
-			if err := codec.Unmarshal(v, &m); err != nil {
-				return err
-			}
-			if m.At.Before(start) {
-				break
-			}
-			n++
-		}
-		if n >= ps.ClaimsPerDay {
-			return &LimitError{Limit: "claims_per_day", Max: ps.ClaimsPerDay}
-		}
-	}
-	if ps.MaxOwned > 0 {
-		s.mu.RLock()
-		n := 0
-		for _, r := range s.idx.rows {
-			if r.OwnerID == member && !r.Archived {
-				n++
-			}
-		}
-		s.mu.RUnlock()
-		if n >= ps.MaxOwned {
-			return &LimitError{Limit: "max_owned", Max: ps.MaxOwned}
-		}
-	}
-	if ps.NoReclaimDays > 0 {
-		prefix := encodeUint(card)
-		c := tx.Bucket(bucketPoolHistory).Cursor()
-		cutoff := DateOf(now).AddDate(0, 0, -ps.NoReclaimDays)
-		for k, v := c.Seek(prefix); k != nil && strings.HasPrefix(string(k), string(prefix)); k, v = c.Next() {
-			var m PoolMove
-			if err := codec.Unmarshal(v, &m); err != nil {
-				return err
-			}
-			if m.From == member && m.To == 0 && m.Action == PoolRelease && !m.At.Before(cutoff) {
-				return &LimitError{Limit: "no_reclaim_days", Max: ps.NoReclaimDays}
-			}
-		}
-	}
-	return nil
-}
-
-// Release gives the owner's card back to the pool; the reason is kept in its history.
-func (s *Store) Release(by Actor, id uint64, reason string) (Customer, error) {
-	reason = strings.TrimSpace(reason)
-	if reason == "" {
-		var fe FieldErrors
-		fe.Add("reason", ErrRequired)
-		return Customer{}, fe
-	}
-	return s.changeOwner(by, id, PoolRelease, reason, 0, func(_ *bolt.Tx, c *Customer) error {
-		if c.OwnerID != by.MemberID {
-			return ErrNotOwner
-		}
-		return nil
-	})
-}
-
-// Assign gives a pool card to a member; the limits are a rep's own, not a manager's.
-func (s *Store) Assign(by Actor, id, to uint64) (Customer, error) {
-	m, ok := s.Member(to)
-	if !ok {
-		var fe FieldErrors
-		fe.Add("owner", ErrUnknownMember)
-		return Customer{}, fe
-	}
-	if !m.Active {
-		return Customer{}, ErrInactiveTarget
-	}
-	return s.changeOwner(by, id, PoolAssign, "", to, func(_ *bolt.Tx, c *Customer) error {
-		if c.OwnerID != 0 {
-			return ErrNotInPool
-		}
-		return nil
-	})
-}
-
-// idleSince is the day a card's owner last did anything with it: the last follow-up, or the day the
-// card came to them, whichever is later. 0 when nothing tells.
-func idleSince(r *indexRow, m PoolMove, owned bool) Day {
-	d := r.LastFollowUp
-	if owned && m.To == r.OwnerID && DayOf(m.At) > d {
-		d = DayOf(m.At)
-	}
-	if d == 0 {
-		d = r.FirstContact
-	}
-	return d
-}
-
-// poolCandidates are the owned cards the rules would return on day today + ahead.
-// A card with no date in its row (never followed up, no first contact) counts from its creation,
-// which only the stored card knows: created reads it.
-func (s *Store) poolCandidates(moves map[uint64]PoolMove, ps PoolSettings, ownerID uint64, today Day, ahead int, created func(id uint64) Day) []PoolDueCard {
-	var undated []*indexRow
-	s.mu.RLock()
-	var out []PoolDueCard
-	for _, r := range s.idx.rows {
-		if r.OwnerID == 0 || r.Archived || (ownerID != 0 && r.OwnerID != ownerID) {
-			continue
-		}
-		days := ps.returnDays(r.Status, r.Grade)
-		if days <= 0 {
-			continue
-		}
-		m, ok := moves[r.ID]
-		since := idleSince(r, m, ok)
-		if since == 0 {
-			undated = append(undated, r)
-			continue
-		}
-		if at := since + Day(days); at <= today+Day(ahead) {
-			out = append(out, PoolDueCard{Row: r.public(), ReturnsOn: at.Time()})
-		}
-	}
-	s.mu.RUnlock()
-	for _, r := range undated {
-		since := created(r.ID)
-		if since == 0 {
-			continue
-		}
-		if at := since + Day(ps.returnDays(r.Status, r.Grade)); at <= today+Day(ahead) {
-			out = append(out, PoolDueCard{Row: r.public(), ReturnsOn: at.Time()})
-		}
-	}
-	return out
-}
-
-// createdIn reads a card's creation day in tx.
-func createdIn(tx *bolt.Tx) func(id uint64) Day {
-	b := tx.Bucket(bucketCustomers)
-	return func(id uint64) Day {
-		var c Customer
-		if getRecord(b, encodeUint(id), &c) != nil {
-			return 0
-		}
-		return DayOf(c.CreatedAt)
-	}
-}
-
 // PoolDueCard is an owned card that the sweep will return on ReturnsOn unless followed up.
 type PoolDueCard struct {
 	Row       *CustomerRow
 	ReturnsOn time.Time
 }
 
-// PoolDue lists the member's cards that return to the pool within the notice days (not yet due).
-func (s *Store) PoolDue(ownerID uint64) ([]PoolDueCard, error) {
-	ps := s.Settings().Pool
-	today := DayOf(s.now())
-	var all []PoolDueCard
-	if err := s.view(func(tx *bolt.Tx) error {
-		all = s.poolCandidates(lastMoves(tx), ps, ownerID, today, ps.NoticeDays, createdIn(tx))
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	out := all[:0]
-	for _, d := range all {
-		if DayOf(d.ReturnsOn) > today {
-			out = append(out, d)
-		}
-	}
-	slices.SortFunc(out, func(a, b PoolDueCard) int { return a.ReturnsOn.Compare(b.ReturnsOn) })
-	return out, nil
-}
+// Errors of the pool's moves.
+var (
+	ErrNotInPool      error = &poolError{"the card is no longer in the pool: someone else has it", CodeTaken}
+	ErrNotOwner       error = &poolError{"only the card's owner may release it", CodeNotYours}
+	ErrInactiveTarget error = &poolError{"the member is deactivated and cannot receive cards", CodeInactive}
+)
 
-// SweepPool returns to the pool, in one transaction, every card whose owner logged no follow-up for
-// the days its status and grade allow. A returned card's history starts its idle time anew only when
-// someone takes it, so a second sweep finds nothing more to do.
-func (s *Store) SweepPool(now time.Time) (int, error) {
-	ps := s.Settings().Pool
-	rules := s.Settings().GradeRules
-	today := DayOf(now)
-	by := Actor{Name: "pool sweep"}
-	var n int
-	err := s.update(func(tx *bolt.Tx) (func(*index), error) {
-		moves := lastMoves(tx)
-		due := s.poolCandidates(moves, ps, 0, today, 0, createdIn(tx))
-		if len(due) == 0 {
-			return nil, nil
-		}
-		if s.readOnly {
-			return nil, ErrReadOnly
-		}
-		slices.SortFunc(due, func(a, b PoolDueCard) int { return cmp.Compare(a.Row.ID, b.Row.ID) })
-		rows := make([]*indexRow, 0, len(due))
-		cb, rb := tx.Bucket(bucketCustomers), tx.Bucket(bucketRows)
-		var ab auditBatch
-		for _, d := range due {
-			var c Customer
-			key := encodeUint(d.Row.ID)
-			if err := getRecord(cb, key, &c); err != nil {
-				return nil, fmt.Errorf("customer %d: %w", d.Row.ID, err)
-			}
-			if c.OwnerID == 0 || c.Archived {
-				continue
-			}
-			days := ps.returnDays(c.Status, d.Row.Grade)
-			m := PoolMove{CustomerID: c.ID, At: now, From: c.OwnerID, Action: PoolReturn, IdleDays: days,
-				Reason: fmt.Sprintf("no follow-up for %d days", days)}
-			c.OwnerID = 0
-			c.Version++
-			c.UpdatedAt, c.UpdatedBy = now, by.MemberID
-			if err := putRecord(cb, key, &c); err != nil {
-				return nil, fmt.Errorf("save customer %d: %w", c.ID, err)
-			}
-			// Only the owner changes, and the stored row already holds the rest (its pinyin and
-			// search texts, which are what building a row costs): it is read back and changed.
-			var rec rowRecord
-			if err := getRecord(rb, key, &rec); err != nil {
-				rec = buildRecord(&c)
-			}
-			rec.OwnerID = 0
-			if err := putRecord(rb, key, rec); err != nil {
-				return nil, fmt.Errorf("save customer %d's row: %w", c.ID, err)
-			}
-			if err := recordMoveIn(tx, m, by, &ab); err != nil {
-				return nil, err
-			}
-			rows = append(rows, graded(&rec, rules, now))
-		}
-		if err := ab.flush(tx); err != nil {
-			return nil, err
-		}
-		n = len(rows)
-		return func(ix *index) { ix.putMany(rows) }, nil
-	})
-	if err != nil {
-		return 0, fmt.Errorf("data: pool sweep: %w", err)
-	}
-	return n, nil
-}
+// ErrSameMember refuses a handover to the member who has the cards.
+var ErrSameMember = &poolError{"the cards already belong to this member", CodeInvalid}
+
+// ErrNotTheirs refuses a chosen card the handover's source member does not own.
+var ErrNotTheirs = &poolError{"the card does not belong to the member handing over", CodeInvalid}

@@ -139,11 +139,6 @@ type LocalService interface {
 	ImportJSON(r io.Reader) (JSONImportResult, error)
 }
 
-var (
-	_ Service      = (*Session)(nil)
-	_ LocalService = (*Session)(nil)
-)
-
 // ListService is what the customer list's tools ask: the rows' contacts and search hits read for the
 // rows shown, each member's saved filters and columns, and the bulk actions on a selection.
 type ListService interface {

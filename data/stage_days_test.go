@@ -17,7 +17,7 @@ func TestStageDaysInOrder(t *testing.T) {
 	}
 	days := StageDays(created, "lead", hist, created.AddDate(0, 0, 20))
 	got := StageDaysInOrder(days, DefaultStages())
-	want := []StageSpan{{"lead", 3}, {"initial_contact", 7}, {"proposal", 8}, {"old_stage", 2}}
+	want := []StageSpan{{Stage: "lead", Days: 3}, {Stage: "initial_contact", Days: 7}, {Stage: "proposal", Days: 8}, {Stage: "old_stage", Days: 2}}
 	if !slices.Equal(got, want) {
 		t.Errorf("StageDaysInOrder = %v, want %v", got, want)
 	}

@@ -1,16 +1,10 @@
 package data
 
 import (
-	"encoding/json"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
-
-	bolt "go.etcd.io/bbolt"
 )
-
-var keySettings = []byte("team")
 
 // Settings are the team's shared choices, kept in the database so every desktop of a team agrees.
 // Per-desktop choices (window size, theme) live in the app's preferences instead.
@@ -36,9 +30,6 @@ type Settings struct {
 	Pool PoolSettings `json:"pool"`
 }
 
-// DefaultLostReasons are the reasons a small team most often records.
-var DefaultLostReasons = []string{"价格过高", "选择了竞争对手", "预算取消", "需求变化", "决策人变动", "联系中断", "其他"}
-
 // Stage returns the definition of a stage key.
 func (st Settings) Stage(key string) (StageDef, bool) {
 	for _, s := range st.Stages {
@@ -57,23 +48,6 @@ func (st Settings) FirstStage(kind StageKind) (StageDef, bool) {
 		}
 	}
 	return StageDef{}, false
-}
-
-// DefaultSettings are the seeds' numbers.
-func DefaultSettings() Settings {
-	return Settings{
-		GradeRules:    DefaultGradeRules,
-		Caps:          DefaultContactCaps,
-		LostAfterDays: 180,
-		Categories:    append([]string(nil), DefaultCategories...),
-		Stages:        DefaultStages(),
-		Qualify:       DefaultQualifyThresholds,
-		LostReasons:   append([]string(nil), DefaultLostReasons...),
-		Backup:        BackupSettings{Keep: DefaultRetention},
-		// IdleLockMinutes: a quarter of an hour away from the desk (issue 11).
-		IdleLockMinutes: 15,
-		Pool:            DefaultPoolSettings(),
-	}
 }
 
 // Validate refuses settings the rules cannot work with, naming the field.
@@ -140,53 +114,6 @@ func (st Settings) Validate() FieldErrors {
 	fe = append(fe, st.Backup.Validate()...)
 	st.Pool.Validate(&fe)
 	return fe
-}
-
-// Settings returns the team's settings.
-func (s *Store) Settings() Settings {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	st := s.idx.settings
-	st.Categories = append([]string(nil), st.Categories...)
-	return st
-}
-
-// SaveSettings stores new settings; grades are recomputed for the lists because thresholds may change.
-func (s *Store) SaveSettings(by Actor, st Settings) error {
-	if fe := st.Validate(); fe.Any() {
-		return fe
-	}
-	return s.update(func(tx *bolt.Tx) (func(*index), error) {
-		old, _ := loadSettings(tx) // unreadable settings are replaced; the line then lists every field
-		raw, err := json.Marshal(st)
-		if err != nil {
-			return nil, err
-		}
-		if err := tx.Bucket(bucketSettings).Put(keySettings, raw); err != nil {
-			return nil, fmt.Errorf("data: save settings: %w", err)
-		}
-		if err := auditFields(tx, s.now(), by, "update", "settings", 0, diffFields(&old, &st)); err != nil {
-			return nil, err
-		}
-		now := s.now()
-		return func(ix *index) { ix.setSettings(st, now) }, nil
-	})
-}
-
-func loadSettings(tx *bolt.Tx) (Settings, error) {
-	st := DefaultSettings()
-	b := tx.Bucket(bucketSettings)
-	if b == nil {
-		return st, nil
-	}
-	raw := b.Get(keySettings)
-	if raw == nil {
-		return st, nil
-	}
-	if err := json.Unmarshal(raw, &st); err != nil {
-		return st, fmt.Errorf("data: read settings: %w: %w", ErrDamaged, err)
-	}
-	return st, nil
 }
 
 // Errors of the pipeline's settings.

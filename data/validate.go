@@ -35,7 +35,7 @@ var (
 // toHalfWidth maps full-width ASCII variants (as typed by a Chinese IME), the ideographic space,
 // the full-width yen sign and the various Unicode dashes to their plain forms, so that every
 // parser only has to deal with ASCII punctuation and digits.
-func toHalfWidth(s string) string {
+func ToHalfWidth(s string) string {
 	return strings.Map(func(r rune) rune {
 		switch {
 		case r >= 0xFF01 && r <= 0xFF5E: // ！ … ～ including ０-９, ＋, －, （）, ，, ．
@@ -53,7 +53,7 @@ func toHalfWidth(s string) string {
 	}, s)
 }
 
-func isDigits(s string) bool {
+func IsDigits(s string) bool {
 	if s == "" {
 		return false
 	}
@@ -104,7 +104,7 @@ type Phone struct {
 // Empty input gives ErrPhoneEmpty (the caller decides whether the field is optional);
 // anything else that is not a number gives ErrPhoneInvalid.
 func ParsePhone(s string) (Phone, error) {
-	s = strings.TrimSpace(toHalfWidth(s))
+	s = strings.TrimSpace(ToHalfWidth(s))
 	if s == "" {
 		return Phone{}, ErrPhoneEmpty
 	}
@@ -121,7 +121,7 @@ func NormalizePhone(s string) string {
 	if p, err := ParsePhone(s); err == nil {
 		return p.Normalized
 	}
-	s = strings.TrimSpace(toHalfWidth(s))
+	s = strings.TrimSpace(ToHalfWidth(s))
 	var b strings.Builder
 	if strings.HasPrefix(s, "+") {
 		b.WriteByte('+')
@@ -146,7 +146,7 @@ func parsePhone(s string) (Phone, bool) {
 		if rest != "" && (rest[0] == ' ' || rest[0] == '-') {
 			return parseMainland(strings.TrimLeft(rest, " -"), true)
 		}
-		if len(rest) == 11 && isDigits(rest) {
+		if len(rest) == 11 && IsDigits(rest) {
 			return parseMobile(rest)
 		}
 	}
@@ -211,7 +211,7 @@ func cutCountryCode86(s string) (string, bool) {
 }
 
 func parseMobile(d string) (Phone, bool) {
-	if len(d) == 11 && isDigits(d) && d[0] == '1' && d[1] >= '3' && d[1] <= '9' {
+	if len(d) == 11 && IsDigits(d) && d[0] == '1' && d[1] >= '3' && d[1] <= '9' {
 		return Phone{Kind: PhoneMobile, Normalized: d}, true
 	}
 	return Phone{}, false
@@ -251,7 +251,7 @@ func cutExtension(s string) (body, ext string, ok bool) {
 		}
 		body = strings.TrimRight(s[:i], " -")
 		ext = strings.TrimLeft(s[i+len(m):], " :.")
-		if len(ext) < 1 || len(ext) > 6 || !isDigits(ext) || body == "" {
+		if len(ext) < 1 || len(ext) > 6 || !IsDigits(ext) || body == "" {
 			return "", "", false
 		}
 		return body, ext, true
@@ -287,7 +287,7 @@ func parseLandline(s, ext string, afterCC bool) (Phone, bool) {
 		if afterCC && !strings.HasPrefix(area, "0") {
 			area = "0" + area
 		}
-		if !isDigits(area) || areaCodeLen(area) != len(area) {
+		if !IsDigits(area) || areaCodeLen(area) != len(area) {
 			return Phone{}, false
 		}
 		rest = strings.TrimLeft(rest, " -")
@@ -440,7 +440,7 @@ func ValidateEmail(s string) (string, error) {
 		}
 	}
 	tld := labels[len(labels)-1]
-	if utf8.RuneCountInString(tld) < 2 || isDigits(tld) {
+	if utf8.RuneCountInString(tld) < 2 || IsDigits(tld) {
 		return bad("the part after @ must end in a domain like .com or .cn")
 	}
 	// Second opinion from the standard library's RFC 5322 parser.
@@ -503,7 +503,7 @@ func FormatAmount(a Amount, sep string) string {
 // decimals down to the fen).
 // It is strict about separators because "4,5000" is more likely a typo than 45,000.
 func ParseAmount(s string) (Amount, error) {
-	s = strings.TrimSpace(toHalfWidth(s))
+	s = strings.TrimSpace(ToHalfWidth(s))
 	if s == "" {
 		return 0, ErrAmountEmpty
 	}
@@ -549,7 +549,7 @@ func ParseAmount(s string) (Amount, error) {
 	if (intPart == "" && frac == "") || strings.Contains(frac, ".") {
 		return bad("enter a number such as 45,000.50")
 	}
-	if frac != "" && !isDigits(frac) {
+	if frac != "" && !IsDigits(frac) {
 		return bad("enter a number such as 45,000.50")
 	}
 	if len(frac) > scale {
@@ -562,7 +562,7 @@ func ParseAmount(s string) (Amount, error) {
 	if strings.Contains(intPart, ",") {
 		groups := strings.Split(intPart, ",")
 		for i, g := range groups {
-			if !isDigits(g) {
+			if !IsDigits(g) {
 				return bad("enter a number such as 45,000.50")
 			}
 			if (i == 0 && len(g) > 3) || (i > 0 && len(g) != 3) {
@@ -570,7 +570,7 @@ func ParseAmount(s string) (Amount, error) {
 			}
 		}
 		digits = strings.Join(groups, "")
-	} else if intPart != "" && !isDigits(intPart) {
+	} else if intPart != "" && !IsDigits(intPart) {
 		return bad("enter a number such as 45,000.50")
 	}
 	var v int64
@@ -607,7 +607,7 @@ var (
 // compare as days. Impossible dates and years outside 1900–2200 (almost always typos) are
 // rejected with ErrDateInvalid; empty input gives ErrDateEmpty.
 func ParseDate(s string) (time.Time, error) {
-	s = strings.TrimSpace(toHalfWidth(s))
+	s = strings.TrimSpace(ToHalfWidth(s))
 	if s == "" {
 		return time.Time{}, ErrDateEmpty
 	}

@@ -20,6 +20,7 @@ import (
 
 	"salesdesk/assets"
 	"salesdesk/data"
+	"salesdesk/data/storage"
 )
 
 // AppID identifies SalesDesk to the OS (preferences folder, notifications).
@@ -45,7 +46,7 @@ func Run(cfg Config) error {
 	a.Settings().SetTheme(themeFor(a.Preferences().String(prefTheme)))
 	setLanguage(a.Preferences().String(prefLanguage))
 	// Open checks the whole structure of the file before it maps it (data.VerifyFile).
-	st, err := data.Open(cfg.DBPath, data.Options{})
+	st, err := storage.Open(cfg.DBPath, storage.Options{})
 	if err != nil {
 		showOpenError(a, cfg.DBPath, err)
 		return err
@@ -103,7 +104,7 @@ func showOpenError(a fyne.App, path string, err error) {
 	msg := widget.NewLabel(errorText(err) + "\n\n" + path)
 	msg.Wrapping = fyne.TextWrapWord
 	detail := widget.NewLabel(err.Error())
-	if d := data.DamageOf(err); d != nil {
+	if d := storage.DamageOf(err); d != nil {
 		// What is wrong in words and the way out; the technical detail is for `salesdesk check`.
 		detail.SetText(T("err.damage.way_out"))
 	}
@@ -115,7 +116,7 @@ func showOpenError(a fyne.App, path string, err error) {
 	// (seconds for a large one): off the UI thread, so that the window shows at once.
 	if errors.Is(err, data.ErrDamaged) {
 		go func() {
-			b, ok := data.LatestGoodBackup(data.DefaultBackupDir(path), path)
+			b, ok := storage.LatestGoodBackup(storage.DefaultBackupDir(path), path)
 			if !ok {
 				return
 			}
@@ -125,7 +126,7 @@ func showOpenError(a fyne.App, path string, err error) {
 				restore = widget.NewButton(T("backup.restore_offer"), func() {
 					restore.Disable()
 					go func() {
-						_, rerr := data.Restore(b.Path, path, data.RestoreOptions{})
+						_, rerr := storage.Restore(b.Path, path, storage.RestoreOptions{})
 						fyne.Do(func() {
 							if rerr != nil {
 								detail.SetText(rerr.Error())
@@ -176,10 +177,10 @@ type ui struct {
 	// lastSettings are the settings last read, for a screen laid out while a read fails (service.go).
 	lastSettings atomic.Pointer[data.Settings]
 	// file is the store when it is a local file (backups, restore, compaction); nil otherwise.
-	file *data.Store
+	file *storage.Store
 	cfg  Config
 	// fillDemo fills an empty database with the demo; only a local file can.
-	fillDemo func(data.DemoOptions) error
+	fillDemo func(storage.DemoOptions) error
 
 	tabs      *container.AppTabs
 	agenda    *agendaScreen
@@ -210,7 +211,7 @@ type ui struct {
 	now func() time.Time
 
 	// session is the signed-in member's (store is the same); nil on the sign-in screen.
-	session *data.Session
+	session *storage.Session
 	// signIn is the sign-in screen while it shows; lock what the idle lock set aside while locked.
 	signIn *signInForm
 	lock   *lockState
@@ -225,9 +226,9 @@ type ui struct {
 }
 
 // newUI makes the main window without content: begin shows the sign-in screen or the screens.
-func newUI(a fyne.App, st *data.Store, cfg Config) *ui {
+func newUI(a fyne.App, st *storage.Store, cfg Config) *ui {
 	u := &ui{app: a, file: st, cfg: cfg, cards: map[uint64]*cardWindow{}, open: map[*cardWindow]bool{}, others: map[fyne.Window]bool{}, now: st.Now,
-		fillDemo:   func(o data.DemoOptions) error { return data.GenerateDemo(st, o) },
+		fillDemo:   func(o storage.DemoOptions) error { return storage.GenerateDemo(st, o) },
 		background: func(f func()) { go f() }, writes: newWrites()}
 	installSaveGuard(u.outputGuard)
 	u.win = a.NewWindow("SalesDesk")
@@ -506,13 +507,13 @@ func (u *ui) usable() bool {
 // damageText says in the window's language what is wrong with a damaged file.
 func damageText(d *data.DamageError) string {
 	switch d.Kind {
-	case data.DamageMeta:
+	case storage.DamageMeta:
 		return T("err.damage.meta")
-	case data.DamageNoMeta:
+	case storage.DamageNoMeta:
 		return T("err.damage.no_meta")
-	case data.DamageTruncated:
+	case storage.DamageTruncated:
 		return T("err.damage.truncated")
-	case data.DamageRecords:
+	case storage.DamageRecords:
 		return T("err.damage.records")
 	default:
 		return T("err.damage.pages")

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"salesdesk/data"
+	"salesdesk/data/storage"
 )
 
 // demoFiles are made once per run by the demo generator, like `salesdesk demo`, one per size.
@@ -38,13 +39,13 @@ func demoPath(b *testing.B, customers int, seed int64) string {
 			return
 		}
 		f.path = filepath.Join(dir, "demo.db")
-		s, err := data.Open(f.path, data.Options{})
+		s, err := storage.Open(f.path, storage.Options{})
 		if err != nil {
 			f.err = err
 			return
 		}
 		defer s.Close()
-		f.err = data.GenerateDemo(s, data.DemoOptions{Customers: customers, Seed: seed, Now: fixedNow})
+		f.err = storage.GenerateDemo(s, storage.DemoOptions{Customers: customers, Seed: seed, Now: fixedNow})
 	})
 	if f.err != nil {
 		b.Fatal(f.err)
@@ -69,7 +70,7 @@ func BenchmarkOpenToFirstFrame100k(b *testing.B) {
 		// Each measurement starts as a fresh process would: not collecting the previous round's window.
 		runtime.GC()
 		t0 := time.Now()
-		st, err := data.Open(path, data.Options{Now: func() time.Time { return fixedNow }})
+		st, err := storage.Open(path, storage.Options{Now: func() time.Time { return fixedNow }})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -136,7 +137,7 @@ func BenchmarkBoardFirstFrame20k(b *testing.B) {
 		// Each measurement starts as a fresh process would: not collecting the previous round's window.
 		runtime.GC()
 		t0 := time.Now()
-		st, err := data.Open(path, data.Options{Now: func() time.Time { return fixedNow }})
+		st, err := storage.Open(path, storage.Options{Now: func() time.Time { return fixedNow }})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -192,9 +193,9 @@ func BenchmarkDropAndTotals20k(b *testing.B) {
 }
 
 // openWindow opens the file and builds the main window at 1280×800, as a start does.
-func openWindow(b *testing.B, a fyne.App, path string) (*ui, *data.Store) {
+func openWindow(b *testing.B, a fyne.App, path string) (*ui, *storage.Store) {
 	b.Helper()
-	st, err := data.Open(path, data.Options{Now: func() time.Time { return fixedNow }})
+	st, err := storage.Open(path, storage.Options{Now: func() time.Time { return fixedNow }})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"salesdesk/data"
+	"salesdesk/data/storage"
 )
 
 // demoCustomers is the size of the demo a first start offers: enough to feel like a real team's year.
@@ -98,7 +99,7 @@ func (u *ui) loadDemo() {
 	d := dialog.NewCustomWithoutButtons(T("welcome.loading"), bar, u.win)
 	d.Show()
 	go func() {
-		err := u.fillDemo(data.DemoOptions{Customers: demoCustomers, Seed: 1, Now: u.now(),
+		err := u.fillDemo(storage.DemoOptions{Customers: demoCustomers, Seed: 1, Now: u.now(),
 			Progress: func(done, total int) {
 				fyne.Do(func() { bar.SetValue(float64(done) / float64(total)) })
 			}})
@@ -114,14 +115,14 @@ func (u *ui) loadDemo() {
 }
 
 // finishDemo finishes a demo that was interrupted, off the UI thread, with a progress bar.
-func (u *ui) finishDemo(d data.InterruptedDemo) {
+func (u *ui) finishDemo(d storage.InterruptedDemo) {
 	bar := widget.NewProgressBar()
 	bar.SetValue(float64(d.Done) / float64(d.Customers))
 	dlg := dialog.NewCustomWithoutButtons(Tf("welcome.finishing", d.Done, d.Customers), bar, u.win)
 	dlg.Show()
 	st := u.file
 	u.background(func() {
-		err := data.ResumeDemo(st, func(done, total int) {
+		err := storage.ResumeDemo(st, func(done, total int) {
 			fyne.Do(func() { bar.SetValue(float64(done) / float64(total)) })
 		})
 		fyne.Do(func() {

@@ -7,7 +7,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
-	"salesdesk/data"
+	"salesdesk/data/storage"
 )
 
 // demoStopped stops a demo after its first batch, as a kill would.
@@ -17,7 +17,7 @@ type demoStopped struct{}
 // finishes the demo (every customer asked for, the file clean) instead of showing half of it.
 func TestFirstStartFinishesAnInterruptedDemo(t *testing.T) {
 	a := test.NewTempApp(t)
-	st, err := data.Open(filepath.Join(t.TempDir(), "half.db"), data.Options{Now: func() time.Time { return fixedNow }})
+	st, err := storage.Open(filepath.Join(t.TempDir(), "half.db"), storage.Options{Now: func() time.Time { return fixedNow }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +29,7 @@ func TestFirstStartFinishesAnInterruptedDemo(t *testing.T) {
 				panic(r)
 			}
 		}()
-		_ = data.GenerateDemo(st, data.DemoOptions{Customers: customers, Seed: 2, Now: fixedNow,
+		_ = storage.GenerateDemo(st, storage.DemoOptions{Customers: customers, Seed: 2, Now: fixedNow,
 			Progress: func(done, _ int) {
 				if done < customers {
 					panic(demoStopped{})

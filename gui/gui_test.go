@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"salesdesk/data"
+	"salesdesk/data/storage"
 )
 
 // fixedNow is a Monday morning; every date in these tests hangs off it.
@@ -22,7 +23,7 @@ func newTestUI(t *testing.T, language string) *ui {
 	t.Helper()
 	a := test.NewTempApp(t)
 	a.Settings().SetTheme(NewTheme())
-	st, err := data.Open(filepath.Join(t.TempDir(), "gui.db"), data.Options{Now: func() time.Time { return fixedNow }})
+	st, err := storage.Open(filepath.Join(t.TempDir(), "gui.db"), storage.Options{Now: func() time.Time { return fixedNow }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +208,7 @@ func TestEveryScreenInBothLanguages(t *testing.T) {
 
 func TestFirstStartWithoutDemo(t *testing.T) {
 	a := test.NewTempApp(t)
-	st, err := data.Open(filepath.Join(t.TempDir(), "empty.db"), data.Options{Now: func() time.Time { return fixedNow }})
+	st, err := storage.Open(filepath.Join(t.TempDir(), "empty.db"), storage.Options{Now: func() time.Time { return fixedNow }})
 	if err != nil {
 		t.Fatal(err)
 	}

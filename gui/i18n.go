@@ -14,6 +14,7 @@ import (
 
 	"salesdesk/assets"
 	"salesdesk/data"
+	"salesdesk/data/storage"
 	_ "salesdesk/internal/quietlocale" // before Fyne's lang init: no locale error under LANG=C.UTF-8
 )
 
@@ -166,7 +167,7 @@ func errorText(err error) string {
 	if text, ok := codedText(err); ok {
 		return text
 	}
-	if d := data.DamageOf(err); d != nil {
+	if d := storage.DamageOf(err); d != nil {
 		return T("err.damaged") + " " + damageText(d)
 	}
 	for _, m := range []struct {
@@ -180,12 +181,12 @@ func errorText(err error) string {
 		{data.ErrDateInFuture, "err.future"},
 		{data.ErrTooLong, "err.too_long"},
 		{data.ErrUnknownMember, "err.unknown_member"},
-		{data.ErrNoMember, "err.no_member"},
-		{data.ErrNotQualified, "err.not_qualified"},
-		{data.ErrOverrideRole, "err.override_role"},
-		{data.ErrUnknownStage, "err.unknown_stage"},
-		{data.ErrUnknownCustomer, "err.unknown_customer"},
-		{data.ErrCloseBeforeOpen, "err.close_before_open"},
+		{storage.ErrNoMember, "err.no_member"},
+		{storage.ErrNotQualified, "err.not_qualified"},
+		{storage.ErrOverrideRole, "err.override_role"},
+		{storage.ErrUnknownStage, "err.unknown_stage"},
+		{storage.ErrUnknownCustomer, "err.unknown_customer"},
+		{storage.ErrCloseBeforeOpen, "err.close_before_open"},
 		{data.ErrScoreRange, "err.score_range"},
 		{data.ErrTargetNotPositive, "err.target_positive"},
 		{data.ErrRelativeDir, "err.relative_dir"},
@@ -212,7 +213,7 @@ func errorText(err error) string {
 		{data.ErrDeadlineBeforeDate, "err.deadline_before"},
 		{data.ErrTimeOfDay, "err.time_of_day"},
 		{data.ErrPlanWithoutDate, "err.plan_without_date"},
-		{data.ErrPlanChanged, "err.plan_changed"},
+		{storage.ErrPlanChanged, "err.plan_changed"},
 		{data.ErrPhoneInvalid, "err.phone"},
 		{data.ErrPhoneEmpty, "err.required"},
 		{data.ErrEmailInvalid, "err.email"},
@@ -228,8 +229,8 @@ func errorText(err error) string {
 		{data.ErrIsBackup, "err.is_backup"},
 		{data.ErrConflict, "err.conflict"},
 		{data.ErrArchived, "err.archived"},
-		{data.ErrDatabaseNotEmpty, "err.db_not_empty"},
-		{data.ErrNotExport, "err.not_export"},
+		{storage.ErrDatabaseNotEmpty, "err.db_not_empty"},
+		{storage.ErrNotExport, "err.not_export"},
 		{data.ErrNotFound, "err.not_found"},
 		{data.ErrLoginTaken, "err.login_taken"},
 	} {

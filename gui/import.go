@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"salesdesk/data"
+	sdstorage "salesdesk/data/storage"
 )
 
 // importWindow takes a CSV or XLSX file in: the columns matched to the card's fields (as found by
@@ -165,7 +166,7 @@ func (iw *importWindow) buildUI() {
 		iw.multiline.Hide()
 	}
 	var policies []string
-	for _, p := range data.DuplicatePolicies {
+	for _, p := range sdstorage.DuplicatePolicies {
 		policies = append(policies, T("import.dup."+string(p)))
 	}
 	// A select, not radio buttons side by side: the three choices do not fit an 800-wide window.
@@ -378,11 +379,11 @@ func (iw *importWindow) start(dry bool) {
 			mappings = append(mappings, sh.Mapping)
 		}
 	}
-	opt := data.ImportOptions{OnDuplicate: data.DuplicateSkip, DryRun: dry, AllowMultiline: iw.multiline.Checked,
+	opt := data.ImportOptions{OnDuplicate: sdstorage.DuplicateSkip, DryRun: dry, AllowMultiline: iw.multiline.Checked,
 		DefaultOwner: iw.defaultOwner()}
-	for k, p := range data.DuplicatePolicies {
+	for k, p := range sdstorage.DuplicatePolicies {
 		if iw.policy.Selected == T("import.dup."+string(p)) {
-			opt.OnDuplicate = data.DuplicatePolicies[k]
+			opt.OnDuplicate = sdstorage.DuplicatePolicies[k]
 		}
 	}
 	if dry {

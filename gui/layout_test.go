@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"salesdesk/data"
+	"salesdesk/data/storage"
 )
 
 // Delayed work (tips, a toast's fading) runs in tests only when a test runs it: a timer firing on its
@@ -51,7 +52,7 @@ var small = fyne.NewSize(800, 560)
 // withDemo fills the test window's file with a small demo, so the screens show real rows and charts.
 func withDemo(t *testing.T, u *ui) {
 	t.Helper()
-	if err := data.GenerateDemo(u.file, data.DemoOptions{Customers: 40, Now: fixedNow}); err != nil {
+	if err := storage.GenerateDemo(u.file, storage.DemoOptions{Customers: 40, Now: fixedNow}); err != nil {
 		t.Fatal(err)
 	}
 	if err := u.store.LoadDeals(); err != nil {

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"salesdesk/data"
+	"salesdesk/data/storage"
 )
 
 // The customer list's tools: the cells and their widths, saved filters, clearing, the column chooser
@@ -364,7 +365,7 @@ func (s *customersScreen) applyFilter(f data.CustomerFilter) {
 	s.applying = false
 	f.Only, f.Limit = nil, 0
 	if f.Sort == "" {
-		f.Sort = data.SortName
+		f.Sort = storage.SortName
 	}
 	s.filter = f
 	s.reload()

@@ -4,11 +4,11 @@ import (
 	"os"
 	"testing"
 
-	"salesdesk/data"
+	"salesdesk/data/storage"
 )
 
 // The window's tests sign in and set passwords many times; real argon2id costs would only slow them.
 func TestMain(m *testing.M) {
-	data.FastHashesInTests()
+	storage.FastHashesInTests()
 	os.Exit(m.Run())
 }

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"salesdesk/data"
+	"salesdesk/data/storage"
 )
 
 // membersPanel is Settings' 团队成员: every member sees the team; an admin (data.PermMembers) adds
@@ -39,7 +40,7 @@ func newMembersPanel(u *ui) *membersPanel {
 	return p
 }
 
-func (p *membersPanel) session() *data.Session { return p.u.session }
+func (p *membersPanel) session() *storage.Session { return p.u.session }
 
 // load is the team with each member's sign-in state; a member the state does not cover (a non-admin
 // sees no sign-in states) shows as a plain member.

@@ -23,6 +23,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"salesdesk/data"
+	"salesdesk/data/storage"
 	"salesdesk/gui/chart"
 )
 
@@ -390,7 +391,7 @@ func (s *metricsScreen) exportCharts() {
 		write := func() {
 			var written []string
 			for i, c := range charts {
-				if err := data.WriteOutput(paths[i], guard, true, func(w io.Writer) error { return png.Encode(w, c.Image) }); err != nil {
+				if err := storage.WriteOutput(paths[i], guard, true, func(w io.Writer) error { return png.Encode(w, c.Image) }); err != nil {
 					s.u.showError(s.u.win, err)
 					return
 				}

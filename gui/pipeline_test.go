@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"salesdesk/data"
+	"salesdesk/data/storage"
 )
 
 // newBoard is the real window with one customer and a qualified lead, showing the board.
@@ -96,7 +97,7 @@ func TestWonDialogAndKeyboardMove(t *testing.T) {
 		t.Fatalf("won deal = %+v", won)
 	}
 	c, _ := u.store.Customer(won.CustomerID)
-	if c.Status != data.StatusCustomer || !c.NextFollowUp.Equal(data.DateOf(fixedNow).AddDate(0, 0, data.AfterSaleDays)) {
+	if c.Status != data.StatusCustomer || !c.NextFollowUp.Equal(data.DateOf(fixedNow).AddDate(0, 0, storage.AfterSaleDays)) {
 		t.Fatalf("customer after the win: %s, next %v", c.Status, c.NextFollowUp)
 	}
 }

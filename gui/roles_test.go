@@ -4,11 +4,12 @@ import (
 	"testing"
 
 	"salesdesk/data"
+	"salesdesk/data/storage"
 )
 
 // newTestUIAs builds the window for member on st, a file with several members: the window's session
 // acts as that member (SessionAs), the way it will after sign-in.
-func newTestUIAs(t *testing.T, st *data.Store, member data.Member) *ui {
+func newTestUIAs(t *testing.T, st *storage.Store, member data.Member) *ui {
 	t.Helper()
 	u := newTestUI(t, "zh")
 	_ = u.file.Close()

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/storage/repository"
 
 	"salesdesk/data"
+	"salesdesk/data/storage"
 )
 
 // Fyne's save dialog opens the chosen file with os.Create — truncating it — before its callback runs
@@ -67,7 +68,7 @@ func (r *guardedFiles) Appender(u fyne.URI) (fyne.URIWriteCloser, error) {
 type pendingSave struct {
 	uri     fyne.URI
 	guard   data.OutputGuard
-	out     *data.OutputFile
+	out     *storage.OutputFile
 	aborted bool
 }
 
@@ -79,7 +80,7 @@ func (p *pendingSave) start() error {
 	}
 	if p.out == nil {
 		// The dialog asked before replacing a file, so an existing one may be replaced.
-		out, err := data.CreateOutput(p.uri.Path(), p.guard, true)
+		out, err := storage.CreateOutput(p.uri.Path(), p.guard, true)
 		if err != nil {
 			return err
 		}

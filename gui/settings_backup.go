@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"salesdesk/data"
+	"salesdesk/data/storage"
 )
 
 // backupPanel is Settings' part for the file itself: backups made now or daily, restoring one, and
@@ -229,7 +230,7 @@ func (p *backupPanel) showMade(info data.BackupInfo) {
 
 func (p *backupPanel) onBackupTo() {
 	save := dialog.NewFileSave(p.onBackupFileChosen, p.u.win)
-	save.SetFileName(filepath.Base(data.BackupName(p.u.file.Path(), data.BackupManual, p.u.now())))
+	save.SetFileName(filepath.Base(storage.BackupName(p.u.file.Path(), storage.BackupManual, p.u.now())))
 	showFileDialog(save, p.u.win)
 }
 
@@ -265,10 +266,10 @@ func (p *backupPanel) onRestore() {
 		prog := dialog.NewCustomWithoutButtons(T("backup.checking"), widget.NewProgressBarInfinite(), p.u.win)
 		prog.Show()
 		p.u.background(func() {
-			info, err := data.PreviewBackup(from)
+			info, err := storage.PreviewBackup(from)
 			fyne.Do(func() {
 				prog.Hide()
-				if d := data.DamageOf(err); d != nil {
+				if d := storage.DamageOf(err); d != nil {
 					p.u.showError(p.u.win, textError{Tf("backup.damaged", damageText(d))})
 					return
 				}
@@ -294,7 +295,7 @@ func (p *backupPanel) confirmRestore(from string, info data.BackupInfo) {
 			if ok {
 				dir := p.u.file.BackupDir()
 				p.u.replaceFile(T("backup.restoring"), func(path string) error {
-					_, err := data.Restore(from, path, data.RestoreOptions{BackupDir: dir})
+					_, err := storage.Restore(from, path, storage.RestoreOptions{BackupDir: dir})
 					return err
 				})
 			}
@@ -309,7 +310,7 @@ func (p *backupPanel) onCompact() {
 	d := dialog.NewConfirm(T("backup.compact"), T("backup.compact_confirm"), func(ok bool) {
 		if ok {
 			p.u.replaceFile(T("backup.compacting"), func(path string) error {
-				_, err := data.CompactFile(path)
+				_, err := storage.CompactFile(path)
 				return err
 			})
 		}
@@ -350,7 +351,7 @@ func (u *ui) replaceFile(title string, op func(path string) error) {
 	d.Show()
 	u.background(func() {
 		opErr := op(path)
-		st, openErr := data.Open(path, data.Options{Now: clock})
+		st, openErr := storage.Open(path, storage.Options{Now: clock})
 		fyne.Do(func() {
 			d.Hide()
 			if openErr != nil {
@@ -369,11 +370,11 @@ func (u *ui) replaceFile(title string, op func(path string) error) {
 }
 
 // useFile puts a (re)opened file behind every screen.
-func (u *ui) useFile(st *data.Store) {
+func (u *ui) useFile(st *storage.Store) {
 	// The member who restored or compacted goes on in the file put back (an admin's right).
 	s := st.SessionAs(u.store.Me().ID)
 	u.file, u.session, u.store, u.local, u.now = st, s, s, s, st.Now
-	u.fillDemo = func(o data.DemoOptions) error { return data.GenerateDemo(st, o) }
+	u.fillDemo = func(o storage.DemoOptions) error { return storage.GenerateDemo(st, o) }
 	u.cards = map[uint64]*cardWindow{}
 	u.buildUI()
 	u.refreshSelected()

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"salesdesk/data"
+	"salesdesk/data/storage"
 )
 
 // A backup made from Settings lands in the backup folder, verified; restoring it brings back the file
@@ -35,7 +36,7 @@ func TestBackupNowAndRestoreFromSettings(t *testing.T) {
 	}
 	old := u.file
 	u.replaceFile("restore", func(path string) error {
-		_, err := data.Restore(backup, path, data.RestoreOptions{BackupDir: filepath.Join(filepath.Dir(path), "backups")})
+		_, err := storage.Restore(backup, path, storage.RestoreOptions{BackupDir: filepath.Join(filepath.Dir(path), "backups")})
 		return err
 	})
 	if u.file == old || u.file.Path() != path {

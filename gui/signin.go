@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"salesdesk/data"
+	"salesdesk/data/storage"
 )
 
 // prefLastLogin is the login name last signed in on this desktop; the password is never kept.
@@ -29,7 +30,7 @@ const idleTickEvery = 15 * time.Second
 
 // sessionWithoutSignIn is the session of a file that opens without sign-in: a team of one, or a new
 // file whose first member the welcome form makes.
-func sessionWithoutSignIn(st *data.Store) (*data.Session, bool) {
+func sessionWithoutSignIn(st *storage.Store) (*storage.Session, bool) {
 	if s, ok := st.OpensWithoutSignIn(); ok {
 		return s, true
 	}
@@ -50,7 +51,7 @@ func (u *ui) begin() {
 
 // enter puts a signed-in session behind every screen. password is what the member just typed: a
 // password an admin reset must be changed first, and the change needs the old one.
-func (u *ui) enter(s *data.Session, password string) {
+func (u *ui) enter(s *storage.Session, password string) {
 	if s.MustChangePassword() {
 		u.showForcedChange(s, password)
 		return
@@ -200,7 +201,7 @@ func checkNewPassword(pw, repeat *field) bool {
 }
 
 // showForcedChange asks for a new password before the screens: an admin reset this member's.
-func (u *ui) showForcedChange(s *data.Session, old string) {
+func (u *ui) showForcedChange(s *storage.Session, old string) {
 	pw, repeat := newPasswordEntry(), newPasswordEntry()
 	pwField, repeatField := newField("new_password", pw), newField("repeat_password", repeat)
 	msg := newFormMessage()
@@ -409,7 +410,7 @@ func (u *ui) submitUnlock(l *lockState, login string) {
 }
 
 // unlockWith puts back what the lock set aside, with the session of the password just checked.
-func (u *ui) unlockWith(s *data.Session) {
+func (u *ui) unlockWith(s *storage.Session) {
 	l := u.lock
 	if l == nil {
 		return

@@ -11,12 +11,13 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"salesdesk/data"
+	"salesdesk/data/storage"
 )
 
 // twoMemberFile is a team of two with logins: such a file always asks for a sign-in.
-func twoMemberFile(t *testing.T) (*data.Store, data.Member, data.Member) {
+func twoMemberFile(t *testing.T) (*storage.Store, data.Member, data.Member) {
 	t.Helper()
-	st, err := data.Open(filepath.Join(t.TempDir(), "team.db"), data.Options{Now: func() time.Time { return fixedNow }})
+	st, err := storage.Open(filepath.Join(t.TempDir(), "team.db"), storage.Options{Now: func() time.Time { return fixedNow }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +68,7 @@ func TestSignInScreenForATeamOfTwo(t *testing.T) {
 
 func TestSignInOpensTheScreens(t *testing.T) {
 	a := test.NewTempApp(t)
-	st, err := data.Open(filepath.Join(t.TempDir(), "team.db"), data.Options{Now: func() time.Time { return fixedNow }})
+	st, err := storage.Open(filepath.Join(t.TempDir(), "team.db"), storage.Options{Now: func() time.Time { return fixedNow }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,8 +193,8 @@ func TestIdleLockOffWhenZero(t *testing.T) {
 	if u.lock != nil {
 		t.Fatal("locked although the idle lock is off")
 	}
-	if data.DefaultSettings().IdleLockMinutes != 15 {
-		t.Fatalf("default idle lock %d minutes, want 15", data.DefaultSettings().IdleLockMinutes)
+	if storage.DefaultSettings().IdleLockMinutes != 15 {
+		t.Fatalf("default idle lock %d minutes, want 15", storage.DefaultSettings().IdleLockMinutes)
 	}
 }
 
@@ -263,7 +264,7 @@ func TestMembersScreenListsMembers(t *testing.T) {
 
 func TestFirstRunAsksForAPassword(t *testing.T) {
 	a := test.NewTempApp(t)
-	st, err := data.Open(filepath.Join(t.TempDir(), "empty.db"), data.Options{Now: func() time.Time { return fixedNow }})
+	st, err := storage.Open(filepath.Join(t.TempDir(), "empty.db"), storage.Options{Now: func() time.Time { return fixedNow }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -350,7 +351,7 @@ func TestSignOutAsksAboutUnsavedCards(t *testing.T) {
 
 // givePassword sets a member's password, so that a session of theirs on a team of several is not
 // sent to the forced password change first.
-func givePassword(t *testing.T, st *data.Store, id uint64) {
+func givePassword(t *testing.T, st *storage.Store, id uint64) {
 	t.Helper()
 	if err := st.SessionAs(id).ChangePassword("", "member-password"); err != nil {
 		t.Fatal(err)

@@ -1,0 +1,322 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"io"
+	"path/filepath"
+	"salesdesk/data"
+	"strings"
+	"testing"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// team is a file with an admin, a manager and two reps; each rep owns a card with a deal, and one
+// card is in the pool.
+type team struct {
+	s                      *Store
+	admin, mgr, rep, other data.Member
+	mine, theirs, pool     data.Customer
+	myDeal, theirDeal      data.Opportunity
+}
+
+func newRolesTeam(t *testing.T) team {
+	t.Helper()
+	s := newStore(t, nil)
+	tm := team{s: s, admin: mustMember(t, s, "张管理", data.MemberAdmin), mgr: mustMember(t, s, "王建国", data.MemberManager),
+		rep: mustMember(t, s, "李娜", data.MemberRep), other: mustMember(t, s, "赵强", data.MemberRep)}
+	tm.mine = mustCreate(t, s, company("杭州云帆网络科技有限公司", func(c *data.Customer) { c.OwnerID = tm.rep.ID }))
+	tm.theirs = mustCreate(t, s, company("宁波海川贸易有限公司", func(c *data.Customer) { c.OwnerID = tm.other.ID }))
+	tm.pool = mustCreate(t, s, company("苏州公海样本有限公司"))
+	deal := func(c data.Customer, owner uint64) data.Opportunity {
+		o, err := s.CreateOpportunity(stActor, data.Opportunity{CustomerID: c.ID, Title: "ERP 升级", OwnerID: owner,
+			Amount: data.AmountFromYuan(120_000), CloseDate: stToday.AddDate(0, 2, 0), Scores: qualified})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o
+	}
+	tm.myDeal, tm.theirDeal = deal(tm.mine, tm.rep.ID), deal(tm.theirs, tm.other.ID)
+	return tm
+}
+
+// lastTx is the id of the file's last committed write: a refused call must leave it where it was.
+func lastTx(t *testing.T, s *Store) int {
+	t.Helper()
+	var id int
+	if err := s.view(func(tx *bolt.Tx) error { id = tx.ID(); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+const (
+	ok        outcome = iota // no error
+	allowed                  // not refused (the call may fail on its own input)
+	forbidden                // *Refusal
+	notYours                 // ErrNotYours
+)
+
+func outcomeOf(err error) outcome {
+	var r *data.Refusal
+	switch {
+	case err == nil:
+		return ok
+	case errors.As(err, &r):
+		return forbidden
+	case errors.Is(err, data.ErrNotYours):
+		return notYours
+	}
+	return allowed
+}
+
+func TestRoleActionTable(t *testing.T) {
+	cases := []struct {
+		name            string
+		do              func(t *testing.T, tm team, s *Session) error
+		rep, mgr, admin outcome
+	}{
+		{"create own card", func(t *testing.T, tm team, s *Session) error {
+			_, err := s.CreateCustomer(company("新客户有限公司"))
+			return err
+		}, ok, ok, ok},
+		{"create a card for another rep", func(t *testing.T, tm team, s *Session) error {
+			_, err := s.CreateCustomer(company("新客户有限公司", func(c *data.Customer) { c.OwnerID = tm.other.ID }))
+			return err
+		}, forbidden, ok, ok},
+		{"create with a grade override", func(t *testing.T, tm team, s *Session) error {
+			_, err := s.CreateCustomer(company("新客户有限公司", func(c *data.Customer) { c.GradeOverride = data.GradeA }))
+			return err
+		}, forbidden, ok, ok},
+		{"read another rep's card", func(t *testing.T, tm team, s *Session) error {
+			_, err := s.Customer(tm.theirs.ID)
+			return err
+		}, notYours, ok, ok},
+		{"read a pool card", func(t *testing.T, tm team, s *Session) error {
+			_, err := s.Customer(tm.pool.ID)
+			return err
+		}, ok, ok, ok},
+		{"another rep's follow-ups", func(t *testing.T, tm team, s *Session) error {
+			_, err := s.FollowUps(tm.theirs.ID)
+			return err
+		}, notYours, ok, ok},
+		{"update own card", func(t *testing.T, tm team, s *Session) error {
+			c := tm.mine
+			c.Notes = "改过"
+			_, err := s.UpdateCustomer(c)
+			return err
+		}, ok, ok, ok},
+		{"update another rep's card", func(t *testing.T, tm team, s *Session) error {
+			c := tm.theirs
+			c.Notes = "改过"
+			_, err := s.UpdateCustomer(c)
+			return err
+		}, notYours, ok, ok},
+		{"update a pool card", func(t *testing.T, tm team, s *Session) error {
+			c := tm.pool
+			c.Notes = "改过"
+			_, err := s.UpdateCustomer(c)
+			return err
+		}, notYours, ok, ok},
+		{"reassign own card", func(t *testing.T, tm team, s *Session) error {
+			c := tm.mine
+			c.OwnerID = tm.other.ID
+			_, err := s.UpdateCustomer(c)
+			return err
+		}, forbidden, ok, ok},
+		{"override own card's grade", func(t *testing.T, tm team, s *Session) error {
+			c := tm.mine
+			c.GradeOverride = data.GradeA
+			_, err := s.UpdateCustomer(c)
+			return err
+		}, forbidden, ok, ok},
+		{"archive another rep's card", func(t *testing.T, tm team, s *Session) error {
+			_, err := s.ArchiveCustomer(tm.theirs.ID)
+			return err
+		}, notYours, ok, ok},
+		{"log a follow-up on another rep's card", func(t *testing.T, tm team, s *Session) error {
+			_, _, err := s.LogFollowUp(data.FollowUp{CustomerID: tm.theirs.ID, Date: stNow, Method: data.MethodPhone, Topic: "x"}, data.NextPlan{})
+			return err
+		}, notYours, allowed, allowed},
+		{"mark reviewed", func(t *testing.T, tm team, s *Session) error {
+			_, err := s.MarkReviewed(tm.mine.ID)
+			return err
+		}, forbidden, ok, ok},
+		{"bulk set owner", func(t *testing.T, tm team, s *Session) error {
+			_, err := s.BulkSetOwner([]uint64{tm.mine.ID}, tm.other.ID)
+			return err
+		}, forbidden, ok, ok},
+		{"bulk tag a mixed selection", func(t *testing.T, tm team, s *Session) error {
+			_, err := s.BulkAddTag([]uint64{tm.mine.ID, tm.theirs.ID}, "重点")
+			return err
+		}, notYours, ok, ok},
+		{"another rep's deal moved", func(t *testing.T, tm team, s *Session) error {
+			_, err := s.MoveStage(data.Move{ID: tm.theirDeal.ID, Version: tm.theirDeal.Version, To: "proposal"})
+			return err
+		}, notYours, ok, ok},
+		{"another rep's deal updated", func(t *testing.T, tm team, s *Session) error {
+			o := tm.theirDeal
+			o.Title = "改过"
+			_, err := s.UpdateOpportunity(o)
+			return err
+		}, notYours, ok, ok},
+		{"own deal given away", func(t *testing.T, tm team, s *Session) error {
+			o := tm.myDeal
+			o.OwnerID = tm.other.ID
+			_, err := s.UpdateOpportunity(o)
+			return err
+		}, forbidden, ok, ok},
+		{"deal on another rep's card", func(t *testing.T, tm team, s *Session) error {
+			_, err := s.CreateOpportunity(data.Opportunity{CustomerID: tm.theirs.ID, Title: "新", Amount: data.AmountFromYuan(1000),
+				CloseDate: stToday.AddDate(0, 1, 0), Scores: qualified})
+			return err
+		}, notYours, allowed, allowed},
+		{"another rep's deal history", func(t *testing.T, tm team, s *Session) error {
+			_, err := s.History(tm.theirDeal.ID)
+			return err
+		}, notYours, ok, ok},
+		{"save targets", func(t *testing.T, tm team, s *Session) error {
+			return s.SaveTargets(data.Quarter(stToday.Year(), 1), data.TargetSet{Team: data.Targets{data.MetricLeads: 10}})
+		}, forbidden, ok, ok},
+		{"save a period's notes", func(t *testing.T, tm team, s *Session) error {
+			return s.SavePeriodNotes(data.Quarter(stToday.Year(), 1), data.PeriodNotes{Problems: "转化率低"})
+		}, forbidden, ok, ok},
+		{"open an import", func(t *testing.T, tm team, s *Session) error {
+			_, err := s.OpenImport(filepath.Join(t.TempDir(), "none.csv"))
+			return err
+		}, forbidden, allowed, allowed},
+		{"save a mapping", func(t *testing.T, tm team, s *Session) error {
+			return s.SaveMapping(data.Mapping{})
+		}, forbidden, allowed, allowed},
+		{"undo an import", func(t *testing.T, tm team, s *Session) error {
+			_, err := s.UndoImport(999, false)
+			return err
+		}, forbidden, allowed, allowed},
+		{"import JSON", func(t *testing.T, tm team, s *Session) error {
+			_, err := s.ImportJSON(strings.NewReader("{}"))
+			return err
+		}, forbidden, allowed, allowed},
+		{"export CSV", func(t *testing.T, tm team, s *Session) error {
+			_, err := s.Export(io.Discard, data.ExportOptions{Format: "csv", What: ExportCustomers, Lang: "zh"})
+			return err
+		}, forbidden, ok, ok},
+		{"export JSON", func(t *testing.T, tm team, s *Session) error {
+			_, err := s.ExportJSON(io.Discard, data.JSONExportOptions{})
+			return err
+		}, forbidden, ok, ok},
+		{"save settings", func(t *testing.T, tm team, s *Session) error {
+			st, err := s.Settings()
+			if err != nil {
+				return err
+			}
+			return s.SaveSettings(st)
+		}, forbidden, forbidden, ok},
+		{"add a member", func(t *testing.T, tm team, s *Session) error {
+			_, err := s.SaveMember(data.Member{Name: "新人", Role: data.MemberRep, Active: true})
+			return err
+		}, forbidden, forbidden, ok},
+		{"back up now", func(t *testing.T, tm team, s *Session) error {
+			_, err := s.BackupNow(context.Background(), filepath.Join(t.TempDir(), "b.db"), nil)
+			return err
+		}, forbidden, forbidden, ok},
+		{"list backups", func(t *testing.T, tm team, s *Session) error {
+			_, err := s.Backups()
+			return err
+		}, forbidden, forbidden, allowed},
+		{"another member's saved filters", func(t *testing.T, tm team, s *Session) error {
+			_, err := s.SavedFilters(tm.other.ID)
+			return err
+		}, notYours, ok, ok},
+	}
+	for _, c := range cases {
+		for _, role := range []struct {
+			name string
+			who  func(team) data.Member
+			want outcome
+		}{{"rep", func(tm team) data.Member { return tm.rep }, c.rep}, {"manager", func(tm team) data.Member { return tm.mgr }, c.mgr},
+			{"admin", func(tm team) data.Member { return tm.admin }, c.admin}} {
+			t.Run(role.name+"/"+c.name, func(t *testing.T) {
+				tm := newRolesTeam(t)
+				before := lastTx(t, tm.s)
+				err := c.do(t, tm, tm.s.SessionAs(role.who(tm).ID))
+				got := outcomeOf(err)
+				if got != role.want && !(role.want == allowed && got == ok) {
+					t.Fatalf("got %v (%v), want %v", got, err, role.want)
+				}
+				if got == forbidden || got == notYours {
+					if after := lastTx(t, tm.s); after != before {
+						t.Fatalf("a refused call wrote: last transaction %d, was %d", after, before)
+					}
+					if code := data.ErrorCode(err); code != data.CodeForbidden && code != data.CodeNotYours {
+						t.Fatalf("code = %q", code)
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestRepSeesOwnCardsAndDeals(t *testing.T) {
+	tm := newRolesTeam(t)
+	rep := tm.s.SessionAs(tm.rep.ID)
+	page, _ := rep.Customers(data.CustomerFilter{})
+	if page.Total != 1 || len(page.Rows) != 1 || page.Rows[0].ID != tm.mine.ID {
+		t.Fatalf("rep's list = %+v, want only its own card (not the other rep's, not the pool)", page)
+	}
+	if page, _ := rep.Customers(data.CustomerFilter{OwnerID: tm.other.ID}); len(page.Rows) != 1 || page.Rows[0].ID != tm.mine.ID {
+		t.Fatalf("asking for another owner's cards gave %+v", page)
+	}
+	if active, _, _ := rep.CustomerCount(); active != 1 {
+		t.Fatalf("rep's count = %d", active)
+	}
+	if _, err := rep.Row(tm.theirs.ID); data.ErrorCode(err) != data.CodeNotFound {
+		t.Fatalf("Row of another rep's card: %v, want not found", err)
+	}
+	if _, err := rep.Opportunity(tm.theirDeal.ID); data.ErrorCode(err) != data.CodeNotFound {
+		t.Fatalf("Opportunity of another rep's deal: %v, want not found", err)
+	}
+	deals, _ := rep.Opportunities(data.OpportunityFilter{})
+	if deals.Total != 1 || deals.Rows[0].ID != tm.myDeal.ID {
+		t.Fatalf("rep's deals = %d", deals.Total)
+	}
+	hits, err := rep.SearchHits([]uint64{tm.mine.ID, tm.theirs.ID}, "有限")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := hits[tm.theirs.ID]; ok {
+		t.Fatal("search hits read another rep's card")
+	}
+	if all, _ := tm.s.SessionAs(tm.mgr.ID).Customers(data.CustomerFilter{}); all.Total != 3 {
+		t.Fatalf("manager's list = %d cards, want 3", all.Total)
+	}
+	// The other rep's deal is not in the rep's report rows.
+	r, err := rep.Report(data.PeriodOf(data.PeriodQuarter, stNow))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range r.Owners {
+		if o.OwnerID != tm.rep.ID {
+			t.Fatalf("rep's report has a row for %s", o.Name)
+		}
+	}
+}
+
+func TestRepDuplicateSaysWhoseWithoutContents(t *testing.T) {
+	tm := newRolesTeam(t)
+	c := tm.theirs
+	c.Notes = "机密"
+	if _, err := tm.s.UpdateCustomer(stActor, c); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := tm.s.SessionAs(tm.rep.ID).Duplicates(data.Customer{Name: tm.theirs.Name})
+	if len(got) != 1 {
+		t.Fatalf("duplicates = %d, want the other rep's card", len(got))
+	}
+	if got[0].Row.OwnerID != tm.other.ID || got[0].Row.Name != tm.theirs.Name {
+		t.Fatalf("match = %+v, want its name and owner", got[0].Row)
+	}
+	if got[0].Row.CardNo != "" || got[0].Row.Industry != "" || got[0].Row.Tags != nil {
+		t.Fatalf("the match kept the card's contents: %+v", got[0].Row)
+	}
+}

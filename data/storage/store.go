@@ -1,0 +1,464 @@
+package storage
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"salesdesk/data"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/asdine/storm/v3"
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+)
+
+// The store keeps every record in its own bbolt bucket, written through Storm's handle (db.Bolt) in
+// one transaction per change. Storm's Save and Select are not used on record paths: Save walks its
+// unique index on every insert (O(n)) and Select scans every record (shared/notes/platform.md). What
+// lists and searches need lives in memory (index.go), loaded at open and changed only in the commit
+// hook of the transaction that changed the records, so memory never shows a change the file lost.
+
+// Bucket names. They are part of the file format: renaming one needs a migration.
+var (
+	bucketMeta        = []byte("meta")
+	bucketCustomers   = []byte("customers")
+	bucketRows        = []byte("customer_rows") // customer id → list row, the index opening reads
+	bucketCardNumbers = []byte("card_numbers")  // card number → customer id (unique)
+	bucketFollowUps   = []byte("followups")     // customer id ‖ follow-up id → follow-up
+	bucketOpenActions = []byte("open_actions")  // follow-up id → customer id, for the agenda
+	bucketMembers     = []byte("members")
+	bucketSettings    = []byte("settings")
+	bucketCounters    = []byte("counters")
+	bucketAudit       = []byte("audit") // sequence → change record, who did what when
+)
+
+var (
+	keyMagic   = []byte("magic")
+	keySchema  = []byte("schema")
+	keyCreated = []byte("created")
+	magicValue = []byte("SalesDesk")
+)
+
+// lockTimeout bounds the wait for a file another process holds: the user gets a message, not a hang.
+const lockTimeout = time.Second
+
+// Options tune Open.
+type Options struct {
+	// ReadOnly opens the file without taking the write lock and never writes it (check, list).
+	ReadOnly bool
+	// Now is the clock; tests pass a fixed one.
+	Now func() time.Time
+	// FullCheck decodes every record and checks SalesDesk's invariants (Store.Check) before the file
+	// is opened for writing, so that a command never writes into a file whose records are damaged.
+	// Seconds on a large file: the command line's writing commands use it, the window does not.
+	FullCheck bool
+	// FinishDemo lets a FullCheck open go on when a demo was interrupted in the file, to finish it
+	// (ResumeDemo); other writers are refused with ErrDemoInterrupted, since a card of theirs among
+	// the demo's would keep it from ever being finished.
+	FinishDemo bool
+
+	// structureChecked skips the structural check for a file whose check has just passed
+	// (verifyRecords, called right after one): the walk reads every page.
+	structureChecked bool
+}
+
+// Store is SalesDesk's database.
+type Store struct {
+	db       *storm.DB
+	path     string
+	readOnly bool
+	now      func() time.Time
+
+	// writeMu orders writers so that commit hooks apply to memory in commit order.
+	writeMu sync.Mutex
+	// mu guards the in-memory index.
+	mu  sync.RWMutex
+	idx *index
+	// gen counts the commits that changed the index (under mu), so that figures derived from it
+	// (store_metrics.go) know when they are stale.
+	gen     uint64
+	derived derivedCache
+	// dealsMu lets one caller decode the deals that opening left raw (LoadDeals) while the others
+	// wait for it; dealsErr keeps why it failed.
+	dealsMu  sync.Mutex
+	dealsErr error
+}
+
+// DefaultPath is the database file in the user's configuration folder.
+func DefaultPath() (string, error) {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("data: find the user's config folder: %w", err)
+	}
+	return filepath.Join(dir, "SalesDesk", "salesdesk.db"), nil
+}
+
+// Open opens or creates the database at path, migrating it to the current schema. A file that is not
+// a SalesDesk database, is damaged, or is too new is refused before anything is written to it.
+func Open(path string, opt Options) (*Store, error) {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	// Opening for writing reads the list rows while the structural check goes on: once the buckets
+	// they live in are checked, through a read-only mapping of its own (preload).
+	var pre *index
+	var preTx int
+	var preErr error
+	var preDone chan struct{}
+	startPreload := func() {
+		preDone = make(chan struct{})
+		go func() {
+			defer close(preDone)
+			pre, preTx, preErr = preload(path, opt.Now())
+		}()
+	}
+	if opt.ReadOnly {
+		startPreload = nil
+	} else if _, _, _, ok := parseBackupName(filepath.Base(path)); ok {
+		if st, err := os.Stat(path); err == nil && st.Size() > 0 {
+			return nil, fmt.Errorf("data: open %s: %w", path, data.ErrIsBackup)
+		}
+	}
+	exists, err := inspectThen(path, startPreload, !opt.structureChecked)
+	if preDone != nil {
+		<-preDone
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !exists && opt.ReadOnly {
+		return nil, fmt.Errorf("data: open %s: %w", path, os.ErrNotExist)
+	}
+	if exists && opt.FullCheck && !opt.ReadOnly {
+		if err := verifyRecords(path); err != nil {
+			return nil, err
+		}
+	}
+	if !exists {
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, fmt.Errorf("data: create folder for %s: %w", path, err)
+		}
+	}
+	if preErr != nil {
+		return nil, preErr
+	}
+	b, err := openBolt(path, opt.ReadOnly)
+	if err != nil {
+		return nil, err
+	}
+	db, err := storm.Open(path, storm.UseDB(b), storm.Codec(codec))
+	if err != nil {
+		_ = b.Close()
+		return nil, fmt.Errorf("data: open %s: %w", path, err)
+	}
+	s := &Store{db: db, path: path, readOnly: opt.ReadOnly, now: opt.Now}
+	if !opt.ReadOnly {
+		if err := s.migrate(); err != nil {
+			_ = db.Close()
+			return nil, err
+		}
+	}
+	if pre != nil {
+		_ = s.view(func(tx *bolt.Tx) error {
+			if tx.ID() == preTx {
+				s.idx = pre
+			}
+			return nil
+		})
+	}
+	if s.idx == nil {
+		if err := s.load(); err != nil {
+			_ = db.Close()
+			return nil, err
+		}
+	}
+	if opt.FullCheck && !opt.ReadOnly && !opt.FinishDemo {
+		if d, ok := s.InterruptedDemo(); ok {
+			_ = db.Close()
+			return nil, fmt.Errorf("data: open %s: %w (%d of %d customers made)", path, ErrDemoInterrupted, d.Done, d.Customers)
+		}
+	}
+	return s, nil
+}
+
+// preloadBuckets are the buckets preload (loadIndex) reads.
+var preloadBuckets = [][]byte{bucketMeta, bucketSettings, bucketMembers, bucketRows, bucketOpenActions, bucketOppRows}
+
+// preload builds the index through a read-only mapping of the file that is closed right after. Reading
+// every list row touches most of the rows' pages; through the long-lived mapping they would stay in the
+// process's resident memory for the whole session, through this one they are let go. Open uses the
+// result only if nothing was committed in between (same transaction id), else it loads again.
+func preload(path string, now time.Time) (*index, int, error) {
+	b, err := openBolt(path, true)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer b.Close()
+	var ix *index
+	var txid int
+	err = viewSafely(b, func(tx *bolt.Tx) error {
+		if tx.Bucket(bucketRows) == nil {
+			return nil // an older schema: the migration builds the rows, then Open loads
+		}
+		txid = tx.ID()
+		ix, err = loadIndex(tx, now, true)
+		return err
+	})
+	return ix, txid, err
+}
+
+// openBolt opens the file with a bounded wait for the lock, turning bbolt's errors into ours.
+func openBolt(path string, readOnly bool) (b *bolt.DB, err error) {
+	defer func() {
+		// A damaged file can make bbolt panic while reading its pages; that is a damaged file, not a crash.
+		if r := recover(); r != nil {
+			b, err = nil, damaged(path, DamagePages, r)
+		}
+	}()
+	b, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: lockTimeout, ReadOnly: readOnly})
+	switch {
+	case err == nil:
+		return b, nil
+	case errors.Is(err, berrors.ErrTimeout):
+		return nil, fmt.Errorf("data: open %s: %w", path, data.ErrLocked)
+	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrVersionMismatch):
+		return nil, fmt.Errorf("data: open %s: %w", path, data.ErrNotSalesDesk)
+	case errors.Is(err, berrors.ErrChecksum):
+		return nil, damaged(path, DamageNoMeta, err)
+	default:
+		return nil, fmt.Errorf("data: open %s: %w", path, err)
+	}
+}
+
+// inspect looks at an existing file read-only before Open may write to it: it must be a bbolt file
+// holding SalesDesk's meta bucket with a schema this binary knows. It reports whether the file exists
+// with content.
+func inspect(path string) (bool, error) { return inspectThen(path, nil, true) }
+
+// inspectThen is inspect, calling checked (when set) as soon as the buckets that preload reads have
+// passed the structural check, while the rest of the file is checked; verify false skips the check
+// for a file whose check has just passed.
+func inspectThen(path string, checked func(), verify bool) (bool, error) {
+	st, err := os.Stat(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("data: open %s: %w", path, err)
+	}
+	if st.IsDir() {
+		return false, fmt.Errorf("data: open %s: %w (it is a folder)", path, data.ErrNotSalesDesk)
+	}
+	if st.Size() == 0 {
+		// An empty file is what a crash during the very first open leaves; bbolt initialises it.
+		return false, nil
+	}
+	if err := checkLength(path, st.Size()); err != nil {
+		return true, err
+	}
+	// The shared lock first, so that no writer changes pages under the walk; bbolt's open reads only
+	// the meta pages, which checkLength has read safely.
+	b, err := openBolt(path, true)
+	if err != nil {
+		return true, err
+	}
+	defer b.Close()
+	if !verify {
+		if checked != nil {
+			checked()
+		}
+	} else if _, err := verifyFile(path, preloadBuckets, checked); err != nil {
+		return true, err
+	}
+	fresh := false
+	err = viewSafely(b, func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bucketMeta)
+		if meta == nil && onlyStormBuckets(tx) {
+			// A first open that stopped before the first migration committed: finish it, do not call
+			// the user's own new file foreign.
+			fresh = true
+			return nil
+		}
+		if meta == nil || string(meta.Get(keyMagic)) != string(magicValue) {
+			return fmt.Errorf("data: open %s: %w", path, data.ErrNotSalesDesk)
+		}
+		v := decodeUint(meta.Get(keySchema))
+		if v > uint64(len(migrations)) {
+			return fmt.Errorf("data: open %s: %w (file schema %d, this version reads up to %d): update SalesDesk",
+				path, data.ErrTooNew, v, len(migrations))
+		}
+		return nil
+	})
+	return !fresh, err
+}
+
+// onlyStormBuckets reports whether the file holds nothing but what bbolt and Storm write on their own.
+func onlyStormBuckets(tx *bolt.Tx) bool {
+	only := true
+	_ = tx.ForEach(func(name []byte, _ *bolt.Bucket) error {
+		if !strings.HasPrefix(string(name), "__storm") {
+			only = false
+		}
+		return nil
+	})
+	return only
+}
+
+// viewSafely runs a read transaction, reporting a panic from damaged pages as ErrDamaged.
+func viewSafely(b *bolt.DB, fn func(tx *bolt.Tx) error) (err error) {
+	// Defence in depth: a damaged page can send bbolt's reads outside the mapping, a fault that would
+	// end the process; as a panic it is recovered below.
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			err = damaged("", DamagePages, r)
+		}
+	}()
+	// A read of a damaged page through the mapping faults; as a panic it is recovered above.
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	return b.View(fn)
+}
+
+// Close closes the file.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Path is the file the store works on.
+func (s *Store) Path() string { return s.path }
+
+// Now is the store's clock.
+func (s *Store) Now() time.Time { return s.now() }
+
+// Clock is the store's clock itself, to open another file with: unlike the method value s.Now, it
+// does not keep this store alive.
+func (s *Store) Clock() func() time.Time { return s.now }
+
+// update runs fn in one write transaction. apply runs after the commit, under the index lock, so the
+// in-memory index changes exactly when the file did.
+func (s *Store) update(fn func(tx *bolt.Tx) (apply func(*index), err error)) error {
+	if s.readOnly {
+		return data.ErrReadOnly
+	}
+	// A write may change a deal; the raw rows must not land over it afterwards.
+	if err := s.LoadDeals(); err != nil {
+		return err
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	return s.db.Bolt.Update(func(tx *bolt.Tx) error {
+		apply, err := fn(tx)
+		if err != nil {
+			return err
+		}
+		if apply != nil {
+			tx.OnCommit(func() {
+				s.mu.Lock()
+				apply(s.idx)
+				s.gen++
+				s.mu.Unlock()
+			})
+		}
+		return nil
+	})
+}
+
+func (s *Store) view(fn func(tx *bolt.Tx) error) error { return viewSafely(s.db.Bolt, fn) }
+
+func encodeUint(v uint64) []byte {
+	b := make([]byte, 8)
+	binary.BigEndian.PutUint64(b, v)
+	return b
+}
+
+func decodeUint(b []byte) uint64 {
+	if len(b) != 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(b)
+}
+
+// pairKey joins two ids so that a cursor's prefix scan finds all of one parent's children.
+func pairKey(parent, child uint64) []byte {
+	b := make([]byte, 16)
+	binary.BigEndian.PutUint64(b, parent)
+	binary.BigEndian.PutUint64(b[8:], child)
+	return b
+}
+
+func putRecord(b *bolt.Bucket, key []byte, v any) error {
+	raw, err := codec.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return b.Put(key, raw)
+}
+
+func getRecord(b *bolt.Bucket, key []byte, v any) error {
+	raw := b.Get(key)
+	if raw == nil {
+		return data.ErrNotFound
+	}
+	return codec.Unmarshal(raw, v)
+}
+
+// checkLength reads bbolt's two meta pages and refuses a file shorter than the pages its newest valid
+// meta says it has. bbolt maps the file and reads those pages directly, so a truncated file would
+// crash the process with a memory fault instead of returning an error.
+func checkLength(path string, size int64) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("data: open %s: %w", path, err)
+	}
+	defer f.Close()
+	const boltMagic = 0xED0CDAED
+	type meta struct {
+		pageSize uint32
+		pgid     uint64
+		txid     uint64
+	}
+	read := func(off int64) (meta, bool) {
+		buf := make([]byte, 80)
+		if _, err := f.ReadAt(buf, off); err != nil {
+			return meta{}, false
+		}
+		m := buf[16:]
+		if binary.LittleEndian.Uint32(m[0:4]) != boltMagic {
+			return meta{}, false
+		}
+		h := fnv.New64a()
+		_, _ = h.Write(m[:56])
+		if h.Sum64() != binary.LittleEndian.Uint64(m[56:64]) {
+			return meta{}, false
+		}
+		return meta{pageSize: binary.LittleEndian.Uint32(m[8:12]), pgid: binary.LittleEndian.Uint64(m[40:48]),
+			txid: binary.LittleEndian.Uint64(m[48:56])}, true
+	}
+	first, ok0 := read(0)
+	var second meta
+	var ok1 bool
+	if ok0 && first.pageSize > 0 {
+		second, ok1 = read(int64(first.pageSize))
+	} else {
+		for _, ps := range []int64{4096, 8192, 16384, 65536} {
+			if second, ok1 = read(ps); ok1 {
+				break
+			}
+		}
+	}
+	newest, ok := first, ok0
+	if ok1 && (!ok0 || second.txid > first.txid) {
+		newest, ok = second, true
+	}
+	if !ok {
+		return nil // bbolt itself reports a file with no valid meta page, safely
+	}
+	if need := int64(newest.pgid) * int64(newest.pageSize); size < need {
+		return damaged(path, DamageTruncated, fmt.Sprintf("the file is %d bytes, its pages need %d", size, need))
+	}
+	return nil
+}
