@@ -109,8 +109,8 @@ func printUsage(w io.Writer) {
 	for i, s := range data.Statuses {
 		statuses[i] = string(s)
 	}
-	keys := make([]string, len(storage.SortKeys))
-	for i, k := range storage.SortKeys {
+	keys := make([]string, len(data.SortKeys))
+	for i, k := range data.SortKeys {
 		keys[i] = string(k)
 	}
 	fmt.Fprintf(w, usageText, def, strings.Join(statuses, ", "), strings.Join(keys, ", "))
@@ -607,7 +607,7 @@ func (c *cli) customers(args []string, globalDB string) error {
 	owner := fs.String("owner", "", "only customers of this team member (name)")
 	search := fs.String("search", "", "only customers matching this text (name, pinyin or initials, card number, contact, phone, email, tag)")
 	archived := fs.Bool("archived", false, "list the archived customers instead of the active ones")
-	sortKey := fs.String("sort", string(storage.SortName), "sort key")
+	sortKey := fs.String("sort", string(data.SortName), "sort key")
 	desc := fs.Bool("desc", false, "reverse the order")
 	format := fs.String("format", "table", "output format: table, json or csv")
 	if err := parse(fs, args); err != nil {
@@ -630,7 +630,7 @@ func (c *cli) customers(args []string, globalDB string) error {
 		f.Status = st
 	}
 	f.Sort = data.SortKey(strings.ToLower(strings.TrimSpace(*sortKey)))
-	if !slices.Contains(storage.SortKeys, f.Sort) {
+	if !slices.Contains(data.SortKeys, f.Sort) {
 		return badUsage("customers: --sort %q is not a sort key", *sortKey)
 	}
 	switch *format {

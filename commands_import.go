@@ -78,7 +78,7 @@ func (c *cli) importCmd(args []string, globalDB string) error {
 		return err
 	}
 	policy := data.DuplicatePolicy(strings.ToLower(strings.TrimSpace(*onDup)))
-	if !slices.Contains(storage.DuplicatePolicies, policy) {
+	if !slices.Contains(data.DuplicatePolicies, policy) {
 		return badUsage("import: --on-duplicate %q: use skip, update or create", *onDup)
 	}
 	var mapping *data.Mapping
@@ -94,7 +94,7 @@ func (c *cli) importCmd(args []string, globalDB string) error {
 		mapping = &m
 	}
 	if isJSONExport(file) {
-		if *mappingFile != "" || *rejects != "" || *writeMapping != "" || policy != storage.DuplicateSkip || *allowMultiline {
+		if *mappingFile != "" || *rejects != "" || *writeMapping != "" || policy != data.DuplicateSkip || *allowMultiline {
 			return badUsage("import: %s is a JSON export; --mapping, --write-mapping, --rejects, --on-duplicate and --allow-multiline apply to CSV and Excel files", file)
 		}
 		return c.importJSON(file, firstNonEmpty(*db, globalDB), *dryRun)
@@ -422,8 +422,8 @@ func (c *cli) export(args []string, globalDB string) error {
 	}
 	w := data.ExportWhat(*what)
 	switch w {
-	case storage.ExportCustomers, storage.ExportOpportunities, storage.ExportFollowUps:
-	case storage.ExportAll:
+	case data.ExportCustomers, data.ExportOpportunities, data.ExportFollowUps:
+	case data.ExportAll:
 		if *format == "csv" {
 			return badUsage("export: --what all needs --format xlsx (a CSV file holds one list)")
 		}

@@ -79,3 +79,6 @@ type BackupFile struct {
 	Date time.Time
 	Size int64
 }
+
+// DefaultRetention keeps a week of days, a month of weeks and a year of months: 23 files at most.
+var DefaultRetention = Retention{Daily: 7, Weekly: 4, Monthly: 12}

@@ -24,3 +24,11 @@ type ExportOptions struct {
 type ExportResult struct {
 	Customers, Opportunities, FollowUps int
 }
+
+const (
+	ExportCustomers     ExportWhat = "customers"
+	ExportOpportunities ExportWhat = "opportunities"
+	ExportFollowUps     ExportWhat = "followups"
+	// ExportAll writes the three lists as the sheets of one workbook (XLSX only).
+	ExportAll ExportWhat = "all"
+)

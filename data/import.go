@@ -165,3 +165,12 @@ func (r *ImportReport) WriteRejects(w io.Writer) error {
 	cw.Flush()
 	return cw.Error()
 }
+
+const (
+	DuplicateSkip   DuplicatePolicy = "skip"   // keep the stored record as it is
+	DuplicateUpdate DuplicatePolicy = "update" // write the row's non-empty cells over it
+	DuplicateCreate DuplicatePolicy = "create" // add a new record anyway
+)
+
+// DuplicatePolicies lists the choices.
+var DuplicatePolicies = []DuplicatePolicy{DuplicateSkip, DuplicateUpdate, DuplicateCreate}

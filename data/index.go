@@ -15,3 +15,17 @@ type ContactBrief struct {
 
 // SortKey is a column the customer list sorts by.
 type SortKey string
+
+const (
+	SortCardNo       SortKey = "card_no"
+	SortName         SortKey = "name"
+	SortGrade        SortKey = "grade"
+	SortStatus       SortKey = "status"
+	SortOwner        SortKey = "owner"
+	SortIndustry     SortKey = "industry"
+	SortLastFollowUp SortKey = "last_follow_up"
+	SortNextFollowUp SortKey = "next_follow_up"
+)
+
+// SortKeys lists the sortable columns.
+var SortKeys = []SortKey{SortCardNo, SortName, SortGrade, SortStatus, SortOwner, SortIndustry, SortLastFollowUp, SortNextFollowUp}

@@ -146,3 +146,18 @@ var ErrSameMember = &poolError{"the cards already belong to this member", CodeIn
 
 // ErrNotTheirs refuses a chosen card the handover's source member does not own.
 var ErrNotTheirs = &poolError{"the card does not belong to the member handing over", CodeInvalid}
+
+const (
+	PoolClaim    PoolAction = "claim"    // a rep took a card from the pool
+	PoolRelease  PoolAction = "release"  // the owner gave a card back, with a reason
+	PoolAssign   PoolAction = "assign"   // a manager gave a pool card to a rep
+	PoolReturn   PoolAction = "return"   // the sweep took back a card its owner left idle
+	PoolHandover PoolAction = "handover" // a manager moved a rep's card to another rep or the pool
+)
+
+// DefaultPoolSettings are the rules of a new file and of files saved before the pool existed.
+func DefaultPoolSettings() PoolSettings {
+	return PoolSettings{ClaimsPerDay: 10, MaxOwned: 300, NoReclaimDays: 7,
+		ReturnAfter: map[Status]int{StatusProspect: 30, StatusInterested: 60, StatusCustomer: 90},
+		KeepGrades:  []Grade{GradeA, GradeB}, NoticeDays: 3}
+}

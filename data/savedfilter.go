@@ -1,5 +1,7 @@
 package data
 
+import "errors"
+
 // SavedFilter is a named list filter of one member.
 type SavedFilter struct {
 	ID       uint64         `json:"id"`
@@ -12,3 +14,6 @@ type SavedFilter struct {
 type ListLayout struct {
 	Columns []string `json:"columns"`
 }
+
+// ErrNoMember refuses to keep a list choice for nobody: Settings names no current user.
+var ErrNoMember = errors.New("no team member is chosen as this desktop's user")

@@ -1,6 +1,8 @@
 package data
 
 import (
+	"errors"
+	"strings"
 	"time"
 )
 
@@ -51,4 +53,70 @@ type StageTotal struct {
 	Count    int
 	Amount   Amount
 	Weighted Amount
+}
+
+// Errors of the pipeline.
+var (
+	ErrNotQualified    = errors.New("the lead does not qualify yet")
+	ErrOverrideRole    = errors.New("only a sales manager or an administrator may move an unqualified lead on")
+	ErrUnknownStage    = errors.New("no such stage")
+	ErrUnknownCustomer = errors.New("no such customer")
+	ErrCloseBeforeOpen = errors.New("must not be before the deal was created")
+)
+
+// AfterSaleDays is how soon after a won deal the after-sale follow-up falls due (seed 000).
+const AfterSaleDays = 3
+
+// ValidateOpportunity checks a deal's fields; created bounds the close date.
+func ValidateOpportunity(o *Opportunity, created time.Time) FieldErrors {
+	var fe FieldErrors
+	if strings.TrimSpace(o.Title) == "" {
+		fe.Add("title", ErrRequired)
+	}
+	if o.CustomerID == 0 {
+		fe.Add("customer", ErrRequired)
+	}
+	if o.Amount < 0 {
+		fe.Add("amount", ErrAmountNegative)
+	}
+	if !o.CloseDate.IsZero() && DateOf(o.CloseDate).Before(DateOf(created)) {
+		fe.Add("close_date", ErrCloseBeforeOpen)
+	}
+	if o.Source != SourceNone && !ValidChoice(o.Source, Sources) {
+		fe.Add("source", ErrChoiceInvalid)
+	}
+	if o.Risk.Level != LevelNone && !ValidChoice(o.Risk.Level, Levels) {
+		fe.Add("risk", ErrChoiceInvalid)
+	}
+	fe = append(fe, o.Scores.Validate()...)
+	return fe
+}
+
+// ErrUndoStale refuses to take a move back once the deal (or nothing else) changed after it.
+var ErrUndoStale = errors.New("the deal changed after the move: it can no longer be undone")
+
+// NewOpportunity is a deal with its stage history, for bulk creation (demo data, later import). The
+// history must be oldest first and end in the deal's stage.
+type NewOpportunity struct {
+	Opportunity Opportunity
+	History     []StageChange
+}
+
+// Totals sums deals per stage, in board order: a column header's count, amount and weighted amount.
+func Totals(opps []*OpportunityRow, stages []StageDef) []StageTotal {
+	idx := StageIndex(stages)
+	totals := make([]StageTotal, len(stages))
+	for i, d := range stages {
+		totals[i].Stage = d.Key
+	}
+	for _, o := range opps {
+		i, ok := idx[o.Stage]
+		if !ok {
+			continue
+		}
+		totals[i].Count++
+		totals[i].Amount += o.Amount
+		totals[i].Weighted += Weighted(o.Amount, stages[i].Probability)
+	}
+	return totals
 }

@@ -122,3 +122,23 @@ var (
 	ErrPercent    = errors.New("must be a percentage from 0 to 100")
 	ErrStageKinds = errors.New("the board needs a lead column, one won and one lost stage")
 )
+
+// DefaultLostReasons are the reasons a small team most often records.
+var DefaultLostReasons = []string{"价格过高", "选择了竞争对手", "预算取消", "需求变化", "决策人变动", "联系中断", "其他"}
+
+// DefaultSettings are the seeds' numbers.
+func DefaultSettings() Settings {
+	return Settings{
+		GradeRules:    DefaultGradeRules,
+		Caps:          DefaultContactCaps,
+		LostAfterDays: 180,
+		Categories:    append([]string(nil), DefaultCategories...),
+		Stages:        DefaultStages(),
+		Qualify:       DefaultQualifyThresholds,
+		LostReasons:   append([]string(nil), DefaultLostReasons...),
+		Backup:        BackupSettings{Keep: DefaultRetention},
+		// IdleLockMinutes: a quarter of an hour away from the desk (issue 11).
+		IdleLockMinutes: 15,
+		Pool:            DefaultPoolSettings(),
+	}
+}

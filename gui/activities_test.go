@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"salesdesk/data"
-	"salesdesk/data/storage"
 )
 
 // plan makes a card of the signed-in rep with a planned next follow-up on day at tm.
@@ -130,7 +129,7 @@ func TestFollowUpFormPlansATimedActivity(t *testing.T) {
 // The week view lists Monday to Sunday, each day by time; the arrows move a week; a tap opens the card.
 func TestWeekView(t *testing.T) {
 	u := newTestUI(t, "zh")
-	mon := storage.WeekOf(fixedNow)
+	mon := data.WeekOf(fixedNow)
 	wed := plan(t, u, "周三公司", mon.AddDate(0, 0, 2), 0, data.KindEmail, data.RemindNone)
 	wedEarly := plan(t, u, "周三早", mon.AddDate(0, 0, 2), data.At(8, 0), data.KindCall, data.RemindNone)
 	sun := plan(t, u, "周日公司", mon.AddDate(0, 0, 6), data.At(20, 0), data.KindMeeting, data.RemindNone)

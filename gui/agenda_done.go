@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"salesdesk/data"
-	"salesdesk/data/storage"
 )
 
 // doneForm marks a planned activity done: its result, and optionally the next activity, saved in one
@@ -89,7 +88,7 @@ func (s *agendaScreen) saveDone(f *doneForm) {
 		switch {
 		case errors.As(err, &fe):
 			s.showDoneProblems(f, fe)
-		case errors.Is(err, storage.ErrPlanChanged):
+		case errors.Is(err, data.ErrPlanChanged):
 			f.dialog.Hide()
 			s.u.showError(s.u.win, err)
 			s.u.refreshAll()

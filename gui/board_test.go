@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"salesdesk/data"
-	"salesdesk/data/storage"
 )
 
 // dealWindows counts the open deal windows.
@@ -286,7 +285,7 @@ func closedDeal(t *testing.T, u *ui, customer uint64, title, stage string, daysA
 	} else {
 		o.LostReason = "价格过高"
 	}
-	if err := u.file.BulkCreateOpportunities(u.me(), []storage.NewOpportunity{{Opportunity: o,
+	if err := u.file.BulkCreateOpportunities(u.me(), []data.NewOpportunity{{Opportunity: o,
 		History: []data.StageChange{{At: created, To: "lead"}, {At: at, From: "lead", To: stage}}}}); err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"salesdesk/data"
-	"salesdesk/data/storage"
 )
 
 // customersScreen is the customer list: search as you type, filters, sortable columns.
@@ -85,24 +84,24 @@ const checkWidth = 40
 
 func customerColumns() []column {
 	return []column{
-		{"card_no", storage.SortCardNo, "col.card_no", 130, 115, func(_ *customersScreen, r *data.CustomerRow) string { return r.CardNo }},
-		{"name", storage.SortName, "col.name", 260, 170, (*customersScreen).nameCell},
-		{"grade", storage.SortGrade, "col.grade", 70, 55, func(_ *customersScreen, r *data.CustomerRow) string {
+		{"card_no", data.SortCardNo, "col.card_no", 130, 115, func(_ *customersScreen, r *data.CustomerRow) string { return r.CardNo }},
+		{"name", data.SortName, "col.name", 260, 170, (*customersScreen).nameCell},
+		{"grade", data.SortGrade, "col.grade", 70, 55, func(_ *customersScreen, r *data.CustomerRow) string {
 			if r.Overridden {
 				return string(r.Grade) + "*" // a manager's decision, not the rules'
 			}
 			return string(r.Grade)
 		}},
-		{"status", storage.SortStatus, "col.status", 100, 80, func(_ *customersScreen, r *data.CustomerRow) string { return enumLabel("status", r.Status) }},
-		{"owner", storage.SortOwner, "col.owner", 90, 70, func(s *customersScreen, r *data.CustomerRow) string { return s.u.memberName(r.OwnerID) }},
+		{"status", data.SortStatus, "col.status", 100, 80, func(_ *customersScreen, r *data.CustomerRow) string { return enumLabel("status", r.Status) }},
+		{"owner", data.SortOwner, "col.owner", 90, 70, func(s *customersScreen, r *data.CustomerRow) string { return s.u.memberName(r.OwnerID) }},
 		{"contact", "", "col.contact", 100, 70, func(s *customersScreen, r *data.CustomerRow) string { return s.extra(r.ID).Contact.Name }},
 		{"phone", "", "col.phone", 130, 115, func(s *customersScreen, r *data.CustomerRow) string { return s.extra(r.ID).Contact.Phone }},
 		{"email", "", "col.email", 170, 110, func(s *customersScreen, r *data.CustomerRow) string { return s.extra(r.ID).Contact.Email }},
-		{"industry", storage.SortIndustry, "col.industry", 120, 80, func(_ *customersScreen, r *data.CustomerRow) string { return r.Industry }},
+		{"industry", data.SortIndustry, "col.industry", 120, 80, func(_ *customersScreen, r *data.CustomerRow) string { return r.Industry }},
 		{"source", "", "col.source", 100, 70, func(_ *customersScreen, r *data.CustomerRow) string { return enumLabel("source", r.Source) }},
 		{"tags", "", "col.tags", 140, 80, func(_ *customersScreen, r *data.CustomerRow) string { return strings.Join(r.Tags, ", ") }},
-		{"last_follow_up", storage.SortLastFollowUp, "col.last_follow_up", 120, 105, func(_ *customersScreen, r *data.CustomerRow) string { return formatDate(r.LastFollowUp.Time()) }},
-		{"next_follow_up", storage.SortNextFollowUp, "col.next_follow_up", 120, 105, func(_ *customersScreen, r *data.CustomerRow) string { return formatDate(r.NextFollowUp.Time()) }},
+		{"last_follow_up", data.SortLastFollowUp, "col.last_follow_up", 120, 105, func(_ *customersScreen, r *data.CustomerRow) string { return formatDate(r.LastFollowUp.Time()) }},
+		{"next_follow_up", data.SortNextFollowUp, "col.next_follow_up", 120, 105, func(_ *customersScreen, r *data.CustomerRow) string { return formatDate(r.NextFollowUp.Time()) }},
 	}
 }
 
@@ -110,7 +109,7 @@ func customerColumns() []column {
 var defaultColumns = []string{"card_no", "name", "grade", "status", "owner", "industry", "last_follow_up", "next_follow_up"}
 
 func newCustomersScreen(u *ui) *customersScreen {
-	s := &customersScreen{u: u, filter: data.CustomerFilter{Sort: storage.SortName}, selected: map[uint64]bool{}, anchor: -1}
+	s := &customersScreen{u: u, filter: data.CustomerFilter{Sort: data.SortName}, selected: map[uint64]bool{}, anchor: -1}
 	// The list loads when its tab is first shown: sorting a large file is not the start screen's cost.
 	s.buildUI()
 	return s
@@ -418,9 +417,9 @@ func (s *customersScreen) exportRows(f data.CustomerFilter, n int) {
 		}
 	}
 	box := container.NewVBox(
-		widget.NewButtonWithIcon(T("customers.export_xlsx"), theme.GridIcon(), export("xlsx", storage.ExportAll, "xlsx")),
-		widget.NewButtonWithIcon(T("customers.export_csv"), theme.DocumentIcon(), export("csv", storage.ExportCustomers, "csv")),
-		widget.NewButtonWithIcon(T("customers.export_followups_csv"), theme.DocumentIcon(), export("csv", storage.ExportFollowUps, "csv")),
+		widget.NewButtonWithIcon(T("customers.export_xlsx"), theme.GridIcon(), export("xlsx", data.ExportAll, "xlsx")),
+		widget.NewButtonWithIcon(T("customers.export_csv"), theme.DocumentIcon(), export("csv", data.ExportCustomers, "csv")),
+		widget.NewButtonWithIcon(T("customers.export_followups_csv"), theme.DocumentIcon(), export("csv", data.ExportFollowUps, "csv")),
 	)
 	d = dialog.NewCustom(Tf("customers.export_title", n), T("action.cancel"), box, s.u.win)
 	s.u.track(d)

@@ -15,7 +15,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"salesdesk/data"
-	"salesdesk/data/storage"
 )
 
 // dealWindow is the opportunity record (template 2 of seed 000) in a window of its own.
@@ -214,7 +213,7 @@ func (dw *dealWindow) buildUI() {
 			return
 		}
 		var opts []string
-		page, _ := dw.u.store.Customers(data.CustomerFilter{Search: text, Sort: storage.SortName, Limit: 12})
+		page, _ := dw.u.store.Customers(data.CustomerFilter{Search: text, Sort: data.SortName, Limit: 12})
 		for _, r := range page.Rows {
 			l := customerLabel(r)
 			dw.customerIDs[l] = r.ID
@@ -444,7 +443,7 @@ func (dw *dealWindow) saveThen(then func()) {
 	if o.ID != 0 {
 		created = o.CreatedAt
 	}
-	fe = mergeProblems(fe, storage.ValidateOpportunity(&o, created))
+	fe = mergeProblems(fe, data.ValidateOpportunity(&o, created))
 	if fe.Any() {
 		dw.show(fe)
 		return

@@ -12,7 +12,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"salesdesk/data"
-	"salesdesk/data/storage"
 )
 
 // field is one labelled input with its own message line, so a problem shows where it is wrong even on
@@ -218,7 +217,7 @@ func (s *enumSelect[E]) value() E {
 
 var zeroTime time.Time
 
-func sortFollowUps(fs []data.FollowUp) { storage.SortNewestFirst(fs) }
+func sortFollowUps(fs []data.FollowUp) { data.SortNewestFirst(fs) }
 
 // mergeProblems adds the rule checks' problems to the parsers', except at fields that could not be
 // parsed (their zero value would only add a second, misleading message), so one save shows them all.

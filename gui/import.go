@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"salesdesk/data"
-	sdstorage "salesdesk/data/storage"
 )
 
 // importWindow takes a CSV or XLSX file in: the columns matched to the card's fields (as found by
@@ -166,7 +165,7 @@ func (iw *importWindow) buildUI() {
 		iw.multiline.Hide()
 	}
 	var policies []string
-	for _, p := range sdstorage.DuplicatePolicies {
+	for _, p := range data.DuplicatePolicies {
 		policies = append(policies, T("import.dup."+string(p)))
 	}
 	// A select, not radio buttons side by side: the three choices do not fit an 800-wide window.
@@ -379,11 +378,11 @@ func (iw *importWindow) start(dry bool) {
 			mappings = append(mappings, sh.Mapping)
 		}
 	}
-	opt := data.ImportOptions{OnDuplicate: sdstorage.DuplicateSkip, DryRun: dry, AllowMultiline: iw.multiline.Checked,
+	opt := data.ImportOptions{OnDuplicate: data.DuplicateSkip, DryRun: dry, AllowMultiline: iw.multiline.Checked,
 		DefaultOwner: iw.defaultOwner()}
-	for k, p := range sdstorage.DuplicatePolicies {
+	for k, p := range data.DuplicatePolicies {
 		if iw.policy.Selected == T("import.dup."+string(p)) {
-			opt.OnDuplicate = sdstorage.DuplicatePolicies[k]
+			opt.OnDuplicate = data.DuplicatePolicies[k]
 		}
 	}
 	if dry {

@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"salesdesk/data"
-	"salesdesk/data/storage"
 )
 
 // The customer list's tools: the cells and their widths, saved filters, clearing, the column chooser
@@ -365,7 +364,7 @@ func (s *customersScreen) applyFilter(f data.CustomerFilter) {
 	s.applying = false
 	f.Only, f.Limit = nil, 0
 	if f.Sort == "" {
-		f.Sort = storage.SortName
+		f.Sort = data.SortName
 	}
 	s.filter = f
 	s.reload()

@@ -12,7 +12,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"salesdesk/data"
-	"salesdesk/data/storage"
 )
 
 // membersPanel is Settings' 团队成员: every member sees the team; an admin (data.PermMembers) adds
@@ -40,7 +39,13 @@ func newMembersPanel(u *ui) *membersPanel {
 	return p
 }
 
-func (p *membersPanel) session() *storage.Session { return p.u.session }
+// session is the signed-in member's service, nil while nobody is signed in.
+func (p *membersPanel) session() data.Service {
+	if p.u.session == nil {
+		return nil
+	}
+	return p.u.store
+}
 
 // load is the team with each member's sign-in state; a member the state does not cover (a non-admin
 // sees no sign-in states) shows as a plain member.

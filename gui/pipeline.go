@@ -20,7 +20,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"salesdesk/data"
-	"salesdesk/data/storage"
 )
 
 // pipelineScreen is the kanban of deals: a column per stage from Settings, each a virtualised list,
@@ -239,7 +238,7 @@ func (s *pipelineScreen) reload() {
 	}
 	// The headers total the deals just fetched: every one that passes the filter, on screen or not.
 	totals := map[string]data.StageTotal{}
-	for _, t := range storage.Totals(deals, s.u.teamSettings().Stages) {
+	for _, t := range data.Totals(deals, s.u.teamSettings().Stages) {
 		totals[t.Stage] = t
 	}
 	since := data.DayOf(s.u.now()) - closedDays
@@ -412,7 +411,7 @@ func (s *pipelineScreen) commit(m data.Move, w fyne.Window) {
 				s.offerUndo(undo)
 			}
 			return
-		case errors.Is(err, storage.ErrNotQualified):
+		case errors.Is(err, data.ErrNotQualified):
 			s.explainUnqualified(m, w)
 		case errors.Is(err, data.ErrConflict), errors.Is(err, data.ErrNotFound):
 			s.u.showError(w, dealError(err))
@@ -478,7 +477,7 @@ func (s *pipelineScreen) onUndo() {
 	}, func(err error) {
 		s.u.refreshAll()
 		if err != nil {
-			if errors.Is(err, storage.ErrUndoStale) {
+			if errors.Is(err, data.ErrUndoStale) {
 				err = textError{T("pipeline.undo_stale")}
 			}
 			s.u.showError(s.u.win, err)
@@ -917,7 +916,7 @@ func (s *pipelineScreen) onExport() {
 		return func() {
 			d.Hide()
 			s.u.exportFile("salesdesk-opportunities."+format, func(w io.Writer, _ *atomic.Bool) error {
-				_, err := s.u.local.Export(w, data.ExportOptions{Format: format, What: storage.ExportOpportunities, Opportunities: f, Lang: lang})
+				_, err := s.u.local.Export(w, data.ExportOptions{Format: format, What: data.ExportOpportunities, Opportunities: f, Lang: lang})
 				return err
 			})
 		}

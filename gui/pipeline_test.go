@@ -8,7 +8,6 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"salesdesk/data"
-	"salesdesk/data/storage"
 )
 
 // newBoard is the real window with one customer and a qualified lead, showing the board.
@@ -97,7 +96,7 @@ func TestWonDialogAndKeyboardMove(t *testing.T) {
 		t.Fatalf("won deal = %+v", won)
 	}
 	c, _ := u.store.Customer(won.CustomerID)
-	if c.Status != data.StatusCustomer || !c.NextFollowUp.Equal(data.DateOf(fixedNow).AddDate(0, 0, storage.AfterSaleDays)) {
+	if c.Status != data.StatusCustomer || !c.NextFollowUp.Equal(data.DateOf(fixedNow).AddDate(0, 0, data.AfterSaleDays)) {
 		t.Fatalf("customer after the win: %s, next %v", c.Status, c.NextFollowUp)
 	}
 }

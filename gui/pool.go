@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"salesdesk/data"
-	"salesdesk/data/storage"
 )
 
 // poolPageSize is how many pool cards one page lists.
@@ -286,7 +285,7 @@ func (u *ui) poolHistoryText(h []data.PoolMove) string {
 		}
 		line := formatDateTime(m.At) + "  " + T(poolActionKeys[m.Action]) + "  " + who(m.From) + " → " + who(m.To) + "  (" + by + ")"
 		switch {
-		case m.Action == storage.PoolReturn && m.IdleDays > 0:
+		case m.Action == data.PoolReturn && m.IdleDays > 0:
 			line += "\n    " + Tf("pool.return_reason", m.IdleDays)
 		case m.Reason != "":
 			line += "\n    " + Tf("pool.reason_is", m.Reason)
@@ -299,8 +298,8 @@ func (u *ui) poolHistoryText(h []data.PoolMove) string {
 var limitKeys = map[string]string{"claims_per_day": "pool.err.limit_claims_per_day",
 	"max_owned": "pool.err.limit_max_owned", "no_reclaim_days": "pool.err.limit_no_reclaim_days"}
 
-var poolActionKeys = map[data.PoolAction]string{storage.PoolClaim: "pool.action.claim", storage.PoolRelease: "pool.action.release",
-	storage.PoolAssign: "pool.action.assign", storage.PoolReturn: "pool.action.return", storage.PoolHandover: "pool.action.handover"}
+var poolActionKeys = map[data.PoolAction]string{data.PoolClaim: "pool.action.claim", data.PoolRelease: "pool.action.release",
+	data.PoolAssign: "pool.action.assign", data.PoolReturn: "pool.action.return", data.PoolHandover: "pool.action.handover"}
 
 // poolErrorText translates a pool call's error by its stable code.
 func poolErrorText(err error) string {

@@ -2,7 +2,6 @@ package gui
 
 import (
 	"salesdesk/data"
-	"salesdesk/data/storage"
 )
 
 // The reads that screens make while they lay out, where an error has no place to show: each falls
@@ -17,7 +16,7 @@ func (u *ui) teamSettings() data.Settings {
 		if last := u.lastSettings.Load(); last != nil {
 			return *last
 		}
-		return storage.DefaultSettings()
+		return data.DefaultSettings()
 	}
 	u.lastSettings.Store(&st)
 	return st

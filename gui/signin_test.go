@@ -193,8 +193,8 @@ func TestIdleLockOffWhenZero(t *testing.T) {
 	if u.lock != nil {
 		t.Fatal("locked although the idle lock is off")
 	}
-	if storage.DefaultSettings().IdleLockMinutes != 15 {
-		t.Fatalf("default idle lock %d minutes, want 15", storage.DefaultSettings().IdleLockMinutes)
+	if data.DefaultSettings().IdleLockMinutes != 15 {
+		t.Fatalf("default idle lock %d minutes, want 15", data.DefaultSettings().IdleLockMinutes)
 	}
 }
 

@@ -9,7 +9,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"salesdesk/data"
-	"salesdesk/data/storage"
 )
 
 // weekView shows a rep's planned activities of one week, Monday to Sunday, a column a day, each
@@ -33,7 +32,7 @@ type weekDay struct {
 }
 
 func newWeekView(u *ui, owner func() uint64, hint func(string)) *weekView {
-	w := &weekView{u: u, owner: owner, hint: hint, monday: storage.WeekOf(u.now())}
+	w := &weekView{u: u, owner: owner, hint: hint, monday: data.WeekOf(u.now())}
 	w.buildUI()
 	return w
 }
@@ -84,7 +83,7 @@ func (w *weekView) buildUI() {
 
 func (w *weekView) onPrevWeek() { w.monday = w.monday.AddDate(0, 0, -7); w.reload() }
 func (w *weekView) onNextWeek() { w.monday = w.monday.AddDate(0, 0, 7); w.reload() }
-func (w *weekView) onThisWeek() { w.monday = storage.WeekOf(w.u.now()); w.reload() }
+func (w *weekView) onThisWeek() { w.monday = data.WeekOf(w.u.now()); w.reload() }
 
 // reload reads the week's activities from memory (Store.Activities) and shows them by day.
 func (w *weekView) reload() {

@@ -165,11 +165,11 @@ func TestAgendaListsTodayByTime(t *testing.T) {
 // The week's activities come day by day, each day timed first; lost cards' and other weeks' are left out.
 func TestActivitiesOfAWeek(t *testing.T) {
 	s := newStore(t, nil)
-	mon := WeekOf(stNow)
+	mon := data.WeekOf(stNow)
 	if mon.Weekday() != time.Monday || !mon.Equal(gday(2026, 3, 9)) {
 		t.Fatalf("WeekOf(%v) = %v", stNow, mon)
 	}
-	if !WeekOf(gday(2026, 3, 15)).Equal(mon) || WeekOf(gday(2026, 3, 16)).Equal(mon) {
+	if !data.WeekOf(gday(2026, 3, 15)).Equal(mon) || data.WeekOf(gday(2026, 3, 16)).Equal(mon) {
 		t.Fatal("a Sunday belongs to the week before it")
 	}
 	sunAllDay := mustCreate(t, s, company("周日", planned(mon.AddDate(0, 0, 6), 0, data.KindTask, data.RemindNone)))
@@ -264,7 +264,7 @@ func TestCompleteActivity(t *testing.T) {
 	// A stale plan is refused.
 	stale := act[0]
 	stale.Time = data.At(8, 0)
-	if _, _, err := s.CompleteActivity(stActor, stale, data.ActivityDone{Result: "已演示"}); !errors.Is(err, ErrPlanChanged) || !errors.Is(err, data.ErrConflict) {
+	if _, _, err := s.CompleteActivity(stActor, stale, data.ActivityDone{Result: "已演示"}); !errors.Is(err, data.ErrPlanChanged) || !errors.Is(err, data.ErrConflict) {
 		t.Fatalf("stale plan: %v", err)
 	}
 	if n := auditCount(t, s); n != before {

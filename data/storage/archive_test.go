@@ -65,11 +65,11 @@ func TestImportLeavesArchivedCardsAlone(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	rep := importText(t, s, "客户名称,备注\n归档导入客户,导入改的备注\n", data.ImportOptions{OnDuplicate: DuplicateUpdate})
+	rep := importText(t, s, "客户名称,备注\n归档导入客户,导入改的备注\n", data.ImportOptions{OnDuplicate: data.DuplicateUpdate})
 	if len(rep.Rejected) != 1 || !errors.Is(rep.Rejected[0].Problems[0].Err, data.ErrArchived) {
 		t.Fatalf("update of an archived card: rejected %+v, want one row refused with ErrArchived", rep.Rejected)
 	}
-	rep = importText(t, s, "客户名称,跟进日期,跟进方式,跟进主题\n归档导入客户,"+data.FormatDate(stToday)+",电话,回访\n", data.ImportOptions{OnDuplicate: DuplicateSkip})
+	rep = importText(t, s, "客户名称,跟进日期,跟进方式,跟进主题\n归档导入客户,"+data.FormatDate(stToday)+",电话,回访\n", data.ImportOptions{OnDuplicate: data.DuplicateSkip})
 	if len(rep.Rejected) != 1 || !errors.Is(rep.Rejected[0].Problems[0].Err, data.ErrArchived) {
 		t.Fatalf("a follow-up for an archived card: rejected %+v, want one row refused with ErrArchived", rep.Rejected)
 	}
@@ -80,7 +80,7 @@ func TestImportLeavesArchivedCardsAlone(t *testing.T) {
 		t.Errorf("the archived card got %d follow-ups from an import", len(fs))
 	}
 
-	rep = importText(t, s, "客户名称,已归档,备注\n归档导入客户,否,恢复后的备注\n", data.ImportOptions{OnDuplicate: DuplicateUpdate})
+	rep = importText(t, s, "客户名称,已归档,备注\n归档导入客户,否,恢复后的备注\n", data.ImportOptions{OnDuplicate: data.DuplicateUpdate})
 	if got, _ := s.Customer(c.ID); len(rep.Rejected) != 0 || got.Archived || got.Notes != "恢复后的备注" {
 		t.Errorf("a row restoring the card: rejected %+v, archived %v, notes %q", rep.Rejected, got.Archived, got.Notes)
 	}

@@ -393,9 +393,6 @@ func previewFile(path string) (data.BackupInfo, error) {
 	return info, nil
 }
 
-// DefaultRetention keeps a week of days, a month of weeks and a year of months: 23 files at most.
-var DefaultRetention = data.Retention{Daily: 7, Weekly: 4, Monthly: 12}
-
 // DefaultBackupDir is the "backups" folder beside the database file: for the default database,
 // os.UserConfigDir()/SalesDesk/backups. Each database elsewhere gets its own, so two databases never
 // mix their backups.

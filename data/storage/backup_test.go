@@ -433,7 +433,7 @@ func TestRotate(t *testing.T) {
 		wantKept  []string
 		wantDrops []string
 	}{
-		{name: "no files", keep: DefaultRetention},
+		{name: "no files", keep: data.DefaultRetention},
 		{
 			name:     "one old file is the newest and stays",
 			files:    []data.BackupFile{daily("salesdesk", "2020-02-02")},
@@ -443,7 +443,7 @@ func TestRotate(t *testing.T) {
 		{
 			name:  "every day of November: the last 7 days and the newest of 4 weeks",
 			files: dailyRange("salesdesk", "2026-11-01", "2026-11-23"),
-			keep:  DefaultRetention,
+			keep:  data.DefaultRetention,
 			wantKept: names("salesdesk-", "2026-11-23", "2026-11-22", "2026-11-21", "2026-11-20", "2026-11-19",
 				"2026-11-18", "2026-11-17", "2026-11-15", "2026-11-08"),
 			wantDrops: names("salesdesk-", "2026-11-01", "2026-11-02", "2026-11-03", "2026-11-04", "2026-11-05",
@@ -707,8 +707,8 @@ func TestBackupSettingsValidate(t *testing.T) {
 		b      data.BackupSettings
 		fields []string
 	}{
-		{"defaults", data.BackupSettings{Keep: DefaultRetention}, nil},
-		{"a full path", data.BackupSettings{Dir: abs, Keep: DefaultRetention}, nil},
+		{"defaults", data.BackupSettings{Keep: data.DefaultRetention}, nil},
+		{"a full path", data.BackupSettings{Dir: abs, Keep: data.DefaultRetention}, nil},
 		{"keep nothing but the newest", data.BackupSettings{}, nil},
 		{"a relative path", data.BackupSettings{Dir: "backups"}, []string{"backup_dir"}},
 		{"negative counts", data.BackupSettings{Keep: data.Retention{Daily: -1, Weekly: -2, Monthly: -3}},
@@ -716,7 +716,7 @@ func TestBackupSettingsValidate(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			st := DefaultSettings()
+			st := data.DefaultSettings()
 			st.Backup = tc.b
 			var got []string
 			for _, e := range st.Validate() {
@@ -740,7 +740,7 @@ func TestSettingsWithoutBackupReadAsDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if got := s.Settings().Backup; got.Dir != "" || got.Keep != DefaultRetention {
+	if got := s.Settings().Backup; got.Dir != "" || got.Keep != data.DefaultRetention {
 		t.Errorf("backup settings %+v, want the defaults", got)
 	}
 	if got := s.BackupDir(); got != filepath.Join(filepath.Dir(path), "backups") {
@@ -1233,7 +1233,7 @@ func BenchmarkRotate(b *testing.B) {
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.Local)
 	b.ResetTimer()
 	for range b.N {
-		Rotate(files, now, DefaultRetention)
+		Rotate(files, now, data.DefaultRetention)
 	}
 }
 

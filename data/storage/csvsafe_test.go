@@ -137,7 +137,7 @@ func assertNoFormulaCells(t *testing.T, name string, raw []byte) {
 func TestCSVExportsNeutraliseFormulas(t *testing.T) {
 	s := hostileFixture(t, true)
 	for _, lang := range []string{"zh", "en"} {
-		for _, w := range []data.ExportWhat{ExportCustomers, ExportOpportunities, ExportFollowUps} {
+		for _, w := range []data.ExportWhat{data.ExportCustomers, data.ExportOpportunities, data.ExportFollowUps} {
 			assertNoFormulaCells(t, string(w)+" "+lang, exportBytes(t, s, data.ExportOptions{Format: "csv", What: w, Lang: lang}))
 		}
 	}
@@ -191,7 +191,7 @@ func TestCSVFormulaCellsRoundTrip(t *testing.T) {
 			s2 := newStore(t, nil)
 			mustMember(t, s2, "@王经理", data.MemberManager)
 			dir := t.TempDir()
-			for _, w := range []data.ExportWhat{ExportCustomers, ExportOpportunities, ExportFollowUps} {
+			for _, w := range []data.ExportWhat{data.ExportCustomers, data.ExportOpportunities, data.ExportFollowUps} {
 				p := filepath.Join(dir, string(w)+".csv")
 				writeFile(t, p, exportBytes(t, s, data.ExportOptions{Format: "csv", What: w, Lang: lang}))
 				rep := importPath(t, s2, p, data.ImportOptions{})
@@ -223,7 +223,7 @@ func TestCSVFormulaCellsRoundTrip(t *testing.T) {
 // without a formula, so a spreadsheet shows it and runs nothing.
 func TestXLSXFormulaCellsAreText(t *testing.T) {
 	s := hostileFixture(t, true)
-	raw := exportBytes(t, s, data.ExportOptions{Format: "xlsx", What: ExportAll, Lang: "zh"})
+	raw := exportBytes(t, s, data.ExportOptions{Format: "xlsx", What: data.ExportAll, Lang: "zh"})
 	f, err := excelize.OpenReader(bytes.NewReader(raw))
 	if err != nil {
 		t.Fatal(err)

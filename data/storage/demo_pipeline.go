@@ -20,7 +20,7 @@ const demoOpenDealDays = 120
 var demoCompetitors = []string{"华信科技", "远航软件", "恒通设备", "东方智造", "本地小厂"}
 
 // demoDeals draws the deals of one batch of customers, whose ids the store just gave them.
-func demoDeals(r *rand.Rand, cards []NewCard, ids []uint64, reps []data.Member, stages []data.StageDef, now time.Time) []NewOpportunity {
+func demoDeals(r *rand.Rand, cards []NewCard, ids []uint64, reps []data.Member, stages []data.StageDef, now time.Time) []data.NewOpportunity {
 	today := data.DateOf(now)
 	var open []data.StageDef
 	var won, lost data.StageDef
@@ -35,7 +35,7 @@ func demoDeals(r *rand.Rand, cards []NewCard, ids []uint64, reps []data.Member, 
 		}
 	}
 	lead := stages[0]
-	var out []NewOpportunity
+	var out []data.NewOpportunity
 	for i := range cards {
 		c := &cards[i].Customer
 		n := 0
@@ -105,7 +105,7 @@ func demoDeals(r *rand.Rand, cards []NewCard, ids []uint64, reps []data.Member, 
 				o.WonDate = at
 			case "lost":
 				move(lost.Key)
-				o.LostReason = DefaultLostReasons[r.IntN(len(DefaultLostReasons))]
+				o.LostReason = data.DefaultLostReasons[r.IntN(len(data.DefaultLostReasons))]
 				if o.LostReason == "选择了竞争对手" {
 					o.LostTo = demoCompetitors[r.IntN(len(demoCompetitors))]
 				}
@@ -127,7 +127,7 @@ func demoDeals(r *rand.Rand, cards []NewCard, ids []uint64, reps []data.Member, 
 				o.Milestones = []data.Milestone{{Date: created.AddDate(0, 0, 7), Text: "需求确认会", Done: true},
 					{Date: o.CloseDate, Text: "合同评审", Done: outcome == "won"}}
 			}
-			out = append(out, NewOpportunity{Opportunity: o, History: hist})
+			out = append(out, data.NewOpportunity{Opportunity: o, History: hist})
 		}
 	}
 	return out

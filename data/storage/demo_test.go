@@ -23,7 +23,7 @@ func openDemoStore(t testing.TB, now time.Time) *Store {
 }
 
 func demoNames(s *Store) []string {
-	rows := s.Customers(data.CustomerFilter{Sort: SortCardNo})
+	rows := s.Customers(data.CustomerFilter{Sort: data.SortCardNo})
 	slices.SortFunc(rows, func(a, b *indexRow) int { return int(a.ID) - int(b.ID) })
 	names := make([]string, len(rows))
 	for i, r := range rows {

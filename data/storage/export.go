@@ -14,14 +14,6 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-const (
-	ExportCustomers     data.ExportWhat = "customers"
-	ExportOpportunities data.ExportWhat = "opportunities"
-	ExportFollowUps     data.ExportWhat = "followups"
-	// ExportAll writes the three lists as the sheets of one workbook (XLSX only).
-	ExportAll data.ExportWhat = "all"
-)
-
 // ErrExportFormat refuses a format or list an export does not write.
 var ErrExportFormat = errors.New("unknown export format or list")
 
@@ -40,9 +32,9 @@ func (s *Store) Export(w io.Writer, opt data.ExportOptions) (data.ExportResult, 
 	}
 	whats := []data.ExportWhat{opt.What}
 	switch {
-	case opt.What == ExportAll && opt.Format == "xlsx":
-		whats = []data.ExportWhat{ExportCustomers, ExportOpportunities, ExportFollowUps}
-	case opt.What == ExportCustomers, opt.What == ExportOpportunities, opt.What == ExportFollowUps:
+	case opt.What == data.ExportAll && opt.Format == "xlsx":
+		whats = []data.ExportWhat{data.ExportCustomers, data.ExportOpportunities, data.ExportFollowUps}
+	case opt.What == data.ExportCustomers, opt.What == data.ExportOpportunities, opt.What == data.ExportFollowUps:
 	default:
 		return res, fmt.Errorf("data: export %q as %q: %w", opt.What, opt.Format, ErrExportFormat)
 	}
@@ -54,13 +46,13 @@ func (s *Store) Export(w io.Writer, opt data.ExportOptions) (data.ExportResult, 
 		var t table
 		var err error
 		switch what {
-		case ExportCustomers:
+		case data.ExportCustomers:
 			t, err = s.customersTable(opt.Customers, opt.Lang)
 			res.Customers = len(t.rows)
-		case ExportOpportunities:
+		case data.ExportOpportunities:
 			t, err = s.opportunitiesTable(opt.Opportunities, opt.Lang)
 			res.Opportunities = len(t.rows)
-		case ExportFollowUps:
+		case data.ExportFollowUps:
 			t, err = s.followUpsTable(opt.Customers, opt.Lang)
 			res.FollowUps = len(t.rows)
 		}

@@ -58,7 +58,7 @@ func exportBytes(t *testing.T, s *Store, opt data.ExportOptions) []byte {
 func TestExportCSVGolden(t *testing.T) {
 	s := exportFixture(t)
 	for _, lang := range []string{"zh", "en"} {
-		for _, what := range []data.ExportWhat{ExportCustomers, ExportOpportunities, ExportFollowUps} {
+		for _, what := range []data.ExportWhat{data.ExportCustomers, data.ExportOpportunities, data.ExportFollowUps} {
 			got := exportBytes(t, s, data.ExportOptions{Format: "csv", What: what, Lang: lang})
 			golden(t, filepath.Join("testdata", "golden", "export_"+string(what)+"_"+lang+".csv"), got)
 		}
@@ -67,26 +67,26 @@ func TestExportCSVGolden(t *testing.T) {
 
 func TestExportRespectsFilters(t *testing.T) {
 	s := exportFixture(t)
-	res, err := s.Export(&bytes.Buffer{}, data.ExportOptions{Format: "csv", What: ExportCustomers, Customers: data.CustomerFilter{Status: data.StatusCustomer}})
+	res, err := s.Export(&bytes.Buffer{}, data.ExportOptions{Format: "csv", What: data.ExportCustomers, Customers: data.CustomerFilter{Status: data.StatusCustomer}})
 	if err != nil || res.Customers != 1 {
 		t.Errorf("customers of status customer: %+v, %v", res, err)
 	}
-	res, _ = s.Export(&bytes.Buffer{}, data.ExportOptions{Format: "csv", What: ExportCustomers, Customers: data.CustomerFilter{Archived: true}})
+	res, _ = s.Export(&bytes.Buffer{}, data.ExportOptions{Format: "csv", What: data.ExportCustomers, Customers: data.CustomerFilter{Archived: true}})
 	if res.Customers != 1 {
 		t.Errorf("archived: %+v", res)
 	}
-	res, _ = s.Export(&bytes.Buffer{}, data.ExportOptions{Format: "csv", What: ExportOpportunities, Opportunities: data.OpportunityFilter{Stage: "proposal"}})
+	res, _ = s.Export(&bytes.Buffer{}, data.ExportOptions{Format: "csv", What: data.ExportOpportunities, Opportunities: data.OpportunityFilter{Stage: "proposal"}})
 	if res.Opportunities != 1 {
 		t.Errorf("deals in proposal: %+v", res)
 	}
-	res, _ = s.Export(&bytes.Buffer{}, data.ExportOptions{Format: "xlsx", What: ExportAll, Customers: data.CustomerFilter{Search: "陈"}})
+	res, _ = s.Export(&bytes.Buffer{}, data.ExportOptions{Format: "xlsx", What: data.ExportAll, Customers: data.CustomerFilter{Search: "陈"}})
 	if res.Customers != 1 || res.FollowUps != 1 || res.Opportunities != 2 {
 		t.Errorf("workbook of 陈's card: %+v", res)
 	}
-	if _, err := s.Export(&bytes.Buffer{}, data.ExportOptions{Format: "csv", What: ExportAll}); err == nil {
+	if _, err := s.Export(&bytes.Buffer{}, data.ExportOptions{Format: "csv", What: data.ExportAll}); err == nil {
 		t.Error("all lists as one CSV accepted")
 	}
-	if _, err := s.Export(&bytes.Buffer{}, data.ExportOptions{Format: "pdf", What: ExportCustomers}); err == nil {
+	if _, err := s.Export(&bytes.Buffer{}, data.ExportOptions{Format: "pdf", What: data.ExportCustomers}); err == nil {
 		t.Error("an unknown format accepted")
 	}
 }
@@ -193,19 +193,19 @@ func TestExportImportsBack(t *testing.T) {
 			var files []string
 			if tc.format == "xlsx" {
 				files = []string{filepath.Join(dir, "all.xlsx")}
-				writeFile(t, files[0], exportBytes(t, s, data.ExportOptions{Format: "xlsx", What: ExportAll, Lang: tc.lang}))
+				writeFile(t, files[0], exportBytes(t, s, data.ExportOptions{Format: "xlsx", What: data.ExportAll, Lang: tc.lang}))
 				// The archived card is exported by its own filter.
 				files = append(files, filepath.Join(dir, "archived.xlsx"))
-				writeFile(t, files[1], exportBytes(t, s, data.ExportOptions{Format: "xlsx", What: ExportCustomers, Lang: tc.lang,
+				writeFile(t, files[1], exportBytes(t, s, data.ExportOptions{Format: "xlsx", What: data.ExportCustomers, Lang: tc.lang,
 					Customers: data.CustomerFilter{Archived: true}}))
 			} else {
-				for _, w := range []data.ExportWhat{ExportCustomers, ExportOpportunities, ExportFollowUps} {
+				for _, w := range []data.ExportWhat{data.ExportCustomers, data.ExportOpportunities, data.ExportFollowUps} {
 					p := filepath.Join(dir, string(w)+".csv")
 					writeFile(t, p, exportBytes(t, s, data.ExportOptions{Format: "csv", What: w, Lang: tc.lang}))
 					files = append(files, p)
 				}
 				p := filepath.Join(dir, "archived.csv")
-				writeFile(t, p, exportBytes(t, s, data.ExportOptions{Format: "csv", What: ExportCustomers, Lang: tc.lang,
+				writeFile(t, p, exportBytes(t, s, data.ExportOptions{Format: "csv", What: data.ExportCustomers, Lang: tc.lang,
 					Customers: data.CustomerFilter{Archived: true}}))
 				files = append([]string{p}, files...)
 			}
@@ -238,7 +238,7 @@ func TestExportWorkbookCells(t *testing.T) {
 	// read raw they are serial numbers, which the import reads as dates.
 	s := exportFixture(t)
 	path := filepath.Join(t.TempDir(), "c.xlsx")
-	writeFile(t, path, exportBytes(t, s, data.ExportOptions{Format: "xlsx", What: ExportCustomers, Lang: "zh"}))
+	writeFile(t, path, exportBytes(t, s, data.ExportOptions{Format: "xlsx", What: data.ExportCustomers, Lang: "zh"}))
 	src, err := data.OpenImport(path)
 	if err != nil {
 		t.Fatal(err)

@@ -125,7 +125,7 @@ func (s *Store) Handover(by data.Actor, h data.HandoverRequest) (data.HandoverCo
 			if c.OwnerID != h.From {
 				return nil, data.ErrConflict // changed since the plan: the manager previews again
 			}
-			row, err := s.moveCard(tx, by, &c, h.To, PoolHandover, reason, rules, now)
+			row, err := s.moveCard(tx, by, &c, h.To, data.PoolHandover, reason, rules, now)
 			if err != nil {
 				return nil, err
 			}

@@ -66,7 +66,7 @@ func TestHandoverPreviewAndResult(t *testing.T) {
 		if r, _ := s.Row(id); r.OwnerID != rep2.ID {
 			t.Errorf("card %d owner %d after handover", id, r.OwnerID)
 		}
-		if h, _ := s.PoolHistory(id); len(h) != 1 || h[0].Action != PoolHandover || h[0].By != mgr.ID {
+		if h, _ := s.PoolHistory(id); len(h) != 1 || h[0].Action != data.PoolHandover || h[0].By != mgr.ID {
 			t.Errorf("card %d history %+v", id, h)
 		}
 	}

@@ -27,15 +27,6 @@ var (
 	bucketImportUndo     = []byte("import_undo")     // import id ‖ kind ‖ record key → undoEntry
 )
 
-const (
-	DuplicateSkip   data.DuplicatePolicy = "skip"   // keep the stored record as it is
-	DuplicateUpdate data.DuplicatePolicy = "update" // write the row's non-empty cells over it
-	DuplicateCreate data.DuplicatePolicy = "create" // add a new record anyway
-)
-
-// DuplicatePolicies lists the choices.
-var DuplicatePolicies = []data.DuplicatePolicy{DuplicateSkip, DuplicateUpdate, DuplicateCreate}
-
 // DefaultImportBatch is how many rows go into one transaction: large enough that a commit's fsync is
 // paid rarely, small enough that a cancel stops within a fraction of a second.
 const DefaultImportBatch = 2000
@@ -209,9 +200,9 @@ type importer struct {
 func (s *Store) Import(ctx context.Context, by data.Actor, src *data.ImportSource, opt data.ImportOptions) (*data.ImportReport, error) {
 	start := time.Now()
 	if opt.OnDuplicate == "" {
-		opt.OnDuplicate = DuplicateSkip
+		opt.OnDuplicate = data.DuplicateSkip
 	}
-	if !slices.Contains(DuplicatePolicies, opt.OnDuplicate) {
+	if !slices.Contains(data.DuplicatePolicies, opt.OnDuplicate) {
 		return nil, fmt.Errorf("data: import: on duplicate %q: %w", opt.OnDuplicate, data.ErrChoiceInvalid)
 	}
 	if opt.BatchSize <= 0 {

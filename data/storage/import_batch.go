@@ -317,11 +317,11 @@ func (im *importer) prepareCustomer(tx *bolt.Tx, b *batch, p *rowPlan, w *rowWor
 	fresh, ce := p.fresh, p.ce
 	w.name = p.freshName
 	id, by := im.match(tx, p, &fresh, w.name)
-	if id != 0 && im.opt.OnDuplicate == DuplicateSkip {
+	if id != 0 && im.opt.OnDuplicate == data.DuplicateSkip {
 		w.custAction, w.custID, w.custBy = ActionSkipped, id, by
 		return nil
 	}
-	if id != 0 && im.opt.OnDuplicate == DuplicateUpdate {
+	if id != 0 && im.opt.OnDuplicate == data.DuplicateUpdate {
 		cs, err := im.loadCustomer(tx, b, id)
 		if err != nil {
 			return err
@@ -489,11 +489,11 @@ func (im *importer) prepareOpportunity(tx *bolt.Tx, p *rowPlan, w *rowWork) erro
 			}
 		}
 	}
-	if dupID != 0 && im.opt.OnDuplicate == DuplicateSkip {
+	if dupID != 0 && im.opt.OnDuplicate == data.DuplicateSkip {
 		w.oppAction, w.oppID, w.oppBy = ActionSkipped, dupID, by
 		return nil
 	}
-	if dupID != 0 && im.opt.OnDuplicate == DuplicateUpdate {
+	if dupID != 0 && im.opt.OnDuplicate == data.DuplicateUpdate {
 		var old data.Opportunity
 		if err := getRecord(tx.Bucket(bucketOpps), encodeUint(dupID), &old); err != nil {
 			return fmt.Errorf("deal %d: %w", dupID, err)
@@ -503,7 +503,7 @@ func (im *importer) prepareOpportunity(tx *bolt.Tx, p *rowPlan, w *rowWork) erro
 		var e oppExtras
 		p.quietly(func() { e = p.applyOpportunity(&upd, im.x) })
 		upd.CustomerID = old.CustomerID
-		fe := ValidateOpportunity(&upd, old.CreatedAt)
+		fe := data.ValidateOpportunity(&upd, old.CreatedAt)
 		im.s.checkMember(&fe, "owner", upd.OwnerID)
 		if fe.Any() {
 			p.fieldErrorProblems(fe, data.GroupOpportunity)
@@ -550,7 +550,7 @@ func (im *importer) prepareOpportunity(tx *bolt.Tx, p *rowPlan, w *rowWork) erro
 		o.Title = firstNonEmpty(oe.number, p.name, p.cardNo)
 	}
 	o.CustomerID = max(w.custID, 1) // the id of a customer created with the row is not issued yet
-	fe := ValidateOpportunity(&o, created)
+	fe := data.ValidateOpportunity(&o, created)
 	im.s.checkMember(&fe, "owner", o.OwnerID)
 	if fe.Any() {
 		p.fieldErrorProblems(fe, data.GroupOpportunity)
@@ -669,10 +669,10 @@ func (im *importer) prepareFollowUp(tx *bolt.Tx, b *batch, p *rowPlan, w *rowWor
 				continue
 			}
 			switch im.opt.OnDuplicate {
-			case DuplicateSkip:
+			case data.DuplicateSkip:
 				w.fuAction, w.fuBy, w.fu = ActionSkipped, "date", *old
 				return nil
-			case DuplicateUpdate:
+			case data.DuplicateUpdate:
 				upd := *old
 				p.quietly(func() { p.applyFollowUp(&upd, im.x) })
 				if fe := data.ValidateFollowUp(&upd, im.now); fe.Any() {

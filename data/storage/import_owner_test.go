@@ -78,7 +78,7 @@ func TestImportUpdateKeepsOwner(t *testing.T) {
 	fx := newImportFixture(t)
 	kept := mustCreate(t, fx.s, company("已有跟进人", func(c *data.Customer) { c.OwnerID = fx.rep.ID }))
 	bare := mustCreate(t, fx.s, company("没有跟进人"))
-	importText(t, fx.s, "客户名称,备注\n已有跟进人,更新\n没有跟进人,更新\n", data.ImportOptions{OnDuplicate: DuplicateUpdate, DefaultOwner: fx.mgr.ID})
+	importText(t, fx.s, "客户名称,备注\n已有跟进人,更新\n没有跟进人,更新\n", data.ImportOptions{OnDuplicate: data.DuplicateUpdate, DefaultOwner: fx.mgr.ID})
 	if c, _ := fx.s.Customer(kept.ID); c.OwnerID != fx.rep.ID || c.Notes != "更新" {
 		t.Errorf("updated card with an owner: owner %d notes %q, want %d and the update", c.OwnerID, c.Notes, fx.rep.ID)
 	}

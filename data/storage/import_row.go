@@ -572,7 +572,7 @@ func (p *rowPlan) applyOpportunity(o *data.Opportunity, x *parseCtx) oppExtras {
 		case data.FieldOppStage:
 			key, ok := x.stages[data.FoldChoice(v)]
 			if !ok {
-				err = fmt.Errorf("%w: the stages are %s", ErrUnknownStage, x.stageNames)
+				err = fmt.Errorf("%w: the stages are %s", data.ErrUnknownStage, x.stageNames)
 			}
 			e.stage = key
 		case data.FieldOppOwner:

@@ -237,7 +237,7 @@ func TestImportDuplicates(t *testing.T) {
 		",另一个名字,贸易,,LN@SH.CN\n" + // email, another case
 		",全新客户,零售,13600136000,new@x.cn\n"
 	wantMatch := []string{"card_no", "name", "phone", "email", ""}
-	for _, policy := range DuplicatePolicies {
+	for _, policy := range data.DuplicatePolicies {
 		t.Run(string(policy), func(t *testing.T) {
 			s, before := setup(t)
 			rep := importText(t, s, file, data.ImportOptions{OnDuplicate: policy})
@@ -246,7 +246,7 @@ func TestImportDuplicates(t *testing.T) {
 				by = append(by, o.MatchedBy)
 			}
 			switch policy {
-			case DuplicateSkip:
+			case data.DuplicateSkip:
 				if rep.Customers != (data.ImportCounts{Created: 1, Skipped: 4}) || !slices.Equal(by, wantMatch) {
 					t.Fatalf("%+v, matched by %q", rep.Customers, by)
 				}
@@ -255,7 +255,7 @@ func TestImportDuplicates(t *testing.T) {
 						t.Errorf("skip changed %s", c.Name)
 					}
 				}
-			case DuplicateUpdate:
+			case data.DuplicateUpdate:
 				if rep.Customers != (data.ImportCounts{Created: 1, Updated: 4}) || !slices.Equal(by, wantMatch) {
 					t.Fatalf("%+v, matched by %q", rep.Customers, by)
 				}
@@ -268,7 +268,7 @@ func TestImportDuplicates(t *testing.T) {
 				if sz.Name != "新名字" || sz.Industry != "医疗" || len(sz.Contacts) != 1 || sz.Contacts[0].Name != "赵敏" {
 					t.Errorf("updated by phone (the contact merged, not added): %+v", sz)
 				}
-			case DuplicateCreate:
+			case data.DuplicateCreate:
 				if rep.Customers != (data.ImportCounts{Created: 5}) {
 					t.Fatalf("%+v", rep.Customers)
 				}
@@ -320,7 +320,7 @@ func TestImportDryRun(t *testing.T) {
 		"回访": {{"回访日期", "客户名称", "回访方式", "回访人", "沟通主题"}, {"2026-03-01", "新客户甲", "电话", "王经理", "初次联系"}},
 		"客户": {{"客户名称", "联系人", "电话"}, {"新客户甲", "周一", "13500135000"}, {"北京星辰科技", "张三", "13800138000"}},
 	}, []string{"回访", "客户"})
-	dry := importPath(t, s, path, data.ImportOptions{DryRun: true, OnDuplicate: DuplicateUpdate})
+	dry := importPath(t, s, path, data.ImportOptions{DryRun: true, OnDuplicate: data.DuplicateUpdate})
 	if fileHashOpen(t, s) != before || len(s.Customers(data.CustomerFilter{})) != rows {
 		t.Fatal("a dry run wrote to the file or to memory")
 	}
@@ -329,7 +329,7 @@ func TestImportDryRun(t *testing.T) {
 	}
 
 	// The import then does exactly what the dry run said, ids included
-	real := importPath(t, s, path, data.ImportOptions{OnDuplicate: DuplicateUpdate})
+	real := importPath(t, s, path, data.ImportOptions{OnDuplicate: data.DuplicateUpdate})
 	if !reflect.DeepEqual(dry.Outcomes, real.Outcomes) || !reflect.DeepEqual(dry.Rejected, real.Rejected) {
 		t.Errorf("dry run said\n%+v\nthe import did\n%+v", dry.Outcomes, real.Outcomes)
 	}
@@ -492,7 +492,7 @@ func TestUndoImportRestoresAndRemoves(t *testing.T) {
 			{"2026-03-09", "北京星辰科技有限公司", "电话", "王经理", "报价", "发报价单", "2026-03-12"},
 			{"2026-03-08", "新客户乙", "拜访", "李销售", "初访", "", ""}},
 	}, []string{"客户", "机会", "回访"})
-	rep := importPath(t, s, path, data.ImportOptions{OnDuplicate: DuplicateUpdate})
+	rep := importPath(t, s, path, data.ImportOptions{OnDuplicate: data.DuplicateUpdate})
 	if rep.Customers != (data.ImportCounts{Created: 1, Updated: 2}) || rep.Opportunities.Created != 2 || rep.FollowUps.Created != 2 {
 		t.Fatalf("import: %+v %+v %+v rejected %+v", rep.Customers, rep.Opportunities, rep.FollowUps, rep.Rejected)
 	}
@@ -540,7 +540,7 @@ func TestUndoImportConflicts(t *testing.T) {
 	setup := func(t *testing.T) (*importFixture, *data.ImportReport) {
 		fx := newImportFixture(t)
 		mustCreate(t, fx.s, company("老客户"))
-		rep := importText(t, fx.s, "客户名称,所属行业\n老客户,制造\n新客户,零售\n", data.ImportOptions{OnDuplicate: DuplicateUpdate})
+		rep := importText(t, fx.s, "客户名称,所属行业\n老客户,制造\n新客户,零售\n", data.ImportOptions{OnDuplicate: data.DuplicateUpdate})
 		return fx, rep
 	}
 	t.Run("changed since: refused, then forced", func(t *testing.T) {
@@ -615,7 +615,7 @@ func TestImportFollowUpDuplicates(t *testing.T) {
 		t.Errorf("re-import: %+v", again.FollowUps)
 	}
 	text := "回访日期,客户名称,沟通主题,结果确认\n2026-03-06,上海海纳商贸有限公司,需求沟通,已报价\n"
-	upd := importText(t, s, text, data.ImportOptions{OnDuplicate: DuplicateUpdate})
+	upd := importText(t, s, text, data.ImportOptions{OnDuplicate: data.DuplicateUpdate})
 	if upd.FollowUps != (data.ImportCounts{Updated: 1}) {
 		t.Fatalf("update: %+v", upd.FollowUps)
 	}

@@ -637,20 +637,6 @@ func (ix *index) setSettings(st data.Settings, now time.Time) {
 	clear(ix.sorted)
 }
 
-const (
-	SortCardNo       data.SortKey = "card_no"
-	SortName         data.SortKey = "name"
-	SortGrade        data.SortKey = "grade"
-	SortStatus       data.SortKey = "status"
-	SortOwner        data.SortKey = "owner"
-	SortIndustry     data.SortKey = "industry"
-	SortLastFollowUp data.SortKey = "last_follow_up"
-	SortNextFollowUp data.SortKey = "next_follow_up"
-)
-
-// SortKeys lists the sortable columns.
-var SortKeys = []data.SortKey{SortCardNo, SortName, SortGrade, SortStatus, SortOwner, SortIndustry, SortLastFollowUp, SortNextFollowUp}
-
 func statusRank(s data.Status) int {
 	for i, x := range data.Statuses {
 		if x == s {
@@ -669,29 +655,29 @@ func (ix *index) less(k data.SortKey) func(a, b *indexRow) int {
 		return byID(a, b)
 	}
 	switch k {
-	case SortCardNo:
+	case data.SortCardNo:
 		return func(a, b *indexRow) int { return then(strings.Compare(a.CardNo, b.CardNo), a, b) }
-	case SortGrade:
+	case data.SortGrade:
 		return func(a, b *indexRow) int {
 			return then(strings.Compare(gradeKey(a.Grade), gradeKey(b.Grade)), a, b)
 		}
-	case SortStatus:
+	case data.SortStatus:
 		return func(a, b *indexRow) int { return then(statusRank(a.Status)-statusRank(b.Status), a, b) }
-	case SortOwner:
+	case data.SortOwner:
 		return func(a, b *indexRow) int {
 			ka, _ := pinyinKeys(ix.members[a.OwnerID].Name)
 			kb, _ := pinyinKeys(ix.members[b.OwnerID].Name)
 			return then(strings.Compare(ka, kb), a, b)
 		}
-	case SortIndustry:
+	case data.SortIndustry:
 		return func(a, b *indexRow) int {
 			ka, _ := pinyinKeys(a.Industry)
 			kb, _ := pinyinKeys(b.Industry)
 			return then(strings.Compare(ka, kb), a, b)
 		}
-	case SortLastFollowUp:
+	case data.SortLastFollowUp:
 		return func(a, b *indexRow) int { return then(cmp.Compare(a.LastFollowUp, b.LastFollowUp), a, b) }
-	case SortNextFollowUp:
+	case data.SortNextFollowUp:
 		// Cards with no plan go last: they are the least urgent to read.
 		return func(a, b *indexRow) int {
 			za, zb := a.NextFollowUp.IsZero(), b.NextFollowUp.IsZero()
@@ -767,7 +753,7 @@ func (ix *index) rank(k data.SortKey, rows []*indexRow) []uint32 {
 func (ix *index) sortFunc(k data.SortKey, rows []*indexRow) func(a, b *indexRow) int {
 	cmp := ix.less(k)
 	switch k {
-	case SortIndustry:
+	case data.SortIndustry:
 		// Industries sort by pinyin as the filter menu lists them; each distinct value is spelled once.
 		keys := map[string]string{}
 		for _, r := range rows {
@@ -781,7 +767,7 @@ func (ix *index) sortFunc(k data.SortKey, rows []*indexRow) func(a, b *indexRow)
 			}
 			return cmp3(a.ID < b.ID, a.ID > b.ID)
 		}
-	case SortOwner:
+	case data.SortOwner:
 		keys := map[uint64]string{}
 		for id, m := range ix.members {
 			keys[id], _ = pinyinKeys(m.Name)

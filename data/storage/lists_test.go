@@ -69,7 +69,7 @@ func TestSavedFilterRefusals(t *testing.T) {
 	}{
 		{"no name", by, data.SavedFilter{Name: "  "}, data.ErrRequired},
 		{"too long", by, data.SavedFilter{Name: strings.Repeat("客", MaxFilterName+1)}, data.ErrTooLong},
-		{"no member", data.Actor{}, data.SavedFilter{Name: "x"}, ErrNoMember},
+		{"no member", data.Actor{}, data.SavedFilter{Name: "x"}, data.ErrNoMember},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if _, err := s.SaveFilter(tc.by, tc.f); !errors.Is(err, tc.want) {

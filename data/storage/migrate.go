@@ -32,7 +32,7 @@ var migrations = []func(tx *bolt.Tx, s *Store) error{
 		if tx.Bucket(bucketSettings).Get(keySettings) != nil {
 			return nil
 		}
-		raw, err := json.Marshal(DefaultSettings())
+		raw, err := json.Marshal(data.DefaultSettings())
 		if err != nil {
 			return err
 		}

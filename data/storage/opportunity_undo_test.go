@@ -57,7 +57,7 @@ func TestUndoWin(t *testing.T) {
 		}
 	}
 	// A second undo, or one after the deal changed, is refused.
-	if _, err := p.s.UndoMove(p.as(p.rep), undo); !errors.Is(err, ErrUndoStale) {
+	if _, err := p.s.UndoMove(p.as(p.rep), undo); !errors.Is(err, data.ErrUndoStale) {
 		t.Fatalf("second undo: %v", err)
 	}
 	mustCheck(t, p.s)

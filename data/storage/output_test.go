@@ -145,7 +145,7 @@ func TestXLSXExportTempFolders(t *testing.T) {
 	}
 
 	s := exportFixture(t)
-	if raw := exportBytes(t, s, data.ExportOptions{Format: "xlsx", What: ExportAll, Lang: "zh"}); len(raw) == 0 {
+	if raw := exportBytes(t, s, data.ExportOptions{Format: "xlsx", What: data.ExportAll, Lang: "zh"}); len(raw) == 0 {
 		t.Fatal("no workbook")
 	}
 	if _, err := os.Stat(killed); !os.IsNotExist(err) {

@@ -39,10 +39,10 @@ func checkOwnerLists(t *testing.T, s *Store, when string) {
 	for _, owner := range owners {
 		for _, q := range queries {
 			for _, f := range []data.CustomerFilter{
-				{Search: q, Sort: SortName},
-				{Search: q, Sort: SortIndustry, Desc: true},
-				{Search: q, Sort: SortNextFollowUp},
-				{Search: q, Sort: SortOwner, Grade: data.GradeC},
+				{Search: q, Sort: data.SortName},
+				{Search: q, Sort: data.SortIndustry, Desc: true},
+				{Search: q, Sort: data.SortNextFollowUp},
+				{Search: q, Sort: data.SortOwner, Grade: data.GradeC},
 				{Search: q, Archived: true},
 			} {
 				f.OwnerID = owner
@@ -72,7 +72,7 @@ func TestOwnerSearchMatchesPlainFilter(t *testing.T) {
 			reps = append(reps, m)
 		}
 	}
-	rows := s.Customers(data.CustomerFilter{Sort: SortName})
+	rows := s.Customers(data.CustomerFilter{Sort: data.SortName})
 	a, b := reps[0], reps[1]
 
 	moved := []uint64{rows[0].ID, rows[7].ID, rows[42].ID}
@@ -154,10 +154,10 @@ func TestRankedSearchMatchesWalk(t *testing.T) {
 		t.Helper()
 		for _, q := range []string{"北", "北京", "bj", "138", "zhang", "科技 bj", "有限", "zzzz"} {
 			for _, f := range []data.CustomerFilter{
-				{Search: q, Sort: SortName},
-				{Search: q, Sort: SortIndustry, Desc: true},
-				{Search: q, Sort: SortOwner, Limit: 4},
-				{Search: q, Sort: SortLastFollowUp, Grade: data.GradeB},
+				{Search: q, Sort: data.SortName},
+				{Search: q, Sort: data.SortIndustry, Desc: true},
+				{Search: q, Sort: data.SortOwner, Limit: 4},
+				{Search: q, Sort: data.SortLastFollowUp, Grade: data.GradeB},
 				{Search: q, Archived: true},
 			} {
 				got := ids(s.Customers(f))
@@ -171,7 +171,7 @@ func TestRankedSearchMatchesWalk(t *testing.T) {
 		}
 	}
 	compare("opened")
-	rows := s.Customers(data.CustomerFilter{Sort: SortName})
+	rows := s.Customers(data.CustomerFilter{Sort: data.SortName})
 	c, err := s.Customer(rows[5].ID)
 	if err != nil {
 		t.Fatal(err)
@@ -181,7 +181,7 @@ func TestRankedSearchMatchesWalk(t *testing.T) {
 		t.Fatal(err)
 	}
 	compare("renamed")
-	if got := s.Customers(data.CustomerFilter{Search: "阿尔法", Sort: SortName}); len(got) != 1 || got[0].ID != c.ID {
+	if got := s.Customers(data.CustomerFilter{Search: "阿尔法", Sort: data.SortName}); len(got) != 1 || got[0].ID != c.ID {
 		t.Fatalf("the renamed card is not found by its new name: %v", ids(got))
 	}
 	if _, err := s.ArchiveCustomer(data.System, rows[9].ID); err != nil {

@@ -24,21 +24,6 @@ var (
 	bucketReviews = []byte("reviews")
 )
 
-const (
-	PoolClaim    data.PoolAction = "claim"    // a rep took a card from the pool
-	PoolRelease  data.PoolAction = "release"  // the owner gave a card back, with a reason
-	PoolAssign   data.PoolAction = "assign"   // a manager gave a pool card to a rep
-	PoolReturn   data.PoolAction = "return"   // the sweep took back a card its owner left idle
-	PoolHandover data.PoolAction = "handover" // a manager moved a rep's card to another rep or the pool
-)
-
-// DefaultPoolSettings are the rules of a new file and of files saved before the pool existed.
-func DefaultPoolSettings() data.PoolSettings {
-	return data.PoolSettings{ClaimsPerDay: 10, MaxOwned: 300, NoReclaimDays: 7,
-		ReturnAfter: map[data.Status]int{data.StatusProspect: 30, data.StatusInterested: 60, data.StatusCustomer: 90},
-		KeepGrades:  []data.Grade{data.GradeA, data.GradeB}, NoticeDays: 3}
-}
-
 // lastMoves reads the newest pool move of each card that has one: who had it and since when.
 func lastMoves(tx *bolt.Tx) map[uint64]data.PoolMove {
 	out := map[uint64]data.PoolMove{}
@@ -144,7 +129,7 @@ func recordMoveIn(tx *bolt.Tx, m data.PoolMove, by data.Actor, ab *auditBatch) e
 	if err := putRecord(b, pairKey(m.CustomerID, seq), m); err != nil {
 		return err
 	}
-	if m.Action == PoolClaim {
+	if m.Action == data.PoolClaim {
 		cb := tx.Bucket(bucketPoolClaims)
 		cs, err := cb.NextSequence()
 		if err != nil {
@@ -235,11 +220,11 @@ func (s *Store) unownedDeals(customerID uint64) []uint64 {
 // transaction, and writes are serialised, so of two reps claiming at once exactly one gets it.
 func (s *Store) Claim(by data.Actor, id uint64) (data.Customer, error) {
 	if by.MemberID == 0 {
-		return data.Customer{}, ErrNoMember // a pool card must go to someone
+		return data.Customer{}, data.ErrNoMember // a pool card must go to someone
 	}
 	ps := s.Settings().Pool
 	now := s.now()
-	return s.changeOwner(by, id, PoolClaim, "", by.MemberID, func(tx *bolt.Tx, c *data.Customer) error {
+	return s.changeOwner(by, id, data.PoolClaim, "", by.MemberID, func(tx *bolt.Tx, c *data.Customer) error {
 		if c.OwnerID != 0 {
 			return data.ErrNotInPool
 		}
@@ -296,7 +281,7 @@ func (s *Store) checkClaimLimits(tx *bolt.Tx, ps data.PoolSettings, member, card
 			if err := codec.Unmarshal(v, &m); err != nil {
 				return err
 			}
-			if m.From == member && m.To == 0 && m.Action == PoolRelease && !m.At.Before(cutoff) {
+			if m.From == member && m.To == 0 && m.Action == data.PoolRelease && !m.At.Before(cutoff) {
 				return &data.LimitError{Limit: "no_reclaim_days", Max: ps.NoReclaimDays}
 			}
 		}
@@ -312,7 +297,7 @@ func (s *Store) Release(by data.Actor, id uint64, reason string) (data.Customer,
 		fe.Add("reason", data.ErrRequired)
 		return data.Customer{}, fe
 	}
-	return s.changeOwner(by, id, PoolRelease, reason, 0, func(_ *bolt.Tx, c *data.Customer) error {
+	return s.changeOwner(by, id, data.PoolRelease, reason, 0, func(_ *bolt.Tx, c *data.Customer) error {
 		if c.OwnerID != by.MemberID {
 			return data.ErrNotOwner
 		}
@@ -331,7 +316,7 @@ func (s *Store) Assign(by data.Actor, id, to uint64) (data.Customer, error) {
 	if !m.Active {
 		return data.Customer{}, data.ErrInactiveTarget
 	}
-	return s.changeOwner(by, id, PoolAssign, "", to, func(_ *bolt.Tx, c *data.Customer) error {
+	return s.changeOwner(by, id, data.PoolAssign, "", to, func(_ *bolt.Tx, c *data.Customer) error {
 		if c.OwnerID != 0 {
 			return data.ErrNotInPool
 		}
@@ -455,7 +440,7 @@ func (s *Store) SweepPool(now time.Time) (int, error) {
 				continue
 			}
 			days := ps.ReturnDays(c.Status, d.Row.Grade)
-			m := data.PoolMove{CustomerID: c.ID, At: now, From: c.OwnerID, Action: PoolReturn, IdleDays: days,
+			m := data.PoolMove{CustomerID: c.ID, At: now, From: c.OwnerID, Action: data.PoolReturn, IdleDays: days,
 				Reason: fmt.Sprintf("no follow-up for %d days", days)}
 			c.OwnerID = 0
 			c.Version++

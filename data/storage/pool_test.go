@@ -80,7 +80,7 @@ func TestClaimLimits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []data.PoolAction{PoolClaim, PoolRelease, PoolClaim}
+	want := []data.PoolAction{data.PoolClaim, data.PoolRelease, data.PoolClaim}
 	if len(h) != len(want) {
 		t.Fatalf("history %+v, want %v", h, want)
 	}
@@ -199,7 +199,7 @@ func TestSweepPoolTwiceWithFixedClock(t *testing.T) {
 		t.Error("an A customer returned to the pool")
 	}
 	h, _ := s.PoolHistory(prospect)
-	if len(h) != 1 || h[0].Action != PoolReturn || h[0].From != rep1.ID || h[0].IdleDays != 30 {
+	if len(h) != 1 || h[0].Action != data.PoolReturn || h[0].From != rep1.ID || h[0].IdleDays != 30 {
 		t.Errorf("returned card's history %+v", h)
 	}
 	// A claimed card's idle time starts at the claim, not at its old last follow-up.

@@ -26,7 +26,7 @@ func BenchmarkSearchKeystrokeRep5kOf100k(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	rows := s.Customers(data.CustomerFilter{Sort: SortName})
+	rows := s.Customers(data.CustomerFilter{Sort: data.SortName})
 	ids := make([]uint64, 0, 5000)
 	for i := 0; i < len(rows) && len(ids) < 5000; i += len(rows) / 5000 {
 		ids = append(ids, rows[i].ID)
@@ -42,14 +42,14 @@ func BenchmarkSearchKeystrokeRep5kOf100k(b *testing.B) {
 }
 
 func benchSessionSearch(b *testing.B, sess *Session) {
-	sess.Customers(data.CustomerFilter{Sort: SortName, Limit: 1})
+	sess.Customers(data.CustomerFilter{Sort: data.SortName, Limit: 1})
 	for _, query := range keystrokeQueries {
 		b.Run(query, func(b *testing.B) {
 			var n int
 			timed(b, func(int) {
 				// Each keystroke is a new filter: the session's list cache must not answer it.
 				dropListCache(sess)
-				p, _ := sess.Customers(data.CustomerFilter{Search: query, Sort: SortName})
+				p, _ := sess.Customers(data.CustomerFilter{Search: query, Sort: data.SortName})
 				n = p.Total
 			})
 			b.ReportMetric(float64(n), "rows")

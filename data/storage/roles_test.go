@@ -198,7 +198,7 @@ func TestRoleActionTable(t *testing.T) {
 			return err
 		}, forbidden, allowed, allowed},
 		{"export CSV", func(t *testing.T, tm team, s *Session) error {
-			_, err := s.Export(io.Discard, data.ExportOptions{Format: "csv", What: ExportCustomers, Lang: "zh"})
+			_, err := s.Export(io.Discard, data.ExportOptions{Format: "csv", What: data.ExportCustomers, Lang: "zh"})
 			return err
 		}, forbidden, ok, ok},
 		{"export JSON", func(t *testing.T, tm team, s *Session) error {

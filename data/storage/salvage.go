@@ -355,6 +355,6 @@ var recordDecoders = map[string]func([]byte) error{
 	string(bucketOpps):    func(b []byte) error { var v data.Opportunity; return codec.Unmarshal(b, &v) },
 	string(bucketOppRows): func(b []byte) error { var v dealRow; return codec.Unmarshal(b, &v) },
 	// Settings are JSON; damaged ones are left out and the copy opens with the defaults.
-	string(bucketSettings): func(b []byte) error { st := DefaultSettings(); return json.Unmarshal(b, &st) },
+	string(bucketSettings): func(b []byte) error { st := data.DefaultSettings(); return json.Unmarshal(b, &st) },
 	string(bucketAudit):    func(b []byte) error { var v data.Change; return codec.Unmarshal(b, &v) },
 }

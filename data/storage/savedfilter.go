@@ -3,7 +3,6 @@ package storage
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"salesdesk/data"
 	"slices"
@@ -20,9 +19,6 @@ var bucketSavedFilters = []byte("saved_filters")
 
 // MaxFilterName keeps a saved filter's name short enough for its menu.
 const MaxFilterName = 40
-
-// ErrNoMember refuses to keep a list choice for nobody: Settings names no current user.
-var ErrNoMember = errors.New("no team member is chosen as this desktop's user")
 
 // ValidateSavedFilter refuses a filter without a name or with a name too long for the menu.
 func ValidateSavedFilter(f data.SavedFilter) data.FieldErrors {
@@ -84,7 +80,7 @@ func (s *Store) SaveFilter(by data.Actor, f data.SavedFilter) (data.SavedFilter,
 		return f, fe
 	}
 	if by.MemberID == 0 {
-		return f, ErrNoMember
+		return f, data.ErrNoMember
 	}
 	f.MemberID = by.MemberID
 	f.Filter.Limit = 0
@@ -164,7 +160,7 @@ func (s *Store) ListLayout(member uint64) (data.ListLayout, error) {
 // SaveListLayout remembers the acting member's columns.
 func (s *Store) SaveListLayout(by data.Actor, l data.ListLayout) error {
 	if by.MemberID == 0 {
-		return ErrNoMember
+		return data.ErrNoMember
 	}
 	err := s.update(func(tx *bolt.Tx) (func(*index), error) {
 		raw, err := json.Marshal(l)

@@ -13,7 +13,7 @@ func TestSessionCustomersComeInPages(t *testing.T) {
 		mustCreate(t, s, company(fmt.Sprintf("分页测试%02d有限公司", i)))
 	}
 	sess := s.SessionAs(admin.ID)
-	f := data.CustomerFilter{Sort: SortName, Offset: 2, Limit: 3}
+	f := data.CustomerFilter{Sort: data.SortName, Offset: 2, Limit: 3}
 	page, err := sess.Customers(f)
 	if err != nil {
 		t.Fatal(err)
@@ -21,7 +21,7 @@ func TestSessionCustomersComeInPages(t *testing.T) {
 	if page.Total != 7 || page.Offset != 2 || len(page.Rows) != 3 {
 		t.Fatalf("page = total %d, offset %d, %d rows; want 7, 2, 3", page.Total, page.Offset, len(page.Rows))
 	}
-	all := s.Customers(data.CustomerFilter{Sort: SortName})
+	all := s.Customers(data.CustomerFilter{Sort: data.SortName})
 	for i, r := range page.Rows {
 		if r.ID != all[2+i].ID {
 			t.Fatalf("row %d is %s, want %s", i, r.Name, all[2+i].Name)
@@ -41,7 +41,7 @@ func TestSessionCustomersComeInPages(t *testing.T) {
 	if again, _ := sess.Customers(f); again.Total != 8 {
 		t.Fatalf("after a new card, total = %d, want 8", again.Total)
 	}
-	ids, err := sess.CustomerIDs(data.CustomerFilter{Sort: SortName})
+	ids, err := sess.CustomerIDs(data.CustomerFilter{Sort: data.SortName})
 	if err != nil || len(ids) != 8 {
 		t.Fatalf("ids = %d (%v), want 8", len(ids), err)
 	}

@@ -95,7 +95,7 @@ func (s *Session) ownerFor(owner uint64) (uint64, error) {
 		return owner, nil
 	}
 	if me == noMember {
-		return 0, ErrNoMember
+		return 0, data.ErrNoMember
 	}
 	if owner == 0 {
 		return me, nil

@@ -1,14 +1,10 @@
 package storage
 
 import (
-	"fmt"
 	"salesdesk/data"
 	"strings"
 	"time"
 )
-
-// ErrPlanChanged refuses to mark an activity done when the card's plan moved since it was shown.
-var ErrPlanChanged = fmt.Errorf("the planned follow-up was changed meanwhile: %w", data.ErrConflict)
 
 // CompleteActivity marks a card's planned next follow-up done in one transaction: a follow-up is
 // logged with the activity's action as its topic, made the way its kind (or its maintenance plan)
@@ -34,7 +30,7 @@ func (s *Store) CompleteActivity(by data.Actor, planned data.Activity, done data
 		Topic: topic, Result: result, Proactive: true}
 	check := func(c *data.Customer) error {
 		if data.DayOf(c.NextFollowUp) != data.DayOf(planned.Day) || c.NextTime != planned.Time || c.NextAction != planned.Text {
-			return ErrPlanChanged
+			return data.ErrPlanChanged
 		}
 		return nil
 	}
@@ -73,10 +69,4 @@ func (s *Store) Activities(from, to time.Time, ownerID uint64) []data.Activity {
 	}
 	data.SortActivities(out)
 	return out
-}
-
-// WeekOf is the Monday that starts t's week.
-func WeekOf(t time.Time) time.Time {
-	d := data.DateOf(t)
-	return d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7))
 }

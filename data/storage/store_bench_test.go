@@ -168,7 +168,7 @@ func BenchmarkOpen100k(b *testing.B) {
 			b.Fatal(err)
 		}
 		t0 := time.Now()
-		rows = len(s.Customers(data.CustomerFilter{Sort: SortName, Limit: 0}))
+		rows = len(s.Customers(data.CustomerFilter{Sort: data.SortName, Limit: 0}))
 		list += time.Since(t0)
 		b.StopTimer()
 		_ = s.Close()
@@ -184,25 +184,25 @@ var keystrokeQueries = []string{"北", "北京", "bjkj", "138", "zhang"}
 // name. "warm": the sorted order is cached; "cold": the first keystroke after a save, which sorts again.
 func BenchmarkSearchKeystroke100k(b *testing.B) {
 	s := openBench(b, bench100k(b), true)
-	s.Customers(data.CustomerFilter{Sort: SortName, Limit: 1})
+	s.Customers(data.CustomerFilter{Sort: data.SortName, Limit: 1})
 	for _, query := range keystrokeQueries {
 		b.Run(query, func(b *testing.B) {
 			var n int
-			timed(b, func(int) { n = len(s.Customers(data.CustomerFilter{Search: query, Sort: SortName})) })
+			timed(b, func(int) { n = len(s.Customers(data.CustomerFilter{Search: query, Sort: data.SortName})) })
 			b.ReportMetric(float64(n), "rows")
 		})
 	}
 	b.Run("北/cold-sort", func(b *testing.B) {
 		timed(b, func(int) {
 			dropSortCache(s)
-			s.Customers(data.CustomerFilter{Search: "北", Sort: SortName})
+			s.Customers(data.CustomerFilter{Search: "北", Sort: data.SortName})
 		})
 	})
 }
 
 func BenchmarkSearchSortByNextFollowUp100k(b *testing.B) {
 	s := openBench(b, bench100k(b), true)
-	s.Customers(data.CustomerFilter{Sort: SortNextFollowUp, Limit: 1})
+	s.Customers(data.CustomerFilter{Sort: data.SortNextFollowUp, Limit: 1})
 	for _, tc := range []struct {
 		name   string
 		search string
@@ -214,7 +214,7 @@ func BenchmarkSearchSortByNextFollowUp100k(b *testing.B) {
 				if tc.cold {
 					dropSortCache(s)
 				}
-				n = len(s.Customers(data.CustomerFilter{Search: tc.search, Sort: SortNextFollowUp}))
+				n = len(s.Customers(data.CustomerFilter{Search: tc.search, Sort: data.SortNextFollowUp}))
 			})
 			b.ReportMetric(float64(n), "rows")
 		})
@@ -225,7 +225,7 @@ func BenchmarkSearchSortByNextFollowUp100k(b *testing.B) {
 // adds the list the window shows after the save (the sorted order was dropped by the write).
 func BenchmarkSaveCard100k(b *testing.B) {
 	s := openBench(b, copyDB(b, bench100k(b)), false)
-	rows := s.Customers(data.CustomerFilter{Sort: SortCardNo, Limit: 2})
+	rows := s.Customers(data.CustomerFilter{Sort: data.SortCardNo, Limit: 2})
 	cur := make([]data.Customer, 2)
 	for i, r := range rows {
 		c, err := s.Customer(r.ID)
@@ -247,14 +247,14 @@ func BenchmarkSaveCard100k(b *testing.B) {
 	b.Run("save+relist", func(b *testing.B) {
 		timed(b, func(i int) {
 			save(i)
-			s.Customers(data.CustomerFilter{Sort: SortName})
+			s.Customers(data.CustomerFilter{Sort: data.SortName})
 		})
 	})
 }
 
 func BenchmarkLogFollowUp100k(b *testing.B) {
 	s := openBench(b, copyDB(b, bench100k(b)), false)
-	rows := s.Customers(data.CustomerFilter{Sort: SortCardNo, Limit: 2})
+	rows := s.Customers(data.CustomerFilter{Sort: data.SortCardNo, Limit: 2})
 	b.Run("log", func(b *testing.B) {
 		timed(b, func(i int) {
 			f := data.FollowUp{CustomerID: rows[i%2].ID, Date: benchNow, Method: data.MethodPhone, Topic: "基准测试回访", Proactive: true}
@@ -342,10 +342,10 @@ func BenchmarkStormSelect100k(b *testing.B) {
 		b.ReportMetric(float64(len(out)), "rows")
 	})
 	s := openBench(b, bench100k(b), true)
-	s.Customers(data.CustomerFilter{Sort: SortName, Limit: 1})
+	s.Customers(data.CustomerFilter{Sort: data.SortName, Limit: 1})
 	b.Run("ours/北京 by name", func(b *testing.B) {
 		var n int
-		timed(b, func(int) { n = len(s.Customers(data.CustomerFilter{Search: "北京", Sort: SortName})) })
+		timed(b, func(int) { n = len(s.Customers(data.CustomerFilter{Search: "北京", Sort: data.SortName})) })
 		b.ReportMetric(float64(n), "rows")
 	})
 }
@@ -361,7 +361,7 @@ func BenchmarkMemory100k(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		s.Customers(data.CustomerFilter{Sort: SortName})
+		s.Customers(data.CustomerFilter{Sort: data.SortName})
 		runtime.GC()
 		runtime.ReadMemStats(&after)
 		runtime.KeepAlive(s)

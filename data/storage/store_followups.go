@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"salesdesk/data"
-	"sort"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -22,7 +21,7 @@ func (s *Store) FollowUps(customerID uint64) ([]data.FollowUp, error) {
 	if err != nil {
 		return nil, fmt.Errorf("data: follow-ups of customer %d: %w", customerID, err)
 	}
-	SortNewestFirst(out)
+	data.SortNewestFirst(out)
 	return out, nil
 }
 
@@ -38,16 +37,6 @@ func followUpsOf(tx *bolt.Tx, customerID uint64) ([]data.FollowUp, error) {
 		out = append(out, f)
 	}
 	return out, nil
-}
-
-// SortNewestFirst orders a timeline, newest first; same-day entries by the order they were logged.
-func SortNewestFirst(fs []data.FollowUp) {
-	sort.SliceStable(fs, func(i, j int) bool {
-		if !fs[i].Date.Equal(fs[j].Date) {
-			return fs[i].Date.After(fs[j].Date)
-		}
-		return fs[i].ID > fs[j].ID
-	})
 }
 
 // CapCheck tells, before logging, whether a proactive contact on date would pass a contact cap.

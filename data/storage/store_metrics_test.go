@@ -463,7 +463,7 @@ func buildMetricsBench(path string) error {
 	next := func(n int) int { x = x*6364136223846793005 + 1442695040888963407; return int((x >> 33) % uint64(n)) }
 	const batch = 20_000
 	for start := 0; start < benchMetricsDeals; start += batch {
-		deals := make([]NewOpportunity, 0, batch)
+		deals := make([]data.NewOpportunity, 0, batch)
 		for i := start; i < start+batch; i++ {
 			created := first.AddDate(0, 0, next(span))
 			o := data.Opportunity{CustomerID: ids[next(len(ids))], OwnerID: reps[next(len(reps))].ID, Title: "采购",
@@ -489,7 +489,7 @@ func buildMetricsBench(path string) error {
 				h = append(h, data.StageChange{At: h[len(h)-1].At.AddDate(0, 0, 5), From: h[len(h)-1].To, To: "lost"})
 			}
 			o.Stage = h[len(h)-1].To
-			deals = append(deals, NewOpportunity{Opportunity: o, History: h})
+			deals = append(deals, data.NewOpportunity{Opportunity: o, History: h})
 		}
 		if err := s.BulkCreateOpportunities(data.System, deals); err != nil {
 			return err

@@ -18,48 +18,11 @@ var (
 	bucketHistory = []byte("opp_history") // opportunity id ‖ sequence → stage change
 )
 
-// Errors of the pipeline.
-var (
-	ErrNotQualified    = errors.New("the lead does not qualify yet")
-	ErrOverrideRole    = errors.New("only a sales manager or an administrator may move an unqualified lead on")
-	ErrUnknownStage    = errors.New("no such stage")
-	ErrUnknownCustomer = errors.New("no such customer")
-	ErrCloseBeforeOpen = errors.New("must not be before the deal was created")
-)
-
-// AfterSaleDays is how soon after a won deal the after-sale follow-up falls due (seed 000).
-const AfterSaleDays = 3
-
-// ValidateOpportunity checks a deal's fields; created bounds the close date.
-func ValidateOpportunity(o *data.Opportunity, created time.Time) data.FieldErrors {
-	var fe data.FieldErrors
-	if strings.TrimSpace(o.Title) == "" {
-		fe.Add("title", data.ErrRequired)
-	}
-	if o.CustomerID == 0 {
-		fe.Add("customer", data.ErrRequired)
-	}
-	if o.Amount < 0 {
-		fe.Add("amount", data.ErrAmountNegative)
-	}
-	if !o.CloseDate.IsZero() && data.DateOf(o.CloseDate).Before(data.DateOf(created)) {
-		fe.Add("close_date", ErrCloseBeforeOpen)
-	}
-	if o.Source != data.SourceNone && !data.ValidChoice(o.Source, data.Sources) {
-		fe.Add("source", data.ErrChoiceInvalid)
-	}
-	if o.Risk.Level != data.LevelNone && !data.ValidChoice(o.Risk.Level, data.Levels) {
-		fe.Add("risk", data.ErrChoiceInvalid)
-	}
-	fe = append(fe, o.Scores.Validate()...)
-	return fe
-}
-
 func (s *Store) checkOpportunityRefs(fe *data.FieldErrors, o *data.Opportunity) {
 	s.checkMember(fe, "owner", o.OwnerID)
 	if o.CustomerID != 0 {
 		if _, ok := s.Row(o.CustomerID); !ok {
-			fe.Add("customer", ErrUnknownCustomer)
+			fe.Add("customer", data.ErrUnknownCustomer)
 		}
 	}
 }
@@ -90,7 +53,7 @@ func (s *Store) CreateOpportunity(by data.Actor, o data.Opportunity) (data.Oppor
 	now := s.now()
 	st := s.Settings()
 	o.Title = strings.TrimSpace(o.Title)
-	fe := ValidateOpportunity(&o, now)
+	fe := data.ValidateOpportunity(&o, now)
 	s.checkOpportunityRefs(&fe, &o)
 	if r, ok := s.Row(o.CustomerID); ok && r.Archived {
 		fe.Add("customer", data.ErrArchived)
@@ -145,7 +108,7 @@ func (s *Store) UpdateOpportunity(by data.Actor, o data.Opportunity) (data.Oppor
 		if old.Version != o.Version {
 			return nil, data.ErrConflict
 		}
-		fe := ValidateOpportunity(&o, old.CreatedAt)
+		fe := data.ValidateOpportunity(&o, old.CreatedAt)
 		s.checkOpportunityRefs(&fe, &o)
 		if fe.Any() {
 			return nil, fe
@@ -191,12 +154,12 @@ func (s *Store) MoveStageUndoable(by data.Actor, m data.Move) (data.Opportunity,
 	st := s.Settings()
 	to, ok := st.Stage(m.To)
 	if !ok {
-		return data.Opportunity{}, undo, fmt.Errorf("data: move to %q: %w", m.To, ErrUnknownStage)
+		return data.Opportunity{}, undo, fmt.Errorf("data: move to %q: %w", m.To, data.ErrUnknownStage)
 	}
 	if m.Override {
 		member, ok := s.Member(by.MemberID)
 		if !ok || (member.Role != data.MemberManager && member.Role != data.MemberAdmin) {
-			return data.Opportunity{}, undo, ErrOverrideRole
+			return data.Opportunity{}, undo, data.ErrOverrideRole
 		}
 	}
 	if to.Kind == data.StageLost && strings.TrimSpace(m.LostReason) == "" {
@@ -225,7 +188,7 @@ func (s *Store) MoveStageUndoable(by data.Actor, m data.Move) (data.Opportunity,
 		from, _ := st.Stage(o.Stage)
 		if from.Kind == data.StageLead && (to.Kind == data.StageOpen || to.Kind == data.StageWon) {
 			if ok, _ := o.Scores.Qualify(st.Qualify); !ok && !m.Override {
-				return nil, ErrNotQualified
+				return nil, data.ErrNotQualified
 			}
 		}
 		change := data.StageChange{At: now, From: o.Stage, To: to.Key, By: by.MemberID, Override: m.Override}
@@ -284,9 +247,6 @@ func (s *Store) MoveStageUndoable(by data.Actor, m data.Move) (data.Opportunity,
 	return o, undo, nil
 }
 
-// ErrUndoStale refuses to take a move back once the deal (or nothing else) changed after it.
-var ErrUndoStale = errors.New("the deal changed after the move: it can no longer be undone")
-
 // UndoMove takes a move back in one transaction: the deal returns to its stage, with the date it
 // entered it, its amount and its won or lost details as they were, and the history gains a line
 // marked Undo (the move's own line stays). A customer the win marked 成交 returns to its status and
@@ -303,7 +263,7 @@ func (s *Store) UndoMove(by data.Actor, u data.MoveUndo) (data.Opportunity, erro
 			return nil, fmt.Errorf("opportunity %d: %w", u.After.ID, err)
 		}
 		if o.Version != u.After.Version || o.Stage != u.After.Stage {
-			return nil, ErrUndoStale
+			return nil, data.ErrUndoStale
 		}
 		b := u.Before
 		change := data.StageChange{At: now, From: o.Stage, To: b.Stage, By: by.MemberID, Undo: true}
@@ -361,7 +321,7 @@ func (s *Store) markCustomerWon(tx *bolt.Tx, by data.Actor, o data.Opportunity, 
 		return nil, fmt.Errorf("customer %d: %w", o.CustomerID, err)
 	}
 	c.Status = data.StatusCustomer
-	c.NextFollowUp, c.NextAction = o.WonDate.AddDate(0, 0, AfterSaleDays), "plan.after_sale"
+	c.NextFollowUp, c.NextAction = o.WonDate.AddDate(0, 0, data.AfterSaleDays), "plan.after_sale"
 	c.DropActivityDetails()
 	c.Version++
 	c.UpdatedAt, c.UpdatedBy = now, by.MemberID
@@ -469,44 +429,18 @@ func (s *Store) Opportunities(f data.OpportunityFilter) []*data.OpportunityRow {
 // StageTotals sums the filtered deals per stage, in board order.
 func (s *Store) StageTotals(f data.OpportunityFilter) []data.StageTotal {
 	f.Stage = ""
-	return Totals(s.Opportunities(f), s.Settings().Stages)
-}
-
-// Totals sums deals per stage, in board order: a column header's count, amount and weighted amount.
-func Totals(opps []*data.OpportunityRow, stages []data.StageDef) []data.StageTotal {
-	idx := data.StageIndex(stages)
-	totals := make([]data.StageTotal, len(stages))
-	for i, d := range stages {
-		totals[i].Stage = d.Key
-	}
-	for _, o := range opps {
-		i, ok := idx[o.Stage]
-		if !ok {
-			continue
-		}
-		totals[i].Count++
-		totals[i].Amount += o.Amount
-		totals[i].Weighted += data.Weighted(o.Amount, stages[i].Probability)
-	}
-	return totals
-}
-
-// NewOpportunity is a deal with its stage history, for bulk creation (demo data, later import). The
-// history must be oldest first and end in the deal's stage.
-type NewOpportunity struct {
-	Opportunity data.Opportunity
-	History     []data.StageChange
+	return data.Totals(s.Opportunities(f), s.Settings().Stages)
 }
 
 // BulkCreateOpportunities stores many deals with their histories in one transaction, all or none. Each
 // gets an id and a number from the month of its CreatedAt; dates and stages are kept as given.
-func (s *Store) BulkCreateOpportunities(by data.Actor, deals []NewOpportunity) error {
+func (s *Store) BulkCreateOpportunities(by data.Actor, deals []data.NewOpportunity) error {
 	return s.bulkCreateOpportunities(by, deals, nil)
 }
 
 // bulkCreateOpportunities is BulkCreateOpportunities with also, when set, written in the same
 // transaction (the demo's progress, so that it always matches the deals in the file).
-func (s *Store) bulkCreateOpportunities(by data.Actor, deals []NewOpportunity, also func(tx *bolt.Tx) error) error {
+func (s *Store) bulkCreateOpportunities(by data.Actor, deals []data.NewOpportunity, also func(tx *bolt.Tx) error) error {
 	now := s.now()
 	st := s.Settings()
 	for i := range deals {
@@ -514,10 +448,10 @@ func (s *Store) bulkCreateOpportunities(by data.Actor, deals []NewOpportunity, a
 		if o.CreatedAt.IsZero() {
 			o.CreatedAt = now
 		}
-		fe := ValidateOpportunity(o, o.CreatedAt)
+		fe := data.ValidateOpportunity(o, o.CreatedAt)
 		s.checkOpportunityRefs(&fe, o)
 		if _, ok := st.Stage(o.Stage); !ok {
-			fe.Add("stage", ErrUnknownStage)
+			fe.Add("stage", data.ErrUnknownStage)
 		}
 		if h := deals[i].History; len(h) == 0 || h[len(h)-1].To != o.Stage {
 			fe.Add("history", ErrHistoryEnd)

@@ -81,11 +81,11 @@ func TestMoveStageQualification(t *testing.T) {
 	o := p.lead(t, data.LeadScores{Budget: 12, Urgency: 5, Authority: 8})
 
 	// An unqualified lead may not leave the lead column,
-	if _, err := p.s.MoveStage(p.as(p.rep), data.Move{ID: o.ID, Version: o.Version, To: "initial_contact"}); !errors.Is(err, ErrNotQualified) {
+	if _, err := p.s.MoveStage(p.as(p.rep), data.Move{ID: o.ID, Version: o.Version, To: "initial_contact"}); !errors.Is(err, data.ErrNotQualified) {
 		t.Fatalf("err = %v, want ErrNotQualified", err)
 	}
 	// a rep cannot override,
-	if _, err := p.s.MoveStage(p.as(p.rep), data.Move{ID: o.ID, Version: o.Version, To: "initial_contact", Override: true}); !errors.Is(err, ErrOverrideRole) {
+	if _, err := p.s.MoveStage(p.as(p.rep), data.Move{ID: o.ID, Version: o.Version, To: "initial_contact", Override: true}); !errors.Is(err, data.ErrOverrideRole) {
 		t.Fatalf("err = %v, want ErrOverrideRole", err)
 	}
 	// a manager can, and the override is recorded with the move.
@@ -123,7 +123,7 @@ func TestWinAndLose(t *testing.T) {
 		t.Fatalf("won = %+v", won)
 	}
 	c, _ := p.s.Customer(p.cust.ID)
-	if c.Status != data.StatusCustomer || !c.NextFollowUp.Equal(stToday.AddDate(0, 0, AfterSaleDays)) || c.NextAction != "plan.after_sale" {
+	if c.Status != data.StatusCustomer || !c.NextFollowUp.Equal(stToday.AddDate(0, 0, data.AfterSaleDays)) || c.NextAction != "plan.after_sale" {
 		t.Fatalf("customer after the win: status %s, next %v %q", c.Status, c.NextFollowUp, c.NextAction)
 	}
 

@@ -10,26 +10,6 @@ import (
 
 var keySettings = []byte("team")
 
-// DefaultLostReasons are the reasons a small team most often records.
-var DefaultLostReasons = []string{"价格过高", "选择了竞争对手", "预算取消", "需求变化", "决策人变动", "联系中断", "其他"}
-
-// DefaultSettings are the seeds' numbers.
-func DefaultSettings() data.Settings {
-	return data.Settings{
-		GradeRules:    data.DefaultGradeRules,
-		Caps:          data.DefaultContactCaps,
-		LostAfterDays: 180,
-		Categories:    append([]string(nil), data.DefaultCategories...),
-		Stages:        data.DefaultStages(),
-		Qualify:       data.DefaultQualifyThresholds,
-		LostReasons:   append([]string(nil), DefaultLostReasons...),
-		Backup:        data.BackupSettings{Keep: DefaultRetention},
-		// IdleLockMinutes: a quarter of an hour away from the desk (issue 11).
-		IdleLockMinutes: 15,
-		Pool:            DefaultPoolSettings(),
-	}
-}
-
 // Settings returns the team's settings.
 func (s *Store) Settings() data.Settings {
 	s.mu.RLock()
@@ -62,7 +42,7 @@ func (s *Store) SaveSettings(by data.Actor, st data.Settings) error {
 }
 
 func loadSettings(tx *bolt.Tx) (data.Settings, error) {
-	st := DefaultSettings()
+	st := data.DefaultSettings()
 	b := tx.Bucket(bucketSettings)
 	if b == nil {
 		return st, nil

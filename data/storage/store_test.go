@@ -901,23 +901,23 @@ func TestSorting(t *testing.T) {
 		key  data.SortKey
 		want []uint64 // ascending
 	}{
-		{SortCardNo, []uint64{f.bjkj.ID, f.shmy.ID, f.zgdz.ID, f.albb.ID, f.bcwl.ID}},
+		{data.SortCardNo, []uint64{f.bjkj.ID, f.shmy.ID, f.zgdz.ID, f.albb.ID, f.bcwl.ID}},
 		// ali < beichen < beijing < shanghai < zhongguo: pinyin, not code point order.
-		{SortName, []uint64{f.albb.ID, f.bcwl.ID, f.bjkj.ID, f.shmy.ID, f.zgdz.ID}},
-		{SortGrade, []uint64{f.bjkj.ID, f.shmy.ID, f.zgdz.ID, f.albb.ID, f.bcwl.ID}},
+		{data.SortName, []uint64{f.albb.ID, f.bcwl.ID, f.bjkj.ID, f.shmy.ID, f.zgdz.ID}},
+		{data.SortGrade, []uint64{f.bjkj.ID, f.shmy.ID, f.zgdz.ID, f.albb.ID, f.bcwl.ID}},
 		// prospect < interested < customer < lost < invalid
-		{SortStatus, []uint64{f.bcwl.ID, f.bjkj.ID, f.shmy.ID, f.zgdz.ID, f.albb.ID}},
+		{data.SortStatus, []uint64{f.bcwl.ID, f.bjkj.ID, f.shmy.ID, f.zgdz.ID, f.albb.ID}},
 		// No owner first, then lisi < wangwu < zhangsan (ties by id).
-		{SortOwner, []uint64{f.bcwl.ID, f.shmy.ID, f.zgdz.ID, f.bjkj.ID, f.albb.ID}},
+		{data.SortOwner, []uint64{f.bcwl.ID, f.shmy.ID, f.zgdz.ID, f.bjkj.ID, f.albb.ID}},
 		// dianzi < hulianwang < maoyi < ruanjian < wuliu, as the filter menu orders them.
-		{SortIndustry, []uint64{f.zgdz.ID, f.albb.ID, f.shmy.ID, f.bjkj.ID, f.bcwl.ID}},
+		{data.SortIndustry, []uint64{f.zgdz.ID, f.albb.ID, f.shmy.ID, f.bjkj.ID, f.bcwl.ID}},
 		// No follow-up (zero) first, then 5 days ago, 2 days ago.
-		{SortLastFollowUp, []uint64{f.bjkj.ID, f.albb.ID, f.bcwl.ID, f.zgdz.ID, f.shmy.ID}},
+		{data.SortLastFollowUp, []uint64{f.bjkj.ID, f.albb.ID, f.bcwl.ID, f.zgdz.ID, f.shmy.ID}},
 		// 11 Mar (two, by id), 12 Mar, 15 Mar, 1 Apr.
-		{SortNextFollowUp, []uint64{f.albb.ID, f.bcwl.ID, f.shmy.ID, f.bjkj.ID, f.zgdz.ID}},
+		{data.SortNextFollowUp, []uint64{f.albb.ID, f.bcwl.ID, f.shmy.ID, f.bjkj.ID, f.zgdz.ID}},
 	}
-	if len(cases) != len(SortKeys) {
-		t.Fatalf("test covers %d sort keys; there are %d", len(cases), len(SortKeys))
+	if len(cases) != len(data.SortKeys) {
+		t.Fatalf("test covers %d sort keys; there are %d", len(cases), len(data.SortKeys))
 	}
 	for _, tc := range cases {
 		t.Run(string(tc.key), func(t *testing.T) {
@@ -944,7 +944,7 @@ func TestSorting(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := []uint64{f.albb.ID, f.bjkj.ID, f.shmy.ID, f.zgdz.ID, f.bcwl.ID}
-		if got := rowIDs(f.s.Customers(data.CustomerFilter{Sort: SortName})); !slices.Equal(got, want) {
+		if got := rowIDs(f.s.Customers(data.CustomerFilter{Sort: data.SortName})); !slices.Equal(got, want) {
 			t.Errorf("after rename = %v; want %v", got, want)
 		}
 	})
@@ -1596,7 +1596,7 @@ func TestReadOnlyRefusesWrites(t *testing.T) {
 			_, err := s.SaveMember(stActor, data.Member{Name: "新", Role: data.MemberRep})
 			return err
 		},
-		"SaveSettings": func() error { return s.SaveSettings(stActor, DefaultSettings()) },
+		"SaveSettings": func() error { return s.SaveSettings(stActor, data.DefaultSettings()) },
 		"BulkCreate":   func() error { _, err := s.BulkCreate(stActor, []NewCard{{Customer: company("批")}}); return err },
 	}
 
@@ -1692,7 +1692,7 @@ func TestSchemaAndMigrations(t *testing.T) {
 		if v, _ := s.Schema(); v != SchemaVersion() {
 			t.Errorf("schema %d; want %d", v, SchemaVersion())
 		}
-		if !reflect.DeepEqual(s.Settings(), DefaultSettings()) {
+		if !reflect.DeepEqual(s.Settings(), data.DefaultSettings()) {
 			t.Errorf("settings %+v", s.Settings())
 		}
 		mustCreate(t, s, company("迁移后客户"))
@@ -1765,7 +1765,7 @@ func TestReadsWhileWriting(t *testing.T) {
 					return
 				default:
 				}
-				rows := s.Customers(data.CustomerFilter{Search: "客户", Sort: SortKeys[(i+r)%len(SortKeys)], Desc: i%2 == 0})
+				rows := s.Customers(data.CustomerFilter{Search: "客户", Sort: data.SortKeys[(i+r)%len(data.SortKeys)], Desc: i%2 == 0})
 				for _, row := range rows[:min(len(rows), 3)] {
 					// A row in memory is always in the file: memory changes only after the commit.
 					c, err := s.Customer(row.ID)
@@ -1823,7 +1823,7 @@ func TestReadsWhileWriting(t *testing.T) {
 	if active, _ := s.CustomerCount(); active != 2*perWriter {
 		t.Errorf("CustomerCount = %d; want %d", active, 2*perWriter)
 	}
-	rows := s.Customers(data.CustomerFilter{Sort: SortCardNo})
+	rows := s.Customers(data.CustomerFilter{Sort: data.SortCardNo})
 	for i, r := range rows {
 		if want := fmt.Sprintf("KH2026-%05d", i+1); r.CardNo != want {
 			t.Errorf("card %d = %s; want %s", i, r.CardNo, want)
