@@ -29,6 +29,8 @@ type agendaScreen struct {
 	done *doneForm
 	// poolNotice names the member's cards that return to the pool within the notice days.
 	poolNotice *widget.Label
+	// gen counts the reloads, whose reads run off the UI thread: an older reply is dropped.
+	gen int
 }
 
 // agendaSection is one card of the agenda with its list.
@@ -210,11 +212,25 @@ func (s *agendaScreen) reload() {
 	if s.week.content.Visible() {
 		s.week.reload()
 	}
-	a, err := s.u.store.Agenda(s.u.now(), s.owner())
-	if err != nil {
-		s.u.showError(s.u.win, err)
-		return
-	}
+	s.gen++
+	gen, st, now, owner := s.gen, s.u.store, s.u.now(), s.owner()
+	s.u.background(func() {
+		a, err := st.Agenda(now, owner)
+		fyne.Do(func() {
+			if gen != s.gen {
+				return
+			}
+			if err != nil {
+				s.u.showError(s.u.win, err)
+				return
+			}
+			s.show(a)
+		})
+	})
+}
+
+// show lays out the agenda read by reload.
+func (s *agendaScreen) show(a data.Agenda) {
 	s.agenda = a
 	lists := [][]data.AgendaItem{s.agenda.DueToday, s.agenda.Overdue, s.agenda.Actions, s.agenda.Reviews, s.agenda.Stale, s.agenda.Deals, s.agenda.Birthdays}
 	for i, sec := range s.sections {

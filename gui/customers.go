@@ -68,6 +68,12 @@ type customersScreen struct {
 	// extras and hits are read from the file for the rows shown, and forgotten at each reload.
 	extras map[uint64]data.RowExtra
 	hits   map[uint64]data.SearchHit
+	// Every read runs off the UI thread (over the network it takes a trip): gen counts the reloads,
+	// showing is the reload whose first page the table shows, and a reply for an older one is dropped;
+	// reading holds the pages on their way and fetching the rows whose extras are.
+	gen, showing int
+	reading    map[int]bool
+	fetching   map[uint64]bool
 }
 
 type column struct {
@@ -307,18 +313,40 @@ const (
 	keptPages = 8
 )
 
-// reload runs the filter and reads the first page; it is fast enough to run per keystroke. The table
-// reads the other pages as it scrolls to them (rowAt).
+// reload runs the filter and reads the first page, off the UI thread; it is fast enough to run per
+// keystroke. Until the page arrives the table keeps showing the last list, so that typing does not
+// blank it; the table reads the other pages as it scrolls to them (rowAt).
 func (s *customersScreen) reload() {
-	s.pages = map[int][]data.CustomerRow{}
-	s.total, s.overridden = 0, false
-	if err := s.readPage(0); err != nil {
-		s.u.showError(s.u.win, err)
-	}
-	s.extras, s.hits = nil, nil
-	s.anchor = -1
-	s.showSelection()
-	active, archived, _ := s.u.store.CustomerCount()
+	s.gen++
+	gen, f, st := s.gen, s.filter, s.u.store
+	s.reading = map[int]bool{}
+	s.u.background(func() {
+		page, err := st.Customers(pageFilter(f, 0))
+		active, archived, cerr := st.CustomerCount()
+		fyne.Do(func() {
+			if gen != s.gen {
+				return
+			}
+			if err == nil {
+				err = cerr
+			}
+			if err != nil {
+				s.u.showError(s.u.win, err)
+			}
+			s.showing, s.pages = gen, map[int][]data.CustomerRow{}
+			s.total, s.overridden = 0, false
+			s.keepPage(0, page)
+			s.extras, s.hits, s.fetching = nil, nil, nil
+			s.anchor = -1
+			s.showSelection()
+			s.showCount(active, archived)
+			s.table.Refresh()
+		})
+	})
+}
+
+// showCount says how many cards the list shows of how many there are.
+func (s *customersScreen) showCount(active, archived int) {
 	total := active
 	if s.filter.Archived {
 		total = archived
@@ -333,17 +361,16 @@ func (s *customersScreen) reload() {
 		count += "    " + T("customers.override_legend")
 	}
 	s.count.SetText(count)
-	s.table.Refresh()
 }
 
-// readPage reads page p of the list, dropping the kept page farthest from it when there are too many.
-func (s *customersScreen) readPage(p int) error {
-	f := s.filter
+// pageFilter is f limited to page p of the list.
+func pageFilter(f data.CustomerFilter, p int) data.CustomerFilter {
 	f.Offset, f.Limit = p*listPage, listPage
-	page, err := s.u.store.Customers(f)
-	if err != nil {
-		return err
-	}
+	return f
+}
+
+// keepPage keeps page p of the list, dropping the kept page farthest from it when there are too many.
+func (s *customersScreen) keepPage(p int, page data.CustomerPage) {
 	if len(s.pages) >= keptPages {
 		far := -1
 		for k := range s.pages {
@@ -355,13 +382,38 @@ func (s *customersScreen) readPage(p int) error {
 	}
 	s.pages[p] = page.Rows
 	s.total, s.overridden = page.Total, page.Overridden
-	return nil
+}
+
+// readPage asks for page p off the UI thread; the table shows it when it arrives.
+func (s *customersScreen) readPage(p int) {
+	if s.reading[p] || s.showing != s.gen {
+		return // on its way, or the reload's first page is: rowAt asks again after it
+	}
+	if s.reading == nil {
+		s.reading = map[int]bool{}
+	}
+	s.reading[p] = true
+	gen, f, st := s.gen, s.filter, s.u.store
+	s.u.background(func() {
+		page, err := st.Customers(pageFilter(f, p))
+		fyne.Do(func() {
+			if gen != s.gen {
+				return
+			}
+			delete(s.reading, p)
+			if err != nil {
+				return // the cells stay empty; the next reload asks again
+			}
+			s.keepPage(p, page)
+			s.table.Refresh()
+		})
+	})
 }
 
 func abs(n int) int { return max(n, -n) }
 
-// rowAt is row i of the list, read with its page if that is not kept; false past the end, or when the
-// read fails (the cell stays empty until the next reload).
+// rowAt is row i of the list, or false past the end or while its page is on its way (the table
+// refreshes when it comes).
 func (s *customersScreen) rowAt(i int) (*data.CustomerRow, bool) {
 	if i < 0 || i >= s.total {
 		return nil, false
@@ -369,10 +421,10 @@ func (s *customersScreen) rowAt(i int) (*data.CustomerRow, bool) {
 	p := i / listPage
 	rows, ok := s.pages[p]
 	if !ok {
-		if s.readPage(p) != nil {
+		s.readPage(p)
+		if rows, ok = s.pages[p]; !ok {
 			return nil, false
 		}
-		rows = s.pages[p]
 	}
 	if i%listPage >= len(rows) {
 		return nil, false // the list shrank since the first page: the next reload shows it

@@ -287,3 +287,46 @@ func TestContactLinks(t *testing.T) {
 		t.Error("a text without @ got a mailto link")
 	}
 }
+
+// heldWork keeps the window's background reads until the test runs them, in the order it chooses.
+type heldWork struct{ queue []func() }
+
+func holdReads(u *ui) *heldWork {
+	h := &heldWork{}
+	u.background = func(f func()) { h.queue = append(h.queue, f) }
+	return h
+}
+
+// run runs the held reads i (in that order) and forgets all of them.
+func (h *heldWork) run(order ...int) {
+	q := h.queue
+	h.queue = nil
+	for _, i := range order {
+		q[i]()
+	}
+}
+
+func TestListReadsLeaveTheWindowAndDropStaleReplies(t *testing.T) {
+	// Given the list of three cards, with the reads the window makes held back.
+	u, s, _ := listFixture(t, "en")
+	h := holdReads(u)
+
+	// Typing a search reads nothing on the UI thread: the table keeps the last list meanwhile.
+	s.search.SetText("北京")
+	s.search.SetText("上海")
+	if len(h.queue) != 2 {
+		t.Fatalf("two keystrokes held %d reads", len(h.queue))
+	}
+	if s.total != 3 || len(s.shown()) != 3 {
+		t.Fatalf("while the reads are on their way the list shows %d of %d", len(s.shown()), s.total)
+	}
+
+	// The newer reply lands first; the older one, arriving after it, is dropped.
+	h.run(1, 0)
+	if got := s.shown(); len(got) != 1 || got[0].Name != "上海贸易有限公司" || s.total != 1 {
+		t.Fatalf("after both replies the list shows %d of %d", len(got), s.total)
+	}
+	if s.count.Text != "Showing 1 of 3 customers" {
+		t.Errorf("count = %q", s.count.Text)
+	}
+}

@@ -92,8 +92,8 @@ func (s *customersScreen) showsContacts() bool {
 	return slices.ContainsFunc(s.cols, func(c column) bool { return c.id == "contact" || c.id == "phone" || c.id == "email" })
 }
 
-// prefetch reads what the rows around row need from the file, in one read for the screenful: the
-// primary contacts for their columns, and during a search the fields that matched.
+// prefetch reads what the rows around row need from the file, in one read for the screenful and off
+// the UI thread: the primary contacts for their columns, and during a search the fields that matched.
 func (s *customersScreen) prefetch(row int) {
 	first, ok := s.rowAt(row)
 	if !ok {
@@ -104,34 +104,54 @@ func (s *customersScreen) prefetch(row int) {
 	_, haveHit := s.hits[id]
 	needExtras := s.showsContacts() && !haveExtra
 	needHits := s.filter.Search != "" && !haveHit
-	if !needExtras && !needHits {
+	if !needExtras && !needHits || s.fetching[id] {
 		return
 	}
 	lo, hi := max(0, row-30), min(s.total, row+60)
 	ids := make([]uint64, 0, hi-lo)
 	for i := lo; i < hi; i++ {
-		if r, ok := s.rowAt(i); ok {
+		if r, ok := s.rowAt(i); ok && !s.fetching[r.ID] {
 			ids = append(ids, r.ID)
 		}
 	}
-	if needExtras {
-		if s.extras == nil {
-			s.extras = map[uint64]data.RowExtra{}
-		}
-		got, _ := s.u.store.RowExtras(ids) // a card removed meanwhile leaves its cells empty
-		for _, id := range ids {
-			s.extras[id] = got[id]
-		}
+	if s.fetching == nil {
+		s.fetching = map[uint64]bool{}
 	}
-	if needHits {
-		if s.hits == nil {
-			s.hits = map[uint64]data.SearchHit{}
-		}
-		got, _ := s.u.store.SearchHits(ids, s.filter.Search)
-		for _, id := range ids {
-			s.hits[id] = got[id]
-		}
+	for _, id := range ids {
+		s.fetching[id] = true
 	}
+	gen, query, st := s.gen, s.filter.Search, s.u.store
+	s.u.background(func() {
+		var extras map[uint64]data.RowExtra
+		var hits map[uint64]data.SearchHit
+		if needExtras {
+			extras, _ = st.RowExtras(ids) // a card removed meanwhile leaves its cells empty
+		}
+		if needHits {
+			hits, _ = st.SearchHits(ids, query)
+		}
+		fyne.Do(func() {
+			if gen != s.gen {
+				return
+			}
+			if needExtras && s.extras == nil {
+				s.extras = map[uint64]data.RowExtra{}
+			}
+			if needHits && s.hits == nil {
+				s.hits = map[uint64]data.SearchHit{}
+			}
+			for _, id := range ids {
+				delete(s.fetching, id)
+				if needExtras {
+					s.extras[id] = extras[id]
+				}
+				if needHits {
+					s.hits[id] = hits[id]
+				}
+			}
+			s.table.Refresh()
+		})
+	})
 }
 
 // listLayout puts the filters above the table. On a narrow window the filters take more rows and the

@@ -14,7 +14,9 @@ import (
 // weekView shows a rep's planned activities of one week, Monday to Sunday, a column a day, each
 // day's timed ones first in time order, then the all-day ones. A tap opens the customer's card.
 type weekView struct {
-	u       *ui
+	u *ui
+	// gen counts the reloads, whose reads run off the UI thread: an older reply is dropped.
+	gen     int
 	owner   func() uint64
 	hint    func(string)
 	content fyne.CanvasObject
@@ -85,13 +87,26 @@ func (w *weekView) onPrevWeek() { w.monday = w.monday.AddDate(0, 0, -7); w.reloa
 func (w *weekView) onNextWeek() { w.monday = w.monday.AddDate(0, 0, 7); w.reload() }
 func (w *weekView) onThisWeek() { w.monday = data.WeekOf(w.u.now()); w.reload() }
 
-// reload reads the week's activities from memory (Store.Activities) and shows them by day.
+// reload reads the week's activities off the UI thread and shows them by day.
 func (w *weekView) reload() {
-	page, err := w.u.store.Activities(data.ActivityFilter{From: w.monday, To: w.monday.AddDate(0, 0, 7), OwnerID: w.owner()})
-	if err != nil {
-		w.u.showError(w.u.win, err)
-	}
-	acts := page.Items
+	w.gen++
+	gen, st, f := w.gen, w.u.store, data.ActivityFilter{From: w.monday, To: w.monday.AddDate(0, 0, 7), OwnerID: w.owner()}
+	w.u.background(func() {
+		page, err := st.Activities(f)
+		fyne.Do(func() {
+			if gen != w.gen {
+				return
+			}
+			if err != nil {
+				w.u.showError(w.u.win, err)
+			}
+			w.show(page.Items)
+		})
+	})
+}
+
+// show lays out the week's activities read by reload.
+func (w *weekView) show(acts []data.Activity) {
 	today := data.DateOf(w.u.now())
 	for _, d := range w.days {
 		d.items = d.items[:0]
