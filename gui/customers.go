@@ -72,8 +72,8 @@ type customersScreen struct {
 	// showing is the reload whose first page the table shows, and a reply for an older one is dropped;
 	// reading holds the pages on their way and fetching the rows whose extras are.
 	gen, showing int
-	reading    map[int]bool
-	fetching   map[uint64]bool
+	reading      map[int]bool
+	fetching     map[uint64]bool
 }
 
 type column struct {
