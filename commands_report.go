@@ -167,9 +167,12 @@ func (c *cli) report(args []string, globalDB string) error {
 	var buf bytes.Buffer
 	reportRows := 0
 	if *segments {
-		var seg *data.Segmentation
+		var seg data.SegmentSummary
 		if seg, err = s.SegmentsFor(p); err == nil {
-			err = writeSegments(&buf, seg, p, *format, *lang)
+			var customers []data.CustomerSegment
+			if customers, err = data.AllSegmentCustomers(s, p, nil); err == nil {
+				err = writeSegments(&buf, seg, customers, p, *format, *lang)
+			}
 		}
 		reportRows = 1
 	} else {
@@ -354,9 +357,9 @@ type segmentsJSON struct {
 var segmentCSVHeader = []string{"customer_id", "card_no", "name", "category", "sales", "share", "category_share", "abc",
 	"overall_abc", "last_won", "recency_days", "frequency", "monetary", "r", "f", "m", "rfm"}
 
-func writeSegments(w io.Writer, sg *data.Segmentation, p data.Period, format, lang string) error {
+func writeSegments(w io.Writer, sg data.SegmentSummary, customers []data.CustomerSegment, p data.Period, format, lang string) error {
 	if format == "xlsx" {
-		return data.WriteSegmentsXLSX(w, sg, lang)
+		return data.WriteSegmentsXLSX(w, sg, customers, lang)
 	}
 	j := segmentsJSON{Period: p.String(), From: data.FormatDate(p.Start()), To: data.FormatDate(p.Last()), Total: yuan(sg.Total),
 		Categories: []segmentCategoryJSON{}, RFM: []segmentCountJSON{}, Customers: []segmentCustomerJSON{}}
@@ -364,11 +367,11 @@ func writeSegments(w io.Writer, sg *data.Segmentation, p data.Period, format, la
 		j.Categories = append(j.Categories, segmentCategoryJSON{Category: c.Category, Sales: yuan(c.Sales), Share: round2(c.Share),
 			Customers: c.Customers, A: c.A, B: c.B, C: c.C})
 	}
-	for _, c := range sg.RFMCounts() {
+	for _, c := range sg.RFM {
 		j.RFM = append(j.RFM, segmentCountJSON{Segment: string(c.Segment), Label: c.Segment.Label(lang), Customers: c.Customers,
 			Monetary: yuan(c.Monetary)})
 	}
-	for _, c := range sg.Customers() {
+	for _, c := range customers {
 		j.Customers = append(j.Customers, segmentCustomerJSON{CustomerID: c.CustomerID, CardNo: c.CardNo, Name: c.Name,
 			Category: c.Category, Sales: yuan(c.Sales), Share: round2(c.Share), CategoryShare: round2(c.CategoryShare),
 			ABC: string(c.ABC), OverallABC: string(c.OverallABC), LastWon: date(c.LastWon.Time()), RecencyDays: c.Recency,

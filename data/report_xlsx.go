@@ -226,7 +226,7 @@ func WriteReportXLSX(w io.Writer, reports []PeriodReport, lang string) error {
 
 // WriteSegmentsXLSX writes the segmentation: the composition by category, every customer with its
 // shares, classes and RFM scores (biggest sales first), and the RFM segment counts.
-func WriteSegmentsXLSX(w io.Writer, sg *Segmentation, lang string) error {
+func WriteSegmentsXLSX(w io.Writer, sg SegmentSummary, customers []CustomerSegment, lang string) error {
 	b := newXLSXBook()
 	category := func(c string) string {
 		if c == "" {
@@ -235,17 +235,15 @@ func WriteSegmentsXLSX(w io.Writer, sg *Segmentation, lang string) error {
 		return c
 	}
 	var rows [][]any
-	if sg != nil {
-		for _, c := range sg.Categories {
-			rows = append(rows, []any{category(c.Category), c.Sales.Yuan(), round2(c.Share), c.Customers, c.A, c.B, c.C})
-		}
+	for _, c := range sg.Categories {
+		rows = append(rows, []any{category(c.Category), c.Sales.Yuan(), round2(c.Share), c.Customers, c.A, c.B, c.C})
 	}
 	b.sheet(XLSXLabel("sheet.composition", lang), []string{XLSXLabel("category", lang), XLSXLabel("sales", lang),
 		XLSXLabel("share", lang), XLSXLabel("customers", lang), XLSXLabel("a", lang), XLSXLabel("b", lang), XLSXLabel("c", lang)},
 		rows, []float64{22, 16, 10, 10, 8, 8, 8})
 
 	rows = nil
-	for _, c := range sg.Customers() {
+	for _, c := range customers {
 		rows = append(rows, []any{c.CardNo, c.Name, category(c.Category), c.Sales.Yuan(), round2(c.Share), round2(c.CategoryShare),
 			string(c.ABC), string(c.OverallABC), FormatDate(c.LastWon.Time()), c.Recency, c.Frequency, c.Monetary.Yuan(),
 			c.R, c.F, c.M, c.RFM.Label(lang)})
@@ -260,7 +258,7 @@ func WriteSegmentsXLSX(w io.Writer, sg *Segmentation, lang string) error {
 		[]float64{14, 28, 18, 14, 10, 12, 10, 10, 12, 10, 10, 14, 5, 5, 5, 16})
 
 	rows = nil
-	for _, c := range sg.RFMCounts() {
+	for _, c := range sg.RFM {
 		rows = append(rows, []any{c.Segment.Label(lang), c.Customers, c.Monetary.Yuan()})
 	}
 	b.sheet(XLSXLabel("sheet.rfm", lang), []string{XLSXLabel("segment", lang), XLSXLabel("customers", lang),

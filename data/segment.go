@@ -2,6 +2,7 @@ package data
 
 import (
 	"cmp"
+	"context"
 	"slices"
 )
 
@@ -496,4 +497,82 @@ func (sg *Segmentation) RFMCounts() []SegmentCount {
 		}
 	}
 	return out
+}
+
+// SummaryNamed is how many of the biggest customers a summary names for the Pareto chart's tips; the
+// chart's other bars tell their ranks.
+const SummaryNamed = 100
+
+// MaxSegmentPage bounds a page of a segmentation's customers.
+const MaxSegmentPage = 1000
+
+// SegmentSummary is what the metrics screen draws of a segmentation, as a plain value: its size grows
+// with the customers who bought in the window (one amount each), never with the whole file.
+type SegmentSummary struct {
+	From, To, AsOf Day
+	Total          Amount
+	// Customers counts those with a won deal up to the window's end: what SegmentPage pages through.
+	Customers  int
+	Categories []CategorySales
+	// Sales is each customer's sales in the window, biggest first: the Pareto chart's bars. Top names
+	// the first of them (at most SummaryNamed), with their shares and classes.
+	Sales []Amount
+	Top   []ParetoPoint
+	// RFM counts the customers of each segment, in RFMSegments' order, empty segments included.
+	RFM []SegmentCount
+}
+
+// SegmentPage is a page of a segmentation's customers, biggest sales in the window first, then id.
+type SegmentPage struct {
+	Customers []CustomerSegment
+	// Total counts all the segmentation's customers, of which Customers starts at the asked offset.
+	Total int
+}
+
+// Summary is the segmentation as the metrics screen draws it.
+func (sg *Segmentation) Summary() SegmentSummary {
+	out := SegmentSummary{RFM: sg.RFMCounts()}
+	if sg == nil {
+		return out
+	}
+	out.From, out.To, out.AsOf, out.Total = sg.From, sg.To, sg.AsOf, sg.Total
+	out.Customers = len(sg.customers)
+	out.Categories = slices.Clone(sg.Categories)
+	pareto := sg.Pareto()
+	out.Sales = make([]Amount, len(pareto))
+	for i, p := range pareto {
+		out.Sales[i] = p.Sales
+	}
+	out.Top = slices.Clip(pareto[:min(len(pareto), SummaryNamed)])
+	return out
+}
+
+// Page lists limit customers from offset, at most MaxSegmentPage; an offset past the end gives none.
+func (sg *Segmentation) Page(offset, limit int) SegmentPage {
+	if sg == nil {
+		return SegmentPage{}
+	}
+	n := len(sg.customers)
+	limit = min(max(limit, 0), MaxSegmentPage)
+	offset = min(max(offset, 0), n)
+	return SegmentPage{Customers: slices.Clone(sg.customers[offset:min(n, offset+limit)]), Total: n}
+}
+
+// AllSegmentCustomers reads a period's whole segmentation from s page by page, for an export; stop,
+// when set, ends it early with context.Canceled.
+func AllSegmentCustomers(s Service, p Period, stop func() bool) ([]CustomerSegment, error) {
+	var out []CustomerSegment
+	for {
+		if stop != nil && stop() {
+			return nil, context.Canceled
+		}
+		pg, err := s.SegmentCustomers(p, len(out), MaxSegmentPage)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, pg.Customers...)
+		if len(pg.Customers) == 0 || len(out) >= pg.Total {
+			return out, nil
+		}
+	}
 }

@@ -97,8 +97,12 @@ type Service interface {
 	SaveTargets(p Period, t TargetSet) error
 	PeriodNotes(p Period) (PeriodNotes, error)
 	SavePeriodNotes(p Period, n PeriodNotes) error
-	Segments() (*Segmentation, error)
-	SegmentsFor(p Period) (*Segmentation, error)
+	// CustomerSegment is a customer's ABC class and RFM segment as of today, as its card shows them;
+	// false for a customer without a won deal (or one the member may not see).
+	CustomerSegment(id uint64) (CustomerSegment, bool, error)
+	SegmentsFor(p Period) (SegmentSummary, error)
+	// SegmentCustomers pages through a period's segmentation, at most MaxSegmentPage at a time.
+	SegmentCustomers(p Period, offset, limit int) (SegmentPage, error)
 
 	// The import wizard's calls that work on what the file holds, not on the file read from disk
 	// (LocalService.OpenImport): the remembered mappings, past imports and undoing one.

@@ -11,5 +11,5 @@ type Dashboard struct {
 	Funnel []FunnelStep
 	// Segments are the composition, the ABC classes and the Pareto chart of the period's sales, and
 	// the RFM segments as of its end.
-	Segments *Segmentation
+	Segments SegmentSummary
 }

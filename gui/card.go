@@ -387,12 +387,8 @@ func (cw *cardWindow) showSegment() {
 	}
 	st := cw.u.store // read here: a restore may replace it while the work runs
 	cw.u.background(func() {
-		var sg data.CustomerSegment
-		seg, err := st.Segments()
-		ok := err == nil
-		if ok {
-			sg, ok = seg.Customer(id)
-		}
+		sg, ok, err := st.CustomerSegment(id)
+		ok = ok && err == nil
 		fyne.Do(func() {
 			text := T("segment.none")
 			// The same reading of the card as its grade's: a buyer without won deals is not "no sales".

@@ -205,7 +205,8 @@ func (c *chartSet) fill(d data.Dashboard, u *ui) {
 	var sales []float64
 	var segNames []string
 	var segCounts []float64
-	if sg := d.Segments; sg != nil {
+	{
+		sg := d.Segments
 		for _, cs := range sg.Categories {
 			name := cs.Category
 			if name == "" {
@@ -214,11 +215,13 @@ func (c *chartSet) fill(d data.Dashboard, u *ui) {
 			catNames = append(catNames, name)
 			catSales = append(catSales, cs.Sales.Yuan())
 		}
-		for _, p := range sg.Pareto() {
+		for _, p := range sg.Top {
 			names = append(names, p.Name)
-			sales = append(sales, p.Sales.Yuan())
 		}
-		for _, sc := range sg.RFMCounts() {
+		for _, v := range sg.Sales {
+			sales = append(sales, v.Yuan())
+		}
+		for _, sc := range sg.RFM {
 			segNames = append(segNames, sc.Segment.Label(currentLanguage()))
 			segCounts = append(segCounts, float64(sc.Customers))
 		}

@@ -257,7 +257,7 @@ func (s *metricsScreen) onExport() {
 	base := "salesdesk-" + s.dash.Period.String()
 	// What the exports write is taken now, on the UI thread: a reload may replace the dashboard
 	// while they run.
-	trend, sg, lang := s.dash.Trend, s.dash.Segments, currentLanguage()
+	trend, sg, period, st, lang := s.dash.Trend, s.dash.Segments, s.dash.Period, s.u.store, currentLanguage()
 	box := container.NewVBox(
 		choice("metrics.export.table", theme.GridIcon(), func() {
 			s.exportFile(base+".xlsx", func(w io.Writer, _ *atomic.Bool) error {
@@ -265,8 +265,12 @@ func (s *metricsScreen) onExport() {
 			})
 		}),
 		choice("metrics.export.segments", theme.ListIcon(), func() {
-			s.exportFile(base+"-segments.xlsx", func(w io.Writer, _ *atomic.Bool) error {
-				return data.WriteSegmentsXLSX(w, sg, lang)
+			s.exportFile(base+"-segments.xlsx", func(w io.Writer, cancel *atomic.Bool) error {
+				customers, err := data.AllSegmentCustomers(st, period, cancel.Load)
+				if err != nil {
+					return err
+				}
+				return data.WriteSegmentsXLSX(w, sg, customers, lang)
 			})
 		}),
 		choice("metrics.export.charts", theme.MediaPhotoIcon(), s.exportCharts),

@@ -159,11 +159,10 @@ func TestSegmentsFilterTheListAndShowOnTheCard(t *testing.T) {
 		t.Errorf("class C = %s; want none", rowNames(cs.shown()))
 	}
 	cs.abc.SetSelectedIndex(0)
-	seg := mustSegments(u.store)
 	for i, s := range data.RFMSegments {
 		cs.rfm.SetSelectedIndex(i + 1)
 		for _, r := range cs.shown() {
-			if c, ok := seg.Customer(r.ID); !ok || c.RFM != s {
+			if c, ok := mustSegment(u.store, r.ID); !ok || c.RFM != s {
 				t.Errorf("segment %s lists %s (%+v)", s, r.Name, c)
 			}
 		}

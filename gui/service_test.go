@@ -55,12 +55,12 @@ func counts(svc data.Service) (active, archived int) {
 	return active, archived
 }
 
-func mustSegments(svc data.Service) *data.Segmentation {
-	seg, err := svc.Segments()
+func mustSegment(svc data.Service, id uint64) (data.CustomerSegment, bool) {
+	cs, ok, err := svc.CustomerSegment(id)
 	if err != nil {
 		panic(err)
 	}
-	return seg
+	return cs, ok
 }
 
 // TestListReadsOnlyThePagesItShows: a list longer than a page reads its first page at reload, and a

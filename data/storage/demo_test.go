@@ -83,12 +83,31 @@ func TestGenerateDemo(t *testing.T) {
 	rows := s.Customers(data.CustomerFilter{})
 	grades := map[data.Grade]int{}
 	kinds := map[data.CustomerKind]int{}
+	pooled := 0
 	for _, r := range rows {
 		grades[r.Grade]++
 		kinds[r.Kind]++
+		if r.OwnerID == 0 {
+			// The demo's team has swept every day: a card in the pool went there on the day it fell due,
+			// from a rep.
+			pooled++
+			h, err := s.PoolHistory(r.ID)
+			if err != nil || len(h) != 1 || h[0].Action != data.PoolReturn || !h[0].At.Before(now) || h[0].IdleDays == 0 {
+				t.Errorf("%s is in the pool with the history %+v, %v", r.Name, h, err)
+			} else if m, _ := s.Member(h[0].From); m.Role != data.MemberRep {
+				t.Errorf("%s came to the pool from %d, not a rep", r.Name, h[0].From)
+			}
+			continue
+		}
 		if m, _ := s.Member(r.OwnerID); m.Role != data.MemberRep {
 			t.Errorf("%s: owner %d is not a rep", r.Name, r.OwnerID)
 		}
+	}
+	if pooled == 0 || pooled > len(rows)/4 {
+		t.Errorf("%d of %d cards are in the pool; want some, as a team that works its cards has", pooled, len(rows))
+	}
+	if n, err := s.SweepPool(now); err != nil || n != 0 {
+		t.Errorf("the first sweep of the demo returned %d cards (%v); the demo's own sweep left none due", n, err)
 	}
 	want := map[data.Grade]float64{data.GradeA: 0.08, data.GradeB: 0.17, data.GradeC: 0.35, data.GradeD: 0.40}
 	for _, g := range data.Grades {

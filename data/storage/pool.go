@@ -121,6 +121,11 @@ func recordMove(tx *bolt.Tx, m data.PoolMove, by data.Actor) error {
 
 // recordMoveIn is recordMove with the audit line through ab (nil: on its own).
 func recordMoveIn(tx *bolt.Tx, m data.PoolMove, by data.Actor, ab *auditBatch) error {
+	return recordMoveAt(tx, m, by, m.At, ab)
+}
+
+// recordMoveAt records the move with its audit line dated auditAt.
+func recordMoveAt(tx *bolt.Tx, m data.PoolMove, by data.Actor, auditAt time.Time, ab *auditBatch) error {
 	b := tx.Bucket(bucketPoolHistory)
 	seq, err := b.NextSequence()
 	if err != nil {
@@ -143,7 +148,7 @@ func recordMoveIn(tx *bolt.Tx, m data.PoolMove, by data.Actor, ab *auditBatch) e
 	if m.Reason != "" {
 		action += " reason=" + m.Reason
 	}
-	return writeChangeIn(tx, data.Change{At: m.At, ActorID: by.MemberID, Actor: by.Name, Action: action,
+	return writeChangeIn(tx, data.Change{At: auditAt, ActorID: by.MemberID, Actor: by.Name, Action: action,
 		Entity: "customer", EntityID: m.CustomerID, CustomerID: m.CustomerID}, ab)
 }
 
@@ -411,7 +416,12 @@ func (s *Store) PoolDue(ownerID uint64) ([]data.PoolDueCard, error) {
 // SweepPool returns to the pool, in one transaction, every card whose owner logged no follow-up for
 // the days its status and grade allow. A returned card's history starts its idle time anew only when
 // someone takes it, so a second sweep finds nothing more to do.
-func (s *Store) SweepPool(now time.Time) (int, error) {
+func (s *Store) SweepPool(now time.Time) (int, error) { return s.sweepPool(now, false) }
+
+// sweepPool is the sweep; with history it is the demo's, which makes a file look as if the sweep had
+// run every day of the demo's past: each card returns on the day it fell due, and the audit line says
+// so at now, when the file learns of it (the trail's lines stay in time order).
+func (s *Store) sweepPool(now time.Time, history bool) (int, error) {
 	ps := s.Settings().Pool
 	rules := s.Settings().GradeRules
 	today := data.DayOf(now)
@@ -442,6 +452,10 @@ func (s *Store) SweepPool(now time.Time) (int, error) {
 			days := ps.ReturnDays(c.Status, d.Row.Grade)
 			m := data.PoolMove{CustomerID: c.ID, At: now, From: c.OwnerID, Action: data.PoolReturn, IdleDays: days,
 				Reason: fmt.Sprintf("no follow-up for %d days", days)}
+			auditAt := now
+			if history {
+				m.At = d.ReturnsOn
+			}
 			c.OwnerID = 0
 			c.Version++
 			c.UpdatedAt, c.UpdatedBy = now, by.MemberID
@@ -449,16 +463,18 @@ func (s *Store) SweepPool(now time.Time) (int, error) {
 				return nil, fmt.Errorf("save customer %d: %w", c.ID, err)
 			}
 			// Only the owner changes, and the stored row already holds the rest (its pinyin and
-			// search texts, which are what building a row costs): it is read back and changed.
+			// search texts, which are what building a row costs): it is read back and changed. The
+			// owner is one of the card's fields, so its completeness changes too.
 			var rec rowRecord
 			if err := getRecord(rb, key, &rec); err != nil {
 				rec = buildRecord(&c)
 			}
 			rec.OwnerID = 0
+			rec.Completeness = c.Completeness().Percent()
 			if err := putRecord(rb, key, rec); err != nil {
 				return nil, fmt.Errorf("save customer %d's row: %w", c.ID, err)
 			}
-			if err := recordMoveIn(tx, m, by, &ab); err != nil {
+			if err := recordMoveAt(tx, m, by, auditAt, &ab); err != nil {
 				return nil, err
 			}
 			rows = append(rows, graded(&rec, rules, now))

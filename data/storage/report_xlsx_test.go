@@ -89,7 +89,7 @@ func TestWriteSegmentsXLSX(t *testing.T) {
 	from, to := data.Quarter(2024, 1).Days()
 	sg := data.Segment(deals, data.DefaultStages(), segInfo(cats), from, to)
 	var buf bytes.Buffer
-	if err := data.WriteSegmentsXLSX(&buf, sg, "zh"); err != nil {
+	if err := data.WriteSegmentsXLSX(&buf, sg.Summary(), sg.Page(0, data.MaxSegmentPage).Customers, "zh"); err != nil {
 		t.Fatal(err)
 	}
 	f := readXLSX(t, buf.Bytes())
@@ -111,7 +111,7 @@ func TestWriteSegmentsXLSX(t *testing.T) {
 	}
 	// An empty segmentation still makes a valid workbook.
 	buf.Reset()
-	if err := data.WriteSegmentsXLSX(&buf, nil, "en"); err != nil {
+	if err := data.WriteSegmentsXLSX(&buf, data.SegmentSummary{}, nil, "en"); err != nil {
 		t.Fatal(err)
 	}
 	if got := readXLSX(t, buf.Bytes()).GetSheetList(); len(got) != 3 || got[0] != "Composition" {

@@ -290,6 +290,26 @@ func TestRepSeesOwnCardsAndDeals(t *testing.T) {
 	if all, _ := tm.s.SessionAs(tm.mgr.ID).Customers(data.CustomerFilter{}); all.Total != 3 {
 		t.Fatalf("manager's list = %d cards, want 3", all.Total)
 	}
+	// Nor can the rep learn another rep's customer's segment, or find it in a segmentation's pages.
+	if _, _, err := rep.CustomerSegment(tm.theirs.ID); !errors.Is(err, data.ErrNotYours) {
+		t.Fatalf("CustomerSegment of another rep's card: %v, want ErrNotYours", err)
+	}
+	for _, d := range []data.Opportunity{tm.myDeal, tm.theirDeal} {
+		if _, err := tm.s.MoveStage(stActor, data.Move{ID: d.ID, Version: d.Version, To: "won", WonDate: stToday}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	quarter := data.PeriodOf(data.PeriodQuarter, stNow)
+	if pg, _ := tm.s.SessionAs(tm.mgr.ID).SegmentCustomers(quarter, 0, data.MaxSegmentPage); pg.Total != 2 {
+		t.Fatalf("the manager's segmentation holds %d customers, want both won", pg.Total)
+	}
+	pg, err := rep.SegmentCustomers(quarter, 0, data.MaxSegmentPage)
+	if err != nil || pg.Total != 1 || len(pg.Customers) != 1 || pg.Customers[0].CustomerID != tm.mine.ID {
+		t.Fatalf("rep's segmentation = %+v, %v; want only the rep's own customer", pg, err)
+	}
+	if sum, _ := rep.SegmentsFor(quarter); sum.Customers != 1 || sum.Total != data.AmountFromYuan(120_000) {
+		t.Fatalf("rep's segment summary = %+v", sum)
+	}
 	// The other rep's deal is not in the rep's report rows.
 	r, err := rep.Report(data.PeriodOf(data.PeriodQuarter, stNow))
 	if err != nil {

@@ -261,3 +261,49 @@ func ExampleRFMSegmentOf() {
 	fmt.Println(data.RFMSegmentOf(5, 1, 3), data.RFMSegmentOf(5, 1, 3).Label("zh"))
 	// Output: important_development 重要发展客户
 }
+
+// TestSegmentSummaryAndPages: the summary the metrics screen gets is the segmentation's chart data as
+// plain values, naming only the biggest customers; the customers come in bounded pages that add up
+// to all of them in the segmentation's order.
+func TestSegmentSummaryAndPages(t *testing.T) {
+	var deals []*data.OpportunityRow
+	n := data.SummaryNamed + 50
+	for i := 1; i <= n; i++ {
+		deals = append(deals, deal(uint64(i), uint64(i), 1, int64(i*10), dd(2024, 1, 2), dd(2024, 2, 1)))
+	}
+	// One customer won before the window: scored for RFM, with no sales in it.
+	deals = append(deals, deal(9999, 9999, 1, 5, dd(2023, 1, 2), dd(2023, 2, 1)))
+	from, to := data.Quarter(2024, 1).Days()
+	sg := data.Segment(deals, data.DefaultStages(), segInfo(nil), from, to)
+	sum := sg.Summary()
+	if sum.Customers != n+1 || len(sum.Sales) != n || len(sum.Top) != data.SummaryNamed {
+		t.Fatalf("summary: %d customers, %d bars, %d named; want %d, %d, %d", sum.Customers, len(sum.Sales), len(sum.Top), n+1, n, data.SummaryNamed)
+	}
+	if sum.Sales[0] != data.AmountFromYuan(int64(n*10)) || sum.Top[0].CustomerID != uint64(n) || sum.Sales[n-1] != data.AmountFromYuan(10) {
+		t.Errorf("the bars run %v to %v, first named %d; want the biggest first", sum.Sales[0], sum.Sales[n-1], sum.Top[0].CustomerID)
+	}
+	if len(sum.RFM) != len(data.RFMSegments) || sum.Total != sg.Total || len(sum.Categories) != len(sg.Categories) {
+		t.Errorf("summary totals: %+v", sum)
+	}
+	var paged []data.CustomerSegment
+	for off := 0; off < sum.Customers; off += 40 {
+		pg := sg.Page(off, 40)
+		if pg.Total != n+1 {
+			t.Fatalf("page at %d: total %d", off, pg.Total)
+		}
+		paged = append(paged, pg.Customers...)
+	}
+	if !reflect.DeepEqual(paged, sg.Customers()) {
+		t.Errorf("the pages hold %d customers, not the segmentation's %d in its order", len(paged), sg.Len())
+	}
+	if pg := sg.Page(-5, data.MaxSegmentPage*10); len(pg.Customers) != n+1 {
+		t.Errorf("a page from a negative offset: %d customers", len(pg.Customers))
+	}
+	if pg := sg.Page(n+10, 10); len(pg.Customers) != 0 || pg.Total != n+1 {
+		t.Errorf("a page past the end: %+v", pg)
+	}
+	var none *data.Segmentation
+	if s := none.Summary(); s.Customers != 0 || len(s.RFM) != len(data.RFMSegments) || len(none.Page(0, 10).Customers) != 0 {
+		t.Errorf("no segmentation: %+v", s)
+	}
+}

@@ -338,19 +338,37 @@ func (s *Session) SavePeriodNotes(p data.Period, n data.PeriodNotes) error {
 	return s.st.SavePeriodNotes(s.actor(), p, n)
 }
 
-func (s *Session) Segments() (*data.Segmentation, error) {
-	if me, scoped := s.scope(); scoped {
-		return s.st.segmentsOf(me, 0, data.DayOf(s.st.now())+1), nil
+func (s *Session) CustomerSegment(id uint64) (data.CustomerSegment, bool, error) {
+	if err := s.readable(id); err != nil {
+		return data.CustomerSegment{}, false, err
 	}
-	return s.st.Segments(), nil
+	// A rep's customers are ranked among the rep's own, as the rep's metrics are.
+	if me, scoped := s.scope(); scoped {
+		cs, ok := s.st.segmentsFor(me, 0, data.DayOf(s.st.now())+1).Customer(id)
+		return cs, ok, nil
+	}
+	cs, ok := s.st.Segments().Customer(id)
+	return cs, ok, nil
 }
 
-func (s *Session) SegmentsFor(p data.Period) (*data.Segmentation, error) {
-	if me, scoped := s.scope(); scoped {
-		from, to := p.Days()
-		return s.st.segmentsOf(me, from, to), nil
+func (s *Session) SegmentsFor(p data.Period) (data.SegmentSummary, error) {
+	sg, err := s.segmentsFor(p)
+	return sg.Summary(), err
+}
+
+func (s *Session) SegmentCustomers(p data.Period, offset, limit int) (data.SegmentPage, error) {
+	sg, err := s.segmentsFor(p)
+	return sg.Page(offset, limit), err
+}
+
+// segmentsFor is the period's segmentation over what the member may see.
+func (s *Session) segmentsFor(p data.Period) (*data.Segmentation, error) {
+	if !p.Valid() {
+		return nil, fmt.Errorf("data: segments: %w", data.ErrPeriod)
 	}
-	return s.st.SegmentsFor(p), nil
+	from, to := p.Days()
+	me, _ := s.scope()
+	return s.st.segmentsFor(me, from, to), nil
 }
 
 func (s *Session) BackupDir() string {

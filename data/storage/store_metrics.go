@@ -268,7 +268,7 @@ func (s *Store) Dashboard(p data.Period, trend int) (data.Dashboard, error) {
 	}
 	d := data.Dashboard{Period: p, Report: reports[len(reports)-1], Trend: reports}
 	from, to := p.Days()
-	d.Segments = snap.ledger().Segment(s.customerInfo, from, to)
+	d.Segments = snap.ledger().Segment(s.customerInfo, from, to).Summary()
 	if err := g.wait(); err != nil {
 		return data.Dashboard{}, err
 	}
@@ -412,6 +412,14 @@ type derivedCache struct {
 	gen uint64
 	day data.Day
 	seg *data.Segmentation
+	// period is the last segmentation of a period asked for, which an export pages through.
+	periodKey segmentKey
+	period    *data.Segmentation
+}
+
+type segmentKey struct {
+	gen, owner uint64
+	from, to   data.Day
 }
 
 // Segments is the segmentation of every deal won up to today, as of today: the ABC class and RFM
@@ -435,7 +443,34 @@ func (s *Store) Segments() *data.Segmentation {
 
 // SegmentsFor is the segmentation of a period's sales, with RFM as of the period's end.
 func (s *Store) SegmentsFor(p data.Period) *data.Segmentation {
-	snap := s.snapshot()
 	from, to := p.Days()
-	return data.Segment(snap.deals, snap.stages, s.customerInfo, from, to)
+	return s.segmentsFor(0, from, to)
+}
+
+// segmentsFor is the segmentation of [from, to) over owner's deals (0: the team's), kept while the
+// file does not change, so that paging through it figures it once.
+func (s *Store) segmentsFor(owner uint64, from, to data.Day) *data.Segmentation {
+	s.mu.RLock()
+	key := segmentKey{gen: s.gen, owner: owner, from: from, to: to}
+	s.mu.RUnlock()
+	c := &s.derived
+	c.mu.Lock()
+	seg := c.period
+	hit := seg != nil && c.periodKey == key
+	c.mu.Unlock()
+	if hit {
+		return seg
+	}
+	if owner != 0 {
+		seg = s.segmentsOf(owner, from, to)
+	} else {
+		snap := s.snapshot()
+		seg = data.Segment(snap.deals, snap.stages, s.customerInfo, from, to)
+	}
+	// Kept under the generation read before the work: a write meanwhile makes the next call figure
+	// it again.
+	c.mu.Lock()
+	c.periodKey, c.period = key, seg
+	c.mu.Unlock()
+	return seg
 }

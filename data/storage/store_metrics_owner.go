@@ -61,7 +61,7 @@ func (s *Store) dashboardOf(owner uint64, p data.Period, trend int) (data.Dashbo
 	}
 	d := data.Dashboard{Period: p, Report: reports[len(reports)-1], Trend: reports}
 	from, to := p.Days()
-	d.Segments = snap.ledger().Segment(s.customerInfo, from, to)
+	d.Segments = snap.ledger().Segment(s.customerInfo, from, to).Summary()
 	if d.Funnel, err = s.funnelOf(snap, p); err != nil {
 		return data.Dashboard{}, err
 	}
