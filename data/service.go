@@ -80,6 +80,9 @@ type Service interface {
 	// Opportunity is one deal; ErrNotFound when there is none the member may see.
 	Opportunity(id uint64) (Opportunity, error)
 	StageTotals(f OpportunityFilter) ([]StageTotal, error)
+	// Forecast is the weighted forecast of the open deals the member may see, by month or quarter of
+	// the expected close (data.Forecast's rows).
+	Forecast(quarterly bool) ([]ForecastRow, error)
 	History(id uint64) ([]StageChange, error)
 	CreateOpportunity(o Opportunity) (Opportunity, error)
 	UpdateOpportunity(o Opportunity) (Opportunity, error)

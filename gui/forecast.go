@@ -23,6 +23,8 @@ type forecastWindow struct {
 	rows      []data.ForecastRow
 	steps     []data.FunnelStep
 	starts    map[string]time.Time
+	// forecastGen and funnelGen count the reads asked for; only the last one's reply is shown.
+	forecastGen, funnelGen int
 }
 
 func (u *ui) openForecast() *forecastWindow {
@@ -72,13 +74,25 @@ func (u *ui) openForecast() *forecastWindow {
 	return fw
 }
 
+// reloadForecast and reloadFunnel read off the UI thread (a forecast over every open deal takes a
+// moment at 100k cards); a reply for an earlier choice than the one shown is dropped.
 func (fw *forecastWindow) reloadForecast() {
-	deals, err := fw.u.allDeals(data.OpportunityFilter{})
-	if err != nil {
-		fw.u.showError(fw.u.win, err)
-	}
-	fw.rows = data.Forecast(deals, fw.u.teamSettings().Stages, fw.quarterly.Checked)
-	fw.forecast.Refresh()
+	fw.forecastGen++
+	gen, quarterly, st := fw.forecastGen, fw.quarterly.Checked, fw.u.store
+	fw.u.background(func() {
+		rows, err := st.Forecast(quarterly)
+		fyne.Do(func() {
+			if gen != fw.forecastGen {
+				return
+			}
+			if err != nil {
+				fw.u.showError(fw.win, err)
+				return
+			}
+			fw.rows = rows
+			fw.forecast.Refresh()
+		})
+	})
 }
 
 func (fw *forecastWindow) reloadFunnel() {
@@ -86,13 +100,22 @@ func (fw *forecastWindow) reloadFunnel() {
 	if !ok {
 		return
 	}
-	steps, err := fw.u.store.FunnelOf(start, start.AddDate(0, 3, 0))
-	if err != nil {
-		fw.u.showError(fw.win, err)
-		return
-	}
-	fw.steps = steps
-	fw.funnel.Refresh()
+	fw.funnelGen++
+	gen, st := fw.funnelGen, fw.u.store
+	fw.u.background(func() {
+		steps, err := st.FunnelOf(start, start.AddDate(0, 3, 0))
+		fyne.Do(func() {
+			if gen != fw.funnelGen {
+				return
+			}
+			if err != nil {
+				fw.u.showError(fw.win, err)
+				return
+			}
+			fw.steps = steps
+			fw.funnel.Refresh()
+		})
+	})
 }
 
 // newTextTable is a read-only table of text with a header row.

@@ -27,6 +27,8 @@ import (
 type pipelineScreen struct {
 	u       *ui
 	content fyne.CanvasObject
+	// gen counts the board's reads; only the last one's reply is shown.
+	gen int
 
 	search      *textEntry
 	owner       *widget.Select
@@ -221,12 +223,28 @@ func (s *pipelineScreen) onFilterChanged() {
 	s.reload()
 }
 
-// reload refills every column and its header from the store.
+// reload refills every column and its header from the store. The deals are read off the UI thread
+// (at 100k cards the board's thousands of deals take a moment); the board keeps what it shows until
+// they come, and a reply for an older filter than the last one asked for is dropped.
 func (s *pipelineScreen) reload() {
-	deals, err := s.u.allDeals(s.filter)
-	if err != nil {
-		s.u.showError(s.u.win, err)
-	}
+	s.gen++
+	gen, f, st := s.gen, s.filter, s.u.store
+	s.u.background(func() {
+		deals, err := allDeals(st, f)
+		fyne.Do(func() {
+			if gen != s.gen {
+				return
+			}
+			if err != nil {
+				s.u.showError(s.u.win, err)
+			}
+			s.show(deals)
+		})
+	})
+}
+
+// show fills the columns and their headers with the deals read, the moves in flight where they go.
+func (s *pipelineScreen) show(deals []*data.OpportunityRow) {
 	for i, o := range deals {
 		if m, ok := s.moving[o.ID]; ok {
 			deals[i] = movedRow(o, m)

@@ -205,3 +205,52 @@ func TestNewCustomerFromTheDeal(t *testing.T) {
 		t.Fatalf("the deal's customer is %q (%d)", dw.customer.Text, id)
 	}
 }
+
+// The board reads its deals off the UI thread: it keeps its columns until the reply comes, and a reply
+// for an earlier search than the last one typed is dropped.
+func TestBoardReadsLeaveTheWindowAndDropStaleReplies(t *testing.T) {
+	u, o := newBoard(t)
+	s := u.pipeline
+	lead := s.column("lead")
+	if len(lead.deals) != 1 {
+		t.Fatalf("lead column holds %d deals", len(lead.deals))
+	}
+	h := holdReads(u)
+	s.search.SetText("没有这个客户")
+	s.search.SetText("云帆")
+	if len(h.queue) != 2 {
+		t.Fatalf("two searches held %d reads", len(h.queue))
+	}
+	if len(lead.deals) != 1 {
+		t.Fatal("the board emptied its column before the read came back")
+	}
+	// The newer search's reply lands first; the older one's (no deal matches it) comes after and is
+	// dropped, so the deal stays.
+	h.run(1, 0)
+	if len(lead.deals) != 1 || lead.deals[0].ID != o.ID {
+		t.Fatalf("after both replies the lead column holds %d deals", len(lead.deals))
+	}
+	s.search.SetText("没有这个客户")
+	h.run(0)
+	if len(lead.deals) != 0 {
+		t.Fatalf("a search matching nothing leaves %d deals", len(lead.deals))
+	}
+}
+
+// The forecast window reads off the UI thread too, and only the last choice's reply is shown.
+func TestForecastReadsLeaveTheWindow(t *testing.T) {
+	u, _ := newBoard(t)
+	h := holdReads(u)
+	fw := u.openForecast()
+	if len(fw.rows) != 0 || len(h.queue) != 2 {
+		t.Fatalf("the window opened with %d rows and %d reads held; want none shown and the forecast's and funnel's read held", len(fw.rows), len(h.queue))
+	}
+	fw.quarterly.SetChecked(false) // by month: a third read
+	h.run(2, 0, 1)
+	if len(fw.rows) != 1 || fw.rows[0].Period == data.PeriodKey(fixedNow.AddDate(0, 1, 0), true) {
+		t.Fatalf("forecast = %+v; want the monthly rows, not the quarterly reply that came last", fw.rows)
+	}
+	if len(fw.steps) == 0 {
+		t.Fatal("the funnel's reply was not shown")
+	}
+}

@@ -44,12 +44,12 @@ func (u *ui) deal(id uint64) (data.Opportunity, bool) {
 }
 
 // allDeals reads every deal f selects, page by page, for the screens that show or total them all
-// (the board, the forecast): each call stays within data.MaxOpportunityPage.
-func (u *ui) allDeals(f data.OpportunityFilter) ([]*data.OpportunityRow, error) {
+// (the board): each call stays within data.MaxOpportunityPage.
+func allDeals(st data.Service, f data.OpportunityFilter) ([]*data.OpportunityRow, error) {
 	f.Limit = data.MaxOpportunityPage
 	var out []*data.OpportunityRow
 	for f.Offset = 0; ; f.Offset += f.Limit {
-		page, err := u.store.Opportunities(f)
+		page, err := st.Opportunities(f)
 		if err != nil {
 			return out, err
 		}

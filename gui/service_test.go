@@ -38,8 +38,7 @@ func listed(svc data.Service, f data.CustomerFilter) []*data.CustomerRow {
 
 // listedDeals is every deal f selects.
 func listedDeals(svc data.Service, f data.OpportunityFilter) []*data.OpportunityRow {
-	u := &ui{store: svc}
-	out, err := u.allDeals(f)
+	out, err := allDeals(svc, f)
 	if err != nil {
 		panic(err)
 	}

@@ -280,6 +280,21 @@ func TestRepSeesOwnCardsAndDeals(t *testing.T) {
 	if deals.Total != 1 || deals.Rows[0].ID != tm.myDeal.ID {
 		t.Fatalf("rep's deals = %d", deals.Total)
 	}
+	// The forecast weighs only the deals the member sees: the rep's one, the manager's both.
+	forecastDeals := func(ses *Session) int {
+		rows, err := ses.Forecast(true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, r := range rows {
+			n += r.Deals
+		}
+		return n
+	}
+	if mine, all := forecastDeals(rep), forecastDeals(tm.s.SessionAs(tm.mgr.ID)); mine != 1 || all != 2 {
+		t.Fatalf("forecast over %d deals for the rep and %d for the manager; want 1 and 2", mine, all)
+	}
 	hits, err := rep.SearchHits([]uint64{tm.mine.ID, tm.theirs.ID}, "有限")
 	if err != nil {
 		t.Fatal(err)

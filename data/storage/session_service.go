@@ -211,6 +211,14 @@ func (s *Session) StageTotals(f data.OpportunityFilter) ([]data.StageTotal, erro
 	return s.st.StageTotals(f), nil
 }
 
+func (s *Session) Forecast(quarterly bool) ([]data.ForecastRow, error) {
+	f := data.OpportunityFilter{}
+	if me, scoped := s.scope(); scoped {
+		f.OwnerID = me
+	}
+	return data.Forecast(s.st.Opportunities(f), s.st.Settings().Stages, quarterly), nil
+}
+
 func (s *Session) History(id uint64) ([]data.StageChange, error) {
 	if err := s.dealWritable(id); err != nil {
 		return nil, err
