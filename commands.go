@@ -85,11 +85,15 @@ Usage:
                   [--action A] [--record KIND] [--limit N] [--format table|json|csv]
                                         the audit trail, newest first, each changed field old and new
                                         (managers and admins; a card's own history for its owner)
+  salesdesk serve [--db PATH] [--listen ADDR]
+                                        serve the database to the office's desktops (office mode):
+                                        prints the addresses, pairing code and certificate; SIGTERM stops it
   salesdesk help                        print this help
 
 Every command takes --db PATH; the default is %s.
 Commands on a team of two or more sign in: --user LOGIN, the password from SALESDESK_PASSWORD or
-a prompt.
+a prompt. customers, opportunities and forecast also work against an office host (salesdesk serve):
+--host ADDR --fingerprint SHA256:… (or SALESDESK_FINGERPRINT) instead of --db.
 Statuses: %s. Sort keys: %s.
 Exit status: 0 success, 1 failure (or problems found by check), 2 bad command line, 5 sign-in failed,
 6 refused by role (the signed-in member may not do it, or the record is another member's).
@@ -127,6 +131,8 @@ func badUsage(format string, a ...any) error { return usageError{fmt.Sprintf(for
 type cli struct {
 	stdout, stderr io.Writer
 	user           string // --user: who signs in
+	// host and fingerprint (--host, --fingerprint) send the command to an office host instead of a file.
+	host, fingerprint string
 }
 
 // session signs the command in: every command that reads or writes the team's data works through
@@ -176,6 +182,8 @@ func (c *cli) newFlags(name string) (*flag.FlagSet, *string) {
 	db := fs.String("db", "", "database file (default: the SalesDesk file in the user's config folder)")
 	// Given before the subcommand, --user is the subcommand's default too.
 	fs.StringVar(&c.user, "user", c.user, "the member to sign in as (password from "+passwordEnv+" or a prompt)")
+	fs.StringVar(&c.host, "host", c.host, "an office host (address:port) to work on instead of a file")
+	fs.StringVar(&c.fingerprint, "fingerprint", c.fingerprint, "the host's certificate fingerprint, SHA256:… (or "+fingerprintEnv+")")
 	return fs, db
 }
 
@@ -230,6 +238,9 @@ func (c *cli) dispatch(args []string) error {
 		return nil
 	}
 	cmd, cmdArgs := rest[0], rest[1:]
+	if (c.host != "" || hostFlagIn(cmdArgs)) && !remoteCommands[cmd] {
+		return badUsage("%s does not work against a host yet (--host works with customers, opportunities and forecast)", cmd)
+	}
 	switch cmd {
 	case "help":
 		return flag.ErrHelp
@@ -241,6 +252,8 @@ func (c *cli) dispatch(args []string) error {
 		return c.customers(cmdArgs, *db)
 	case "check":
 		return c.check(cmdArgs, *db)
+	case "serve":
+		return c.serve(cmdArgs, *db)
 	case "opportunities":
 		return c.opportunities(cmdArgs, *db)
 	case "forecast":
@@ -281,8 +294,15 @@ func readStore(db, globalDB string) (*storage.Store, string, error) {
 	return storeAt(db, globalDB, true)
 }
 
-// readSession opens the database named by the flags read-only and signs in to it; closeFile closes it.
-func (c *cli) readSession(db, globalDB string) (s *storage.Session, closeFile func() error, err error) {
+// readSession opens the database named by the flags read-only and signs in to it, or signs in to the
+// host of --host; closeFile closes the file or ends the session.
+func (c *cli) readSession(db, globalDB string) (s data.Service, closeFile func() error, err error) {
+	if c.host != "" {
+		if db != "" || globalDB != "" {
+			return nil, nil, badUsage("give --db or --host, not both")
+		}
+		return c.remoteSession()
+	}
 	file, _, err := readStore(db, globalDB)
 	if err != nil {
 		return nil, nil, err

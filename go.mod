@@ -3,6 +3,7 @@ module salesdesk
 go 1.26.0
 
 require (
+	connectrpc.com/connect v1.21.1
 	fyne.io/fyne/v2 v2.7.1
 	github.com/asdine/storm/v3 v3.2.1
 	github.com/mozillazg/go-pinyin v0.21.0
@@ -11,9 +12,10 @@ require (
 	github.com/xuri/excelize/v2 v2.11.1
 	go.etcd.io/bbolt v1.5.0
 	golang.org/x/crypto v0.58.0
-	golang.org/x/term v0.47.0
 	golang.org/x/image v0.44.0
+	golang.org/x/term v0.47.0
 	golang.org/x/text v0.43.0
+	google.golang.org/protobuf v1.36.12
 )
 
 require (

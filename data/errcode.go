@@ -25,6 +25,9 @@ const (
 	CodeLastAdmin   = "last_admin"   // the team would be left without an administrator
 	CodeTaken       = "taken"        // the pool card was claimed by someone else first
 	CodeTooMany     = "too_many"     // more records than one call may return (ErrTooMany)
+	CodeOffline     = "offline"      // the office's host cannot be reached (ErrOffline)
+	CodeSignedOut   = "signed_out"   // the host ended the session (ErrSignedOut)
+	CodeNoAnswer    = "no_answer"    // the host did not answer in time (ErrNoAnswer)
 )
 
 // Coded is an error that carries its own stable code.
@@ -51,6 +54,9 @@ var sentinelCodes = []struct {
 	{ErrLastAdmin, CodeLastAdmin},
 	{ErrWeakPassword, CodeInvalid},
 	{ErrTooMany, CodeTooMany},
+	{ErrOffline, CodeOffline},
+	{ErrSignedOut, CodeSignedOut},
+	{ErrNoAnswer, CodeNoAnswer},
 }
 
 // ErrorCode is the stable code of err ("" for nil).

@@ -233,6 +233,9 @@ func errorText(err error) string {
 		{storage.ErrNotExport, "err.not_export"},
 		{data.ErrNotFound, "err.not_found"},
 		{data.ErrLoginTaken, "err.login_taken"},
+		{data.ErrOffline, "err.offline"},
+		{data.ErrSignedOut, "err.signed_out"},
+		{data.ErrNoAnswer, "err.no_answer"},
 	} {
 		if errors.Is(err, m.err) {
 			return T(m.key)

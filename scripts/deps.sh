@@ -12,6 +12,7 @@ SALESDESK_APT_PACKAGES=(
 	libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev # GLFW
 	xvfb xdotool imagemagick xauth # the window smoke test and screenshots on a machine without a screen
 	openbox # a window manager for those: without one, windows get no focus, frames or Alt+F4 (1.3 MB, and python3)
+	protobuf-compiler # protoc, for office mode's wire code (scripts/protogen.sh; CI checks that it is current)
 )
 
 salesdesk_deps() {

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -88,6 +89,12 @@ type Store struct {
 	// wait for it; dealsErr keeps why it failed.
 	dealsMu  sync.Mutex
 	dealsErr error
+
+	// commits counts the writes committed since the file was opened; changed is closed at the next
+	// one, for whoever waits for a change (WaitCommit: office mode's change feed).
+	changeMu sync.Mutex
+	commits  uint64
+	changed  chan struct{}
 }
 
 // DefaultPath is the database file in the user's configuration folder.
@@ -355,6 +362,7 @@ func (s *Store) update(fn func(tx *bolt.Tx) (apply func(*index), err error)) err
 		if err != nil {
 			return err
 		}
+		tx.OnCommit(s.noteCommit)
 		if apply != nil {
 			tx.OnCommit(func() {
 				s.mu.Lock()
@@ -368,6 +376,45 @@ func (s *Store) update(fn func(tx *bolt.Tx) (apply func(*index), err error)) err
 }
 
 func (s *Store) view(fn func(tx *bolt.Tx) error) error { return viewSafely(s.db.Bolt, fn) }
+
+func (s *Store) noteCommit() {
+	s.changeMu.Lock()
+	defer s.changeMu.Unlock()
+	s.commits++
+	if s.changed != nil {
+		close(s.changed)
+		s.changed = nil
+	}
+}
+
+// Commits counts the writes committed since the file was opened.
+func (s *Store) Commits() uint64 {
+	s.changeMu.Lock()
+	defer s.changeMu.Unlock()
+	return s.commits
+}
+
+// WaitCommit returns the number of writes committed since the file was opened as soon as it is
+// above after (at once if it already is), or ctx's error when ctx ends first.
+func (s *Store) WaitCommit(ctx context.Context, after uint64) (uint64, error) {
+	for {
+		s.changeMu.Lock()
+		n := s.commits
+		if s.changed == nil {
+			s.changed = make(chan struct{})
+		}
+		ch := s.changed
+		s.changeMu.Unlock()
+		if n > after {
+			return n, nil
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return n, ctx.Err()
+		}
+	}
+}
 
 func encodeUint(v uint64) []byte {
 	b := make([]byte, 8)

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"salesdesk/data"
+	"salesdesk/data/office"
+)
+
+// fingerprintEnv holds the host's certificate fingerprint for scripts, beside --host.
+const fingerprintEnv = "SALESDESK_FINGERPRINT"
+
+// remoteCommands work against a host (--host) as they work on a file: they read through data.Service
+// alone. The others still need the file itself.
+var remoteCommands = map[string]bool{"customers": true, "opportunities": true, "forecast": true}
+
+// remoteSession signs in to the host of --host as --user, over TLS with the host's pinned certificate.
+func (c *cli) remoteSession() (data.Service, func() error, error) {
+	fp := firstNonEmpty(c.fingerprint, os.Getenv(fingerprintEnv))
+	if fp == "" {
+		return nil, nil, badUsage("--host needs the host's certificate: --fingerprint SHA256:… (salesdesk serve prints it) or %s", fingerprintEnv)
+	}
+	pin, err := office.ParseFingerprint(fp)
+	if err != nil {
+		return nil, nil, badUsage("--fingerprint: %v", err)
+	}
+	user := strings.TrimSpace(firstNonEmpty(c.user, os.Getenv(userEnv)))
+	if user == "" {
+		return nil, nil, signInError{fmt.Errorf("the host needs a sign-in: --user LOGIN (the password from %s or the prompt)", passwordEnv)}
+	}
+	password, ok := os.LookupEnv(passwordEnv)
+	if !ok {
+		var asked bool
+		if password, asked, err = readPassword(fmt.Sprintf("password for %s on %s: ", user, c.host), c.stderr); err != nil {
+			return nil, nil, signInError{err}
+		}
+		if !asked {
+			return nil, nil, signInError{fmt.Errorf("no password: set %s or run on a terminal", passwordEnv)}
+		}
+	}
+	desktop, _ := os.Hostname()
+	cl, err := office.SignIn(context.Background(), office.Host{Addr: c.host, Pin: pin}, user, password,
+		office.DialOptions{Desktop: desktop + " (command line)"})
+	if err != nil {
+		switch data.ErrorCode(err) {
+		case data.CodeBadLogin, data.CodeAccountLock, data.CodeInactive, data.CodeSlowDown:
+			return nil, nil, signInError{err}
+		}
+		return nil, nil, fmt.Errorf("host %s: %w", c.host, err)
+	}
+	return cl, cl.SignOut, nil
+}
+
+// hostFlagIn reports whether a subcommand's arguments give --host.
+func hostFlagIn(args []string) bool {
+	for _, a := range args {
+		if a == "--" {
+			return false
+		}
+		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if strings.HasPrefix(a, "-") && name == "host" {
+			return true
+		}
+	}
+	return false
+}

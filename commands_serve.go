@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"syscall"
+	"time"
+
+	"salesdesk/data/office"
+)
+
+// defaultListen is office mode's port on every address of the host.
+const defaultListen = ":47850"
+
+// serveSignals is the context that ends the host: SIGINT or SIGTERM (a service manager's stop). A
+// variable so that tests can stop it without signalling their own process.
+var serveSignals = func() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}
+
+// serveReady, when set, hears the host's address once it listens (tests).
+var serveReady func(addr string)
+
+func (c *cli) serve(args []string, globalDB string) error {
+	fs, db := c.newFlags("serve")
+	listen := fs.String("listen", defaultListen, "address to listen on (host:port; :port is every address)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	path, err := dbPath(firstNonEmpty(*db, globalDB))
+	if err != nil {
+		return err
+	}
+	st, err := openStore(path, false)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	// The certificate lives beside the file, so that moving the file to another PC moves its identity
+	// only when the folder goes with it.
+	cert, fp, err := office.HostCertificate(filepath.Join(filepath.Dir(path), "salesdesk-host"))
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return fmt.Errorf("serve: listen on %s: %w", *listen, err)
+	}
+	fmt.Fprintf(c.stdout, "SalesDesk host: serving %s\n", path)
+	for _, a := range hostAddrs(ln.Addr()) {
+		fmt.Fprintf(c.stdout, "address: %s\n", a)
+	}
+	fmt.Fprintf(c.stdout, "pairing code: %s\n", fp.PairingCode())
+	fmt.Fprintf(c.stdout, "certificate: %s\n", fp)
+	logger := log.New(c.stderr, "salesdesk serve: ", log.LstdFlags)
+	srv := office.NewServer(st, office.ServerOptions{Log: logger})
+
+	ctx, stop := serveSignals()
+	defer stop()
+	// The pool's rules apply on the host at start and each day, as the window applies them.
+	go func() {
+		for {
+			if n, err := st.SweepPool(time.Now()); err != nil {
+				logger.Printf("pool sweep: %v", err)
+			} else if n > 0 {
+				logger.Printf("pool sweep: %d cards returned to the pool", n)
+			}
+			now := time.Now()
+			next := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 5, 0, 0, now.Location())
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(next.Sub(now)):
+			}
+		}
+	}()
+	if serveReady != nil {
+		serveReady(ln.Addr().String())
+	}
+	err = srv.Serve(ctx, ln, cert, 10*time.Second)
+	if err != nil && !errors.Is(err, context.Canceled) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	fmt.Fprintf(c.stdout, "SalesDesk host: stopped\n")
+	return nil
+}
+
+// hostAddrs are the addresses a desktop can type: the listener's own, or for every address (":port")
+// each of the machine's non-loopback IPs with the port.
+func hostAddrs(a net.Addr) []string {
+	tcp, ok := a.(*net.TCPAddr)
+	if !ok || !tcp.IP.IsUnspecified() {
+		return []string{a.String()}
+	}
+	var out []string
+	ifaces, _ := net.InterfaceAddrs()
+	for _, ia := range ifaces {
+		if ipn, ok := ia.(*net.IPNet); ok && !ipn.IP.IsLoopback() && ipn.IP.To4() != nil {
+			out = append(out, net.JoinHostPort(ipn.IP.String(), fmt.Sprint(tcp.Port)))
+		}
+	}
+	sort.Strings(out)
+	if len(out) == 0 {
+		out = []string{net.JoinHostPort("127.0.0.1", fmt.Sprint(tcp.Port))}
+	}
+	return out
+}

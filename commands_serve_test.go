@@ -1,0 +1,131 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"salesdesk/data"
+	"salesdesk/data/office"
+	"salesdesk/data/storage"
+)
+
+// syncBuffer is a buffer the host writes from its goroutine while the test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// salesdesk serve prints what a desktop needs to pair, serves the file to a signed-in member with the
+// member's role, and stops cleanly on its stop signal.
+func TestServeCommand(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "team.db")
+	st, err := storage.Open(path, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin, err := st.SaveMember(data.System, data.Member{Name: "赵敏", Login: "zhaomin", Role: data.MemberAdmin, Active: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SessionAs(admin.ID).AddMember(data.Member{Name: "李娜", Login: "lina", Role: data.MemberRep, Active: true}, "Serve-7kq-Lm2"); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	ctx, stop := context.WithCancel(context.Background())
+	oldSignals := serveSignals
+	serveSignals = func() (context.Context, context.CancelFunc) { return ctx, stop }
+	ready := make(chan string, 1)
+	serveReady = func(addr string) { ready <- addr }
+	t.Cleanup(func() { serveSignals, serveReady = oldSignals, nil })
+	var out, errOut syncBuffer
+	done := make(chan int, 1)
+	go func() { done <- run([]string{"serve", "--db", path, "--listen", "127.0.0.1:0"}, &out, &errOut) }()
+	var addr string
+	select {
+	case addr = <-ready:
+	case code := <-done:
+		t.Fatalf("serve exited with %d before listening: %s", code, errOut.String())
+	}
+	printed := out.String()
+	fp := ""
+	for _, line := range strings.Split(printed, "\n") {
+		if v, ok := strings.CutPrefix(line, "certificate: "); ok {
+			fp = v
+		}
+	}
+	pin, err := office.ParseFingerprint(fp)
+	if err != nil {
+		t.Fatalf("serve printed %q: %v", printed, err)
+	}
+	if !strings.Contains(printed, "address: "+addr) || !strings.Contains(printed, "pairing code: "+pin.PairingCode()) {
+		t.Fatalf("serve printed %q", printed)
+	}
+
+	c, err := office.SignIn(context.Background(), office.Host{Addr: addr, Pin: pin}, "lina", "Serve-7kq-Lm2", office.DialOptions{Desktop: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateCustomer(data.Customer{Kind: data.KindCompany, Name: "杭州云帆网络科技有限公司"}); err != nil {
+		t.Fatal(err)
+	}
+	var r *data.Refusal
+	if _, err := c.MemberStatuses(); !errors.As(err, &r) {
+		t.Fatalf("a rep asking the host for the sign-ins: %v", err)
+	}
+	// The command line reads through the host as it reads a file, as the member who signs in.
+	t.Setenv(passwordEnv, "Serve-7kq-Lm2")
+	var listed, failed bytes.Buffer
+	if code := run([]string{"customers", "--host", addr, "--fingerprint", fp, "--user", "lina", "--format", "csv"}, &listed, &failed); code != exitOK ||
+		!strings.Contains(listed.String(), "杭州云帆网络科技有限公司") {
+		t.Fatalf("customers --host: exit %d, %q, %q", code, listed.String(), failed.String())
+	}
+	failed.Reset()
+	other, _ := office.ParseFingerprint(strings.Repeat("ab", 32))
+	if code := run([]string{"customers", "--host", addr, "--fingerprint", string(other), "--user", "lina"}, &listed, &failed); code != exitFailure ||
+		!strings.Contains(failed.String(), "certificate changed") {
+		t.Fatalf("customers against a host with another certificate: exit %d, %q", code, failed.String())
+	}
+	failed.Reset()
+	if code := run([]string{"check", "--host", addr}, &listed, &failed); code != exitBadUsage || !strings.Contains(failed.String(), "does not work against a host") {
+		t.Fatalf("check --host: exit %d, %q", code, failed.String())
+	}
+	failed.Reset()
+	t.Setenv(passwordEnv, "wrong-password-1")
+	if code := run([]string{"forecast", "--host", addr, "--fingerprint", fp, "--user", "lina"}, &listed, &failed); code != exitSignIn {
+		t.Fatalf("a wrong password against the host: exit %d, %q", code, failed.String())
+	}
+
+	stop()
+	if code := <-done; code != exitOK {
+		t.Fatalf("serve exited with %d: %s", code, errOut.String())
+	}
+	// The host let go of the file, with the rep's card in it.
+	st, err = storage.Open(path, storage.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if active, _ := st.CustomerCount(); active != 1 {
+		t.Fatalf("the file holds %d cards after the host stopped", active)
+	}
+}

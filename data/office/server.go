@@ -1,0 +1,400 @@
+package office
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"connectrpc.com/connect"
+
+	"salesdesk/data"
+	"salesdesk/data/office/officepb"
+	"salesdesk/data/office/officepb/officepbconnect"
+	"salesdesk/data/storage"
+)
+
+// Limits of the host. A message over MaxMessage is refused before it is decoded: the largest reply,
+// a page of MaxCustomerPage rows or an import's rows, stays well below it.
+const (
+	MaxMessage = 32 << 20
+	// DefaultIdle is how long a session lasts without a call (the window's own idle lock is shorter).
+	DefaultIdle = 12 * time.Hour
+	// signInBurst sign-in tries per address are let through at once, then one per signInEvery: a
+	// flood from one computer waits, the office's others sign in as usual.
+	signInBurst = 10
+	signInEvery = 6 * time.Second
+)
+
+// ServerOptions configure a host.
+type ServerOptions struct {
+	// Idle ends a session after so long without a call; 0 is DefaultIdle.
+	Idle time.Duration
+	// Now is the host's clock (tests fix it); nil is time.Now.
+	Now func() time.Time
+	// Log receives the host's notes (refused calls, internal errors); nil is the standard logger.
+	Log *log.Logger
+	// MaxMessage bounds a message either way; 0 is MaxMessage.
+	MaxMessage int
+}
+
+// Server serves one open store to the office's desktops: every call runs as the member whose
+// session the call's token names, with that member's role, so the roles hold in the data layer
+// whatever a desktop sends.
+type Server struct {
+	st     *storage.Store
+	idle   time.Duration
+	now    func() time.Time
+	log    *log.Logger
+	maxMsg int
+
+	// feeds ends the change feeds when the host stops.
+	feeds     context.Context
+	stopFeeds context.CancelFunc
+
+	mu       sync.Mutex
+	sessions map[string]*liveSession // by token
+	tries    map[string]*throttle    // sign-in tries by remote address
+}
+
+// liveSession is a signed-in desktop.
+type liveSession struct {
+	token    string
+	ses      *storage.Session
+	member   data.Member
+	desktop  string
+	addr     string
+	since    time.Time
+	lastSeen time.Time
+}
+
+// Connection is one signed-in desktop, as the host's window lists them.
+type Connection struct {
+	Member   data.Member
+	Desktop  string
+	Addr     string
+	Since    time.Time
+	LastSeen time.Time
+}
+
+// NewServer serves st. The store stays the caller's: closing the server does not close it.
+func NewServer(st *storage.Store, opt ServerOptions) *Server {
+	s := &Server{st: st, idle: opt.Idle, now: opt.Now, log: opt.Log, maxMsg: opt.MaxMessage, sessions: map[string]*liveSession{},
+		tries: map[string]*throttle{}}
+	if s.maxMsg <= 0 {
+		s.maxMsg = MaxMessage
+	}
+	s.feeds, s.stopFeeds = context.WithCancel(context.Background())
+	if s.idle <= 0 {
+		s.idle = DefaultIdle
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.log == nil {
+		s.log = log.Default()
+	}
+	return s
+}
+
+// Handler is the host's HTTP handler: the Office and SalesDesk services.
+func (s *Server) Handler() http.Handler {
+	auth := connect.WithInterceptors(&authInterceptor{srv: s})
+	limits := []connect.HandlerOption{auth, connect.WithReadMaxBytes(s.maxMsg), connect.WithSendMaxBytes(s.maxMsg)}
+	mux := http.NewServeMux()
+	mux.Handle(officepbconnect.NewOfficeHandler(&officeHandler{srv: s}, limits...))
+	mux.Handle(officepbconnect.NewSalesDeskHandler(&handler{srv: s}, limits...))
+	return mux
+}
+
+// Connections lists the signed-in desktops, longest connected first.
+func (s *Server) Connections() []Connection {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.expireLocked()
+	out := make([]Connection, 0, len(s.sessions))
+	for _, ls := range s.sessions {
+		out = append(out, Connection{Member: ls.member, Desktop: ls.desktop, Addr: ls.addr, Since: ls.since, LastSeen: ls.lastSeen})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Since.Before(out[j].Since) })
+	return out
+}
+
+// expireLocked forgets the sessions idle for longer than the host keeps them.
+func (s *Server) expireLocked() {
+	now := s.now()
+	for tok, ls := range s.sessions {
+		if now.Sub(ls.lastSeen) > s.idle {
+			delete(s.sessions, tok)
+		}
+	}
+}
+
+// lookup is the live session of a token, touched; nil for none (unknown, expired or signed out).
+func (s *Server) lookup(token string) *liveSession {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ls := s.sessions[token]
+	if ls == nil {
+		return nil
+	}
+	now := s.now()
+	if now.Sub(ls.lastSeen) > s.idle {
+		delete(s.sessions, token)
+		return nil
+	}
+	ls.lastSeen = now
+	return ls
+}
+
+// throttle is a token bucket of sign-in tries.
+type throttle struct {
+	tokens float64
+	at     time.Time
+}
+
+// allowSignIn takes a try from addr's bucket, or says how long until the next one.
+func (s *Server) allowSignIn(addr string) (bool, time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	t := s.tries[addr]
+	if t == nil {
+		t = &throttle{tokens: signInBurst, at: now}
+		s.tries[addr] = t
+	}
+	t.tokens = min(signInBurst, t.tokens+now.Sub(t.at).Seconds()/signInEvery.Seconds())
+	t.at = now
+	if t.tokens >= 1 {
+		t.tokens--
+		return true, 0
+	}
+	return false, time.Duration((1 - t.tokens) * float64(signInEvery))
+}
+
+func newToken() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+type ctxKey struct{}
+
+// authInterceptor finds the session of each call's bearer token: every call but SignIn needs one.
+type authInterceptor struct{ srv *Server }
+
+func (a *authInterceptor) authorize(ctx context.Context, procedure string, header http.Header) (context.Context, error) {
+	if procedure == officepbconnect.OfficeSignInProcedure {
+		return ctx, nil
+	}
+	token, ok := strings.CutPrefix(header.Get("Authorization"), "Bearer ")
+	if !ok || token == "" {
+		return nil, wireFailure(connect.CodeUnauthenticated, data.ErrSignedOut)
+	}
+	ls := a.srv.lookup(token)
+	if ls == nil {
+		return nil, wireFailure(connect.CodeUnauthenticated, data.ErrSignedOut)
+	}
+	return context.WithValue(ctx, ctxKey{}, ls), nil
+}
+
+func (a *authInterceptor) WrapUnary(next connect.UnaryFunc) connect.UnaryFunc {
+	return func(ctx context.Context, req connect.AnyRequest) (connect.AnyResponse, error) {
+		ctx, err := a.authorize(ctx, req.Spec().Procedure, req.Header())
+		if err != nil {
+			return nil, err
+		}
+		return next(ctx, req)
+	}
+}
+
+func (a *authInterceptor) WrapStreamingClient(next connect.StreamingClientFunc) connect.StreamingClientFunc {
+	return next
+}
+
+func (a *authInterceptor) WrapStreamingHandler(next connect.StreamingHandlerFunc) connect.StreamingHandlerFunc {
+	return func(ctx context.Context, conn connect.StreamingHandlerConn) error {
+		ctx, err := a.authorize(ctx, conn.Spec().Procedure, conn.RequestHeader())
+		if err != nil {
+			return err
+		}
+		return next(ctx, conn)
+	}
+}
+
+// handler serves data.Service (server_gen.go) as the session of the call.
+type handler struct{ srv *Server }
+
+func (h *handler) session(ctx context.Context) (data.Service, error) {
+	ls, _ := ctx.Value(ctxKey{}).(*liveSession)
+	if ls == nil {
+		return nil, wireFailure(connect.CodeUnauthenticated, data.ErrSignedOut)
+	}
+	return ls.ses, nil
+}
+
+// fail turns a call's error into the wire's: a status code and the error's description as a
+// detail. An error without a code of its own is the host's problem, and noted in its log.
+func (h *handler) fail(ctx context.Context, call string, err error) error {
+	code := data.ErrorCode(err)
+	if code == data.CodeInternal {
+		who := "?"
+		if ls, _ := ctx.Value(ctxKey{}).(*liveSession); ls != nil {
+			who = ls.member.Login
+		}
+		h.srv.log.Printf("office: %s by %s: %v", call, who, err)
+	}
+	return wireFailure(connectCode(code), err)
+}
+
+// wireFailure is err as a Connect error carrying its WireError.
+func wireFailure(c connect.Code, err error) *connect.Error {
+	ce := connect.NewError(c, errors.New(err.Error()))
+	if d, derr := connect.NewErrorDetail(errToPB(err)); derr == nil {
+		ce.AddDetail(d)
+	}
+	return ce
+}
+
+// connectCode is the status a data layer code travels under; the WireError detail says the rest.
+func connectCode(code string) connect.Code {
+	switch code {
+	case data.CodeInvalid:
+		return connect.CodeInvalidArgument
+	case data.CodeNotFound:
+		return connect.CodeNotFound
+	case data.CodeConflict, data.CodeTaken:
+		return connect.CodeAborted
+	case data.CodeForbidden, data.CodeNotYours, data.CodeLastAdmin:
+		return connect.CodePermissionDenied
+	case data.CodeArchived, data.CodeReadOnly, data.CodeDamaged, data.CodeLockedFile:
+		return connect.CodeFailedPrecondition
+	case data.CodeBadLogin, data.CodeInactive, data.CodeAccountLock, data.CodeSignedOut:
+		return connect.CodeUnauthenticated
+	case data.CodeSlowDown, data.CodeLimit, data.CodeTooMany:
+		return connect.CodeResourceExhausted
+	case data.CodeCancelled:
+		return connect.CodeCanceled
+	}
+	return connect.CodeInternal
+}
+
+// officeHandler serves sign-in, sign-out and the change feed.
+type officeHandler struct{ srv *Server }
+
+func (o *officeHandler) SignIn(ctx context.Context, req *connect.Request[officepb.SignInRequest]) (*connect.Response[officepb.SignInResponse], error) {
+	s := o.srv
+	addr := remoteHost(req.Peer().Addr)
+	if ok, wait := s.allowSignIn(addr); !ok {
+		s.log.Printf("office: sign-in tries from %s throttled", addr)
+		return nil, wireFailure(connect.CodeResourceExhausted, &data.SlowDown{Wait: wait})
+	}
+	ses, err := s.st.SignIn(req.Msg.GetLogin(), req.Msg.GetPassword())
+	if err != nil {
+		return nil, wireFailure(connectCode(data.ErrorCode(err)), err)
+	}
+	token, err := newToken()
+	if err != nil {
+		return nil, wireFailure(connect.CodeInternal, err)
+	}
+	now := s.now()
+	me := ses.Me()
+	ls := &liveSession{token: token, ses: ses, member: me, desktop: excerpt(req.Msg.GetDesktop(), 80), addr: addr, since: now, lastSeen: now}
+	s.mu.Lock()
+	s.expireLocked()
+	s.sessions[token] = ls
+	s.mu.Unlock()
+	var perms []string
+	for _, p := range data.Permissions {
+		if ses.Can(p) {
+			perms = append(perms, string(p))
+		}
+	}
+	return connect.NewResponse(&officepb.SignInResponse{Token: token, Member: memberToPB(me), Permissions: perms,
+		MustChangePassword: ses.MustChangePassword(), HostTime: timeToPB(now), IdleSeconds: int64(s.idle / time.Second)}), nil
+}
+
+func (o *officeHandler) SignOut(ctx context.Context, req *connect.Request[officepb.SignOutRequest]) (*connect.Response[officepb.SignOutResponse], error) {
+	if ls, _ := ctx.Value(ctxKey{}).(*liveSession); ls != nil {
+		o.srv.mu.Lock()
+		delete(o.srv.sessions, ls.token)
+		o.srv.mu.Unlock()
+	}
+	return connect.NewResponse(&officepb.SignOutResponse{}), nil
+}
+
+func (o *officeHandler) Watch(ctx context.Context, req *connect.Request[officepb.WatchRequest], stream *connect.ServerStream[officepb.FeedEvent]) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	defer context.AfterFunc(o.srv.feeds, cancel)()
+	// The first event says at once that the feed is live and how far the host is.
+	after := o.srv.st.Commits()
+	if err := stream.Send(&officepb.FeedEvent{Commits: after}); err != nil {
+		return err
+	}
+	for {
+		n, err := o.srv.st.WaitCommit(ctx, after)
+		if err != nil {
+			return nil // the desktop went away, or the host is stopping
+		}
+		if err := stream.Send(&officepb.FeedEvent{Commits: n}); err != nil {
+			return err
+		}
+		after = n
+	}
+}
+
+func remoteHost(addr string) string {
+	if h, _, err := net.SplitHostPort(addr); err == nil {
+		return h
+	}
+	return addr
+}
+
+func excerpt(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}
+
+// String is for logs: who, from where.
+func (c Connection) String() string {
+	return fmt.Sprintf("%s (%s) at %s since %s", c.Member.Login, c.Desktop, c.Addr, c.Since.Format(time.DateTime))
+}
+
+// Serve serves on ln, with TLS, until ctx ends; then it stops taking calls and lets those under way
+// finish (each write is one transaction: it is committed or not, never half), for up to grace.
+func (s *Server) Serve(ctx context.Context, ln net.Listener, cert tls.Certificate, grace time.Duration) error {
+	hs := &http.Server{Handler: s.Handler(), TLSConfig: ServerTLS(cert), ReadHeaderTimeout: 10 * time.Second, ErrorLog: s.log}
+	// The change feeds never end by themselves: stopping ends them, so that Shutdown does not wait.
+	hs.RegisterOnShutdown(s.stopFeeds)
+	done := make(chan error, 1)
+	go func() { done <- hs.ServeTLS(ln, "", "") }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	err := hs.Shutdown(sctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		err = hs.Close()
+	}
+	if serr := <-done; !errors.Is(serr, http.ErrServerClosed) && err == nil {
+		err = serr
+	}
+	return err
+}
