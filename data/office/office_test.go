@@ -22,7 +22,11 @@ import (
 
 func TestMain(m *testing.M) {
 	storage.FastHashesInTests()
-	os.Exit(m.Run())
+	code := m.Run()
+	if demo.dir != "" {
+		_ = os.RemoveAll(demo.dir)
+	}
+	os.Exit(code)
 }
 
 const testPassword = "Lan-7fj2-kQ"
@@ -77,12 +81,12 @@ var hostCert struct {
 }
 
 // serve serves st on a loopback port until the test ends.
-func serve(t *testing.T, st *storage.Store) Host {
+func serve(t testing.TB, st *storage.Store) Host {
 	t.Helper()
 	return serveWith(t, st, ServerOptions{})
 }
 
-func serveWith(t *testing.T, st *storage.Store, opt ServerOptions) Host {
+func serveWith(t testing.TB, st *storage.Store, opt ServerOptions) Host {
 	t.Helper()
 	hostCert.once.Do(func() {
 		dir, err := os.MkdirTemp("", "salesdesk-host-")

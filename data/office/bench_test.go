@@ -1,0 +1,158 @@
+package office
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"salesdesk/data"
+	"salesdesk/data/storage"
+)
+
+// The 100k demo, made once per test binary for the benchmarks over loopback.
+var demo struct {
+	once sync.Once
+	dir  string
+	path string
+	err  error
+}
+
+func demo100k(b *testing.B) string {
+	b.Helper()
+	if testing.Short() {
+		b.Skip("the 100k demo is skipped with -short")
+	}
+	demo.once.Do(func() {
+		if demo.dir, demo.err = os.MkdirTemp("", "salesdesk-office-bench-"); demo.err != nil {
+			return
+		}
+		demo.path = filepath.Join(demo.dir, "demo100k.db")
+		st, err := storage.Open(demo.path, storage.Options{})
+		if err != nil {
+			demo.err = err
+			return
+		}
+		demo.err = storage.GenerateDemo(st, storage.DemoOptions{Customers: 100_000, Seed: 1, Now: time.Now()})
+		if cerr := st.Close(); demo.err == nil {
+			demo.err = cerr
+		}
+	})
+	if demo.err != nil {
+		b.Fatal(demo.err)
+	}
+	return demo.path
+}
+
+// median runs fn b.N times and reports the median besides the mean.
+func median(b *testing.B, fn func(i int)) {
+	b.Helper()
+	durs := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		fn(i)
+		durs = append(durs, time.Since(t0))
+	}
+	b.StopTimer()
+	slices.Sort(durs)
+	b.ReportMetric(float64(durs[len(durs)/2].Microseconds())/1e3, "median-ms")
+	b.ReportMetric(float64(durs[len(durs)*99/100].Microseconds())/1e3, "p99-ms")
+}
+
+// BenchmarkRemote100k is a joined desktop over loopback (TLS, HTTP/2) on a host with the 100k demo:
+// its first frame of the customer list (sign-in and the first page), a search per keystroke as a
+// manager and as a rep, a card's save, and how long a save takes to reach another desktop's feed.
+func BenchmarkRemote100k(b *testing.B) {
+	st, err := storage.Open(demo100k(b), storage.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = st.Close() })
+	if err := st.LoadDeals(); err != nil {
+		b.Fatal(err)
+	}
+	host := serveWith(b, st, ServerOptions{SignInBurst: 1 << 20})
+	join := func(b *testing.B, login string) *Client {
+		c, err := SignIn(context.Background(), host, login, storage.DemoPassword, DialOptions{Desktop: "bench"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { _ = c.SignOut() })
+		return c
+	}
+	b.Run("first-frame", func(b *testing.B) {
+		median(b, func(int) {
+			c, err := SignIn(context.Background(), host, "wangjianguo", storage.DemoPassword, DialOptions{Desktop: "bench"})
+			if err != nil {
+				b.Fatal(err)
+			}
+			page, err := c.Customers(data.CustomerFilter{Limit: 200})
+			if err != nil || len(page.Rows) != 200 {
+				b.Fatalf("first page: %d rows, %v", len(page.Rows), err)
+			}
+			b.StopTimer()
+			_ = c.SignOut()
+			b.StartTimer()
+		})
+	})
+	// What a user types into the search box, one keystroke after another.
+	keys := []string{"杭", "杭州", "杭州云", "h", "hz", "hzy", "王", "王伟", "138", "1380", "KH2025", "zhangwei"}
+	for _, who := range []string{"wangjianguo", "lina"} {
+		b.Run("search/"+who, func(b *testing.B) {
+			c := join(b, who)
+			median(b, func(i int) {
+				if _, err := c.Customers(data.CustomerFilter{Search: keys[i%len(keys)], Limit: 200}); err != nil {
+					b.Fatal(err)
+				}
+			})
+		})
+	}
+	b.Run("save", func(b *testing.B) {
+		c := join(b, "lina")
+		page, err := c.Customers(data.CustomerFilter{Limit: 1})
+		if err != nil || len(page.Rows) == 0 {
+			b.Fatalf("the rep's first card: %v", err)
+		}
+		card, err := c.Customer(page.Rows[0].ID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		median(b, func(i int) {
+			card.Notes = time.Now().Format(time.RFC3339Nano)
+			if card, err = c.UpdateCustomer(card); err != nil {
+				b.Fatal(err)
+			}
+		})
+	})
+	b.Run("change-visible", func(b *testing.B) {
+		watcher, writer := join(b, "wangjianguo"), join(b, "lina")
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		events := make(chan uint64, 64)
+		go func() { _ = watcher.Watch(ctx, func(n uint64) { events <- n }) }()
+		<-events
+		page, err := writer.Customers(data.CustomerFilter{Limit: 1})
+		if err != nil || len(page.Rows) == 0 {
+			b.Fatalf("the rep's first card: %v", err)
+		}
+		card, err := writer.Customer(page.Rows[0].ID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		median(b, func(i int) {
+			card.Notes = time.Now().Format(time.RFC3339Nano)
+			if card, err = writer.UpdateCustomer(card); err != nil {
+				b.Fatal(err)
+			}
+			select {
+			case <-events:
+			case <-time.After(10 * time.Second):
+				b.Fatal("the save never reached the other desktop's feed")
+			}
+		})
+	})
+}
