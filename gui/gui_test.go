@@ -34,11 +34,12 @@ func newTestUI(t *testing.T, language string) *ui {
 	}
 	setLanguage(language)
 	u := newUI(a, st, Config{DBPath: st.Path()})
+	// The test driver runs fyne.Do in line, on whatever goroutine calls it: work meant for the
+	// background runs in line too, so widgets are only touched from the test's goroutine. It is set
+	// before the sign-in, whose screens read their first rows at once.
+	inlineWork(u)
 	u.enter(st.SessionAs(m.ID), "")
 	u.win.Resize(fyne.NewSize(1280, 800))
-	// The test driver runs fyne.Do in line, on whatever goroutine calls it: work meant for the
-	// background runs in line too, so widgets are only touched from the test's goroutine.
-	inlineWork(u)
 	return u
 }
 
