@@ -210,6 +210,8 @@ func (cw *cardWindow) add(key string, input fyne.CanvasObject) *field {
 		w.OnChanged = then(w.OnChanged)
 	case *widget.Select:
 		w.OnChanged = then(w.OnChanged)
+	case *escSelect:
+		w.OnChanged = then(w.OnChanged)
 	case *widget.SelectEntry:
 		w.OnChanged = func(string) { cw.preview() }
 	case *widget.RadioGroup:

@@ -18,7 +18,7 @@ import (
 type contactForm struct {
 	name, title, phone, email, birthday, notes *textEntry
 	role                                       *enumSelect[data.ContactRole]
-	primary                                    *widget.Check
+	primary                                    *escCheck
 	fields                                     []*field
 }
 
@@ -27,7 +27,7 @@ func newContactForm(ct data.Contact) *contactForm {
 		name: newEntry(ct.Name), title: newEntry(ct.Title), phone: newEntry(ct.Phone), email: newEntry(ct.Email),
 		birthday: newDateEntry(ct.Birthday), notes: newMultiLine(ct.Notes),
 		role:    newEnumSelect("role", data.ContactRoles, true, ct.Role),
-		primary: widget.NewCheck("", nil), // the field's label says what it is
+		primary: newDialogCheck("", nil), // the field's label says what it is
 	}
 	f.primary.SetChecked(ct.Primary)
 	f.phone.SetPlaceHolder(T("hint.phone"))
@@ -134,7 +134,7 @@ type followUpForm struct {
 	method                                                                *enumSelect[data.Method]
 	next                                                                  activityInputs
 	contact                                                               *widget.SelectEntry
-	proactive                                                             *widget.Check
+	proactive                                                             *escCheck
 	fields                                                                map[string]*field
 	order                                                                 []*field
 }
@@ -145,7 +145,7 @@ func (cw *cardWindow) newFollowUpForm() *followUpForm {
 		action: newEntry(""), deadline: newDateEntry(zeroTime), result: newEntry(""),
 		nextDate: newDateEntry(zeroTime), nextAction: newEntry(""),
 		method:    newEnumSelect("method", data.Methods, false, data.MethodPhone),
-		proactive: widget.NewCheck("", nil),
+		proactive: newDialogCheck("", nil),
 		fields:    map[string]*field{},
 		next:      newActivityInputs(data.NextPlan{}),
 	}

@@ -174,7 +174,7 @@ func parseOptionalAmount(s string) (data.Amount, error) {
 
 // enumSelect is a select over an enum's translated labels, with an empty choice first when optional.
 type enumSelect[E ~string] struct {
-	*widget.Select
+	*escSelect
 	prefix string
 	values []E
 }
@@ -190,12 +190,12 @@ func newEnumSelect[E ~string](prefix string, values []E, optional bool, current 
 		opts = append(opts, enumLabel(prefix, v))
 		vals = append(vals, v)
 	}
-	s := &enumSelect[E]{Select: newSelect(opts, nil), prefix: prefix, values: vals}
+	s := &enumSelect[E]{escSelect: newDialogSelect(opts, nil), prefix: prefix, values: vals}
 	s.set(current)
 	return s
 }
 
-func (s *enumSelect[E]) widget() fyne.CanvasObject { return s.Select }
+func (s *enumSelect[E]) widget() fyne.CanvasObject { return s.escSelect }
 
 func (s *enumSelect[E]) set(v E) {
 	for i, x := range s.values {

@@ -15,9 +15,9 @@ type handoverDialog struct {
 	u       *ui
 	from    data.Member
 	targets []data.Member // active members other than from; index 0 of the select is the pool
-	to      *widget.Select
+	to      *escSelect
 	counts  *widget.Label
-	confirm *widget.Button
+	confirm *escButton
 	dlg     dialog.Dialog
 	preview data.HandoverCounts
 	// done is the result of the move, for tests.
@@ -45,13 +45,13 @@ func (u *ui) showHandoverThen(fromMemberID uint64, then func()) *handoverDialog 
 			names = append(names, m.Name)
 		}
 	}
-	h.to = newSelect(names, func(string) { h.onTargetChanged() })
+	h.to = newDialogSelect(names, func(string) { h.onTargetChanged() })
 	h.counts = widget.NewLabel(T("handover.pick_target"))
 	h.counts.Wrapping = fyne.TextWrapWord
-	h.confirm = widget.NewButton(T("handover.confirm"), h.onConfirm)
+	h.confirm = newDialogButton(T("handover.confirm"), h.onConfirm)
 	h.confirm.Importance = widget.DangerImportance
 	h.confirm.Disable()
-	cancel := widget.NewButton(T("action.cancel"), func() { h.dlg.Hide() })
+	cancel := newDialogButton(T("action.cancel"), func() { h.dlg.Hide() })
 	body := container.NewVBox(
 		widget.NewLabel(Tf("handover.from", from.Name)),
 		widget.NewForm(widget.NewFormItem(T("handover.to"), h.to)),

@@ -537,7 +537,7 @@ func (iw *importWindow) undone(rep *data.UndoReport, err error, force bool) {
 type importsDialog struct {
 	u       *ui
 	records []data.ImportRecord
-	list    *widget.List
+	list    *escList
 	dialog  dialog.Dialog
 }
 
@@ -547,7 +547,7 @@ func (u *ui) onImports() *importsDialog {
 		u.showError(u.win, err)
 		return nil
 	}
-	id.list = widget.NewList(func() int { return len(id.records) },
+	id.list = newDialogList(func() int { return len(id.records) },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("")
 			l.Wrapping = fyne.TextWrapWord

@@ -581,13 +581,13 @@ type wonForm struct {
 
 // lostForm is the Lost dialog, held so tests drive it.
 type lostForm struct {
-	reason *widget.Select
+	reason *escSelect
 	ok     *widget.Button
 }
 
 // askLost asks the reason, from Settings' list, and the competitor who won.
 func (s *pipelineScreen) askLost(o *data.OpportunityRow, to data.StageDef, w fyne.Window) {
-	reason := newSelect(s.u.teamSettings().LostReasons, nil)
+	reason := newDialogSelect(s.u.teamSettings().LostReasons, nil)
 	competitor := newEntry("")
 	fields := []*field{newField("lost_reason", reason), newField("lost_to", competitor)}
 	var d *dialog.CustomDialog

@@ -232,7 +232,7 @@ func (s *poolScreen) onAssign() {
 	for i, m := range members {
 		names[i] = m.Name
 	}
-	to := newSelect(names, nil)
+	to := newDialogSelect(names, nil)
 	d := dialog.NewForm(T("pool.assign_title"), T("pool.assign"), T("action.cancel"),
 		[]*widget.FormItem{widget.NewFormItem(T("pool.assign_to"), to)}, func(ok bool) {
 			if !ok || to.SelectedIndex() < 0 {
