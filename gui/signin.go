@@ -75,7 +75,9 @@ type signInForm struct {
 	login, password *textEntry
 	button          *widget.Button
 	msg             *widget.Label
-	content         fyne.CanvasObject
+	// demoHint gives the demo's password, on a file that holds only the demo's team; nil otherwise.
+	demoHint *widget.Label
+	content  fyne.CanvasObject
 }
 
 func newPasswordEntry() *textEntry {
@@ -112,8 +114,17 @@ func (u *ui) showSignIn() {
 	title := widget.NewLabelWithStyle(T("signin.title"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	form := container.NewVBox(title, formGrid(newField("login", f.login), newField("password", f.password)), f.msg,
 		container.NewHBox(layout.NewSpacer(), f.button))
+	height := float32(300)
+	if u.file.IsDemoTeam() {
+		// The demo's password is public (salesdesk demo prints it): whoever tries the demo needs it.
+		f.demoHint = widget.NewLabel(Tf("signin.demo_hint", storage.DemoPassword))
+		f.demoHint.Importance = widget.LowImportance
+		f.demoHint.Wrapping = fyne.TextWrapWord
+		form.Add(f.demoHint)
+		height += f.demoHint.MinSize().Height
+	}
 	card := widget.NewCard(T("app.title"), u.file.Path(), form)
-	f.content = container.NewCenter(container.NewGridWrap(fyne.NewSize(420, 300), card))
+	f.content = container.NewCenter(container.NewGridWrap(fyne.NewSize(420, height), card))
 	u.signIn = f
 	u.session = nil
 	u.win.SetMainMenu(nil)
