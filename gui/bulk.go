@@ -51,10 +51,10 @@ func (s *customersScreen) askBulk(title string, choice fyne.CanvasObject, prepar
 	ids := s.selectedIDs()
 	a := &bulkAsk{}
 	a.msg = widget.NewLabel("")
-	a.msg.Wrapping = fyne.TextWrapWord
+	a.msg.Wrapping = proseWrap()
 	a.problem = widget.NewLabel("")
 	a.problem.Importance = widget.DangerImportance
-	a.problem.Wrapping = fyne.TextWrapWord
+	a.problem.Wrapping = proseWrap()
 	a.problem.Hide()
 	a.confirm = widget.NewButton(T("action.ok"), nil)
 	a.confirm.Importance = widget.HighImportance

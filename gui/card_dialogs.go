@@ -327,7 +327,7 @@ func (cw *cardWindow) confirmResultWith(f data.FollowUp, typed string) {
 // dialog's icon.
 func confirm(title, message, yes string, done func(bool), w fyne.Window) *dialog.CustomDialog {
 	msg := widget.NewLabel(message)
-	msg.Wrapping = fyne.TextWrapWord
+	msg.Wrapping = proseWrap()
 	var d *dialog.CustomDialog
 	ok := widget.NewButton(yes, func() {
 		d.Hide()

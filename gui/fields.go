@@ -34,7 +34,7 @@ func newField(key string, input fyne.CanvasObject) *field {
 	f.label.Alignment = fyne.TextAlignTrailing
 	f.msg = widget.NewLabel("")
 	f.msg.Importance = widget.DangerImportance
-	f.msg.Wrapping = fyne.TextWrapWord
+	f.msg.Wrapping = proseWrap()
 	f.msg.Hide()
 	if te, ok := input.(*textEntry); ok {
 		e := &te.Entry
@@ -126,7 +126,7 @@ func newEntry(text string) *textEntry {
 func newMultiLine(text string) *textEntry {
 	e := newEntry("")
 	e.MultiLine = true
-	e.Wrapping = fyne.TextWrapWord
+	e.Wrapping = proseWrap()
 	e.SetMinRowsVisible(3)
 	e.SetText(text)
 	return e

@@ -47,7 +47,7 @@ func (u *ui) showHandoverThen(fromMemberID uint64, then func()) *handoverDialog 
 	}
 	h.to = newDialogSelect(names, func(string) { h.onTargetChanged() })
 	h.counts = widget.NewLabel(T("handover.pick_target"))
-	h.counts.Wrapping = fyne.TextWrapWord
+	h.counts.Wrapping = proseWrap()
 	h.confirm = newDialogButton(T("handover.confirm"), h.onConfirm)
 	h.confirm.Importance = widget.DangerImportance
 	h.confirm.Disable()

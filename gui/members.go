@@ -294,7 +294,7 @@ func (p *membersPanel) resetPassword(m data.Member) *dialog.CustomDialog {
 	ok.Importance = widget.HighImportance
 	cancel := newDialogButton(T("action.cancel"), func() { d.Hide() })
 	intro := widget.NewLabel(Tf("members.reset_text", m.Name))
-	intro.Wrapping = fyne.TextWrapWord
+	intro.Wrapping = proseWrap()
 	d = dialog.NewCustomWithoutButtons(T("members.reset"), container.NewVBox(intro, formGrid(pwField), msg,
 		container.NewHBox(layout.NewSpacer(), cancel, ok)), p.u.win)
 	d.Resize(fyne.NewSize(460, 260))
@@ -362,7 +362,7 @@ func (p *membersPanel) askHandoverFirst(m data.Member, cards int, deactivate fun
 	a.anyway.Importance = widget.DangerImportance
 	a.stop = newDialogButton(T("action.cancel"), func() { a.d.Hide() })
 	msg := widget.NewLabel(Tf("members.deactivate_owner", m.Name, cards, m.Name))
-	msg.Wrapping = fyne.TextWrapWord
+	msg.Wrapping = proseWrap()
 	a.d = dialog.NewCustomWithoutButtons(T("members.deactivate"), container.NewBorder(nil,
 		container.NewHBox(layout.NewSpacer(), a.stop, a.anyway, a.handover), nil, nil, msg), p.u.win)
 	a.d.Resize(fyne.NewSize(520, 240))

@@ -57,7 +57,7 @@ func (s *metricsScreen) onEditTargets() {
 		set.Owners = map[uint64]data.Targets{}
 	}
 	f := &targetsForm{s: s, period: p, set: set, fields: map[data.Metric]*field{}, msg: widget.NewLabel("")}
-	f.msg.Wrapping = fyne.TextWrapWord
+	f.msg.Wrapping = proseWrap()
 	choices := []string{T("metrics.team")}
 	f.owners = []uint64{0}
 	members := s.u.members()

@@ -127,7 +127,7 @@ func (s *pipelineScreen) buildUI() {
 		c.title = widget.NewLabelWithStyle(stageName(def), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		c.totals = widget.NewLabel("")
 		c.totals.Importance = widget.LowImportance
-		c.totals.Wrapping = fyne.TextWrapWord
+		c.totals.Wrapping = proseWrap()
 		c.closed = def.Kind == data.StageWon || def.Kind == data.StageLost
 		c.toggle = widget.NewButtonWithIcon("", theme.MenuExpandIcon(), func() { s.onToggleColumn(c) })
 		c.olderBtn = widget.NewButton("", func() { c.showOlder = true; s.reload() })
@@ -509,7 +509,7 @@ func (s *pipelineScreen) explainUnqualified(m data.Move, w fyne.Window) {
 		msg += "\n\n" + T("pipeline.override_question")
 	}
 	l := widget.NewLabel(msg)
-	l.Wrapping = fyne.TextWrapWord
+	l.Wrapping = proseWrap()
 	f := &unqualifiedForm{}
 	var d *dialog.CustomDialog
 	// The scores live in the deal's window: open it there, at the budget score.

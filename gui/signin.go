@@ -91,7 +91,7 @@ func newPasswordEntry() *textEntry {
 func newFormMessage() *widget.Label {
 	l := widget.NewLabel("")
 	l.Importance = widget.DangerImportance
-	l.Wrapping = fyne.TextWrapWord
+	l.Wrapping = proseWrap()
 	return l
 }
 
@@ -119,7 +119,7 @@ func (u *ui) showSignIn() {
 		// The demo's password is public (salesdesk demo prints it): whoever tries the demo needs it.
 		f.demoHint = widget.NewLabel(Tf("signin.demo_hint", storage.DemoPassword))
 		f.demoHint.Importance = widget.LowImportance
-		f.demoHint.Wrapping = fyne.TextWrapWord
+		f.demoHint.Wrapping = proseWrap()
 		form.Add(f.demoHint)
 		height += f.demoHint.MinSize().Height
 	}
@@ -233,7 +233,7 @@ func (u *ui) showForcedChange(s *storage.Session, old string) {
 	ok.Importance = widget.HighImportance
 	repeat.OnSubmitted = func(string) { ok.OnTapped() }
 	intro := widget.NewLabel(Tf("signin.must_change", s.Me().Name))
-	intro.Wrapping = fyne.TextWrapWord
+	intro.Wrapping = proseWrap()
 	card := widget.NewCard(T("signin.change_title"), "", container.NewVBox(intro, formGrid(pwField, repeatField), msg,
 		container.NewHBox(layout.NewSpacer(), ok)))
 	u.win.SetContent(container.NewCenter(container.NewGridWrap(fyne.NewSize(460, 320), card)))
@@ -388,7 +388,7 @@ func (u *ui) lockNow() {
 		u.signOut()
 	})
 	intro := widget.NewLabel(Tf("lock.text", me.Name))
-	intro.Wrapping = fyne.TextWrapWord
+	intro.Wrapping = proseWrap()
 	card := widget.NewCard(T("lock.title"), "", container.NewVBox(intro, formGrid(newField("password", l.password)), l.msg,
 		container.NewHBox(out, layout.NewSpacer(), l.unlock)))
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameBackground))
