@@ -281,7 +281,8 @@ func (dw *dealWindow) buildUI() {
 		container.NewTabItem(T("deal.tab.record"), container.NewVScroll(form)),
 		container.NewTabItem(T("deal.tab.history"), container.NewVScroll(dw.history)),
 	)
-	dw.win.SetContent(container.NewBorder(container.NewBorder(nil, nil, nil, container.NewHBox(dw.wonBtn, dw.lostBtn, dw.saveBtn), head), nil, nil, nil, tabs))
+	// withTips for the saved line, as the card window has: a save otherwise changes nothing in view.
+	dw.win.SetContent(withTips(container.NewBorder(container.NewBorder(nil, nil, nil, container.NewHBox(dw.wonBtn, dw.lostBtn, dw.saveBtn), head), nil, nil, nil, tabs)))
 	dw.showQualification()
 	dw.showHistory()
 }
@@ -501,6 +502,7 @@ func (dw *dealWindow) saved(o, saved data.Opportunity, err error, then func()) {
 		dw.win.SetTitle(saved.Number + " " + saved.Title + " — SalesDesk")
 		dw.showHistory()
 	}
+	showToast(dw.win.Canvas(), T("settings.saved"))
 	dw.u.pipeline.reload()
 	if cw, ok := dw.u.cards[saved.CustomerID]; ok {
 		cw.reloadDeals()
