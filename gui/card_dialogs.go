@@ -318,8 +318,14 @@ func (cw *cardWindow) confirmResultWith(f data.FollowUp, typed string) {
 		}
 		return nil
 	}
+	// Save stays disabled until a result is typed: the empty field need not show an error at once.
+	result.AlwaysShowValidationError = false
 	cw.u.track(d)
+	// Wide enough for a sentence of result (the form's own size fits the entry's placeholder), and
+	// the cursor in it, since typing the result is all the dialog asks.
+	d.Resize(fyne.NewSize(min(520, cw.win.Canvas().Size().Width-40), d.MinSize().Height))
 	d.Show()
+	cw.win.Canvas().Focus(result)
 }
 
 // confirm asks a yes-or-no question with SalesDesk's own button words (Fyne's follow the system
