@@ -335,12 +335,12 @@ func confirm(title, message, yes string, done func(bool), w fyne.Window) *dialog
 	msg := widget.NewLabel(message)
 	msg.Wrapping = proseWrap()
 	var d *dialog.CustomDialog
-	ok := widget.NewButton(yes, func() {
+	ok := newDialogButton(yes, func() {
 		d.Hide()
 		done(true)
 	})
 	ok.Importance = widget.HighImportance
-	cancel := widget.NewButton(T("action.cancel"), func() {
+	cancel := newDialogButton(T("action.cancel"), func() {
 		d.Hide()
 		done(false)
 	})

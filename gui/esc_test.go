@@ -89,6 +89,15 @@ func TestEscClosesDialogsWhereverTheFocusIs(t *testing.T) {
 		},
 		"columns": func() { u.customers.onChooseColumns() },
 		"imports": func() { u.onImports() },
+		"confirm": func() {
+			d := confirm("?", "?", "OK", func(yes bool) {
+				if yes {
+					t.Error("Esc answered yes")
+				}
+			}, u.win)
+			u.track(d)
+			d.Show()
+		},
 	}
 	c := u.win.Canvas()
 	for name, open := range opens {
