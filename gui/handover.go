@@ -4,6 +4,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"salesdesk/data"
@@ -52,11 +53,12 @@ func (u *ui) showHandoverThen(fromMemberID uint64, then func()) *handoverDialog 
 	h.confirm.Importance = widget.DangerImportance
 	h.confirm.Disable()
 	cancel := newDialogButton(T("action.cancel"), func() { h.dlg.Hide() })
-	body := container.NewVBox(
+	// The buttons at the foot on the right, as in every other dialog (they stood at the left, under
+	// the counts, above an empty third of the dialog).
+	body := container.NewBorder(container.NewVBox(
 		widget.NewLabel(Tf("handover.from", from.Name)),
 		widget.NewForm(widget.NewFormItem(T("handover.to"), h.to)),
-		h.counts,
-		container.NewHBox(cancel, h.confirm))
+		h.counts), container.NewHBox(layout.NewSpacer(), cancel, h.confirm), nil, nil)
 	h.dlg = dialog.NewCustomWithoutButtons(T("handover.title"), body, u.win)
 	h.dlg.Resize(fyne.NewSize(460, 280))
 	u.track(h.dlg)
