@@ -320,6 +320,11 @@ func (cw *cardWindow) confirmResultWith(f data.FollowUp, typed string) {
 	}
 	// Save stays disabled until a result is typed: the empty field need not show an error at once.
 	result.AlwaysShowValidationError = false
+	result.OnSubmitted = func(string) { // Enter saves, as Save does once a result is typed
+		if result.Validate() == nil {
+			d.Submit()
+		}
+	}
 	cw.u.track(d)
 	// Wide enough for a sentence of result (the form's own size fits the entry's placeholder), and
 	// the cursor in it, since typing the result is all the dialog asks.

@@ -260,4 +260,16 @@ func TestResultDialogIsReadyToType(t *testing.T) {
 	if w := entry.Size().Width; w < 300 {
 		t.Fatalf("the result field is %.0f px wide", w)
 	}
+	// Enter saves once a result is typed, not before.
+	slow := slowDown(u, errors.New("disk full"))
+	close(slow.release)
+	entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if n := slow.calls.Load(); n != 0 {
+		t.Fatalf("Enter in the empty field saved %d times", n)
+	}
+	test.Type(entry, "客户同意下周签约")
+	entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if n := slow.calls.Load(); n != 1 {
+		t.Fatalf("Enter saved %d times, want 1", n)
+	}
 }
