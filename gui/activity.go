@@ -15,7 +15,7 @@ import (
 type activityInputs struct {
 	time   *textEntry
 	kind   *enumSelect[data.ActivityKind]
-	remind *widget.Select
+	remind *escSelect
 }
 
 func newActivityInputs(p data.NextPlan) activityInputs {
@@ -27,7 +27,7 @@ func newActivityInputs(p data.NextPlan) activityInputs {
 	for i, r := range data.Reminders {
 		opts[i] = reminderLabel(r)
 	}
-	in.remind = newSelect(opts, nil)
+	in.remind = newDialogSelect(opts, nil)
 	in.remind.SetSelected(reminderLabel(p.Remind))
 	return in
 }

@@ -155,7 +155,7 @@ func (s *agendaScreen) buildUI() {
 		cards = append(cards, sec.title)
 	}
 	s.hint = widget.NewLabel(" ")
-	s.hint.Wrapping = fyne.TextWrapWord
+	s.hint.Wrapping = proseWrap()
 	s.day = container.NewGridWithColumns(2, cards...)
 	s.dayScroll = container.NewVScroll(s.day)
 	s.week = newWeekView(s.u, s.owner, s.showHint)

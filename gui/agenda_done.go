@@ -31,7 +31,7 @@ func (s *agendaScreen) onMarkDone(act data.Activity) {
 		next: newActivityInputs(data.NextPlan{Kind: act.Kind}), fields: map[string]*field{}}
 	f.nextDate.SetPlaceHolder(T("hint.next_by_plan"))
 	what := widget.NewLabel(activityWhen(act) + "  " + act.Row.Name + "  ·  " + s.actionText(act.Text))
-	what.Wrapping = fyne.TextWrapWord
+	what.Wrapping = proseWrap()
 	for _, p := range []struct {
 		key string
 		o   fyne.CanvasObject

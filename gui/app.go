@@ -102,13 +102,13 @@ func Run(cfg Config) error {
 func showOpenError(a fyne.App, path string, err error) {
 	w := a.NewWindow("SalesDesk")
 	msg := widget.NewLabel(errorText(err) + "\n\n" + path)
-	msg.Wrapping = fyne.TextWrapWord
+	msg.Wrapping = proseWrap()
 	detail := widget.NewLabel(err.Error())
 	if d := storage.DamageOf(err); d != nil {
 		// What is wrong in words and the way out; the technical detail is for `salesdesk check`.
 		detail.SetText(T("err.damage.way_out"))
 	}
-	detail.Wrapping = fyne.TextWrapWord
+	detail.Wrapping = proseWrap()
 	detail.Importance = widget.LowImportance
 	buttons := container.NewHBox(layout.NewSpacer(), widget.NewButton(T("action.quit"), a.Quit))
 	// A damaged file is never written to; the latest backup that passes the checks is offered

@@ -14,7 +14,7 @@ import (
 // it needs (an owner, a tag) above, and its problem, if the store refuses, under that choice.
 type bulkAsk struct {
 	d       *dialog.CustomDialog
-	owner   *widget.Select
+	owner   *escSelect
 	tag     *textEntry
 	msg     *widget.Label
 	problem *widget.Label
@@ -51,10 +51,10 @@ func (s *customersScreen) askBulk(title string, choice fyne.CanvasObject, prepar
 	ids := s.selectedIDs()
 	a := &bulkAsk{}
 	a.msg = widget.NewLabel("")
-	a.msg.Wrapping = fyne.TextWrapWord
+	a.msg.Wrapping = proseWrap()
 	a.problem = widget.NewLabel("")
 	a.problem.Importance = widget.DangerImportance
-	a.problem.Wrapping = fyne.TextWrapWord
+	a.problem.Wrapping = proseWrap()
 	a.problem.Hide()
 	a.confirm = widget.NewButton(T("action.ok"), nil)
 	a.confirm.Importance = widget.HighImportance
@@ -108,7 +108,7 @@ func (s *customersScreen) onBulkOwner() {
 			ids[m.Name] = m.ID
 		}
 	}
-	owner := newSelect(names, nil)
+	owner := newDialogSelect(names, nil)
 	owner.PlaceHolder = T("bulk.owner_pick")
 	a := s.askBulk(T("bulk.owner_title"), labelled(T("col.owner"), owner), func(sel []uint64) func() (string, error) {
 		name, st := owner.Selected, s.u.store

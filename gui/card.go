@@ -210,6 +210,8 @@ func (cw *cardWindow) add(key string, input fyne.CanvasObject) *field {
 		w.OnChanged = then(w.OnChanged)
 	case *widget.Select:
 		w.OnChanged = then(w.OnChanged)
+	case *escSelect:
+		w.OnChanged = then(w.OnChanged)
 	case *widget.SelectEntry:
 		w.OnChanged = func(string) { cw.preview() }
 	case *widget.RadioGroup:
@@ -263,7 +265,7 @@ func (cw *cardWindow) buildUI() {
 	cw.receivables = newAmountEntry(c.Receivables)
 
 	cw.manAdvice = widget.NewLabel("")
-	cw.manAdvice.Wrapping = fyne.TextWrapWord
+	cw.manAdvice.Wrapping = proseWrap()
 	onMAN := func(bool) { cw.showMANAdvice() }
 	cw.manMoney = widget.NewCheck(T("man.money"), onMAN)
 	cw.manAuth = widget.NewCheck(T("man.authority"), onMAN)
@@ -308,7 +310,7 @@ func (cw *cardWindow) buildUI() {
 		func() int { return len(cw.followUps) },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("")
-			l.Wrapping = fyne.TextWrapWord
+			l.Wrapping = proseWrap()
 			return l
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
@@ -349,13 +351,13 @@ func (cw *cardWindow) buildUI() {
 	cw.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	cw.title.Truncation = fyne.TextTruncateEllipsis // a long name must not push the buttons out of the window
 	cw.gradeInfo = widget.NewLabel("")
-	cw.gradeInfo.Wrapping = fyne.TextWrapWord // long reasons wrap instead of widening the window
+	cw.gradeInfo.Wrapping = proseWrap() // long reasons wrap instead of widening the window
 	cw.completeness = widget.NewProgressBar()
 	cw.completeness.TextFormatter = func() string { return Tf("card.complete", int(cw.completeness.Value*100)) }
 	cw.segment = widget.NewLabel("")
 	cw.segment.Hide()
 	cw.missing = widget.NewLabel("")
-	cw.missing.Wrapping = fyne.TextWrapWord
+	cw.missing.Wrapping = proseWrap()
 	cw.missing.Importance = widget.WarningImportance
 	cw.problems = widget.NewLabel("")
 	cw.problems.Importance = widget.DangerImportance

@@ -18,7 +18,7 @@ import (
 type contactForm struct {
 	name, title, phone, email, birthday, notes *textEntry
 	role                                       *enumSelect[data.ContactRole]
-	primary                                    *widget.Check
+	primary                                    *escCheck
 	fields                                     []*field
 }
 
@@ -27,7 +27,7 @@ func newContactForm(ct data.Contact) *contactForm {
 		name: newEntry(ct.Name), title: newEntry(ct.Title), phone: newEntry(ct.Phone), email: newEntry(ct.Email),
 		birthday: newDateEntry(ct.Birthday), notes: newMultiLine(ct.Notes),
 		role:    newEnumSelect("role", data.ContactRoles, true, ct.Role),
-		primary: widget.NewCheck("", nil), // the field's label says what it is
+		primary: newDialogCheck("", nil), // the field's label says what it is
 	}
 	f.primary.SetChecked(ct.Primary)
 	f.phone.SetPlaceHolder(T("hint.phone"))
@@ -134,7 +134,7 @@ type followUpForm struct {
 	method                                                                *enumSelect[data.Method]
 	next                                                                  activityInputs
 	contact                                                               *widget.SelectEntry
-	proactive                                                             *widget.Check
+	proactive                                                             *escCheck
 	fields                                                                map[string]*field
 	order                                                                 []*field
 }
@@ -145,7 +145,7 @@ func (cw *cardWindow) newFollowUpForm() *followUpForm {
 		action: newEntry(""), deadline: newDateEntry(zeroTime), result: newEntry(""),
 		nextDate: newDateEntry(zeroTime), nextAction: newEntry(""),
 		method:    newEnumSelect("method", data.Methods, false, data.MethodPhone),
-		proactive: widget.NewCheck("", nil),
+		proactive: newDialogCheck("", nil),
 		fields:    map[string]*field{},
 		next:      newActivityInputs(data.NextPlan{}),
 	}
@@ -318,8 +318,19 @@ func (cw *cardWindow) confirmResultWith(f data.FollowUp, typed string) {
 		}
 		return nil
 	}
+	// Save stays disabled until a result is typed: the empty field need not show an error at once.
+	result.AlwaysShowValidationError = false
+	result.OnSubmitted = func(string) { // Enter saves, as Save does once a result is typed
+		if result.Validate() == nil {
+			d.Submit()
+		}
+	}
 	cw.u.track(d)
+	// Wide enough for a sentence of result (the form's own size fits the entry's placeholder), and
+	// the cursor in it, since typing the result is all the dialog asks.
+	d.Resize(fyne.NewSize(min(520, cw.win.Canvas().Size().Width-40), d.MinSize().Height))
 	d.Show()
+	cw.win.Canvas().Focus(result)
 }
 
 // confirm asks a yes-or-no question with SalesDesk's own button words (Fyne's follow the system
@@ -327,14 +338,14 @@ func (cw *cardWindow) confirmResultWith(f data.FollowUp, typed string) {
 // dialog's icon.
 func confirm(title, message, yes string, done func(bool), w fyne.Window) *dialog.CustomDialog {
 	msg := widget.NewLabel(message)
-	msg.Wrapping = fyne.TextWrapWord
+	msg.Wrapping = proseWrap()
 	var d *dialog.CustomDialog
-	ok := widget.NewButton(yes, func() {
+	ok := newDialogButton(yes, func() {
 		d.Hide()
 		done(true)
 	})
 	ok.Importance = widget.HighImportance
-	cancel := widget.NewButton(T("action.cancel"), func() {
+	cancel := newDialogButton(T("action.cancel"), func() {
 		d.Hide()
 		done(false)
 	})

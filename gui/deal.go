@@ -241,7 +241,7 @@ func (dw *dealWindow) buildUI() {
 	}
 	dw.budget, dw.urgency, dw.authority = score(o.Scores.Budget), score(o.Scores.Urgency), score(o.Scores.Authority)
 	dw.qualify = widget.NewLabel("")
-	dw.qualify.Wrapping = fyne.TextWrapWord
+	dw.qualify.Wrapping = proseWrap()
 	dw.risk = newEnumSelect("level", data.Levels, true, o.Risk.Level)
 	dw.riskNote = newEntry(o.Risk.Note)
 	dw.summary = newMultiLine(o.Summary)
@@ -249,7 +249,7 @@ func (dw *dealWindow) buildUI() {
 	dw.milestones = newMultiLine(milestonesText(o.Milestones))
 	dw.milestones.SetPlaceHolder(T("deal.milestones_hint"))
 	dw.history = widget.NewLabel("")
-	dw.history.Wrapping = fyne.TextWrapWord
+	dw.history.Wrapping = proseWrap()
 
 	form := formGrid(dw.add("customer", container.NewBorder(nil, nil, nil, dw.newCustomer, dw.customer)), dw.add("deal_title", dw.title), dw.add("source", dw.source),
 		dw.add("amount", dw.amount), dw.add("close_date", dw.closeDate), dw.add("owner", dw.owner),
@@ -281,7 +281,8 @@ func (dw *dealWindow) buildUI() {
 		container.NewTabItem(T("deal.tab.record"), container.NewVScroll(form)),
 		container.NewTabItem(T("deal.tab.history"), container.NewVScroll(dw.history)),
 	)
-	dw.win.SetContent(container.NewBorder(container.NewBorder(nil, nil, nil, container.NewHBox(dw.wonBtn, dw.lostBtn, dw.saveBtn), head), nil, nil, nil, tabs))
+	// withTips for the saved line, as the card window has: a save otherwise changes nothing in view.
+	dw.win.SetContent(withTips(container.NewBorder(container.NewBorder(nil, nil, nil, container.NewHBox(dw.wonBtn, dw.lostBtn, dw.saveBtn), head), nil, nil, nil, tabs)))
 	dw.showQualification()
 	dw.showHistory()
 }
@@ -501,6 +502,7 @@ func (dw *dealWindow) saved(o, saved data.Opportunity, err error, then func()) {
 		dw.win.SetTitle(saved.Number + " " + saved.Title + " — SalesDesk")
 		dw.showHistory()
 	}
+	showToast(dw.win.Canvas(), T("settings.saved"))
 	dw.u.pipeline.reload()
 	if cw, ok := dw.u.cards[saved.CustomerID]; ok {
 		cw.reloadDeals()
@@ -542,7 +544,7 @@ func (dw *dealWindow) onStale(mine data.Opportunity) {
 	}
 	f := &staleForm{}
 	f.message = widget.NewLabel(Tf("deal.stale", who, formatDateTime(theirs.UpdatedAt)))
-	f.message.Wrapping = fyne.TextWrapWord
+	f.message.Wrapping = proseWrap()
 	grid := container.NewGridWithColumns(3, bold(T("deal.stale_field")), bold(T("deal.stale_theirs")), bold(T("deal.stale_mine")))
 	for _, key := range data.OpportunityChanges(theirs, mine) {
 		label := T("field." + formKey(key))
@@ -553,12 +555,12 @@ func (dw *dealWindow) onStale(mine data.Opportunity) {
 		f.rows = append(f.rows, row)
 		for _, t := range row {
 			l := widget.NewLabel(t)
-			l.Wrapping = fyne.TextWrapWord
+			l.Wrapping = proseWrap()
 			grid.Add(l)
 		}
 	}
 	note := widget.NewLabel(T("deal.stale_merge_note"))
-	note.Wrapping = fyne.TextWrapWord
+	note.Wrapping = proseWrap()
 	note.Importance = widget.LowImportance
 	var d *dialog.CustomDialog
 	f.merge = widget.NewButton(T("deal.stale_merge"), func() {

@@ -34,7 +34,7 @@ func newField(key string, input fyne.CanvasObject) *field {
 	f.label.Alignment = fyne.TextAlignTrailing
 	f.msg = widget.NewLabel("")
 	f.msg.Importance = widget.DangerImportance
-	f.msg.Wrapping = fyne.TextWrapWord
+	f.msg.Wrapping = proseWrap()
 	f.msg.Hide()
 	if te, ok := input.(*textEntry); ok {
 		e := &te.Entry
@@ -126,7 +126,7 @@ func newEntry(text string) *textEntry {
 func newMultiLine(text string) *textEntry {
 	e := newEntry("")
 	e.MultiLine = true
-	e.Wrapping = fyne.TextWrapWord
+	e.Wrapping = proseWrap()
 	e.SetMinRowsVisible(3)
 	e.SetText(text)
 	return e
@@ -174,7 +174,7 @@ func parseOptionalAmount(s string) (data.Amount, error) {
 
 // enumSelect is a select over an enum's translated labels, with an empty choice first when optional.
 type enumSelect[E ~string] struct {
-	*widget.Select
+	*escSelect
 	prefix string
 	values []E
 }
@@ -190,12 +190,12 @@ func newEnumSelect[E ~string](prefix string, values []E, optional bool, current 
 		opts = append(opts, enumLabel(prefix, v))
 		vals = append(vals, v)
 	}
-	s := &enumSelect[E]{Select: newSelect(opts, nil), prefix: prefix, values: vals}
+	s := &enumSelect[E]{escSelect: newDialogSelect(opts, nil), prefix: prefix, values: vals}
 	s.set(current)
 	return s
 }
 
-func (s *enumSelect[E]) widget() fyne.CanvasObject { return s.Select }
+func (s *enumSelect[E]) widget() fyne.CanvasObject { return s.escSelect }
 
 func (s *enumSelect[E]) set(v E) {
 	for i, x := range s.values {

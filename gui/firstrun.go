@@ -64,7 +64,7 @@ func (u *ui) offerDemo() {
 	u.welcome = welcomeForm{name: name, login: login, password: pw, repeat: repeat, demo: demo, empty: empty,
 		nameField: nameField, loginField: loginField, passwordField: pwField, repeatField: repeatField}
 	intro := widget.NewLabel(T("welcome.text_admin"))
-	intro.Wrapping = fyne.TextWrapWord
+	intro.Wrapping = proseWrap()
 	d = dialog.NewCustomWithoutButtons(T("welcome.title"), container.NewVScroll(container.NewVBox(intro, demo, widget.NewSeparator(),
 		formGrid(nameField, loginField, pwField, repeatField), empty, widget.NewSeparator(), fromJSON)), u.win)
 	d.Resize(fyne.NewSize(560, 560))

@@ -68,7 +68,7 @@ func withTips(content fyne.CanvasObject) fyne.CanvasObject {
 	a.tipBg.StrokeWidth = 1
 	a.tipBg.CornerRadius = theme.InputRadiusSize()
 	a.tipText = widget.NewLabel("")
-	a.tipText.Wrapping = fyne.TextWrapWord
+	a.tipText.Wrapping = proseWrap()
 	a.tip = container.NewStack(a.tipBg, a.tipText)
 	a.tip.Hide()
 	a.toastBg = canvas.NewRectangle(color.Transparent)

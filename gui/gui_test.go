@@ -8,7 +8,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"salesdesk/data"
 	"salesdesk/data/storage"
@@ -283,10 +282,10 @@ func TestCardSelectsOpen(t *testing.T) {
 			t.Errorf("field %s lays out a wrapper instead of its widget", key)
 		}
 	}
-	for name, sel := range map[string]*widget.Select{
-		"ownership": cw.ownership.Select, "source": cw.source.Select, "status": cw.status.Select,
-		"override": cw.override.Select, "lifecycle": cw.lifecycle.Select, "referral": cw.referral.Select,
-		"credit": cw.credit.Select, "owner": cw.owner,
+	for name, sel := range map[string]fyne.Tappable{
+		"ownership": cw.ownership.escSelect, "source": cw.source.escSelect, "status": cw.status.escSelect,
+		"override": cw.override.escSelect, "lifecycle": cw.lifecycle.escSelect, "referral": cw.referral.escSelect,
+		"credit": cw.credit.escSelect, "owner": cw.owner,
 	} {
 		test.Tap(sel)
 		overlay := cw.win.Canvas().Overlays().Top()

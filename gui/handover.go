@@ -4,6 +4,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"salesdesk/data"
@@ -15,9 +16,9 @@ type handoverDialog struct {
 	u       *ui
 	from    data.Member
 	targets []data.Member // active members other than from; index 0 of the select is the pool
-	to      *widget.Select
+	to      *escSelect
 	counts  *widget.Label
-	confirm *widget.Button
+	confirm *escButton
 	dlg     dialog.Dialog
 	preview data.HandoverCounts
 	// done is the result of the move, for tests.
@@ -45,18 +46,19 @@ func (u *ui) showHandoverThen(fromMemberID uint64, then func()) *handoverDialog 
 			names = append(names, m.Name)
 		}
 	}
-	h.to = newSelect(names, func(string) { h.onTargetChanged() })
+	h.to = newDialogSelect(names, func(string) { h.onTargetChanged() })
 	h.counts = widget.NewLabel(T("handover.pick_target"))
-	h.counts.Wrapping = fyne.TextWrapWord
-	h.confirm = widget.NewButton(T("handover.confirm"), h.onConfirm)
+	h.counts.Wrapping = proseWrap()
+	h.confirm = newDialogButton(T("handover.confirm"), h.onConfirm)
 	h.confirm.Importance = widget.DangerImportance
 	h.confirm.Disable()
-	cancel := widget.NewButton(T("action.cancel"), func() { h.dlg.Hide() })
-	body := container.NewVBox(
+	cancel := newDialogButton(T("action.cancel"), func() { h.dlg.Hide() })
+	// The buttons at the foot on the right, as in every other dialog (they stood at the left, under
+	// the counts, above an empty third of the dialog).
+	body := container.NewBorder(container.NewVBox(
 		widget.NewLabel(Tf("handover.from", from.Name)),
 		widget.NewForm(widget.NewFormItem(T("handover.to"), h.to)),
-		h.counts,
-		container.NewHBox(cancel, h.confirm))
+		h.counts), container.NewHBox(layout.NewSpacer(), cancel, h.confirm), nil, nil)
 	h.dlg = dialog.NewCustomWithoutButtons(T("handover.title"), body, u.win)
 	h.dlg.Resize(fyne.NewSize(460, 280))
 	u.track(h.dlg)

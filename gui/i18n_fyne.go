@@ -106,3 +106,17 @@ func translatePlaceLabels(o fyne.CanvasObject) {
 		}
 	}
 }
+
+// proseWrap is how a label or note of sentences wraps in the window's language. Fyne 2.7's
+// TextWrapWord breaks a line at its last space and between characters only in a run without any
+// (richtext.go, findSpaceIndex): a Chinese sentence with a space in it, before a name, a login or a
+// number, ends its line at that space and leaves the rest of the line empty, however wide the
+// dialog. Chinese breaks between any two characters, so it wraps with TextWrapBreak; English keeps
+// TextWrapWord, which never cuts a word. A language switch rebuilds the screens, so a widget reads
+// this when it is made.
+func proseWrap() fyne.TextWrap {
+	if currentLanguage() == "zh" {
+		return fyne.TextWrapBreak
+	}
+	return fyne.TextWrapWord
+}

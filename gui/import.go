@@ -139,7 +139,7 @@ func (u *ui) openImport(src *data.ImportSource) *importWindow {
 
 func (iw *importWindow) buildUI() {
 	iw.info = widget.NewLabel("")
-	iw.info.Wrapping = fyne.TextWrapWord
+	iw.info.Wrapping = proseWrap()
 	var names []string
 	for _, sh := range iw.src.Sheets {
 		names = append(names, sh.Name)
@@ -158,7 +158,7 @@ func (iw *importWindow) buildUI() {
 			return container.NewGridWithColumns(3, head, sample, newSelect(iw.fieldLabels, nil))
 		}, iw.updateColumn)
 	iw.problems = widget.NewLabel("")
-	iw.problems.Wrapping = fyne.TextWrapWord
+	iw.problems.Wrapping = proseWrap()
 	iw.problems.Importance = widget.WarningImportance
 	iw.multiline = widget.NewCheck(T("import.multiline_ok"), nil)
 	if iw.src.TotalMultiline() == 0 {
@@ -190,11 +190,11 @@ func (iw *importWindow) buildUI() {
 	})
 	iw.cancel.Hide()
 	iw.result = widget.NewLabel("")
-	iw.result.Wrapping = fyne.TextWrapWord
+	iw.result.Wrapping = proseWrap()
 	iw.rejected = widget.NewList(func() int { return len(iw.lines) },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("")
-			l.Wrapping = fyne.TextWrapWord
+			l.Wrapping = proseWrap()
 			return l
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
@@ -537,7 +537,7 @@ func (iw *importWindow) undone(rep *data.UndoReport, err error, force bool) {
 type importsDialog struct {
 	u       *ui
 	records []data.ImportRecord
-	list    *widget.List
+	list    *escList
 	dialog  dialog.Dialog
 }
 
@@ -547,10 +547,10 @@ func (u *ui) onImports() *importsDialog {
 		u.showError(u.win, err)
 		return nil
 	}
-	id.list = widget.NewList(func() int { return len(id.records) },
+	id.list = newDialogList(func() int { return len(id.records) },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("")
-			l.Wrapping = fyne.TextWrapWord
+			l.Wrapping = proseWrap()
 			return container.NewBorder(nil, nil, nil, widget.NewButtonWithIcon(T("import.undo_short"), theme.ContentUndoIcon(), nil), l)
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {

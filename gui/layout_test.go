@@ -276,6 +276,30 @@ func TestCardSaveSaysSaved(t *testing.T) {
 	}
 }
 
+// A deal's save says so at the window's foot, as a card's does: nothing else in view changes.
+func TestDealSaveSaysSaved(t *testing.T) {
+	later := fakeDelays(t)
+	u, o := newBoard(t)
+	dw := u.openDeal(o)
+	dw.amount.SetText("")
+	test.Type(dw.amount, "280000")
+	test.Tap(dw.saveBtn)
+	if dw.o.Amount != data.AmountFromYuan(280_000) {
+		t.Fatalf("not saved: amount %v", dw.o.Amount)
+	}
+	host := dw.win.Content().(*tipArea)
+	if got := host.toastShown(); got != T("settings.saved") {
+		t.Fatalf("toast = %q, want %q", got, T("settings.saved"))
+	}
+	later.elapse()
+	// A refused save says nothing of saving.
+	dw.amount.SetText("abc")
+	test.Tap(dw.saveBtn)
+	if got := host.toastShown(); got != "" {
+		t.Fatalf("a refused save shows %q", got)
+	}
+}
+
 func TestFitLabelCutsWithEllipsisAndShowsAllOnHover(t *testing.T) {
 	later := fakeDelays(t)
 	test.NewTempApp(t).Settings().SetTheme(NewTheme())

@@ -90,6 +90,11 @@ func tapInDialog(t *testing.T, w fyne.Window, label string) {
 			if x.Text == label {
 				return x
 			}
+		case *escButton:
+			if x.Text == label {
+				return &x.Button
+			}
+			return nil
 		case *fyne.Container:
 			for _, c := range x.Objects {
 				if b := find(c); b != nil {

@@ -502,17 +502,17 @@ func (s *customersScreen) columnIDs() []string {
 // columnsAsk is the column chooser: a tick per column.
 type columnsAsk struct {
 	d      *dialog.CustomDialog
-	checks map[string]*widget.Check
+	checks map[string]*escCheck
 	ok     *widget.Button
 }
 
 // onChooseColumns offers every column with a tick; the choice is kept for the current user.
 func (s *customersScreen) onChooseColumns() {
 	shown := s.columnIDs()
-	a := &columnsAsk{checks: map[string]*widget.Check{}}
+	a := &columnsAsk{checks: map[string]*escCheck{}}
 	box := container.NewGridWithColumns(2)
 	for _, c := range customerColumns() {
-		ch := widget.NewCheck(T(c.title), nil)
+		ch := newDialogCheck(T(c.title), nil)
 		ch.SetChecked(slices.Contains(shown, c.id))
 		if c.id == "name" {
 			ch.Disable() // a row must say whose it is

@@ -158,7 +158,7 @@ type memberForm struct {
 	name, login, phone, email *textEntry
 	password                  *textEntry
 	role                      *enumSelect[data.MemberRole]
-	save                      *widget.Button
+	save                      *escButton
 	d                         *dialog.CustomDialog
 	msg                       *widget.Label
 }
@@ -183,9 +183,9 @@ func (p *membersPanel) memberDialog(m data.Member, isNew bool) *memberForm {
 	}
 	add("phone", f.phone)
 	add("email", f.email)
-	f.save = widget.NewButton(T("action.save"), func() { p.saveMember(f, m, isNew) })
+	f.save = newDialogButton(T("action.save"), func() { p.saveMember(f, m, isNew) })
 	f.save.Importance = widget.HighImportance
-	cancel := widget.NewButton(T("action.cancel"), func() { f.d.Hide() })
+	cancel := newDialogButton(T("action.cancel"), func() { f.d.Hide() })
 	title := T("member.title")
 	if isNew {
 		title = T("action.add_member")
@@ -274,8 +274,8 @@ func (p *membersPanel) resetPassword(m data.Member) *dialog.CustomDialog {
 	pwField := newField("temp_password", pw)
 	msg := newFormMessage()
 	var d *dialog.CustomDialog
-	var ok *widget.Button
-	ok = widget.NewButton(T("members.reset"), func() {
+	var ok *escButton
+	ok = newDialogButton(T("members.reset"), func() {
 		pwField.setError(nil)
 		if len([]rune(pw.Text)) < minPassword {
 			pwField.setError(textError{T("signin.weak_password")})
@@ -292,9 +292,9 @@ func (p *membersPanel) resetPassword(m data.Member) *dialog.CustomDialog {
 		})
 	})
 	ok.Importance = widget.HighImportance
-	cancel := widget.NewButton(T("action.cancel"), func() { d.Hide() })
+	cancel := newDialogButton(T("action.cancel"), func() { d.Hide() })
 	intro := widget.NewLabel(Tf("members.reset_text", m.Name))
-	intro.Wrapping = fyne.TextWrapWord
+	intro.Wrapping = proseWrap()
 	d = dialog.NewCustomWithoutButtons(T("members.reset"), container.NewVBox(intro, formGrid(pwField), msg,
 		container.NewHBox(layout.NewSpacer(), cancel, ok)), p.u.win)
 	d.Resize(fyne.NewSize(460, 260))
@@ -312,7 +312,7 @@ func (p *membersPanel) ownedCards(id uint64) int {
 // deactivateAsk is the question before deactivating a member who still owns cards, held for tests.
 type deactivateAsk struct {
 	d                      *dialog.CustomDialog
-	handover, anyway, stop *widget.Button
+	handover, anyway, stop *escButton
 	// handoverDialog is the handover it opened, once it did.
 	handoverDialog *handoverDialog
 }
@@ -350,19 +350,19 @@ func (p *membersPanel) setActive(m data.Member, active bool, ctl fyne.Disableabl
 // and leaves them in managers' lists, where the handover button of this list still moves them.
 func (p *membersPanel) askHandoverFirst(m data.Member, cards int, deactivate func()) *deactivateAsk {
 	a := &deactivateAsk{}
-	a.handover = widget.NewButton(T("members.handover_first"), func() {
+	a.handover = newDialogButton(T("members.handover_first"), func() {
 		a.d.Hide()
 		a.handoverDialog = p.u.showHandoverThen(m.ID, deactivate)
 	})
 	a.handover.Importance = widget.HighImportance
-	a.anyway = widget.NewButton(T("members.deactivate_anyway"), func() {
+	a.anyway = newDialogButton(T("members.deactivate_anyway"), func() {
 		a.d.Hide()
 		deactivate()
 	})
 	a.anyway.Importance = widget.DangerImportance
-	a.stop = widget.NewButton(T("action.cancel"), func() { a.d.Hide() })
+	a.stop = newDialogButton(T("action.cancel"), func() { a.d.Hide() })
 	msg := widget.NewLabel(Tf("members.deactivate_owner", m.Name, cards, m.Name))
-	msg.Wrapping = fyne.TextWrapWord
+	msg.Wrapping = proseWrap()
 	a.d = dialog.NewCustomWithoutButtons(T("members.deactivate"), container.NewBorder(nil,
 		container.NewHBox(layout.NewSpacer(), a.stop, a.anyway, a.handover), nil, nil, msg), p.u.win)
 	a.d.Resize(fyne.NewSize(520, 240))

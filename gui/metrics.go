@@ -96,7 +96,7 @@ func (s *metricsScreen) buildUI() {
 	s.table = s.newFiguresTable("metrics.col.period", func() int { return len(s.dash.Trend) + 1 }, s.trendCell)
 	s.reps = s.newFiguresTable("metrics.col.rep", func() int { return len(s.dash.Report.Owners) }, s.repCell)
 	s.hints = widget.NewLabel("")
-	s.hints.Wrapping = fyne.TextWrapWord
+	s.hints.Wrapping = proseWrap()
 	s.hints.Importance = widget.DangerImportance
 
 	s.charts = newChartSet(true)

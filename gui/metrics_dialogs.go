@@ -33,7 +33,7 @@ type targetsForm struct {
 	s      *metricsScreen
 	period data.Period
 	set    data.TargetSet
-	scope  *widget.Select
+	scope  *escSelect
 	owners []uint64 // the scope's choices: 0 for the team, then the reps
 	shown  uint64   // the scope the entries show
 	loaded bool     // whether the entries show shown's targets yet
@@ -57,7 +57,7 @@ func (s *metricsScreen) onEditTargets() {
 		set.Owners = map[uint64]data.Targets{}
 	}
 	f := &targetsForm{s: s, period: p, set: set, fields: map[data.Metric]*field{}, msg: widget.NewLabel("")}
-	f.msg.Wrapping = fyne.TextWrapWord
+	f.msg.Wrapping = proseWrap()
 	choices := []string{T("metrics.team")}
 	f.owners = []uint64{0}
 	members := s.u.members()
@@ -75,7 +75,7 @@ func (s *metricsScreen) onEditTargets() {
 			f.owners = append(f.owners, m.ID)
 		}
 	}
-	f.scope = newSelect(choices, func(string) { f.onScopeChanged() })
+	f.scope = newDialogSelect(choices, func(string) { f.onScopeChanged() })
 	var rows []*field
 	for _, c := range metricColumns {
 		e := newParsedEntry("", "metrics.target_hint."+string(c.metric), func(v string) error {

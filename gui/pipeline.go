@@ -129,7 +129,7 @@ func (s *pipelineScreen) buildUI() {
 		c.title = widget.NewLabelWithStyle(stageName(def), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		c.totals = widget.NewLabel("")
 		c.totals.Importance = widget.LowImportance
-		c.totals.Wrapping = fyne.TextWrapWord
+		c.totals.Wrapping = proseWrap()
 		c.closed = def.Kind == data.StageWon || def.Kind == data.StageLost
 		c.toggle = widget.NewButtonWithIcon("", theme.MenuExpandIcon(), func() { s.onToggleColumn(c) })
 		c.olderBtn = widget.NewButton("", func() { c.showOlder = true; s.reload() })
@@ -527,7 +527,7 @@ func (s *pipelineScreen) explainUnqualified(m data.Move, w fyne.Window) {
 		msg += "\n\n" + T("pipeline.override_question")
 	}
 	l := widget.NewLabel(msg)
-	l.Wrapping = fyne.TextWrapWord
+	l.Wrapping = proseWrap()
 	f := &unqualifiedForm{}
 	var d *dialog.CustomDialog
 	// The scores live in the deal's window: open it there, at the budget score.
@@ -599,13 +599,13 @@ type wonForm struct {
 
 // lostForm is the Lost dialog, held so tests drive it.
 type lostForm struct {
-	reason *widget.Select
+	reason *escSelect
 	ok     *widget.Button
 }
 
 // askLost asks the reason, from Settings' list, and the competitor who won.
 func (s *pipelineScreen) askLost(o *data.OpportunityRow, to data.StageDef, w fyne.Window) {
-	reason := newSelect(s.u.teamSettings().LostReasons, nil)
+	reason := newDialogSelect(s.u.teamSettings().LostReasons, nil)
 	competitor := newEntry("")
 	fields := []*field{newField("lost_reason", reason), newField("lost_to", competitor)}
 	var d *dialog.CustomDialog

@@ -81,12 +81,12 @@ func (s *poolScreen) buildUI() {
 	s.claimBtn.Importance = widget.HighImportance
 	s.assignBtn = widget.NewButton(T("pool.assign"), s.onAssign)
 	s.history = widget.NewLabel("")
-	s.history.Wrapping = fyne.TextWrapWord
+	s.history.Wrapping = proseWrap()
 	s.message = widget.NewLabel("")
-	s.message.Wrapping = fyne.TextWrapWord
+	s.message.Wrapping = proseWrap()
 	// The explanation wraps: on one line the English one alone would make the window 900 px wide.
 	explain := widget.NewLabel(T("pool.explain"))
-	explain.Wrapping = fyne.TextWrapWord
+	explain.Wrapping = proseWrap()
 	filters := container.NewBorder(nil, nil, nil, container.NewHBox(s.grade, s.status, container.NewGridWrap(fyne.NewSize(170, s.days.MinSize().Height), s.days)), s.search)
 	head := container.NewVBox(widget.NewLabelWithStyle(T("pool.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		explain, filters)
@@ -232,7 +232,7 @@ func (s *poolScreen) onAssign() {
 	for i, m := range members {
 		names[i] = m.Name
 	}
-	to := newSelect(names, nil)
+	to := newDialogSelect(names, nil)
 	d := dialog.NewForm(T("pool.assign_title"), T("pool.assign"), T("action.cancel"),
 		[]*widget.FormItem{widget.NewFormItem(T("pool.assign_to"), to)}, func(ok bool) {
 			if !ok || to.SelectedIndex() < 0 {
@@ -474,7 +474,7 @@ func (u *ui) poolSettingsCard() fyne.CanvasObject {
 		items[i] = widget.NewFormItem(labels[k], e)
 	}
 	f.message = widget.NewLabel("")
-	f.message.Wrapping = fyne.TextWrapWord
+	f.message.Wrapping = proseWrap()
 	f.save = widget.NewButtonWithIcon(T("action.save"), theme.DocumentSaveIcon(), f.onSave)
 	if !u.store.Can(data.PermSettings) {
 		f.save.Disable()

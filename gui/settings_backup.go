@@ -290,7 +290,7 @@ func (p *backupPanel) confirmRestore(from string, info data.BackupInfo) {
 		c := info.Counts
 		msg := widget.NewLabel(Tf("backup.preview", from, formatDateTime(info.Time), formatDateTime(info.LastChange),
 			c.Customers, c.FollowUps, c.Deals, c.Members, info.Schema))
-		msg.Wrapping = fyne.TextWrapWord
+		msg.Wrapping = proseWrap()
 		d := dialog.NewCustomConfirm(T("backup.restore_title"), T("backup.restore_confirm"), T("action.cancel"), msg, func(ok bool) {
 			if ok {
 				dir := p.u.file.BackupDir()

@@ -30,7 +30,7 @@ type stageEditor struct {
 func newStageEditor(stages []data.StageDef, inUse func(string) bool) *stageEditor {
 	e := &stageEditor{stages: append([]data.StageDef(nil), stages...), rows: container.NewVBox(), msg: widget.NewLabel(""), inUse: inUse}
 	e.msg.Importance = widget.DangerImportance
-	e.msg.Wrapping = fyne.TextWrapWord
+	e.msg.Wrapping = proseWrap()
 	e.msg.Hide()
 	e.add = widget.NewButtonWithIcon(T("settings.add_stage"), theme.ContentAddIcon(), e.onAdd)
 	e.rebuild()

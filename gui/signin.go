@@ -75,7 +75,9 @@ type signInForm struct {
 	login, password *textEntry
 	button          *widget.Button
 	msg             *widget.Label
-	content         fyne.CanvasObject
+	// demoHint gives the demo's password, on a file that holds only the demo's team; nil otherwise.
+	demoHint *widget.Label
+	content  fyne.CanvasObject
 }
 
 func newPasswordEntry() *textEntry {
@@ -89,7 +91,7 @@ func newPasswordEntry() *textEntry {
 func newFormMessage() *widget.Label {
 	l := widget.NewLabel("")
 	l.Importance = widget.DangerImportance
-	l.Wrapping = fyne.TextWrapWord
+	l.Wrapping = proseWrap()
 	return l
 }
 
@@ -112,8 +114,17 @@ func (u *ui) showSignIn() {
 	title := widget.NewLabelWithStyle(T("signin.title"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	form := container.NewVBox(title, formGrid(newField("login", f.login), newField("password", f.password)), f.msg,
 		container.NewHBox(layout.NewSpacer(), f.button))
+	height := float32(300)
+	if u.file.IsDemoTeam() {
+		// The demo's password is public (salesdesk demo prints it): whoever tries the demo needs it.
+		f.demoHint = widget.NewLabel(Tf("signin.demo_hint", storage.DemoPassword))
+		f.demoHint.Importance = widget.LowImportance
+		f.demoHint.Wrapping = proseWrap()
+		form.Add(f.demoHint)
+		height += f.demoHint.MinSize().Height
+	}
 	card := widget.NewCard(T("app.title"), u.file.Path(), form)
-	f.content = container.NewCenter(container.NewGridWrap(fyne.NewSize(420, 300), card))
+	f.content = container.NewCenter(container.NewGridWrap(fyne.NewSize(420, height), card))
 	u.signIn = f
 	u.session = nil
 	u.win.SetMainMenu(nil)
@@ -222,7 +233,7 @@ func (u *ui) showForcedChange(s *storage.Session, old string) {
 	ok.Importance = widget.HighImportance
 	repeat.OnSubmitted = func(string) { ok.OnTapped() }
 	intro := widget.NewLabel(Tf("signin.must_change", s.Me().Name))
-	intro.Wrapping = fyne.TextWrapWord
+	intro.Wrapping = proseWrap()
 	card := widget.NewCard(T("signin.change_title"), "", container.NewVBox(intro, formGrid(pwField, repeatField), msg,
 		container.NewHBox(layout.NewSpacer(), ok)))
 	u.win.SetContent(container.NewCenter(container.NewGridWrap(fyne.NewSize(460, 320), card)))
@@ -377,7 +388,7 @@ func (u *ui) lockNow() {
 		u.signOut()
 	})
 	intro := widget.NewLabel(Tf("lock.text", me.Name))
-	intro.Wrapping = fyne.TextWrapWord
+	intro.Wrapping = proseWrap()
 	card := widget.NewCard(T("lock.title"), "", container.NewVBox(intro, formGrid(newField("password", l.password)), l.msg,
 		container.NewHBox(out, layout.NewSpacer(), l.unlock)))
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameBackground))

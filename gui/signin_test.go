@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -378,4 +379,55 @@ func asRep(t *testing.T, u *ui) {
 		t.Fatal(err)
 	}
 	demoteToRep(t, u)
+}
+
+// The sign-in screen of a demo file gives its public password; a real team's file never does, even
+// one that holds the demo's members and one of its own.
+func TestSignInShowsTheDemoPasswordOnlyForTheDemo(t *testing.T) {
+	a := test.NewTempApp(t)
+	t.Cleanup(func() { setLanguage("en") })
+	st, err := storage.Open(filepath.Join(t.TempDir(), "demo.db"), storage.Options{Now: func() time.Time { return fixedNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	if err := storage.GenerateDemo(st, storage.DemoOptions{Customers: 3, Now: fixedNow}); err != nil {
+		t.Fatal(err)
+	}
+	signIn := func(st *storage.Store) *signInForm {
+		u := newUI(a, st, Config{})
+		inlineWork(u)
+		u.begin()
+		if u.signIn == nil {
+			t.Fatal("no sign-in screen")
+		}
+		return u.signIn
+	}
+	for lang, want := range map[string]string{"zh": "演示数据：用户 zhaomin 等，密码 demo1234",
+		"en": "Demo data: user zhaomin and others, password demo1234"} {
+		setLanguage(lang)
+		f := signIn(st)
+		if f.demoHint == nil || f.demoHint.Text != want || !slices.Contains(drawnTexts(f.content), want) {
+			t.Fatalf("%s: demo hint %v, want %q drawn", lang, f.demoHint, want)
+		}
+		// What it says works.
+		f.login.SetText("zhaomin") // the second time, the remembered login
+		test.Type(f.password, storage.DemoPassword)
+		test.Tap(f.button)
+		if f.msg.Text != "" {
+			t.Fatalf("%s: the hint's login and password were refused: %q", lang, f.msg.Text)
+		}
+	}
+
+	setLanguage("zh")
+	real, _, _ := twoMemberFile(t)
+	if f := signIn(real); f.demoHint != nil {
+		t.Fatalf("a team of two is told the demo password: %q", f.demoHint.Text)
+	}
+	if _, err := st.SaveMember(data.System, data.Member{Name: "孙悦", Login: "sunyue", Role: data.MemberRep, Active: true}); err != nil {
+		t.Fatal(err)
+	}
+	if f := signIn(st); f.demoHint != nil {
+		t.Fatal("the demo's team with a member of its own is told the demo password")
+	}
 }

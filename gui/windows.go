@@ -89,7 +89,7 @@ func askUnsaved(u *ui, win fyne.Window, text string, save, discard func()) *dial
 		u.quitting, u.signingOut = false, false
 	})
 	msg := widget.NewLabel(text)
-	msg.Wrapping = fyne.TextWrapWord
+	msg.Wrapping = proseWrap()
 	d = dialog.NewCustomWithoutButtons(T("card.unsaved_title"), container.NewVBox(msg,
 		container.NewHBox(layout.NewSpacer(), cancel, discardBtn, saveBtn)), win)
 	d.Resize(fyne.NewSize(420, 180))

@@ -247,3 +247,29 @@ func dialogEntry(t *testing.T, w fyne.Window, text string) *textEntry {
 	t.Fatalf("no dialog holds an entry with %q", text)
 	return nil
 }
+
+// The result dialog opens with the cursor in a field wide enough for a sentence.
+func TestResultDialogIsReadyToType(t *testing.T) {
+	u := newTestUI(t, "zh")
+	cw := openSavedCard(t, u, "结果待填公司")
+	cw.confirmResult(data.FollowUp{ID: 1, CustomerID: cw.c.ID, Action: "电话回访"})
+	entry := dialogEntry(t, cw.win, "")
+	if f := cw.win.Canvas().Focused(); f != entry {
+		t.Fatalf("focus on %T, not the result", f)
+	}
+	if w := entry.Size().Width; w < 300 {
+		t.Fatalf("the result field is %.0f px wide", w)
+	}
+	// Enter saves once a result is typed, not before.
+	slow := slowDown(u, errors.New("disk full"))
+	close(slow.release)
+	entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if n := slow.calls.Load(); n != 0 {
+		t.Fatalf("Enter in the empty field saved %d times", n)
+	}
+	test.Type(entry, "客户同意下周签约")
+	entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if n := slow.calls.Load(); n != 1 {
+		t.Fatalf("Enter saved %d times, want 1", n)
+	}
+}

@@ -359,6 +359,25 @@ var demoTeam = []struct {
 	{"周磊", "zhoulei", data.MemberRep, 10},
 }
 
+// IsDemoTeam reports whether the file's members are exactly the demo's team, each under its name,
+// role and login: a file GenerateDemo made keeps no other mark once finished. The sign-in screen
+// then shows DemoPassword, which is public; a real team (a member of its own, a renamed login) never
+// matches.
+func (s *Store) IsDemoTeam() bool {
+	members := s.Members()
+	if len(members) != len(demoTeam) {
+		return false
+	}
+	for _, t := range demoTeam {
+		if !slices.ContainsFunc(members, func(m data.Member) bool {
+			return m.Name == t.name && m.Role == t.role && m.Login == t.py
+		}) {
+			return false
+		}
+	}
+	return true
+}
+
 func (g *demoGen) team(s *Store) error {
 	existing := s.Members()
 	// The demo password is hashed once for every member: each member's own hash would cost a few
