@@ -21,6 +21,10 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	if path := os.Getenv(hostEnv); path != "" {
+		runTestHost(path)
+		return
+	}
 	storage.FastHashesInTests()
 	code := m.Run()
 	if demo.dir != "" {
