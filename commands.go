@@ -88,6 +88,7 @@ Usage:
   salesdesk serve [--db PATH] [--listen ADDR]
                                         serve the database to the office's desktops (office mode):
                                         prints the addresses, pairing code and certificate; SIGTERM stops it
+  salesdesk hosts [--timeout 2s]        list the office hosts that answer on the network (DNS-SD)
   salesdesk help                        print this help
 
 Every command takes --db PATH; the default is %s.
@@ -238,7 +239,7 @@ func (c *cli) dispatch(args []string) error {
 		return nil
 	}
 	cmd, cmdArgs := rest[0], rest[1:]
-	if (c.host != "" || hostFlagIn(cmdArgs)) && !remoteCommands[cmd] {
+	if (c.host != "" || hostFlagIn(cmdArgs)) && !remoteCommands[cmd] && cmd != "hosts" {
 		return badUsage("%s does not work against a host yet (--host works with customers, opportunities and forecast)", cmd)
 	}
 	switch cmd {
@@ -254,6 +255,8 @@ func (c *cli) dispatch(args []string) error {
 		return c.check(cmdArgs, *db)
 	case "serve":
 		return c.serve(cmdArgs, *db)
+	case "hosts":
+		return c.hosts(cmdArgs)
 	case "opportunities":
 		return c.opportunities(cmdArgs, *db)
 	case "forecast":

@@ -31,6 +31,8 @@ var serveReady func(addr string)
 func (c *cli) serve(args []string, globalDB string) error {
 	fs, db := c.newFlags("serve")
 	listen := fs.String("listen", defaultListen, "address to listen on (host:port; :port is every address)")
+	name := fs.String("name", "", "the name desktops see in their list of hosts (default: SalesDesk on this computer's name)")
+	quiet := fs.Bool("no-announce", false, "do not announce the host on the office network (DNS-SD); desktops type its address")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -60,6 +62,24 @@ func (c *cli) serve(args []string, globalDB string) error {
 	fmt.Fprintf(c.stdout, "pairing code: %s\n", fp.PairingCode())
 	fmt.Fprintf(c.stdout, "certificate: %s\n", fp)
 	logger := log.New(c.stderr, "salesdesk serve: ", log.LstdFlags)
+	if !*quiet {
+		hostName := *name
+		if hostName == "" {
+			h, _ := os.Hostname()
+			hostName = "SalesDesk " + h
+		}
+		tcp := ln.Addr().(*net.TCPAddr)
+		var ips []net.IP // every address, unless the host listens on one
+		if !tcp.IP.IsUnspecified() {
+			ips = []net.IP{tcp.IP}
+		}
+		if a, err := office.Announce(hostName, ips, tcp.Port, fp); err != nil {
+			logger.Printf("not announced on the network (desktops type the address): %v", err)
+		} else {
+			defer a.Stop()
+			fmt.Fprintf(c.stdout, "announced as: %s (%s)\n", hostName, office.ServiceType)
+		}
+	}
 	srv := office.NewServer(st, office.ServerOptions{Log: logger})
 
 	ctx, stop := serveSignals()
@@ -111,4 +131,25 @@ func hostAddrs(a net.Addr) []string {
 		out = []string{net.JoinHostPort("127.0.0.1", fmt.Sprint(tcp.Port))}
 	}
 	return out
+}
+
+// hosts lists the office hosts that answer on the network.
+func (c *cli) hosts(args []string) error {
+	fs, _ := c.newFlags("hosts")
+	wait := fs.Duration("timeout", 2*time.Second, "how long to listen for answers")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	found, err := office.Discover(context.Background(), *wait)
+	if err != nil {
+		return err
+	}
+	if len(found) == 0 {
+		fmt.Fprintf(c.stdout, "no SalesDesk host answered within %s (a host started with --no-announce, or on another network, is reached by its address)\n", *wait)
+		return nil
+	}
+	for _, f := range found {
+		fmt.Fprintf(c.stdout, "%s\t%s\t%s\n", f.Addr, f.Name, f.Fingerprint)
+	}
+	return nil
 }

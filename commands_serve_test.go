@@ -59,7 +59,9 @@ func TestServeCommand(t *testing.T) {
 	t.Cleanup(func() { serveSignals, serveReady = oldSignals, nil })
 	var out, errOut syncBuffer
 	done := make(chan int, 1)
-	go func() { done <- run([]string{"serve", "--db", path, "--listen", "127.0.0.1:0"}, &out, &errOut) }()
+	go func() {
+		done <- run([]string{"serve", "--db", path, "--listen", "127.0.0.1:0", "--no-announce"}, &out, &errOut)
+	}()
 	var addr string
 	select {
 	case addr = <-ready:
@@ -127,5 +129,19 @@ func TestServeCommand(t *testing.T) {
 	defer st.Close()
 	if active, _ := st.CustomerCount(); active != 1 {
 		t.Fatalf("the file holds %d cards after the host stopped", active)
+	}
+}
+
+// salesdesk hosts lists the hosts announced on the network.
+func TestHostsCommand(t *testing.T) {
+	a, err := office.Announce("测试主机", nil, 47852, office.Fingerprint("SHA256:"+strings.Repeat("ab", 32)))
+	if err != nil {
+		t.Skipf("no multicast on this machine: %v", err)
+	}
+	defer a.Stop()
+	var out, errOut bytes.Buffer
+	if code := run([]string{"hosts", "--timeout", "1s"}, &out, &errOut); code != exitOK ||
+		!strings.Contains(out.String(), "测试主机") || !strings.Contains(out.String(), ":47852") {
+		t.Fatalf("hosts: exit %d, %q, %q", code, out.String(), errOut.String())
 	}
 }
