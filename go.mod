@@ -6,6 +6,7 @@ require (
 	connectrpc.com/connect v1.21.1
 	fyne.io/fyne/v2 v2.7.1
 	github.com/asdine/storm/v3 v3.2.1
+	github.com/hashicorp/mdns v1.0.7
 	github.com/mozillazg/go-pinyin v0.21.0
 	github.com/signintech/gopdf v0.33.0
 	github.com/vmihailenco/msgpack/v5 v5.4.1
@@ -35,7 +36,6 @@ require (
 	github.com/godbus/dbus/v5 v5.1.0 // indirect
 	github.com/hack-pad/go-indexeddb v0.3.2 // indirect
 	github.com/hack-pad/safejs v0.1.0 // indirect
-	github.com/hashicorp/mdns v1.0.7 // indirect
 	github.com/jeandeaual/go-locale v0.0.0-20250612000132-0ef82f21eade // indirect
 	github.com/jsummers/gobmp v0.0.0-20230614200233-a9de23ed2e25 // indirect
 	github.com/miekg/dns v1.1.72 // indirect
