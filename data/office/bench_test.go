@@ -2,6 +2,8 @@ package office
 
 import (
 	"context"
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -155,4 +157,63 @@ func BenchmarkRemote100k(b *testing.B) {
 			}
 		})
 	})
+}
+
+// BenchmarkHost30Desktops100k: a host process serving the 100k demo to 30 desktops (the demo's reps,
+// six each) that each do b.N steps of a rep's mixed day (search, open, save, follow-up, deal, move);
+// it reports p50 and p99 of every call and the host's peak memory.
+func BenchmarkHost30Desktops100k(b *testing.B) {
+	src := demo100k(b)
+	path := filepath.Join(b.TempDir(), "host100k.db")
+	raw, err := os.ReadFile(src)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(path, raw, 0o600); err != nil {
+		b.Fatal(err)
+	}
+	cmd, host := startHostProcess(b, path)
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	reps := []string{"lina", "zhangwei", "chenjing", "yangfan", "zhoulei"}
+	cs := &calls{durs: map[string][]time.Duration{}}
+	desks := make([]*desktop, loadDesktops)
+	for i := range desks {
+		c, err := SignIn(context.Background(), host, reps[i%len(reps)], storage.DemoPassword, DialOptions{Desktop: fmt.Sprint("desk", i)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer c.SignOut()
+		desks[i] = &desktop{c: c, r: rand.New(rand.NewPCG(uint64(i), 11)), notes: map[uint64]string{}}
+	}
+	b.ResetTimer()
+	var wg sync.WaitGroup
+	errs := make(chan error, len(desks))
+	for _, d := range desks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range b.N {
+				if err := d.step(cs); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	b.StopTimer()
+	close(errs)
+	for err := range errs {
+		b.Fatal(err)
+	}
+	var all []time.Duration
+	for name, d := range cs.durs {
+		slices.Sort(d)
+		b.ReportMetric(ms(d[len(d)*99/100]), name+"-p99-ms")
+		all = append(all, d...)
+	}
+	slices.Sort(all)
+	b.ReportMetric(ms(all[len(all)/2]), "all-p50-ms")
+	b.ReportMetric(ms(all[len(all)*99/100]), "all-p99-ms")
+	b.ReportMetric(peakRSS(cmd.Process.Pid), "host-peak-MiB")
 }

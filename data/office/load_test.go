@@ -235,26 +235,7 @@ func TestKillTheHostUnderLoad(t *testing.T) {
 	if err := tm.Store.Close(); err != nil {
 		t.Fatal(err)
 	}
-	start := func() (*exec.Cmd, Host) {
-		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), hostEnv+"="+path)
-		out, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		buf := make([]byte, 512)
-		n, _ := out.Read(buf)
-		f := strings.Fields(string(buf[:n]))
-		if len(f) != 3 || f[0] != "host" {
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
-			t.Fatalf("the host process said %q", buf[:n])
-		}
-		return cmd, Host{Addr: f[1], Pin: Fingerprint(f[2])}
-	}
+	start := func() (*exec.Cmd, Host) { return startHostProcess(t, path) }
 	cmd, host := start()
 	var mu sync.Mutex
 	var acked []uint64
@@ -314,3 +295,44 @@ func TestKillTheHostUnderLoad(t *testing.T) {
 }
 
 func listenLoopback() (net.Listener, error) { return net.Listen("tcp", "127.0.0.1:0") }
+
+// startHostProcess runs this test binary as a host of the file at path (runTestHost) and returns the
+// process and where it listens.
+func startHostProcess(t testing.TB, path string) (*exec.Cmd, Host) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), hostEnv+"="+path)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 512)
+	n, _ := out.Read(buf)
+	f := strings.Fields(string(buf[:n]))
+	if len(f) != 3 || f[0] != "host" {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		t.Fatalf("the host process said %q", buf[:n])
+	}
+	return cmd, Host{Addr: f[1], Pin: Fingerprint(f[2])}
+}
+
+// peakRSS is a process's peak resident memory in MiB (Linux: VmHWM in /proc), or -1.
+func peakRSS(pid int) float64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return -1
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")))
+			if err == nil {
+				return float64(kb) / 1024
+			}
+		}
+	}
+	return -1
+}
