@@ -12,7 +12,7 @@ import (
 // The quarterly metrics of template 4 of seed 000 (domain.md §5), computed from the deal rows: every
 // opportunity record is a lead created on its Created day (a lead and the opportunity it became are
 // one record), and a deal is won when its stage is of kind won and it has a won date. The functions
-// here are pure; the store (store_metrics.go) feeds them its rows and its stored targets.
+// here are pure; the store (data/storage/store_metrics.go) feeds them its rows and its stored targets.
 
 // Metric names one figure of the table. The names are the JSON keys of `salesdesk report` and the
 // keys targets are stored under, so they never change.

@@ -8,7 +8,7 @@ import (
 
 // Segmentation (domain.md §6): the customer composition by business category and the ABC classes of
 // seed 004, and the RFM scores and segments of seed 003, computed from the won deals. Pure functions;
-// the store caches the all-time result for the customer card and list (store_metrics.go).
+// the store caches the all-time result for the customer card and list (data/storage/store_metrics.go).
 //
 // The rules, as decided here:
 //   - Sales are won amounts (won stage and a won date), counted in a window of days [From, To).
