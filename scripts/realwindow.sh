@@ -114,7 +114,22 @@ if [[ -n $d ]]; then
 		say "ok 3: Alt+F4 on a deal window with typing asked first"
 	fi
 fi
-kill "$app" 2>/dev/null; wait "$app" 2>/dev/null
+kill "$app" 2>/dev/null
+# The window quits on SIGTERM. Once in three CI runs it had not after 5 minutes (not reproduced since,
+# in 6 runs, 3 under load): then its goroutines go to the log for the cause, and it is killed, so that
+# the checks above still count.
+for _ in $(seq 50); do
+	kill -0 "$app" 2>/dev/null || break
+	sleep 0.2
+done
+if kill -0 "$app" 2>/dev/null; then
+	say "NOTE: the window had not quit 10 s after SIGTERM; its goroutines follow, then it is killed"
+	kill -QUIT "$app" 2>/dev/null
+	sleep 1
+	grep -E '^goroutine |salesdesk/|fyne\.io/fyne/v2/(internal/driver|app)' "$WORK/app.log" | head -120 || true
+	kill -KILL "$app" 2>/dev/null
+fi
+wait "$app" 2>/dev/null
 exit $fail
 STEPS
 
