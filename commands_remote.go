@@ -31,15 +31,9 @@ func (c *cli) remoteSession() (data.Service, func() error, error) {
 	if user == "" {
 		return nil, nil, signInError{fmt.Errorf("the host needs a sign-in: --user LOGIN (the password from %s or the prompt)", passwordEnv)}
 	}
-	password, ok := os.LookupEnv(passwordEnv)
-	if !ok {
-		var asked bool
-		if password, asked, err = readPassword(fmt.Sprintf("password for %s on %s: ", user, c.host), c.stderr); err != nil {
-			return nil, nil, signInError{err}
-		}
-		if !asked {
-			return nil, nil, signInError{fmt.Errorf("no password: set %s or run on a terminal", passwordEnv)}
-		}
+	password, err := cliPassword(fmt.Sprintf("password for %s on %s: ", user, c.host), c.stderr)
+	if err != nil {
+		return nil, nil, err
 	}
 	desktop, _ := os.Hostname()
 	cl, err := office.SignIn(context.Background(), office.Host{Addr: c.host, Pin: pin}, user, password,

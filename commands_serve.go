@@ -120,16 +120,10 @@ func hostAddrs(a net.Addr) []string {
 		return []string{a.String()}
 	}
 	var out []string
-	ifaces, _ := net.InterfaceAddrs()
-	for _, ia := range ifaces {
-		if ipn, ok := ia.(*net.IPNet); ok && !ipn.IP.IsLoopback() && ipn.IP.To4() != nil {
-			out = append(out, net.JoinHostPort(ipn.IP.String(), fmt.Sprint(tcp.Port)))
-		}
+	for _, ip := range office.LocalIPv4() {
+		out = append(out, net.JoinHostPort(ip.String(), fmt.Sprint(tcp.Port)))
 	}
 	sort.Strings(out)
-	if len(out) == 0 {
-		out = []string{net.JoinHostPort("127.0.0.1", fmt.Sprint(tcp.Port))}
-	}
 	return out
 }
 

@@ -75,17 +75,9 @@ func cliSignIn(st *storage.Store, user string, stderr io.Writer) (*storage.Sessi
 	if open && alone.Me().ID != 0 && strings.EqualFold(alone.Me().Login, login) {
 		return alone, nil // a team of one needs no password
 	}
-	password, ok := os.LookupEnv(passwordEnv)
-	if !ok {
-		var asked bool
-		var err error
-		password, asked, err = readPassword(fmt.Sprintf("password for %s: ", user), stderr)
-		if err != nil {
-			return nil, signInError{err}
-		}
-		if !asked {
-			return nil, signInError{fmt.Errorf("no password: set %s or run on a terminal", passwordEnv)}
-		}
+	password, err := cliPassword(fmt.Sprintf("password for %s: ", user), stderr)
+	if err != nil {
+		return nil, err
 	}
 	se, err := st.SignInScript(login, password)
 	if err != nil {
@@ -95,6 +87,21 @@ func cliSignIn(st *storage.Store, user string, stderr io.Writer) (*storage.Sessi
 		fmt.Fprintf(stderr, "salesdesk: %s must choose a new password (in the window, or ask an administrator)\n", user)
 	}
 	return se, nil
+}
+
+// cliPassword is the password from SALESDESK_PASSWORD, else asked for on the terminal with prompt.
+func cliPassword(prompt string, stderr io.Writer) (string, error) {
+	if password, ok := os.LookupEnv(passwordEnv); ok {
+		return password, nil
+	}
+	password, asked, err := readPassword(prompt, stderr)
+	if err != nil {
+		return "", signInError{err}
+	}
+	if !asked {
+		return "", signInError{fmt.Errorf("no password: set %s or run on a terminal", passwordEnv)}
+	}
+	return password, nil
 }
 
 func hasLogin(st *storage.Store, login string) bool {

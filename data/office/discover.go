@@ -26,7 +26,7 @@ type Announcement struct{ srv *mdns.Server }
 // from the pairing code, since anyone on the network can announce anything.
 func Announce(name string, ips []net.IP, port int, fp Fingerprint) (*Announcement, error) {
 	if len(ips) == 0 {
-		ips = localIPv4()
+		ips = LocalIPv4()
 	}
 	host, _ := os.Hostname()
 	if host == "" {
@@ -144,9 +144,9 @@ func hostFQDN(host string) string {
 // quietLog keeps the mDNS library's notes (a network without multicast) out of the host's output.
 func quietLog() *log.Logger { return log.New(io.Discard, "", 0) }
 
-// localIPv4 are the machine's addresses a desktop can reach; loopback alone on a machine without a
+// LocalIPv4 are the machine's addresses a desktop can reach; loopback alone on a machine without a
 // network.
-func localIPv4() []net.IP {
+func LocalIPv4() []net.IP {
 	var out []net.IP
 	addrs, _ := net.InterfaceAddrs()
 	for _, a := range addrs {

@@ -9,7 +9,6 @@ import (
 	"log"
 	"net"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -33,45 +32,19 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-const testPassword = "Lan-7fj2-kQ"
-
-// office is a host on loopback with a team: an admin, a manager and two reps, each with the test
-// password.
+// office is a host on loopback serving servicetest's team (an admin, a manager and two reps, each
+// with servicetest.Password).
 type office struct {
-	st                     *storage.Store
-	srv                    *Server
-	host                   Host
-	admin, mgr, rep, other data.Member
+	*servicetest.Team
+	srv  *Server
+	host Host
 }
 
 func newOffice(t *testing.T) *office {
 	t.Helper()
-	dir := t.TempDir()
-	st, err := storage.Open(filepath.Join(dir, "team.db"), storage.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
-	o := &office{st: st}
-	first, err := st.SaveMember(data.System, data.Member{Name: "张管理", Login: "first", Role: data.MemberAdmin, Active: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	boot := st.SessionAs(first.ID)
-	add := func(name, login string, role data.MemberRole) data.Member {
-		m, err := boot.AddMember(data.Member{Name: name, Login: login, Role: role, Active: true}, testPassword)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return m
-	}
-	o.admin = add("赵敏", "zhaomin", data.MemberAdmin)
-	o.mgr = add("王建国", "wangjianguo", data.MemberManager)
-	o.rep = add("李娜", "lina", data.MemberRep)
-	o.other = add("张伟", "zhangwei", data.MemberRep)
-
-	o.host = serve(t, st)
-	srv, _ := servers.Load(st)
+	o := &office{Team: servicetest.NewTeam(t)}
+	o.host = serve(t, o.Store)
+	srv, _ := servers.Load(o.Store)
 	o.srv = srv.(*Server)
 	return o
 }
@@ -131,7 +104,7 @@ var servers sync.Map
 // join signs in over the network as login.
 func (o *office) join(t *testing.T, login string) *Client {
 	t.Helper()
-	c, err := SignIn(context.Background(), o.host, login, testPassword, DialOptions{Desktop: "test-" + login, Timeout: 20 * time.Second})
+	c, err := SignIn(context.Background(), o.host, login, servicetest.Password, DialOptions{Desktop: "test-" + login, Timeout: 20 * time.Second})
 	if err != nil {
 		t.Fatalf("sign in as %s: %v", login, err)
 	}
@@ -142,7 +115,7 @@ func (o *office) join(t *testing.T, login string) *Client {
 func TestSignInOverTheWire(t *testing.T) {
 	o := newOffice(t)
 	c := o.join(t, "lina")
-	if me := c.Me(); me.ID != o.rep.ID || me.Role != data.MemberRep {
+	if me := c.Me(); me.ID != o.Rep.ID || me.Role != data.MemberRep {
 		t.Fatalf("signed in as %+v, want the rep", me)
 	}
 	if c.Can(data.PermViewAll) || c.Can(data.PermExport) || c.MustChangePassword() {
@@ -151,7 +124,7 @@ func TestSignInOverTheWire(t *testing.T) {
 	if m := o.join(t, "wangjianguo"); !m.Can(data.PermViewAll) || !m.Can(data.PermExport) || m.Can(data.PermMembers) {
 		t.Error("the manager's rights did not come with the sign-in")
 	}
-	if got := o.srv.Connections(); len(got) != 2 || got[0].Member.ID != o.rep.ID || got[0].Desktop != "test-lina" {
+	if got := o.srv.Connections(); len(got) != 2 || got[0].Member.ID != o.Rep.ID || got[0].Desktop != "test-lina" {
 		t.Errorf("the host lists %+v", got)
 	}
 
@@ -166,7 +139,7 @@ func TestSignInOverTheWire(t *testing.T) {
 
 func TestSignOutEndsTheSession(t *testing.T) {
 	o := newOffice(t)
-	c, err := SignIn(context.Background(), o.host, "lina", testPassword, DialOptions{})
+	c, err := SignIn(context.Background(), o.host, "lina", servicetest.Password, DialOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +163,7 @@ func TestAnotherCertificateIsRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = SignIn(context.Background(), Host{Addr: o.host.Addr, Pin: other}, "lina", testPassword, DialOptions{})
+	_, err = SignIn(context.Background(), Host{Addr: o.host.Addr, Pin: other}, "lina", servicetest.Password, DialOptions{})
 	var np *ErrNotPinned
 	if !errors.As(err, &np) || np.Got != o.host.Pin || np.Want != other {
 		t.Fatalf("a host with another certificate: %v", err)
@@ -218,7 +191,7 @@ func TestErrorsCrossTheWire(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.ID == 0 || c.OwnerID != o.rep.ID || c.Version == 0 || c.CreatedAt.IsZero() {
+	if c.ID == 0 || c.OwnerID != o.Rep.ID || c.Version == 0 || c.CreatedAt.IsZero() {
 		t.Fatalf("the created card came back as %+v", c)
 	}
 	// Another rep's card is not there for the other rep.
