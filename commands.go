@@ -24,8 +24,8 @@ var version = "0.1.0"
 
 // startGUI opens the window on the database at path. It is a variable so that the tests of the
 // command line can check the dispatch without opening a window.
-var startGUI = func(path string) error {
-	return gui.Run(gui.Config{DBPath: path, Version: version})
+var startGUI = func(path string, chosen bool) error {
+	return gui.Run(gui.Config{DBPath: path, FileChosen: chosen, Version: version})
 }
 
 // Exit codes.
@@ -233,7 +233,7 @@ func (c *cli) dispatch(args []string) error {
 		if err != nil {
 			return err
 		}
-		if err := startGUI(path); err != nil {
+		if err := startGUI(path, *db != ""); err != nil {
 			return describeOpenError(path, err)
 		}
 		return nil

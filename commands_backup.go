@@ -76,6 +76,12 @@ func (c *cli) backup(args []string, globalDB string) error {
 	if err != nil {
 		return err
 	}
+	// Ctrl-C stops the copy; the temp file is removed and nothing takes the backup's name.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if c.host != "" {
+		return c.backupFromHost(ctx, file, *db, globalDB)
+	}
 	s, path, err := readStore(*db, globalDB)
 	if err != nil {
 		return err
@@ -85,9 +91,6 @@ func (c *cli) backup(args []string, globalDB string) error {
 	if err != nil {
 		return err
 	}
-	// Ctrl-C stops the copy; the temp file is removed and nothing takes the backup's name.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
 	start := time.Now()
 	progress, endLine := progressTo(c.stderr, "copied")
 	info, err := sess.BackupNow(ctx, file, progress)
@@ -106,6 +109,45 @@ func (c *cli) backup(args []string, globalDB string) error {
 	}
 	fmt.Fprintf(c.stdout, "backed up %s to %s\n  %s, schema %d: %s\n  verified (page check, record counts) in %s\n",
 		path, info.Path, megabytes(info.Size), info.Schema, describeCounts(info.Counts), time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// backupFromHost has the host make a verified backup in its own folder and writes the same bytes to
+// file on this desktop, which is checked as a backup before it takes the name.
+func (c *cli) backupFromHost(ctx context.Context, file, db, globalDB string) error {
+	cl, end, err := c.hostSession(db, globalDB)
+	if err != nil {
+		return err
+	}
+	defer end()
+	if _, err := os.Lstat(file); err == nil {
+		return fmt.Errorf("%s already exists; choose another name (a backup never replaces a file)", file)
+	}
+	start := time.Now()
+	progress, endLine := progressTo(c.stderr, "received")
+	var info data.BackupInfo
+	err = storage.WriteOutput(file, desktopOutputGuard(), false, func(w io.Writer) error {
+		var err error
+		info, err = cl.Backup(ctx, w, progress)
+		return err
+	})
+	endLine()
+	switch {
+	case errors.Is(err, context.Canceled):
+		return fmt.Errorf("backup from %s interrupted; nothing was written", c.host)
+	case data.ErrorCode(err) == data.CodeForbidden:
+		return err
+	case err != nil:
+		return fmt.Errorf("backup from %s to %s failed: %v", c.host, file, err)
+	}
+	// The copy that arrived is checked here too: the network could have cut or changed it.
+	got, err := storage.PreviewBackup(file)
+	if err != nil {
+		_ = os.Remove(file)
+		return fmt.Errorf("the backup from %s did not arrive whole (%v); nothing was kept", c.host, err)
+	}
+	fmt.Fprintf(c.stdout, "backed up %s to %s (the host keeps %s)\n  %s, schema %d: %s\n  verified in %s\n",
+		c.host, file, info.Path, megabytes(got.Size), got.Schema, describeCounts(got.Counts), time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

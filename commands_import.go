@@ -451,25 +451,49 @@ func (c *cli) export(args []string, globalDB string) error {
 		}
 		cf.Status = st
 	}
-	s, path, err := c.auditedStore(*db, globalDB)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	sess, err := c.session(s)
-	if err != nil {
-		return err
+	// The export is made where the file is: this desktop's file, or the host's, streamed here.
+	var (
+		ex       exporter
+		path     string
+		guard    data.OutputGuard
+		members  []data.Member
+		settings data.Settings
+	)
+	if c.host != "" {
+		cl, end, err := c.hostSession(*db, globalDB)
+		if err != nil {
+			return err
+		}
+		defer end()
+		ex, path, guard = cl, "host "+c.host, desktopOutputGuard()
+		if members, err = cl.Members(); err != nil {
+			return err
+		}
+		if settings, err = cl.Settings(); err != nil {
+			return err
+		}
+	} else {
+		s, p, err := c.auditedStore(*db, globalDB)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		sess, err := c.session(s)
+		if err != nil {
+			return err
+		}
+		ex, path, guard, members, settings = sess, p, outputGuard(s), s.Members(), s.Settings()
 	}
 	of := data.OpportunityFilter{}
 	if *owner != "" {
-		id, err := findOwner(s.Members(), *owner)
+		id, err := findOwner(members, *owner)
 		if err != nil {
 			return err
 		}
 		cf.OwnerID, of.OwnerID = id, id
 	}
 	if *stage != "" {
-		if _, ok := s.Settings().Stage(*stage); !ok {
+		if _, ok := settings.Stage(*stage); !ok {
 			return badUsage("export: --stage %q is not a stage key", *stage)
 		}
 		of.Stage = *stage
@@ -479,9 +503,9 @@ func (c *cli) export(args []string, globalDB string) error {
 	write := func(wr io.Writer) error {
 		var err error
 		if *format == "json" {
-			res, err = sess.ExportJSON(wr, data.JSONExportOptions{Audit: *auditTrail})
+			res, err = ex.ExportJSON(wr, data.JSONExportOptions{Audit: *auditTrail})
 		} else {
-			res, err = sess.Export(wr, data.ExportOptions{Format: *format, What: w, Customers: cf, Opportunities: of, Lang: *lang})
+			res, err = ex.Export(wr, data.ExportOptions{Format: *format, What: w, Customers: cf, Opportunities: of, Lang: *lang})
 		}
 		return err
 	}
@@ -492,12 +516,18 @@ func (c *cli) export(args []string, globalDB string) error {
 		}
 		return bw.Flush()
 	}
-	if err := storage.WriteOutput(*out, outputGuard(s), *force, write); err != nil {
+	if err := storage.WriteOutput(*out, guard, *force, write); err != nil {
 		return outputError("export: --out", err)
 	}
 	fmt.Fprintf(c.stderr, "exported %s to %s: %d customers, %d deals, %d follow-ups in %s\n", path, *out,
 		res.Customers, res.Opportunities, res.FollowUps, time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// exporter makes the exports: a session on the file, or the client of a host.
+type exporter interface {
+	Export(w io.Writer, opt data.ExportOptions) (data.ExportResult, error)
+	ExportJSON(w io.Writer, opt data.JSONExportOptions) (data.ExportResult, error)
 }
 
 // outputGuard keeps a command's named output off the database, its backups and the window's

@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"salesdesk/data"
 	"salesdesk/data/office"
+	"salesdesk/gui"
 )
 
 // fingerprintEnv holds the host's certificate fingerprint for scripts, beside --host.
@@ -15,7 +17,30 @@ const fingerprintEnv = "SALESDESK_FINGERPRINT"
 
 // remoteCommands work against a host (--host) as they work on a file: they read through data.Service
 // alone. The others still need the file itself.
-var remoteCommands = map[string]bool{"customers": true, "opportunities": true, "forecast": true}
+var remoteCommands = map[string]bool{"customers": true, "opportunities": true, "forecast": true,
+	"report": true, "export": true, "backup": true}
+
+// hostSession is the session at the host of --host, refusing a --db beside it.
+func (c *cli) hostSession(db, globalDB string) (*office.Client, func() error, error) {
+	if db != "" || globalDB != "" {
+		return nil, nil, badUsage("give --db or --host, not both")
+	}
+	s, end, err := c.remoteSession()
+	if err != nil {
+		return nil, nil, err
+	}
+	return s.(*office.Client), end, nil
+}
+
+// desktopOutputGuard keeps a command's output against a host off the window's preferences folder:
+// the file it works on is on the host, out of this desktop's reach.
+func desktopOutputGuard() data.OutputGuard {
+	var g data.OutputGuard
+	if dir, err := os.UserConfigDir(); err == nil {
+		g.Folders = append(g.Folders, filepath.Join(dir, "fyne", gui.AppID))
+	}
+	return g
+}
 
 // remoteSession signs in to the host of --host as --user, over TLS with the host's pinned certificate.
 func (c *cli) remoteSession() (data.Service, func() error, error) {

@@ -144,24 +144,34 @@ func (c *cli) report(args []string, globalDB string) error {
 	// manager's right, refused before anything is computed and audited once written. It counts
 	// whether it goes to --out or to stdout, which a shell sends to a file as easily.
 	exported := *format != "table"
-	open := readStore
-	if exported {
-		open = c.auditedStore
-	}
-	file, _, err := open(*db, globalDB)
-	if err != nil {
-		return err
-	}
-	defer file.Close()
-	s, err := c.session(file)
-	if err != nil {
-		return err
-	}
-	if exported {
-		if err := s.Require(data.PermExport); err != nil {
+	var s data.Service
+	var guard data.OutputGuard
+	if c.host != "" {
+		svc, end, err := c.hostSession(*db, globalDB)
+		if err != nil {
 			return err
 		}
+		defer end()
+		s, guard = svc, desktopOutputGuard()
+	} else {
+		open := readStore
+		if exported {
+			open = c.auditedStore
+		}
+		file, _, err := open(*db, globalDB)
+		if err != nil {
+			return err
+		}
+		defer file.Close()
+		if s, err = c.session(file); err != nil {
+			return err
+		}
+		guard = outputGuard(file)
 	}
+	if exported && !s.Can(data.PermExport) {
+		return &data.Refusal{Perm: data.PermExport, Role: s.Me().Role}
+	}
+	var err error
 
 	// Everything is made in memory first, so that a failure leaves no half-written --out file.
 	var buf bytes.Buffer
@@ -191,7 +201,7 @@ func (c *cli) report(args []string, globalDB string) error {
 	if *out == "" {
 		_, err = c.stdout.Write(buf.Bytes())
 	} else {
-		err = outputError("report: --out", storage.WriteOutput(*out, outputGuard(file), *force, func(w io.Writer) error {
+		err = outputError("report: --out", storage.WriteOutput(*out, guard, *force, func(w io.Writer) error {
 			_, err := w.Write(buf.Bytes())
 			return err
 		}))

@@ -5,19 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"log"
-	"net"
 	"os"
 	"os/signal"
-	"path/filepath"
-	"sort"
 	"syscall"
 	"time"
 
 	"salesdesk/data/office"
 )
-
-// defaultListen is office mode's port on every address of the host.
-const defaultListen = ":47850"
 
 // serveSignals is the context that ends the host: SIGINT or SIGTERM (a service manager's stop). A
 // variable so that tests can stop it without signalling their own process.
@@ -30,7 +24,7 @@ var serveReady func(addr string)
 
 func (c *cli) serve(args []string, globalDB string) error {
 	fs, db := c.newFlags("serve")
-	listen := fs.String("listen", defaultListen, "address to listen on (host:port; :port is every address)")
+	listen := fs.String("listen", office.DefaultListen, "address to listen on (host:port; :port is every address)")
 	name := fs.String("name", "", "the name desktops see in their list of hosts (default: SalesDesk on this computer's name)")
 	quiet := fs.Bool("no-announce", false, "do not announce the host on the office network (DNS-SD); desktops type its address")
 	if err := parse(fs, args); err != nil {
@@ -45,42 +39,24 @@ func (c *cli) serve(args []string, globalDB string) error {
 		return err
 	}
 	defer st.Close()
-	// The certificate lives beside the file, so that moving the file to another PC moves its identity
-	// only when the folder goes with it.
-	cert, fp, err := office.HostCertificate(filepath.Join(filepath.Dir(path), "salesdesk-host"))
+	logger := log.New(c.stderr, "salesdesk serve: ", log.LstdFlags)
+	h, err := office.StartHosting(st, office.HostOptions{Listen: *listen, Name: *name, Quiet: *quiet, Log: logger})
 	if err != nil {
-		return err
-	}
-	ln, err := net.Listen("tcp", *listen)
-	if err != nil {
-		return fmt.Errorf("serve: listen on %s: %w", *listen, err)
+		return fmt.Errorf("serve: %w", err)
 	}
 	fmt.Fprintf(c.stdout, "SalesDesk host: serving %s\n", path)
-	for _, a := range hostAddrs(ln.Addr()) {
+	for _, a := range h.Addrs() {
 		fmt.Fprintf(c.stdout, "address: %s\n", a)
 	}
-	fmt.Fprintf(c.stdout, "pairing code: %s\n", fp.PairingCode())
-	fmt.Fprintf(c.stdout, "certificate: %s\n", fp)
-	logger := log.New(c.stderr, "salesdesk serve: ", log.LstdFlags)
-	if !*quiet {
-		hostName := *name
-		if hostName == "" {
-			h, _ := os.Hostname()
-			hostName = "SalesDesk " + h
-		}
-		tcp := ln.Addr().(*net.TCPAddr)
-		var ips []net.IP // every address, unless the host listens on one
-		if !tcp.IP.IsUnspecified() {
-			ips = []net.IP{tcp.IP}
-		}
-		if a, err := office.Announce(hostName, ips, tcp.Port, fp); err != nil {
+	fmt.Fprintf(c.stdout, "pairing code: %s\n", h.Fingerprint().PairingCode())
+	fmt.Fprintf(c.stdout, "certificate: %s\n", h.Fingerprint())
+	if err := h.Announced(); err != nil {
+		if !*quiet {
 			logger.Printf("not announced on the network (desktops type the address): %v", err)
-		} else {
-			defer a.Stop()
-			fmt.Fprintf(c.stdout, "announced as: %s (%s)\n", hostName, office.ServiceType)
 		}
+	} else {
+		fmt.Fprintf(c.stdout, "announced as: %s (%s)\n", h.Name(), office.ServiceType)
 	}
-	srv := office.NewServer(st, office.ServerOptions{Log: logger})
 
 	ctx, stop := serveSignals()
 	defer stop()
@@ -102,29 +78,18 @@ func (c *cli) serve(args []string, globalDB string) error {
 		}
 	}()
 	if serveReady != nil {
-		serveReady(ln.Addr().String())
+		serveReady(fmt.Sprintf("127.0.0.1:%d", h.Port()))
 	}
-	err = srv.Serve(ctx, ln, cert, 10*time.Second)
+	select {
+	case <-ctx.Done():
+		err = h.Stop()
+	case err = <-h.Done():
+	}
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return fmt.Errorf("serve: %w", err)
 	}
 	fmt.Fprintf(c.stdout, "SalesDesk host: stopped\n")
 	return nil
-}
-
-// hostAddrs are the addresses a desktop can type: the listener's own, or for every address (":port")
-// each of the machine's non-loopback IPs with the port.
-func hostAddrs(a net.Addr) []string {
-	tcp, ok := a.(*net.TCPAddr)
-	if !ok || !tcp.IP.IsUnspecified() {
-		return []string{a.String()}
-	}
-	var out []string
-	for _, ip := range office.LocalIPv4() {
-		out = append(out, net.JoinHostPort(ip.String(), fmt.Sprint(tcp.Port)))
-	}
-	sort.Strings(out)
-	return out
 }
 
 // hosts lists the office hosts that answer on the network.

@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -44,8 +46,12 @@ func TestServeCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.SessionAs(admin.ID).AddMember(data.Member{Name: "李娜", Login: "lina", Role: data.MemberRep, Active: true}, "Serve-7kq-Lm2"); err != nil {
-		t.Fatal(err)
+	for _, m := range []data.Member{{Name: "李娜", Login: "lina", Role: data.MemberRep, Active: true},
+		{Name: "王建国", Login: "wangjianguo", Role: data.MemberManager, Active: true},
+		{Name: "刘芳", Login: "liufang", Role: data.MemberAdmin, Active: true}} {
+		if _, err := st.SessionAs(admin.ID).AddMember(m, "Serve-7kq-Lm2"); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := st.Close(); err != nil {
 		t.Fatal(err)
@@ -111,6 +117,50 @@ func TestServeCommand(t *testing.T) {
 	if code := run([]string{"check", "--host", addr}, &listed, &failed); code != exitBadUsage || !strings.Contains(failed.String(), "does not work against a host") {
 		t.Fatalf("check --host: exit %d, %q", code, failed.String())
 	}
+	// Exports, reports and backups are made on the host and written here, with the roles of the host.
+	dir := t.TempDir()
+	remote := func(user string, args ...string) (int, string) {
+		t.Helper()
+		var o, e bytes.Buffer
+		code := run(append(args, "--host", addr, "--fingerprint", fp, "--user", user), &o, &e)
+		return code, o.String() + e.String()
+	}
+	if code, msg := remote("lina", "export", "--format", "csv", "--out", filepath.Join(dir, "rep.csv")); code != exitRefused {
+		t.Fatalf("a rep's export through the host: exit %d, %q", code, msg)
+	}
+	csvPath := filepath.Join(dir, "customers.csv")
+	if code, msg := remote("wangjianguo", "export", "--format", "csv", "--out", csvPath); code != exitOK {
+		t.Fatalf("export --host: exit %d, %q", code, msg)
+	}
+	if b, err := os.ReadFile(csvPath); err != nil || !strings.Contains(string(b), "杭州云帆网络科技有限公司") {
+		t.Fatalf("the exported file holds %q (%v)", b, err)
+	}
+	jsonPath := filepath.Join(dir, "all.json")
+	if code, msg := remote("wangjianguo", "export", "--format", "json", "--out", jsonPath); code != exitOK {
+		t.Fatalf("export --format json --host: exit %d, %q", code, msg)
+	}
+	if b, err := os.ReadFile(jsonPath); err != nil || !strings.Contains(string(b), "杭州云帆网络科技有限公司") || !json.Valid(b) {
+		t.Fatalf("the JSON export is not the file's (%v)", err)
+	}
+	if code, msg := remote("wangjianguo", "report", "--format", "json", "--out", filepath.Join(dir, "report.json")); code != exitOK {
+		t.Fatalf("report --host: exit %d, %q", code, msg)
+	}
+	if code, msg := remote("lina", "report", "--format", "csv"); code != exitRefused {
+		t.Fatalf("a rep's report as a file through the host: exit %d, %q", code, msg)
+	}
+	if code, msg := remote("wangjianguo", "backup", filepath.Join(dir, "mgr.db")); code != exitRefused {
+		t.Fatalf("a manager's backup through the host: exit %d, %q", code, msg)
+	}
+	backupPath := filepath.Join(dir, "office.db")
+	if code, msg := remote("liufang", "backup", backupPath); code != exitOK || !strings.Contains(msg, "the host keeps") {
+		t.Fatalf("backup --host: exit %d, %q", code, msg)
+	}
+	if info, err := storage.PreviewBackup(backupPath); err != nil || info.Counts.Customers != 1 || info.Counts.Members != 4 {
+		t.Fatalf("the backup that arrived: %+v, %v", info, err)
+	}
+	if code, msg := remote("liufang", "backup", backupPath); code == exitOK || !strings.Contains(msg, "already exists") {
+		t.Fatalf("a second backup onto the first: exit %d, %q", code, msg)
+	}
 	failed.Reset()
 	t.Setenv(passwordEnv, "wrong-password-1")
 	if code := run([]string{"forecast", "--host", addr, "--fingerprint", fp, "--user", "lina"}, &listed, &failed); code != exitSignIn {
@@ -129,6 +179,11 @@ func TestServeCommand(t *testing.T) {
 	defer st.Close()
 	if active, _ := st.CustomerCount(); active != 1 {
 		t.Fatalf("the file holds %d cards after the host stopped", active)
+	}
+	// Each file taken out through the host left its line in the host's trail, as the manager's.
+	trail, err := st.SessionAs(admin.ID).AuditTrail(data.AuditFilter{Entity: "export", Limit: 50})
+	if err != nil || len(trail.Lines) < 3 {
+		t.Fatalf("the host's trail holds %d export lines (%v), want the csv, json and report", len(trail.Lines), err)
 	}
 }
 

@@ -43,7 +43,7 @@ func TestMain(m *testing.M) {
 	os.Setenv(userEnv, "zhaomin")
 	storage.FastHashesInTests()
 	os.Setenv(passwordEnv, storage.DemoPassword)
-	startGUI = func(path string) error {
+	startGUI = func(path string, _ bool) error {
 		guiCalls.Lock()
 		defer guiCalls.Unlock()
 		guiCalls.paths = append(guiCalls.paths, path)

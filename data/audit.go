@@ -63,6 +63,9 @@ type AuditService interface {
 	// ExportAuditCSV is the lines f selects (without paging, up to MaxAuditExport) as CSV; the export
 	// itself is recorded.
 	ExportAuditCSV(f AuditFilter) ([]byte, error)
+	// RecordReportExport traces a report the member wrote to a file (json, csv, xlsx, pdf) of so many
+	// periods and rows: a report in a file is an export, refused to a member who may not export.
+	RecordReportExport(format string, periods, rows int) error
 }
 
 func (f AuditFilter) Matches(ch Change) bool {

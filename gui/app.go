@@ -20,6 +20,7 @@ import (
 
 	"salesdesk/assets"
 	"salesdesk/data"
+	"salesdesk/data/office"
 	"salesdesk/data/storage"
 )
 
@@ -28,8 +29,11 @@ const AppID = "com.salesdesk.desktop"
 
 // Config is what the command line hands the window.
 type Config struct {
-	DBPath  string
-	Version string
+	DBPath string
+	// FileChosen says the command line named the file (--db): the window opens it even on a desktop
+	// that joined an office host.
+	FileChosen bool
+	Version    string
 }
 
 // settleDelay is how long after start the window is taken to have built its first screens.
@@ -45,28 +49,43 @@ func Run(cfg Config) error {
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	a.Settings().SetTheme(themeFor(a.Preferences().String(prefTheme)))
 	setLanguage(a.Preferences().String(prefLanguage))
-	// Open checks the whole structure of the file before it maps it (data.VerifyFile).
-	st, err := storage.Open(cfg.DBPath, storage.Options{})
-	if err != nil {
-		showOpenError(a, cfg.DBPath, err)
-		return err
+	// A desktop that joined an office host signs in there at start; its own file stays closed.
+	host, joined := rememberedHost(a.Preferences())
+	joined = joined && !cfg.FileChosen
+	var st *storage.Store
+	if !joined {
+		// Open checks the whole structure of the file before it maps it (data.VerifyFile).
+		var err error
+		st, err = storage.Open(cfg.DBPath, storage.Options{})
+		if err != nil {
+			showOpenError(a, cfg.DBPath, err)
+			return err
+		}
+		// What a killed backup, compaction or restore of this file left behind: up to the file's size each.
+		st.RemoveLeftTemps()
 	}
-	// What a killed backup, compaction or restore of this file left behind: up to the file's size each.
-	st.RemoveLeftTemps()
 	// The index of a large file is long-lived and the window allocates little once it runs: collect
 	// sooner than Go's default doubling, and hand the garbage of loading back to the system now.
 	debug.SetGCPercent(10)
 	debug.FreeOSMemory()
 	u := newUI(a, st, cfg)
+	u.live = true
+	if joined {
+		u.link = &officeLink{host: host, online: true}
+	}
 	// The agenda's reminders, a first start's demo and the deals wait for the member: before sign-in
 	// nobody may read the team's data.
-	u.onFirstEnter = func() {
-		u.startup()
-		u.startPoolSweeps()
-		newReminders(u).start()
-		u.loadDeals()
+	u.onFirstEnter = u.firstEnter
+	var shareErr error
+	if st != nil && a.Preferences().Bool(prefOfficeShare) {
+		// A desktop that shared its file shares it again, before anyone signs in here: the office's
+		// other desktops need the host, not this window's member.
+		shareErr = u.share()
 	}
 	u.begin()
+	if shareErr != nil {
+		u.showError(u.win, textError{Tf("office.share_failed", errorText(shareErr))})
+	}
 	u.startIdleLock()
 	u.win.Show()
 	a.Lifecycle().SetOnStarted(u.restorePosition)
@@ -90,6 +109,11 @@ func Run(cfg Config) error {
 	// background scavenger hands back only slowly: return it once the window has settled.
 	time.AfterFunc(settleDelay, debug.FreeOSMemory)
 	a.Run()
+	u.stopFeed()
+	// The desktops connected hear that the host stopped (it asked first, askQuitWhileShared), and the
+	// calls under way finish before the file closes.
+	u.stopSharing(true)
+	u.endRemoteSession()
 	// A save still under way when the window closed finishes before the file closes under it.
 	u.waitWrites()
 	// The file in use at the end: a restore or a compaction may have replaced the one opened above.
@@ -211,7 +235,7 @@ type ui struct {
 	now func() time.Time
 
 	// session is the signed-in member's (store is the same); nil on the sign-in screen.
-	session *storage.Session
+	session data.Service
 	// signIn is the sign-in screen while it shows; lock what the idle lock set aside while locked.
 	signIn *signInForm
 	lock   *lockState
@@ -223,13 +247,48 @@ type ui struct {
 	onFirstEnter func()
 	// signingOut is set while sign-out asks about unsaved windows, so that an answer lets it go on.
 	signingOut bool
+
+	// link is the office host this desktop joined (office.go); nil on a desktop working on its file.
+	link *officeLink
+	// hosting serves this window's file to the office (office_host.go); nil when not shared.
+	hosting *office.Hosting
+	// quitShared is set once the user agreed that quitting takes the connected desktops offline.
+	quitShared bool
+	// live is set in the running app: the change feed follows the writes. Tests drive refreshes.
+	live bool
+	// feedStop ends the change feed of the current session.
+	feedStop func()
+	// refreshQueued is set while a live refresh waits for the UI thread.
+	refreshQueued refreshFlag
+	// deliver, when set, runs the feed's work for the UI thread instead of fyne.Do (tests).
+	deliver func(func())
+	// started notes the start's timers (reminders, pool sweeps), begun once per window.
+	remindersOn, sweepsOn bool
+}
+
+// firstEnter is the start's work once a member is in: the demo of a first start, the pool's rules
+// (on the file: a host applies them itself), the agenda's reminders and the deals.
+func (u *ui) firstEnter() {
+	u.startup()
+	if u.file != nil && !u.sweepsOn {
+		u.sweepsOn = true
+		u.startPoolSweeps()
+	}
+	if !u.remindersOn {
+		u.remindersOn = true
+		newReminders(u).start()
+	}
+	u.loadDeals()
 }
 
 // newUI makes the main window without content: begin shows the sign-in screen or the screens.
 func newUI(a fyne.App, st *storage.Store, cfg Config) *ui {
-	u := &ui{app: a, file: st, cfg: cfg, cards: map[uint64]*cardWindow{}, open: map[*cardWindow]bool{}, others: map[fyne.Window]bool{}, now: st.Now,
-		fillDemo:   func(o storage.DemoOptions) error { return storage.GenerateDemo(st, o) },
+	u := &ui{app: a, file: st, cfg: cfg, cards: map[uint64]*cardWindow{}, open: map[*cardWindow]bool{}, others: map[fyne.Window]bool{}, now: time.Now,
 		background: func(f func()) { go f() }, writes: newWrites()}
+	if st != nil {
+		u.now = st.Now
+		u.fillDemo = func(o storage.DemoOptions) error { return storage.GenerateDemo(st, o) }
+	}
 	installSaveGuard(u.outputGuard)
 	u.win = a.NewWindow("SalesDesk")
 	u.win.SetMaster()
@@ -268,7 +327,7 @@ func (u *ui) buildUI() {
 	u.tabs.SetTabLocation(container.TabLocationLeading)
 	u.tabs.OnSelected = func(*container.TabItem) { u.refreshSelected() }
 	// The tip layer shows cut labels whole and the saves' "saved" line over every screen.
-	u.win.SetContent(withTips(newInputWatch(u.tabs, u.touch)))
+	u.win.SetContent(withTips(newInputWatch(container.NewBorder(u.offlineBar(), nil, nil, nil, u.tabs), u.touch)))
 	u.win.SetTitle(T("app.title") + " — " + u.me().Name)
 	u.win.SetMainMenu(u.mainMenu())
 }
@@ -282,14 +341,23 @@ func (u *ui) mainMenu() *fyne.MainMenu {
 	importItem := fyne.NewMenuItem(T("import.menu"), u.onImport)
 	importsItem := fyne.NewMenuItem(T("import.history_menu"), func() { u.onImports() })
 	importItem.Disabled, importsItem.Disabled = !u.store.Can(data.PermImport), !u.store.Can(data.PermImport)
+	// A file's import reads it on this desktop and writes the file beside it: not yet through a host.
+	importItem.Disabled = importItem.Disabled || u.local == nil
 	quit := fyne.NewMenuItem(T("action.quit"), u.onMainClose)
 	quit.IsQuit = true
 	password := fyne.NewMenuItem(T("signin.change_menu"), func() { u.changePassword() })
 	lock := fyne.NewMenuItem(T("lock.menu"), u.lockNow)
 	signOut := fyne.NewMenuItem(T("signin.sign_out"), u.signOut)
+	connect := fyne.NewMenuItem(T("office.connect_menu"), func() { u.showJoin() })
+	office := []*fyne.MenuItem{connect}
+	if u.link != nil {
+		office = append(office, fyne.NewMenuItem(T("office.own_file_menu"), u.useOwnFile))
+	}
+	items := []*fyne.MenuItem{newItem, find, importItem, importsItem, fyne.NewMenuItemSeparator()}
+	items = append(items, office...)
+	items = append(items, fyne.NewMenuItemSeparator(), password, lock, signOut, fyne.NewMenuItemSeparator(), quit)
 	return fyne.NewMainMenu(
-		fyne.NewMenu(T("menu.file"), newItem, find, importItem, importsItem, fyne.NewMenuItemSeparator(),
-			password, lock, signOut, fyne.NewMenuItemSeparator(), quit),
+		fyne.NewMenu(T("menu.file"), items...),
 		fyne.NewMenu(T("menu.view"),
 			fyne.NewMenuItem(T("tab.agenda"), func() { u.tabs.SelectIndex(0) }),
 			fyne.NewMenuItem(T("tab.customers"), func() { u.tabs.SelectIndex(tabCustomers) }),
@@ -330,6 +398,9 @@ func (u *ui) onMainClose() {
 	// A card with unsaved typing asks first; the app closes only once none is left.
 	u.quitting = true
 	if u.askFirstUnsaved() {
+		return
+	}
+	if u.askQuitWhileShared() {
 		return
 	}
 	u.saveWindowState()
@@ -411,6 +482,7 @@ func (u *ui) refreshSelected() {
 		u.review.reload()
 	case tabSettings:
 		u.settings.backup.refresh()
+		u.settings.share.fillConnections()
 		u.settings.members.fill()
 	default:
 		u.refreshAuditTab()
@@ -445,8 +517,8 @@ func (u *ui) trackWindow(w fyne.Window) {
 	w.SetOnClosed(func() { delete(u.others, w) })
 }
 
-// track remembers the dialog on top so Esc closes it.
-func (u *ui) track(d dialog.Dialog) {
+// track remembers the dialog on top so Esc closes it; then runs after it closed, however it closed.
+func (u *ui) track(d dialog.Dialog, then ...func()) {
 	u.dialogs = append(u.dialogs, d)
 	d.SetOnClosed(func() {
 		for i, x := range u.dialogs {
@@ -454,6 +526,9 @@ func (u *ui) track(d dialog.Dialog) {
 				u.dialogs = append(u.dialogs[:i:i], u.dialogs[i+1:]...)
 				break
 			}
+		}
+		for _, f := range then {
+			f()
 		}
 	})
 }
@@ -471,6 +546,9 @@ func (u *ui) startup() {
 			u.finishDemo(d)
 			return
 		}
+	}
+	if u.file == nil {
+		return // a host's team started on the host; the demo is for a file of one's own
 	}
 	if empty, err := u.store.IsEmpty(); err == nil && empty {
 		u.offerDemo()

@@ -463,7 +463,7 @@ func (s *customersScreen) exportRows(f data.CustomerFilter, n int) {
 		return func() {
 			d.Hide()
 			s.u.exportFile("salesdesk-"+string(what)+"."+ext, func(w io.Writer, _ *atomic.Bool) error {
-				_, err := s.u.local.Export(w, data.ExportOptions{Format: format, What: what, Customers: f, Lang: lang})
+				_, err := s.u.exporter().Export(w, data.ExportOptions{Format: format, What: what, Customers: f, Lang: lang})
 				return err
 			})
 		}

@@ -39,6 +39,8 @@ func codedText(err error) (text string, ok bool) {
 		return T("roles.err.limit"), true
 	case data.CodeTooMany:
 		return T("lists.err.too_many"), true
+	case "not_pinned":
+		return T("office.err.not_pinned"), true
 	}
 	return "", false
 }

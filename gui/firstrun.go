@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"salesdesk/data"
@@ -61,11 +62,20 @@ func (u *ui) offerDemo() {
 	repeat.OnSubmitted = func(string) { empty.OnTapped() }
 	// A team moving to a new computer brings its JSON export (Settings → Export everything).
 	fromJSON := widget.NewButton(T("welcome.from_json"), func() { u.importJSON(d) })
+	// A desktop of a team that already works on a shared file joins it instead of starting its own.
+	join := widget.NewButtonWithIcon(T("office.join_title"), theme.ComputerIcon(), func() {
+		d.Hide()
+		u.welcome.joining = u.showJoin(func() {
+			if u.link == nil {
+				d.Show() // not joined after all: the welcome's choices stay
+			}
+		})
+	})
 	u.welcome = welcomeForm{name: name, login: login, password: pw, repeat: repeat, demo: demo, empty: empty,
 		nameField: nameField, loginField: loginField, passwordField: pwField, repeatField: repeatField}
 	intro := widget.NewLabel(T("welcome.text_admin"))
 	intro.Wrapping = proseWrap()
-	d = dialog.NewCustomWithoutButtons(T("welcome.title"), container.NewVScroll(container.NewVBox(intro, demo, widget.NewSeparator(),
+	d = dialog.NewCustomWithoutButtons(T("welcome.title"), container.NewVScroll(container.NewVBox(intro, demo, join, widget.NewSeparator(),
 		formGrid(nameField, loginField, pwField, repeatField), empty, widget.NewSeparator(), fromJSON)), u.win)
 	d.Resize(fyne.NewSize(560, 560))
 	d.Show()
@@ -91,6 +101,8 @@ type welcomeForm struct {
 	demo, empty                           *widget.Button
 	nameField, passwordField, repeatField *field
 	loginField                            *field
+	// joining is the join dialog opened from the welcome, which comes back if nobody joined.
+	joining *joinForm
 }
 
 // loadDemo generates the demo off the UI thread with a progress bar; the screens reload when done.

@@ -93,8 +93,8 @@ func TestSavedFiltersSaveApplyAndClear(t *testing.T) {
 	}
 
 	// Another user of this desktop has filters of their own.
-	u.session = u.file.SessionAs(yang.ID)
-	u.store, u.local = u.session, u.session
+	ses := u.file.SessionAs(yang.ID)
+	u.session, u.store, u.local = ses, ses, ses
 	s.fillChoices()
 	if len(s.saved.Options) != 0 {
 		t.Errorf("杨帆 sees %q", s.saved.Options)

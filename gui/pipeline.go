@@ -934,7 +934,7 @@ func (s *pipelineScreen) onExport() {
 		return func() {
 			d.Hide()
 			s.u.exportFile("salesdesk-opportunities."+format, func(w io.Writer, _ *atomic.Bool) error {
-				_, err := s.u.local.Export(w, data.ExportOptions{Format: format, What: data.ExportOpportunities, Opportunities: f, Lang: lang})
+				_, err := s.u.exporter().Export(w, data.ExportOptions{Format: format, What: data.ExportOpportunities, Opportunities: f, Lang: lang})
 				return err
 			})
 		}

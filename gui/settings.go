@@ -17,6 +17,7 @@ import (
 // business categories and the language.
 type settingsScreen struct {
 	backup  *backupPanel
+	share   *sharePanel
 	u       *ui
 	content fyne.CanvasObject
 
@@ -95,9 +96,11 @@ func (s *settingsScreen) buildUI() {
 		s.add("per_month", s.perMonth), s.add("a_per_week", s.aPerWeek), s.add("lost_after_days", s.lostAfter),
 		s.add("categories", s.categories), s.add("idle_lock_minutes", s.idleLock))
 	s.backup = newBackupPanel(s.u)
+	s.share = newSharePanel(s.u)
 	left := container.NewVBox(
 		widget.NewCard(T("settings.desktop"), "", formGrid(newField("language", s.language), newField("theme", newThemeSelect(s.u.app)))),
 		widget.NewCard(T("signin.account"), "", account),
+		s.share.content,
 		widget.NewCard(T("members.title"), T("settings.team_hint"), s.members.content),
 		s.backup.content,
 	)

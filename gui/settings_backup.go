@@ -340,6 +340,10 @@ func (u *ui) replaceFile(title string, op func(path string) error) {
 		cw.win.Close()
 	}
 	path, clock := u.file.Path(), u.file.Clock()
+	// The office's desktops hear that the host stopped, and are back once the file is open again.
+	sharing := u.hosting != nil
+	u.stopSharing(true)
+	u.stopFeed()
 	// A write still under way ends first (a moment's wait here): the file is not closed under it.
 	u.waitWrites()
 	if err := u.file.Close(); err != nil {
@@ -365,6 +369,12 @@ func (u *ui) replaceFile(title string, op func(path string) error) {
 			if opErr != nil {
 				u.showError(u.win, opErr)
 			}
+			if sharing {
+				if err := u.share(); err != nil {
+					u.showError(u.win, textError{Tf("office.share_failed", errorText(err))})
+				}
+				u.settings.share.show()
+			}
 		})
 	})
 }
@@ -379,4 +389,5 @@ func (u *ui) useFile(st *storage.Store) {
 	u.buildUI()
 	u.refreshSelected()
 	u.loadDeals()
+	u.startFeed()
 }

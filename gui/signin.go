@@ -42,6 +42,10 @@ func sessionWithoutSignIn(st *storage.Store) (*storage.Session, bool) {
 
 // begin shows the screens when the file needs no sign-in, the sign-in screen otherwise.
 func (u *ui) begin() {
+	if u.link != nil {
+		u.showSignIn()
+		return
+	}
 	if s, ok := sessionWithoutSignIn(u.file); ok {
 		u.enter(s, "")
 		return
@@ -51,12 +55,14 @@ func (u *ui) begin() {
 
 // enter puts a signed-in session behind every screen. password is what the member just typed: a
 // password an admin reset must be changed first, and the change needs the old one.
-func (u *ui) enter(s *storage.Session, password string) {
+func (u *ui) enter(s data.Service, password string) {
 	if s.MustChangePassword() {
 		u.showForcedChange(s, password)
 		return
 	}
-	u.session, u.store, u.local = s, s, s
+	u.session, u.store = s, s
+	u.local, _ = s.(data.LocalService)
+	u.startFeed()
 	u.lastInput = u.now()
 	u.signIn = nil
 	u.buildUI()
@@ -115,7 +121,7 @@ func (u *ui) showSignIn() {
 	form := container.NewVBox(title, formGrid(newField("login", f.login), newField("password", f.password)), f.msg,
 		container.NewHBox(layout.NewSpacer(), f.button))
 	height := float32(300)
-	if u.file.IsDemoTeam() {
+	if u.file != nil && u.file.IsDemoTeam() {
 		// The demo's password is public (salesdesk demo prints it): whoever tries the demo needs it.
 		f.demoHint = widget.NewLabel(Tf("signin.demo_hint", storage.DemoPassword))
 		f.demoHint.Importance = widget.LowImportance
@@ -123,7 +129,17 @@ func (u *ui) showSignIn() {
 		form.Add(f.demoHint)
 		height += f.demoHint.MinSize().Height
 	}
-	card := widget.NewCard(T("app.title"), u.file.Path(), form)
+	where := ""
+	if u.link != nil {
+		// A joined desktop signs in at the host; it may join another or go back to its own file.
+		where = Tf("office.signin_at", u.link.host.label())
+		form.Add(container.NewHBox(widget.NewButton(T("office.connect_menu"), func() { u.showJoin() }), layout.NewSpacer(),
+			widget.NewButton(T("office.own_file_menu"), u.useOwnFile)))
+		height += 50
+	} else {
+		where = u.file.Path()
+	}
+	card := widget.NewCard(T("app.title"), where, form)
 	f.content = container.NewCenter(container.NewGridWrap(fyne.NewSize(420, height), card))
 	u.signIn = f
 	u.session = nil
@@ -150,14 +166,18 @@ func (u *ui) submitSignIn(f *signInForm) {
 	}
 	f.button.Disable()
 	clearMessage(f.msg)
-	st := u.file
 	u.background(func() {
-		s, err := st.SignIn(login, password)
+		s, err := u.signInAt(login, password)
 		fyne.Do(func() {
 			f.button.Enable()
 			if err != nil {
 				f.password.SetText("")
 				showMessage(f.msg, signInErrorText(err))
+				return
+			}
+			if u.refusedRepin(s) {
+				f.password.SetText("")
+				showMessage(f.msg, T("office.repin_admin"))
 				return
 			}
 			u.app.Preferences().SetString(prefLastLogin, login)
@@ -212,7 +232,7 @@ func checkNewPassword(pw, repeat *field) bool {
 }
 
 // showForcedChange asks for a new password before the screens: an admin reset this member's.
-func (u *ui) showForcedChange(s *storage.Session, old string) {
+func (u *ui) showForcedChange(s data.Service, old string) {
 	pw, repeat := newPasswordEntry(), newPasswordEntry()
 	pwField, repeatField := newField("new_password", pw), newField("repeat_password", repeat)
 	msg := newFormMessage()
@@ -319,6 +339,8 @@ func (u *ui) signOut() {
 	u.cards = map[uint64]*cardWindow{}
 	u.windows = nil
 	u.lock = nil
+	u.stopFeed()
+	u.signOutRemote()
 	u.showSignIn()
 }
 
@@ -405,9 +427,8 @@ func (u *ui) submitUnlock(l *lockState, login string) {
 	pw := l.password.Text
 	l.unlock.Disable()
 	clearMessage(l.msg)
-	st := u.file
 	u.background(func() {
-		s, err := st.SignIn(login, pw)
+		s, err := u.signInAt(login, pw)
 		fyne.Do(func() {
 			l.unlock.Enable()
 			if err != nil {
@@ -421,13 +442,19 @@ func (u *ui) submitUnlock(l *lockState, login string) {
 }
 
 // unlockWith puts back what the lock set aside, with the session of the password just checked.
-func (u *ui) unlockWith(s *storage.Session) {
+func (u *ui) unlockWith(s data.Service) {
 	l := u.lock
 	if l == nil {
 		return
 	}
 	u.lock = nil
-	u.session, u.store, u.local = s, s, s
+	if s != u.session {
+		// A new session at the host (the old one ended with the lock or a restart of the host).
+		u.signOutRemote()
+		u.session, u.store = s, s
+		u.local, _ = s.(data.LocalService)
+		u.startFeed()
+	}
 	u.win.SetContent(l.content)
 	u.win.SetMainMenu(l.menu)
 	for _, o := range l.overlays {

@@ -43,10 +43,17 @@ func newWrites() writes {
 // ignored. done shows the error by code (u.showError) or keeps the form's content and shows it there.
 // write tells whether it started the call.
 func (u *ui) write(ctl fyne.Disableable, call func() error, done func(error)) bool {
-	if ctl != nil {
-		if ctl.Disabled() {
-			return false
+	if ctl != nil && ctl.Disabled() {
+		return false
+	}
+	if err := u.refuseOffline(); err != nil {
+		// The host is away: refused now, in the user's sight, rather than queued to be lost later.
+		if done != nil {
+			done(err)
 		}
+		return true
+	}
+	if ctl != nil {
 		ctl.Disable()
 	}
 	busy := busyState{ctl: ctl}

@@ -138,6 +138,9 @@ func (c *Client) Watch(ctx context.Context, changed func(commits uint64)) error 
 	}
 	defer stream.Close()
 	for stream.Receive() {
+		if stream.Msg().GetClosing() {
+			return fmt.Errorf("%w: %w", data.ErrOffline, ErrHostQuit)
+		}
 		changed(stream.Msg().GetCommits())
 	}
 	if ctx.Err() != nil {

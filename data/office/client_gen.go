@@ -591,6 +591,18 @@ func (c *Client) PoolHistory(argCustomerID uint64) (r0 []data.PoolMove, err erro
 	return mapSlice(resp.Msg.R0, func(e *officepb.PoolMove) data.PoolMove { return poolMoveFromPB(e) }), nil
 }
 
+func (c *Client) RecordReportExport(argFormat string, argPeriods int, argRows int) (err error) {
+	ctx, cancel := c.call()
+	defer cancel()
+	resp, err := c.rpc.RecordReportExport(ctx, connect.NewRequest(&officepb.RecordReportExportArgs{Format: argFormat, Periods: int64(argPeriods), Rows: int64(argRows)}))
+	if err != nil {
+		err = c.fail(err)
+		return
+	}
+	_ = resp
+	return nil
+}
+
 func (c *Client) Release(argCustomerID uint64, argReason string) (r0 data.Customer, err error) {
 	ctx, cancel := c.call()
 	defer cancel()

@@ -63,7 +63,8 @@ func serve(t testing.TB, st *storage.Store) Host {
 	return serveWith(t, st, ServerOptions{})
 }
 
-func serveWith(t testing.TB, st *storage.Store, opt ServerOptions) Host {
+// sharedCert makes the tests' certificate on first use.
+func sharedCert(t testing.TB) {
 	t.Helper()
 	hostCert.once.Do(func() {
 		dir, err := os.MkdirTemp("", "salesdesk-host-")
@@ -77,6 +78,11 @@ func serveWith(t testing.TB, st *storage.Store, opt ServerOptions) Host {
 	if hostCert.err != nil {
 		t.Fatal(hostCert.err)
 	}
+}
+
+func serveWith(t testing.TB, st *storage.Store, opt ServerOptions) Host {
+	t.Helper()
+	sharedCert(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -309,5 +315,70 @@ func TestSignInFloodIsThrottled(t *testing.T) {
 	now = now.Add(signInEvery)
 	if _, err := SignIn(context.Background(), host, "lina", servicetest.Password, DialOptions{}); err != nil {
 		t.Fatalf("a sign-in once the wait is over: %v", err)
+	}
+}
+
+// A session lives in the host's memory: its token, replayed to the host started again on the same
+// file and address, is refused, and so is a token idle past the host's limit.
+func TestReplayedAndExpiredTokensAreRefused(t *testing.T) {
+	team := servicetest.NewTeam(t)
+	addr := func() string {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close()
+		return ln.Addr().String()
+	}()
+	var mu sync.Mutex
+	now := time.Date(2026, 12, 3, 9, 0, 0, 0, time.Local)
+	clock := func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		return now
+	}
+	start := func() func() {
+		ln, err := net.Listen("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sharedCert(t)
+		srv := NewServer(team.Store, ServerOptions{Idle: time.Hour, Now: clock, Log: log.New(io.Discard, "", 0)})
+		ctx, stop := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- srv.Serve(ctx, ln, hostCert.cert, time.Second) }()
+		return func() { stop(); <-done }
+	}
+	stop := start()
+	host := Host{Addr: addr, Pin: hostCert.fp}
+	c, err := SignIn(context.Background(), host, "lina", servicetest.Password, DialOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Members(); err != nil {
+		t.Fatal(err)
+	}
+	stop()
+	stop = start()
+	defer func() { stop() }()
+	if _, err := c.Members(); !errors.Is(err, data.ErrSignedOut) {
+		t.Fatalf("a token replayed to the restarted host: %v", err)
+	}
+
+	c, err = SignIn(context.Background(), host, "lina", servicetest.Password, DialOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	now = now.Add(59 * time.Minute)
+	mu.Unlock()
+	if _, err := c.Members(); err != nil {
+		t.Fatalf("a session used within the idle limit: %v", err)
+	}
+	mu.Lock()
+	now = now.Add(61 * time.Minute)
+	mu.Unlock()
+	if _, err := c.Members(); !errors.Is(err, data.ErrSignedOut) {
+		t.Fatalf("a session idle past the limit: %v", err)
 	}
 }

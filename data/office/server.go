@@ -354,6 +354,10 @@ func (o *officeHandler) Watch(ctx context.Context, req *connect.Request[officepb
 	for {
 		n, err := o.srv.st.WaitCommit(ctx, after)
 		if err != nil {
+			if o.srv.feeds.Err() != nil {
+				// The host is stopping: the last event says so, and the desktops say the host closed.
+				_ = stream.Send(&officepb.FeedEvent{Commits: after, Closing: true})
+			}
 			return nil // the desktop went away, or the host is stopping
 		}
 		if err := stream.Send(&officepb.FeedEvent{Commits: n}); err != nil {

@@ -641,6 +641,18 @@ func (h *handler) PoolHistory(ctx context.Context, req *connect.Request[officepb
 	return connect.NewResponse(&officepb.PoolHistoryReply{R0: mapSlice(r0, func(e data.PoolMove) *officepb.PoolMove { return poolMoveToPB(e) })}), nil
 }
 
+func (h *handler) RecordReportExport(ctx context.Context, req *connect.Request[officepb.RecordReportExportArgs]) (*connect.Response[officepb.RecordReportExportReply], error) {
+	s, err := h.session(ctx)
+	if err != nil {
+		return nil, err
+	}
+	err = s.RecordReportExport(req.Msg.Format, int(req.Msg.Periods), int(req.Msg.Rows))
+	if err != nil {
+		return nil, h.fail(ctx, "RecordReportExport", err)
+	}
+	return connect.NewResponse(&officepb.RecordReportExportReply{}), nil
+}
+
 func (h *handler) Release(ctx context.Context, req *connect.Request[officepb.ReleaseArgs]) (*connect.Response[officepb.ReleaseReply], error) {
 	s, err := h.session(ctx)
 	if err != nil {

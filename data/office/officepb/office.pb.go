@@ -284,7 +284,10 @@ func (*WatchRequest) Descriptor() ([]byte, []int) {
 type FeedEvent struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// commits counts the writes committed on the host since it opened the file.
-	Commits       uint64 `protobuf:"varint,1,opt,name=commits,proto3" json:"commits,omitempty"`
+	Commits uint64 `protobuf:"varint,1,opt,name=commits,proto3" json:"commits,omitempty"`
+	// closing is the last event of a host that is stopping: its desktops say the host closed, rather
+	// than that the network failed, and reconnect when it serves again.
+	Closing       bool `protobuf:"varint,2,opt,name=closing,proto3" json:"closing,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -326,6 +329,232 @@ func (x *FeedEvent) GetCommits() uint64 {
 	return 0
 }
 
+func (x *FeedEvent) GetClosing() bool {
+	if x != nil {
+		return x.Closing
+	}
+	return false
+}
+
+type ExportRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// format is csv, xlsx or json (the whole file, docs/export-schema.md).
+	Format string `protobuf:"bytes,1,opt,name=format,proto3" json:"format,omitempty"`
+	// what is customers, opportunities, followups or all (xlsx).
+	What          string             `protobuf:"bytes,2,opt,name=what,proto3" json:"what,omitempty"`
+	Customers     *CustomerFilter    `protobuf:"bytes,3,opt,name=customers,proto3" json:"customers,omitempty"`
+	Opportunities *OpportunityFilter `protobuf:"bytes,4,opt,name=opportunities,proto3" json:"opportunities,omitempty"`
+	// lang is zh or en: the headers and the words for the choices.
+	Lang string `protobuf:"bytes,5,opt,name=lang,proto3" json:"lang,omitempty"`
+	// audit adds the audit trail to a JSON export.
+	Audit         bool `protobuf:"varint,6,opt,name=audit,proto3" json:"audit,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ExportRequest) Reset() {
+	*x = ExportRequest{}
+	mi := &file_office_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExportRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExportRequest) ProtoMessage() {}
+
+func (x *ExportRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_office_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExportRequest.ProtoReflect.Descriptor instead.
+func (*ExportRequest) Descriptor() ([]byte, []int) {
+	return file_office_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *ExportRequest) GetFormat() string {
+	if x != nil {
+		return x.Format
+	}
+	return ""
+}
+
+func (x *ExportRequest) GetWhat() string {
+	if x != nil {
+		return x.What
+	}
+	return ""
+}
+
+func (x *ExportRequest) GetCustomers() *CustomerFilter {
+	if x != nil {
+		return x.Customers
+	}
+	return nil
+}
+
+func (x *ExportRequest) GetOpportunities() *OpportunityFilter {
+	if x != nil {
+		return x.Opportunities
+	}
+	return nil
+}
+
+func (x *ExportRequest) GetLang() string {
+	if x != nil {
+		return x.Lang
+	}
+	return ""
+}
+
+func (x *ExportRequest) GetAudit() bool {
+	if x != nil {
+		return x.Audit
+	}
+	return false
+}
+
+type BackupRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BackupRequest) Reset() {
+	*x = BackupRequest{}
+	mi := &file_office_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BackupRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BackupRequest) ProtoMessage() {}
+
+func (x *BackupRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_office_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BackupRequest.ProtoReflect.Descriptor instead.
+func (*BackupRequest) Descriptor() ([]byte, []int) {
+	return file_office_proto_rawDescGZIP(), []int{7}
+}
+
+type FileChunk struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Data  []byte                 `protobuf:"bytes,1,opt,name=data,proto3" json:"data,omitempty"`
+	// done marks the last chunk, which carries what the file holds.
+	Done          bool  `protobuf:"varint,2,opt,name=done,proto3" json:"done,omitempty"`
+	Customers     int64 `protobuf:"varint,3,opt,name=customers,proto3" json:"customers,omitempty"`
+	Opportunities int64 `protobuf:"varint,4,opt,name=opportunities,proto3" json:"opportunities,omitempty"`
+	FollowUps     int64 `protobuf:"varint,5,opt,name=follow_ups,json=followUps,proto3" json:"follow_ups,omitempty"`
+	// total is the file's size when known ahead (a backup), for a progress bar.
+	Total int64 `protobuf:"varint,6,opt,name=total,proto3" json:"total,omitempty"`
+	// name is the file name the host gave a backup.
+	Name          string `protobuf:"bytes,7,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FileChunk) Reset() {
+	*x = FileChunk{}
+	mi := &file_office_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FileChunk) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FileChunk) ProtoMessage() {}
+
+func (x *FileChunk) ProtoReflect() protoreflect.Message {
+	mi := &file_office_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FileChunk.ProtoReflect.Descriptor instead.
+func (*FileChunk) Descriptor() ([]byte, []int) {
+	return file_office_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *FileChunk) GetData() []byte {
+	if x != nil {
+		return x.Data
+	}
+	return nil
+}
+
+func (x *FileChunk) GetDone() bool {
+	if x != nil {
+		return x.Done
+	}
+	return false
+}
+
+func (x *FileChunk) GetCustomers() int64 {
+	if x != nil {
+		return x.Customers
+	}
+	return 0
+}
+
+func (x *FileChunk) GetOpportunities() int64 {
+	if x != nil {
+		return x.Opportunities
+	}
+	return 0
+}
+
+func (x *FileChunk) GetFollowUps() int64 {
+	if x != nil {
+		return x.FollowUps
+	}
+	return 0
+}
+
+func (x *FileChunk) GetTotal() int64 {
+	if x != nil {
+		return x.Total
+	}
+	return 0
+}
+
+func (x *FileChunk) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
 var File_office_proto protoreflect.FileDescriptor
 
 const file_office_proto_rawDesc = "" +
@@ -344,13 +573,33 @@ const file_office_proto_rawDesc = "" +
 	"\fidle_seconds\x18\x06 \x01(\x03R\vidleSeconds\"\x10\n" +
 	"\x0eSignOutRequest\"\x11\n" +
 	"\x0fSignOutResponse\"\x0e\n" +
-	"\fWatchRequest\"%\n" +
+	"\fWatchRequest\"?\n" +
 	"\tFeedEvent\x12\x18\n" +
-	"\acommits\x18\x01 \x01(\x04R\acommits2\xd5\x01\n" +
+	"\acommits\x18\x01 \x01(\x04R\acommits\x12\x18\n" +
+	"\aclosing\x18\x02 \x01(\bR\aclosing\"\xe8\x01\n" +
+	"\rExportRequest\x12\x16\n" +
+	"\x06format\x18\x01 \x01(\tR\x06format\x12\x12\n" +
+	"\x04what\x18\x02 \x01(\tR\x04what\x12:\n" +
+	"\tcustomers\x18\x03 \x01(\v2\x1c.salesdesk.v1.CustomerFilterR\tcustomers\x12E\n" +
+	"\ropportunities\x18\x04 \x01(\v2\x1f.salesdesk.v1.OpportunityFilterR\ropportunities\x12\x12\n" +
+	"\x04lang\x18\x05 \x01(\tR\x04lang\x12\x14\n" +
+	"\x05audit\x18\x06 \x01(\bR\x05audit\"\x0f\n" +
+	"\rBackupRequest\"\xc0\x01\n" +
+	"\tFileChunk\x12\x12\n" +
+	"\x04data\x18\x01 \x01(\fR\x04data\x12\x12\n" +
+	"\x04done\x18\x02 \x01(\bR\x04done\x12\x1c\n" +
+	"\tcustomers\x18\x03 \x01(\x03R\tcustomers\x12$\n" +
+	"\ropportunities\x18\x04 \x01(\x03R\ropportunities\x12\x1d\n" +
+	"\n" +
+	"follow_ups\x18\x05 \x01(\x03R\tfollowUps\x12\x14\n" +
+	"\x05total\x18\x06 \x01(\x03R\x05total\x12\x12\n" +
+	"\x04name\x18\a \x01(\tR\x04name2\xd9\x02\n" +
 	"\x06Office\x12C\n" +
 	"\x06SignIn\x12\x1b.salesdesk.v1.SignInRequest\x1a\x1c.salesdesk.v1.SignInResponse\x12F\n" +
 	"\aSignOut\x12\x1c.salesdesk.v1.SignOutRequest\x1a\x1d.salesdesk.v1.SignOutResponse\x12>\n" +
-	"\x05Watch\x12\x1a.salesdesk.v1.WatchRequest\x1a\x17.salesdesk.v1.FeedEvent0\x01B Z\x1esalesdesk/data/office/officepbb\x06proto3"
+	"\x05Watch\x12\x1a.salesdesk.v1.WatchRequest\x1a\x17.salesdesk.v1.FeedEvent0\x01\x12@\n" +
+	"\x06Export\x12\x1b.salesdesk.v1.ExportRequest\x1a\x17.salesdesk.v1.FileChunk0\x01\x12@\n" +
+	"\x06Backup\x12\x1b.salesdesk.v1.BackupRequest\x1a\x17.salesdesk.v1.FileChunk0\x01B Z\x1esalesdesk/data/office/officepbb\x06proto3"
 
 var (
 	file_office_proto_rawDescOnce sync.Once
@@ -364,29 +613,40 @@ func file_office_proto_rawDescGZIP() []byte {
 	return file_office_proto_rawDescData
 }
 
-var file_office_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
+var file_office_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
 var file_office_proto_goTypes = []any{
-	(*SignInRequest)(nil),   // 0: salesdesk.v1.SignInRequest
-	(*SignInResponse)(nil),  // 1: salesdesk.v1.SignInResponse
-	(*SignOutRequest)(nil),  // 2: salesdesk.v1.SignOutRequest
-	(*SignOutResponse)(nil), // 3: salesdesk.v1.SignOutResponse
-	(*WatchRequest)(nil),    // 4: salesdesk.v1.WatchRequest
-	(*FeedEvent)(nil),       // 5: salesdesk.v1.FeedEvent
-	(*Member)(nil),          // 6: salesdesk.v1.Member
+	(*SignInRequest)(nil),     // 0: salesdesk.v1.SignInRequest
+	(*SignInResponse)(nil),    // 1: salesdesk.v1.SignInResponse
+	(*SignOutRequest)(nil),    // 2: salesdesk.v1.SignOutRequest
+	(*SignOutResponse)(nil),   // 3: salesdesk.v1.SignOutResponse
+	(*WatchRequest)(nil),      // 4: salesdesk.v1.WatchRequest
+	(*FeedEvent)(nil),         // 5: salesdesk.v1.FeedEvent
+	(*ExportRequest)(nil),     // 6: salesdesk.v1.ExportRequest
+	(*BackupRequest)(nil),     // 7: salesdesk.v1.BackupRequest
+	(*FileChunk)(nil),         // 8: salesdesk.v1.FileChunk
+	(*Member)(nil),            // 9: salesdesk.v1.Member
+	(*CustomerFilter)(nil),    // 10: salesdesk.v1.CustomerFilter
+	(*OpportunityFilter)(nil), // 11: salesdesk.v1.OpportunityFilter
 }
 var file_office_proto_depIdxs = []int32{
-	6, // 0: salesdesk.v1.SignInResponse.member:type_name -> salesdesk.v1.Member
-	0, // 1: salesdesk.v1.Office.SignIn:input_type -> salesdesk.v1.SignInRequest
-	2, // 2: salesdesk.v1.Office.SignOut:input_type -> salesdesk.v1.SignOutRequest
-	4, // 3: salesdesk.v1.Office.Watch:input_type -> salesdesk.v1.WatchRequest
-	1, // 4: salesdesk.v1.Office.SignIn:output_type -> salesdesk.v1.SignInResponse
-	3, // 5: salesdesk.v1.Office.SignOut:output_type -> salesdesk.v1.SignOutResponse
-	5, // 6: salesdesk.v1.Office.Watch:output_type -> salesdesk.v1.FeedEvent
-	4, // [4:7] is the sub-list for method output_type
-	1, // [1:4] is the sub-list for method input_type
-	1, // [1:1] is the sub-list for extension type_name
-	1, // [1:1] is the sub-list for extension extendee
-	0, // [0:1] is the sub-list for field type_name
+	9,  // 0: salesdesk.v1.SignInResponse.member:type_name -> salesdesk.v1.Member
+	10, // 1: salesdesk.v1.ExportRequest.customers:type_name -> salesdesk.v1.CustomerFilter
+	11, // 2: salesdesk.v1.ExportRequest.opportunities:type_name -> salesdesk.v1.OpportunityFilter
+	0,  // 3: salesdesk.v1.Office.SignIn:input_type -> salesdesk.v1.SignInRequest
+	2,  // 4: salesdesk.v1.Office.SignOut:input_type -> salesdesk.v1.SignOutRequest
+	4,  // 5: salesdesk.v1.Office.Watch:input_type -> salesdesk.v1.WatchRequest
+	6,  // 6: salesdesk.v1.Office.Export:input_type -> salesdesk.v1.ExportRequest
+	7,  // 7: salesdesk.v1.Office.Backup:input_type -> salesdesk.v1.BackupRequest
+	1,  // 8: salesdesk.v1.Office.SignIn:output_type -> salesdesk.v1.SignInResponse
+	3,  // 9: salesdesk.v1.Office.SignOut:output_type -> salesdesk.v1.SignOutResponse
+	5,  // 10: salesdesk.v1.Office.Watch:output_type -> salesdesk.v1.FeedEvent
+	8,  // 11: salesdesk.v1.Office.Export:output_type -> salesdesk.v1.FileChunk
+	8,  // 12: salesdesk.v1.Office.Backup:output_type -> salesdesk.v1.FileChunk
+	8,  // [8:13] is the sub-list for method output_type
+	3,  // [3:8] is the sub-list for method input_type
+	3,  // [3:3] is the sub-list for extension type_name
+	3,  // [3:3] is the sub-list for extension extendee
+	0,  // [0:3] is the sub-list for field type_name
 }
 
 func init() { file_office_proto_init() }
@@ -401,7 +661,7 @@ func file_office_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_office_proto_rawDesc), len(file_office_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   6,
+			NumMessages:   9,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

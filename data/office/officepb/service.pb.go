@@ -10445,6 +10445,102 @@ func (x *PoolMove) GetIdleDays() int64 {
 	return 0
 }
 
+type RecordReportExportArgs struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Format        string                 `protobuf:"bytes,1,opt,name=Format,proto3" json:"Format,omitempty"`
+	Periods       int64                  `protobuf:"varint,2,opt,name=Periods,proto3" json:"Periods,omitempty"`
+	Rows          int64                  `protobuf:"varint,3,opt,name=Rows,proto3" json:"Rows,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordReportExportArgs) Reset() {
+	*x = RecordReportExportArgs{}
+	mi := &file_service_proto_msgTypes[167]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordReportExportArgs) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordReportExportArgs) ProtoMessage() {}
+
+func (x *RecordReportExportArgs) ProtoReflect() protoreflect.Message {
+	mi := &file_service_proto_msgTypes[167]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordReportExportArgs.ProtoReflect.Descriptor instead.
+func (*RecordReportExportArgs) Descriptor() ([]byte, []int) {
+	return file_service_proto_rawDescGZIP(), []int{167}
+}
+
+func (x *RecordReportExportArgs) GetFormat() string {
+	if x != nil {
+		return x.Format
+	}
+	return ""
+}
+
+func (x *RecordReportExportArgs) GetPeriods() int64 {
+	if x != nil {
+		return x.Periods
+	}
+	return 0
+}
+
+func (x *RecordReportExportArgs) GetRows() int64 {
+	if x != nil {
+		return x.Rows
+	}
+	return 0
+}
+
+type RecordReportExportReply struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordReportExportReply) Reset() {
+	*x = RecordReportExportReply{}
+	mi := &file_service_proto_msgTypes[168]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordReportExportReply) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordReportExportReply) ProtoMessage() {}
+
+func (x *RecordReportExportReply) ProtoReflect() protoreflect.Message {
+	mi := &file_service_proto_msgTypes[168]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordReportExportReply.ProtoReflect.Descriptor instead.
+func (*RecordReportExportReply) Descriptor() ([]byte, []int) {
+	return file_service_proto_rawDescGZIP(), []int{168}
+}
+
 type ReleaseArgs struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	CustomerID    uint64                 `protobuf:"varint,1,opt,name=CustomerID,proto3" json:"CustomerID,omitempty"`
@@ -10455,7 +10551,7 @@ type ReleaseArgs struct {
 
 func (x *ReleaseArgs) Reset() {
 	*x = ReleaseArgs{}
-	mi := &file_service_proto_msgTypes[167]
+	mi := &file_service_proto_msgTypes[169]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10467,7 +10563,7 @@ func (x *ReleaseArgs) String() string {
 func (*ReleaseArgs) ProtoMessage() {}
 
 func (x *ReleaseArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[167]
+	mi := &file_service_proto_msgTypes[169]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10480,7 +10576,7 @@ func (x *ReleaseArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReleaseArgs.ProtoReflect.Descriptor instead.
 func (*ReleaseArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{167}
+	return file_service_proto_rawDescGZIP(), []int{169}
 }
 
 func (x *ReleaseArgs) GetCustomerID() uint64 {
@@ -10506,7 +10602,7 @@ type ReleaseReply struct {
 
 func (x *ReleaseReply) Reset() {
 	*x = ReleaseReply{}
-	mi := &file_service_proto_msgTypes[168]
+	mi := &file_service_proto_msgTypes[170]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10518,7 +10614,7 @@ func (x *ReleaseReply) String() string {
 func (*ReleaseReply) ProtoMessage() {}
 
 func (x *ReleaseReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[168]
+	mi := &file_service_proto_msgTypes[170]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10531,7 +10627,7 @@ func (x *ReleaseReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReleaseReply.ProtoReflect.Descriptor instead.
 func (*ReleaseReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{168}
+	return file_service_proto_rawDescGZIP(), []int{170}
 }
 
 func (x *ReleaseReply) GetR0() *Customer {
@@ -10550,7 +10646,7 @@ type ReportArgs struct {
 
 func (x *ReportArgs) Reset() {
 	*x = ReportArgs{}
-	mi := &file_service_proto_msgTypes[169]
+	mi := &file_service_proto_msgTypes[171]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10562,7 +10658,7 @@ func (x *ReportArgs) String() string {
 func (*ReportArgs) ProtoMessage() {}
 
 func (x *ReportArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[169]
+	mi := &file_service_proto_msgTypes[171]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10575,7 +10671,7 @@ func (x *ReportArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportArgs.ProtoReflect.Descriptor instead.
 func (*ReportArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{169}
+	return file_service_proto_rawDescGZIP(), []int{171}
 }
 
 func (x *ReportArgs) GetP() *Period {
@@ -10594,7 +10690,7 @@ type ReportReply struct {
 
 func (x *ReportReply) Reset() {
 	*x = ReportReply{}
-	mi := &file_service_proto_msgTypes[170]
+	mi := &file_service_proto_msgTypes[172]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10606,7 +10702,7 @@ func (x *ReportReply) String() string {
 func (*ReportReply) ProtoMessage() {}
 
 func (x *ReportReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[170]
+	mi := &file_service_proto_msgTypes[172]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10619,7 +10715,7 @@ func (x *ReportReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportReply.ProtoReflect.Descriptor instead.
 func (*ReportReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{170}
+	return file_service_proto_rawDescGZIP(), []int{172}
 }
 
 func (x *ReportReply) GetR0() *PeriodReport {
@@ -10639,7 +10735,7 @@ type ReportsArgs struct {
 
 func (x *ReportsArgs) Reset() {
 	*x = ReportsArgs{}
-	mi := &file_service_proto_msgTypes[171]
+	mi := &file_service_proto_msgTypes[173]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10651,7 +10747,7 @@ func (x *ReportsArgs) String() string {
 func (*ReportsArgs) ProtoMessage() {}
 
 func (x *ReportsArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[171]
+	mi := &file_service_proto_msgTypes[173]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10664,7 +10760,7 @@ func (x *ReportsArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportsArgs.ProtoReflect.Descriptor instead.
 func (*ReportsArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{171}
+	return file_service_proto_rawDescGZIP(), []int{173}
 }
 
 func (x *ReportsArgs) GetEnd() *Period {
@@ -10690,7 +10786,7 @@ type ReportsReply struct {
 
 func (x *ReportsReply) Reset() {
 	*x = ReportsReply{}
-	mi := &file_service_proto_msgTypes[172]
+	mi := &file_service_proto_msgTypes[174]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10702,7 +10798,7 @@ func (x *ReportsReply) String() string {
 func (*ReportsReply) ProtoMessage() {}
 
 func (x *ReportsReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[172]
+	mi := &file_service_proto_msgTypes[174]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10715,7 +10811,7 @@ func (x *ReportsReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportsReply.ProtoReflect.Descriptor instead.
 func (*ReportsReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{172}
+	return file_service_proto_rawDescGZIP(), []int{174}
 }
 
 func (x *ReportsReply) GetR0() []*PeriodReport {
@@ -10735,7 +10831,7 @@ type ResetPasswordArgs struct {
 
 func (x *ResetPasswordArgs) Reset() {
 	*x = ResetPasswordArgs{}
-	mi := &file_service_proto_msgTypes[173]
+	mi := &file_service_proto_msgTypes[175]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10747,7 +10843,7 @@ func (x *ResetPasswordArgs) String() string {
 func (*ResetPasswordArgs) ProtoMessage() {}
 
 func (x *ResetPasswordArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[173]
+	mi := &file_service_proto_msgTypes[175]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10760,7 +10856,7 @@ func (x *ResetPasswordArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetPasswordArgs.ProtoReflect.Descriptor instead.
 func (*ResetPasswordArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{173}
+	return file_service_proto_rawDescGZIP(), []int{175}
 }
 
 func (x *ResetPasswordArgs) GetMemberID() uint64 {
@@ -10785,7 +10881,7 @@ type ResetPasswordReply struct {
 
 func (x *ResetPasswordReply) Reset() {
 	*x = ResetPasswordReply{}
-	mi := &file_service_proto_msgTypes[174]
+	mi := &file_service_proto_msgTypes[176]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10797,7 +10893,7 @@ func (x *ResetPasswordReply) String() string {
 func (*ResetPasswordReply) ProtoMessage() {}
 
 func (x *ResetPasswordReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[174]
+	mi := &file_service_proto_msgTypes[176]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10810,7 +10906,7 @@ func (x *ResetPasswordReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetPasswordReply.ProtoReflect.Descriptor instead.
 func (*ResetPasswordReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{174}
+	return file_service_proto_rawDescGZIP(), []int{176}
 }
 
 type RestoreCustomerArgs struct {
@@ -10822,7 +10918,7 @@ type RestoreCustomerArgs struct {
 
 func (x *RestoreCustomerArgs) Reset() {
 	*x = RestoreCustomerArgs{}
-	mi := &file_service_proto_msgTypes[175]
+	mi := &file_service_proto_msgTypes[177]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10834,7 +10930,7 @@ func (x *RestoreCustomerArgs) String() string {
 func (*RestoreCustomerArgs) ProtoMessage() {}
 
 func (x *RestoreCustomerArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[175]
+	mi := &file_service_proto_msgTypes[177]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10847,7 +10943,7 @@ func (x *RestoreCustomerArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RestoreCustomerArgs.ProtoReflect.Descriptor instead.
 func (*RestoreCustomerArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{175}
+	return file_service_proto_rawDescGZIP(), []int{177}
 }
 
 func (x *RestoreCustomerArgs) GetId() uint64 {
@@ -10866,7 +10962,7 @@ type RestoreCustomerReply struct {
 
 func (x *RestoreCustomerReply) Reset() {
 	*x = RestoreCustomerReply{}
-	mi := &file_service_proto_msgTypes[176]
+	mi := &file_service_proto_msgTypes[178]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10878,7 +10974,7 @@ func (x *RestoreCustomerReply) String() string {
 func (*RestoreCustomerReply) ProtoMessage() {}
 
 func (x *RestoreCustomerReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[176]
+	mi := &file_service_proto_msgTypes[178]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10891,7 +10987,7 @@ func (x *RestoreCustomerReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RestoreCustomerReply.ProtoReflect.Descriptor instead.
 func (*RestoreCustomerReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{176}
+	return file_service_proto_rawDescGZIP(), []int{178}
 }
 
 func (x *RestoreCustomerReply) GetR0() *Customer {
@@ -10911,7 +11007,7 @@ type ReviewCardsArgs struct {
 
 func (x *ReviewCardsArgs) Reset() {
 	*x = ReviewCardsArgs{}
-	mi := &file_service_proto_msgTypes[177]
+	mi := &file_service_proto_msgTypes[179]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10923,7 +11019,7 @@ func (x *ReviewCardsArgs) String() string {
 func (*ReviewCardsArgs) ProtoMessage() {}
 
 func (x *ReviewCardsArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[177]
+	mi := &file_service_proto_msgTypes[179]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10936,7 +11032,7 @@ func (x *ReviewCardsArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReviewCardsArgs.ProtoReflect.Descriptor instead.
 func (*ReviewCardsArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{177}
+	return file_service_proto_rawDescGZIP(), []int{179}
 }
 
 func (x *ReviewCardsArgs) GetMemberID() uint64 {
@@ -10962,7 +11058,7 @@ type ReviewCardsReply struct {
 
 func (x *ReviewCardsReply) Reset() {
 	*x = ReviewCardsReply{}
-	mi := &file_service_proto_msgTypes[178]
+	mi := &file_service_proto_msgTypes[180]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10974,7 +11070,7 @@ func (x *ReviewCardsReply) String() string {
 func (*ReviewCardsReply) ProtoMessage() {}
 
 func (x *ReviewCardsReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[178]
+	mi := &file_service_proto_msgTypes[180]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10987,7 +11083,7 @@ func (x *ReviewCardsReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReviewCardsReply.ProtoReflect.Descriptor instead.
 func (*ReviewCardsReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{178}
+	return file_service_proto_rawDescGZIP(), []int{180}
 }
 
 func (x *ReviewCardsReply) GetR0() []*CustomerRow {
@@ -11006,7 +11102,7 @@ type ReviewsArgs struct {
 
 func (x *ReviewsArgs) Reset() {
 	*x = ReviewsArgs{}
-	mi := &file_service_proto_msgTypes[179]
+	mi := &file_service_proto_msgTypes[181]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11018,7 +11114,7 @@ func (x *ReviewsArgs) String() string {
 func (*ReviewsArgs) ProtoMessage() {}
 
 func (x *ReviewsArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[179]
+	mi := &file_service_proto_msgTypes[181]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11031,7 +11127,7 @@ func (x *ReviewsArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReviewsArgs.ProtoReflect.Descriptor instead.
 func (*ReviewsArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{179}
+	return file_service_proto_rawDescGZIP(), []int{181}
 }
 
 func (x *ReviewsArgs) GetCustomerID() uint64 {
@@ -11050,7 +11146,7 @@ type ReviewsReply struct {
 
 func (x *ReviewsReply) Reset() {
 	*x = ReviewsReply{}
-	mi := &file_service_proto_msgTypes[180]
+	mi := &file_service_proto_msgTypes[182]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11062,7 +11158,7 @@ func (x *ReviewsReply) String() string {
 func (*ReviewsReply) ProtoMessage() {}
 
 func (x *ReviewsReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[180]
+	mi := &file_service_proto_msgTypes[182]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11075,7 +11171,7 @@ func (x *ReviewsReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReviewsReply.ProtoReflect.Descriptor instead.
 func (*ReviewsReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{180}
+	return file_service_proto_rawDescGZIP(), []int{182}
 }
 
 func (x *ReviewsReply) GetR0() []*Review {
@@ -11095,7 +11191,7 @@ type Review struct {
 
 func (x *Review) Reset() {
 	*x = Review{}
-	mi := &file_service_proto_msgTypes[181]
+	mi := &file_service_proto_msgTypes[183]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11107,7 +11203,7 @@ func (x *Review) String() string {
 func (*Review) ProtoMessage() {}
 
 func (x *Review) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[181]
+	mi := &file_service_proto_msgTypes[183]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11120,7 +11216,7 @@ func (x *Review) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Review.ProtoReflect.Descriptor instead.
 func (*Review) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{181}
+	return file_service_proto_rawDescGZIP(), []int{183}
 }
 
 func (x *Review) GetAt() int64 {
@@ -11146,7 +11242,7 @@ type RowArgs struct {
 
 func (x *RowArgs) Reset() {
 	*x = RowArgs{}
-	mi := &file_service_proto_msgTypes[182]
+	mi := &file_service_proto_msgTypes[184]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11158,7 +11254,7 @@ func (x *RowArgs) String() string {
 func (*RowArgs) ProtoMessage() {}
 
 func (x *RowArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[182]
+	mi := &file_service_proto_msgTypes[184]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11171,7 +11267,7 @@ func (x *RowArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RowArgs.ProtoReflect.Descriptor instead.
 func (*RowArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{182}
+	return file_service_proto_rawDescGZIP(), []int{184}
 }
 
 func (x *RowArgs) GetId() uint64 {
@@ -11190,7 +11286,7 @@ type RowReply struct {
 
 func (x *RowReply) Reset() {
 	*x = RowReply{}
-	mi := &file_service_proto_msgTypes[183]
+	mi := &file_service_proto_msgTypes[185]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11202,7 +11298,7 @@ func (x *RowReply) String() string {
 func (*RowReply) ProtoMessage() {}
 
 func (x *RowReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[183]
+	mi := &file_service_proto_msgTypes[185]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11215,7 +11311,7 @@ func (x *RowReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RowReply.ProtoReflect.Descriptor instead.
 func (*RowReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{183}
+	return file_service_proto_rawDescGZIP(), []int{185}
 }
 
 func (x *RowReply) GetR0() *CustomerRow {
@@ -11234,7 +11330,7 @@ type RowExtrasArgs struct {
 
 func (x *RowExtrasArgs) Reset() {
 	*x = RowExtrasArgs{}
-	mi := &file_service_proto_msgTypes[184]
+	mi := &file_service_proto_msgTypes[186]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11246,7 +11342,7 @@ func (x *RowExtrasArgs) String() string {
 func (*RowExtrasArgs) ProtoMessage() {}
 
 func (x *RowExtrasArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[184]
+	mi := &file_service_proto_msgTypes[186]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11259,7 +11355,7 @@ func (x *RowExtrasArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RowExtrasArgs.ProtoReflect.Descriptor instead.
 func (*RowExtrasArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{184}
+	return file_service_proto_rawDescGZIP(), []int{186}
 }
 
 func (x *RowExtrasArgs) GetIds() []uint64 {
@@ -11278,7 +11374,7 @@ type RowExtrasReply struct {
 
 func (x *RowExtrasReply) Reset() {
 	*x = RowExtrasReply{}
-	mi := &file_service_proto_msgTypes[185]
+	mi := &file_service_proto_msgTypes[187]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11290,7 +11386,7 @@ func (x *RowExtrasReply) String() string {
 func (*RowExtrasReply) ProtoMessage() {}
 
 func (x *RowExtrasReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[185]
+	mi := &file_service_proto_msgTypes[187]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11303,7 +11399,7 @@ func (x *RowExtrasReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RowExtrasReply.ProtoReflect.Descriptor instead.
 func (*RowExtrasReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{185}
+	return file_service_proto_rawDescGZIP(), []int{187}
 }
 
 func (x *RowExtrasReply) GetR0() map[uint64]*RowExtra {
@@ -11323,7 +11419,7 @@ type RowExtra struct {
 
 func (x *RowExtra) Reset() {
 	*x = RowExtra{}
-	mi := &file_service_proto_msgTypes[186]
+	mi := &file_service_proto_msgTypes[188]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11335,7 +11431,7 @@ func (x *RowExtra) String() string {
 func (*RowExtra) ProtoMessage() {}
 
 func (x *RowExtra) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[186]
+	mi := &file_service_proto_msgTypes[188]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11348,7 +11444,7 @@ func (x *RowExtra) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RowExtra.ProtoReflect.Descriptor instead.
 func (*RowExtra) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{186}
+	return file_service_proto_rawDescGZIP(), []int{188}
 }
 
 func (x *RowExtra) GetContact() *ContactBrief {
@@ -11378,7 +11474,7 @@ type ContactBrief struct {
 
 func (x *ContactBrief) Reset() {
 	*x = ContactBrief{}
-	mi := &file_service_proto_msgTypes[187]
+	mi := &file_service_proto_msgTypes[189]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11390,7 +11486,7 @@ func (x *ContactBrief) String() string {
 func (*ContactBrief) ProtoMessage() {}
 
 func (x *ContactBrief) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[187]
+	mi := &file_service_proto_msgTypes[189]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11403,7 +11499,7 @@ func (x *ContactBrief) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ContactBrief.ProtoReflect.Descriptor instead.
 func (*ContactBrief) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{187}
+	return file_service_proto_rawDescGZIP(), []int{189}
 }
 
 func (x *ContactBrief) GetName() string {
@@ -11450,7 +11546,7 @@ type SaveFilterArgs struct {
 
 func (x *SaveFilterArgs) Reset() {
 	*x = SaveFilterArgs{}
-	mi := &file_service_proto_msgTypes[188]
+	mi := &file_service_proto_msgTypes[190]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11462,7 +11558,7 @@ func (x *SaveFilterArgs) String() string {
 func (*SaveFilterArgs) ProtoMessage() {}
 
 func (x *SaveFilterArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[188]
+	mi := &file_service_proto_msgTypes[190]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11475,7 +11571,7 @@ func (x *SaveFilterArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SaveFilterArgs.ProtoReflect.Descriptor instead.
 func (*SaveFilterArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{188}
+	return file_service_proto_rawDescGZIP(), []int{190}
 }
 
 func (x *SaveFilterArgs) GetF() *SavedFilter {
@@ -11494,7 +11590,7 @@ type SaveFilterReply struct {
 
 func (x *SaveFilterReply) Reset() {
 	*x = SaveFilterReply{}
-	mi := &file_service_proto_msgTypes[189]
+	mi := &file_service_proto_msgTypes[191]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11506,7 +11602,7 @@ func (x *SaveFilterReply) String() string {
 func (*SaveFilterReply) ProtoMessage() {}
 
 func (x *SaveFilterReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[189]
+	mi := &file_service_proto_msgTypes[191]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11519,7 +11615,7 @@ func (x *SaveFilterReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SaveFilterReply.ProtoReflect.Descriptor instead.
 func (*SaveFilterReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{189}
+	return file_service_proto_rawDescGZIP(), []int{191}
 }
 
 func (x *SaveFilterReply) GetR0() *SavedFilter {
@@ -11541,7 +11637,7 @@ type SavedFilter struct {
 
 func (x *SavedFilter) Reset() {
 	*x = SavedFilter{}
-	mi := &file_service_proto_msgTypes[190]
+	mi := &file_service_proto_msgTypes[192]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11553,7 +11649,7 @@ func (x *SavedFilter) String() string {
 func (*SavedFilter) ProtoMessage() {}
 
 func (x *SavedFilter) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[190]
+	mi := &file_service_proto_msgTypes[192]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11566,7 +11662,7 @@ func (x *SavedFilter) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SavedFilter.ProtoReflect.Descriptor instead.
 func (*SavedFilter) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{190}
+	return file_service_proto_rawDescGZIP(), []int{192}
 }
 
 func (x *SavedFilter) GetID() uint64 {
@@ -11606,7 +11702,7 @@ type SaveListLayoutArgs struct {
 
 func (x *SaveListLayoutArgs) Reset() {
 	*x = SaveListLayoutArgs{}
-	mi := &file_service_proto_msgTypes[191]
+	mi := &file_service_proto_msgTypes[193]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11618,7 +11714,7 @@ func (x *SaveListLayoutArgs) String() string {
 func (*SaveListLayoutArgs) ProtoMessage() {}
 
 func (x *SaveListLayoutArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[191]
+	mi := &file_service_proto_msgTypes[193]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11631,7 +11727,7 @@ func (x *SaveListLayoutArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SaveListLayoutArgs.ProtoReflect.Descriptor instead.
 func (*SaveListLayoutArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{191}
+	return file_service_proto_rawDescGZIP(), []int{193}
 }
 
 func (x *SaveListLayoutArgs) GetL() *ListLayout {
@@ -11649,7 +11745,7 @@ type SaveListLayoutReply struct {
 
 func (x *SaveListLayoutReply) Reset() {
 	*x = SaveListLayoutReply{}
-	mi := &file_service_proto_msgTypes[192]
+	mi := &file_service_proto_msgTypes[194]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11661,7 +11757,7 @@ func (x *SaveListLayoutReply) String() string {
 func (*SaveListLayoutReply) ProtoMessage() {}
 
 func (x *SaveListLayoutReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[192]
+	mi := &file_service_proto_msgTypes[194]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11674,7 +11770,7 @@ func (x *SaveListLayoutReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SaveListLayoutReply.ProtoReflect.Descriptor instead.
 func (*SaveListLayoutReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{192}
+	return file_service_proto_rawDescGZIP(), []int{194}
 }
 
 type SaveMappingArgs struct {
@@ -11686,7 +11782,7 @@ type SaveMappingArgs struct {
 
 func (x *SaveMappingArgs) Reset() {
 	*x = SaveMappingArgs{}
-	mi := &file_service_proto_msgTypes[193]
+	mi := &file_service_proto_msgTypes[195]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11698,7 +11794,7 @@ func (x *SaveMappingArgs) String() string {
 func (*SaveMappingArgs) ProtoMessage() {}
 
 func (x *SaveMappingArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[193]
+	mi := &file_service_proto_msgTypes[195]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11711,7 +11807,7 @@ func (x *SaveMappingArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SaveMappingArgs.ProtoReflect.Descriptor instead.
 func (*SaveMappingArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{193}
+	return file_service_proto_rawDescGZIP(), []int{195}
 }
 
 func (x *SaveMappingArgs) GetM() *Mapping {
@@ -11729,7 +11825,7 @@ type SaveMappingReply struct {
 
 func (x *SaveMappingReply) Reset() {
 	*x = SaveMappingReply{}
-	mi := &file_service_proto_msgTypes[194]
+	mi := &file_service_proto_msgTypes[196]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11741,7 +11837,7 @@ func (x *SaveMappingReply) String() string {
 func (*SaveMappingReply) ProtoMessage() {}
 
 func (x *SaveMappingReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[194]
+	mi := &file_service_proto_msgTypes[196]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11754,7 +11850,7 @@ func (x *SaveMappingReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SaveMappingReply.ProtoReflect.Descriptor instead.
 func (*SaveMappingReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{194}
+	return file_service_proto_rawDescGZIP(), []int{196}
 }
 
 type Mapping struct {
@@ -11768,7 +11864,7 @@ type Mapping struct {
 
 func (x *Mapping) Reset() {
 	*x = Mapping{}
-	mi := &file_service_proto_msgTypes[195]
+	mi := &file_service_proto_msgTypes[197]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11780,7 +11876,7 @@ func (x *Mapping) String() string {
 func (*Mapping) ProtoMessage() {}
 
 func (x *Mapping) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[195]
+	mi := &file_service_proto_msgTypes[197]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11793,7 +11889,7 @@ func (x *Mapping) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Mapping.ProtoReflect.Descriptor instead.
 func (*Mapping) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{195}
+	return file_service_proto_rawDescGZIP(), []int{197}
 }
 
 func (x *Mapping) GetVersion() int64 {
@@ -11829,7 +11925,7 @@ type ColumnMapping struct {
 
 func (x *ColumnMapping) Reset() {
 	*x = ColumnMapping{}
-	mi := &file_service_proto_msgTypes[196]
+	mi := &file_service_proto_msgTypes[198]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11841,7 +11937,7 @@ func (x *ColumnMapping) String() string {
 func (*ColumnMapping) ProtoMessage() {}
 
 func (x *ColumnMapping) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[196]
+	mi := &file_service_proto_msgTypes[198]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11854,7 +11950,7 @@ func (x *ColumnMapping) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ColumnMapping.ProtoReflect.Descriptor instead.
 func (*ColumnMapping) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{196}
+	return file_service_proto_rawDescGZIP(), []int{198}
 }
 
 func (x *ColumnMapping) GetColumn() int64 {
@@ -11894,7 +11990,7 @@ type SaveMemberArgs struct {
 
 func (x *SaveMemberArgs) Reset() {
 	*x = SaveMemberArgs{}
-	mi := &file_service_proto_msgTypes[197]
+	mi := &file_service_proto_msgTypes[199]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11906,7 +12002,7 @@ func (x *SaveMemberArgs) String() string {
 func (*SaveMemberArgs) ProtoMessage() {}
 
 func (x *SaveMemberArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[197]
+	mi := &file_service_proto_msgTypes[199]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11919,7 +12015,7 @@ func (x *SaveMemberArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SaveMemberArgs.ProtoReflect.Descriptor instead.
 func (*SaveMemberArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{197}
+	return file_service_proto_rawDescGZIP(), []int{199}
 }
 
 func (x *SaveMemberArgs) GetM() *Member {
@@ -11938,7 +12034,7 @@ type SaveMemberReply struct {
 
 func (x *SaveMemberReply) Reset() {
 	*x = SaveMemberReply{}
-	mi := &file_service_proto_msgTypes[198]
+	mi := &file_service_proto_msgTypes[200]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11950,7 +12046,7 @@ func (x *SaveMemberReply) String() string {
 func (*SaveMemberReply) ProtoMessage() {}
 
 func (x *SaveMemberReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[198]
+	mi := &file_service_proto_msgTypes[200]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11963,7 +12059,7 @@ func (x *SaveMemberReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SaveMemberReply.ProtoReflect.Descriptor instead.
 func (*SaveMemberReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{198}
+	return file_service_proto_rawDescGZIP(), []int{200}
 }
 
 func (x *SaveMemberReply) GetR0() *Member {
@@ -11983,7 +12079,7 @@ type SavePeriodNotesArgs struct {
 
 func (x *SavePeriodNotesArgs) Reset() {
 	*x = SavePeriodNotesArgs{}
-	mi := &file_service_proto_msgTypes[199]
+	mi := &file_service_proto_msgTypes[201]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11995,7 +12091,7 @@ func (x *SavePeriodNotesArgs) String() string {
 func (*SavePeriodNotesArgs) ProtoMessage() {}
 
 func (x *SavePeriodNotesArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[199]
+	mi := &file_service_proto_msgTypes[201]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12008,7 +12104,7 @@ func (x *SavePeriodNotesArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SavePeriodNotesArgs.ProtoReflect.Descriptor instead.
 func (*SavePeriodNotesArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{199}
+	return file_service_proto_rawDescGZIP(), []int{201}
 }
 
 func (x *SavePeriodNotesArgs) GetP() *Period {
@@ -12033,7 +12129,7 @@ type SavePeriodNotesReply struct {
 
 func (x *SavePeriodNotesReply) Reset() {
 	*x = SavePeriodNotesReply{}
-	mi := &file_service_proto_msgTypes[200]
+	mi := &file_service_proto_msgTypes[202]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12045,7 +12141,7 @@ func (x *SavePeriodNotesReply) String() string {
 func (*SavePeriodNotesReply) ProtoMessage() {}
 
 func (x *SavePeriodNotesReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[200]
+	mi := &file_service_proto_msgTypes[202]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12058,7 +12154,7 @@ func (x *SavePeriodNotesReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SavePeriodNotesReply.ProtoReflect.Descriptor instead.
 func (*SavePeriodNotesReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{200}
+	return file_service_proto_rawDescGZIP(), []int{202}
 }
 
 type SaveSettingsArgs struct {
@@ -12070,7 +12166,7 @@ type SaveSettingsArgs struct {
 
 func (x *SaveSettingsArgs) Reset() {
 	*x = SaveSettingsArgs{}
-	mi := &file_service_proto_msgTypes[201]
+	mi := &file_service_proto_msgTypes[203]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12082,7 +12178,7 @@ func (x *SaveSettingsArgs) String() string {
 func (*SaveSettingsArgs) ProtoMessage() {}
 
 func (x *SaveSettingsArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[201]
+	mi := &file_service_proto_msgTypes[203]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12095,7 +12191,7 @@ func (x *SaveSettingsArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SaveSettingsArgs.ProtoReflect.Descriptor instead.
 func (*SaveSettingsArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{201}
+	return file_service_proto_rawDescGZIP(), []int{203}
 }
 
 func (x *SaveSettingsArgs) GetSt() *Settings {
@@ -12113,7 +12209,7 @@ type SaveSettingsReply struct {
 
 func (x *SaveSettingsReply) Reset() {
 	*x = SaveSettingsReply{}
-	mi := &file_service_proto_msgTypes[202]
+	mi := &file_service_proto_msgTypes[204]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12125,7 +12221,7 @@ func (x *SaveSettingsReply) String() string {
 func (*SaveSettingsReply) ProtoMessage() {}
 
 func (x *SaveSettingsReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[202]
+	mi := &file_service_proto_msgTypes[204]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12138,7 +12234,7 @@ func (x *SaveSettingsReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SaveSettingsReply.ProtoReflect.Descriptor instead.
 func (*SaveSettingsReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{202}
+	return file_service_proto_rawDescGZIP(), []int{204}
 }
 
 type Settings struct {
@@ -12159,7 +12255,7 @@ type Settings struct {
 
 func (x *Settings) Reset() {
 	*x = Settings{}
-	mi := &file_service_proto_msgTypes[203]
+	mi := &file_service_proto_msgTypes[205]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12171,7 +12267,7 @@ func (x *Settings) String() string {
 func (*Settings) ProtoMessage() {}
 
 func (x *Settings) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[203]
+	mi := &file_service_proto_msgTypes[205]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12184,7 +12280,7 @@ func (x *Settings) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Settings.ProtoReflect.Descriptor instead.
 func (*Settings) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{203}
+	return file_service_proto_rawDescGZIP(), []int{205}
 }
 
 func (x *Settings) GetGradeRules() *GradeRules {
@@ -12270,7 +12366,7 @@ type GradeRules struct {
 
 func (x *GradeRules) Reset() {
 	*x = GradeRules{}
-	mi := &file_service_proto_msgTypes[204]
+	mi := &file_service_proto_msgTypes[206]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12282,7 +12378,7 @@ func (x *GradeRules) String() string {
 func (*GradeRules) ProtoMessage() {}
 
 func (x *GradeRules) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[204]
+	mi := &file_service_proto_msgTypes[206]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12295,7 +12391,7 @@ func (x *GradeRules) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GradeRules.ProtoReflect.Descriptor instead.
 func (*GradeRules) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{204}
+	return file_service_proto_rawDescGZIP(), []int{206}
 }
 
 func (x *GradeRules) GetAMinAnnual() int64 {
@@ -12343,7 +12439,7 @@ type ContactCaps struct {
 
 func (x *ContactCaps) Reset() {
 	*x = ContactCaps{}
-	mi := &file_service_proto_msgTypes[205]
+	mi := &file_service_proto_msgTypes[207]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12355,7 +12451,7 @@ func (x *ContactCaps) String() string {
 func (*ContactCaps) ProtoMessage() {}
 
 func (x *ContactCaps) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[205]
+	mi := &file_service_proto_msgTypes[207]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12368,7 +12464,7 @@ func (x *ContactCaps) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ContactCaps.ProtoReflect.Descriptor instead.
 func (*ContactCaps) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{205}
+	return file_service_proto_rawDescGZIP(), []int{207}
 }
 
 func (x *ContactCaps) GetPerMonth() int64 {
@@ -12399,7 +12495,7 @@ type StageDef struct {
 
 func (x *StageDef) Reset() {
 	*x = StageDef{}
-	mi := &file_service_proto_msgTypes[206]
+	mi := &file_service_proto_msgTypes[208]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12411,7 +12507,7 @@ func (x *StageDef) String() string {
 func (*StageDef) ProtoMessage() {}
 
 func (x *StageDef) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[206]
+	mi := &file_service_proto_msgTypes[208]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12424,7 +12520,7 @@ func (x *StageDef) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StageDef.ProtoReflect.Descriptor instead.
 func (*StageDef) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{206}
+	return file_service_proto_rawDescGZIP(), []int{208}
 }
 
 func (x *StageDef) GetKey() string {
@@ -12480,7 +12576,7 @@ type QualifyThresholds struct {
 
 func (x *QualifyThresholds) Reset() {
 	*x = QualifyThresholds{}
-	mi := &file_service_proto_msgTypes[207]
+	mi := &file_service_proto_msgTypes[209]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12492,7 +12588,7 @@ func (x *QualifyThresholds) String() string {
 func (*QualifyThresholds) ProtoMessage() {}
 
 func (x *QualifyThresholds) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[207]
+	mi := &file_service_proto_msgTypes[209]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12505,7 +12601,7 @@ func (x *QualifyThresholds) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use QualifyThresholds.ProtoReflect.Descriptor instead.
 func (*QualifyThresholds) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{207}
+	return file_service_proto_rawDescGZIP(), []int{209}
 }
 
 func (x *QualifyThresholds) GetBudget() int64 {
@@ -12539,7 +12635,7 @@ type BackupSettings struct {
 
 func (x *BackupSettings) Reset() {
 	*x = BackupSettings{}
-	mi := &file_service_proto_msgTypes[208]
+	mi := &file_service_proto_msgTypes[210]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12551,7 +12647,7 @@ func (x *BackupSettings) String() string {
 func (*BackupSettings) ProtoMessage() {}
 
 func (x *BackupSettings) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[208]
+	mi := &file_service_proto_msgTypes[210]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12564,7 +12660,7 @@ func (x *BackupSettings) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BackupSettings.ProtoReflect.Descriptor instead.
 func (*BackupSettings) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{208}
+	return file_service_proto_rawDescGZIP(), []int{210}
 }
 
 func (x *BackupSettings) GetDir() string {
@@ -12592,7 +12688,7 @@ type Retention struct {
 
 func (x *Retention) Reset() {
 	*x = Retention{}
-	mi := &file_service_proto_msgTypes[209]
+	mi := &file_service_proto_msgTypes[211]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12604,7 +12700,7 @@ func (x *Retention) String() string {
 func (*Retention) ProtoMessage() {}
 
 func (x *Retention) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[209]
+	mi := &file_service_proto_msgTypes[211]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12617,7 +12713,7 @@ func (x *Retention) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Retention.ProtoReflect.Descriptor instead.
 func (*Retention) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{209}
+	return file_service_proto_rawDescGZIP(), []int{211}
 }
 
 func (x *Retention) GetDaily() int64 {
@@ -12655,7 +12751,7 @@ type PoolSettings struct {
 
 func (x *PoolSettings) Reset() {
 	*x = PoolSettings{}
-	mi := &file_service_proto_msgTypes[210]
+	mi := &file_service_proto_msgTypes[212]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12667,7 +12763,7 @@ func (x *PoolSettings) String() string {
 func (*PoolSettings) ProtoMessage() {}
 
 func (x *PoolSettings) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[210]
+	mi := &file_service_proto_msgTypes[212]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12680,7 +12776,7 @@ func (x *PoolSettings) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PoolSettings.ProtoReflect.Descriptor instead.
 func (*PoolSettings) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{210}
+	return file_service_proto_rawDescGZIP(), []int{212}
 }
 
 func (x *PoolSettings) GetClaimsPerDay() int64 {
@@ -12735,7 +12831,7 @@ type SaveTargetsArgs struct {
 
 func (x *SaveTargetsArgs) Reset() {
 	*x = SaveTargetsArgs{}
-	mi := &file_service_proto_msgTypes[211]
+	mi := &file_service_proto_msgTypes[213]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12747,7 +12843,7 @@ func (x *SaveTargetsArgs) String() string {
 func (*SaveTargetsArgs) ProtoMessage() {}
 
 func (x *SaveTargetsArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[211]
+	mi := &file_service_proto_msgTypes[213]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12760,7 +12856,7 @@ func (x *SaveTargetsArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SaveTargetsArgs.ProtoReflect.Descriptor instead.
 func (*SaveTargetsArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{211}
+	return file_service_proto_rawDescGZIP(), []int{213}
 }
 
 func (x *SaveTargetsArgs) GetP() *Period {
@@ -12785,7 +12881,7 @@ type SaveTargetsReply struct {
 
 func (x *SaveTargetsReply) Reset() {
 	*x = SaveTargetsReply{}
-	mi := &file_service_proto_msgTypes[212]
+	mi := &file_service_proto_msgTypes[214]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12797,7 +12893,7 @@ func (x *SaveTargetsReply) String() string {
 func (*SaveTargetsReply) ProtoMessage() {}
 
 func (x *SaveTargetsReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[212]
+	mi := &file_service_proto_msgTypes[214]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12810,7 +12906,7 @@ func (x *SaveTargetsReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SaveTargetsReply.ProtoReflect.Descriptor instead.
 func (*SaveTargetsReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{212}
+	return file_service_proto_rawDescGZIP(), []int{214}
 }
 
 type TargetSet struct {
@@ -12823,7 +12919,7 @@ type TargetSet struct {
 
 func (x *TargetSet) Reset() {
 	*x = TargetSet{}
-	mi := &file_service_proto_msgTypes[213]
+	mi := &file_service_proto_msgTypes[215]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12835,7 +12931,7 @@ func (x *TargetSet) String() string {
 func (*TargetSet) ProtoMessage() {}
 
 func (x *TargetSet) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[213]
+	mi := &file_service_proto_msgTypes[215]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12848,7 +12944,7 @@ func (x *TargetSet) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TargetSet.ProtoReflect.Descriptor instead.
 func (*TargetSet) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{213}
+	return file_service_proto_rawDescGZIP(), []int{215}
 }
 
 func (x *TargetSet) GetTeam() map[string]float64 {
@@ -12875,7 +12971,7 @@ type OfTargets struct {
 
 func (x *OfTargets) Reset() {
 	*x = OfTargets{}
-	mi := &file_service_proto_msgTypes[214]
+	mi := &file_service_proto_msgTypes[216]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12887,7 +12983,7 @@ func (x *OfTargets) String() string {
 func (*OfTargets) ProtoMessage() {}
 
 func (x *OfTargets) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[214]
+	mi := &file_service_proto_msgTypes[216]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12900,7 +12996,7 @@ func (x *OfTargets) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OfTargets.ProtoReflect.Descriptor instead.
 func (*OfTargets) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{214}
+	return file_service_proto_rawDescGZIP(), []int{216}
 }
 
 func (x *OfTargets) GetV() map[string]float64 {
@@ -12919,7 +13015,7 @@ type SavedFiltersArgs struct {
 
 func (x *SavedFiltersArgs) Reset() {
 	*x = SavedFiltersArgs{}
-	mi := &file_service_proto_msgTypes[215]
+	mi := &file_service_proto_msgTypes[217]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12931,7 +13027,7 @@ func (x *SavedFiltersArgs) String() string {
 func (*SavedFiltersArgs) ProtoMessage() {}
 
 func (x *SavedFiltersArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[215]
+	mi := &file_service_proto_msgTypes[217]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12944,7 +13040,7 @@ func (x *SavedFiltersArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SavedFiltersArgs.ProtoReflect.Descriptor instead.
 func (*SavedFiltersArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{215}
+	return file_service_proto_rawDescGZIP(), []int{217}
 }
 
 func (x *SavedFiltersArgs) GetMember() uint64 {
@@ -12963,7 +13059,7 @@ type SavedFiltersReply struct {
 
 func (x *SavedFiltersReply) Reset() {
 	*x = SavedFiltersReply{}
-	mi := &file_service_proto_msgTypes[216]
+	mi := &file_service_proto_msgTypes[218]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12975,7 +13071,7 @@ func (x *SavedFiltersReply) String() string {
 func (*SavedFiltersReply) ProtoMessage() {}
 
 func (x *SavedFiltersReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[216]
+	mi := &file_service_proto_msgTypes[218]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12988,7 +13084,7 @@ func (x *SavedFiltersReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SavedFiltersReply.ProtoReflect.Descriptor instead.
 func (*SavedFiltersReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{216}
+	return file_service_proto_rawDescGZIP(), []int{218}
 }
 
 func (x *SavedFiltersReply) GetR0() []*SavedFilter {
@@ -13008,7 +13104,7 @@ type SearchHitsArgs struct {
 
 func (x *SearchHitsArgs) Reset() {
 	*x = SearchHitsArgs{}
-	mi := &file_service_proto_msgTypes[217]
+	mi := &file_service_proto_msgTypes[219]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13020,7 +13116,7 @@ func (x *SearchHitsArgs) String() string {
 func (*SearchHitsArgs) ProtoMessage() {}
 
 func (x *SearchHitsArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[217]
+	mi := &file_service_proto_msgTypes[219]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13033,7 +13129,7 @@ func (x *SearchHitsArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SearchHitsArgs.ProtoReflect.Descriptor instead.
 func (*SearchHitsArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{217}
+	return file_service_proto_rawDescGZIP(), []int{219}
 }
 
 func (x *SearchHitsArgs) GetIds() []uint64 {
@@ -13059,7 +13155,7 @@ type SearchHitsReply struct {
 
 func (x *SearchHitsReply) Reset() {
 	*x = SearchHitsReply{}
-	mi := &file_service_proto_msgTypes[218]
+	mi := &file_service_proto_msgTypes[220]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13071,7 +13167,7 @@ func (x *SearchHitsReply) String() string {
 func (*SearchHitsReply) ProtoMessage() {}
 
 func (x *SearchHitsReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[218]
+	mi := &file_service_proto_msgTypes[220]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13084,7 +13180,7 @@ func (x *SearchHitsReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SearchHitsReply.ProtoReflect.Descriptor instead.
 func (*SearchHitsReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{218}
+	return file_service_proto_rawDescGZIP(), []int{220}
 }
 
 func (x *SearchHitsReply) GetR0() map[uint64]*SearchHit {
@@ -13104,7 +13200,7 @@ type SearchHit struct {
 
 func (x *SearchHit) Reset() {
 	*x = SearchHit{}
-	mi := &file_service_proto_msgTypes[219]
+	mi := &file_service_proto_msgTypes[221]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13116,7 +13212,7 @@ func (x *SearchHit) String() string {
 func (*SearchHit) ProtoMessage() {}
 
 func (x *SearchHit) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[219]
+	mi := &file_service_proto_msgTypes[221]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13129,7 +13225,7 @@ func (x *SearchHit) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SearchHit.ProtoReflect.Descriptor instead.
 func (*SearchHit) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{219}
+	return file_service_proto_rawDescGZIP(), []int{221}
 }
 
 func (x *SearchHit) GetField() string {
@@ -13157,7 +13253,7 @@ type SegmentCustomersArgs struct {
 
 func (x *SegmentCustomersArgs) Reset() {
 	*x = SegmentCustomersArgs{}
-	mi := &file_service_proto_msgTypes[220]
+	mi := &file_service_proto_msgTypes[222]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13169,7 +13265,7 @@ func (x *SegmentCustomersArgs) String() string {
 func (*SegmentCustomersArgs) ProtoMessage() {}
 
 func (x *SegmentCustomersArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[220]
+	mi := &file_service_proto_msgTypes[222]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13182,7 +13278,7 @@ func (x *SegmentCustomersArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SegmentCustomersArgs.ProtoReflect.Descriptor instead.
 func (*SegmentCustomersArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{220}
+	return file_service_proto_rawDescGZIP(), []int{222}
 }
 
 func (x *SegmentCustomersArgs) GetP() *Period {
@@ -13215,7 +13311,7 @@ type SegmentCustomersReply struct {
 
 func (x *SegmentCustomersReply) Reset() {
 	*x = SegmentCustomersReply{}
-	mi := &file_service_proto_msgTypes[221]
+	mi := &file_service_proto_msgTypes[223]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13227,7 +13323,7 @@ func (x *SegmentCustomersReply) String() string {
 func (*SegmentCustomersReply) ProtoMessage() {}
 
 func (x *SegmentCustomersReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[221]
+	mi := &file_service_proto_msgTypes[223]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13240,7 +13336,7 @@ func (x *SegmentCustomersReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SegmentCustomersReply.ProtoReflect.Descriptor instead.
 func (*SegmentCustomersReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{221}
+	return file_service_proto_rawDescGZIP(), []int{223}
 }
 
 func (x *SegmentCustomersReply) GetR0() *SegmentPage {
@@ -13260,7 +13356,7 @@ type SegmentPage struct {
 
 func (x *SegmentPage) Reset() {
 	*x = SegmentPage{}
-	mi := &file_service_proto_msgTypes[222]
+	mi := &file_service_proto_msgTypes[224]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13272,7 +13368,7 @@ func (x *SegmentPage) String() string {
 func (*SegmentPage) ProtoMessage() {}
 
 func (x *SegmentPage) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[222]
+	mi := &file_service_proto_msgTypes[224]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13285,7 +13381,7 @@ func (x *SegmentPage) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SegmentPage.ProtoReflect.Descriptor instead.
 func (*SegmentPage) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{222}
+	return file_service_proto_rawDescGZIP(), []int{224}
 }
 
 func (x *SegmentPage) GetCustomers() []*CustomerSegment {
@@ -13311,7 +13407,7 @@ type SegmentsForArgs struct {
 
 func (x *SegmentsForArgs) Reset() {
 	*x = SegmentsForArgs{}
-	mi := &file_service_proto_msgTypes[223]
+	mi := &file_service_proto_msgTypes[225]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13323,7 +13419,7 @@ func (x *SegmentsForArgs) String() string {
 func (*SegmentsForArgs) ProtoMessage() {}
 
 func (x *SegmentsForArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[223]
+	mi := &file_service_proto_msgTypes[225]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13336,7 +13432,7 @@ func (x *SegmentsForArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SegmentsForArgs.ProtoReflect.Descriptor instead.
 func (*SegmentsForArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{223}
+	return file_service_proto_rawDescGZIP(), []int{225}
 }
 
 func (x *SegmentsForArgs) GetP() *Period {
@@ -13355,7 +13451,7 @@ type SegmentsForReply struct {
 
 func (x *SegmentsForReply) Reset() {
 	*x = SegmentsForReply{}
-	mi := &file_service_proto_msgTypes[224]
+	mi := &file_service_proto_msgTypes[226]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13367,7 +13463,7 @@ func (x *SegmentsForReply) String() string {
 func (*SegmentsForReply) ProtoMessage() {}
 
 func (x *SegmentsForReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[224]
+	mi := &file_service_proto_msgTypes[226]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13380,7 +13476,7 @@ func (x *SegmentsForReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SegmentsForReply.ProtoReflect.Descriptor instead.
 func (*SegmentsForReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{224}
+	return file_service_proto_rawDescGZIP(), []int{226}
 }
 
 func (x *SegmentsForReply) GetR0() *SegmentSummary {
@@ -13400,7 +13496,7 @@ type SetActiveArgs struct {
 
 func (x *SetActiveArgs) Reset() {
 	*x = SetActiveArgs{}
-	mi := &file_service_proto_msgTypes[225]
+	mi := &file_service_proto_msgTypes[227]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13412,7 +13508,7 @@ func (x *SetActiveArgs) String() string {
 func (*SetActiveArgs) ProtoMessage() {}
 
 func (x *SetActiveArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[225]
+	mi := &file_service_proto_msgTypes[227]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13425,7 +13521,7 @@ func (x *SetActiveArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetActiveArgs.ProtoReflect.Descriptor instead.
 func (*SetActiveArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{225}
+	return file_service_proto_rawDescGZIP(), []int{227}
 }
 
 func (x *SetActiveArgs) GetMemberID() uint64 {
@@ -13450,7 +13546,7 @@ type SetActiveReply struct {
 
 func (x *SetActiveReply) Reset() {
 	*x = SetActiveReply{}
-	mi := &file_service_proto_msgTypes[226]
+	mi := &file_service_proto_msgTypes[228]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13462,7 +13558,7 @@ func (x *SetActiveReply) String() string {
 func (*SetActiveReply) ProtoMessage() {}
 
 func (x *SetActiveReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[226]
+	mi := &file_service_proto_msgTypes[228]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13475,7 +13571,7 @@ func (x *SetActiveReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetActiveReply.ProtoReflect.Descriptor instead.
 func (*SetActiveReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{226}
+	return file_service_proto_rawDescGZIP(), []int{228}
 }
 
 type SettingsArgs struct {
@@ -13486,7 +13582,7 @@ type SettingsArgs struct {
 
 func (x *SettingsArgs) Reset() {
 	*x = SettingsArgs{}
-	mi := &file_service_proto_msgTypes[227]
+	mi := &file_service_proto_msgTypes[229]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13498,7 +13594,7 @@ func (x *SettingsArgs) String() string {
 func (*SettingsArgs) ProtoMessage() {}
 
 func (x *SettingsArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[227]
+	mi := &file_service_proto_msgTypes[229]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13511,7 +13607,7 @@ func (x *SettingsArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SettingsArgs.ProtoReflect.Descriptor instead.
 func (*SettingsArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{227}
+	return file_service_proto_rawDescGZIP(), []int{229}
 }
 
 type SettingsReply struct {
@@ -13523,7 +13619,7 @@ type SettingsReply struct {
 
 func (x *SettingsReply) Reset() {
 	*x = SettingsReply{}
-	mi := &file_service_proto_msgTypes[228]
+	mi := &file_service_proto_msgTypes[230]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13535,7 +13631,7 @@ func (x *SettingsReply) String() string {
 func (*SettingsReply) ProtoMessage() {}
 
 func (x *SettingsReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[228]
+	mi := &file_service_proto_msgTypes[230]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13548,7 +13644,7 @@ func (x *SettingsReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SettingsReply.ProtoReflect.Descriptor instead.
 func (*SettingsReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{228}
+	return file_service_proto_rawDescGZIP(), []int{230}
 }
 
 func (x *SettingsReply) GetR0() *Settings {
@@ -13567,7 +13663,7 @@ type StageTotalsArgs struct {
 
 func (x *StageTotalsArgs) Reset() {
 	*x = StageTotalsArgs{}
-	mi := &file_service_proto_msgTypes[229]
+	mi := &file_service_proto_msgTypes[231]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13579,7 +13675,7 @@ func (x *StageTotalsArgs) String() string {
 func (*StageTotalsArgs) ProtoMessage() {}
 
 func (x *StageTotalsArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[229]
+	mi := &file_service_proto_msgTypes[231]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13592,7 +13688,7 @@ func (x *StageTotalsArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StageTotalsArgs.ProtoReflect.Descriptor instead.
 func (*StageTotalsArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{229}
+	return file_service_proto_rawDescGZIP(), []int{231}
 }
 
 func (x *StageTotalsArgs) GetF() *OpportunityFilter {
@@ -13611,7 +13707,7 @@ type StageTotalsReply struct {
 
 func (x *StageTotalsReply) Reset() {
 	*x = StageTotalsReply{}
-	mi := &file_service_proto_msgTypes[230]
+	mi := &file_service_proto_msgTypes[232]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13623,7 +13719,7 @@ func (x *StageTotalsReply) String() string {
 func (*StageTotalsReply) ProtoMessage() {}
 
 func (x *StageTotalsReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[230]
+	mi := &file_service_proto_msgTypes[232]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13636,7 +13732,7 @@ func (x *StageTotalsReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StageTotalsReply.ProtoReflect.Descriptor instead.
 func (*StageTotalsReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{230}
+	return file_service_proto_rawDescGZIP(), []int{232}
 }
 
 func (x *StageTotalsReply) GetR0() []*StageTotal {
@@ -13658,7 +13754,7 @@ type StageTotal struct {
 
 func (x *StageTotal) Reset() {
 	*x = StageTotal{}
-	mi := &file_service_proto_msgTypes[231]
+	mi := &file_service_proto_msgTypes[233]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13670,7 +13766,7 @@ func (x *StageTotal) String() string {
 func (*StageTotal) ProtoMessage() {}
 
 func (x *StageTotal) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[231]
+	mi := &file_service_proto_msgTypes[233]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13683,7 +13779,7 @@ func (x *StageTotal) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StageTotal.ProtoReflect.Descriptor instead.
 func (*StageTotal) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{231}
+	return file_service_proto_rawDescGZIP(), []int{233}
 }
 
 func (x *StageTotal) GetStage() string {
@@ -13722,7 +13818,7 @@ type SweepPoolArgs struct {
 
 func (x *SweepPoolArgs) Reset() {
 	*x = SweepPoolArgs{}
-	mi := &file_service_proto_msgTypes[232]
+	mi := &file_service_proto_msgTypes[234]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13734,7 +13830,7 @@ func (x *SweepPoolArgs) String() string {
 func (*SweepPoolArgs) ProtoMessage() {}
 
 func (x *SweepPoolArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[232]
+	mi := &file_service_proto_msgTypes[234]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13747,7 +13843,7 @@ func (x *SweepPoolArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SweepPoolArgs.ProtoReflect.Descriptor instead.
 func (*SweepPoolArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{232}
+	return file_service_proto_rawDescGZIP(), []int{234}
 }
 
 type SweepPoolReply struct {
@@ -13759,7 +13855,7 @@ type SweepPoolReply struct {
 
 func (x *SweepPoolReply) Reset() {
 	*x = SweepPoolReply{}
-	mi := &file_service_proto_msgTypes[233]
+	mi := &file_service_proto_msgTypes[235]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13771,7 +13867,7 @@ func (x *SweepPoolReply) String() string {
 func (*SweepPoolReply) ProtoMessage() {}
 
 func (x *SweepPoolReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[233]
+	mi := &file_service_proto_msgTypes[235]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13784,7 +13880,7 @@ func (x *SweepPoolReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SweepPoolReply.ProtoReflect.Descriptor instead.
 func (*SweepPoolReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{233}
+	return file_service_proto_rawDescGZIP(), []int{235}
 }
 
 func (x *SweepPoolReply) GetR0() int64 {
@@ -13803,7 +13899,7 @@ type TargetsArgs struct {
 
 func (x *TargetsArgs) Reset() {
 	*x = TargetsArgs{}
-	mi := &file_service_proto_msgTypes[234]
+	mi := &file_service_proto_msgTypes[236]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13815,7 +13911,7 @@ func (x *TargetsArgs) String() string {
 func (*TargetsArgs) ProtoMessage() {}
 
 func (x *TargetsArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[234]
+	mi := &file_service_proto_msgTypes[236]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13828,7 +13924,7 @@ func (x *TargetsArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TargetsArgs.ProtoReflect.Descriptor instead.
 func (*TargetsArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{234}
+	return file_service_proto_rawDescGZIP(), []int{236}
 }
 
 func (x *TargetsArgs) GetP() *Period {
@@ -13847,7 +13943,7 @@ type TargetsReply struct {
 
 func (x *TargetsReply) Reset() {
 	*x = TargetsReply{}
-	mi := &file_service_proto_msgTypes[235]
+	mi := &file_service_proto_msgTypes[237]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13859,7 +13955,7 @@ func (x *TargetsReply) String() string {
 func (*TargetsReply) ProtoMessage() {}
 
 func (x *TargetsReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[235]
+	mi := &file_service_proto_msgTypes[237]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13872,7 +13968,7 @@ func (x *TargetsReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TargetsReply.ProtoReflect.Descriptor instead.
 func (*TargetsReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{235}
+	return file_service_proto_rawDescGZIP(), []int{237}
 }
 
 func (x *TargetsReply) GetR0() *TargetSet {
@@ -13892,7 +13988,7 @@ type UndoImportArgs struct {
 
 func (x *UndoImportArgs) Reset() {
 	*x = UndoImportArgs{}
-	mi := &file_service_proto_msgTypes[236]
+	mi := &file_service_proto_msgTypes[238]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13904,7 +14000,7 @@ func (x *UndoImportArgs) String() string {
 func (*UndoImportArgs) ProtoMessage() {}
 
 func (x *UndoImportArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[236]
+	mi := &file_service_proto_msgTypes[238]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13917,7 +14013,7 @@ func (x *UndoImportArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UndoImportArgs.ProtoReflect.Descriptor instead.
 func (*UndoImportArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{236}
+	return file_service_proto_rawDescGZIP(), []int{238}
 }
 
 func (x *UndoImportArgs) GetImportID() uint64 {
@@ -13943,7 +14039,7 @@ type UndoImportReply struct {
 
 func (x *UndoImportReply) Reset() {
 	*x = UndoImportReply{}
-	mi := &file_service_proto_msgTypes[237]
+	mi := &file_service_proto_msgTypes[239]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13955,7 +14051,7 @@ func (x *UndoImportReply) String() string {
 func (*UndoImportReply) ProtoMessage() {}
 
 func (x *UndoImportReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[237]
+	mi := &file_service_proto_msgTypes[239]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13968,7 +14064,7 @@ func (x *UndoImportReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UndoImportReply.ProtoReflect.Descriptor instead.
 func (*UndoImportReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{237}
+	return file_service_proto_rawDescGZIP(), []int{239}
 }
 
 func (x *UndoImportReply) GetR0() *UndoReport {
@@ -13992,7 +14088,7 @@ type UndoReport struct {
 
 func (x *UndoReport) Reset() {
 	*x = UndoReport{}
-	mi := &file_service_proto_msgTypes[238]
+	mi := &file_service_proto_msgTypes[240]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14004,7 +14100,7 @@ func (x *UndoReport) String() string {
 func (*UndoReport) ProtoMessage() {}
 
 func (x *UndoReport) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[238]
+	mi := &file_service_proto_msgTypes[240]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14017,7 +14113,7 @@ func (x *UndoReport) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UndoReport.ProtoReflect.Descriptor instead.
 func (*UndoReport) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{238}
+	return file_service_proto_rawDescGZIP(), []int{240}
 }
 
 func (x *UndoReport) GetImportID() uint64 {
@@ -14072,7 +14168,7 @@ type UndoCounts struct {
 
 func (x *UndoCounts) Reset() {
 	*x = UndoCounts{}
-	mi := &file_service_proto_msgTypes[239]
+	mi := &file_service_proto_msgTypes[241]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14084,7 +14180,7 @@ func (x *UndoCounts) String() string {
 func (*UndoCounts) ProtoMessage() {}
 
 func (x *UndoCounts) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[239]
+	mi := &file_service_proto_msgTypes[241]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14097,7 +14193,7 @@ func (x *UndoCounts) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UndoCounts.ProtoReflect.Descriptor instead.
 func (*UndoCounts) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{239}
+	return file_service_proto_rawDescGZIP(), []int{241}
 }
 
 func (x *UndoCounts) GetRemoved() int64 {
@@ -14123,7 +14219,7 @@ type UndoMoveArgs struct {
 
 func (x *UndoMoveArgs) Reset() {
 	*x = UndoMoveArgs{}
-	mi := &file_service_proto_msgTypes[240]
+	mi := &file_service_proto_msgTypes[242]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14135,7 +14231,7 @@ func (x *UndoMoveArgs) String() string {
 func (*UndoMoveArgs) ProtoMessage() {}
 
 func (x *UndoMoveArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[240]
+	mi := &file_service_proto_msgTypes[242]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14148,7 +14244,7 @@ func (x *UndoMoveArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UndoMoveArgs.ProtoReflect.Descriptor instead.
 func (*UndoMoveArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{240}
+	return file_service_proto_rawDescGZIP(), []int{242}
 }
 
 func (x *UndoMoveArgs) GetU() *MoveUndo {
@@ -14167,7 +14263,7 @@ type UndoMoveReply struct {
 
 func (x *UndoMoveReply) Reset() {
 	*x = UndoMoveReply{}
-	mi := &file_service_proto_msgTypes[241]
+	mi := &file_service_proto_msgTypes[243]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14179,7 +14275,7 @@ func (x *UndoMoveReply) String() string {
 func (*UndoMoveReply) ProtoMessage() {}
 
 func (x *UndoMoveReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[241]
+	mi := &file_service_proto_msgTypes[243]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14192,7 +14288,7 @@ func (x *UndoMoveReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UndoMoveReply.ProtoReflect.Descriptor instead.
 func (*UndoMoveReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{241}
+	return file_service_proto_rawDescGZIP(), []int{243}
 }
 
 func (x *UndoMoveReply) GetR0() *Opportunity {
@@ -14211,7 +14307,7 @@ type UnlockArgs struct {
 
 func (x *UnlockArgs) Reset() {
 	*x = UnlockArgs{}
-	mi := &file_service_proto_msgTypes[242]
+	mi := &file_service_proto_msgTypes[244]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14223,7 +14319,7 @@ func (x *UnlockArgs) String() string {
 func (*UnlockArgs) ProtoMessage() {}
 
 func (x *UnlockArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[242]
+	mi := &file_service_proto_msgTypes[244]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14236,7 +14332,7 @@ func (x *UnlockArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UnlockArgs.ProtoReflect.Descriptor instead.
 func (*UnlockArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{242}
+	return file_service_proto_rawDescGZIP(), []int{244}
 }
 
 func (x *UnlockArgs) GetMemberID() uint64 {
@@ -14254,7 +14350,7 @@ type UnlockReply struct {
 
 func (x *UnlockReply) Reset() {
 	*x = UnlockReply{}
-	mi := &file_service_proto_msgTypes[243]
+	mi := &file_service_proto_msgTypes[245]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14266,7 +14362,7 @@ func (x *UnlockReply) String() string {
 func (*UnlockReply) ProtoMessage() {}
 
 func (x *UnlockReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[243]
+	mi := &file_service_proto_msgTypes[245]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14279,7 +14375,7 @@ func (x *UnlockReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UnlockReply.ProtoReflect.Descriptor instead.
 func (*UnlockReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{243}
+	return file_service_proto_rawDescGZIP(), []int{245}
 }
 
 type UpdateCustomerArgs struct {
@@ -14291,7 +14387,7 @@ type UpdateCustomerArgs struct {
 
 func (x *UpdateCustomerArgs) Reset() {
 	*x = UpdateCustomerArgs{}
-	mi := &file_service_proto_msgTypes[244]
+	mi := &file_service_proto_msgTypes[246]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14303,7 +14399,7 @@ func (x *UpdateCustomerArgs) String() string {
 func (*UpdateCustomerArgs) ProtoMessage() {}
 
 func (x *UpdateCustomerArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[244]
+	mi := &file_service_proto_msgTypes[246]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14316,7 +14412,7 @@ func (x *UpdateCustomerArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateCustomerArgs.ProtoReflect.Descriptor instead.
 func (*UpdateCustomerArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{244}
+	return file_service_proto_rawDescGZIP(), []int{246}
 }
 
 func (x *UpdateCustomerArgs) GetC() *Customer {
@@ -14335,7 +14431,7 @@ type UpdateCustomerReply struct {
 
 func (x *UpdateCustomerReply) Reset() {
 	*x = UpdateCustomerReply{}
-	mi := &file_service_proto_msgTypes[245]
+	mi := &file_service_proto_msgTypes[247]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14347,7 +14443,7 @@ func (x *UpdateCustomerReply) String() string {
 func (*UpdateCustomerReply) ProtoMessage() {}
 
 func (x *UpdateCustomerReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[245]
+	mi := &file_service_proto_msgTypes[247]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14360,7 +14456,7 @@ func (x *UpdateCustomerReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateCustomerReply.ProtoReflect.Descriptor instead.
 func (*UpdateCustomerReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{245}
+	return file_service_proto_rawDescGZIP(), []int{247}
 }
 
 func (x *UpdateCustomerReply) GetR0() *Customer {
@@ -14379,7 +14475,7 @@ type UpdateOpportunityArgs struct {
 
 func (x *UpdateOpportunityArgs) Reset() {
 	*x = UpdateOpportunityArgs{}
-	mi := &file_service_proto_msgTypes[246]
+	mi := &file_service_proto_msgTypes[248]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14391,7 +14487,7 @@ func (x *UpdateOpportunityArgs) String() string {
 func (*UpdateOpportunityArgs) ProtoMessage() {}
 
 func (x *UpdateOpportunityArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[246]
+	mi := &file_service_proto_msgTypes[248]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14404,7 +14500,7 @@ func (x *UpdateOpportunityArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateOpportunityArgs.ProtoReflect.Descriptor instead.
 func (*UpdateOpportunityArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{246}
+	return file_service_proto_rawDescGZIP(), []int{248}
 }
 
 func (x *UpdateOpportunityArgs) GetO() *Opportunity {
@@ -14423,7 +14519,7 @@ type UpdateOpportunityReply struct {
 
 func (x *UpdateOpportunityReply) Reset() {
 	*x = UpdateOpportunityReply{}
-	mi := &file_service_proto_msgTypes[247]
+	mi := &file_service_proto_msgTypes[249]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14435,7 +14531,7 @@ func (x *UpdateOpportunityReply) String() string {
 func (*UpdateOpportunityReply) ProtoMessage() {}
 
 func (x *UpdateOpportunityReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[247]
+	mi := &file_service_proto_msgTypes[249]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14448,7 +14544,7 @@ func (x *UpdateOpportunityReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateOpportunityReply.ProtoReflect.Descriptor instead.
 func (*UpdateOpportunityReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{247}
+	return file_service_proto_rawDescGZIP(), []int{249}
 }
 
 func (x *UpdateOpportunityReply) GetR0() *Opportunity {
@@ -14466,7 +14562,7 @@ type WeeklyReviewArgs struct {
 
 func (x *WeeklyReviewArgs) Reset() {
 	*x = WeeklyReviewArgs{}
-	mi := &file_service_proto_msgTypes[248]
+	mi := &file_service_proto_msgTypes[250]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14478,7 +14574,7 @@ func (x *WeeklyReviewArgs) String() string {
 func (*WeeklyReviewArgs) ProtoMessage() {}
 
 func (x *WeeklyReviewArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[248]
+	mi := &file_service_proto_msgTypes[250]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14491,7 +14587,7 @@ func (x *WeeklyReviewArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WeeklyReviewArgs.ProtoReflect.Descriptor instead.
 func (*WeeklyReviewArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{248}
+	return file_service_proto_rawDescGZIP(), []int{250}
 }
 
 type WeeklyReviewReply struct {
@@ -14503,7 +14599,7 @@ type WeeklyReviewReply struct {
 
 func (x *WeeklyReviewReply) Reset() {
 	*x = WeeklyReviewReply{}
-	mi := &file_service_proto_msgTypes[249]
+	mi := &file_service_proto_msgTypes[251]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14515,7 +14611,7 @@ func (x *WeeklyReviewReply) String() string {
 func (*WeeklyReviewReply) ProtoMessage() {}
 
 func (x *WeeklyReviewReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[249]
+	mi := &file_service_proto_msgTypes[251]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14528,7 +14624,7 @@ func (x *WeeklyReviewReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WeeklyReviewReply.ProtoReflect.Descriptor instead.
 func (*WeeklyReviewReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{249}
+	return file_service_proto_rawDescGZIP(), []int{251}
 }
 
 func (x *WeeklyReviewReply) GetR0() []*RepReview {
@@ -14553,7 +14649,7 @@ type RepReview struct {
 
 func (x *RepReview) Reset() {
 	*x = RepReview{}
-	mi := &file_service_proto_msgTypes[250]
+	mi := &file_service_proto_msgTypes[252]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14565,7 +14661,7 @@ func (x *RepReview) String() string {
 func (*RepReview) ProtoMessage() {}
 
 func (x *RepReview) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[250]
+	mi := &file_service_proto_msgTypes[252]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14578,7 +14674,7 @@ func (x *RepReview) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RepReview.ProtoReflect.Descriptor instead.
 func (*RepReview) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{250}
+	return file_service_proto_rawDescGZIP(), []int{252}
 }
 
 func (x *RepReview) GetMember() *Member {
@@ -15461,7 +15557,12 @@ const file_service_proto_rawDesc = "" +
 	"\x02To\x18\x05 \x01(\x04R\x02To\x12\x16\n" +
 	"\x06Action\x18\x06 \x01(\tR\x06Action\x12\x16\n" +
 	"\x06Reason\x18\a \x01(\tR\x06Reason\x12\x1a\n" +
-	"\bIdleDays\x18\b \x01(\x03R\bIdleDays\"E\n" +
+	"\bIdleDays\x18\b \x01(\x03R\bIdleDays\"^\n" +
+	"\x16RecordReportExportArgs\x12\x16\n" +
+	"\x06Format\x18\x01 \x01(\tR\x06Format\x12\x18\n" +
+	"\aPeriods\x18\x02 \x01(\x03R\aPeriods\x12\x12\n" +
+	"\x04Rows\x18\x03 \x01(\x03R\x04Rows\"\x19\n" +
+	"\x17RecordReportExportReply\"E\n" +
 	"\vReleaseArgs\x12\x1e\n" +
 	"\n" +
 	"CustomerID\x18\x01 \x01(\x04R\n" +
@@ -15731,7 +15832,7 @@ const file_service_proto_rawDesc = "" +
 	"\x10ReviewedThisWeek\x18\x04 \x01(\x03R\x10ReviewedThisWeek\x12\"\n" +
 	"\fLastActivity\x18\x05 \x01(\x03R\fLastActivity\x12*\n" +
 	"\x10OverdueFollowUps\x18\x06 \x01(\x03R\x10OverdueFollowUps\x12\x1c\n" +
-	"\tIdleDeals\x18\a \x01(\x03R\tIdleDeals2\xd41\n" +
+	"\tIdleDeals\x18\a \x01(\x03R\tIdleDeals2\xb72\n" +
 	"\tSalesDesk\x12I\n" +
 	"\n" +
 	"Activities\x12\x1c.salesdesk.v1.ActivitiesArgs\x1a\x1d.salesdesk.v1.ActivitiesReply\x12F\n" +
@@ -15789,7 +15890,8 @@ const file_service_proto_rawDesc = "" +
 	"\vPeriodNotes\x12\x1d.salesdesk.v1.PeriodNotesArgs\x1a\x1e.salesdesk.v1.PeriodNotesReply\x12F\n" +
 	"\tPoolCards\x12\x1b.salesdesk.v1.PoolCardsArgs\x1a\x1c.salesdesk.v1.PoolCardsReply\x12@\n" +
 	"\aPoolDue\x12\x19.salesdesk.v1.PoolDueArgs\x1a\x1a.salesdesk.v1.PoolDueReply\x12L\n" +
-	"\vPoolHistory\x12\x1d.salesdesk.v1.PoolHistoryArgs\x1a\x1e.salesdesk.v1.PoolHistoryReply\x12@\n" +
+	"\vPoolHistory\x12\x1d.salesdesk.v1.PoolHistoryArgs\x1a\x1e.salesdesk.v1.PoolHistoryReply\x12a\n" +
+	"\x12RecordReportExport\x12$.salesdesk.v1.RecordReportExportArgs\x1a%.salesdesk.v1.RecordReportExportReply\x12@\n" +
 	"\aRelease\x12\x19.salesdesk.v1.ReleaseArgs\x1a\x1a.salesdesk.v1.ReleaseReply\x12=\n" +
 	"\x06Report\x12\x18.salesdesk.v1.ReportArgs\x1a\x19.salesdesk.v1.ReportReply\x12@\n" +
 	"\aReports\x12\x19.salesdesk.v1.ReportsArgs\x1a\x1a.salesdesk.v1.ReportsReply\x12R\n" +
@@ -15838,268 +15940,270 @@ func file_service_proto_rawDescGZIP() []byte {
 	return file_service_proto_rawDescData
 }
 
-var file_service_proto_msgTypes = make([]protoimpl.MessageInfo, 260)
+var file_service_proto_msgTypes = make([]protoimpl.MessageInfo, 262)
 var file_service_proto_goTypes = []any{
-	(*WireError)(nil),              // 0: salesdesk.v1.WireError
-	(*FieldError)(nil),             // 1: salesdesk.v1.FieldError
-	(*Refusal)(nil),                // 2: salesdesk.v1.Refusal
-	(*LimitError)(nil),             // 3: salesdesk.v1.LimitError
-	(*UndoConflictError)(nil),      // 4: salesdesk.v1.UndoConflictError
-	(*UndoConflict)(nil),           // 5: salesdesk.v1.UndoConflict
-	(*SlowDown)(nil),               // 6: salesdesk.v1.SlowDown
-	(*ActivitiesArgs)(nil),         // 7: salesdesk.v1.ActivitiesArgs
-	(*ActivitiesReply)(nil),        // 8: salesdesk.v1.ActivitiesReply
-	(*ActivityFilter)(nil),         // 9: salesdesk.v1.ActivityFilter
-	(*ActivityPage)(nil),           // 10: salesdesk.v1.ActivityPage
-	(*Activity)(nil),               // 11: salesdesk.v1.Activity
-	(*CustomerRow)(nil),            // 12: salesdesk.v1.CustomerRow
-	(*AddMemberArgs)(nil),          // 13: salesdesk.v1.AddMemberArgs
-	(*AddMemberReply)(nil),         // 14: salesdesk.v1.AddMemberReply
-	(*Member)(nil),                 // 15: salesdesk.v1.Member
-	(*AgendaArgs)(nil),             // 16: salesdesk.v1.AgendaArgs
-	(*AgendaReply)(nil),            // 17: salesdesk.v1.AgendaReply
-	(*Agenda)(nil),                 // 18: salesdesk.v1.Agenda
-	(*AgendaItem)(nil),             // 19: salesdesk.v1.AgendaItem
-	(*OpportunityRow)(nil),         // 20: salesdesk.v1.OpportunityRow
-	(*LeadScores)(nil),             // 21: salesdesk.v1.LeadScores
-	(*ArchiveCustomerArgs)(nil),    // 22: salesdesk.v1.ArchiveCustomerArgs
-	(*ArchiveCustomerReply)(nil),   // 23: salesdesk.v1.ArchiveCustomerReply
-	(*Customer)(nil),               // 24: salesdesk.v1.Customer
-	(*Contact)(nil),                // 25: salesdesk.v1.Contact
-	(*MAN)(nil),                    // 26: salesdesk.v1.MAN
-	(*AssignArgs)(nil),             // 27: salesdesk.v1.AssignArgs
-	(*AssignReply)(nil),            // 28: salesdesk.v1.AssignReply
-	(*AuditTrailArgs)(nil),         // 29: salesdesk.v1.AuditTrailArgs
-	(*AuditTrailReply)(nil),        // 30: salesdesk.v1.AuditTrailReply
-	(*AuditFilter)(nil),            // 31: salesdesk.v1.AuditFilter
-	(*AuditPage)(nil),              // 32: salesdesk.v1.AuditPage
-	(*Change)(nil),                 // 33: salesdesk.v1.Change
-	(*FieldChange)(nil),            // 34: salesdesk.v1.FieldChange
-	(*BulkAddTagArgs)(nil),         // 35: salesdesk.v1.BulkAddTagArgs
-	(*BulkAddTagReply)(nil),        // 36: salesdesk.v1.BulkAddTagReply
-	(*BulkArchiveArgs)(nil),        // 37: salesdesk.v1.BulkArchiveArgs
-	(*BulkArchiveReply)(nil),       // 38: salesdesk.v1.BulkArchiveReply
-	(*BulkSetOwnerArgs)(nil),       // 39: salesdesk.v1.BulkSetOwnerArgs
-	(*BulkSetOwnerReply)(nil),      // 40: salesdesk.v1.BulkSetOwnerReply
-	(*CapCheckArgs)(nil),           // 41: salesdesk.v1.CapCheckArgs
-	(*CapCheckReply)(nil),          // 42: salesdesk.v1.CapCheckReply
-	(*CardHistoryArgs)(nil),        // 43: salesdesk.v1.CardHistoryArgs
-	(*CardHistoryReply)(nil),       // 44: salesdesk.v1.CardHistoryReply
-	(*ChangePasswordArgs)(nil),     // 45: salesdesk.v1.ChangePasswordArgs
-	(*ChangePasswordReply)(nil),    // 46: salesdesk.v1.ChangePasswordReply
-	(*ChoicesArgs)(nil),            // 47: salesdesk.v1.ChoicesArgs
-	(*ChoicesReply)(nil),           // 48: salesdesk.v1.ChoicesReply
-	(*FilterChoices)(nil),          // 49: salesdesk.v1.FilterChoices
-	(*ClaimArgs)(nil),              // 50: salesdesk.v1.ClaimArgs
-	(*ClaimReply)(nil),             // 51: salesdesk.v1.ClaimReply
-	(*CloseUnqualifiedArgs)(nil),   // 52: salesdesk.v1.CloseUnqualifiedArgs
-	(*CloseUnqualifiedReply)(nil),  // 53: salesdesk.v1.CloseUnqualifiedReply
-	(*Opportunity)(nil),            // 54: salesdesk.v1.Opportunity
-	(*Milestone)(nil),              // 55: salesdesk.v1.Milestone
-	(*Risk)(nil),                   // 56: salesdesk.v1.Risk
-	(*CompleteActivityArgs)(nil),   // 57: salesdesk.v1.CompleteActivityArgs
-	(*CompleteActivityReply)(nil),  // 58: salesdesk.v1.CompleteActivityReply
-	(*ActivityDone)(nil),           // 59: salesdesk.v1.ActivityDone
-	(*NextPlan)(nil),               // 60: salesdesk.v1.NextPlan
-	(*FollowUp)(nil),               // 61: salesdesk.v1.FollowUp
-	(*ConfirmResultArgs)(nil),      // 62: salesdesk.v1.ConfirmResultArgs
-	(*ConfirmResultReply)(nil),     // 63: salesdesk.v1.ConfirmResultReply
-	(*CreateCustomerArgs)(nil),     // 64: salesdesk.v1.CreateCustomerArgs
-	(*CreateCustomerReply)(nil),    // 65: salesdesk.v1.CreateCustomerReply
-	(*CreateOpportunityArgs)(nil),  // 66: salesdesk.v1.CreateOpportunityArgs
-	(*CreateOpportunityReply)(nil), // 67: salesdesk.v1.CreateOpportunityReply
-	(*CustomerArgs)(nil),           // 68: salesdesk.v1.CustomerArgs
-	(*CustomerReply)(nil),          // 69: salesdesk.v1.CustomerReply
-	(*CustomerCountArgs)(nil),      // 70: salesdesk.v1.CustomerCountArgs
-	(*CustomerCountReply)(nil),     // 71: salesdesk.v1.CustomerCountReply
-	(*CustomerIDsArgs)(nil),        // 72: salesdesk.v1.CustomerIDsArgs
-	(*CustomerIDsReply)(nil),       // 73: salesdesk.v1.CustomerIDsReply
-	(*CustomerFilter)(nil),         // 74: salesdesk.v1.CustomerFilter
-	(*CustomerSegmentArgs)(nil),    // 75: salesdesk.v1.CustomerSegmentArgs
-	(*CustomerSegmentReply)(nil),   // 76: salesdesk.v1.CustomerSegmentReply
-	(*CustomerSegment)(nil),        // 77: salesdesk.v1.CustomerSegment
-	(*CustomersArgs)(nil),          // 78: salesdesk.v1.CustomersArgs
-	(*CustomersReply)(nil),         // 79: salesdesk.v1.CustomersReply
-	(*CustomerPage)(nil),           // 80: salesdesk.v1.CustomerPage
-	(*DashboardArgs)(nil),          // 81: salesdesk.v1.DashboardArgs
-	(*DashboardReply)(nil),         // 82: salesdesk.v1.DashboardReply
-	(*Period)(nil),                 // 83: salesdesk.v1.Period
-	(*Dashboard)(nil),              // 84: salesdesk.v1.Dashboard
-	(*PeriodReport)(nil),           // 85: salesdesk.v1.PeriodReport
-	(*Figures)(nil),                // 86: salesdesk.v1.Figures
-	(*Miss)(nil),                   // 87: salesdesk.v1.Miss
-	(*OwnerReport)(nil),            // 88: salesdesk.v1.OwnerReport
-	(*PeriodNotes)(nil),            // 89: salesdesk.v1.PeriodNotes
-	(*FunnelStep)(nil),             // 90: salesdesk.v1.FunnelStep
-	(*SegmentSummary)(nil),         // 91: salesdesk.v1.SegmentSummary
-	(*CategorySales)(nil),          // 92: salesdesk.v1.CategorySales
-	(*ParetoPoint)(nil),            // 93: salesdesk.v1.ParetoPoint
-	(*SegmentCount)(nil),           // 94: salesdesk.v1.SegmentCount
-	(*DeleteFilterArgs)(nil),       // 95: salesdesk.v1.DeleteFilterArgs
-	(*DeleteFilterReply)(nil),      // 96: salesdesk.v1.DeleteFilterReply
-	(*DuplicatesArgs)(nil),         // 97: salesdesk.v1.DuplicatesArgs
-	(*DuplicatesReply)(nil),        // 98: salesdesk.v1.DuplicatesReply
-	(*DuplicateMatch)(nil),         // 99: salesdesk.v1.DuplicateMatch
-	(*ExportAuditCSVArgs)(nil),     // 100: salesdesk.v1.ExportAuditCSVArgs
-	(*ExportAuditCSVReply)(nil),    // 101: salesdesk.v1.ExportAuditCSVReply
-	(*FollowUpsArgs)(nil),          // 102: salesdesk.v1.FollowUpsArgs
-	(*FollowUpsReply)(nil),         // 103: salesdesk.v1.FollowUpsReply
-	(*ForecastArgs)(nil),           // 104: salesdesk.v1.ForecastArgs
-	(*ForecastReply)(nil),          // 105: salesdesk.v1.ForecastReply
-	(*ForecastRow)(nil),            // 106: salesdesk.v1.ForecastRow
-	(*FunnelOfArgs)(nil),           // 107: salesdesk.v1.FunnelOfArgs
-	(*FunnelOfReply)(nil),          // 108: salesdesk.v1.FunnelOfReply
-	(*HandoverArgs)(nil),           // 109: salesdesk.v1.HandoverArgs
-	(*HandoverReply)(nil),          // 110: salesdesk.v1.HandoverReply
-	(*HandoverRequest)(nil),        // 111: salesdesk.v1.HandoverRequest
-	(*HandoverCounts)(nil),         // 112: salesdesk.v1.HandoverCounts
-	(*HandoverPreviewArgs)(nil),    // 113: salesdesk.v1.HandoverPreviewArgs
-	(*HandoverPreviewReply)(nil),   // 114: salesdesk.v1.HandoverPreviewReply
-	(*HistoryArgs)(nil),            // 115: salesdesk.v1.HistoryArgs
-	(*HistoryReply)(nil),           // 116: salesdesk.v1.HistoryReply
-	(*StageChange)(nil),            // 117: salesdesk.v1.StageChange
-	(*ImportsArgs)(nil),            // 118: salesdesk.v1.ImportsArgs
-	(*ImportsReply)(nil),           // 119: salesdesk.v1.ImportsReply
-	(*ImportRecord)(nil),           // 120: salesdesk.v1.ImportRecord
-	(*ImportCounts)(nil),           // 121: salesdesk.v1.ImportCounts
-	(*IsEmptyArgs)(nil),            // 122: salesdesk.v1.IsEmptyArgs
-	(*IsEmptyReply)(nil),           // 123: salesdesk.v1.IsEmptyReply
-	(*ListLayoutArgs)(nil),         // 124: salesdesk.v1.ListLayoutArgs
-	(*ListLayoutReply)(nil),        // 125: salesdesk.v1.ListLayoutReply
-	(*ListLayout)(nil),             // 126: salesdesk.v1.ListLayout
-	(*LoadDealsArgs)(nil),          // 127: salesdesk.v1.LoadDealsArgs
-	(*LoadDealsReply)(nil),         // 128: salesdesk.v1.LoadDealsReply
-	(*LogFollowUpArgs)(nil),        // 129: salesdesk.v1.LogFollowUpArgs
-	(*LogFollowUpReply)(nil),       // 130: salesdesk.v1.LogFollowUpReply
-	(*MarkReviewedArgs)(nil),       // 131: salesdesk.v1.MarkReviewedArgs
-	(*MarkReviewedReply)(nil),      // 132: salesdesk.v1.MarkReviewedReply
-	(*MemberArgs)(nil),             // 133: salesdesk.v1.MemberArgs
-	(*MemberReply)(nil),            // 134: salesdesk.v1.MemberReply
-	(*MemberStatusesArgs)(nil),     // 135: salesdesk.v1.MemberStatusesArgs
-	(*MemberStatusesReply)(nil),    // 136: salesdesk.v1.MemberStatusesReply
-	(*MemberStatus)(nil),           // 137: salesdesk.v1.MemberStatus
-	(*MembersArgs)(nil),            // 138: salesdesk.v1.MembersArgs
-	(*MembersReply)(nil),           // 139: salesdesk.v1.MembersReply
-	(*MoveStageArgs)(nil),          // 140: salesdesk.v1.MoveStageArgs
-	(*MoveStageReply)(nil),         // 141: salesdesk.v1.MoveStageReply
-	(*Move)(nil),                   // 142: salesdesk.v1.Move
-	(*MoveStageUndoableArgs)(nil),  // 143: salesdesk.v1.MoveStageUndoableArgs
-	(*MoveStageUndoableReply)(nil), // 144: salesdesk.v1.MoveStageUndoableReply
-	(*MoveUndo)(nil),               // 145: salesdesk.v1.MoveUndo
-	(*OpportunitiesArgs)(nil),      // 146: salesdesk.v1.OpportunitiesArgs
-	(*OpportunitiesReply)(nil),     // 147: salesdesk.v1.OpportunitiesReply
-	(*OpportunityFilter)(nil),      // 148: salesdesk.v1.OpportunityFilter
-	(*OpportunityPage)(nil),        // 149: salesdesk.v1.OpportunityPage
-	(*OpportunityArgs)(nil),        // 150: salesdesk.v1.OpportunityArgs
-	(*OpportunityReply)(nil),       // 151: salesdesk.v1.OpportunityReply
-	(*PeriodFunnelArgs)(nil),       // 152: salesdesk.v1.PeriodFunnelArgs
-	(*PeriodFunnelReply)(nil),      // 153: salesdesk.v1.PeriodFunnelReply
-	(*PeriodNotesArgs)(nil),        // 154: salesdesk.v1.PeriodNotesArgs
-	(*PeriodNotesReply)(nil),       // 155: salesdesk.v1.PeriodNotesReply
-	(*PoolCardsArgs)(nil),          // 156: salesdesk.v1.PoolCardsArgs
-	(*PoolCardsReply)(nil),         // 157: salesdesk.v1.PoolCardsReply
-	(*PoolFilter)(nil),             // 158: salesdesk.v1.PoolFilter
-	(*PoolPage)(nil),               // 159: salesdesk.v1.PoolPage
-	(*PoolRow)(nil),                // 160: salesdesk.v1.PoolRow
-	(*PoolDueArgs)(nil),            // 161: salesdesk.v1.PoolDueArgs
-	(*PoolDueReply)(nil),           // 162: salesdesk.v1.PoolDueReply
-	(*PoolDueCard)(nil),            // 163: salesdesk.v1.PoolDueCard
-	(*PoolHistoryArgs)(nil),        // 164: salesdesk.v1.PoolHistoryArgs
-	(*PoolHistoryReply)(nil),       // 165: salesdesk.v1.PoolHistoryReply
-	(*PoolMove)(nil),               // 166: salesdesk.v1.PoolMove
-	(*ReleaseArgs)(nil),            // 167: salesdesk.v1.ReleaseArgs
-	(*ReleaseReply)(nil),           // 168: salesdesk.v1.ReleaseReply
-	(*ReportArgs)(nil),             // 169: salesdesk.v1.ReportArgs
-	(*ReportReply)(nil),            // 170: salesdesk.v1.ReportReply
-	(*ReportsArgs)(nil),            // 171: salesdesk.v1.ReportsArgs
-	(*ReportsReply)(nil),           // 172: salesdesk.v1.ReportsReply
-	(*ResetPasswordArgs)(nil),      // 173: salesdesk.v1.ResetPasswordArgs
-	(*ResetPasswordReply)(nil),     // 174: salesdesk.v1.ResetPasswordReply
-	(*RestoreCustomerArgs)(nil),    // 175: salesdesk.v1.RestoreCustomerArgs
-	(*RestoreCustomerReply)(nil),   // 176: salesdesk.v1.RestoreCustomerReply
-	(*ReviewCardsArgs)(nil),        // 177: salesdesk.v1.ReviewCardsArgs
-	(*ReviewCardsReply)(nil),       // 178: salesdesk.v1.ReviewCardsReply
-	(*ReviewsArgs)(nil),            // 179: salesdesk.v1.ReviewsArgs
-	(*ReviewsReply)(nil),           // 180: salesdesk.v1.ReviewsReply
-	(*Review)(nil),                 // 181: salesdesk.v1.Review
-	(*RowArgs)(nil),                // 182: salesdesk.v1.RowArgs
-	(*RowReply)(nil),               // 183: salesdesk.v1.RowReply
-	(*RowExtrasArgs)(nil),          // 184: salesdesk.v1.RowExtrasArgs
-	(*RowExtrasReply)(nil),         // 185: salesdesk.v1.RowExtrasReply
-	(*RowExtra)(nil),               // 186: salesdesk.v1.RowExtra
-	(*ContactBrief)(nil),           // 187: salesdesk.v1.ContactBrief
-	(*SaveFilterArgs)(nil),         // 188: salesdesk.v1.SaveFilterArgs
-	(*SaveFilterReply)(nil),        // 189: salesdesk.v1.SaveFilterReply
-	(*SavedFilter)(nil),            // 190: salesdesk.v1.SavedFilter
-	(*SaveListLayoutArgs)(nil),     // 191: salesdesk.v1.SaveListLayoutArgs
-	(*SaveListLayoutReply)(nil),    // 192: salesdesk.v1.SaveListLayoutReply
-	(*SaveMappingArgs)(nil),        // 193: salesdesk.v1.SaveMappingArgs
-	(*SaveMappingReply)(nil),       // 194: salesdesk.v1.SaveMappingReply
-	(*Mapping)(nil),                // 195: salesdesk.v1.Mapping
-	(*ColumnMapping)(nil),          // 196: salesdesk.v1.ColumnMapping
-	(*SaveMemberArgs)(nil),         // 197: salesdesk.v1.SaveMemberArgs
-	(*SaveMemberReply)(nil),        // 198: salesdesk.v1.SaveMemberReply
-	(*SavePeriodNotesArgs)(nil),    // 199: salesdesk.v1.SavePeriodNotesArgs
-	(*SavePeriodNotesReply)(nil),   // 200: salesdesk.v1.SavePeriodNotesReply
-	(*SaveSettingsArgs)(nil),       // 201: salesdesk.v1.SaveSettingsArgs
-	(*SaveSettingsReply)(nil),      // 202: salesdesk.v1.SaveSettingsReply
-	(*Settings)(nil),               // 203: salesdesk.v1.Settings
-	(*GradeRules)(nil),             // 204: salesdesk.v1.GradeRules
-	(*ContactCaps)(nil),            // 205: salesdesk.v1.ContactCaps
-	(*StageDef)(nil),               // 206: salesdesk.v1.StageDef
-	(*QualifyThresholds)(nil),      // 207: salesdesk.v1.QualifyThresholds
-	(*BackupSettings)(nil),         // 208: salesdesk.v1.BackupSettings
-	(*Retention)(nil),              // 209: salesdesk.v1.Retention
-	(*PoolSettings)(nil),           // 210: salesdesk.v1.PoolSettings
-	(*SaveTargetsArgs)(nil),        // 211: salesdesk.v1.SaveTargetsArgs
-	(*SaveTargetsReply)(nil),       // 212: salesdesk.v1.SaveTargetsReply
-	(*TargetSet)(nil),              // 213: salesdesk.v1.TargetSet
-	(*OfTargets)(nil),              // 214: salesdesk.v1.OfTargets
-	(*SavedFiltersArgs)(nil),       // 215: salesdesk.v1.SavedFiltersArgs
-	(*SavedFiltersReply)(nil),      // 216: salesdesk.v1.SavedFiltersReply
-	(*SearchHitsArgs)(nil),         // 217: salesdesk.v1.SearchHitsArgs
-	(*SearchHitsReply)(nil),        // 218: salesdesk.v1.SearchHitsReply
-	(*SearchHit)(nil),              // 219: salesdesk.v1.SearchHit
-	(*SegmentCustomersArgs)(nil),   // 220: salesdesk.v1.SegmentCustomersArgs
-	(*SegmentCustomersReply)(nil),  // 221: salesdesk.v1.SegmentCustomersReply
-	(*SegmentPage)(nil),            // 222: salesdesk.v1.SegmentPage
-	(*SegmentsForArgs)(nil),        // 223: salesdesk.v1.SegmentsForArgs
-	(*SegmentsForReply)(nil),       // 224: salesdesk.v1.SegmentsForReply
-	(*SetActiveArgs)(nil),          // 225: salesdesk.v1.SetActiveArgs
-	(*SetActiveReply)(nil),         // 226: salesdesk.v1.SetActiveReply
-	(*SettingsArgs)(nil),           // 227: salesdesk.v1.SettingsArgs
-	(*SettingsReply)(nil),          // 228: salesdesk.v1.SettingsReply
-	(*StageTotalsArgs)(nil),        // 229: salesdesk.v1.StageTotalsArgs
-	(*StageTotalsReply)(nil),       // 230: salesdesk.v1.StageTotalsReply
-	(*StageTotal)(nil),             // 231: salesdesk.v1.StageTotal
-	(*SweepPoolArgs)(nil),          // 232: salesdesk.v1.SweepPoolArgs
-	(*SweepPoolReply)(nil),         // 233: salesdesk.v1.SweepPoolReply
-	(*TargetsArgs)(nil),            // 234: salesdesk.v1.TargetsArgs
-	(*TargetsReply)(nil),           // 235: salesdesk.v1.TargetsReply
-	(*UndoImportArgs)(nil),         // 236: salesdesk.v1.UndoImportArgs
-	(*UndoImportReply)(nil),        // 237: salesdesk.v1.UndoImportReply
-	(*UndoReport)(nil),             // 238: salesdesk.v1.UndoReport
-	(*UndoCounts)(nil),             // 239: salesdesk.v1.UndoCounts
-	(*UndoMoveArgs)(nil),           // 240: salesdesk.v1.UndoMoveArgs
-	(*UndoMoveReply)(nil),          // 241: salesdesk.v1.UndoMoveReply
-	(*UnlockArgs)(nil),             // 242: salesdesk.v1.UnlockArgs
-	(*UnlockReply)(nil),            // 243: salesdesk.v1.UnlockReply
-	(*UpdateCustomerArgs)(nil),     // 244: salesdesk.v1.UpdateCustomerArgs
-	(*UpdateCustomerReply)(nil),    // 245: salesdesk.v1.UpdateCustomerReply
-	(*UpdateOpportunityArgs)(nil),  // 246: salesdesk.v1.UpdateOpportunityArgs
-	(*UpdateOpportunityReply)(nil), // 247: salesdesk.v1.UpdateOpportunityReply
-	(*WeeklyReviewArgs)(nil),       // 248: salesdesk.v1.WeeklyReviewArgs
-	(*WeeklyReviewReply)(nil),      // 249: salesdesk.v1.WeeklyReviewReply
-	(*RepReview)(nil),              // 250: salesdesk.v1.RepReview
-	nil,                            // 251: salesdesk.v1.CustomerFilter.OnlyEntry
-	nil,                            // 252: salesdesk.v1.PeriodReport.TargetsEntry
-	nil,                            // 253: salesdesk.v1.OwnerReport.TargetsEntry
-	nil,                            // 254: salesdesk.v1.RowExtrasReply.R0Entry
-	nil,                            // 255: salesdesk.v1.PoolSettings.ReturnAfterEntry
-	nil,                            // 256: salesdesk.v1.TargetSet.TeamEntry
-	nil,                            // 257: salesdesk.v1.TargetSet.OwnersEntry
-	nil,                            // 258: salesdesk.v1.OfTargets.VEntry
-	nil,                            // 259: salesdesk.v1.SearchHitsReply.R0Entry
+	(*WireError)(nil),               // 0: salesdesk.v1.WireError
+	(*FieldError)(nil),              // 1: salesdesk.v1.FieldError
+	(*Refusal)(nil),                 // 2: salesdesk.v1.Refusal
+	(*LimitError)(nil),              // 3: salesdesk.v1.LimitError
+	(*UndoConflictError)(nil),       // 4: salesdesk.v1.UndoConflictError
+	(*UndoConflict)(nil),            // 5: salesdesk.v1.UndoConflict
+	(*SlowDown)(nil),                // 6: salesdesk.v1.SlowDown
+	(*ActivitiesArgs)(nil),          // 7: salesdesk.v1.ActivitiesArgs
+	(*ActivitiesReply)(nil),         // 8: salesdesk.v1.ActivitiesReply
+	(*ActivityFilter)(nil),          // 9: salesdesk.v1.ActivityFilter
+	(*ActivityPage)(nil),            // 10: salesdesk.v1.ActivityPage
+	(*Activity)(nil),                // 11: salesdesk.v1.Activity
+	(*CustomerRow)(nil),             // 12: salesdesk.v1.CustomerRow
+	(*AddMemberArgs)(nil),           // 13: salesdesk.v1.AddMemberArgs
+	(*AddMemberReply)(nil),          // 14: salesdesk.v1.AddMemberReply
+	(*Member)(nil),                  // 15: salesdesk.v1.Member
+	(*AgendaArgs)(nil),              // 16: salesdesk.v1.AgendaArgs
+	(*AgendaReply)(nil),             // 17: salesdesk.v1.AgendaReply
+	(*Agenda)(nil),                  // 18: salesdesk.v1.Agenda
+	(*AgendaItem)(nil),              // 19: salesdesk.v1.AgendaItem
+	(*OpportunityRow)(nil),          // 20: salesdesk.v1.OpportunityRow
+	(*LeadScores)(nil),              // 21: salesdesk.v1.LeadScores
+	(*ArchiveCustomerArgs)(nil),     // 22: salesdesk.v1.ArchiveCustomerArgs
+	(*ArchiveCustomerReply)(nil),    // 23: salesdesk.v1.ArchiveCustomerReply
+	(*Customer)(nil),                // 24: salesdesk.v1.Customer
+	(*Contact)(nil),                 // 25: salesdesk.v1.Contact
+	(*MAN)(nil),                     // 26: salesdesk.v1.MAN
+	(*AssignArgs)(nil),              // 27: salesdesk.v1.AssignArgs
+	(*AssignReply)(nil),             // 28: salesdesk.v1.AssignReply
+	(*AuditTrailArgs)(nil),          // 29: salesdesk.v1.AuditTrailArgs
+	(*AuditTrailReply)(nil),         // 30: salesdesk.v1.AuditTrailReply
+	(*AuditFilter)(nil),             // 31: salesdesk.v1.AuditFilter
+	(*AuditPage)(nil),               // 32: salesdesk.v1.AuditPage
+	(*Change)(nil),                  // 33: salesdesk.v1.Change
+	(*FieldChange)(nil),             // 34: salesdesk.v1.FieldChange
+	(*BulkAddTagArgs)(nil),          // 35: salesdesk.v1.BulkAddTagArgs
+	(*BulkAddTagReply)(nil),         // 36: salesdesk.v1.BulkAddTagReply
+	(*BulkArchiveArgs)(nil),         // 37: salesdesk.v1.BulkArchiveArgs
+	(*BulkArchiveReply)(nil),        // 38: salesdesk.v1.BulkArchiveReply
+	(*BulkSetOwnerArgs)(nil),        // 39: salesdesk.v1.BulkSetOwnerArgs
+	(*BulkSetOwnerReply)(nil),       // 40: salesdesk.v1.BulkSetOwnerReply
+	(*CapCheckArgs)(nil),            // 41: salesdesk.v1.CapCheckArgs
+	(*CapCheckReply)(nil),           // 42: salesdesk.v1.CapCheckReply
+	(*CardHistoryArgs)(nil),         // 43: salesdesk.v1.CardHistoryArgs
+	(*CardHistoryReply)(nil),        // 44: salesdesk.v1.CardHistoryReply
+	(*ChangePasswordArgs)(nil),      // 45: salesdesk.v1.ChangePasswordArgs
+	(*ChangePasswordReply)(nil),     // 46: salesdesk.v1.ChangePasswordReply
+	(*ChoicesArgs)(nil),             // 47: salesdesk.v1.ChoicesArgs
+	(*ChoicesReply)(nil),            // 48: salesdesk.v1.ChoicesReply
+	(*FilterChoices)(nil),           // 49: salesdesk.v1.FilterChoices
+	(*ClaimArgs)(nil),               // 50: salesdesk.v1.ClaimArgs
+	(*ClaimReply)(nil),              // 51: salesdesk.v1.ClaimReply
+	(*CloseUnqualifiedArgs)(nil),    // 52: salesdesk.v1.CloseUnqualifiedArgs
+	(*CloseUnqualifiedReply)(nil),   // 53: salesdesk.v1.CloseUnqualifiedReply
+	(*Opportunity)(nil),             // 54: salesdesk.v1.Opportunity
+	(*Milestone)(nil),               // 55: salesdesk.v1.Milestone
+	(*Risk)(nil),                    // 56: salesdesk.v1.Risk
+	(*CompleteActivityArgs)(nil),    // 57: salesdesk.v1.CompleteActivityArgs
+	(*CompleteActivityReply)(nil),   // 58: salesdesk.v1.CompleteActivityReply
+	(*ActivityDone)(nil),            // 59: salesdesk.v1.ActivityDone
+	(*NextPlan)(nil),                // 60: salesdesk.v1.NextPlan
+	(*FollowUp)(nil),                // 61: salesdesk.v1.FollowUp
+	(*ConfirmResultArgs)(nil),       // 62: salesdesk.v1.ConfirmResultArgs
+	(*ConfirmResultReply)(nil),      // 63: salesdesk.v1.ConfirmResultReply
+	(*CreateCustomerArgs)(nil),      // 64: salesdesk.v1.CreateCustomerArgs
+	(*CreateCustomerReply)(nil),     // 65: salesdesk.v1.CreateCustomerReply
+	(*CreateOpportunityArgs)(nil),   // 66: salesdesk.v1.CreateOpportunityArgs
+	(*CreateOpportunityReply)(nil),  // 67: salesdesk.v1.CreateOpportunityReply
+	(*CustomerArgs)(nil),            // 68: salesdesk.v1.CustomerArgs
+	(*CustomerReply)(nil),           // 69: salesdesk.v1.CustomerReply
+	(*CustomerCountArgs)(nil),       // 70: salesdesk.v1.CustomerCountArgs
+	(*CustomerCountReply)(nil),      // 71: salesdesk.v1.CustomerCountReply
+	(*CustomerIDsArgs)(nil),         // 72: salesdesk.v1.CustomerIDsArgs
+	(*CustomerIDsReply)(nil),        // 73: salesdesk.v1.CustomerIDsReply
+	(*CustomerFilter)(nil),          // 74: salesdesk.v1.CustomerFilter
+	(*CustomerSegmentArgs)(nil),     // 75: salesdesk.v1.CustomerSegmentArgs
+	(*CustomerSegmentReply)(nil),    // 76: salesdesk.v1.CustomerSegmentReply
+	(*CustomerSegment)(nil),         // 77: salesdesk.v1.CustomerSegment
+	(*CustomersArgs)(nil),           // 78: salesdesk.v1.CustomersArgs
+	(*CustomersReply)(nil),          // 79: salesdesk.v1.CustomersReply
+	(*CustomerPage)(nil),            // 80: salesdesk.v1.CustomerPage
+	(*DashboardArgs)(nil),           // 81: salesdesk.v1.DashboardArgs
+	(*DashboardReply)(nil),          // 82: salesdesk.v1.DashboardReply
+	(*Period)(nil),                  // 83: salesdesk.v1.Period
+	(*Dashboard)(nil),               // 84: salesdesk.v1.Dashboard
+	(*PeriodReport)(nil),            // 85: salesdesk.v1.PeriodReport
+	(*Figures)(nil),                 // 86: salesdesk.v1.Figures
+	(*Miss)(nil),                    // 87: salesdesk.v1.Miss
+	(*OwnerReport)(nil),             // 88: salesdesk.v1.OwnerReport
+	(*PeriodNotes)(nil),             // 89: salesdesk.v1.PeriodNotes
+	(*FunnelStep)(nil),              // 90: salesdesk.v1.FunnelStep
+	(*SegmentSummary)(nil),          // 91: salesdesk.v1.SegmentSummary
+	(*CategorySales)(nil),           // 92: salesdesk.v1.CategorySales
+	(*ParetoPoint)(nil),             // 93: salesdesk.v1.ParetoPoint
+	(*SegmentCount)(nil),            // 94: salesdesk.v1.SegmentCount
+	(*DeleteFilterArgs)(nil),        // 95: salesdesk.v1.DeleteFilterArgs
+	(*DeleteFilterReply)(nil),       // 96: salesdesk.v1.DeleteFilterReply
+	(*DuplicatesArgs)(nil),          // 97: salesdesk.v1.DuplicatesArgs
+	(*DuplicatesReply)(nil),         // 98: salesdesk.v1.DuplicatesReply
+	(*DuplicateMatch)(nil),          // 99: salesdesk.v1.DuplicateMatch
+	(*ExportAuditCSVArgs)(nil),      // 100: salesdesk.v1.ExportAuditCSVArgs
+	(*ExportAuditCSVReply)(nil),     // 101: salesdesk.v1.ExportAuditCSVReply
+	(*FollowUpsArgs)(nil),           // 102: salesdesk.v1.FollowUpsArgs
+	(*FollowUpsReply)(nil),          // 103: salesdesk.v1.FollowUpsReply
+	(*ForecastArgs)(nil),            // 104: salesdesk.v1.ForecastArgs
+	(*ForecastReply)(nil),           // 105: salesdesk.v1.ForecastReply
+	(*ForecastRow)(nil),             // 106: salesdesk.v1.ForecastRow
+	(*FunnelOfArgs)(nil),            // 107: salesdesk.v1.FunnelOfArgs
+	(*FunnelOfReply)(nil),           // 108: salesdesk.v1.FunnelOfReply
+	(*HandoverArgs)(nil),            // 109: salesdesk.v1.HandoverArgs
+	(*HandoverReply)(nil),           // 110: salesdesk.v1.HandoverReply
+	(*HandoverRequest)(nil),         // 111: salesdesk.v1.HandoverRequest
+	(*HandoverCounts)(nil),          // 112: salesdesk.v1.HandoverCounts
+	(*HandoverPreviewArgs)(nil),     // 113: salesdesk.v1.HandoverPreviewArgs
+	(*HandoverPreviewReply)(nil),    // 114: salesdesk.v1.HandoverPreviewReply
+	(*HistoryArgs)(nil),             // 115: salesdesk.v1.HistoryArgs
+	(*HistoryReply)(nil),            // 116: salesdesk.v1.HistoryReply
+	(*StageChange)(nil),             // 117: salesdesk.v1.StageChange
+	(*ImportsArgs)(nil),             // 118: salesdesk.v1.ImportsArgs
+	(*ImportsReply)(nil),            // 119: salesdesk.v1.ImportsReply
+	(*ImportRecord)(nil),            // 120: salesdesk.v1.ImportRecord
+	(*ImportCounts)(nil),            // 121: salesdesk.v1.ImportCounts
+	(*IsEmptyArgs)(nil),             // 122: salesdesk.v1.IsEmptyArgs
+	(*IsEmptyReply)(nil),            // 123: salesdesk.v1.IsEmptyReply
+	(*ListLayoutArgs)(nil),          // 124: salesdesk.v1.ListLayoutArgs
+	(*ListLayoutReply)(nil),         // 125: salesdesk.v1.ListLayoutReply
+	(*ListLayout)(nil),              // 126: salesdesk.v1.ListLayout
+	(*LoadDealsArgs)(nil),           // 127: salesdesk.v1.LoadDealsArgs
+	(*LoadDealsReply)(nil),          // 128: salesdesk.v1.LoadDealsReply
+	(*LogFollowUpArgs)(nil),         // 129: salesdesk.v1.LogFollowUpArgs
+	(*LogFollowUpReply)(nil),        // 130: salesdesk.v1.LogFollowUpReply
+	(*MarkReviewedArgs)(nil),        // 131: salesdesk.v1.MarkReviewedArgs
+	(*MarkReviewedReply)(nil),       // 132: salesdesk.v1.MarkReviewedReply
+	(*MemberArgs)(nil),              // 133: salesdesk.v1.MemberArgs
+	(*MemberReply)(nil),             // 134: salesdesk.v1.MemberReply
+	(*MemberStatusesArgs)(nil),      // 135: salesdesk.v1.MemberStatusesArgs
+	(*MemberStatusesReply)(nil),     // 136: salesdesk.v1.MemberStatusesReply
+	(*MemberStatus)(nil),            // 137: salesdesk.v1.MemberStatus
+	(*MembersArgs)(nil),             // 138: salesdesk.v1.MembersArgs
+	(*MembersReply)(nil),            // 139: salesdesk.v1.MembersReply
+	(*MoveStageArgs)(nil),           // 140: salesdesk.v1.MoveStageArgs
+	(*MoveStageReply)(nil),          // 141: salesdesk.v1.MoveStageReply
+	(*Move)(nil),                    // 142: salesdesk.v1.Move
+	(*MoveStageUndoableArgs)(nil),   // 143: salesdesk.v1.MoveStageUndoableArgs
+	(*MoveStageUndoableReply)(nil),  // 144: salesdesk.v1.MoveStageUndoableReply
+	(*MoveUndo)(nil),                // 145: salesdesk.v1.MoveUndo
+	(*OpportunitiesArgs)(nil),       // 146: salesdesk.v1.OpportunitiesArgs
+	(*OpportunitiesReply)(nil),      // 147: salesdesk.v1.OpportunitiesReply
+	(*OpportunityFilter)(nil),       // 148: salesdesk.v1.OpportunityFilter
+	(*OpportunityPage)(nil),         // 149: salesdesk.v1.OpportunityPage
+	(*OpportunityArgs)(nil),         // 150: salesdesk.v1.OpportunityArgs
+	(*OpportunityReply)(nil),        // 151: salesdesk.v1.OpportunityReply
+	(*PeriodFunnelArgs)(nil),        // 152: salesdesk.v1.PeriodFunnelArgs
+	(*PeriodFunnelReply)(nil),       // 153: salesdesk.v1.PeriodFunnelReply
+	(*PeriodNotesArgs)(nil),         // 154: salesdesk.v1.PeriodNotesArgs
+	(*PeriodNotesReply)(nil),        // 155: salesdesk.v1.PeriodNotesReply
+	(*PoolCardsArgs)(nil),           // 156: salesdesk.v1.PoolCardsArgs
+	(*PoolCardsReply)(nil),          // 157: salesdesk.v1.PoolCardsReply
+	(*PoolFilter)(nil),              // 158: salesdesk.v1.PoolFilter
+	(*PoolPage)(nil),                // 159: salesdesk.v1.PoolPage
+	(*PoolRow)(nil),                 // 160: salesdesk.v1.PoolRow
+	(*PoolDueArgs)(nil),             // 161: salesdesk.v1.PoolDueArgs
+	(*PoolDueReply)(nil),            // 162: salesdesk.v1.PoolDueReply
+	(*PoolDueCard)(nil),             // 163: salesdesk.v1.PoolDueCard
+	(*PoolHistoryArgs)(nil),         // 164: salesdesk.v1.PoolHistoryArgs
+	(*PoolHistoryReply)(nil),        // 165: salesdesk.v1.PoolHistoryReply
+	(*PoolMove)(nil),                // 166: salesdesk.v1.PoolMove
+	(*RecordReportExportArgs)(nil),  // 167: salesdesk.v1.RecordReportExportArgs
+	(*RecordReportExportReply)(nil), // 168: salesdesk.v1.RecordReportExportReply
+	(*ReleaseArgs)(nil),             // 169: salesdesk.v1.ReleaseArgs
+	(*ReleaseReply)(nil),            // 170: salesdesk.v1.ReleaseReply
+	(*ReportArgs)(nil),              // 171: salesdesk.v1.ReportArgs
+	(*ReportReply)(nil),             // 172: salesdesk.v1.ReportReply
+	(*ReportsArgs)(nil),             // 173: salesdesk.v1.ReportsArgs
+	(*ReportsReply)(nil),            // 174: salesdesk.v1.ReportsReply
+	(*ResetPasswordArgs)(nil),       // 175: salesdesk.v1.ResetPasswordArgs
+	(*ResetPasswordReply)(nil),      // 176: salesdesk.v1.ResetPasswordReply
+	(*RestoreCustomerArgs)(nil),     // 177: salesdesk.v1.RestoreCustomerArgs
+	(*RestoreCustomerReply)(nil),    // 178: salesdesk.v1.RestoreCustomerReply
+	(*ReviewCardsArgs)(nil),         // 179: salesdesk.v1.ReviewCardsArgs
+	(*ReviewCardsReply)(nil),        // 180: salesdesk.v1.ReviewCardsReply
+	(*ReviewsArgs)(nil),             // 181: salesdesk.v1.ReviewsArgs
+	(*ReviewsReply)(nil),            // 182: salesdesk.v1.ReviewsReply
+	(*Review)(nil),                  // 183: salesdesk.v1.Review
+	(*RowArgs)(nil),                 // 184: salesdesk.v1.RowArgs
+	(*RowReply)(nil),                // 185: salesdesk.v1.RowReply
+	(*RowExtrasArgs)(nil),           // 186: salesdesk.v1.RowExtrasArgs
+	(*RowExtrasReply)(nil),          // 187: salesdesk.v1.RowExtrasReply
+	(*RowExtra)(nil),                // 188: salesdesk.v1.RowExtra
+	(*ContactBrief)(nil),            // 189: salesdesk.v1.ContactBrief
+	(*SaveFilterArgs)(nil),          // 190: salesdesk.v1.SaveFilterArgs
+	(*SaveFilterReply)(nil),         // 191: salesdesk.v1.SaveFilterReply
+	(*SavedFilter)(nil),             // 192: salesdesk.v1.SavedFilter
+	(*SaveListLayoutArgs)(nil),      // 193: salesdesk.v1.SaveListLayoutArgs
+	(*SaveListLayoutReply)(nil),     // 194: salesdesk.v1.SaveListLayoutReply
+	(*SaveMappingArgs)(nil),         // 195: salesdesk.v1.SaveMappingArgs
+	(*SaveMappingReply)(nil),        // 196: salesdesk.v1.SaveMappingReply
+	(*Mapping)(nil),                 // 197: salesdesk.v1.Mapping
+	(*ColumnMapping)(nil),           // 198: salesdesk.v1.ColumnMapping
+	(*SaveMemberArgs)(nil),          // 199: salesdesk.v1.SaveMemberArgs
+	(*SaveMemberReply)(nil),         // 200: salesdesk.v1.SaveMemberReply
+	(*SavePeriodNotesArgs)(nil),     // 201: salesdesk.v1.SavePeriodNotesArgs
+	(*SavePeriodNotesReply)(nil),    // 202: salesdesk.v1.SavePeriodNotesReply
+	(*SaveSettingsArgs)(nil),        // 203: salesdesk.v1.SaveSettingsArgs
+	(*SaveSettingsReply)(nil),       // 204: salesdesk.v1.SaveSettingsReply
+	(*Settings)(nil),                // 205: salesdesk.v1.Settings
+	(*GradeRules)(nil),              // 206: salesdesk.v1.GradeRules
+	(*ContactCaps)(nil),             // 207: salesdesk.v1.ContactCaps
+	(*StageDef)(nil),                // 208: salesdesk.v1.StageDef
+	(*QualifyThresholds)(nil),       // 209: salesdesk.v1.QualifyThresholds
+	(*BackupSettings)(nil),          // 210: salesdesk.v1.BackupSettings
+	(*Retention)(nil),               // 211: salesdesk.v1.Retention
+	(*PoolSettings)(nil),            // 212: salesdesk.v1.PoolSettings
+	(*SaveTargetsArgs)(nil),         // 213: salesdesk.v1.SaveTargetsArgs
+	(*SaveTargetsReply)(nil),        // 214: salesdesk.v1.SaveTargetsReply
+	(*TargetSet)(nil),               // 215: salesdesk.v1.TargetSet
+	(*OfTargets)(nil),               // 216: salesdesk.v1.OfTargets
+	(*SavedFiltersArgs)(nil),        // 217: salesdesk.v1.SavedFiltersArgs
+	(*SavedFiltersReply)(nil),       // 218: salesdesk.v1.SavedFiltersReply
+	(*SearchHitsArgs)(nil),          // 219: salesdesk.v1.SearchHitsArgs
+	(*SearchHitsReply)(nil),         // 220: salesdesk.v1.SearchHitsReply
+	(*SearchHit)(nil),               // 221: salesdesk.v1.SearchHit
+	(*SegmentCustomersArgs)(nil),    // 222: salesdesk.v1.SegmentCustomersArgs
+	(*SegmentCustomersReply)(nil),   // 223: salesdesk.v1.SegmentCustomersReply
+	(*SegmentPage)(nil),             // 224: salesdesk.v1.SegmentPage
+	(*SegmentsForArgs)(nil),         // 225: salesdesk.v1.SegmentsForArgs
+	(*SegmentsForReply)(nil),        // 226: salesdesk.v1.SegmentsForReply
+	(*SetActiveArgs)(nil),           // 227: salesdesk.v1.SetActiveArgs
+	(*SetActiveReply)(nil),          // 228: salesdesk.v1.SetActiveReply
+	(*SettingsArgs)(nil),            // 229: salesdesk.v1.SettingsArgs
+	(*SettingsReply)(nil),           // 230: salesdesk.v1.SettingsReply
+	(*StageTotalsArgs)(nil),         // 231: salesdesk.v1.StageTotalsArgs
+	(*StageTotalsReply)(nil),        // 232: salesdesk.v1.StageTotalsReply
+	(*StageTotal)(nil),              // 233: salesdesk.v1.StageTotal
+	(*SweepPoolArgs)(nil),           // 234: salesdesk.v1.SweepPoolArgs
+	(*SweepPoolReply)(nil),          // 235: salesdesk.v1.SweepPoolReply
+	(*TargetsArgs)(nil),             // 236: salesdesk.v1.TargetsArgs
+	(*TargetsReply)(nil),            // 237: salesdesk.v1.TargetsReply
+	(*UndoImportArgs)(nil),          // 238: salesdesk.v1.UndoImportArgs
+	(*UndoImportReply)(nil),         // 239: salesdesk.v1.UndoImportReply
+	(*UndoReport)(nil),              // 240: salesdesk.v1.UndoReport
+	(*UndoCounts)(nil),              // 241: salesdesk.v1.UndoCounts
+	(*UndoMoveArgs)(nil),            // 242: salesdesk.v1.UndoMoveArgs
+	(*UndoMoveReply)(nil),           // 243: salesdesk.v1.UndoMoveReply
+	(*UnlockArgs)(nil),              // 244: salesdesk.v1.UnlockArgs
+	(*UnlockReply)(nil),             // 245: salesdesk.v1.UnlockReply
+	(*UpdateCustomerArgs)(nil),      // 246: salesdesk.v1.UpdateCustomerArgs
+	(*UpdateCustomerReply)(nil),     // 247: salesdesk.v1.UpdateCustomerReply
+	(*UpdateOpportunityArgs)(nil),   // 248: salesdesk.v1.UpdateOpportunityArgs
+	(*UpdateOpportunityReply)(nil),  // 249: salesdesk.v1.UpdateOpportunityReply
+	(*WeeklyReviewArgs)(nil),        // 250: salesdesk.v1.WeeklyReviewArgs
+	(*WeeklyReviewReply)(nil),       // 251: salesdesk.v1.WeeklyReviewReply
+	(*RepReview)(nil),               // 252: salesdesk.v1.RepReview
+	nil,                             // 253: salesdesk.v1.CustomerFilter.OnlyEntry
+	nil,                             // 254: salesdesk.v1.PeriodReport.TargetsEntry
+	nil,                             // 255: salesdesk.v1.OwnerReport.TargetsEntry
+	nil,                             // 256: salesdesk.v1.RowExtrasReply.R0Entry
+	nil,                             // 257: salesdesk.v1.PoolSettings.ReturnAfterEntry
+	nil,                             // 258: salesdesk.v1.TargetSet.TeamEntry
+	nil,                             // 259: salesdesk.v1.TargetSet.OwnersEntry
+	nil,                             // 260: salesdesk.v1.OfTargets.VEntry
+	nil,                             // 261: salesdesk.v1.SearchHitsReply.R0Entry
 }
 var file_service_proto_depIdxs = []int32{
 	1,   // 0: salesdesk.v1.WireError.FieldErrors:type_name -> salesdesk.v1.FieldError
@@ -16154,7 +16258,7 @@ var file_service_proto_depIdxs = []int32{
 	54,  // 49: salesdesk.v1.CreateOpportunityReply.R0:type_name -> salesdesk.v1.Opportunity
 	24,  // 50: salesdesk.v1.CustomerReply.R0:type_name -> salesdesk.v1.Customer
 	74,  // 51: salesdesk.v1.CustomerIDsArgs.F:type_name -> salesdesk.v1.CustomerFilter
-	251, // 52: salesdesk.v1.CustomerFilter.Only:type_name -> salesdesk.v1.CustomerFilter.OnlyEntry
+	253, // 52: salesdesk.v1.CustomerFilter.Only:type_name -> salesdesk.v1.CustomerFilter.OnlyEntry
 	77,  // 53: salesdesk.v1.CustomerSegmentReply.R0:type_name -> salesdesk.v1.CustomerSegment
 	74,  // 54: salesdesk.v1.CustomersArgs.F:type_name -> salesdesk.v1.CustomerFilter
 	80,  // 55: salesdesk.v1.CustomersReply.R0:type_name -> salesdesk.v1.CustomerPage
@@ -16168,12 +16272,12 @@ var file_service_proto_depIdxs = []int32{
 	91,  // 63: salesdesk.v1.Dashboard.Segments:type_name -> salesdesk.v1.SegmentSummary
 	83,  // 64: salesdesk.v1.PeriodReport.Period:type_name -> salesdesk.v1.Period
 	86,  // 65: salesdesk.v1.PeriodReport.Figures:type_name -> salesdesk.v1.Figures
-	252, // 66: salesdesk.v1.PeriodReport.Targets:type_name -> salesdesk.v1.PeriodReport.TargetsEntry
+	254, // 66: salesdesk.v1.PeriodReport.Targets:type_name -> salesdesk.v1.PeriodReport.TargetsEntry
 	87,  // 67: salesdesk.v1.PeriodReport.Misses:type_name -> salesdesk.v1.Miss
 	88,  // 68: salesdesk.v1.PeriodReport.Owners:type_name -> salesdesk.v1.OwnerReport
 	89,  // 69: salesdesk.v1.PeriodReport.Notes:type_name -> salesdesk.v1.PeriodNotes
 	86,  // 70: salesdesk.v1.OwnerReport.Figures:type_name -> salesdesk.v1.Figures
-	253, // 71: salesdesk.v1.OwnerReport.Targets:type_name -> salesdesk.v1.OwnerReport.TargetsEntry
+	255, // 71: salesdesk.v1.OwnerReport.Targets:type_name -> salesdesk.v1.OwnerReport.TargetsEntry
 	87,  // 72: salesdesk.v1.OwnerReport.Misses:type_name -> salesdesk.v1.Miss
 	92,  // 73: salesdesk.v1.SegmentSummary.Categories:type_name -> salesdesk.v1.CategorySales
 	93,  // 74: salesdesk.v1.SegmentSummary.Top:type_name -> salesdesk.v1.ParetoPoint
@@ -16234,50 +16338,50 @@ var file_service_proto_depIdxs = []int32{
 	85,  // 129: salesdesk.v1.ReportsReply.R0:type_name -> salesdesk.v1.PeriodReport
 	24,  // 130: salesdesk.v1.RestoreCustomerReply.R0:type_name -> salesdesk.v1.Customer
 	12,  // 131: salesdesk.v1.ReviewCardsReply.R0:type_name -> salesdesk.v1.CustomerRow
-	181, // 132: salesdesk.v1.ReviewsReply.R0:type_name -> salesdesk.v1.Review
+	183, // 132: salesdesk.v1.ReviewsReply.R0:type_name -> salesdesk.v1.Review
 	12,  // 133: salesdesk.v1.RowReply.R0:type_name -> salesdesk.v1.CustomerRow
-	254, // 134: salesdesk.v1.RowExtrasReply.R0:type_name -> salesdesk.v1.RowExtrasReply.R0Entry
-	187, // 135: salesdesk.v1.RowExtra.Contact:type_name -> salesdesk.v1.ContactBrief
-	190, // 136: salesdesk.v1.SaveFilterArgs.F:type_name -> salesdesk.v1.SavedFilter
-	190, // 137: salesdesk.v1.SaveFilterReply.R0:type_name -> salesdesk.v1.SavedFilter
+	256, // 134: salesdesk.v1.RowExtrasReply.R0:type_name -> salesdesk.v1.RowExtrasReply.R0Entry
+	189, // 135: salesdesk.v1.RowExtra.Contact:type_name -> salesdesk.v1.ContactBrief
+	192, // 136: salesdesk.v1.SaveFilterArgs.F:type_name -> salesdesk.v1.SavedFilter
+	192, // 137: salesdesk.v1.SaveFilterReply.R0:type_name -> salesdesk.v1.SavedFilter
 	74,  // 138: salesdesk.v1.SavedFilter.Filter:type_name -> salesdesk.v1.CustomerFilter
 	126, // 139: salesdesk.v1.SaveListLayoutArgs.L:type_name -> salesdesk.v1.ListLayout
-	195, // 140: salesdesk.v1.SaveMappingArgs.M:type_name -> salesdesk.v1.Mapping
-	196, // 141: salesdesk.v1.Mapping.Columns:type_name -> salesdesk.v1.ColumnMapping
+	197, // 140: salesdesk.v1.SaveMappingArgs.M:type_name -> salesdesk.v1.Mapping
+	198, // 141: salesdesk.v1.Mapping.Columns:type_name -> salesdesk.v1.ColumnMapping
 	15,  // 142: salesdesk.v1.SaveMemberArgs.M:type_name -> salesdesk.v1.Member
 	15,  // 143: salesdesk.v1.SaveMemberReply.R0:type_name -> salesdesk.v1.Member
 	83,  // 144: salesdesk.v1.SavePeriodNotesArgs.P:type_name -> salesdesk.v1.Period
 	89,  // 145: salesdesk.v1.SavePeriodNotesArgs.N:type_name -> salesdesk.v1.PeriodNotes
-	203, // 146: salesdesk.v1.SaveSettingsArgs.St:type_name -> salesdesk.v1.Settings
-	204, // 147: salesdesk.v1.Settings.GradeRules:type_name -> salesdesk.v1.GradeRules
-	205, // 148: salesdesk.v1.Settings.Caps:type_name -> salesdesk.v1.ContactCaps
-	206, // 149: salesdesk.v1.Settings.Stages:type_name -> salesdesk.v1.StageDef
-	207, // 150: salesdesk.v1.Settings.Qualify:type_name -> salesdesk.v1.QualifyThresholds
-	208, // 151: salesdesk.v1.Settings.Backup:type_name -> salesdesk.v1.BackupSettings
-	210, // 152: salesdesk.v1.Settings.Pool:type_name -> salesdesk.v1.PoolSettings
-	209, // 153: salesdesk.v1.BackupSettings.Keep:type_name -> salesdesk.v1.Retention
-	255, // 154: salesdesk.v1.PoolSettings.ReturnAfter:type_name -> salesdesk.v1.PoolSettings.ReturnAfterEntry
+	205, // 146: salesdesk.v1.SaveSettingsArgs.St:type_name -> salesdesk.v1.Settings
+	206, // 147: salesdesk.v1.Settings.GradeRules:type_name -> salesdesk.v1.GradeRules
+	207, // 148: salesdesk.v1.Settings.Caps:type_name -> salesdesk.v1.ContactCaps
+	208, // 149: salesdesk.v1.Settings.Stages:type_name -> salesdesk.v1.StageDef
+	209, // 150: salesdesk.v1.Settings.Qualify:type_name -> salesdesk.v1.QualifyThresholds
+	210, // 151: salesdesk.v1.Settings.Backup:type_name -> salesdesk.v1.BackupSettings
+	212, // 152: salesdesk.v1.Settings.Pool:type_name -> salesdesk.v1.PoolSettings
+	211, // 153: salesdesk.v1.BackupSettings.Keep:type_name -> salesdesk.v1.Retention
+	257, // 154: salesdesk.v1.PoolSettings.ReturnAfter:type_name -> salesdesk.v1.PoolSettings.ReturnAfterEntry
 	83,  // 155: salesdesk.v1.SaveTargetsArgs.P:type_name -> salesdesk.v1.Period
-	213, // 156: salesdesk.v1.SaveTargetsArgs.T:type_name -> salesdesk.v1.TargetSet
-	256, // 157: salesdesk.v1.TargetSet.Team:type_name -> salesdesk.v1.TargetSet.TeamEntry
-	257, // 158: salesdesk.v1.TargetSet.Owners:type_name -> salesdesk.v1.TargetSet.OwnersEntry
-	258, // 159: salesdesk.v1.OfTargets.V:type_name -> salesdesk.v1.OfTargets.VEntry
-	190, // 160: salesdesk.v1.SavedFiltersReply.R0:type_name -> salesdesk.v1.SavedFilter
-	259, // 161: salesdesk.v1.SearchHitsReply.R0:type_name -> salesdesk.v1.SearchHitsReply.R0Entry
+	215, // 156: salesdesk.v1.SaveTargetsArgs.T:type_name -> salesdesk.v1.TargetSet
+	258, // 157: salesdesk.v1.TargetSet.Team:type_name -> salesdesk.v1.TargetSet.TeamEntry
+	259, // 158: salesdesk.v1.TargetSet.Owners:type_name -> salesdesk.v1.TargetSet.OwnersEntry
+	260, // 159: salesdesk.v1.OfTargets.V:type_name -> salesdesk.v1.OfTargets.VEntry
+	192, // 160: salesdesk.v1.SavedFiltersReply.R0:type_name -> salesdesk.v1.SavedFilter
+	261, // 161: salesdesk.v1.SearchHitsReply.R0:type_name -> salesdesk.v1.SearchHitsReply.R0Entry
 	83,  // 162: salesdesk.v1.SegmentCustomersArgs.P:type_name -> salesdesk.v1.Period
-	222, // 163: salesdesk.v1.SegmentCustomersReply.R0:type_name -> salesdesk.v1.SegmentPage
+	224, // 163: salesdesk.v1.SegmentCustomersReply.R0:type_name -> salesdesk.v1.SegmentPage
 	77,  // 164: salesdesk.v1.SegmentPage.Customers:type_name -> salesdesk.v1.CustomerSegment
 	83,  // 165: salesdesk.v1.SegmentsForArgs.P:type_name -> salesdesk.v1.Period
 	91,  // 166: salesdesk.v1.SegmentsForReply.R0:type_name -> salesdesk.v1.SegmentSummary
-	203, // 167: salesdesk.v1.SettingsReply.R0:type_name -> salesdesk.v1.Settings
+	205, // 167: salesdesk.v1.SettingsReply.R0:type_name -> salesdesk.v1.Settings
 	148, // 168: salesdesk.v1.StageTotalsArgs.F:type_name -> salesdesk.v1.OpportunityFilter
-	231, // 169: salesdesk.v1.StageTotalsReply.R0:type_name -> salesdesk.v1.StageTotal
+	233, // 169: salesdesk.v1.StageTotalsReply.R0:type_name -> salesdesk.v1.StageTotal
 	83,  // 170: salesdesk.v1.TargetsArgs.P:type_name -> salesdesk.v1.Period
-	213, // 171: salesdesk.v1.TargetsReply.R0:type_name -> salesdesk.v1.TargetSet
-	238, // 172: salesdesk.v1.UndoImportReply.R0:type_name -> salesdesk.v1.UndoReport
-	239, // 173: salesdesk.v1.UndoReport.Customers:type_name -> salesdesk.v1.UndoCounts
-	239, // 174: salesdesk.v1.UndoReport.Opportunities:type_name -> salesdesk.v1.UndoCounts
-	239, // 175: salesdesk.v1.UndoReport.FollowUps:type_name -> salesdesk.v1.UndoCounts
+	215, // 171: salesdesk.v1.TargetsReply.R0:type_name -> salesdesk.v1.TargetSet
+	240, // 172: salesdesk.v1.UndoImportReply.R0:type_name -> salesdesk.v1.UndoReport
+	241, // 173: salesdesk.v1.UndoReport.Customers:type_name -> salesdesk.v1.UndoCounts
+	241, // 174: salesdesk.v1.UndoReport.Opportunities:type_name -> salesdesk.v1.UndoCounts
+	241, // 175: salesdesk.v1.UndoReport.FollowUps:type_name -> salesdesk.v1.UndoCounts
 	5,   // 176: salesdesk.v1.UndoReport.Conflicts:type_name -> salesdesk.v1.UndoConflict
 	5,   // 177: salesdesk.v1.UndoReport.Kept:type_name -> salesdesk.v1.UndoConflict
 	145, // 178: salesdesk.v1.UndoMoveArgs.U:type_name -> salesdesk.v1.MoveUndo
@@ -16286,11 +16390,11 @@ var file_service_proto_depIdxs = []int32{
 	24,  // 181: salesdesk.v1.UpdateCustomerReply.R0:type_name -> salesdesk.v1.Customer
 	54,  // 182: salesdesk.v1.UpdateOpportunityArgs.O:type_name -> salesdesk.v1.Opportunity
 	54,  // 183: salesdesk.v1.UpdateOpportunityReply.R0:type_name -> salesdesk.v1.Opportunity
-	250, // 184: salesdesk.v1.WeeklyReviewReply.R0:type_name -> salesdesk.v1.RepReview
+	252, // 184: salesdesk.v1.WeeklyReviewReply.R0:type_name -> salesdesk.v1.RepReview
 	15,  // 185: salesdesk.v1.RepReview.Member:type_name -> salesdesk.v1.Member
-	186, // 186: salesdesk.v1.RowExtrasReply.R0Entry.value:type_name -> salesdesk.v1.RowExtra
-	214, // 187: salesdesk.v1.TargetSet.OwnersEntry.value:type_name -> salesdesk.v1.OfTargets
-	219, // 188: salesdesk.v1.SearchHitsReply.R0Entry.value:type_name -> salesdesk.v1.SearchHit
+	188, // 186: salesdesk.v1.RowExtrasReply.R0Entry.value:type_name -> salesdesk.v1.RowExtra
+	216, // 187: salesdesk.v1.TargetSet.OwnersEntry.value:type_name -> salesdesk.v1.OfTargets
+	221, // 188: salesdesk.v1.SearchHitsReply.R0Entry.value:type_name -> salesdesk.v1.SearchHit
 	7,   // 189: salesdesk.v1.SalesDesk.Activities:input_type -> salesdesk.v1.ActivitiesArgs
 	13,  // 190: salesdesk.v1.SalesDesk.AddMember:input_type -> salesdesk.v1.AddMemberArgs
 	16,  // 191: salesdesk.v1.SalesDesk.Agenda:input_type -> salesdesk.v1.AgendaArgs
@@ -16343,122 +16447,124 @@ var file_service_proto_depIdxs = []int32{
 	156, // 238: salesdesk.v1.SalesDesk.PoolCards:input_type -> salesdesk.v1.PoolCardsArgs
 	161, // 239: salesdesk.v1.SalesDesk.PoolDue:input_type -> salesdesk.v1.PoolDueArgs
 	164, // 240: salesdesk.v1.SalesDesk.PoolHistory:input_type -> salesdesk.v1.PoolHistoryArgs
-	167, // 241: salesdesk.v1.SalesDesk.Release:input_type -> salesdesk.v1.ReleaseArgs
-	169, // 242: salesdesk.v1.SalesDesk.Report:input_type -> salesdesk.v1.ReportArgs
-	171, // 243: salesdesk.v1.SalesDesk.Reports:input_type -> salesdesk.v1.ReportsArgs
-	173, // 244: salesdesk.v1.SalesDesk.ResetPassword:input_type -> salesdesk.v1.ResetPasswordArgs
-	175, // 245: salesdesk.v1.SalesDesk.RestoreCustomer:input_type -> salesdesk.v1.RestoreCustomerArgs
-	177, // 246: salesdesk.v1.SalesDesk.ReviewCards:input_type -> salesdesk.v1.ReviewCardsArgs
-	179, // 247: salesdesk.v1.SalesDesk.Reviews:input_type -> salesdesk.v1.ReviewsArgs
-	182, // 248: salesdesk.v1.SalesDesk.Row:input_type -> salesdesk.v1.RowArgs
-	184, // 249: salesdesk.v1.SalesDesk.RowExtras:input_type -> salesdesk.v1.RowExtrasArgs
-	188, // 250: salesdesk.v1.SalesDesk.SaveFilter:input_type -> salesdesk.v1.SaveFilterArgs
-	191, // 251: salesdesk.v1.SalesDesk.SaveListLayout:input_type -> salesdesk.v1.SaveListLayoutArgs
-	193, // 252: salesdesk.v1.SalesDesk.SaveMapping:input_type -> salesdesk.v1.SaveMappingArgs
-	197, // 253: salesdesk.v1.SalesDesk.SaveMember:input_type -> salesdesk.v1.SaveMemberArgs
-	199, // 254: salesdesk.v1.SalesDesk.SavePeriodNotes:input_type -> salesdesk.v1.SavePeriodNotesArgs
-	201, // 255: salesdesk.v1.SalesDesk.SaveSettings:input_type -> salesdesk.v1.SaveSettingsArgs
-	211, // 256: salesdesk.v1.SalesDesk.SaveTargets:input_type -> salesdesk.v1.SaveTargetsArgs
-	215, // 257: salesdesk.v1.SalesDesk.SavedFilters:input_type -> salesdesk.v1.SavedFiltersArgs
-	217, // 258: salesdesk.v1.SalesDesk.SearchHits:input_type -> salesdesk.v1.SearchHitsArgs
-	220, // 259: salesdesk.v1.SalesDesk.SegmentCustomers:input_type -> salesdesk.v1.SegmentCustomersArgs
-	223, // 260: salesdesk.v1.SalesDesk.SegmentsFor:input_type -> salesdesk.v1.SegmentsForArgs
-	225, // 261: salesdesk.v1.SalesDesk.SetActive:input_type -> salesdesk.v1.SetActiveArgs
-	227, // 262: salesdesk.v1.SalesDesk.Settings:input_type -> salesdesk.v1.SettingsArgs
-	229, // 263: salesdesk.v1.SalesDesk.StageTotals:input_type -> salesdesk.v1.StageTotalsArgs
-	232, // 264: salesdesk.v1.SalesDesk.SweepPool:input_type -> salesdesk.v1.SweepPoolArgs
-	234, // 265: salesdesk.v1.SalesDesk.Targets:input_type -> salesdesk.v1.TargetsArgs
-	236, // 266: salesdesk.v1.SalesDesk.UndoImport:input_type -> salesdesk.v1.UndoImportArgs
-	240, // 267: salesdesk.v1.SalesDesk.UndoMove:input_type -> salesdesk.v1.UndoMoveArgs
-	242, // 268: salesdesk.v1.SalesDesk.Unlock:input_type -> salesdesk.v1.UnlockArgs
-	244, // 269: salesdesk.v1.SalesDesk.UpdateCustomer:input_type -> salesdesk.v1.UpdateCustomerArgs
-	246, // 270: salesdesk.v1.SalesDesk.UpdateOpportunity:input_type -> salesdesk.v1.UpdateOpportunityArgs
-	248, // 271: salesdesk.v1.SalesDesk.WeeklyReview:input_type -> salesdesk.v1.WeeklyReviewArgs
-	8,   // 272: salesdesk.v1.SalesDesk.Activities:output_type -> salesdesk.v1.ActivitiesReply
-	14,  // 273: salesdesk.v1.SalesDesk.AddMember:output_type -> salesdesk.v1.AddMemberReply
-	17,  // 274: salesdesk.v1.SalesDesk.Agenda:output_type -> salesdesk.v1.AgendaReply
-	23,  // 275: salesdesk.v1.SalesDesk.ArchiveCustomer:output_type -> salesdesk.v1.ArchiveCustomerReply
-	28,  // 276: salesdesk.v1.SalesDesk.Assign:output_type -> salesdesk.v1.AssignReply
-	30,  // 277: salesdesk.v1.SalesDesk.AuditTrail:output_type -> salesdesk.v1.AuditTrailReply
-	36,  // 278: salesdesk.v1.SalesDesk.BulkAddTag:output_type -> salesdesk.v1.BulkAddTagReply
-	38,  // 279: salesdesk.v1.SalesDesk.BulkArchive:output_type -> salesdesk.v1.BulkArchiveReply
-	40,  // 280: salesdesk.v1.SalesDesk.BulkSetOwner:output_type -> salesdesk.v1.BulkSetOwnerReply
-	42,  // 281: salesdesk.v1.SalesDesk.CapCheck:output_type -> salesdesk.v1.CapCheckReply
-	44,  // 282: salesdesk.v1.SalesDesk.CardHistory:output_type -> salesdesk.v1.CardHistoryReply
-	46,  // 283: salesdesk.v1.SalesDesk.ChangePassword:output_type -> salesdesk.v1.ChangePasswordReply
-	48,  // 284: salesdesk.v1.SalesDesk.Choices:output_type -> salesdesk.v1.ChoicesReply
-	51,  // 285: salesdesk.v1.SalesDesk.Claim:output_type -> salesdesk.v1.ClaimReply
-	53,  // 286: salesdesk.v1.SalesDesk.CloseUnqualified:output_type -> salesdesk.v1.CloseUnqualifiedReply
-	58,  // 287: salesdesk.v1.SalesDesk.CompleteActivity:output_type -> salesdesk.v1.CompleteActivityReply
-	63,  // 288: salesdesk.v1.SalesDesk.ConfirmResult:output_type -> salesdesk.v1.ConfirmResultReply
-	65,  // 289: salesdesk.v1.SalesDesk.CreateCustomer:output_type -> salesdesk.v1.CreateCustomerReply
-	67,  // 290: salesdesk.v1.SalesDesk.CreateOpportunity:output_type -> salesdesk.v1.CreateOpportunityReply
-	69,  // 291: salesdesk.v1.SalesDesk.Customer:output_type -> salesdesk.v1.CustomerReply
-	71,  // 292: salesdesk.v1.SalesDesk.CustomerCount:output_type -> salesdesk.v1.CustomerCountReply
-	73,  // 293: salesdesk.v1.SalesDesk.CustomerIDs:output_type -> salesdesk.v1.CustomerIDsReply
-	76,  // 294: salesdesk.v1.SalesDesk.CustomerSegment:output_type -> salesdesk.v1.CustomerSegmentReply
-	79,  // 295: salesdesk.v1.SalesDesk.Customers:output_type -> salesdesk.v1.CustomersReply
-	82,  // 296: salesdesk.v1.SalesDesk.Dashboard:output_type -> salesdesk.v1.DashboardReply
-	96,  // 297: salesdesk.v1.SalesDesk.DeleteFilter:output_type -> salesdesk.v1.DeleteFilterReply
-	98,  // 298: salesdesk.v1.SalesDesk.Duplicates:output_type -> salesdesk.v1.DuplicatesReply
-	101, // 299: salesdesk.v1.SalesDesk.ExportAuditCSV:output_type -> salesdesk.v1.ExportAuditCSVReply
-	103, // 300: salesdesk.v1.SalesDesk.FollowUps:output_type -> salesdesk.v1.FollowUpsReply
-	105, // 301: salesdesk.v1.SalesDesk.Forecast:output_type -> salesdesk.v1.ForecastReply
-	108, // 302: salesdesk.v1.SalesDesk.FunnelOf:output_type -> salesdesk.v1.FunnelOfReply
-	110, // 303: salesdesk.v1.SalesDesk.Handover:output_type -> salesdesk.v1.HandoverReply
-	114, // 304: salesdesk.v1.SalesDesk.HandoverPreview:output_type -> salesdesk.v1.HandoverPreviewReply
-	116, // 305: salesdesk.v1.SalesDesk.History:output_type -> salesdesk.v1.HistoryReply
-	119, // 306: salesdesk.v1.SalesDesk.Imports:output_type -> salesdesk.v1.ImportsReply
-	123, // 307: salesdesk.v1.SalesDesk.IsEmpty:output_type -> salesdesk.v1.IsEmptyReply
-	125, // 308: salesdesk.v1.SalesDesk.ListLayout:output_type -> salesdesk.v1.ListLayoutReply
-	128, // 309: salesdesk.v1.SalesDesk.LoadDeals:output_type -> salesdesk.v1.LoadDealsReply
-	130, // 310: salesdesk.v1.SalesDesk.LogFollowUp:output_type -> salesdesk.v1.LogFollowUpReply
-	132, // 311: salesdesk.v1.SalesDesk.MarkReviewed:output_type -> salesdesk.v1.MarkReviewedReply
-	134, // 312: salesdesk.v1.SalesDesk.Member:output_type -> salesdesk.v1.MemberReply
-	136, // 313: salesdesk.v1.SalesDesk.MemberStatuses:output_type -> salesdesk.v1.MemberStatusesReply
-	139, // 314: salesdesk.v1.SalesDesk.Members:output_type -> salesdesk.v1.MembersReply
-	141, // 315: salesdesk.v1.SalesDesk.MoveStage:output_type -> salesdesk.v1.MoveStageReply
-	144, // 316: salesdesk.v1.SalesDesk.MoveStageUndoable:output_type -> salesdesk.v1.MoveStageUndoableReply
-	147, // 317: salesdesk.v1.SalesDesk.Opportunities:output_type -> salesdesk.v1.OpportunitiesReply
-	151, // 318: salesdesk.v1.SalesDesk.Opportunity:output_type -> salesdesk.v1.OpportunityReply
-	153, // 319: salesdesk.v1.SalesDesk.PeriodFunnel:output_type -> salesdesk.v1.PeriodFunnelReply
-	155, // 320: salesdesk.v1.SalesDesk.PeriodNotes:output_type -> salesdesk.v1.PeriodNotesReply
-	157, // 321: salesdesk.v1.SalesDesk.PoolCards:output_type -> salesdesk.v1.PoolCardsReply
-	162, // 322: salesdesk.v1.SalesDesk.PoolDue:output_type -> salesdesk.v1.PoolDueReply
-	165, // 323: salesdesk.v1.SalesDesk.PoolHistory:output_type -> salesdesk.v1.PoolHistoryReply
-	168, // 324: salesdesk.v1.SalesDesk.Release:output_type -> salesdesk.v1.ReleaseReply
-	170, // 325: salesdesk.v1.SalesDesk.Report:output_type -> salesdesk.v1.ReportReply
-	172, // 326: salesdesk.v1.SalesDesk.Reports:output_type -> salesdesk.v1.ReportsReply
-	174, // 327: salesdesk.v1.SalesDesk.ResetPassword:output_type -> salesdesk.v1.ResetPasswordReply
-	176, // 328: salesdesk.v1.SalesDesk.RestoreCustomer:output_type -> salesdesk.v1.RestoreCustomerReply
-	178, // 329: salesdesk.v1.SalesDesk.ReviewCards:output_type -> salesdesk.v1.ReviewCardsReply
-	180, // 330: salesdesk.v1.SalesDesk.Reviews:output_type -> salesdesk.v1.ReviewsReply
-	183, // 331: salesdesk.v1.SalesDesk.Row:output_type -> salesdesk.v1.RowReply
-	185, // 332: salesdesk.v1.SalesDesk.RowExtras:output_type -> salesdesk.v1.RowExtrasReply
-	189, // 333: salesdesk.v1.SalesDesk.SaveFilter:output_type -> salesdesk.v1.SaveFilterReply
-	192, // 334: salesdesk.v1.SalesDesk.SaveListLayout:output_type -> salesdesk.v1.SaveListLayoutReply
-	194, // 335: salesdesk.v1.SalesDesk.SaveMapping:output_type -> salesdesk.v1.SaveMappingReply
-	198, // 336: salesdesk.v1.SalesDesk.SaveMember:output_type -> salesdesk.v1.SaveMemberReply
-	200, // 337: salesdesk.v1.SalesDesk.SavePeriodNotes:output_type -> salesdesk.v1.SavePeriodNotesReply
-	202, // 338: salesdesk.v1.SalesDesk.SaveSettings:output_type -> salesdesk.v1.SaveSettingsReply
-	212, // 339: salesdesk.v1.SalesDesk.SaveTargets:output_type -> salesdesk.v1.SaveTargetsReply
-	216, // 340: salesdesk.v1.SalesDesk.SavedFilters:output_type -> salesdesk.v1.SavedFiltersReply
-	218, // 341: salesdesk.v1.SalesDesk.SearchHits:output_type -> salesdesk.v1.SearchHitsReply
-	221, // 342: salesdesk.v1.SalesDesk.SegmentCustomers:output_type -> salesdesk.v1.SegmentCustomersReply
-	224, // 343: salesdesk.v1.SalesDesk.SegmentsFor:output_type -> salesdesk.v1.SegmentsForReply
-	226, // 344: salesdesk.v1.SalesDesk.SetActive:output_type -> salesdesk.v1.SetActiveReply
-	228, // 345: salesdesk.v1.SalesDesk.Settings:output_type -> salesdesk.v1.SettingsReply
-	230, // 346: salesdesk.v1.SalesDesk.StageTotals:output_type -> salesdesk.v1.StageTotalsReply
-	233, // 347: salesdesk.v1.SalesDesk.SweepPool:output_type -> salesdesk.v1.SweepPoolReply
-	235, // 348: salesdesk.v1.SalesDesk.Targets:output_type -> salesdesk.v1.TargetsReply
-	237, // 349: salesdesk.v1.SalesDesk.UndoImport:output_type -> salesdesk.v1.UndoImportReply
-	241, // 350: salesdesk.v1.SalesDesk.UndoMove:output_type -> salesdesk.v1.UndoMoveReply
-	243, // 351: salesdesk.v1.SalesDesk.Unlock:output_type -> salesdesk.v1.UnlockReply
-	245, // 352: salesdesk.v1.SalesDesk.UpdateCustomer:output_type -> salesdesk.v1.UpdateCustomerReply
-	247, // 353: salesdesk.v1.SalesDesk.UpdateOpportunity:output_type -> salesdesk.v1.UpdateOpportunityReply
-	249, // 354: salesdesk.v1.SalesDesk.WeeklyReview:output_type -> salesdesk.v1.WeeklyReviewReply
-	272, // [272:355] is the sub-list for method output_type
-	189, // [189:272] is the sub-list for method input_type
+	167, // 241: salesdesk.v1.SalesDesk.RecordReportExport:input_type -> salesdesk.v1.RecordReportExportArgs
+	169, // 242: salesdesk.v1.SalesDesk.Release:input_type -> salesdesk.v1.ReleaseArgs
+	171, // 243: salesdesk.v1.SalesDesk.Report:input_type -> salesdesk.v1.ReportArgs
+	173, // 244: salesdesk.v1.SalesDesk.Reports:input_type -> salesdesk.v1.ReportsArgs
+	175, // 245: salesdesk.v1.SalesDesk.ResetPassword:input_type -> salesdesk.v1.ResetPasswordArgs
+	177, // 246: salesdesk.v1.SalesDesk.RestoreCustomer:input_type -> salesdesk.v1.RestoreCustomerArgs
+	179, // 247: salesdesk.v1.SalesDesk.ReviewCards:input_type -> salesdesk.v1.ReviewCardsArgs
+	181, // 248: salesdesk.v1.SalesDesk.Reviews:input_type -> salesdesk.v1.ReviewsArgs
+	184, // 249: salesdesk.v1.SalesDesk.Row:input_type -> salesdesk.v1.RowArgs
+	186, // 250: salesdesk.v1.SalesDesk.RowExtras:input_type -> salesdesk.v1.RowExtrasArgs
+	190, // 251: salesdesk.v1.SalesDesk.SaveFilter:input_type -> salesdesk.v1.SaveFilterArgs
+	193, // 252: salesdesk.v1.SalesDesk.SaveListLayout:input_type -> salesdesk.v1.SaveListLayoutArgs
+	195, // 253: salesdesk.v1.SalesDesk.SaveMapping:input_type -> salesdesk.v1.SaveMappingArgs
+	199, // 254: salesdesk.v1.SalesDesk.SaveMember:input_type -> salesdesk.v1.SaveMemberArgs
+	201, // 255: salesdesk.v1.SalesDesk.SavePeriodNotes:input_type -> salesdesk.v1.SavePeriodNotesArgs
+	203, // 256: salesdesk.v1.SalesDesk.SaveSettings:input_type -> salesdesk.v1.SaveSettingsArgs
+	213, // 257: salesdesk.v1.SalesDesk.SaveTargets:input_type -> salesdesk.v1.SaveTargetsArgs
+	217, // 258: salesdesk.v1.SalesDesk.SavedFilters:input_type -> salesdesk.v1.SavedFiltersArgs
+	219, // 259: salesdesk.v1.SalesDesk.SearchHits:input_type -> salesdesk.v1.SearchHitsArgs
+	222, // 260: salesdesk.v1.SalesDesk.SegmentCustomers:input_type -> salesdesk.v1.SegmentCustomersArgs
+	225, // 261: salesdesk.v1.SalesDesk.SegmentsFor:input_type -> salesdesk.v1.SegmentsForArgs
+	227, // 262: salesdesk.v1.SalesDesk.SetActive:input_type -> salesdesk.v1.SetActiveArgs
+	229, // 263: salesdesk.v1.SalesDesk.Settings:input_type -> salesdesk.v1.SettingsArgs
+	231, // 264: salesdesk.v1.SalesDesk.StageTotals:input_type -> salesdesk.v1.StageTotalsArgs
+	234, // 265: salesdesk.v1.SalesDesk.SweepPool:input_type -> salesdesk.v1.SweepPoolArgs
+	236, // 266: salesdesk.v1.SalesDesk.Targets:input_type -> salesdesk.v1.TargetsArgs
+	238, // 267: salesdesk.v1.SalesDesk.UndoImport:input_type -> salesdesk.v1.UndoImportArgs
+	242, // 268: salesdesk.v1.SalesDesk.UndoMove:input_type -> salesdesk.v1.UndoMoveArgs
+	244, // 269: salesdesk.v1.SalesDesk.Unlock:input_type -> salesdesk.v1.UnlockArgs
+	246, // 270: salesdesk.v1.SalesDesk.UpdateCustomer:input_type -> salesdesk.v1.UpdateCustomerArgs
+	248, // 271: salesdesk.v1.SalesDesk.UpdateOpportunity:input_type -> salesdesk.v1.UpdateOpportunityArgs
+	250, // 272: salesdesk.v1.SalesDesk.WeeklyReview:input_type -> salesdesk.v1.WeeklyReviewArgs
+	8,   // 273: salesdesk.v1.SalesDesk.Activities:output_type -> salesdesk.v1.ActivitiesReply
+	14,  // 274: salesdesk.v1.SalesDesk.AddMember:output_type -> salesdesk.v1.AddMemberReply
+	17,  // 275: salesdesk.v1.SalesDesk.Agenda:output_type -> salesdesk.v1.AgendaReply
+	23,  // 276: salesdesk.v1.SalesDesk.ArchiveCustomer:output_type -> salesdesk.v1.ArchiveCustomerReply
+	28,  // 277: salesdesk.v1.SalesDesk.Assign:output_type -> salesdesk.v1.AssignReply
+	30,  // 278: salesdesk.v1.SalesDesk.AuditTrail:output_type -> salesdesk.v1.AuditTrailReply
+	36,  // 279: salesdesk.v1.SalesDesk.BulkAddTag:output_type -> salesdesk.v1.BulkAddTagReply
+	38,  // 280: salesdesk.v1.SalesDesk.BulkArchive:output_type -> salesdesk.v1.BulkArchiveReply
+	40,  // 281: salesdesk.v1.SalesDesk.BulkSetOwner:output_type -> salesdesk.v1.BulkSetOwnerReply
+	42,  // 282: salesdesk.v1.SalesDesk.CapCheck:output_type -> salesdesk.v1.CapCheckReply
+	44,  // 283: salesdesk.v1.SalesDesk.CardHistory:output_type -> salesdesk.v1.CardHistoryReply
+	46,  // 284: salesdesk.v1.SalesDesk.ChangePassword:output_type -> salesdesk.v1.ChangePasswordReply
+	48,  // 285: salesdesk.v1.SalesDesk.Choices:output_type -> salesdesk.v1.ChoicesReply
+	51,  // 286: salesdesk.v1.SalesDesk.Claim:output_type -> salesdesk.v1.ClaimReply
+	53,  // 287: salesdesk.v1.SalesDesk.CloseUnqualified:output_type -> salesdesk.v1.CloseUnqualifiedReply
+	58,  // 288: salesdesk.v1.SalesDesk.CompleteActivity:output_type -> salesdesk.v1.CompleteActivityReply
+	63,  // 289: salesdesk.v1.SalesDesk.ConfirmResult:output_type -> salesdesk.v1.ConfirmResultReply
+	65,  // 290: salesdesk.v1.SalesDesk.CreateCustomer:output_type -> salesdesk.v1.CreateCustomerReply
+	67,  // 291: salesdesk.v1.SalesDesk.CreateOpportunity:output_type -> salesdesk.v1.CreateOpportunityReply
+	69,  // 292: salesdesk.v1.SalesDesk.Customer:output_type -> salesdesk.v1.CustomerReply
+	71,  // 293: salesdesk.v1.SalesDesk.CustomerCount:output_type -> salesdesk.v1.CustomerCountReply
+	73,  // 294: salesdesk.v1.SalesDesk.CustomerIDs:output_type -> salesdesk.v1.CustomerIDsReply
+	76,  // 295: salesdesk.v1.SalesDesk.CustomerSegment:output_type -> salesdesk.v1.CustomerSegmentReply
+	79,  // 296: salesdesk.v1.SalesDesk.Customers:output_type -> salesdesk.v1.CustomersReply
+	82,  // 297: salesdesk.v1.SalesDesk.Dashboard:output_type -> salesdesk.v1.DashboardReply
+	96,  // 298: salesdesk.v1.SalesDesk.DeleteFilter:output_type -> salesdesk.v1.DeleteFilterReply
+	98,  // 299: salesdesk.v1.SalesDesk.Duplicates:output_type -> salesdesk.v1.DuplicatesReply
+	101, // 300: salesdesk.v1.SalesDesk.ExportAuditCSV:output_type -> salesdesk.v1.ExportAuditCSVReply
+	103, // 301: salesdesk.v1.SalesDesk.FollowUps:output_type -> salesdesk.v1.FollowUpsReply
+	105, // 302: salesdesk.v1.SalesDesk.Forecast:output_type -> salesdesk.v1.ForecastReply
+	108, // 303: salesdesk.v1.SalesDesk.FunnelOf:output_type -> salesdesk.v1.FunnelOfReply
+	110, // 304: salesdesk.v1.SalesDesk.Handover:output_type -> salesdesk.v1.HandoverReply
+	114, // 305: salesdesk.v1.SalesDesk.HandoverPreview:output_type -> salesdesk.v1.HandoverPreviewReply
+	116, // 306: salesdesk.v1.SalesDesk.History:output_type -> salesdesk.v1.HistoryReply
+	119, // 307: salesdesk.v1.SalesDesk.Imports:output_type -> salesdesk.v1.ImportsReply
+	123, // 308: salesdesk.v1.SalesDesk.IsEmpty:output_type -> salesdesk.v1.IsEmptyReply
+	125, // 309: salesdesk.v1.SalesDesk.ListLayout:output_type -> salesdesk.v1.ListLayoutReply
+	128, // 310: salesdesk.v1.SalesDesk.LoadDeals:output_type -> salesdesk.v1.LoadDealsReply
+	130, // 311: salesdesk.v1.SalesDesk.LogFollowUp:output_type -> salesdesk.v1.LogFollowUpReply
+	132, // 312: salesdesk.v1.SalesDesk.MarkReviewed:output_type -> salesdesk.v1.MarkReviewedReply
+	134, // 313: salesdesk.v1.SalesDesk.Member:output_type -> salesdesk.v1.MemberReply
+	136, // 314: salesdesk.v1.SalesDesk.MemberStatuses:output_type -> salesdesk.v1.MemberStatusesReply
+	139, // 315: salesdesk.v1.SalesDesk.Members:output_type -> salesdesk.v1.MembersReply
+	141, // 316: salesdesk.v1.SalesDesk.MoveStage:output_type -> salesdesk.v1.MoveStageReply
+	144, // 317: salesdesk.v1.SalesDesk.MoveStageUndoable:output_type -> salesdesk.v1.MoveStageUndoableReply
+	147, // 318: salesdesk.v1.SalesDesk.Opportunities:output_type -> salesdesk.v1.OpportunitiesReply
+	151, // 319: salesdesk.v1.SalesDesk.Opportunity:output_type -> salesdesk.v1.OpportunityReply
+	153, // 320: salesdesk.v1.SalesDesk.PeriodFunnel:output_type -> salesdesk.v1.PeriodFunnelReply
+	155, // 321: salesdesk.v1.SalesDesk.PeriodNotes:output_type -> salesdesk.v1.PeriodNotesReply
+	157, // 322: salesdesk.v1.SalesDesk.PoolCards:output_type -> salesdesk.v1.PoolCardsReply
+	162, // 323: salesdesk.v1.SalesDesk.PoolDue:output_type -> salesdesk.v1.PoolDueReply
+	165, // 324: salesdesk.v1.SalesDesk.PoolHistory:output_type -> salesdesk.v1.PoolHistoryReply
+	168, // 325: salesdesk.v1.SalesDesk.RecordReportExport:output_type -> salesdesk.v1.RecordReportExportReply
+	170, // 326: salesdesk.v1.SalesDesk.Release:output_type -> salesdesk.v1.ReleaseReply
+	172, // 327: salesdesk.v1.SalesDesk.Report:output_type -> salesdesk.v1.ReportReply
+	174, // 328: salesdesk.v1.SalesDesk.Reports:output_type -> salesdesk.v1.ReportsReply
+	176, // 329: salesdesk.v1.SalesDesk.ResetPassword:output_type -> salesdesk.v1.ResetPasswordReply
+	178, // 330: salesdesk.v1.SalesDesk.RestoreCustomer:output_type -> salesdesk.v1.RestoreCustomerReply
+	180, // 331: salesdesk.v1.SalesDesk.ReviewCards:output_type -> salesdesk.v1.ReviewCardsReply
+	182, // 332: salesdesk.v1.SalesDesk.Reviews:output_type -> salesdesk.v1.ReviewsReply
+	185, // 333: salesdesk.v1.SalesDesk.Row:output_type -> salesdesk.v1.RowReply
+	187, // 334: salesdesk.v1.SalesDesk.RowExtras:output_type -> salesdesk.v1.RowExtrasReply
+	191, // 335: salesdesk.v1.SalesDesk.SaveFilter:output_type -> salesdesk.v1.SaveFilterReply
+	194, // 336: salesdesk.v1.SalesDesk.SaveListLayout:output_type -> salesdesk.v1.SaveListLayoutReply
+	196, // 337: salesdesk.v1.SalesDesk.SaveMapping:output_type -> salesdesk.v1.SaveMappingReply
+	200, // 338: salesdesk.v1.SalesDesk.SaveMember:output_type -> salesdesk.v1.SaveMemberReply
+	202, // 339: salesdesk.v1.SalesDesk.SavePeriodNotes:output_type -> salesdesk.v1.SavePeriodNotesReply
+	204, // 340: salesdesk.v1.SalesDesk.SaveSettings:output_type -> salesdesk.v1.SaveSettingsReply
+	214, // 341: salesdesk.v1.SalesDesk.SaveTargets:output_type -> salesdesk.v1.SaveTargetsReply
+	218, // 342: salesdesk.v1.SalesDesk.SavedFilters:output_type -> salesdesk.v1.SavedFiltersReply
+	220, // 343: salesdesk.v1.SalesDesk.SearchHits:output_type -> salesdesk.v1.SearchHitsReply
+	223, // 344: salesdesk.v1.SalesDesk.SegmentCustomers:output_type -> salesdesk.v1.SegmentCustomersReply
+	226, // 345: salesdesk.v1.SalesDesk.SegmentsFor:output_type -> salesdesk.v1.SegmentsForReply
+	228, // 346: salesdesk.v1.SalesDesk.SetActive:output_type -> salesdesk.v1.SetActiveReply
+	230, // 347: salesdesk.v1.SalesDesk.Settings:output_type -> salesdesk.v1.SettingsReply
+	232, // 348: salesdesk.v1.SalesDesk.StageTotals:output_type -> salesdesk.v1.StageTotalsReply
+	235, // 349: salesdesk.v1.SalesDesk.SweepPool:output_type -> salesdesk.v1.SweepPoolReply
+	237, // 350: salesdesk.v1.SalesDesk.Targets:output_type -> salesdesk.v1.TargetsReply
+	239, // 351: salesdesk.v1.SalesDesk.UndoImport:output_type -> salesdesk.v1.UndoImportReply
+	243, // 352: salesdesk.v1.SalesDesk.UndoMove:output_type -> salesdesk.v1.UndoMoveReply
+	245, // 353: salesdesk.v1.SalesDesk.Unlock:output_type -> salesdesk.v1.UnlockReply
+	247, // 354: salesdesk.v1.SalesDesk.UpdateCustomer:output_type -> salesdesk.v1.UpdateCustomerReply
+	249, // 355: salesdesk.v1.SalesDesk.UpdateOpportunity:output_type -> salesdesk.v1.UpdateOpportunityReply
+	251, // 356: salesdesk.v1.SalesDesk.WeeklyReview:output_type -> salesdesk.v1.WeeklyReviewReply
+	273, // [273:357] is the sub-list for method output_type
+	189, // [189:273] is the sub-list for method input_type
 	189, // [189:189] is the sub-list for extension type_name
 	189, // [189:189] is the sub-list for extension extendee
 	0,   // [0:189] is the sub-list for field type_name
@@ -16476,7 +16582,7 @@ func file_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_service_proto_rawDesc), len(file_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   260,
+			NumMessages:   262,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -42,6 +42,10 @@ const (
 	OfficeSignOutProcedure = "/salesdesk.v1.Office/SignOut"
 	// OfficeWatchProcedure is the fully-qualified name of the Office's Watch RPC.
 	OfficeWatchProcedure = "/salesdesk.v1.Office/Watch"
+	// OfficeExportProcedure is the fully-qualified name of the Office's Export RPC.
+	OfficeExportProcedure = "/salesdesk.v1.Office/Export"
+	// OfficeBackupProcedure is the fully-qualified name of the Office's Backup RPC.
+	OfficeBackupProcedure = "/salesdesk.v1.Office/Backup"
 )
 
 // OfficeClient is a client for the salesdesk.v1.Office service.
@@ -51,6 +55,12 @@ type OfficeClient interface {
 	// Watch streams an event after every write committed on the host, from any desktop, so that each
 	// window refreshes what it shows; the first event comes at once, with the host's count so far.
 	Watch(context.Context, *connect.Request[officepb.WatchRequest]) (*connect.ServerStreamForClient[officepb.FeedEvent], error)
+	// Export streams an export made on the host, of what the member may see, in chunks that the desktop
+	// writes to the file it chose; the last chunk carries the counts. Needs the export permission.
+	Export(context.Context, *connect.Request[officepb.ExportRequest]) (*connect.ServerStreamForClient[officepb.FileChunk], error)
+	// Backup makes a verified backup in the host's backup folder and streams it to the desktop, which
+	// keeps its own copy. Needs the backup permission.
+	Backup(context.Context, *connect.Request[officepb.BackupRequest]) (*connect.ServerStreamForClient[officepb.FileChunk], error)
 }
 
 // NewOfficeClient constructs a client for the salesdesk.v1.Office service. By default, it uses the
@@ -82,6 +92,18 @@ func NewOfficeClient(httpClient connect.HTTPClient, baseURL string, opts ...conn
 			connect.WithSchema(officeMethods.ByName("Watch")),
 			connect.WithClientOptions(opts...),
 		),
+		export: connect.NewClient[officepb.ExportRequest, officepb.FileChunk](
+			httpClient,
+			baseURL+OfficeExportProcedure,
+			connect.WithSchema(officeMethods.ByName("Export")),
+			connect.WithClientOptions(opts...),
+		),
+		backup: connect.NewClient[officepb.BackupRequest, officepb.FileChunk](
+			httpClient,
+			baseURL+OfficeBackupProcedure,
+			connect.WithSchema(officeMethods.ByName("Backup")),
+			connect.WithClientOptions(opts...),
+		),
 	}
 }
 
@@ -90,6 +112,8 @@ type officeClient struct {
 	signIn  *connect.Client[officepb.SignInRequest, officepb.SignInResponse]
 	signOut *connect.Client[officepb.SignOutRequest, officepb.SignOutResponse]
 	watch   *connect.Client[officepb.WatchRequest, officepb.FeedEvent]
+	export  *connect.Client[officepb.ExportRequest, officepb.FileChunk]
+	backup  *connect.Client[officepb.BackupRequest, officepb.FileChunk]
 }
 
 // SignIn calls salesdesk.v1.Office.SignIn.
@@ -107,6 +131,16 @@ func (c *officeClient) Watch(ctx context.Context, req *connect.Request[officepb.
 	return c.watch.CallServerStream(ctx, req)
 }
 
+// Export calls salesdesk.v1.Office.Export.
+func (c *officeClient) Export(ctx context.Context, req *connect.Request[officepb.ExportRequest]) (*connect.ServerStreamForClient[officepb.FileChunk], error) {
+	return c.export.CallServerStream(ctx, req)
+}
+
+// Backup calls salesdesk.v1.Office.Backup.
+func (c *officeClient) Backup(ctx context.Context, req *connect.Request[officepb.BackupRequest]) (*connect.ServerStreamForClient[officepb.FileChunk], error) {
+	return c.backup.CallServerStream(ctx, req)
+}
+
 // OfficeHandler is an implementation of the salesdesk.v1.Office service.
 type OfficeHandler interface {
 	SignIn(context.Context, *connect.Request[officepb.SignInRequest]) (*connect.Response[officepb.SignInResponse], error)
@@ -114,6 +148,12 @@ type OfficeHandler interface {
 	// Watch streams an event after every write committed on the host, from any desktop, so that each
 	// window refreshes what it shows; the first event comes at once, with the host's count so far.
 	Watch(context.Context, *connect.Request[officepb.WatchRequest], *connect.ServerStream[officepb.FeedEvent]) error
+	// Export streams an export made on the host, of what the member may see, in chunks that the desktop
+	// writes to the file it chose; the last chunk carries the counts. Needs the export permission.
+	Export(context.Context, *connect.Request[officepb.ExportRequest], *connect.ServerStream[officepb.FileChunk]) error
+	// Backup makes a verified backup in the host's backup folder and streams it to the desktop, which
+	// keeps its own copy. Needs the backup permission.
+	Backup(context.Context, *connect.Request[officepb.BackupRequest], *connect.ServerStream[officepb.FileChunk]) error
 }
 
 // NewOfficeHandler builds an HTTP handler from the service implementation. It returns the path on
@@ -141,6 +181,18 @@ func NewOfficeHandler(svc OfficeHandler, opts ...connect.HandlerOption) (string,
 		connect.WithSchema(officeMethods.ByName("Watch")),
 		connect.WithHandlerOptions(opts...),
 	)
+	officeExportHandler := connect.NewServerStreamHandler(
+		OfficeExportProcedure,
+		svc.Export,
+		connect.WithSchema(officeMethods.ByName("Export")),
+		connect.WithHandlerOptions(opts...),
+	)
+	officeBackupHandler := connect.NewServerStreamHandler(
+		OfficeBackupProcedure,
+		svc.Backup,
+		connect.WithSchema(officeMethods.ByName("Backup")),
+		connect.WithHandlerOptions(opts...),
+	)
 	return "/salesdesk.v1.Office/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case OfficeSignInProcedure:
@@ -149,6 +201,10 @@ func NewOfficeHandler(svc OfficeHandler, opts ...connect.HandlerOption) (string,
 			officeSignOutHandler.ServeHTTP(w, r)
 		case OfficeWatchProcedure:
 			officeWatchHandler.ServeHTTP(w, r)
+		case OfficeExportProcedure:
+			officeExportHandler.ServeHTTP(w, r)
+		case OfficeBackupProcedure:
+			officeBackupHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -168,4 +224,12 @@ func (UnimplementedOfficeHandler) SignOut(context.Context, *connect.Request[offi
 
 func (UnimplementedOfficeHandler) Watch(context.Context, *connect.Request[officepb.WatchRequest], *connect.ServerStream[officepb.FeedEvent]) error {
 	return connect.NewError(connect.CodeUnimplemented, errors.New("salesdesk.v1.Office.Watch is not implemented"))
+}
+
+func (UnimplementedOfficeHandler) Export(context.Context, *connect.Request[officepb.ExportRequest], *connect.ServerStream[officepb.FileChunk]) error {
+	return connect.NewError(connect.CodeUnimplemented, errors.New("salesdesk.v1.Office.Export is not implemented"))
+}
+
+func (UnimplementedOfficeHandler) Backup(context.Context, *connect.Request[officepb.BackupRequest], *connect.ServerStream[officepb.FileChunk]) error {
+	return connect.NewError(connect.CodeUnimplemented, errors.New("salesdesk.v1.Office.Backup is not implemented"))
 }

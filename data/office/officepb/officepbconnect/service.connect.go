@@ -150,6 +150,9 @@ const (
 	SalesDeskPoolDueProcedure = "/salesdesk.v1.SalesDesk/PoolDue"
 	// SalesDeskPoolHistoryProcedure is the fully-qualified name of the SalesDesk's PoolHistory RPC.
 	SalesDeskPoolHistoryProcedure = "/salesdesk.v1.SalesDesk/PoolHistory"
+	// SalesDeskRecordReportExportProcedure is the fully-qualified name of the SalesDesk's
+	// RecordReportExport RPC.
+	SalesDeskRecordReportExportProcedure = "/salesdesk.v1.SalesDesk/RecordReportExport"
 	// SalesDeskReleaseProcedure is the fully-qualified name of the SalesDesk's Release RPC.
 	SalesDeskReleaseProcedure = "/salesdesk.v1.SalesDesk/Release"
 	// SalesDeskReportProcedure is the fully-qualified name of the SalesDesk's Report RPC.
@@ -274,6 +277,7 @@ type SalesDeskClient interface {
 	PoolCards(context.Context, *connect.Request[officepb.PoolCardsArgs]) (*connect.Response[officepb.PoolCardsReply], error)
 	PoolDue(context.Context, *connect.Request[officepb.PoolDueArgs]) (*connect.Response[officepb.PoolDueReply], error)
 	PoolHistory(context.Context, *connect.Request[officepb.PoolHistoryArgs]) (*connect.Response[officepb.PoolHistoryReply], error)
+	RecordReportExport(context.Context, *connect.Request[officepb.RecordReportExportArgs]) (*connect.Response[officepb.RecordReportExportReply], error)
 	Release(context.Context, *connect.Request[officepb.ReleaseArgs]) (*connect.Response[officepb.ReleaseReply], error)
 	Report(context.Context, *connect.Request[officepb.ReportArgs]) (*connect.Response[officepb.ReportReply], error)
 	Reports(context.Context, *connect.Request[officepb.ReportsArgs]) (*connect.Response[officepb.ReportsReply], error)
@@ -630,6 +634,12 @@ func NewSalesDeskClient(httpClient connect.HTTPClient, baseURL string, opts ...c
 			connect.WithSchema(salesDeskMethods.ByName("PoolHistory")),
 			connect.WithClientOptions(opts...),
 		),
+		recordReportExport: connect.NewClient[officepb.RecordReportExportArgs, officepb.RecordReportExportReply](
+			httpClient,
+			baseURL+SalesDeskRecordReportExportProcedure,
+			connect.WithSchema(salesDeskMethods.ByName("RecordReportExport")),
+			connect.WithClientOptions(opts...),
+		),
 		release: connect.NewClient[officepb.ReleaseArgs, officepb.ReleaseReply](
 			httpClient,
 			baseURL+SalesDeskReleaseProcedure,
@@ -821,89 +831,90 @@ func NewSalesDeskClient(httpClient connect.HTTPClient, baseURL string, opts ...c
 
 // salesDeskClient implements SalesDeskClient.
 type salesDeskClient struct {
-	activities        *connect.Client[officepb.ActivitiesArgs, officepb.ActivitiesReply]
-	addMember         *connect.Client[officepb.AddMemberArgs, officepb.AddMemberReply]
-	agenda            *connect.Client[officepb.AgendaArgs, officepb.AgendaReply]
-	archiveCustomer   *connect.Client[officepb.ArchiveCustomerArgs, officepb.ArchiveCustomerReply]
-	assign            *connect.Client[officepb.AssignArgs, officepb.AssignReply]
-	auditTrail        *connect.Client[officepb.AuditTrailArgs, officepb.AuditTrailReply]
-	bulkAddTag        *connect.Client[officepb.BulkAddTagArgs, officepb.BulkAddTagReply]
-	bulkArchive       *connect.Client[officepb.BulkArchiveArgs, officepb.BulkArchiveReply]
-	bulkSetOwner      *connect.Client[officepb.BulkSetOwnerArgs, officepb.BulkSetOwnerReply]
-	capCheck          *connect.Client[officepb.CapCheckArgs, officepb.CapCheckReply]
-	cardHistory       *connect.Client[officepb.CardHistoryArgs, officepb.CardHistoryReply]
-	changePassword    *connect.Client[officepb.ChangePasswordArgs, officepb.ChangePasswordReply]
-	choices           *connect.Client[officepb.ChoicesArgs, officepb.ChoicesReply]
-	claim             *connect.Client[officepb.ClaimArgs, officepb.ClaimReply]
-	closeUnqualified  *connect.Client[officepb.CloseUnqualifiedArgs, officepb.CloseUnqualifiedReply]
-	completeActivity  *connect.Client[officepb.CompleteActivityArgs, officepb.CompleteActivityReply]
-	confirmResult     *connect.Client[officepb.ConfirmResultArgs, officepb.ConfirmResultReply]
-	createCustomer    *connect.Client[officepb.CreateCustomerArgs, officepb.CreateCustomerReply]
-	createOpportunity *connect.Client[officepb.CreateOpportunityArgs, officepb.CreateOpportunityReply]
-	customer          *connect.Client[officepb.CustomerArgs, officepb.CustomerReply]
-	customerCount     *connect.Client[officepb.CustomerCountArgs, officepb.CustomerCountReply]
-	customerIDs       *connect.Client[officepb.CustomerIDsArgs, officepb.CustomerIDsReply]
-	customerSegment   *connect.Client[officepb.CustomerSegmentArgs, officepb.CustomerSegmentReply]
-	customers         *connect.Client[officepb.CustomersArgs, officepb.CustomersReply]
-	dashboard         *connect.Client[officepb.DashboardArgs, officepb.DashboardReply]
-	deleteFilter      *connect.Client[officepb.DeleteFilterArgs, officepb.DeleteFilterReply]
-	duplicates        *connect.Client[officepb.DuplicatesArgs, officepb.DuplicatesReply]
-	exportAuditCSV    *connect.Client[officepb.ExportAuditCSVArgs, officepb.ExportAuditCSVReply]
-	followUps         *connect.Client[officepb.FollowUpsArgs, officepb.FollowUpsReply]
-	forecast          *connect.Client[officepb.ForecastArgs, officepb.ForecastReply]
-	funnelOf          *connect.Client[officepb.FunnelOfArgs, officepb.FunnelOfReply]
-	handover          *connect.Client[officepb.HandoverArgs, officepb.HandoverReply]
-	handoverPreview   *connect.Client[officepb.HandoverPreviewArgs, officepb.HandoverPreviewReply]
-	history           *connect.Client[officepb.HistoryArgs, officepb.HistoryReply]
-	imports           *connect.Client[officepb.ImportsArgs, officepb.ImportsReply]
-	isEmpty           *connect.Client[officepb.IsEmptyArgs, officepb.IsEmptyReply]
-	listLayout        *connect.Client[officepb.ListLayoutArgs, officepb.ListLayoutReply]
-	loadDeals         *connect.Client[officepb.LoadDealsArgs, officepb.LoadDealsReply]
-	logFollowUp       *connect.Client[officepb.LogFollowUpArgs, officepb.LogFollowUpReply]
-	markReviewed      *connect.Client[officepb.MarkReviewedArgs, officepb.MarkReviewedReply]
-	member            *connect.Client[officepb.MemberArgs, officepb.MemberReply]
-	memberStatuses    *connect.Client[officepb.MemberStatusesArgs, officepb.MemberStatusesReply]
-	members           *connect.Client[officepb.MembersArgs, officepb.MembersReply]
-	moveStage         *connect.Client[officepb.MoveStageArgs, officepb.MoveStageReply]
-	moveStageUndoable *connect.Client[officepb.MoveStageUndoableArgs, officepb.MoveStageUndoableReply]
-	opportunities     *connect.Client[officepb.OpportunitiesArgs, officepb.OpportunitiesReply]
-	opportunity       *connect.Client[officepb.OpportunityArgs, officepb.OpportunityReply]
-	periodFunnel      *connect.Client[officepb.PeriodFunnelArgs, officepb.PeriodFunnelReply]
-	periodNotes       *connect.Client[officepb.PeriodNotesArgs, officepb.PeriodNotesReply]
-	poolCards         *connect.Client[officepb.PoolCardsArgs, officepb.PoolCardsReply]
-	poolDue           *connect.Client[officepb.PoolDueArgs, officepb.PoolDueReply]
-	poolHistory       *connect.Client[officepb.PoolHistoryArgs, officepb.PoolHistoryReply]
-	release           *connect.Client[officepb.ReleaseArgs, officepb.ReleaseReply]
-	report            *connect.Client[officepb.ReportArgs, officepb.ReportReply]
-	reports           *connect.Client[officepb.ReportsArgs, officepb.ReportsReply]
-	resetPassword     *connect.Client[officepb.ResetPasswordArgs, officepb.ResetPasswordReply]
-	restoreCustomer   *connect.Client[officepb.RestoreCustomerArgs, officepb.RestoreCustomerReply]
-	reviewCards       *connect.Client[officepb.ReviewCardsArgs, officepb.ReviewCardsReply]
-	reviews           *connect.Client[officepb.ReviewsArgs, officepb.ReviewsReply]
-	row               *connect.Client[officepb.RowArgs, officepb.RowReply]
-	rowExtras         *connect.Client[officepb.RowExtrasArgs, officepb.RowExtrasReply]
-	saveFilter        *connect.Client[officepb.SaveFilterArgs, officepb.SaveFilterReply]
-	saveListLayout    *connect.Client[officepb.SaveListLayoutArgs, officepb.SaveListLayoutReply]
-	saveMapping       *connect.Client[officepb.SaveMappingArgs, officepb.SaveMappingReply]
-	saveMember        *connect.Client[officepb.SaveMemberArgs, officepb.SaveMemberReply]
-	savePeriodNotes   *connect.Client[officepb.SavePeriodNotesArgs, officepb.SavePeriodNotesReply]
-	saveSettings      *connect.Client[officepb.SaveSettingsArgs, officepb.SaveSettingsReply]
-	saveTargets       *connect.Client[officepb.SaveTargetsArgs, officepb.SaveTargetsReply]
-	savedFilters      *connect.Client[officepb.SavedFiltersArgs, officepb.SavedFiltersReply]
-	searchHits        *connect.Client[officepb.SearchHitsArgs, officepb.SearchHitsReply]
-	segmentCustomers  *connect.Client[officepb.SegmentCustomersArgs, officepb.SegmentCustomersReply]
-	segmentsFor       *connect.Client[officepb.SegmentsForArgs, officepb.SegmentsForReply]
-	setActive         *connect.Client[officepb.SetActiveArgs, officepb.SetActiveReply]
-	settings          *connect.Client[officepb.SettingsArgs, officepb.SettingsReply]
-	stageTotals       *connect.Client[officepb.StageTotalsArgs, officepb.StageTotalsReply]
-	sweepPool         *connect.Client[officepb.SweepPoolArgs, officepb.SweepPoolReply]
-	targets           *connect.Client[officepb.TargetsArgs, officepb.TargetsReply]
-	undoImport        *connect.Client[officepb.UndoImportArgs, officepb.UndoImportReply]
-	undoMove          *connect.Client[officepb.UndoMoveArgs, officepb.UndoMoveReply]
-	unlock            *connect.Client[officepb.UnlockArgs, officepb.UnlockReply]
-	updateCustomer    *connect.Client[officepb.UpdateCustomerArgs, officepb.UpdateCustomerReply]
-	updateOpportunity *connect.Client[officepb.UpdateOpportunityArgs, officepb.UpdateOpportunityReply]
-	weeklyReview      *connect.Client[officepb.WeeklyReviewArgs, officepb.WeeklyReviewReply]
+	activities         *connect.Client[officepb.ActivitiesArgs, officepb.ActivitiesReply]
+	addMember          *connect.Client[officepb.AddMemberArgs, officepb.AddMemberReply]
+	agenda             *connect.Client[officepb.AgendaArgs, officepb.AgendaReply]
+	archiveCustomer    *connect.Client[officepb.ArchiveCustomerArgs, officepb.ArchiveCustomerReply]
+	assign             *connect.Client[officepb.AssignArgs, officepb.AssignReply]
+	auditTrail         *connect.Client[officepb.AuditTrailArgs, officepb.AuditTrailReply]
+	bulkAddTag         *connect.Client[officepb.BulkAddTagArgs, officepb.BulkAddTagReply]
+	bulkArchive        *connect.Client[officepb.BulkArchiveArgs, officepb.BulkArchiveReply]
+	bulkSetOwner       *connect.Client[officepb.BulkSetOwnerArgs, officepb.BulkSetOwnerReply]
+	capCheck           *connect.Client[officepb.CapCheckArgs, officepb.CapCheckReply]
+	cardHistory        *connect.Client[officepb.CardHistoryArgs, officepb.CardHistoryReply]
+	changePassword     *connect.Client[officepb.ChangePasswordArgs, officepb.ChangePasswordReply]
+	choices            *connect.Client[officepb.ChoicesArgs, officepb.ChoicesReply]
+	claim              *connect.Client[officepb.ClaimArgs, officepb.ClaimReply]
+	closeUnqualified   *connect.Client[officepb.CloseUnqualifiedArgs, officepb.CloseUnqualifiedReply]
+	completeActivity   *connect.Client[officepb.CompleteActivityArgs, officepb.CompleteActivityReply]
+	confirmResult      *connect.Client[officepb.ConfirmResultArgs, officepb.ConfirmResultReply]
+	createCustomer     *connect.Client[officepb.CreateCustomerArgs, officepb.CreateCustomerReply]
+	createOpportunity  *connect.Client[officepb.CreateOpportunityArgs, officepb.CreateOpportunityReply]
+	customer           *connect.Client[officepb.CustomerArgs, officepb.CustomerReply]
+	customerCount      *connect.Client[officepb.CustomerCountArgs, officepb.CustomerCountReply]
+	customerIDs        *connect.Client[officepb.CustomerIDsArgs, officepb.CustomerIDsReply]
+	customerSegment    *connect.Client[officepb.CustomerSegmentArgs, officepb.CustomerSegmentReply]
+	customers          *connect.Client[officepb.CustomersArgs, officepb.CustomersReply]
+	dashboard          *connect.Client[officepb.DashboardArgs, officepb.DashboardReply]
+	deleteFilter       *connect.Client[officepb.DeleteFilterArgs, officepb.DeleteFilterReply]
+	duplicates         *connect.Client[officepb.DuplicatesArgs, officepb.DuplicatesReply]
+	exportAuditCSV     *connect.Client[officepb.ExportAuditCSVArgs, officepb.ExportAuditCSVReply]
+	followUps          *connect.Client[officepb.FollowUpsArgs, officepb.FollowUpsReply]
+	forecast           *connect.Client[officepb.ForecastArgs, officepb.ForecastReply]
+	funnelOf           *connect.Client[officepb.FunnelOfArgs, officepb.FunnelOfReply]
+	handover           *connect.Client[officepb.HandoverArgs, officepb.HandoverReply]
+	handoverPreview    *connect.Client[officepb.HandoverPreviewArgs, officepb.HandoverPreviewReply]
+	history            *connect.Client[officepb.HistoryArgs, officepb.HistoryReply]
+	imports            *connect.Client[officepb.ImportsArgs, officepb.ImportsReply]
+	isEmpty            *connect.Client[officepb.IsEmptyArgs, officepb.IsEmptyReply]
+	listLayout         *connect.Client[officepb.ListLayoutArgs, officepb.ListLayoutReply]
+	loadDeals          *connect.Client[officepb.LoadDealsArgs, officepb.LoadDealsReply]
+	logFollowUp        *connect.Client[officepb.LogFollowUpArgs, officepb.LogFollowUpReply]
+	markReviewed       *connect.Client[officepb.MarkReviewedArgs, officepb.MarkReviewedReply]
+	member             *connect.Client[officepb.MemberArgs, officepb.MemberReply]
+	memberStatuses     *connect.Client[officepb.MemberStatusesArgs, officepb.MemberStatusesReply]
+	members            *connect.Client[officepb.MembersArgs, officepb.MembersReply]
+	moveStage          *connect.Client[officepb.MoveStageArgs, officepb.MoveStageReply]
+	moveStageUndoable  *connect.Client[officepb.MoveStageUndoableArgs, officepb.MoveStageUndoableReply]
+	opportunities      *connect.Client[officepb.OpportunitiesArgs, officepb.OpportunitiesReply]
+	opportunity        *connect.Client[officepb.OpportunityArgs, officepb.OpportunityReply]
+	periodFunnel       *connect.Client[officepb.PeriodFunnelArgs, officepb.PeriodFunnelReply]
+	periodNotes        *connect.Client[officepb.PeriodNotesArgs, officepb.PeriodNotesReply]
+	poolCards          *connect.Client[officepb.PoolCardsArgs, officepb.PoolCardsReply]
+	poolDue            *connect.Client[officepb.PoolDueArgs, officepb.PoolDueReply]
+	poolHistory        *connect.Client[officepb.PoolHistoryArgs, officepb.PoolHistoryReply]
+	recordReportExport *connect.Client[officepb.RecordReportExportArgs, officepb.RecordReportExportReply]
+	release            *connect.Client[officepb.ReleaseArgs, officepb.ReleaseReply]
+	report             *connect.Client[officepb.ReportArgs, officepb.ReportReply]
+	reports            *connect.Client[officepb.ReportsArgs, officepb.ReportsReply]
+	resetPassword      *connect.Client[officepb.ResetPasswordArgs, officepb.ResetPasswordReply]
+	restoreCustomer    *connect.Client[officepb.RestoreCustomerArgs, officepb.RestoreCustomerReply]
+	reviewCards        *connect.Client[officepb.ReviewCardsArgs, officepb.ReviewCardsReply]
+	reviews            *connect.Client[officepb.ReviewsArgs, officepb.ReviewsReply]
+	row                *connect.Client[officepb.RowArgs, officepb.RowReply]
+	rowExtras          *connect.Client[officepb.RowExtrasArgs, officepb.RowExtrasReply]
+	saveFilter         *connect.Client[officepb.SaveFilterArgs, officepb.SaveFilterReply]
+	saveListLayout     *connect.Client[officepb.SaveListLayoutArgs, officepb.SaveListLayoutReply]
+	saveMapping        *connect.Client[officepb.SaveMappingArgs, officepb.SaveMappingReply]
+	saveMember         *connect.Client[officepb.SaveMemberArgs, officepb.SaveMemberReply]
+	savePeriodNotes    *connect.Client[officepb.SavePeriodNotesArgs, officepb.SavePeriodNotesReply]
+	saveSettings       *connect.Client[officepb.SaveSettingsArgs, officepb.SaveSettingsReply]
+	saveTargets        *connect.Client[officepb.SaveTargetsArgs, officepb.SaveTargetsReply]
+	savedFilters       *connect.Client[officepb.SavedFiltersArgs, officepb.SavedFiltersReply]
+	searchHits         *connect.Client[officepb.SearchHitsArgs, officepb.SearchHitsReply]
+	segmentCustomers   *connect.Client[officepb.SegmentCustomersArgs, officepb.SegmentCustomersReply]
+	segmentsFor        *connect.Client[officepb.SegmentsForArgs, officepb.SegmentsForReply]
+	setActive          *connect.Client[officepb.SetActiveArgs, officepb.SetActiveReply]
+	settings           *connect.Client[officepb.SettingsArgs, officepb.SettingsReply]
+	stageTotals        *connect.Client[officepb.StageTotalsArgs, officepb.StageTotalsReply]
+	sweepPool          *connect.Client[officepb.SweepPoolArgs, officepb.SweepPoolReply]
+	targets            *connect.Client[officepb.TargetsArgs, officepb.TargetsReply]
+	undoImport         *connect.Client[officepb.UndoImportArgs, officepb.UndoImportReply]
+	undoMove           *connect.Client[officepb.UndoMoveArgs, officepb.UndoMoveReply]
+	unlock             *connect.Client[officepb.UnlockArgs, officepb.UnlockReply]
+	updateCustomer     *connect.Client[officepb.UpdateCustomerArgs, officepb.UpdateCustomerReply]
+	updateOpportunity  *connect.Client[officepb.UpdateOpportunityArgs, officepb.UpdateOpportunityReply]
+	weeklyReview       *connect.Client[officepb.WeeklyReviewArgs, officepb.WeeklyReviewReply]
 }
 
 // Activities calls salesdesk.v1.SalesDesk.Activities.
@@ -1166,6 +1177,11 @@ func (c *salesDeskClient) PoolHistory(ctx context.Context, req *connect.Request[
 	return c.poolHistory.CallUnary(ctx, req)
 }
 
+// RecordReportExport calls salesdesk.v1.SalesDesk.RecordReportExport.
+func (c *salesDeskClient) RecordReportExport(ctx context.Context, req *connect.Request[officepb.RecordReportExportArgs]) (*connect.Response[officepb.RecordReportExportReply], error) {
+	return c.recordReportExport.CallUnary(ctx, req)
+}
+
 // Release calls salesdesk.v1.SalesDesk.Release.
 func (c *salesDeskClient) Release(ctx context.Context, req *connect.Request[officepb.ReleaseArgs]) (*connect.Response[officepb.ReleaseReply], error) {
 	return c.release.CallUnary(ctx, req)
@@ -1375,6 +1391,7 @@ type SalesDeskHandler interface {
 	PoolCards(context.Context, *connect.Request[officepb.PoolCardsArgs]) (*connect.Response[officepb.PoolCardsReply], error)
 	PoolDue(context.Context, *connect.Request[officepb.PoolDueArgs]) (*connect.Response[officepb.PoolDueReply], error)
 	PoolHistory(context.Context, *connect.Request[officepb.PoolHistoryArgs]) (*connect.Response[officepb.PoolHistoryReply], error)
+	RecordReportExport(context.Context, *connect.Request[officepb.RecordReportExportArgs]) (*connect.Response[officepb.RecordReportExportReply], error)
 	Release(context.Context, *connect.Request[officepb.ReleaseArgs]) (*connect.Response[officepb.ReleaseReply], error)
 	Report(context.Context, *connect.Request[officepb.ReportArgs]) (*connect.Response[officepb.ReportReply], error)
 	Reports(context.Context, *connect.Request[officepb.ReportsArgs]) (*connect.Response[officepb.ReportsReply], error)
@@ -1727,6 +1744,12 @@ func NewSalesDeskHandler(svc SalesDeskHandler, opts ...connect.HandlerOption) (s
 		connect.WithSchema(salesDeskMethods.ByName("PoolHistory")),
 		connect.WithHandlerOptions(opts...),
 	)
+	salesDeskRecordReportExportHandler := connect.NewUnaryHandler(
+		SalesDeskRecordReportExportProcedure,
+		svc.RecordReportExport,
+		connect.WithSchema(salesDeskMethods.ByName("RecordReportExport")),
+		connect.WithHandlerOptions(opts...),
+	)
 	salesDeskReleaseHandler := connect.NewUnaryHandler(
 		SalesDeskReleaseProcedure,
 		svc.Release,
@@ -2019,6 +2042,8 @@ func NewSalesDeskHandler(svc SalesDeskHandler, opts ...connect.HandlerOption) (s
 			salesDeskPoolDueHandler.ServeHTTP(w, r)
 		case SalesDeskPoolHistoryProcedure:
 			salesDeskPoolHistoryHandler.ServeHTTP(w, r)
+		case SalesDeskRecordReportExportProcedure:
+			salesDeskRecordReportExportHandler.ServeHTTP(w, r)
 		case SalesDeskReleaseProcedure:
 			salesDeskReleaseHandler.ServeHTTP(w, r)
 		case SalesDeskReportProcedure:
@@ -2296,6 +2321,10 @@ func (UnimplementedSalesDeskHandler) PoolDue(context.Context, *connect.Request[o
 
 func (UnimplementedSalesDeskHandler) PoolHistory(context.Context, *connect.Request[officepb.PoolHistoryArgs]) (*connect.Response[officepb.PoolHistoryReply], error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("salesdesk.v1.SalesDesk.PoolHistory is not implemented"))
+}
+
+func (UnimplementedSalesDeskHandler) RecordReportExport(context.Context, *connect.Request[officepb.RecordReportExportArgs]) (*connect.Response[officepb.RecordReportExportReply], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("salesdesk.v1.SalesDesk.RecordReportExport is not implemented"))
 }
 
 func (UnimplementedSalesDeskHandler) Release(context.Context, *connect.Request[officepb.ReleaseArgs]) (*connect.Response[officepb.ReleaseReply], error) {
