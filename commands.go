@@ -240,7 +240,7 @@ func (c *cli) dispatch(args []string) error {
 	}
 	cmd, cmdArgs := rest[0], rest[1:]
 	if (c.host != "" || hostFlagIn(cmdArgs)) && !remoteCommands[cmd] && cmd != "hosts" {
-		return badUsage("%s does not work against a host yet (--host works with customers, opportunities and forecast)", cmd)
+		return badUsage("%s works on the file itself, on the computer that holds it (stop the host first for restore, compact and salvage); --host works with %s", cmd, remoteCommandList())
 	}
 	switch cmd {
 	case "help":

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"salesdesk/data"
-	"salesdesk/data/storage"
 )
 
 func init() {
@@ -74,17 +73,17 @@ func (c *cli) audit(args []string, globalDB string) error {
 		*d.to = t
 	}
 
-	s, _, err := readStore(*db, globalDB)
+	sess, done, err := c.signedIn(*db, globalDB, *user, true)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	sess, err := cliSignIn(s, *user, c.stderr)
-	if err != nil {
-		return err
-	}
+	defer done()
 	if *member != "" {
-		id, err := findMember(s.Members(), *member)
+		members, err := sess.Members()
+		if err != nil {
+			return err
+		}
+		id, err := findMember(members, *member)
 		if err != nil {
 			return err
 		}
@@ -93,7 +92,7 @@ func (c *cli) audit(args []string, globalDB string) error {
 	var lines []data.Change
 	read := func(p data.AuditFilter) (data.AuditPage, error) { return sess.AuditTrail(p) }
 	if *customer != "" {
-		id, err := findCustomer(s, *customer)
+		id, err := findCustomer(sess, *customer)
 		if err != nil {
 			return err
 		}
@@ -197,15 +196,14 @@ func findMember(members []data.Member, who string) (uint64, error) {
 }
 
 // findCustomer resolves --customer: an id or a card number.
-func findCustomer(s *storage.Store, ref string) (uint64, error) {
+func findCustomer(s data.Service, ref string) (uint64, error) {
 	ref = strings.TrimSpace(ref)
-	for _, r := range s.Customers(data.CustomerFilter{Search: ref}) {
-		if strings.EqualFold(r.CardNo, ref) {
-			return r.ID, nil
-		}
-	}
 	for _, archived := range []bool{false, true} {
-		for _, r := range s.Customers(data.CustomerFilter{Search: ref, Archived: archived}) {
+		page, err := s.Customers(data.CustomerFilter{Search: ref, Archived: archived, Limit: data.MaxCustomerPage})
+		if err != nil {
+			return 0, err
+		}
+		for _, r := range page.Rows {
 			if strings.EqualFold(r.CardNo, ref) {
 				return r.ID, nil
 			}

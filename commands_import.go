@@ -97,17 +97,17 @@ func (c *cli) importCmd(args []string, globalDB string) error {
 		if *mappingFile != "" || *rejects != "" || *writeMapping != "" || policy != data.DuplicateSkip || *allowMultiline {
 			return badUsage("import: %s is a JSON export; --mapping, --write-mapping, --rejects, --on-duplicate and --allow-multiline apply to CSV and Excel files", file)
 		}
+		if c.host != "" {
+			return badUsage("import: %s is a JSON export, which fills an empty file on the computer that holds it; a host's file is the office's (import an Excel or CSV export instead)", file)
+		}
 		return c.importJSON(file, firstNonEmpty(*db, globalDB), *dryRun)
 	}
-	s, path, err := writeStore(*db, globalDB)
+	sess, path, guard, end, err := c.writeSession(*db, globalDB)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	sess, err := c.session(s)
-	if err != nil {
-		return err
-	}
+	defer end()
+	// At a host the file is read here and its bytes sent there, where the import runs.
 	src, err := sess.OpenImport(file)
 	if err != nil {
 		return importError(err)
@@ -116,7 +116,6 @@ func (c *cli) importCmd(args []string, globalDB string) error {
 	if mapping != nil {
 		applyMapping(src, *mapping)
 	}
-	guard := outputGuard(s)
 	guard.Inputs = []string{file, *mappingFile}
 	// A --rejects file that cannot be written is known before anything is imported.
 	if *rejects != "" {
@@ -148,11 +147,15 @@ func (c *cli) importCmd(args []string, globalDB string) error {
 	case strings.EqualFold(o, "none"):
 		defaultOwner = 0
 	case o != "":
-		if defaultOwner, err = findOwner(s.Members(), o); err != nil {
+		members, err := sess.Members()
+		if err != nil {
+			return err
+		}
+		if defaultOwner, err = findOwner(members, o); err != nil {
 			return fmt.Errorf("import: --owner: %w", err)
 		}
 	}
-	if m, ok := s.Member(defaultOwner); ok {
+	if m, err := sess.Member(defaultOwner); err == nil && defaultOwner != 0 {
 		fmt.Fprintf(c.stdout, "cards without an owner go to %s (--owner NAME or --owner none to change)\n", m.Name)
 	}
 	rep, err := sess.Import(ctx, src, data.ImportOptions{OnDuplicate: policy, DryRun: *dryRun, DefaultOwner: defaultOwner,
@@ -580,15 +583,11 @@ func (c *cli) undoImport(args []string, globalDB string) error {
 	if err != nil || id == 0 {
 		return badUsage("undo-import: %q is not an import id (a number; `salesdesk imports` lists them)", arg)
 	}
-	s, path, err := writeStore(*db, globalDB)
+	sess, path, _, end, err := c.writeSession(*db, globalDB)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	sess, err := c.session(s)
-	if err != nil {
-		return err
-	}
+	defer end()
 	rep, err := sess.UndoImport(id, *force)
 	var ce *data.UndoConflictError
 	if errors.As(err, &ce) {
@@ -625,15 +624,11 @@ func (c *cli) imports(args []string, globalDB string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	s, _, err := readStore(*db, globalDB)
+	sess, end, err := c.readSession(*db, globalDB)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	sess, err := c.session(s)
-	if err != nil {
-		return err
-	}
+	defer end()
 	list, err := sess.Imports()
 	if err != nil {
 		return err

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"salesdesk/data"
-	"salesdesk/data/storage"
 )
 
 // newPasswordEnv holds the password `members add` and `members reset` set, for scripts; on a
@@ -68,15 +67,11 @@ func (c *cli) members(args []string, globalDB string) error {
 		return badUsage("members: unknown action %q (list, add, deactivate, activate, reset, unlock)", action)
 	}
 
-	s, _, err := writeStore(*db, globalDB)
+	se, end, err := c.signedIn(*db, globalDB, c.user, false)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	se, err := cliSignIn(s, c.user, c.stderr)
-	if err != nil {
-		return err
-	}
+	defer end()
 	switch action {
 	case "list":
 		return c.listMembers(se, *format)
@@ -92,7 +87,11 @@ func (c *cli) members(args []string, globalDB string) error {
 		fmt.Fprintf(c.stdout, "added %s (%s, %s)\n", m.Login, m.Name, m.Role)
 		return nil
 	}
-	m, ok := findLogin(s, *login)
+	members, err := se.Members()
+	if err != nil {
+		return err
+	}
+	m, ok := findLogin(members, *login)
 	if !ok {
 		return fmt.Errorf("members %s: no member signs in as %q", action, *login)
 	}
@@ -120,7 +119,7 @@ func (c *cli) members(args []string, globalDB string) error {
 	return nil
 }
 
-func (c *cli) listMembers(se *storage.Session, format string) error {
+func (c *cli) listMembers(se data.Service, format string) error {
 	st, err := se.MemberStatuses()
 	if err != nil {
 		return err
@@ -169,8 +168,8 @@ func (c *cli) newPassword(what string) (string, error) {
 	return first, nil
 }
 
-func findLogin(s *storage.Store, login string) (data.Member, bool) {
-	for _, m := range s.Members() {
+func findLogin(members []data.Member, login string) (data.Member, bool) {
+	for _, m := range members {
 		if strings.EqualFold(m.Login, strings.TrimSpace(login)) {
 			return m, true
 		}

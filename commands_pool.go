@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"salesdesk/data"
-	"salesdesk/data/storage"
 )
 
 func init() {
@@ -50,17 +49,8 @@ func splitID(name string, args []string) (uint64, []string, error) {
 func isBoolFlag(a string) bool { return a == "--yes" || a == "-yes" || a == "--pool" || a == "-pool" }
 
 // poolSession opens the file for writing (or reading) and signs in.
-func (c *cli) poolSession(db, globalDB, user string, readOnly bool) (*storage.Session, func(), error) {
-	s, _, err := storeAt(db, globalDB, readOnly)
-	if err != nil {
-		return nil, nil, err
-	}
-	ses, err := cliSignIn(s, user, c.stderr)
-	if err != nil {
-		_ = s.Close()
-		return nil, nil, err
-	}
-	return ses, func() { _ = s.Close() }, nil
+func (c *cli) poolSession(db, globalDB, user string, readOnly bool) (data.Service, func(), error) {
+	return c.signedIn(db, globalDB, user, readOnly)
 }
 
 // memberByLogin resolves --to and --from: a login, a name or an id.
@@ -272,7 +262,7 @@ func (c *cli) poolMove(sub string, args []string, globalDB string) error {
 	return nil
 }
 
-func (c *cli) poolHistory(ses *storage.Session, id uint64) error {
+func (c *cli) poolHistory(ses data.Service, id uint64) error {
 	h, err := ses.PoolHistory(id)
 	if err != nil {
 		return err

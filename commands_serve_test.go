@@ -148,6 +148,45 @@ func TestServeCommand(t *testing.T) {
 	if code, msg := remote("lina", "report", "--format", "csv"); code != exitRefused {
 		t.Fatalf("a rep's report as a file through the host: exit %d, %q", code, msg)
 	}
+	// An import reads the file here and runs at the host, as the member; undo-import and imports too.
+	importPath := filepath.Join(dir, "客户.csv")
+	if err := os.WriteFile(importPath, []byte("客户名称,联系人,电话\n远程导入一号有限公司,张伟,13800138001\n远程导入二号有限公司,李娜,13800138002\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, msg := remote("lina", "import", importPath); code != exitRefused {
+		t.Fatalf("a rep's import through the host: exit %d, %q", code, msg)
+	}
+	code, msg := remote("wangjianguo", "import", importPath)
+	if code != exitOK || !strings.Contains(msg, "into the host "+addr+" as import ") || !strings.Contains(msg, "2 created") {
+		t.Fatalf("import --host: exit %d, %q", code, msg)
+	}
+	if code, msg := remote("wangjianguo", "imports"); code != exitOK || !strings.Contains(msg, "客户.csv") || !strings.Contains(msg, "王建国") {
+		t.Fatalf("imports --host: exit %d, %q", code, msg)
+	}
+	id := msg[strings.Index(msg, "as import ")+len("as import "):]
+	id = id[:strings.IndexAny(id, ":\n")]
+	if code, msg := remote("wangjianguo", "undo-import", id); code != exitOK || !strings.Contains(msg, "2 removed") {
+		t.Fatalf("undo-import %s --host: exit %d, %q", id, code, msg)
+	}
+	// The team's commands: the members, the pool, the trail, each with the host's roles.
+	if code, msg := remote("liufang", "members", "list"); code != exitOK || !strings.Contains(msg, "lina") || !strings.Contains(msg, "wangjianguo") {
+		t.Fatalf("members list --host: exit %d, %q", code, msg)
+	}
+	if code, msg := remote("lina", "members", "unlock", "wangjianguo"); code != exitRefused {
+		t.Fatalf("a rep unlocking a member through the host: exit %d, %q", code, msg)
+	}
+	if code, msg := remote("lina", "pool", "list"); code != exitOK {
+		t.Fatalf("pool list --host: exit %d, %q", code, msg)
+	}
+	if code, msg := remote("wangjianguo", "audit", "--action", "undo_import", "--format", "csv"); code != exitOK || !strings.Contains(msg, "王建国") {
+		t.Fatalf("audit --host: exit %d, %q", code, msg)
+	}
+	if code, msg := remote("lina", "audit"); code != exitRefused {
+		t.Fatalf("a rep's audit through the host: exit %d, %q", code, msg)
+	}
+	if code, msg := remote("wangjianguo", "import", filepath.Join(dir, "missing.csv")); code == exitOK || !strings.Contains(msg, "missing.csv") {
+		t.Fatalf("import --host of a missing file: exit %d, %q", code, msg)
+	}
 	if code, msg := remote("wangjianguo", "backup", filepath.Join(dir, "mgr.db")); code != exitRefused {
 		t.Fatalf("a manager's backup through the host: exit %d, %q", code, msg)
 	}

@@ -57,6 +57,16 @@ var sentinelCodes = []struct {
 	{ErrOffline, CodeOffline},
 	{ErrSignedOut, CodeSignedOut},
 	{ErrNoAnswer, CodeNoAnswer},
+	// What is wrong with an import file is the user's to fix, not the host's.
+	{ErrImportEmpty, CodeInvalid},
+	{ErrImportNoRows, CodeInvalid},
+	{ErrImportNoHeader, CodeInvalid},
+	{ErrImportFileType, CodeInvalid},
+	{ErrImportDamaged, CodeInvalid},
+	{ErrImportTooManyRows, CodeInvalid},
+	{ErrImportTooLarge, CodeInvalid},
+	{ErrMultilineField, CodeInvalid},
+	{ErrMappingIncomplete, CodeInvalid},
 }
 
 // ErrorCode is the stable code of err ("" for nil).

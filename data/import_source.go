@@ -21,7 +21,12 @@ var (
 	ErrImportFileType    = errors.New("the file is neither a CSV file nor an Excel workbook (.xlsx)")
 	ErrImportDamaged     = errors.New("the file is damaged or incomplete")
 	ErrImportTooManyRows = fmt.Errorf("the file has more than %d rows; split it into smaller files", MaxImportRows)
+	ErrImportTooLarge    = fmt.Errorf("the file is larger than %d MB; split it into smaller files", MaxImportBytes>>20)
 )
+
+// MaxImportBytes bounds a file sent to the office's host to import: far above MaxImportRows rows of a
+// real list, so that only a file that is not one is refused, before the host keeps all of it.
+const MaxImportBytes = 512 << 20
 
 // MaxImportRows bounds one import. A larger file is refused before anything is written: SalesDesk keeps
 // every customer's row in memory, and a team's real lists are far smaller.
@@ -88,7 +93,10 @@ type ImportSource struct {
 	// Delimiter is a CSV file's separator: ',', or '\t' (Excel's "Unicode text"), or ';'.
 	Delimiter rune
 	Sheets    []*ImportSheet
-	closeFn   func() error
+	// Upload is the host's name for the file's bytes when a desktop of the office sent them there to
+	// import (office.Client.OpenImport); empty for a file imported where it is.
+	Upload  string
+	closeFn func() error
 }
 
 // Close releases the file.

@@ -146,6 +146,15 @@ type LocalService interface {
 	ImportJSON(r io.Reader) (JSONImportResult, error)
 }
 
+// Importer is the import wizard's half that holds the file: it opens a file of this desktop (its
+// sheets, each with the mapping remembered for its header or the automatic one) and imports it with
+// the user's choices, progress and a cancel. The store's session imports where the file is open; an
+// office desktop's client sends the file to the host and runs the import there.
+type Importer interface {
+	OpenImport(path string) (*ImportSource, error)
+	Import(ctx context.Context, src *ImportSource, opt ImportOptions) (*ImportReport, error)
+}
+
 // ListService is what the customer list's tools ask: the rows' contacts and search hits read for the
 // rows shown, each member's saved filters and columns, and the bulk actions on a selection.
 type ListService interface {

@@ -341,8 +341,6 @@ func (u *ui) mainMenu() *fyne.MainMenu {
 	importItem := fyne.NewMenuItem(T("import.menu"), u.onImport)
 	importsItem := fyne.NewMenuItem(T("import.history_menu"), func() { u.onImports() })
 	importItem.Disabled, importsItem.Disabled = !u.store.Can(data.PermImport), !u.store.Can(data.PermImport)
-	// A file's import reads it on this desktop and writes the file beside it: not yet through a host.
-	importItem.Disabled = importItem.Disabled || u.local == nil
 	quit := fyne.NewMenuItem(T("action.quit"), u.onMainClose)
 	quit.IsQuit = true
 	password := fyne.NewMenuItem(T("signin.change_menu"), func() { u.changePassword() })

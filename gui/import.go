@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"salesdesk/data"
+	"salesdesk/data/office"
 )
 
 // importWindow takes a CSV or XLSX file in: the columns matched to the card's fields (as found by
@@ -72,17 +73,50 @@ func (u *ui) onImportFileChosen(rc fyne.URIReadCloser, err error) {
 		return
 	}
 	if strings.EqualFold(rc.URI().Extension(), ".json") {
+		if u.local == nil {
+			_ = rc.Close()
+			// A JSON export fills an empty file: the host's is the office's, never empty.
+			u.showError(u.win, errors.New(T("office.import_json_local")))
+			return
+		}
 		u.importJSONFrom(rc, u.me(), nil)
 		return
 	}
 	path := rc.URI().Path()
 	_ = rc.Close()
+	if u.local == nil {
+		// A joined desktop sends the file to the host, which reads it again and remembers mappings.
+		u.uploadImport(path)
+		return
+	}
 	src, err := u.local.OpenImport(path)
 	if err != nil {
 		u.showError(u.win, err)
 		return
 	}
 	u.openImport(src)
+}
+
+// uploadImport sends a file of this desktop to the office's host behind a progress bar, then opens
+// the import window over it.
+func (u *ui) uploadImport(path string) {
+	cl, ok := u.session.(*office.Client)
+	if !ok {
+		return
+	}
+	var src *data.ImportSource
+	u.withProgress(T("office.import_sending"), func(ctx context.Context, progress data.Progress) (err error) {
+		src, err = cl.OpenImportContext(ctx, path, progress)
+		return err
+	}, func() { u.openImport(src) }, nil)
+}
+
+// importer reads and imports the wizard's file: the open file, or the office's host.
+func (u *ui) importer() data.Importer {
+	if u.local != nil {
+		return u.local
+	}
+	return u.session.(*office.Client)
 }
 
 // importJSONFrom reads a SalesDesk JSON export into the file, which must be empty (data.ImportJSON),
@@ -400,7 +434,7 @@ func (iw *importWindow) start(dry bool) {
 			fyne.Do(func() { iw.bar.SetValue(float64(p.Done) / float64(p.Total)) })
 		}
 	}
-	st, local, src := iw.u.store, iw.u.local, iw.src
+	st, local, src := iw.u.store, iw.u.importer(), iw.src
 	var rep *data.ImportReport
 	iw.u.write(nil, func() (err error) {
 		defer cancel()

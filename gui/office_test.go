@@ -4,6 +4,8 @@ import (
 	"io"
 	"log"
 	"net"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -66,24 +68,7 @@ func TestJoinedWindowFollowsTheHost(t *testing.T) {
 	}
 
 	// The joined desktop: its own window, no file, the host remembered with its pin.
-	desk := newUI(host.app, nil, Config{})
-	inlineWork(desk)
-	feed := make(feedQueue, 64)
-	desk.live, desk.deliver = true, func(f func()) { feed <- f }
-	t.Cleanup(desk.stopFeed)
-	desk.link = &officeLink{host: joinedHost{Host: office.Host{Addr: addr, Pin: host.hosting.Fingerprint()}, Name: "办公室"}, online: true}
-	desk.begin()
-	desk.now = host.now // the host's clock is the test's fixed day, which the new card's dates follow
-	f := desk.signIn
-	if f == nil {
-		t.Fatal("the joined window does not ask for a sign-in")
-	}
-	test.Type(f.login, "lina")
-	test.Type(f.password, "Suite-4kq-Lm8")
-	test.Tap(f.button)
-	if desk.tabs == nil {
-		t.Fatalf("the sign-in at the host failed: %q", f.msg.Text)
-	}
+	desk, feed := joinedWindow(t, host, addr, host.hosting.Fingerprint(), "lina", "Suite-4kq-Lm8")
 	if _, ok := desk.session.(*office.Client); !ok || desk.local != nil {
 		t.Fatalf("the joined window works on %T (local %v), want the host's client and no local calls", desk.session, desk.local != nil)
 	}
@@ -173,6 +158,73 @@ func listHas(u *ui, name string) bool {
 }
 
 func quietLogger() *log.Logger { return log.New(io.Discard, "", 0) }
+
+// joinedWindow is a window of another desktop that joined the host at addr and signed in; its
+// change feed's work waits in the queue for the test to run.
+func joinedWindow(t *testing.T, host *ui, addr string, pin office.Fingerprint, login, password string) (*ui, feedQueue) {
+	t.Helper()
+	desk := newUI(host.app, nil, Config{})
+	inlineWork(desk)
+	feed := make(feedQueue, 64)
+	desk.live, desk.deliver = true, func(f func()) { feed <- f }
+	t.Cleanup(desk.stopFeed)
+	desk.link = &officeLink{host: joinedHost{Host: office.Host{Addr: addr, Pin: pin}, Name: "办公室"}, online: true}
+	desk.begin()
+	desk.now = host.now // the host's clock is the test's fixed day, which the new card's dates follow
+	f := desk.signIn
+	if f == nil {
+		t.Fatal("the joined window does not ask for a sign-in")
+	}
+	test.Type(f.login, login)
+	test.Type(f.password, password)
+	test.Tap(f.button)
+	if desk.tabs == nil {
+		t.Fatalf("the sign-in at the host failed: %q", f.msg.Text)
+	}
+	return desk, feed
+}
+
+// A manager's joined window imports a file of its desktop: File → Import is offered, the preview
+// and the import run at the host, the host's file holds the cards, and Undo takes them back there.
+func TestJoinedWindowImportsThroughTheHost(t *testing.T) {
+	host := newTestUI(t, "zh")
+	if _, err := host.store.AddMember(data.Member{Name: "王建国", Login: "wangjianguo", Role: data.MemberManager, Active: true}, "Suite-4kq-Lm8"); err != nil {
+		t.Fatal(err)
+	}
+	h := shareForTest(t, host, t.TempDir())
+	desk, _ := joinedWindow(t, host, "127.0.0.1:"+strconv.Itoa(h.Port()), h.Fingerprint(), "wangjianguo", "Suite-4kq-Lm8")
+	if item := menuItem(desk.mainMenu(), T("import.menu")); item == nil || item.Disabled {
+		t.Fatal("File → Import is not offered to a manager's joined window")
+	}
+	path := filepath.Join(t.TempDir(), "客户.csv")
+	csv := "客户名称,所属行业,联系人,电话\n杭州远程导入科技有限公司,软件,张伟,13800138000\n,制造业,王五,13900000000\n"
+	if err := os.WriteFile(path, []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	src, err := desk.importer().(*office.Client).OpenImport(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	iw := desk.openImport(src)
+	iw.start(true)
+	if iw.report == nil || !iw.report.DryRun || iw.report.Customers.Created != 1 || len(iw.report.Rejected) != 1 {
+		t.Fatalf("the preview at the host: %+v", iw.report)
+	}
+	if n, _ := counts(host.store); n != 0 {
+		t.Fatalf("the preview wrote %d cards to the host's file", n)
+	}
+	iw.start(false)
+	if n, _ := counts(host.store); n != 1 || iw.report.ImportID == 0 || iw.undo.Hidden {
+		t.Fatalf("after the import the host has %d cards; report %+v", n, iw.report)
+	}
+	if rows := listed(host.store, data.CustomerFilter{Search: "13800138000"}); len(rows) != 1 || rows[0].Name != "杭州远程导入科技有限公司" {
+		t.Fatalf("the host does not find the imported card by its phone: %v", rowNames(rows))
+	}
+	iw.onUndo()
+	if n, _ := counts(host.store); n != 0 {
+		t.Fatalf("after Undo the host has %d cards", n)
+	}
+}
 
 // shareForTest serves u's file on a loopback address, unannounced, with its certificate in certs.
 func shareForTest(t *testing.T, u *ui, certs string) *office.Hosting {
@@ -270,4 +322,16 @@ func TestJoinPairsPinsAndRefusesAChangedCertificate(t *testing.T) {
 	if got, _ := rememberedHost(desk.app.Preferences()); got.Pin != h2.Fingerprint() || got.Addr != addr2 {
 		t.Fatalf("the administrator's sign-in did not keep the new pin: %+v", got)
 	}
+}
+
+// menuItem is the item of that label in any menu of m; nil when there is none.
+func menuItem(m *fyne.MainMenu, label string) *fyne.MenuItem {
+	for _, menu := range m.Items {
+		for _, it := range menu.Items {
+			if it.Label == label {
+				return it
+			}
+		}
+	}
+	return nil
 }

@@ -182,36 +182,9 @@ func formatBytes(n int64) string {
 	}
 }
 
-// withProgress runs work off the UI thread behind a progress bar with a Cancel button; done runs on
-// the UI thread with work's result, unless the user cancelled.
+// withProgress is ui.withProgress with the panel read again after.
 func (p *backupPanel) withProgress(title string, work func(ctx context.Context, progress data.Progress) error, done func()) {
-	ctx, cancel := context.WithCancel(context.Background())
-	bar := widget.NewProgressBar()
-	var d dialog.Dialog
-	stop := widget.NewButton(T("action.cancel"), func() { cancel(); d.Hide() })
-	d = dialog.NewCustomWithoutButtons(title, container.NewVBox(bar, stop), p.u.win)
-	d.Resize(fyne.NewSize(420, 0))
-	d.Show()
-	p.u.background(func() {
-		err := work(ctx, func(doneBytes, total int64) {
-			if total > 0 {
-				fyne.Do(func() { bar.SetValue(float64(doneBytes) / float64(total)) })
-			}
-		})
-		cancelled := ctx.Err() != nil
-		cancel()
-		fyne.Do(func() {
-			d.Hide()
-			switch {
-			case cancelled:
-			case err != nil:
-				p.u.showError(p.u.win, err)
-			default:
-				done()
-			}
-			p.refresh()
-		})
-	})
+	p.u.withProgress(title, work, done, p.refresh)
 }
 
 func (p *backupPanel) onBackupNow() {

@@ -1,10 +1,14 @@
 package gui
 
 import (
+	"context"
+	"salesdesk/data"
 	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -128,4 +132,38 @@ func (u *ui) showErrorOr(w fyne.Window, ok func()) func(error) {
 			ok()
 		}
 	}
+}
+
+// withProgress runs work off the UI thread behind a progress bar with a Cancel button; done runs on
+// the UI thread with work's result unless the user cancelled, then after (if any) whatever happened.
+func (u *ui) withProgress(title string, work func(ctx context.Context, progress data.Progress) error, done, after func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	bar := widget.NewProgressBar()
+	var d dialog.Dialog
+	stop := widget.NewButton(T("action.cancel"), func() { cancel(); d.Hide() })
+	d = dialog.NewCustomWithoutButtons(title, container.NewVBox(bar, stop), u.win)
+	d.Resize(fyne.NewSize(420, 0))
+	d.Show()
+	u.background(func() {
+		err := work(ctx, func(doneBytes, total int64) {
+			if total > 0 {
+				fyne.Do(func() { bar.SetValue(float64(doneBytes) / float64(total)) })
+			}
+		})
+		cancelled := ctx.Err() != nil
+		cancel()
+		fyne.Do(func() {
+			d.Hide()
+			switch {
+			case cancelled:
+			case err != nil:
+				u.showError(u.win, err)
+			default:
+				done()
+			}
+			if after != nil {
+				after()
+			}
+		})
+	})
 }

@@ -29,8 +29,8 @@ const (
 	MaxMessage = 32 << 20
 	// DefaultIdle is how long a session lasts without a call (the window's own idle lock is shorter).
 	DefaultIdle = 12 * time.Hour
-	// signInBurst sign-in tries per address are let through at once, then one per signInEvery: a
-	// flood from one computer waits, the office's others sign in as usual.
+	// signInBurst failed sign-in tries per address are let through at once, then one per
+	// signInEvery: a flood from one computer waits, the office's others sign in as usual.
 	signInBurst = 10
 	signInEvery = 6 * time.Second
 )
@@ -79,6 +79,7 @@ type liveSession struct {
 	addr     string
 	since    time.Time
 	lastSeen time.Time
+	uploads  []*upload // files sent to import (import.go), guarded by Server.mu
 }
 
 // Connection is one signed-in desktop, as the host's window lists them.
@@ -142,7 +143,7 @@ func (s *Server) expireLocked() {
 	now := s.now()
 	for tok, ls := range s.sessions {
 		if now.Sub(ls.lastSeen) > s.idle {
-			delete(s.sessions, tok)
+			s.forgetLocked(tok)
 		}
 	}
 }
@@ -157,7 +158,7 @@ func (s *Server) lookup(token string) *liveSession {
 	}
 	now := s.now()
 	if now.Sub(ls.lastSeen) > s.idle {
-		delete(s.sessions, token)
+		s.forgetLocked(token)
 		return nil
 	}
 	ls.lastSeen = now
@@ -187,6 +188,15 @@ func (s *Server) allowSignIn(addr string) (bool, time.Duration) {
 		return true, 0
 	}
 	return false, time.Duration((1 - t.tokens) * float64(signInEvery))
+}
+
+// refundSignIn gives addr's bucket back the try of a sign-in that succeeded.
+func (s *Server) refundSignIn(addr string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if t := s.tries[addr]; t != nil {
+		t.tokens = min(s.burst, t.tokens+1)
+	}
 }
 
 func newToken() (string, error) {
@@ -312,6 +322,9 @@ func (o *officeHandler) SignIn(ctx context.Context, req *connect.Request[officep
 	if err != nil {
 		return nil, wireFailure(connectCode(data.ErrorCode(err)), err)
 	}
+	// A sign-in that succeeds gives its try back: a script's commands, each signing in, are not
+	// slowed down; a flood of wrong passwords is.
+	s.refundSignIn(addr)
 	token, err := newToken()
 	if err != nil {
 		return nil, wireFailure(connect.CodeInternal, err)
@@ -336,7 +349,7 @@ func (o *officeHandler) SignIn(ctx context.Context, req *connect.Request[officep
 func (o *officeHandler) SignOut(ctx context.Context, req *connect.Request[officepb.SignOutRequest]) (*connect.Response[officepb.SignOutResponse], error) {
 	if ls, _ := ctx.Value(ctxKey{}).(*liveSession); ls != nil {
 		o.srv.mu.Lock()
-		delete(o.srv.sessions, ls.token)
+		o.srv.forgetLocked(ls.token)
 		o.srv.mu.Unlock()
 	}
 	return connect.NewResponse(&officepb.SignOutResponse{}), nil
@@ -408,5 +421,6 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, cert tls.Certificat
 	if serr := <-done; !errors.Is(serr, http.ErrServerClosed) && err == nil {
 		err = serr
 	}
+	s.dropUploads()
 	return err
 }

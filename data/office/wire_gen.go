@@ -42,6 +42,7 @@ var sentinels = map[string]error{
 	"ErrImportFileType":     data.ErrImportFileType,
 	"ErrImportNoHeader":     data.ErrImportNoHeader,
 	"ErrImportNoRows":       data.ErrImportNoRows,
+	"ErrImportTooLarge":     data.ErrImportTooLarge,
 	"ErrImportTooManyRows":  data.ErrImportTooManyRows,
 	"ErrInactive":           data.ErrInactive,
 	"ErrInactiveTarget":     data.ErrInactiveTarget,
@@ -204,6 +205,170 @@ func slowDownFromPB(p *officepb.SlowDown) data.SlowDown {
 	}
 	return data.SlowDown{
 		Wait: time.Duration(p.Wait),
+	}
+}
+
+func importProgressToPB(v data.ImportProgress) *officepb.ImportProgress {
+	return &officepb.ImportProgress{
+		Sheet:    v.Sheet,
+		Done:     int64(v.Done),
+		Total:    int64(v.Total),
+		Created:  int64(v.Created),
+		Updated:  int64(v.Updated),
+		Skipped:  int64(v.Skipped),
+		Rejected: int64(v.Rejected),
+	}
+}
+
+func importProgressFromPB(p *officepb.ImportProgress) data.ImportProgress {
+	if p == nil {
+		return data.ImportProgress{}
+	}
+	return data.ImportProgress{
+		Sheet:    p.Sheet,
+		Done:     int(p.Done),
+		Total:    int(p.Total),
+		Created:  int(p.Created),
+		Updated:  int(p.Updated),
+		Skipped:  int(p.Skipped),
+		Rejected: int(p.Rejected),
+	}
+}
+
+func importCountsToPB(v data.ImportCounts) *officepb.ImportCounts {
+	return &officepb.ImportCounts{
+		Created: int64(v.Created),
+		Updated: int64(v.Updated),
+		Skipped: int64(v.Skipped),
+	}
+}
+
+func importCountsFromPB(p *officepb.ImportCounts) data.ImportCounts {
+	if p == nil {
+		return data.ImportCounts{}
+	}
+	return data.ImportCounts{
+		Created: int(p.Created),
+		Updated: int(p.Updated),
+		Skipped: int(p.Skipped),
+	}
+}
+
+func rowProblemToPB(v data.RowProblem) *officepb.RowProblem {
+	return &officepb.RowProblem{
+		Sheet:   v.Sheet,
+		Row:     int64(v.Row),
+		Column:  v.Column,
+		Field:   string(v.Field),
+		Value:   v.Value,
+		Message: v.Message,
+		Err:     errToPB(v.Err),
+	}
+}
+
+func rowProblemFromPB(p *officepb.RowProblem) data.RowProblem {
+	if p == nil {
+		return data.RowProblem{}
+	}
+	return data.RowProblem{
+		Sheet:   p.Sheet,
+		Row:     int(p.Row),
+		Column:  p.Column,
+		Field:   data.ImportField(p.Field),
+		Value:   p.Value,
+		Message: p.Message,
+		Err:     errFromPB(p.Err),
+	}
+}
+
+func rejectedRowToPB(v data.RejectedRow) *officepb.RejectedRow {
+	return &officepb.RejectedRow{
+		Sheet:    v.Sheet,
+		Row:      int64(v.Row),
+		Cells:    v.Cells,
+		Problems: mapSlice(v.Problems, func(e data.RowProblem) *officepb.RowProblem { return rowProblemToPB(e) }),
+	}
+}
+
+func rejectedRowFromPB(p *officepb.RejectedRow) data.RejectedRow {
+	if p == nil {
+		return data.RejectedRow{}
+	}
+	return data.RejectedRow{
+		Sheet:    p.Sheet,
+		Row:      int(p.Row),
+		Cells:    p.Cells,
+		Problems: mapSlice(p.Problems, func(e *officepb.RowProblem) data.RowProblem { return rowProblemFromPB(e) }),
+	}
+}
+
+func rowOutcomeToPB(v data.RowOutcome) *officepb.RowOutcome {
+	return &officepb.RowOutcome{
+		Sheet:     v.Sheet,
+		Row:       int64(v.Row),
+		Record:    string(v.Record),
+		Action:    v.Action,
+		ID:        v.ID,
+		Label:     v.Label,
+		MatchedBy: v.MatchedBy,
+	}
+}
+
+func rowOutcomeFromPB(p *officepb.RowOutcome) data.RowOutcome {
+	if p == nil {
+		return data.RowOutcome{}
+	}
+	return data.RowOutcome{
+		Sheet:     p.Sheet,
+		Row:       int(p.Row),
+		Record:    data.FieldGroup(p.Record),
+		Action:    p.Action,
+		ID:        p.ID,
+		Label:     p.Label,
+		MatchedBy: p.MatchedBy,
+	}
+}
+
+func importReportToPB(v data.ImportReport) *officepb.ImportReport {
+	return &officepb.ImportReport{
+		ImportID:      v.ImportID,
+		File:          v.File,
+		DryRun:        v.DryRun,
+		Cancelled:     v.Cancelled,
+		Rows:          int64(v.Rows),
+		Customers:     importCountsToPB(v.Customers),
+		Opportunities: importCountsToPB(v.Opportunities),
+		FollowUps:     importCountsToPB(v.FollowUps),
+		Rejected:      mapSlice(v.Rejected, func(e data.RejectedRow) *officepb.RejectedRow { return rejectedRowToPB(e) }),
+		Warnings:      mapSlice(v.Warnings, func(e data.RowProblem) *officepb.RowProblem { return rowProblemToPB(e) }),
+		Outcomes:      mapSlice(v.Outcomes, func(e data.RowOutcome) *officepb.RowOutcome { return rowOutcomeToPB(e) }),
+		Multiline:     mapSlice(v.Multiline, func(e data.RowProblem) *officepb.RowProblem { return rowProblemToPB(e) }),
+		MultilineRows: int64(v.MultilineRows),
+		Elapsed:       int64(v.Elapsed),
+		Headers:       mapMap(v.Headers, func(k string) string { return k }, func(v []string) *officepb.OfListString { return &officepb.OfListString{V: v} }),
+	}
+}
+
+func importReportFromPB(p *officepb.ImportReport) data.ImportReport {
+	if p == nil {
+		return data.ImportReport{}
+	}
+	return data.ImportReport{
+		ImportID:      p.ImportID,
+		File:          p.File,
+		DryRun:        p.DryRun,
+		Cancelled:     p.Cancelled,
+		Rows:          int(p.Rows),
+		Customers:     importCountsFromPB(p.Customers),
+		Opportunities: importCountsFromPB(p.Opportunities),
+		FollowUps:     importCountsFromPB(p.FollowUps),
+		Rejected:      mapSlice(p.Rejected, func(e *officepb.RejectedRow) data.RejectedRow { return rejectedRowFromPB(e) }),
+		Warnings:      mapSlice(p.Warnings, func(e *officepb.RowProblem) data.RowProblem { return rowProblemFromPB(e) }),
+		Outcomes:      mapSlice(p.Outcomes, func(e *officepb.RowOutcome) data.RowOutcome { return rowOutcomeFromPB(e) }),
+		Multiline:     mapSlice(p.Multiline, func(e *officepb.RowProblem) data.RowProblem { return rowProblemFromPB(e) }),
+		MultilineRows: int(p.MultilineRows),
+		Elapsed:       time.Duration(p.Elapsed),
+		Headers:       mapMap(p.Headers, func(k string) string { return k }, func(v *officepb.OfListString) []string { return v.GetV() }),
 	}
 }
 
@@ -1443,25 +1608,6 @@ func stageChangeFromPB(p *officepb.StageChange) data.StageChange {
 		By:       p.By,
 		Override: p.Override,
 		Undo:     p.Undo,
-	}
-}
-
-func importCountsToPB(v data.ImportCounts) *officepb.ImportCounts {
-	return &officepb.ImportCounts{
-		Created: int64(v.Created),
-		Updated: int64(v.Updated),
-		Skipped: int64(v.Skipped),
-	}
-}
-
-func importCountsFromPB(p *officepb.ImportCounts) data.ImportCounts {
-	if p == nil {
-		return data.ImportCounts{}
-	}
-	return data.ImportCounts{
-		Created: int(p.Created),
-		Updated: int(p.Updated),
-		Skipped: int(p.Skipped),
 	}
 }
 

@@ -555,6 +555,391 @@ func (x *FileChunk) GetName() string {
 	return ""
 }
 
+type UploadReply struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// upload_id names the uploaded file in Import, for as long as the session lasts.
+	UploadId string `protobuf:"bytes,1,opt,name=upload_id,json=uploadId,proto3" json:"upload_id,omitempty"`
+	// mappings are the sheets' column mappings, in the file's order: one remembered for the header,
+	// or the automatic one.
+	Mappings      []*Mapping `protobuf:"bytes,2,rep,name=mappings,proto3" json:"mappings,omitempty"`
+	Skip          []bool     `protobuf:"varint,3,rep,packed,name=skip,proto3" json:"skip,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UploadReply) Reset() {
+	*x = UploadReply{}
+	mi := &file_office_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UploadReply) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UploadReply) ProtoMessage() {}
+
+func (x *UploadReply) ProtoReflect() protoreflect.Message {
+	mi := &file_office_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UploadReply.ProtoReflect.Descriptor instead.
+func (*UploadReply) Descriptor() ([]byte, []int) {
+	return file_office_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *UploadReply) GetUploadId() string {
+	if x != nil {
+		return x.UploadId
+	}
+	return ""
+}
+
+func (x *UploadReply) GetMappings() []*Mapping {
+	if x != nil {
+		return x.Mappings
+	}
+	return nil
+}
+
+func (x *UploadReply) GetSkip() []bool {
+	if x != nil {
+		return x.Skip
+	}
+	return nil
+}
+
+type ImportSheetChoice struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Skip          bool                   `protobuf:"varint,1,opt,name=skip,proto3" json:"skip,omitempty"`
+	Mapping       *Mapping               `protobuf:"bytes,2,opt,name=mapping,proto3" json:"mapping,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ImportSheetChoice) Reset() {
+	*x = ImportSheetChoice{}
+	mi := &file_office_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ImportSheetChoice) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ImportSheetChoice) ProtoMessage() {}
+
+func (x *ImportSheetChoice) ProtoReflect() protoreflect.Message {
+	mi := &file_office_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ImportSheetChoice.ProtoReflect.Descriptor instead.
+func (*ImportSheetChoice) Descriptor() ([]byte, []int) {
+	return file_office_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *ImportSheetChoice) GetSkip() bool {
+	if x != nil {
+		return x.Skip
+	}
+	return false
+}
+
+func (x *ImportSheetChoice) GetMapping() *Mapping {
+	if x != nil {
+		return x.Mapping
+	}
+	return nil
+}
+
+type ImportRequest struct {
+	state    protoimpl.MessageState `protogen:"open.v1"`
+	UploadId string                 `protobuf:"bytes,1,opt,name=upload_id,json=uploadId,proto3" json:"upload_id,omitempty"`
+	// sheets are the desktop's choices, in the file's order.
+	Sheets         []*ImportSheetChoice `protobuf:"bytes,2,rep,name=sheets,proto3" json:"sheets,omitempty"`
+	OnDuplicate    string               `protobuf:"bytes,3,opt,name=on_duplicate,json=onDuplicate,proto3" json:"on_duplicate,omitempty"`
+	DryRun         bool                 `protobuf:"varint,4,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	BatchSize      int64                `protobuf:"varint,5,opt,name=batch_size,json=batchSize,proto3" json:"batch_size,omitempty"`
+	Limit          int64                `protobuf:"varint,6,opt,name=limit,proto3" json:"limit,omitempty"`
+	AllowMultiline bool                 `protobuf:"varint,7,opt,name=allow_multiline,json=allowMultiline,proto3" json:"allow_multiline,omitempty"`
+	DefaultOwner   uint64               `protobuf:"varint,8,opt,name=default_owner,json=defaultOwner,proto3" json:"default_owner,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *ImportRequest) Reset() {
+	*x = ImportRequest{}
+	mi := &file_office_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ImportRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ImportRequest) ProtoMessage() {}
+
+func (x *ImportRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_office_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ImportRequest.ProtoReflect.Descriptor instead.
+func (*ImportRequest) Descriptor() ([]byte, []int) {
+	return file_office_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *ImportRequest) GetUploadId() string {
+	if x != nil {
+		return x.UploadId
+	}
+	return ""
+}
+
+func (x *ImportRequest) GetSheets() []*ImportSheetChoice {
+	if x != nil {
+		return x.Sheets
+	}
+	return nil
+}
+
+func (x *ImportRequest) GetOnDuplicate() string {
+	if x != nil {
+		return x.OnDuplicate
+	}
+	return ""
+}
+
+func (x *ImportRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+func (x *ImportRequest) GetBatchSize() int64 {
+	if x != nil {
+		return x.BatchSize
+	}
+	return 0
+}
+
+func (x *ImportRequest) GetLimit() int64 {
+	if x != nil {
+		return x.Limit
+	}
+	return 0
+}
+
+func (x *ImportRequest) GetAllowMultiline() bool {
+	if x != nil {
+		return x.AllowMultiline
+	}
+	return false
+}
+
+func (x *ImportRequest) GetDefaultOwner() uint64 {
+	if x != nil {
+		return x.DefaultOwner
+	}
+	return 0
+}
+
+type ImportEvent struct {
+	state    protoimpl.MessageState `protogen:"open.v1"`
+	Progress *ImportProgress        `protobuf:"bytes,1,opt,name=progress,proto3" json:"progress,omitempty"`
+	// report is the last event's; an import that failed after it began (a cancel, rows over several
+	// lines) still sends it, and then its error.
+	Report *ImportReport `protobuf:"bytes,2,opt,name=report,proto3" json:"report,omitempty"`
+	// A large report travels in parts below the message limit: the events before the last carry its
+	// rows (outcomes, rejected rows, warnings), which the desktop puts together in order.
+	Outcomes      []*RowOutcome  `protobuf:"bytes,3,rep,name=outcomes,proto3" json:"outcomes,omitempty"`
+	Rejected      []*RejectedRow `protobuf:"bytes,4,rep,name=rejected,proto3" json:"rejected,omitempty"`
+	Warnings      []*RowProblem  `protobuf:"bytes,5,rep,name=warnings,proto3" json:"warnings,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ImportEvent) Reset() {
+	*x = ImportEvent{}
+	mi := &file_office_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ImportEvent) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ImportEvent) ProtoMessage() {}
+
+func (x *ImportEvent) ProtoReflect() protoreflect.Message {
+	mi := &file_office_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ImportEvent.ProtoReflect.Descriptor instead.
+func (*ImportEvent) Descriptor() ([]byte, []int) {
+	return file_office_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *ImportEvent) GetProgress() *ImportProgress {
+	if x != nil {
+		return x.Progress
+	}
+	return nil
+}
+
+func (x *ImportEvent) GetReport() *ImportReport {
+	if x != nil {
+		return x.Report
+	}
+	return nil
+}
+
+func (x *ImportEvent) GetOutcomes() []*RowOutcome {
+	if x != nil {
+		return x.Outcomes
+	}
+	return nil
+}
+
+func (x *ImportEvent) GetRejected() []*RejectedRow {
+	if x != nil {
+		return x.Rejected
+	}
+	return nil
+}
+
+func (x *ImportEvent) GetWarnings() []*RowProblem {
+	if x != nil {
+		return x.Warnings
+	}
+	return nil
+}
+
+type CancelImportRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	UploadId      string                 `protobuf:"bytes,1,opt,name=upload_id,json=uploadId,proto3" json:"upload_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CancelImportRequest) Reset() {
+	*x = CancelImportRequest{}
+	mi := &file_office_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CancelImportRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CancelImportRequest) ProtoMessage() {}
+
+func (x *CancelImportRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_office_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CancelImportRequest.ProtoReflect.Descriptor instead.
+func (*CancelImportRequest) Descriptor() ([]byte, []int) {
+	return file_office_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *CancelImportRequest) GetUploadId() string {
+	if x != nil {
+		return x.UploadId
+	}
+	return ""
+}
+
+type CancelImportReply struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// running says an import of the upload was under way.
+	Running       bool `protobuf:"varint,1,opt,name=running,proto3" json:"running,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CancelImportReply) Reset() {
+	*x = CancelImportReply{}
+	mi := &file_office_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CancelImportReply) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CancelImportReply) ProtoMessage() {}
+
+func (x *CancelImportReply) ProtoReflect() protoreflect.Message {
+	mi := &file_office_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CancelImportReply.ProtoReflect.Descriptor instead.
+func (*CancelImportReply) Descriptor() ([]byte, []int) {
+	return file_office_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *CancelImportReply) GetRunning() bool {
+	if x != nil {
+		return x.Running
+	}
+	return false
+}
+
 var File_office_proto protoreflect.FileDescriptor
 
 const file_office_proto_rawDesc = "" +
@@ -593,13 +978,43 @@ const file_office_proto_rawDesc = "" +
 	"\n" +
 	"follow_ups\x18\x05 \x01(\x03R\tfollowUps\x12\x14\n" +
 	"\x05total\x18\x06 \x01(\x03R\x05total\x12\x12\n" +
-	"\x04name\x18\a \x01(\tR\x04name2\xd9\x02\n" +
+	"\x04name\x18\a \x01(\tR\x04name\"q\n" +
+	"\vUploadReply\x12\x1b\n" +
+	"\tupload_id\x18\x01 \x01(\tR\buploadId\x121\n" +
+	"\bmappings\x18\x02 \x03(\v2\x15.salesdesk.v1.MappingR\bmappings\x12\x12\n" +
+	"\x04skip\x18\x03 \x03(\bR\x04skip\"X\n" +
+	"\x11ImportSheetChoice\x12\x12\n" +
+	"\x04skip\x18\x01 \x01(\bR\x04skip\x12/\n" +
+	"\amapping\x18\x02 \x01(\v2\x15.salesdesk.v1.MappingR\amapping\"\xa4\x02\n" +
+	"\rImportRequest\x12\x1b\n" +
+	"\tupload_id\x18\x01 \x01(\tR\buploadId\x127\n" +
+	"\x06sheets\x18\x02 \x03(\v2\x1f.salesdesk.v1.ImportSheetChoiceR\x06sheets\x12!\n" +
+	"\fon_duplicate\x18\x03 \x01(\tR\vonDuplicate\x12\x17\n" +
+	"\adry_run\x18\x04 \x01(\bR\x06dryRun\x12\x1d\n" +
+	"\n" +
+	"batch_size\x18\x05 \x01(\x03R\tbatchSize\x12\x14\n" +
+	"\x05limit\x18\x06 \x01(\x03R\x05limit\x12'\n" +
+	"\x0fallow_multiline\x18\a \x01(\bR\x0eallowMultiline\x12#\n" +
+	"\rdefault_owner\x18\b \x01(\x04R\fdefaultOwner\"\x9e\x02\n" +
+	"\vImportEvent\x128\n" +
+	"\bprogress\x18\x01 \x01(\v2\x1c.salesdesk.v1.ImportProgressR\bprogress\x122\n" +
+	"\x06report\x18\x02 \x01(\v2\x1a.salesdesk.v1.ImportReportR\x06report\x124\n" +
+	"\boutcomes\x18\x03 \x03(\v2\x18.salesdesk.v1.RowOutcomeR\boutcomes\x125\n" +
+	"\brejected\x18\x04 \x03(\v2\x19.salesdesk.v1.RejectedRowR\brejected\x124\n" +
+	"\bwarnings\x18\x05 \x03(\v2\x18.salesdesk.v1.RowProblemR\bwarnings\"2\n" +
+	"\x13CancelImportRequest\x12\x1b\n" +
+	"\tupload_id\x18\x01 \x01(\tR\buploadId\"-\n" +
+	"\x11CancelImportReply\x12\x18\n" +
+	"\arunning\x18\x01 \x01(\bR\arunning2\xb1\x04\n" +
 	"\x06Office\x12C\n" +
 	"\x06SignIn\x12\x1b.salesdesk.v1.SignInRequest\x1a\x1c.salesdesk.v1.SignInResponse\x12F\n" +
 	"\aSignOut\x12\x1c.salesdesk.v1.SignOutRequest\x1a\x1d.salesdesk.v1.SignOutResponse\x12>\n" +
 	"\x05Watch\x12\x1a.salesdesk.v1.WatchRequest\x1a\x17.salesdesk.v1.FeedEvent0\x01\x12@\n" +
 	"\x06Export\x12\x1b.salesdesk.v1.ExportRequest\x1a\x17.salesdesk.v1.FileChunk0\x01\x12@\n" +
-	"\x06Backup\x12\x1b.salesdesk.v1.BackupRequest\x1a\x17.salesdesk.v1.FileChunk0\x01B Z\x1esalesdesk/data/office/officepbb\x06proto3"
+	"\x06Backup\x12\x1b.salesdesk.v1.BackupRequest\x1a\x17.salesdesk.v1.FileChunk0\x01\x12>\n" +
+	"\x06Upload\x12\x17.salesdesk.v1.FileChunk\x1a\x19.salesdesk.v1.UploadReply(\x01\x12B\n" +
+	"\x06Import\x12\x1b.salesdesk.v1.ImportRequest\x1a\x19.salesdesk.v1.ImportEvent0\x01\x12R\n" +
+	"\fCancelImport\x12!.salesdesk.v1.CancelImportRequest\x1a\x1f.salesdesk.v1.CancelImportReplyB Z\x1esalesdesk/data/office/officepbb\x06proto3"
 
 var (
 	file_office_proto_rawDescOnce sync.Once
@@ -613,40 +1028,66 @@ func file_office_proto_rawDescGZIP() []byte {
 	return file_office_proto_rawDescData
 }
 
-var file_office_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
+var file_office_proto_msgTypes = make([]protoimpl.MessageInfo, 15)
 var file_office_proto_goTypes = []any{
-	(*SignInRequest)(nil),     // 0: salesdesk.v1.SignInRequest
-	(*SignInResponse)(nil),    // 1: salesdesk.v1.SignInResponse
-	(*SignOutRequest)(nil),    // 2: salesdesk.v1.SignOutRequest
-	(*SignOutResponse)(nil),   // 3: salesdesk.v1.SignOutResponse
-	(*WatchRequest)(nil),      // 4: salesdesk.v1.WatchRequest
-	(*FeedEvent)(nil),         // 5: salesdesk.v1.FeedEvent
-	(*ExportRequest)(nil),     // 6: salesdesk.v1.ExportRequest
-	(*BackupRequest)(nil),     // 7: salesdesk.v1.BackupRequest
-	(*FileChunk)(nil),         // 8: salesdesk.v1.FileChunk
-	(*Member)(nil),            // 9: salesdesk.v1.Member
-	(*CustomerFilter)(nil),    // 10: salesdesk.v1.CustomerFilter
-	(*OpportunityFilter)(nil), // 11: salesdesk.v1.OpportunityFilter
+	(*SignInRequest)(nil),       // 0: salesdesk.v1.SignInRequest
+	(*SignInResponse)(nil),      // 1: salesdesk.v1.SignInResponse
+	(*SignOutRequest)(nil),      // 2: salesdesk.v1.SignOutRequest
+	(*SignOutResponse)(nil),     // 3: salesdesk.v1.SignOutResponse
+	(*WatchRequest)(nil),        // 4: salesdesk.v1.WatchRequest
+	(*FeedEvent)(nil),           // 5: salesdesk.v1.FeedEvent
+	(*ExportRequest)(nil),       // 6: salesdesk.v1.ExportRequest
+	(*BackupRequest)(nil),       // 7: salesdesk.v1.BackupRequest
+	(*FileChunk)(nil),           // 8: salesdesk.v1.FileChunk
+	(*UploadReply)(nil),         // 9: salesdesk.v1.UploadReply
+	(*ImportSheetChoice)(nil),   // 10: salesdesk.v1.ImportSheetChoice
+	(*ImportRequest)(nil),       // 11: salesdesk.v1.ImportRequest
+	(*ImportEvent)(nil),         // 12: salesdesk.v1.ImportEvent
+	(*CancelImportRequest)(nil), // 13: salesdesk.v1.CancelImportRequest
+	(*CancelImportReply)(nil),   // 14: salesdesk.v1.CancelImportReply
+	(*Member)(nil),              // 15: salesdesk.v1.Member
+	(*CustomerFilter)(nil),      // 16: salesdesk.v1.CustomerFilter
+	(*OpportunityFilter)(nil),   // 17: salesdesk.v1.OpportunityFilter
+	(*Mapping)(nil),             // 18: salesdesk.v1.Mapping
+	(*ImportProgress)(nil),      // 19: salesdesk.v1.ImportProgress
+	(*ImportReport)(nil),        // 20: salesdesk.v1.ImportReport
+	(*RowOutcome)(nil),          // 21: salesdesk.v1.RowOutcome
+	(*RejectedRow)(nil),         // 22: salesdesk.v1.RejectedRow
+	(*RowProblem)(nil),          // 23: salesdesk.v1.RowProblem
 }
 var file_office_proto_depIdxs = []int32{
-	9,  // 0: salesdesk.v1.SignInResponse.member:type_name -> salesdesk.v1.Member
-	10, // 1: salesdesk.v1.ExportRequest.customers:type_name -> salesdesk.v1.CustomerFilter
-	11, // 2: salesdesk.v1.ExportRequest.opportunities:type_name -> salesdesk.v1.OpportunityFilter
-	0,  // 3: salesdesk.v1.Office.SignIn:input_type -> salesdesk.v1.SignInRequest
-	2,  // 4: salesdesk.v1.Office.SignOut:input_type -> salesdesk.v1.SignOutRequest
-	4,  // 5: salesdesk.v1.Office.Watch:input_type -> salesdesk.v1.WatchRequest
-	6,  // 6: salesdesk.v1.Office.Export:input_type -> salesdesk.v1.ExportRequest
-	7,  // 7: salesdesk.v1.Office.Backup:input_type -> salesdesk.v1.BackupRequest
-	1,  // 8: salesdesk.v1.Office.SignIn:output_type -> salesdesk.v1.SignInResponse
-	3,  // 9: salesdesk.v1.Office.SignOut:output_type -> salesdesk.v1.SignOutResponse
-	5,  // 10: salesdesk.v1.Office.Watch:output_type -> salesdesk.v1.FeedEvent
-	8,  // 11: salesdesk.v1.Office.Export:output_type -> salesdesk.v1.FileChunk
-	8,  // 12: salesdesk.v1.Office.Backup:output_type -> salesdesk.v1.FileChunk
-	8,  // [8:13] is the sub-list for method output_type
-	3,  // [3:8] is the sub-list for method input_type
-	3,  // [3:3] is the sub-list for extension type_name
-	3,  // [3:3] is the sub-list for extension extendee
-	0,  // [0:3] is the sub-list for field type_name
+	15, // 0: salesdesk.v1.SignInResponse.member:type_name -> salesdesk.v1.Member
+	16, // 1: salesdesk.v1.ExportRequest.customers:type_name -> salesdesk.v1.CustomerFilter
+	17, // 2: salesdesk.v1.ExportRequest.opportunities:type_name -> salesdesk.v1.OpportunityFilter
+	18, // 3: salesdesk.v1.UploadReply.mappings:type_name -> salesdesk.v1.Mapping
+	18, // 4: salesdesk.v1.ImportSheetChoice.mapping:type_name -> salesdesk.v1.Mapping
+	10, // 5: salesdesk.v1.ImportRequest.sheets:type_name -> salesdesk.v1.ImportSheetChoice
+	19, // 6: salesdesk.v1.ImportEvent.progress:type_name -> salesdesk.v1.ImportProgress
+	20, // 7: salesdesk.v1.ImportEvent.report:type_name -> salesdesk.v1.ImportReport
+	21, // 8: salesdesk.v1.ImportEvent.outcomes:type_name -> salesdesk.v1.RowOutcome
+	22, // 9: salesdesk.v1.ImportEvent.rejected:type_name -> salesdesk.v1.RejectedRow
+	23, // 10: salesdesk.v1.ImportEvent.warnings:type_name -> salesdesk.v1.RowProblem
+	0,  // 11: salesdesk.v1.Office.SignIn:input_type -> salesdesk.v1.SignInRequest
+	2,  // 12: salesdesk.v1.Office.SignOut:input_type -> salesdesk.v1.SignOutRequest
+	4,  // 13: salesdesk.v1.Office.Watch:input_type -> salesdesk.v1.WatchRequest
+	6,  // 14: salesdesk.v1.Office.Export:input_type -> salesdesk.v1.ExportRequest
+	7,  // 15: salesdesk.v1.Office.Backup:input_type -> salesdesk.v1.BackupRequest
+	8,  // 16: salesdesk.v1.Office.Upload:input_type -> salesdesk.v1.FileChunk
+	11, // 17: salesdesk.v1.Office.Import:input_type -> salesdesk.v1.ImportRequest
+	13, // 18: salesdesk.v1.Office.CancelImport:input_type -> salesdesk.v1.CancelImportRequest
+	1,  // 19: salesdesk.v1.Office.SignIn:output_type -> salesdesk.v1.SignInResponse
+	3,  // 20: salesdesk.v1.Office.SignOut:output_type -> salesdesk.v1.SignOutResponse
+	5,  // 21: salesdesk.v1.Office.Watch:output_type -> salesdesk.v1.FeedEvent
+	8,  // 22: salesdesk.v1.Office.Export:output_type -> salesdesk.v1.FileChunk
+	8,  // 23: salesdesk.v1.Office.Backup:output_type -> salesdesk.v1.FileChunk
+	9,  // 24: salesdesk.v1.Office.Upload:output_type -> salesdesk.v1.UploadReply
+	12, // 25: salesdesk.v1.Office.Import:output_type -> salesdesk.v1.ImportEvent
+	14, // 26: salesdesk.v1.Office.CancelImport:output_type -> salesdesk.v1.CancelImportReply
+	19, // [19:27] is the sub-list for method output_type
+	11, // [11:19] is the sub-list for method input_type
+	11, // [11:11] is the sub-list for extension type_name
+	11, // [11:11] is the sub-list for extension extendee
+	0,  // [0:11] is the sub-list for field type_name
 }
 
 func init() { file_office_proto_init() }
@@ -661,7 +1102,7 @@ func file_office_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_office_proto_rawDesc), len(file_office_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   9,
+			NumMessages:   15,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

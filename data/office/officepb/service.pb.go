@@ -461,6 +461,611 @@ func (x *SlowDown) GetWait() int64 {
 	return 0
 }
 
+type ImportProgress struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Sheet         string                 `protobuf:"bytes,1,opt,name=Sheet,proto3" json:"Sheet,omitempty"`
+	Done          int64                  `protobuf:"varint,2,opt,name=Done,proto3" json:"Done,omitempty"`
+	Total         int64                  `protobuf:"varint,3,opt,name=Total,proto3" json:"Total,omitempty"`
+	Created       int64                  `protobuf:"varint,4,opt,name=Created,proto3" json:"Created,omitempty"`
+	Updated       int64                  `protobuf:"varint,5,opt,name=Updated,proto3" json:"Updated,omitempty"`
+	Skipped       int64                  `protobuf:"varint,6,opt,name=Skipped,proto3" json:"Skipped,omitempty"`
+	Rejected      int64                  `protobuf:"varint,7,opt,name=Rejected,proto3" json:"Rejected,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ImportProgress) Reset() {
+	*x = ImportProgress{}
+	mi := &file_service_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ImportProgress) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ImportProgress) ProtoMessage() {}
+
+func (x *ImportProgress) ProtoReflect() protoreflect.Message {
+	mi := &file_service_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ImportProgress.ProtoReflect.Descriptor instead.
+func (*ImportProgress) Descriptor() ([]byte, []int) {
+	return file_service_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *ImportProgress) GetSheet() string {
+	if x != nil {
+		return x.Sheet
+	}
+	return ""
+}
+
+func (x *ImportProgress) GetDone() int64 {
+	if x != nil {
+		return x.Done
+	}
+	return 0
+}
+
+func (x *ImportProgress) GetTotal() int64 {
+	if x != nil {
+		return x.Total
+	}
+	return 0
+}
+
+func (x *ImportProgress) GetCreated() int64 {
+	if x != nil {
+		return x.Created
+	}
+	return 0
+}
+
+func (x *ImportProgress) GetUpdated() int64 {
+	if x != nil {
+		return x.Updated
+	}
+	return 0
+}
+
+func (x *ImportProgress) GetSkipped() int64 {
+	if x != nil {
+		return x.Skipped
+	}
+	return 0
+}
+
+func (x *ImportProgress) GetRejected() int64 {
+	if x != nil {
+		return x.Rejected
+	}
+	return 0
+}
+
+type ImportReport struct {
+	state         protoimpl.MessageState   `protogen:"open.v1"`
+	ImportID      uint64                   `protobuf:"varint,1,opt,name=ImportID,proto3" json:"ImportID,omitempty"`
+	File          string                   `protobuf:"bytes,2,opt,name=File,proto3" json:"File,omitempty"`
+	DryRun        bool                     `protobuf:"varint,3,opt,name=DryRun,proto3" json:"DryRun,omitempty"`
+	Cancelled     bool                     `protobuf:"varint,4,opt,name=Cancelled,proto3" json:"Cancelled,omitempty"`
+	Rows          int64                    `protobuf:"varint,5,opt,name=Rows,proto3" json:"Rows,omitempty"`
+	Customers     *ImportCounts            `protobuf:"bytes,6,opt,name=Customers,proto3" json:"Customers,omitempty"`
+	Opportunities *ImportCounts            `protobuf:"bytes,7,opt,name=Opportunities,proto3" json:"Opportunities,omitempty"`
+	FollowUps     *ImportCounts            `protobuf:"bytes,8,opt,name=FollowUps,proto3" json:"FollowUps,omitempty"`
+	Rejected      []*RejectedRow           `protobuf:"bytes,9,rep,name=Rejected,proto3" json:"Rejected,omitempty"`
+	Warnings      []*RowProblem            `protobuf:"bytes,10,rep,name=Warnings,proto3" json:"Warnings,omitempty"`
+	Outcomes      []*RowOutcome            `protobuf:"bytes,11,rep,name=Outcomes,proto3" json:"Outcomes,omitempty"`
+	Multiline     []*RowProblem            `protobuf:"bytes,12,rep,name=Multiline,proto3" json:"Multiline,omitempty"`
+	MultilineRows int64                    `protobuf:"varint,13,opt,name=MultilineRows,proto3" json:"MultilineRows,omitempty"`
+	Elapsed       int64                    `protobuf:"varint,14,opt,name=Elapsed,proto3" json:"Elapsed,omitempty"`
+	Headers       map[string]*OfListString `protobuf:"bytes,15,rep,name=Headers,proto3" json:"Headers,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ImportReport) Reset() {
+	*x = ImportReport{}
+	mi := &file_service_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ImportReport) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ImportReport) ProtoMessage() {}
+
+func (x *ImportReport) ProtoReflect() protoreflect.Message {
+	mi := &file_service_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ImportReport.ProtoReflect.Descriptor instead.
+func (*ImportReport) Descriptor() ([]byte, []int) {
+	return file_service_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *ImportReport) GetImportID() uint64 {
+	if x != nil {
+		return x.ImportID
+	}
+	return 0
+}
+
+func (x *ImportReport) GetFile() string {
+	if x != nil {
+		return x.File
+	}
+	return ""
+}
+
+func (x *ImportReport) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+func (x *ImportReport) GetCancelled() bool {
+	if x != nil {
+		return x.Cancelled
+	}
+	return false
+}
+
+func (x *ImportReport) GetRows() int64 {
+	if x != nil {
+		return x.Rows
+	}
+	return 0
+}
+
+func (x *ImportReport) GetCustomers() *ImportCounts {
+	if x != nil {
+		return x.Customers
+	}
+	return nil
+}
+
+func (x *ImportReport) GetOpportunities() *ImportCounts {
+	if x != nil {
+		return x.Opportunities
+	}
+	return nil
+}
+
+func (x *ImportReport) GetFollowUps() *ImportCounts {
+	if x != nil {
+		return x.FollowUps
+	}
+	return nil
+}
+
+func (x *ImportReport) GetRejected() []*RejectedRow {
+	if x != nil {
+		return x.Rejected
+	}
+	return nil
+}
+
+func (x *ImportReport) GetWarnings() []*RowProblem {
+	if x != nil {
+		return x.Warnings
+	}
+	return nil
+}
+
+func (x *ImportReport) GetOutcomes() []*RowOutcome {
+	if x != nil {
+		return x.Outcomes
+	}
+	return nil
+}
+
+func (x *ImportReport) GetMultiline() []*RowProblem {
+	if x != nil {
+		return x.Multiline
+	}
+	return nil
+}
+
+func (x *ImportReport) GetMultilineRows() int64 {
+	if x != nil {
+		return x.MultilineRows
+	}
+	return 0
+}
+
+func (x *ImportReport) GetElapsed() int64 {
+	if x != nil {
+		return x.Elapsed
+	}
+	return 0
+}
+
+func (x *ImportReport) GetHeaders() map[string]*OfListString {
+	if x != nil {
+		return x.Headers
+	}
+	return nil
+}
+
+type ImportCounts struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Created       int64                  `protobuf:"varint,1,opt,name=Created,proto3" json:"Created,omitempty"`
+	Updated       int64                  `protobuf:"varint,2,opt,name=Updated,proto3" json:"Updated,omitempty"`
+	Skipped       int64                  `protobuf:"varint,3,opt,name=Skipped,proto3" json:"Skipped,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ImportCounts) Reset() {
+	*x = ImportCounts{}
+	mi := &file_service_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ImportCounts) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ImportCounts) ProtoMessage() {}
+
+func (x *ImportCounts) ProtoReflect() protoreflect.Message {
+	mi := &file_service_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ImportCounts.ProtoReflect.Descriptor instead.
+func (*ImportCounts) Descriptor() ([]byte, []int) {
+	return file_service_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *ImportCounts) GetCreated() int64 {
+	if x != nil {
+		return x.Created
+	}
+	return 0
+}
+
+func (x *ImportCounts) GetUpdated() int64 {
+	if x != nil {
+		return x.Updated
+	}
+	return 0
+}
+
+func (x *ImportCounts) GetSkipped() int64 {
+	if x != nil {
+		return x.Skipped
+	}
+	return 0
+}
+
+type RejectedRow struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Sheet         string                 `protobuf:"bytes,1,opt,name=Sheet,proto3" json:"Sheet,omitempty"`
+	Row           int64                  `protobuf:"varint,2,opt,name=Row,proto3" json:"Row,omitempty"`
+	Cells         []string               `protobuf:"bytes,3,rep,name=Cells,proto3" json:"Cells,omitempty"`
+	Problems      []*RowProblem          `protobuf:"bytes,4,rep,name=Problems,proto3" json:"Problems,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RejectedRow) Reset() {
+	*x = RejectedRow{}
+	mi := &file_service_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RejectedRow) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RejectedRow) ProtoMessage() {}
+
+func (x *RejectedRow) ProtoReflect() protoreflect.Message {
+	mi := &file_service_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RejectedRow.ProtoReflect.Descriptor instead.
+func (*RejectedRow) Descriptor() ([]byte, []int) {
+	return file_service_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *RejectedRow) GetSheet() string {
+	if x != nil {
+		return x.Sheet
+	}
+	return ""
+}
+
+func (x *RejectedRow) GetRow() int64 {
+	if x != nil {
+		return x.Row
+	}
+	return 0
+}
+
+func (x *RejectedRow) GetCells() []string {
+	if x != nil {
+		return x.Cells
+	}
+	return nil
+}
+
+func (x *RejectedRow) GetProblems() []*RowProblem {
+	if x != nil {
+		return x.Problems
+	}
+	return nil
+}
+
+type RowProblem struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Sheet         string                 `protobuf:"bytes,1,opt,name=Sheet,proto3" json:"Sheet,omitempty"`
+	Row           int64                  `protobuf:"varint,2,opt,name=Row,proto3" json:"Row,omitempty"`
+	Column        string                 `protobuf:"bytes,3,opt,name=Column,proto3" json:"Column,omitempty"`
+	Field         string                 `protobuf:"bytes,4,opt,name=Field,proto3" json:"Field,omitempty"`
+	Value         string                 `protobuf:"bytes,5,opt,name=Value,proto3" json:"Value,omitempty"`
+	Message       string                 `protobuf:"bytes,6,opt,name=Message,proto3" json:"Message,omitempty"`
+	Err           *WireError             `protobuf:"bytes,7,opt,name=Err,proto3" json:"Err,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RowProblem) Reset() {
+	*x = RowProblem{}
+	mi := &file_service_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RowProblem) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RowProblem) ProtoMessage() {}
+
+func (x *RowProblem) ProtoReflect() protoreflect.Message {
+	mi := &file_service_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RowProblem.ProtoReflect.Descriptor instead.
+func (*RowProblem) Descriptor() ([]byte, []int) {
+	return file_service_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *RowProblem) GetSheet() string {
+	if x != nil {
+		return x.Sheet
+	}
+	return ""
+}
+
+func (x *RowProblem) GetRow() int64 {
+	if x != nil {
+		return x.Row
+	}
+	return 0
+}
+
+func (x *RowProblem) GetColumn() string {
+	if x != nil {
+		return x.Column
+	}
+	return ""
+}
+
+func (x *RowProblem) GetField() string {
+	if x != nil {
+		return x.Field
+	}
+	return ""
+}
+
+func (x *RowProblem) GetValue() string {
+	if x != nil {
+		return x.Value
+	}
+	return ""
+}
+
+func (x *RowProblem) GetMessage() string {
+	if x != nil {
+		return x.Message
+	}
+	return ""
+}
+
+func (x *RowProblem) GetErr() *WireError {
+	if x != nil {
+		return x.Err
+	}
+	return nil
+}
+
+type RowOutcome struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Sheet         string                 `protobuf:"bytes,1,opt,name=Sheet,proto3" json:"Sheet,omitempty"`
+	Row           int64                  `protobuf:"varint,2,opt,name=Row,proto3" json:"Row,omitempty"`
+	Record        string                 `protobuf:"bytes,3,opt,name=Record,proto3" json:"Record,omitempty"`
+	Action        string                 `protobuf:"bytes,4,opt,name=Action,proto3" json:"Action,omitempty"`
+	ID            uint64                 `protobuf:"varint,5,opt,name=ID,proto3" json:"ID,omitempty"`
+	Label         string                 `protobuf:"bytes,6,opt,name=Label,proto3" json:"Label,omitempty"`
+	MatchedBy     string                 `protobuf:"bytes,7,opt,name=MatchedBy,proto3" json:"MatchedBy,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RowOutcome) Reset() {
+	*x = RowOutcome{}
+	mi := &file_service_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RowOutcome) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RowOutcome) ProtoMessage() {}
+
+func (x *RowOutcome) ProtoReflect() protoreflect.Message {
+	mi := &file_service_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RowOutcome.ProtoReflect.Descriptor instead.
+func (*RowOutcome) Descriptor() ([]byte, []int) {
+	return file_service_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *RowOutcome) GetSheet() string {
+	if x != nil {
+		return x.Sheet
+	}
+	return ""
+}
+
+func (x *RowOutcome) GetRow() int64 {
+	if x != nil {
+		return x.Row
+	}
+	return 0
+}
+
+func (x *RowOutcome) GetRecord() string {
+	if x != nil {
+		return x.Record
+	}
+	return ""
+}
+
+func (x *RowOutcome) GetAction() string {
+	if x != nil {
+		return x.Action
+	}
+	return ""
+}
+
+func (x *RowOutcome) GetID() uint64 {
+	if x != nil {
+		return x.ID
+	}
+	return 0
+}
+
+func (x *RowOutcome) GetLabel() string {
+	if x != nil {
+		return x.Label
+	}
+	return ""
+}
+
+func (x *RowOutcome) GetMatchedBy() string {
+	if x != nil {
+		return x.MatchedBy
+	}
+	return ""
+}
+
+// OfListString holds one []string where the schema cannot nest it.
+type OfListString struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	V             []string               `protobuf:"bytes,1,rep,name=V,proto3" json:"V,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *OfListString) Reset() {
+	*x = OfListString{}
+	mi := &file_service_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *OfListString) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*OfListString) ProtoMessage() {}
+
+func (x *OfListString) ProtoReflect() protoreflect.Message {
+	mi := &file_service_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use OfListString.ProtoReflect.Descriptor instead.
+func (*OfListString) Descriptor() ([]byte, []int) {
+	return file_service_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *OfListString) GetV() []string {
+	if x != nil {
+		return x.V
+	}
+	return nil
+}
+
 type ActivitiesArgs struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	F             *ActivityFilter        `protobuf:"bytes,1,opt,name=F,proto3" json:"F,omitempty"`
@@ -470,7 +1075,7 @@ type ActivitiesArgs struct {
 
 func (x *ActivitiesArgs) Reset() {
 	*x = ActivitiesArgs{}
-	mi := &file_service_proto_msgTypes[7]
+	mi := &file_service_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -482,7 +1087,7 @@ func (x *ActivitiesArgs) String() string {
 func (*ActivitiesArgs) ProtoMessage() {}
 
 func (x *ActivitiesArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[7]
+	mi := &file_service_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -495,7 +1100,7 @@ func (x *ActivitiesArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ActivitiesArgs.ProtoReflect.Descriptor instead.
 func (*ActivitiesArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{7}
+	return file_service_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ActivitiesArgs) GetF() *ActivityFilter {
@@ -514,7 +1119,7 @@ type ActivitiesReply struct {
 
 func (x *ActivitiesReply) Reset() {
 	*x = ActivitiesReply{}
-	mi := &file_service_proto_msgTypes[8]
+	mi := &file_service_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -526,7 +1131,7 @@ func (x *ActivitiesReply) String() string {
 func (*ActivitiesReply) ProtoMessage() {}
 
 func (x *ActivitiesReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[8]
+	mi := &file_service_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -539,7 +1144,7 @@ func (x *ActivitiesReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ActivitiesReply.ProtoReflect.Descriptor instead.
 func (*ActivitiesReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{8}
+	return file_service_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *ActivitiesReply) GetR0() *ActivityPage {
@@ -562,7 +1167,7 @@ type ActivityFilter struct {
 
 func (x *ActivityFilter) Reset() {
 	*x = ActivityFilter{}
-	mi := &file_service_proto_msgTypes[9]
+	mi := &file_service_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -574,7 +1179,7 @@ func (x *ActivityFilter) String() string {
 func (*ActivityFilter) ProtoMessage() {}
 
 func (x *ActivityFilter) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[9]
+	mi := &file_service_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -587,7 +1192,7 @@ func (x *ActivityFilter) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ActivityFilter.ProtoReflect.Descriptor instead.
 func (*ActivityFilter) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{9}
+	return file_service_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *ActivityFilter) GetFrom() int64 {
@@ -636,7 +1241,7 @@ type ActivityPage struct {
 
 func (x *ActivityPage) Reset() {
 	*x = ActivityPage{}
-	mi := &file_service_proto_msgTypes[10]
+	mi := &file_service_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -648,7 +1253,7 @@ func (x *ActivityPage) String() string {
 func (*ActivityPage) ProtoMessage() {}
 
 func (x *ActivityPage) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[10]
+	mi := &file_service_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -661,7 +1266,7 @@ func (x *ActivityPage) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ActivityPage.ProtoReflect.Descriptor instead.
 func (*ActivityPage) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{10}
+	return file_service_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ActivityPage) GetItems() []*Activity {
@@ -699,7 +1304,7 @@ type Activity struct {
 
 func (x *Activity) Reset() {
 	*x = Activity{}
-	mi := &file_service_proto_msgTypes[11]
+	mi := &file_service_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -711,7 +1316,7 @@ func (x *Activity) String() string {
 func (*Activity) ProtoMessage() {}
 
 func (x *Activity) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[11]
+	mi := &file_service_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -724,7 +1329,7 @@ func (x *Activity) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Activity.ProtoReflect.Descriptor instead.
 func (*Activity) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{11}
+	return file_service_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *Activity) GetRow() *CustomerRow {
@@ -801,7 +1406,7 @@ type CustomerRow struct {
 
 func (x *CustomerRow) Reset() {
 	*x = CustomerRow{}
-	mi := &file_service_proto_msgTypes[12]
+	mi := &file_service_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -813,7 +1418,7 @@ func (x *CustomerRow) String() string {
 func (*CustomerRow) ProtoMessage() {}
 
 func (x *CustomerRow) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[12]
+	mi := &file_service_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -826,7 +1431,7 @@ func (x *CustomerRow) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CustomerRow.ProtoReflect.Descriptor instead.
 func (*CustomerRow) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{12}
+	return file_service_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *CustomerRow) GetID() uint64 {
@@ -1007,7 +1612,7 @@ type AddMemberArgs struct {
 
 func (x *AddMemberArgs) Reset() {
 	*x = AddMemberArgs{}
-	mi := &file_service_proto_msgTypes[13]
+	mi := &file_service_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1019,7 +1624,7 @@ func (x *AddMemberArgs) String() string {
 func (*AddMemberArgs) ProtoMessage() {}
 
 func (x *AddMemberArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[13]
+	mi := &file_service_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1032,7 +1637,7 @@ func (x *AddMemberArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddMemberArgs.ProtoReflect.Descriptor instead.
 func (*AddMemberArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{13}
+	return file_service_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *AddMemberArgs) GetM() *Member {
@@ -1058,7 +1663,7 @@ type AddMemberReply struct {
 
 func (x *AddMemberReply) Reset() {
 	*x = AddMemberReply{}
-	mi := &file_service_proto_msgTypes[14]
+	mi := &file_service_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1070,7 +1675,7 @@ func (x *AddMemberReply) String() string {
 func (*AddMemberReply) ProtoMessage() {}
 
 func (x *AddMemberReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[14]
+	mi := &file_service_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1083,7 +1688,7 @@ func (x *AddMemberReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddMemberReply.ProtoReflect.Descriptor instead.
 func (*AddMemberReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{14}
+	return file_service_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *AddMemberReply) GetR0() *Member {
@@ -1108,7 +1713,7 @@ type Member struct {
 
 func (x *Member) Reset() {
 	*x = Member{}
-	mi := &file_service_proto_msgTypes[15]
+	mi := &file_service_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1120,7 +1725,7 @@ func (x *Member) String() string {
 func (*Member) ProtoMessage() {}
 
 func (x *Member) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[15]
+	mi := &file_service_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1133,7 +1738,7 @@ func (x *Member) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Member.ProtoReflect.Descriptor instead.
 func (*Member) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{15}
+	return file_service_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *Member) GetID() uint64 {
@@ -1195,7 +1800,7 @@ type AgendaArgs struct {
 
 func (x *AgendaArgs) Reset() {
 	*x = AgendaArgs{}
-	mi := &file_service_proto_msgTypes[16]
+	mi := &file_service_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1207,7 +1812,7 @@ func (x *AgendaArgs) String() string {
 func (*AgendaArgs) ProtoMessage() {}
 
 func (x *AgendaArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[16]
+	mi := &file_service_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1220,7 +1825,7 @@ func (x *AgendaArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AgendaArgs.ProtoReflect.Descriptor instead.
 func (*AgendaArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{16}
+	return file_service_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *AgendaArgs) GetNow() int64 {
@@ -1246,7 +1851,7 @@ type AgendaReply struct {
 
 func (x *AgendaReply) Reset() {
 	*x = AgendaReply{}
-	mi := &file_service_proto_msgTypes[17]
+	mi := &file_service_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1258,7 +1863,7 @@ func (x *AgendaReply) String() string {
 func (*AgendaReply) ProtoMessage() {}
 
 func (x *AgendaReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[17]
+	mi := &file_service_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1271,7 +1876,7 @@ func (x *AgendaReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AgendaReply.ProtoReflect.Descriptor instead.
 func (*AgendaReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{17}
+	return file_service_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *AgendaReply) GetR0() *Agenda {
@@ -1297,7 +1902,7 @@ type Agenda struct {
 
 func (x *Agenda) Reset() {
 	*x = Agenda{}
-	mi := &file_service_proto_msgTypes[18]
+	mi := &file_service_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1309,7 +1914,7 @@ func (x *Agenda) String() string {
 func (*Agenda) ProtoMessage() {}
 
 func (x *Agenda) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[18]
+	mi := &file_service_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1322,7 +1927,7 @@ func (x *Agenda) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Agenda.ProtoReflect.Descriptor instead.
 func (*Agenda) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{18}
+	return file_service_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *Agenda) GetDueToday() []*AgendaItem {
@@ -1398,7 +2003,7 @@ type AgendaItem struct {
 
 func (x *AgendaItem) Reset() {
 	*x = AgendaItem{}
-	mi := &file_service_proto_msgTypes[19]
+	mi := &file_service_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1410,7 +2015,7 @@ func (x *AgendaItem) String() string {
 func (*AgendaItem) ProtoMessage() {}
 
 func (x *AgendaItem) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[19]
+	mi := &file_service_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1423,7 +2028,7 @@ func (x *AgendaItem) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AgendaItem.ProtoReflect.Descriptor instead.
 func (*AgendaItem) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{19}
+	return file_service_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *AgendaItem) GetRow() *CustomerRow {
@@ -1513,7 +2118,7 @@ type OpportunityRow struct {
 
 func (x *OpportunityRow) Reset() {
 	*x = OpportunityRow{}
-	mi := &file_service_proto_msgTypes[20]
+	mi := &file_service_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1525,7 +2130,7 @@ func (x *OpportunityRow) String() string {
 func (*OpportunityRow) ProtoMessage() {}
 
 func (x *OpportunityRow) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[20]
+	mi := &file_service_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1538,7 +2143,7 @@ func (x *OpportunityRow) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OpportunityRow.ProtoReflect.Descriptor instead.
 func (*OpportunityRow) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{20}
+	return file_service_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *OpportunityRow) GetID() uint64 {
@@ -1664,7 +2269,7 @@ type LeadScores struct {
 
 func (x *LeadScores) Reset() {
 	*x = LeadScores{}
-	mi := &file_service_proto_msgTypes[21]
+	mi := &file_service_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1676,7 +2281,7 @@ func (x *LeadScores) String() string {
 func (*LeadScores) ProtoMessage() {}
 
 func (x *LeadScores) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[21]
+	mi := &file_service_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1689,7 +2294,7 @@ func (x *LeadScores) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LeadScores.ProtoReflect.Descriptor instead.
 func (*LeadScores) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{21}
+	return file_service_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *LeadScores) GetBudget() int64 {
@@ -1722,7 +2327,7 @@ type ArchiveCustomerArgs struct {
 
 func (x *ArchiveCustomerArgs) Reset() {
 	*x = ArchiveCustomerArgs{}
-	mi := &file_service_proto_msgTypes[22]
+	mi := &file_service_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1734,7 +2339,7 @@ func (x *ArchiveCustomerArgs) String() string {
 func (*ArchiveCustomerArgs) ProtoMessage() {}
 
 func (x *ArchiveCustomerArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[22]
+	mi := &file_service_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1747,7 +2352,7 @@ func (x *ArchiveCustomerArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ArchiveCustomerArgs.ProtoReflect.Descriptor instead.
 func (*ArchiveCustomerArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{22}
+	return file_service_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *ArchiveCustomerArgs) GetId() uint64 {
@@ -1766,7 +2371,7 @@ type ArchiveCustomerReply struct {
 
 func (x *ArchiveCustomerReply) Reset() {
 	*x = ArchiveCustomerReply{}
-	mi := &file_service_proto_msgTypes[23]
+	mi := &file_service_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1778,7 +2383,7 @@ func (x *ArchiveCustomerReply) String() string {
 func (*ArchiveCustomerReply) ProtoMessage() {}
 
 func (x *ArchiveCustomerReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[23]
+	mi := &file_service_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1791,7 +2396,7 @@ func (x *ArchiveCustomerReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ArchiveCustomerReply.ProtoReflect.Descriptor instead.
 func (*ArchiveCustomerReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{23}
+	return file_service_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *ArchiveCustomerReply) GetR0() *Customer {
@@ -1853,7 +2458,7 @@ type Customer struct {
 
 func (x *Customer) Reset() {
 	*x = Customer{}
-	mi := &file_service_proto_msgTypes[24]
+	mi := &file_service_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1865,7 +2470,7 @@ func (x *Customer) String() string {
 func (*Customer) ProtoMessage() {}
 
 func (x *Customer) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[24]
+	mi := &file_service_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1878,7 +2483,7 @@ func (x *Customer) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Customer.ProtoReflect.Descriptor instead.
 func (*Customer) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{24}
+	return file_service_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *Customer) GetID() uint64 {
@@ -2205,7 +2810,7 @@ type Contact struct {
 
 func (x *Contact) Reset() {
 	*x = Contact{}
-	mi := &file_service_proto_msgTypes[25]
+	mi := &file_service_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2217,7 +2822,7 @@ func (x *Contact) String() string {
 func (*Contact) ProtoMessage() {}
 
 func (x *Contact) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[25]
+	mi := &file_service_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2230,7 +2835,7 @@ func (x *Contact) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Contact.ProtoReflect.Descriptor instead.
 func (*Contact) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{25}
+	return file_service_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *Contact) GetName() string {
@@ -2300,7 +2905,7 @@ type MAN struct {
 
 func (x *MAN) Reset() {
 	*x = MAN{}
-	mi := &file_service_proto_msgTypes[26]
+	mi := &file_service_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2312,7 +2917,7 @@ func (x *MAN) String() string {
 func (*MAN) ProtoMessage() {}
 
 func (x *MAN) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[26]
+	mi := &file_service_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2325,7 +2930,7 @@ func (x *MAN) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MAN.ProtoReflect.Descriptor instead.
 func (*MAN) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{26}
+	return file_service_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *MAN) GetMoney() bool {
@@ -2359,7 +2964,7 @@ type AssignArgs struct {
 
 func (x *AssignArgs) Reset() {
 	*x = AssignArgs{}
-	mi := &file_service_proto_msgTypes[27]
+	mi := &file_service_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2371,7 +2976,7 @@ func (x *AssignArgs) String() string {
 func (*AssignArgs) ProtoMessage() {}
 
 func (x *AssignArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[27]
+	mi := &file_service_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2384,7 +2989,7 @@ func (x *AssignArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AssignArgs.ProtoReflect.Descriptor instead.
 func (*AssignArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{27}
+	return file_service_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *AssignArgs) GetCustomerID() uint64 {
@@ -2410,7 +3015,7 @@ type AssignReply struct {
 
 func (x *AssignReply) Reset() {
 	*x = AssignReply{}
-	mi := &file_service_proto_msgTypes[28]
+	mi := &file_service_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2422,7 +3027,7 @@ func (x *AssignReply) String() string {
 func (*AssignReply) ProtoMessage() {}
 
 func (x *AssignReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[28]
+	mi := &file_service_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2435,7 +3040,7 @@ func (x *AssignReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AssignReply.ProtoReflect.Descriptor instead.
 func (*AssignReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{28}
+	return file_service_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *AssignReply) GetR0() *Customer {
@@ -2454,7 +3059,7 @@ type AuditTrailArgs struct {
 
 func (x *AuditTrailArgs) Reset() {
 	*x = AuditTrailArgs{}
-	mi := &file_service_proto_msgTypes[29]
+	mi := &file_service_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2466,7 +3071,7 @@ func (x *AuditTrailArgs) String() string {
 func (*AuditTrailArgs) ProtoMessage() {}
 
 func (x *AuditTrailArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[29]
+	mi := &file_service_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2479,7 +3084,7 @@ func (x *AuditTrailArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuditTrailArgs.ProtoReflect.Descriptor instead.
 func (*AuditTrailArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{29}
+	return file_service_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *AuditTrailArgs) GetF() *AuditFilter {
@@ -2498,7 +3103,7 @@ type AuditTrailReply struct {
 
 func (x *AuditTrailReply) Reset() {
 	*x = AuditTrailReply{}
-	mi := &file_service_proto_msgTypes[30]
+	mi := &file_service_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2510,7 +3115,7 @@ func (x *AuditTrailReply) String() string {
 func (*AuditTrailReply) ProtoMessage() {}
 
 func (x *AuditTrailReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[30]
+	mi := &file_service_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2523,7 +3128,7 @@ func (x *AuditTrailReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuditTrailReply.ProtoReflect.Descriptor instead.
 func (*AuditTrailReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{30}
+	return file_service_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *AuditTrailReply) GetR0() *AuditPage {
@@ -2551,7 +3156,7 @@ type AuditFilter struct {
 
 func (x *AuditFilter) Reset() {
 	*x = AuditFilter{}
-	mi := &file_service_proto_msgTypes[31]
+	mi := &file_service_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2563,7 +3168,7 @@ func (x *AuditFilter) String() string {
 func (*AuditFilter) ProtoMessage() {}
 
 func (x *AuditFilter) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[31]
+	mi := &file_service_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2576,7 +3181,7 @@ func (x *AuditFilter) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuditFilter.ProtoReflect.Descriptor instead.
 func (*AuditFilter) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{31}
+	return file_service_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *AuditFilter) GetMemberID() uint64 {
@@ -2659,7 +3264,7 @@ type AuditPage struct {
 
 func (x *AuditPage) Reset() {
 	*x = AuditPage{}
-	mi := &file_service_proto_msgTypes[32]
+	mi := &file_service_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2671,7 +3276,7 @@ func (x *AuditPage) String() string {
 func (*AuditPage) ProtoMessage() {}
 
 func (x *AuditPage) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[32]
+	mi := &file_service_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2684,7 +3289,7 @@ func (x *AuditPage) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuditPage.ProtoReflect.Descriptor instead.
 func (*AuditPage) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{32}
+	return file_service_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *AuditPage) GetLines() []*Change {
@@ -2720,7 +3325,7 @@ type Change struct {
 
 func (x *Change) Reset() {
 	*x = Change{}
-	mi := &file_service_proto_msgTypes[33]
+	mi := &file_service_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2732,7 +3337,7 @@ func (x *Change) String() string {
 func (*Change) ProtoMessage() {}
 
 func (x *Change) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[33]
+	mi := &file_service_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2745,7 +3350,7 @@ func (x *Change) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Change.ProtoReflect.Descriptor instead.
 func (*Change) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{33}
+	return file_service_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *Change) GetAt() int64 {
@@ -2836,7 +3441,7 @@ type FieldChange struct {
 
 func (x *FieldChange) Reset() {
 	*x = FieldChange{}
-	mi := &file_service_proto_msgTypes[34]
+	mi := &file_service_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2848,7 +3453,7 @@ func (x *FieldChange) String() string {
 func (*FieldChange) ProtoMessage() {}
 
 func (x *FieldChange) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[34]
+	mi := &file_service_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2861,7 +3466,7 @@ func (x *FieldChange) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FieldChange.ProtoReflect.Descriptor instead.
 func (*FieldChange) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{34}
+	return file_service_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *FieldChange) GetField() string {
@@ -2895,7 +3500,7 @@ type BulkAddTagArgs struct {
 
 func (x *BulkAddTagArgs) Reset() {
 	*x = BulkAddTagArgs{}
-	mi := &file_service_proto_msgTypes[35]
+	mi := &file_service_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2907,7 +3512,7 @@ func (x *BulkAddTagArgs) String() string {
 func (*BulkAddTagArgs) ProtoMessage() {}
 
 func (x *BulkAddTagArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[35]
+	mi := &file_service_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2920,7 +3525,7 @@ func (x *BulkAddTagArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BulkAddTagArgs.ProtoReflect.Descriptor instead.
 func (*BulkAddTagArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{35}
+	return file_service_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *BulkAddTagArgs) GetIds() []uint64 {
@@ -2946,7 +3551,7 @@ type BulkAddTagReply struct {
 
 func (x *BulkAddTagReply) Reset() {
 	*x = BulkAddTagReply{}
-	mi := &file_service_proto_msgTypes[36]
+	mi := &file_service_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2958,7 +3563,7 @@ func (x *BulkAddTagReply) String() string {
 func (*BulkAddTagReply) ProtoMessage() {}
 
 func (x *BulkAddTagReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[36]
+	mi := &file_service_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2971,7 +3576,7 @@ func (x *BulkAddTagReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BulkAddTagReply.ProtoReflect.Descriptor instead.
 func (*BulkAddTagReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{36}
+	return file_service_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *BulkAddTagReply) GetR0() int64 {
@@ -2990,7 +3595,7 @@ type BulkArchiveArgs struct {
 
 func (x *BulkArchiveArgs) Reset() {
 	*x = BulkArchiveArgs{}
-	mi := &file_service_proto_msgTypes[37]
+	mi := &file_service_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3002,7 +3607,7 @@ func (x *BulkArchiveArgs) String() string {
 func (*BulkArchiveArgs) ProtoMessage() {}
 
 func (x *BulkArchiveArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[37]
+	mi := &file_service_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3015,7 +3620,7 @@ func (x *BulkArchiveArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BulkArchiveArgs.ProtoReflect.Descriptor instead.
 func (*BulkArchiveArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{37}
+	return file_service_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *BulkArchiveArgs) GetIds() []uint64 {
@@ -3034,7 +3639,7 @@ type BulkArchiveReply struct {
 
 func (x *BulkArchiveReply) Reset() {
 	*x = BulkArchiveReply{}
-	mi := &file_service_proto_msgTypes[38]
+	mi := &file_service_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3046,7 +3651,7 @@ func (x *BulkArchiveReply) String() string {
 func (*BulkArchiveReply) ProtoMessage() {}
 
 func (x *BulkArchiveReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[38]
+	mi := &file_service_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3059,7 +3664,7 @@ func (x *BulkArchiveReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BulkArchiveReply.ProtoReflect.Descriptor instead.
 func (*BulkArchiveReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{38}
+	return file_service_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *BulkArchiveReply) GetR0() int64 {
@@ -3079,7 +3684,7 @@ type BulkSetOwnerArgs struct {
 
 func (x *BulkSetOwnerArgs) Reset() {
 	*x = BulkSetOwnerArgs{}
-	mi := &file_service_proto_msgTypes[39]
+	mi := &file_service_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3091,7 +3696,7 @@ func (x *BulkSetOwnerArgs) String() string {
 func (*BulkSetOwnerArgs) ProtoMessage() {}
 
 func (x *BulkSetOwnerArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[39]
+	mi := &file_service_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3104,7 +3709,7 @@ func (x *BulkSetOwnerArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BulkSetOwnerArgs.ProtoReflect.Descriptor instead.
 func (*BulkSetOwnerArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{39}
+	return file_service_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *BulkSetOwnerArgs) GetIds() []uint64 {
@@ -3130,7 +3735,7 @@ type BulkSetOwnerReply struct {
 
 func (x *BulkSetOwnerReply) Reset() {
 	*x = BulkSetOwnerReply{}
-	mi := &file_service_proto_msgTypes[40]
+	mi := &file_service_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3142,7 +3747,7 @@ func (x *BulkSetOwnerReply) String() string {
 func (*BulkSetOwnerReply) ProtoMessage() {}
 
 func (x *BulkSetOwnerReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[40]
+	mi := &file_service_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3155,7 +3760,7 @@ func (x *BulkSetOwnerReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BulkSetOwnerReply.ProtoReflect.Descriptor instead.
 func (*BulkSetOwnerReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{40}
+	return file_service_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *BulkSetOwnerReply) GetR0() int64 {
@@ -3175,7 +3780,7 @@ type CapCheckArgs struct {
 
 func (x *CapCheckArgs) Reset() {
 	*x = CapCheckArgs{}
-	mi := &file_service_proto_msgTypes[41]
+	mi := &file_service_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3187,7 +3792,7 @@ func (x *CapCheckArgs) String() string {
 func (*CapCheckArgs) ProtoMessage() {}
 
 func (x *CapCheckArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[41]
+	mi := &file_service_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3200,7 +3805,7 @@ func (x *CapCheckArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CapCheckArgs.ProtoReflect.Descriptor instead.
 func (*CapCheckArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{41}
+	return file_service_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *CapCheckArgs) GetCustomerID() uint64 {
@@ -3226,7 +3831,7 @@ type CapCheckReply struct {
 
 func (x *CapCheckReply) Reset() {
 	*x = CapCheckReply{}
-	mi := &file_service_proto_msgTypes[42]
+	mi := &file_service_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3238,7 +3843,7 @@ func (x *CapCheckReply) String() string {
 func (*CapCheckReply) ProtoMessage() {}
 
 func (x *CapCheckReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[42]
+	mi := &file_service_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3251,7 +3856,7 @@ func (x *CapCheckReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CapCheckReply.ProtoReflect.Descriptor instead.
 func (*CapCheckReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{42}
+	return file_service_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *CapCheckReply) GetR0() string {
@@ -3272,7 +3877,7 @@ type CardHistoryArgs struct {
 
 func (x *CardHistoryArgs) Reset() {
 	*x = CardHistoryArgs{}
-	mi := &file_service_proto_msgTypes[43]
+	mi := &file_service_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3284,7 +3889,7 @@ func (x *CardHistoryArgs) String() string {
 func (*CardHistoryArgs) ProtoMessage() {}
 
 func (x *CardHistoryArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[43]
+	mi := &file_service_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3297,7 +3902,7 @@ func (x *CardHistoryArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CardHistoryArgs.ProtoReflect.Descriptor instead.
 func (*CardHistoryArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{43}
+	return file_service_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *CardHistoryArgs) GetCustomerID() uint64 {
@@ -3330,7 +3935,7 @@ type CardHistoryReply struct {
 
 func (x *CardHistoryReply) Reset() {
 	*x = CardHistoryReply{}
-	mi := &file_service_proto_msgTypes[44]
+	mi := &file_service_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3342,7 +3947,7 @@ func (x *CardHistoryReply) String() string {
 func (*CardHistoryReply) ProtoMessage() {}
 
 func (x *CardHistoryReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[44]
+	mi := &file_service_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3355,7 +3960,7 @@ func (x *CardHistoryReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CardHistoryReply.ProtoReflect.Descriptor instead.
 func (*CardHistoryReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{44}
+	return file_service_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *CardHistoryReply) GetR0() *AuditPage {
@@ -3375,7 +3980,7 @@ type ChangePasswordArgs struct {
 
 func (x *ChangePasswordArgs) Reset() {
 	*x = ChangePasswordArgs{}
-	mi := &file_service_proto_msgTypes[45]
+	mi := &file_service_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3387,7 +3992,7 @@ func (x *ChangePasswordArgs) String() string {
 func (*ChangePasswordArgs) ProtoMessage() {}
 
 func (x *ChangePasswordArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[45]
+	mi := &file_service_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3400,7 +4005,7 @@ func (x *ChangePasswordArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChangePasswordArgs.ProtoReflect.Descriptor instead.
 func (*ChangePasswordArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{45}
+	return file_service_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *ChangePasswordArgs) GetOld() string {
@@ -3425,7 +4030,7 @@ type ChangePasswordReply struct {
 
 func (x *ChangePasswordReply) Reset() {
 	*x = ChangePasswordReply{}
-	mi := &file_service_proto_msgTypes[46]
+	mi := &file_service_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3437,7 +4042,7 @@ func (x *ChangePasswordReply) String() string {
 func (*ChangePasswordReply) ProtoMessage() {}
 
 func (x *ChangePasswordReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[46]
+	mi := &file_service_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3450,7 +4055,7 @@ func (x *ChangePasswordReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChangePasswordReply.ProtoReflect.Descriptor instead.
 func (*ChangePasswordReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{46}
+	return file_service_proto_rawDescGZIP(), []int{53}
 }
 
 type ChoicesArgs struct {
@@ -3461,7 +4066,7 @@ type ChoicesArgs struct {
 
 func (x *ChoicesArgs) Reset() {
 	*x = ChoicesArgs{}
-	mi := &file_service_proto_msgTypes[47]
+	mi := &file_service_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3473,7 +4078,7 @@ func (x *ChoicesArgs) String() string {
 func (*ChoicesArgs) ProtoMessage() {}
 
 func (x *ChoicesArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[47]
+	mi := &file_service_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3486,7 +4091,7 @@ func (x *ChoicesArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChoicesArgs.ProtoReflect.Descriptor instead.
 func (*ChoicesArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{47}
+	return file_service_proto_rawDescGZIP(), []int{54}
 }
 
 type ChoicesReply struct {
@@ -3498,7 +4103,7 @@ type ChoicesReply struct {
 
 func (x *ChoicesReply) Reset() {
 	*x = ChoicesReply{}
-	mi := &file_service_proto_msgTypes[48]
+	mi := &file_service_proto_msgTypes[55]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3510,7 +4115,7 @@ func (x *ChoicesReply) String() string {
 func (*ChoicesReply) ProtoMessage() {}
 
 func (x *ChoicesReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[48]
+	mi := &file_service_proto_msgTypes[55]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3523,7 +4128,7 @@ func (x *ChoicesReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChoicesReply.ProtoReflect.Descriptor instead.
 func (*ChoicesReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{48}
+	return file_service_proto_rawDescGZIP(), []int{55}
 }
 
 func (x *ChoicesReply) GetR0() *FilterChoices {
@@ -3544,7 +4149,7 @@ type FilterChoices struct {
 
 func (x *FilterChoices) Reset() {
 	*x = FilterChoices{}
-	mi := &file_service_proto_msgTypes[49]
+	mi := &file_service_proto_msgTypes[56]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3556,7 +4161,7 @@ func (x *FilterChoices) String() string {
 func (*FilterChoices) ProtoMessage() {}
 
 func (x *FilterChoices) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[49]
+	mi := &file_service_proto_msgTypes[56]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3569,7 +4174,7 @@ func (x *FilterChoices) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FilterChoices.ProtoReflect.Descriptor instead.
 func (*FilterChoices) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{49}
+	return file_service_proto_rawDescGZIP(), []int{56}
 }
 
 func (x *FilterChoices) GetIndustries() []string {
@@ -3602,7 +4207,7 @@ type ClaimArgs struct {
 
 func (x *ClaimArgs) Reset() {
 	*x = ClaimArgs{}
-	mi := &file_service_proto_msgTypes[50]
+	mi := &file_service_proto_msgTypes[57]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3614,7 +4219,7 @@ func (x *ClaimArgs) String() string {
 func (*ClaimArgs) ProtoMessage() {}
 
 func (x *ClaimArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[50]
+	mi := &file_service_proto_msgTypes[57]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3627,7 +4232,7 @@ func (x *ClaimArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ClaimArgs.ProtoReflect.Descriptor instead.
 func (*ClaimArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{50}
+	return file_service_proto_rawDescGZIP(), []int{57}
 }
 
 func (x *ClaimArgs) GetCustomerID() uint64 {
@@ -3646,7 +4251,7 @@ type ClaimReply struct {
 
 func (x *ClaimReply) Reset() {
 	*x = ClaimReply{}
-	mi := &file_service_proto_msgTypes[51]
+	mi := &file_service_proto_msgTypes[58]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3658,7 +4263,7 @@ func (x *ClaimReply) String() string {
 func (*ClaimReply) ProtoMessage() {}
 
 func (x *ClaimReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[51]
+	mi := &file_service_proto_msgTypes[58]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3671,7 +4276,7 @@ func (x *ClaimReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ClaimReply.ProtoReflect.Descriptor instead.
 func (*ClaimReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{51}
+	return file_service_proto_rawDescGZIP(), []int{58}
 }
 
 func (x *ClaimReply) GetR0() *Customer {
@@ -3691,7 +4296,7 @@ type CloseUnqualifiedArgs struct {
 
 func (x *CloseUnqualifiedArgs) Reset() {
 	*x = CloseUnqualifiedArgs{}
-	mi := &file_service_proto_msgTypes[52]
+	mi := &file_service_proto_msgTypes[59]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3703,7 +4308,7 @@ func (x *CloseUnqualifiedArgs) String() string {
 func (*CloseUnqualifiedArgs) ProtoMessage() {}
 
 func (x *CloseUnqualifiedArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[52]
+	mi := &file_service_proto_msgTypes[59]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3716,7 +4321,7 @@ func (x *CloseUnqualifiedArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CloseUnqualifiedArgs.ProtoReflect.Descriptor instead.
 func (*CloseUnqualifiedArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{52}
+	return file_service_proto_rawDescGZIP(), []int{59}
 }
 
 func (x *CloseUnqualifiedArgs) GetId() uint64 {
@@ -3742,7 +4347,7 @@ type CloseUnqualifiedReply struct {
 
 func (x *CloseUnqualifiedReply) Reset() {
 	*x = CloseUnqualifiedReply{}
-	mi := &file_service_proto_msgTypes[53]
+	mi := &file_service_proto_msgTypes[60]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3754,7 +4359,7 @@ func (x *CloseUnqualifiedReply) String() string {
 func (*CloseUnqualifiedReply) ProtoMessage() {}
 
 func (x *CloseUnqualifiedReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[53]
+	mi := &file_service_proto_msgTypes[60]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3767,7 +4372,7 @@ func (x *CloseUnqualifiedReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CloseUnqualifiedReply.ProtoReflect.Descriptor instead.
 func (*CloseUnqualifiedReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{53}
+	return file_service_proto_rawDescGZIP(), []int{60}
 }
 
 func (x *CloseUnqualifiedReply) GetR0() *Opportunity {
@@ -3810,7 +4415,7 @@ type Opportunity struct {
 
 func (x *Opportunity) Reset() {
 	*x = Opportunity{}
-	mi := &file_service_proto_msgTypes[54]
+	mi := &file_service_proto_msgTypes[61]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3822,7 +4427,7 @@ func (x *Opportunity) String() string {
 func (*Opportunity) ProtoMessage() {}
 
 func (x *Opportunity) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[54]
+	mi := &file_service_proto_msgTypes[61]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3835,7 +4440,7 @@ func (x *Opportunity) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Opportunity.ProtoReflect.Descriptor instead.
 func (*Opportunity) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{54}
+	return file_service_proto_rawDescGZIP(), []int{61}
 }
 
 func (x *Opportunity) GetID() uint64 {
@@ -4024,7 +4629,7 @@ type Milestone struct {
 
 func (x *Milestone) Reset() {
 	*x = Milestone{}
-	mi := &file_service_proto_msgTypes[55]
+	mi := &file_service_proto_msgTypes[62]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4036,7 +4641,7 @@ func (x *Milestone) String() string {
 func (*Milestone) ProtoMessage() {}
 
 func (x *Milestone) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[55]
+	mi := &file_service_proto_msgTypes[62]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4049,7 +4654,7 @@ func (x *Milestone) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Milestone.ProtoReflect.Descriptor instead.
 func (*Milestone) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{55}
+	return file_service_proto_rawDescGZIP(), []int{62}
 }
 
 func (x *Milestone) GetDate() int64 {
@@ -4083,7 +4688,7 @@ type Risk struct {
 
 func (x *Risk) Reset() {
 	*x = Risk{}
-	mi := &file_service_proto_msgTypes[56]
+	mi := &file_service_proto_msgTypes[63]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4095,7 +4700,7 @@ func (x *Risk) String() string {
 func (*Risk) ProtoMessage() {}
 
 func (x *Risk) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[56]
+	mi := &file_service_proto_msgTypes[63]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4108,7 +4713,7 @@ func (x *Risk) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Risk.ProtoReflect.Descriptor instead.
 func (*Risk) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{56}
+	return file_service_proto_rawDescGZIP(), []int{63}
 }
 
 func (x *Risk) GetLevel() string {
@@ -4135,7 +4740,7 @@ type CompleteActivityArgs struct {
 
 func (x *CompleteActivityArgs) Reset() {
 	*x = CompleteActivityArgs{}
-	mi := &file_service_proto_msgTypes[57]
+	mi := &file_service_proto_msgTypes[64]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4147,7 +4752,7 @@ func (x *CompleteActivityArgs) String() string {
 func (*CompleteActivityArgs) ProtoMessage() {}
 
 func (x *CompleteActivityArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[57]
+	mi := &file_service_proto_msgTypes[64]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4160,7 +4765,7 @@ func (x *CompleteActivityArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CompleteActivityArgs.ProtoReflect.Descriptor instead.
 func (*CompleteActivityArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{57}
+	return file_service_proto_rawDescGZIP(), []int{64}
 }
 
 func (x *CompleteActivityArgs) GetPlanned() *Activity {
@@ -4187,7 +4792,7 @@ type CompleteActivityReply struct {
 
 func (x *CompleteActivityReply) Reset() {
 	*x = CompleteActivityReply{}
-	mi := &file_service_proto_msgTypes[58]
+	mi := &file_service_proto_msgTypes[65]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4199,7 +4804,7 @@ func (x *CompleteActivityReply) String() string {
 func (*CompleteActivityReply) ProtoMessage() {}
 
 func (x *CompleteActivityReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[58]
+	mi := &file_service_proto_msgTypes[65]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4212,7 +4817,7 @@ func (x *CompleteActivityReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CompleteActivityReply.ProtoReflect.Descriptor instead.
 func (*CompleteActivityReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{58}
+	return file_service_proto_rawDescGZIP(), []int{65}
 }
 
 func (x *CompleteActivityReply) GetR0() *FollowUp {
@@ -4240,7 +4845,7 @@ type ActivityDone struct {
 
 func (x *ActivityDone) Reset() {
 	*x = ActivityDone{}
-	mi := &file_service_proto_msgTypes[59]
+	mi := &file_service_proto_msgTypes[66]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4252,7 +4857,7 @@ func (x *ActivityDone) String() string {
 func (*ActivityDone) ProtoMessage() {}
 
 func (x *ActivityDone) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[59]
+	mi := &file_service_proto_msgTypes[66]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4265,7 +4870,7 @@ func (x *ActivityDone) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ActivityDone.ProtoReflect.Descriptor instead.
 func (*ActivityDone) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{59}
+	return file_service_proto_rawDescGZIP(), []int{66}
 }
 
 func (x *ActivityDone) GetTopic() string {
@@ -4302,7 +4907,7 @@ type NextPlan struct {
 
 func (x *NextPlan) Reset() {
 	*x = NextPlan{}
-	mi := &file_service_proto_msgTypes[60]
+	mi := &file_service_proto_msgTypes[67]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4314,7 +4919,7 @@ func (x *NextPlan) String() string {
 func (*NextPlan) ProtoMessage() {}
 
 func (x *NextPlan) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[60]
+	mi := &file_service_proto_msgTypes[67]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4327,7 +4932,7 @@ func (x *NextPlan) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NextPlan.ProtoReflect.Descriptor instead.
 func (*NextPlan) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{60}
+	return file_service_proto_rawDescGZIP(), []int{67}
 }
 
 func (x *NextPlan) GetDate() int64 {
@@ -4387,7 +4992,7 @@ type FollowUp struct {
 
 func (x *FollowUp) Reset() {
 	*x = FollowUp{}
-	mi := &file_service_proto_msgTypes[61]
+	mi := &file_service_proto_msgTypes[68]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4399,7 +5004,7 @@ func (x *FollowUp) String() string {
 func (*FollowUp) ProtoMessage() {}
 
 func (x *FollowUp) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[61]
+	mi := &file_service_proto_msgTypes[68]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4412,7 +5017,7 @@ func (x *FollowUp) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FollowUp.ProtoReflect.Descriptor instead.
 func (*FollowUp) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{61}
+	return file_service_proto_rawDescGZIP(), []int{68}
 }
 
 func (x *FollowUp) GetID() uint64 {
@@ -4524,7 +5129,7 @@ type ConfirmResultArgs struct {
 
 func (x *ConfirmResultArgs) Reset() {
 	*x = ConfirmResultArgs{}
-	mi := &file_service_proto_msgTypes[62]
+	mi := &file_service_proto_msgTypes[69]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4536,7 +5141,7 @@ func (x *ConfirmResultArgs) String() string {
 func (*ConfirmResultArgs) ProtoMessage() {}
 
 func (x *ConfirmResultArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[62]
+	mi := &file_service_proto_msgTypes[69]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4549,7 +5154,7 @@ func (x *ConfirmResultArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConfirmResultArgs.ProtoReflect.Descriptor instead.
 func (*ConfirmResultArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{62}
+	return file_service_proto_rawDescGZIP(), []int{69}
 }
 
 func (x *ConfirmResultArgs) GetCustomerID() uint64 {
@@ -4582,7 +5187,7 @@ type ConfirmResultReply struct {
 
 func (x *ConfirmResultReply) Reset() {
 	*x = ConfirmResultReply{}
-	mi := &file_service_proto_msgTypes[63]
+	mi := &file_service_proto_msgTypes[70]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4594,7 +5199,7 @@ func (x *ConfirmResultReply) String() string {
 func (*ConfirmResultReply) ProtoMessage() {}
 
 func (x *ConfirmResultReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[63]
+	mi := &file_service_proto_msgTypes[70]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4607,7 +5212,7 @@ func (x *ConfirmResultReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConfirmResultReply.ProtoReflect.Descriptor instead.
 func (*ConfirmResultReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{63}
+	return file_service_proto_rawDescGZIP(), []int{70}
 }
 
 func (x *ConfirmResultReply) GetR0() *FollowUp {
@@ -4626,7 +5231,7 @@ type CreateCustomerArgs struct {
 
 func (x *CreateCustomerArgs) Reset() {
 	*x = CreateCustomerArgs{}
-	mi := &file_service_proto_msgTypes[64]
+	mi := &file_service_proto_msgTypes[71]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4638,7 +5243,7 @@ func (x *CreateCustomerArgs) String() string {
 func (*CreateCustomerArgs) ProtoMessage() {}
 
 func (x *CreateCustomerArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[64]
+	mi := &file_service_proto_msgTypes[71]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4651,7 +5256,7 @@ func (x *CreateCustomerArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateCustomerArgs.ProtoReflect.Descriptor instead.
 func (*CreateCustomerArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{64}
+	return file_service_proto_rawDescGZIP(), []int{71}
 }
 
 func (x *CreateCustomerArgs) GetC() *Customer {
@@ -4670,7 +5275,7 @@ type CreateCustomerReply struct {
 
 func (x *CreateCustomerReply) Reset() {
 	*x = CreateCustomerReply{}
-	mi := &file_service_proto_msgTypes[65]
+	mi := &file_service_proto_msgTypes[72]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4682,7 +5287,7 @@ func (x *CreateCustomerReply) String() string {
 func (*CreateCustomerReply) ProtoMessage() {}
 
 func (x *CreateCustomerReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[65]
+	mi := &file_service_proto_msgTypes[72]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4695,7 +5300,7 @@ func (x *CreateCustomerReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateCustomerReply.ProtoReflect.Descriptor instead.
 func (*CreateCustomerReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{65}
+	return file_service_proto_rawDescGZIP(), []int{72}
 }
 
 func (x *CreateCustomerReply) GetR0() *Customer {
@@ -4714,7 +5319,7 @@ type CreateOpportunityArgs struct {
 
 func (x *CreateOpportunityArgs) Reset() {
 	*x = CreateOpportunityArgs{}
-	mi := &file_service_proto_msgTypes[66]
+	mi := &file_service_proto_msgTypes[73]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4726,7 +5331,7 @@ func (x *CreateOpportunityArgs) String() string {
 func (*CreateOpportunityArgs) ProtoMessage() {}
 
 func (x *CreateOpportunityArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[66]
+	mi := &file_service_proto_msgTypes[73]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4739,7 +5344,7 @@ func (x *CreateOpportunityArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateOpportunityArgs.ProtoReflect.Descriptor instead.
 func (*CreateOpportunityArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{66}
+	return file_service_proto_rawDescGZIP(), []int{73}
 }
 
 func (x *CreateOpportunityArgs) GetO() *Opportunity {
@@ -4758,7 +5363,7 @@ type CreateOpportunityReply struct {
 
 func (x *CreateOpportunityReply) Reset() {
 	*x = CreateOpportunityReply{}
-	mi := &file_service_proto_msgTypes[67]
+	mi := &file_service_proto_msgTypes[74]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4770,7 +5375,7 @@ func (x *CreateOpportunityReply) String() string {
 func (*CreateOpportunityReply) ProtoMessage() {}
 
 func (x *CreateOpportunityReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[67]
+	mi := &file_service_proto_msgTypes[74]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4783,7 +5388,7 @@ func (x *CreateOpportunityReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateOpportunityReply.ProtoReflect.Descriptor instead.
 func (*CreateOpportunityReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{67}
+	return file_service_proto_rawDescGZIP(), []int{74}
 }
 
 func (x *CreateOpportunityReply) GetR0() *Opportunity {
@@ -4802,7 +5407,7 @@ type CustomerArgs struct {
 
 func (x *CustomerArgs) Reset() {
 	*x = CustomerArgs{}
-	mi := &file_service_proto_msgTypes[68]
+	mi := &file_service_proto_msgTypes[75]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4814,7 +5419,7 @@ func (x *CustomerArgs) String() string {
 func (*CustomerArgs) ProtoMessage() {}
 
 func (x *CustomerArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[68]
+	mi := &file_service_proto_msgTypes[75]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4827,7 +5432,7 @@ func (x *CustomerArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CustomerArgs.ProtoReflect.Descriptor instead.
 func (*CustomerArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{68}
+	return file_service_proto_rawDescGZIP(), []int{75}
 }
 
 func (x *CustomerArgs) GetId() uint64 {
@@ -4846,7 +5451,7 @@ type CustomerReply struct {
 
 func (x *CustomerReply) Reset() {
 	*x = CustomerReply{}
-	mi := &file_service_proto_msgTypes[69]
+	mi := &file_service_proto_msgTypes[76]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4858,7 +5463,7 @@ func (x *CustomerReply) String() string {
 func (*CustomerReply) ProtoMessage() {}
 
 func (x *CustomerReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[69]
+	mi := &file_service_proto_msgTypes[76]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4871,7 +5476,7 @@ func (x *CustomerReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CustomerReply.ProtoReflect.Descriptor instead.
 func (*CustomerReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{69}
+	return file_service_proto_rawDescGZIP(), []int{76}
 }
 
 func (x *CustomerReply) GetR0() *Customer {
@@ -4889,7 +5494,7 @@ type CustomerCountArgs struct {
 
 func (x *CustomerCountArgs) Reset() {
 	*x = CustomerCountArgs{}
-	mi := &file_service_proto_msgTypes[70]
+	mi := &file_service_proto_msgTypes[77]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4901,7 +5506,7 @@ func (x *CustomerCountArgs) String() string {
 func (*CustomerCountArgs) ProtoMessage() {}
 
 func (x *CustomerCountArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[70]
+	mi := &file_service_proto_msgTypes[77]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4914,7 +5519,7 @@ func (x *CustomerCountArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CustomerCountArgs.ProtoReflect.Descriptor instead.
 func (*CustomerCountArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{70}
+	return file_service_proto_rawDescGZIP(), []int{77}
 }
 
 type CustomerCountReply struct {
@@ -4927,7 +5532,7 @@ type CustomerCountReply struct {
 
 func (x *CustomerCountReply) Reset() {
 	*x = CustomerCountReply{}
-	mi := &file_service_proto_msgTypes[71]
+	mi := &file_service_proto_msgTypes[78]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4939,7 +5544,7 @@ func (x *CustomerCountReply) String() string {
 func (*CustomerCountReply) ProtoMessage() {}
 
 func (x *CustomerCountReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[71]
+	mi := &file_service_proto_msgTypes[78]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4952,7 +5557,7 @@ func (x *CustomerCountReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CustomerCountReply.ProtoReflect.Descriptor instead.
 func (*CustomerCountReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{71}
+	return file_service_proto_rawDescGZIP(), []int{78}
 }
 
 func (x *CustomerCountReply) GetActive() int64 {
@@ -4978,7 +5583,7 @@ type CustomerIDsArgs struct {
 
 func (x *CustomerIDsArgs) Reset() {
 	*x = CustomerIDsArgs{}
-	mi := &file_service_proto_msgTypes[72]
+	mi := &file_service_proto_msgTypes[79]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4990,7 +5595,7 @@ func (x *CustomerIDsArgs) String() string {
 func (*CustomerIDsArgs) ProtoMessage() {}
 
 func (x *CustomerIDsArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[72]
+	mi := &file_service_proto_msgTypes[79]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5003,7 +5608,7 @@ func (x *CustomerIDsArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CustomerIDsArgs.ProtoReflect.Descriptor instead.
 func (*CustomerIDsArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{72}
+	return file_service_proto_rawDescGZIP(), []int{79}
 }
 
 func (x *CustomerIDsArgs) GetF() *CustomerFilter {
@@ -5022,7 +5627,7 @@ type CustomerIDsReply struct {
 
 func (x *CustomerIDsReply) Reset() {
 	*x = CustomerIDsReply{}
-	mi := &file_service_proto_msgTypes[73]
+	mi := &file_service_proto_msgTypes[80]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5034,7 +5639,7 @@ func (x *CustomerIDsReply) String() string {
 func (*CustomerIDsReply) ProtoMessage() {}
 
 func (x *CustomerIDsReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[73]
+	mi := &file_service_proto_msgTypes[80]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5047,7 +5652,7 @@ func (x *CustomerIDsReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CustomerIDsReply.ProtoReflect.Descriptor instead.
 func (*CustomerIDsReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{73}
+	return file_service_proto_rawDescGZIP(), []int{80}
 }
 
 func (x *CustomerIDsReply) GetR0() []uint64 {
@@ -5081,7 +5686,7 @@ type CustomerFilter struct {
 
 func (x *CustomerFilter) Reset() {
 	*x = CustomerFilter{}
-	mi := &file_service_proto_msgTypes[74]
+	mi := &file_service_proto_msgTypes[81]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5093,7 +5698,7 @@ func (x *CustomerFilter) String() string {
 func (*CustomerFilter) ProtoMessage() {}
 
 func (x *CustomerFilter) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[74]
+	mi := &file_service_proto_msgTypes[81]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5106,7 +5711,7 @@ func (x *CustomerFilter) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CustomerFilter.ProtoReflect.Descriptor instead.
 func (*CustomerFilter) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{74}
+	return file_service_proto_rawDescGZIP(), []int{81}
 }
 
 func (x *CustomerFilter) GetSearch() string {
@@ -5230,7 +5835,7 @@ type CustomerSegmentArgs struct {
 
 func (x *CustomerSegmentArgs) Reset() {
 	*x = CustomerSegmentArgs{}
-	mi := &file_service_proto_msgTypes[75]
+	mi := &file_service_proto_msgTypes[82]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5242,7 +5847,7 @@ func (x *CustomerSegmentArgs) String() string {
 func (*CustomerSegmentArgs) ProtoMessage() {}
 
 func (x *CustomerSegmentArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[75]
+	mi := &file_service_proto_msgTypes[82]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5255,7 +5860,7 @@ func (x *CustomerSegmentArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CustomerSegmentArgs.ProtoReflect.Descriptor instead.
 func (*CustomerSegmentArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{75}
+	return file_service_proto_rawDescGZIP(), []int{82}
 }
 
 func (x *CustomerSegmentArgs) GetId() uint64 {
@@ -5275,7 +5880,7 @@ type CustomerSegmentReply struct {
 
 func (x *CustomerSegmentReply) Reset() {
 	*x = CustomerSegmentReply{}
-	mi := &file_service_proto_msgTypes[76]
+	mi := &file_service_proto_msgTypes[83]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5287,7 +5892,7 @@ func (x *CustomerSegmentReply) String() string {
 func (*CustomerSegmentReply) ProtoMessage() {}
 
 func (x *CustomerSegmentReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[76]
+	mi := &file_service_proto_msgTypes[83]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5300,7 +5905,7 @@ func (x *CustomerSegmentReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CustomerSegmentReply.ProtoReflect.Descriptor instead.
 func (*CustomerSegmentReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{76}
+	return file_service_proto_rawDescGZIP(), []int{83}
 }
 
 func (x *CustomerSegmentReply) GetR0() *CustomerSegment {
@@ -5342,7 +5947,7 @@ type CustomerSegment struct {
 
 func (x *CustomerSegment) Reset() {
 	*x = CustomerSegment{}
-	mi := &file_service_proto_msgTypes[77]
+	mi := &file_service_proto_msgTypes[84]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5354,7 +5959,7 @@ func (x *CustomerSegment) String() string {
 func (*CustomerSegment) ProtoMessage() {}
 
 func (x *CustomerSegment) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[77]
+	mi := &file_service_proto_msgTypes[84]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5367,7 +5972,7 @@ func (x *CustomerSegment) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CustomerSegment.ProtoReflect.Descriptor instead.
 func (*CustomerSegment) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{77}
+	return file_service_proto_rawDescGZIP(), []int{84}
 }
 
 func (x *CustomerSegment) GetCustomerID() uint64 {
@@ -5498,7 +6103,7 @@ type CustomersArgs struct {
 
 func (x *CustomersArgs) Reset() {
 	*x = CustomersArgs{}
-	mi := &file_service_proto_msgTypes[78]
+	mi := &file_service_proto_msgTypes[85]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5510,7 +6115,7 @@ func (x *CustomersArgs) String() string {
 func (*CustomersArgs) ProtoMessage() {}
 
 func (x *CustomersArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[78]
+	mi := &file_service_proto_msgTypes[85]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5523,7 +6128,7 @@ func (x *CustomersArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CustomersArgs.ProtoReflect.Descriptor instead.
 func (*CustomersArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{78}
+	return file_service_proto_rawDescGZIP(), []int{85}
 }
 
 func (x *CustomersArgs) GetF() *CustomerFilter {
@@ -5542,7 +6147,7 @@ type CustomersReply struct {
 
 func (x *CustomersReply) Reset() {
 	*x = CustomersReply{}
-	mi := &file_service_proto_msgTypes[79]
+	mi := &file_service_proto_msgTypes[86]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5554,7 +6159,7 @@ func (x *CustomersReply) String() string {
 func (*CustomersReply) ProtoMessage() {}
 
 func (x *CustomersReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[79]
+	mi := &file_service_proto_msgTypes[86]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5567,7 +6172,7 @@ func (x *CustomersReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CustomersReply.ProtoReflect.Descriptor instead.
 func (*CustomersReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{79}
+	return file_service_proto_rawDescGZIP(), []int{86}
 }
 
 func (x *CustomersReply) GetR0() *CustomerPage {
@@ -5589,7 +6194,7 @@ type CustomerPage struct {
 
 func (x *CustomerPage) Reset() {
 	*x = CustomerPage{}
-	mi := &file_service_proto_msgTypes[80]
+	mi := &file_service_proto_msgTypes[87]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5601,7 +6206,7 @@ func (x *CustomerPage) String() string {
 func (*CustomerPage) ProtoMessage() {}
 
 func (x *CustomerPage) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[80]
+	mi := &file_service_proto_msgTypes[87]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5614,7 +6219,7 @@ func (x *CustomerPage) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CustomerPage.ProtoReflect.Descriptor instead.
 func (*CustomerPage) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{80}
+	return file_service_proto_rawDescGZIP(), []int{87}
 }
 
 func (x *CustomerPage) GetRows() []*CustomerRow {
@@ -5655,7 +6260,7 @@ type DashboardArgs struct {
 
 func (x *DashboardArgs) Reset() {
 	*x = DashboardArgs{}
-	mi := &file_service_proto_msgTypes[81]
+	mi := &file_service_proto_msgTypes[88]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5667,7 +6272,7 @@ func (x *DashboardArgs) String() string {
 func (*DashboardArgs) ProtoMessage() {}
 
 func (x *DashboardArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[81]
+	mi := &file_service_proto_msgTypes[88]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5680,7 +6285,7 @@ func (x *DashboardArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DashboardArgs.ProtoReflect.Descriptor instead.
 func (*DashboardArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{81}
+	return file_service_proto_rawDescGZIP(), []int{88}
 }
 
 func (x *DashboardArgs) GetP() *Period {
@@ -5706,7 +6311,7 @@ type DashboardReply struct {
 
 func (x *DashboardReply) Reset() {
 	*x = DashboardReply{}
-	mi := &file_service_proto_msgTypes[82]
+	mi := &file_service_proto_msgTypes[89]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5718,7 +6323,7 @@ func (x *DashboardReply) String() string {
 func (*DashboardReply) ProtoMessage() {}
 
 func (x *DashboardReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[82]
+	mi := &file_service_proto_msgTypes[89]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5731,7 +6336,7 @@ func (x *DashboardReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DashboardReply.ProtoReflect.Descriptor instead.
 func (*DashboardReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{82}
+	return file_service_proto_rawDescGZIP(), []int{89}
 }
 
 func (x *DashboardReply) GetR0() *Dashboard {
@@ -5752,7 +6357,7 @@ type Period struct {
 
 func (x *Period) Reset() {
 	*x = Period{}
-	mi := &file_service_proto_msgTypes[83]
+	mi := &file_service_proto_msgTypes[90]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5764,7 +6369,7 @@ func (x *Period) String() string {
 func (*Period) ProtoMessage() {}
 
 func (x *Period) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[83]
+	mi := &file_service_proto_msgTypes[90]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5777,7 +6382,7 @@ func (x *Period) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Period.ProtoReflect.Descriptor instead.
 func (*Period) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{83}
+	return file_service_proto_rawDescGZIP(), []int{90}
 }
 
 func (x *Period) GetKind() uint32 {
@@ -5814,7 +6419,7 @@ type Dashboard struct {
 
 func (x *Dashboard) Reset() {
 	*x = Dashboard{}
-	mi := &file_service_proto_msgTypes[84]
+	mi := &file_service_proto_msgTypes[91]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5826,7 +6431,7 @@ func (x *Dashboard) String() string {
 func (*Dashboard) ProtoMessage() {}
 
 func (x *Dashboard) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[84]
+	mi := &file_service_proto_msgTypes[91]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5839,7 +6444,7 @@ func (x *Dashboard) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Dashboard.ProtoReflect.Descriptor instead.
 func (*Dashboard) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{84}
+	return file_service_proto_rawDescGZIP(), []int{91}
 }
 
 func (x *Dashboard) GetPeriod() *Period {
@@ -5891,7 +6496,7 @@ type PeriodReport struct {
 
 func (x *PeriodReport) Reset() {
 	*x = PeriodReport{}
-	mi := &file_service_proto_msgTypes[85]
+	mi := &file_service_proto_msgTypes[92]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5903,7 +6508,7 @@ func (x *PeriodReport) String() string {
 func (*PeriodReport) ProtoMessage() {}
 
 func (x *PeriodReport) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[85]
+	mi := &file_service_proto_msgTypes[92]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5916,7 +6521,7 @@ func (x *PeriodReport) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PeriodReport.ProtoReflect.Descriptor instead.
 func (*PeriodReport) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{85}
+	return file_service_proto_rawDescGZIP(), []int{92}
 }
 
 func (x *PeriodReport) GetPeriod() *Period {
@@ -5980,7 +6585,7 @@ type Figures struct {
 
 func (x *Figures) Reset() {
 	*x = Figures{}
-	mi := &file_service_proto_msgTypes[86]
+	mi := &file_service_proto_msgTypes[93]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5992,7 +6597,7 @@ func (x *Figures) String() string {
 func (*Figures) ProtoMessage() {}
 
 func (x *Figures) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[86]
+	mi := &file_service_proto_msgTypes[93]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6005,7 +6610,7 @@ func (x *Figures) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Figures.ProtoReflect.Descriptor instead.
 func (*Figures) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{86}
+	return file_service_proto_rawDescGZIP(), []int{93}
 }
 
 func (x *Figures) GetLeads() int64 {
@@ -6097,7 +6702,7 @@ type Miss struct {
 
 func (x *Miss) Reset() {
 	*x = Miss{}
-	mi := &file_service_proto_msgTypes[87]
+	mi := &file_service_proto_msgTypes[94]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6109,7 +6714,7 @@ func (x *Miss) String() string {
 func (*Miss) ProtoMessage() {}
 
 func (x *Miss) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[87]
+	mi := &file_service_proto_msgTypes[94]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6122,7 +6727,7 @@ func (x *Miss) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Miss.ProtoReflect.Descriptor instead.
 func (*Miss) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{87}
+	return file_service_proto_rawDescGZIP(), []int{94}
 }
 
 func (x *Miss) GetMetric() string {
@@ -6166,7 +6771,7 @@ type OwnerReport struct {
 
 func (x *OwnerReport) Reset() {
 	*x = OwnerReport{}
-	mi := &file_service_proto_msgTypes[88]
+	mi := &file_service_proto_msgTypes[95]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6178,7 +6783,7 @@ func (x *OwnerReport) String() string {
 func (*OwnerReport) ProtoMessage() {}
 
 func (x *OwnerReport) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[88]
+	mi := &file_service_proto_msgTypes[95]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6191,7 +6796,7 @@ func (x *OwnerReport) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OwnerReport.ProtoReflect.Descriptor instead.
 func (*OwnerReport) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{88}
+	return file_service_proto_rawDescGZIP(), []int{95}
 }
 
 func (x *OwnerReport) GetOwnerID() uint64 {
@@ -6239,7 +6844,7 @@ type PeriodNotes struct {
 
 func (x *PeriodNotes) Reset() {
 	*x = PeriodNotes{}
-	mi := &file_service_proto_msgTypes[89]
+	mi := &file_service_proto_msgTypes[96]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6251,7 +6856,7 @@ func (x *PeriodNotes) String() string {
 func (*PeriodNotes) ProtoMessage() {}
 
 func (x *PeriodNotes) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[89]
+	mi := &file_service_proto_msgTypes[96]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6264,7 +6869,7 @@ func (x *PeriodNotes) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PeriodNotes.ProtoReflect.Descriptor instead.
 func (*PeriodNotes) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{89}
+	return file_service_proto_rawDescGZIP(), []int{96}
 }
 
 func (x *PeriodNotes) GetProblems() string {
@@ -6293,7 +6898,7 @@ type FunnelStep struct {
 
 func (x *FunnelStep) Reset() {
 	*x = FunnelStep{}
-	mi := &file_service_proto_msgTypes[90]
+	mi := &file_service_proto_msgTypes[97]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6305,7 +6910,7 @@ func (x *FunnelStep) String() string {
 func (*FunnelStep) ProtoMessage() {}
 
 func (x *FunnelStep) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[90]
+	mi := &file_service_proto_msgTypes[97]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6318,7 +6923,7 @@ func (x *FunnelStep) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FunnelStep.ProtoReflect.Descriptor instead.
 func (*FunnelStep) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{90}
+	return file_service_proto_rawDescGZIP(), []int{97}
 }
 
 func (x *FunnelStep) GetStage() string {
@@ -6366,7 +6971,7 @@ type SegmentSummary struct {
 
 func (x *SegmentSummary) Reset() {
 	*x = SegmentSummary{}
-	mi := &file_service_proto_msgTypes[91]
+	mi := &file_service_proto_msgTypes[98]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6378,7 +6983,7 @@ func (x *SegmentSummary) String() string {
 func (*SegmentSummary) ProtoMessage() {}
 
 func (x *SegmentSummary) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[91]
+	mi := &file_service_proto_msgTypes[98]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6391,7 +6996,7 @@ func (x *SegmentSummary) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SegmentSummary.ProtoReflect.Descriptor instead.
 func (*SegmentSummary) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{91}
+	return file_service_proto_rawDescGZIP(), []int{98}
 }
 
 func (x *SegmentSummary) GetFrom() int32 {
@@ -6472,7 +7077,7 @@ type CategorySales struct {
 
 func (x *CategorySales) Reset() {
 	*x = CategorySales{}
-	mi := &file_service_proto_msgTypes[92]
+	mi := &file_service_proto_msgTypes[99]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6484,7 +7089,7 @@ func (x *CategorySales) String() string {
 func (*CategorySales) ProtoMessage() {}
 
 func (x *CategorySales) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[92]
+	mi := &file_service_proto_msgTypes[99]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6497,7 +7102,7 @@ func (x *CategorySales) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CategorySales.ProtoReflect.Descriptor instead.
 func (*CategorySales) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{92}
+	return file_service_proto_rawDescGZIP(), []int{99}
 }
 
 func (x *CategorySales) GetCategory() string {
@@ -6563,7 +7168,7 @@ type ParetoPoint struct {
 
 func (x *ParetoPoint) Reset() {
 	*x = ParetoPoint{}
-	mi := &file_service_proto_msgTypes[93]
+	mi := &file_service_proto_msgTypes[100]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6575,7 +7180,7 @@ func (x *ParetoPoint) String() string {
 func (*ParetoPoint) ProtoMessage() {}
 
 func (x *ParetoPoint) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[93]
+	mi := &file_service_proto_msgTypes[100]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6588,7 +7193,7 @@ func (x *ParetoPoint) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ParetoPoint.ProtoReflect.Descriptor instead.
 func (*ParetoPoint) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{93}
+	return file_service_proto_rawDescGZIP(), []int{100}
 }
 
 func (x *ParetoPoint) GetCustomerID() uint64 {
@@ -6644,7 +7249,7 @@ type SegmentCount struct {
 
 func (x *SegmentCount) Reset() {
 	*x = SegmentCount{}
-	mi := &file_service_proto_msgTypes[94]
+	mi := &file_service_proto_msgTypes[101]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6656,7 +7261,7 @@ func (x *SegmentCount) String() string {
 func (*SegmentCount) ProtoMessage() {}
 
 func (x *SegmentCount) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[94]
+	mi := &file_service_proto_msgTypes[101]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6669,7 +7274,7 @@ func (x *SegmentCount) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SegmentCount.ProtoReflect.Descriptor instead.
 func (*SegmentCount) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{94}
+	return file_service_proto_rawDescGZIP(), []int{101}
 }
 
 func (x *SegmentCount) GetSegment() string {
@@ -6702,7 +7307,7 @@ type DeleteFilterArgs struct {
 
 func (x *DeleteFilterArgs) Reset() {
 	*x = DeleteFilterArgs{}
-	mi := &file_service_proto_msgTypes[95]
+	mi := &file_service_proto_msgTypes[102]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6714,7 +7319,7 @@ func (x *DeleteFilterArgs) String() string {
 func (*DeleteFilterArgs) ProtoMessage() {}
 
 func (x *DeleteFilterArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[95]
+	mi := &file_service_proto_msgTypes[102]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6727,7 +7332,7 @@ func (x *DeleteFilterArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteFilterArgs.ProtoReflect.Descriptor instead.
 func (*DeleteFilterArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{95}
+	return file_service_proto_rawDescGZIP(), []int{102}
 }
 
 func (x *DeleteFilterArgs) GetId() uint64 {
@@ -6745,7 +7350,7 @@ type DeleteFilterReply struct {
 
 func (x *DeleteFilterReply) Reset() {
 	*x = DeleteFilterReply{}
-	mi := &file_service_proto_msgTypes[96]
+	mi := &file_service_proto_msgTypes[103]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6757,7 +7362,7 @@ func (x *DeleteFilterReply) String() string {
 func (*DeleteFilterReply) ProtoMessage() {}
 
 func (x *DeleteFilterReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[96]
+	mi := &file_service_proto_msgTypes[103]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6770,7 +7375,7 @@ func (x *DeleteFilterReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteFilterReply.ProtoReflect.Descriptor instead.
 func (*DeleteFilterReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{96}
+	return file_service_proto_rawDescGZIP(), []int{103}
 }
 
 type DuplicatesArgs struct {
@@ -6782,7 +7387,7 @@ type DuplicatesArgs struct {
 
 func (x *DuplicatesArgs) Reset() {
 	*x = DuplicatesArgs{}
-	mi := &file_service_proto_msgTypes[97]
+	mi := &file_service_proto_msgTypes[104]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6794,7 +7399,7 @@ func (x *DuplicatesArgs) String() string {
 func (*DuplicatesArgs) ProtoMessage() {}
 
 func (x *DuplicatesArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[97]
+	mi := &file_service_proto_msgTypes[104]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6807,7 +7412,7 @@ func (x *DuplicatesArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DuplicatesArgs.ProtoReflect.Descriptor instead.
 func (*DuplicatesArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{97}
+	return file_service_proto_rawDescGZIP(), []int{104}
 }
 
 func (x *DuplicatesArgs) GetC() *Customer {
@@ -6826,7 +7431,7 @@ type DuplicatesReply struct {
 
 func (x *DuplicatesReply) Reset() {
 	*x = DuplicatesReply{}
-	mi := &file_service_proto_msgTypes[98]
+	mi := &file_service_proto_msgTypes[105]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6838,7 +7443,7 @@ func (x *DuplicatesReply) String() string {
 func (*DuplicatesReply) ProtoMessage() {}
 
 func (x *DuplicatesReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[98]
+	mi := &file_service_proto_msgTypes[105]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6851,7 +7456,7 @@ func (x *DuplicatesReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DuplicatesReply.ProtoReflect.Descriptor instead.
 func (*DuplicatesReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{98}
+	return file_service_proto_rawDescGZIP(), []int{105}
 }
 
 func (x *DuplicatesReply) GetR0() []*DuplicateMatch {
@@ -6872,7 +7477,7 @@ type DuplicateMatch struct {
 
 func (x *DuplicateMatch) Reset() {
 	*x = DuplicateMatch{}
-	mi := &file_service_proto_msgTypes[99]
+	mi := &file_service_proto_msgTypes[106]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6884,7 +7489,7 @@ func (x *DuplicateMatch) String() string {
 func (*DuplicateMatch) ProtoMessage() {}
 
 func (x *DuplicateMatch) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[99]
+	mi := &file_service_proto_msgTypes[106]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6897,7 +7502,7 @@ func (x *DuplicateMatch) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DuplicateMatch.ProtoReflect.Descriptor instead.
 func (*DuplicateMatch) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{99}
+	return file_service_proto_rawDescGZIP(), []int{106}
 }
 
 func (x *DuplicateMatch) GetRow() *CustomerRow {
@@ -6930,7 +7535,7 @@ type ExportAuditCSVArgs struct {
 
 func (x *ExportAuditCSVArgs) Reset() {
 	*x = ExportAuditCSVArgs{}
-	mi := &file_service_proto_msgTypes[100]
+	mi := &file_service_proto_msgTypes[107]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6942,7 +7547,7 @@ func (x *ExportAuditCSVArgs) String() string {
 func (*ExportAuditCSVArgs) ProtoMessage() {}
 
 func (x *ExportAuditCSVArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[100]
+	mi := &file_service_proto_msgTypes[107]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6955,7 +7560,7 @@ func (x *ExportAuditCSVArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportAuditCSVArgs.ProtoReflect.Descriptor instead.
 func (*ExportAuditCSVArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{100}
+	return file_service_proto_rawDescGZIP(), []int{107}
 }
 
 func (x *ExportAuditCSVArgs) GetF() *AuditFilter {
@@ -6974,7 +7579,7 @@ type ExportAuditCSVReply struct {
 
 func (x *ExportAuditCSVReply) Reset() {
 	*x = ExportAuditCSVReply{}
-	mi := &file_service_proto_msgTypes[101]
+	mi := &file_service_proto_msgTypes[108]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6986,7 +7591,7 @@ func (x *ExportAuditCSVReply) String() string {
 func (*ExportAuditCSVReply) ProtoMessage() {}
 
 func (x *ExportAuditCSVReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[101]
+	mi := &file_service_proto_msgTypes[108]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6999,7 +7604,7 @@ func (x *ExportAuditCSVReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportAuditCSVReply.ProtoReflect.Descriptor instead.
 func (*ExportAuditCSVReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{101}
+	return file_service_proto_rawDescGZIP(), []int{108}
 }
 
 func (x *ExportAuditCSVReply) GetR0() []byte {
@@ -7018,7 +7623,7 @@ type FollowUpsArgs struct {
 
 func (x *FollowUpsArgs) Reset() {
 	*x = FollowUpsArgs{}
-	mi := &file_service_proto_msgTypes[102]
+	mi := &file_service_proto_msgTypes[109]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7030,7 +7635,7 @@ func (x *FollowUpsArgs) String() string {
 func (*FollowUpsArgs) ProtoMessage() {}
 
 func (x *FollowUpsArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[102]
+	mi := &file_service_proto_msgTypes[109]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7043,7 +7648,7 @@ func (x *FollowUpsArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FollowUpsArgs.ProtoReflect.Descriptor instead.
 func (*FollowUpsArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{102}
+	return file_service_proto_rawDescGZIP(), []int{109}
 }
 
 func (x *FollowUpsArgs) GetCustomerID() uint64 {
@@ -7062,7 +7667,7 @@ type FollowUpsReply struct {
 
 func (x *FollowUpsReply) Reset() {
 	*x = FollowUpsReply{}
-	mi := &file_service_proto_msgTypes[103]
+	mi := &file_service_proto_msgTypes[110]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7074,7 +7679,7 @@ func (x *FollowUpsReply) String() string {
 func (*FollowUpsReply) ProtoMessage() {}
 
 func (x *FollowUpsReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[103]
+	mi := &file_service_proto_msgTypes[110]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7087,7 +7692,7 @@ func (x *FollowUpsReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FollowUpsReply.ProtoReflect.Descriptor instead.
 func (*FollowUpsReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{103}
+	return file_service_proto_rawDescGZIP(), []int{110}
 }
 
 func (x *FollowUpsReply) GetR0() []*FollowUp {
@@ -7106,7 +7711,7 @@ type ForecastArgs struct {
 
 func (x *ForecastArgs) Reset() {
 	*x = ForecastArgs{}
-	mi := &file_service_proto_msgTypes[104]
+	mi := &file_service_proto_msgTypes[111]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7118,7 +7723,7 @@ func (x *ForecastArgs) String() string {
 func (*ForecastArgs) ProtoMessage() {}
 
 func (x *ForecastArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[104]
+	mi := &file_service_proto_msgTypes[111]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7131,7 +7736,7 @@ func (x *ForecastArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ForecastArgs.ProtoReflect.Descriptor instead.
 func (*ForecastArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{104}
+	return file_service_proto_rawDescGZIP(), []int{111}
 }
 
 func (x *ForecastArgs) GetQuarterly() bool {
@@ -7150,7 +7755,7 @@ type ForecastReply struct {
 
 func (x *ForecastReply) Reset() {
 	*x = ForecastReply{}
-	mi := &file_service_proto_msgTypes[105]
+	mi := &file_service_proto_msgTypes[112]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7162,7 +7767,7 @@ func (x *ForecastReply) String() string {
 func (*ForecastReply) ProtoMessage() {}
 
 func (x *ForecastReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[105]
+	mi := &file_service_proto_msgTypes[112]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7175,7 +7780,7 @@ func (x *ForecastReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ForecastReply.ProtoReflect.Descriptor instead.
 func (*ForecastReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{105}
+	return file_service_proto_rawDescGZIP(), []int{112}
 }
 
 func (x *ForecastReply) GetR0() []*ForecastRow {
@@ -7198,7 +7803,7 @@ type ForecastRow struct {
 
 func (x *ForecastRow) Reset() {
 	*x = ForecastRow{}
-	mi := &file_service_proto_msgTypes[106]
+	mi := &file_service_proto_msgTypes[113]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7210,7 +7815,7 @@ func (x *ForecastRow) String() string {
 func (*ForecastRow) ProtoMessage() {}
 
 func (x *ForecastRow) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[106]
+	mi := &file_service_proto_msgTypes[113]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7223,7 +7828,7 @@ func (x *ForecastRow) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ForecastRow.ProtoReflect.Descriptor instead.
 func (*ForecastRow) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{106}
+	return file_service_proto_rawDescGZIP(), []int{113}
 }
 
 func (x *ForecastRow) GetPeriod() string {
@@ -7271,7 +7876,7 @@ type FunnelOfArgs struct {
 
 func (x *FunnelOfArgs) Reset() {
 	*x = FunnelOfArgs{}
-	mi := &file_service_proto_msgTypes[107]
+	mi := &file_service_proto_msgTypes[114]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7283,7 +7888,7 @@ func (x *FunnelOfArgs) String() string {
 func (*FunnelOfArgs) ProtoMessage() {}
 
 func (x *FunnelOfArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[107]
+	mi := &file_service_proto_msgTypes[114]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7296,7 +7901,7 @@ func (x *FunnelOfArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FunnelOfArgs.ProtoReflect.Descriptor instead.
 func (*FunnelOfArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{107}
+	return file_service_proto_rawDescGZIP(), []int{114}
 }
 
 func (x *FunnelOfArgs) GetFrom() int64 {
@@ -7322,7 +7927,7 @@ type FunnelOfReply struct {
 
 func (x *FunnelOfReply) Reset() {
 	*x = FunnelOfReply{}
-	mi := &file_service_proto_msgTypes[108]
+	mi := &file_service_proto_msgTypes[115]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7334,7 +7939,7 @@ func (x *FunnelOfReply) String() string {
 func (*FunnelOfReply) ProtoMessage() {}
 
 func (x *FunnelOfReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[108]
+	mi := &file_service_proto_msgTypes[115]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7347,7 +7952,7 @@ func (x *FunnelOfReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FunnelOfReply.ProtoReflect.Descriptor instead.
 func (*FunnelOfReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{108}
+	return file_service_proto_rawDescGZIP(), []int{115}
 }
 
 func (x *FunnelOfReply) GetR0() []*FunnelStep {
@@ -7366,7 +7971,7 @@ type HandoverArgs struct {
 
 func (x *HandoverArgs) Reset() {
 	*x = HandoverArgs{}
-	mi := &file_service_proto_msgTypes[109]
+	mi := &file_service_proto_msgTypes[116]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7378,7 +7983,7 @@ func (x *HandoverArgs) String() string {
 func (*HandoverArgs) ProtoMessage() {}
 
 func (x *HandoverArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[109]
+	mi := &file_service_proto_msgTypes[116]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7391,7 +7996,7 @@ func (x *HandoverArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HandoverArgs.ProtoReflect.Descriptor instead.
 func (*HandoverArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{109}
+	return file_service_proto_rawDescGZIP(), []int{116}
 }
 
 func (x *HandoverArgs) GetH() *HandoverRequest {
@@ -7410,7 +8015,7 @@ type HandoverReply struct {
 
 func (x *HandoverReply) Reset() {
 	*x = HandoverReply{}
-	mi := &file_service_proto_msgTypes[110]
+	mi := &file_service_proto_msgTypes[117]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7422,7 +8027,7 @@ func (x *HandoverReply) String() string {
 func (*HandoverReply) ProtoMessage() {}
 
 func (x *HandoverReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[110]
+	mi := &file_service_proto_msgTypes[117]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7435,7 +8040,7 @@ func (x *HandoverReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HandoverReply.ProtoReflect.Descriptor instead.
 func (*HandoverReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{110}
+	return file_service_proto_rawDescGZIP(), []int{117}
 }
 
 func (x *HandoverReply) GetR0() *HandoverCounts {
@@ -7457,7 +8062,7 @@ type HandoverRequest struct {
 
 func (x *HandoverRequest) Reset() {
 	*x = HandoverRequest{}
-	mi := &file_service_proto_msgTypes[111]
+	mi := &file_service_proto_msgTypes[118]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7469,7 +8074,7 @@ func (x *HandoverRequest) String() string {
 func (*HandoverRequest) ProtoMessage() {}
 
 func (x *HandoverRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[111]
+	mi := &file_service_proto_msgTypes[118]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7482,7 +8087,7 @@ func (x *HandoverRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HandoverRequest.ProtoReflect.Descriptor instead.
 func (*HandoverRequest) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{111}
+	return file_service_proto_rawDescGZIP(), []int{118}
 }
 
 func (x *HandoverRequest) GetFrom() uint64 {
@@ -7524,7 +8129,7 @@ type HandoverCounts struct {
 
 func (x *HandoverCounts) Reset() {
 	*x = HandoverCounts{}
-	mi := &file_service_proto_msgTypes[112]
+	mi := &file_service_proto_msgTypes[119]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7536,7 +8141,7 @@ func (x *HandoverCounts) String() string {
 func (*HandoverCounts) ProtoMessage() {}
 
 func (x *HandoverCounts) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[112]
+	mi := &file_service_proto_msgTypes[119]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7549,7 +8154,7 @@ func (x *HandoverCounts) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HandoverCounts.ProtoReflect.Descriptor instead.
 func (*HandoverCounts) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{112}
+	return file_service_proto_rawDescGZIP(), []int{119}
 }
 
 func (x *HandoverCounts) GetCustomers() int64 {
@@ -7582,7 +8187,7 @@ type HandoverPreviewArgs struct {
 
 func (x *HandoverPreviewArgs) Reset() {
 	*x = HandoverPreviewArgs{}
-	mi := &file_service_proto_msgTypes[113]
+	mi := &file_service_proto_msgTypes[120]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7594,7 +8199,7 @@ func (x *HandoverPreviewArgs) String() string {
 func (*HandoverPreviewArgs) ProtoMessage() {}
 
 func (x *HandoverPreviewArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[113]
+	mi := &file_service_proto_msgTypes[120]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7607,7 +8212,7 @@ func (x *HandoverPreviewArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HandoverPreviewArgs.ProtoReflect.Descriptor instead.
 func (*HandoverPreviewArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{113}
+	return file_service_proto_rawDescGZIP(), []int{120}
 }
 
 func (x *HandoverPreviewArgs) GetH() *HandoverRequest {
@@ -7626,7 +8231,7 @@ type HandoverPreviewReply struct {
 
 func (x *HandoverPreviewReply) Reset() {
 	*x = HandoverPreviewReply{}
-	mi := &file_service_proto_msgTypes[114]
+	mi := &file_service_proto_msgTypes[121]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7638,7 +8243,7 @@ func (x *HandoverPreviewReply) String() string {
 func (*HandoverPreviewReply) ProtoMessage() {}
 
 func (x *HandoverPreviewReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[114]
+	mi := &file_service_proto_msgTypes[121]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7651,7 +8256,7 @@ func (x *HandoverPreviewReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HandoverPreviewReply.ProtoReflect.Descriptor instead.
 func (*HandoverPreviewReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{114}
+	return file_service_proto_rawDescGZIP(), []int{121}
 }
 
 func (x *HandoverPreviewReply) GetR0() *HandoverCounts {
@@ -7670,7 +8275,7 @@ type HistoryArgs struct {
 
 func (x *HistoryArgs) Reset() {
 	*x = HistoryArgs{}
-	mi := &file_service_proto_msgTypes[115]
+	mi := &file_service_proto_msgTypes[122]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7682,7 +8287,7 @@ func (x *HistoryArgs) String() string {
 func (*HistoryArgs) ProtoMessage() {}
 
 func (x *HistoryArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[115]
+	mi := &file_service_proto_msgTypes[122]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7695,7 +8300,7 @@ func (x *HistoryArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HistoryArgs.ProtoReflect.Descriptor instead.
 func (*HistoryArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{115}
+	return file_service_proto_rawDescGZIP(), []int{122}
 }
 
 func (x *HistoryArgs) GetId() uint64 {
@@ -7714,7 +8319,7 @@ type HistoryReply struct {
 
 func (x *HistoryReply) Reset() {
 	*x = HistoryReply{}
-	mi := &file_service_proto_msgTypes[116]
+	mi := &file_service_proto_msgTypes[123]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7726,7 +8331,7 @@ func (x *HistoryReply) String() string {
 func (*HistoryReply) ProtoMessage() {}
 
 func (x *HistoryReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[116]
+	mi := &file_service_proto_msgTypes[123]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7739,7 +8344,7 @@ func (x *HistoryReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HistoryReply.ProtoReflect.Descriptor instead.
 func (*HistoryReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{116}
+	return file_service_proto_rawDescGZIP(), []int{123}
 }
 
 func (x *HistoryReply) GetR0() []*StageChange {
@@ -7763,7 +8368,7 @@ type StageChange struct {
 
 func (x *StageChange) Reset() {
 	*x = StageChange{}
-	mi := &file_service_proto_msgTypes[117]
+	mi := &file_service_proto_msgTypes[124]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7775,7 +8380,7 @@ func (x *StageChange) String() string {
 func (*StageChange) ProtoMessage() {}
 
 func (x *StageChange) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[117]
+	mi := &file_service_proto_msgTypes[124]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7788,7 +8393,7 @@ func (x *StageChange) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StageChange.ProtoReflect.Descriptor instead.
 func (*StageChange) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{117}
+	return file_service_proto_rawDescGZIP(), []int{124}
 }
 
 func (x *StageChange) GetAt() int64 {
@@ -7841,7 +8446,7 @@ type ImportsArgs struct {
 
 func (x *ImportsArgs) Reset() {
 	*x = ImportsArgs{}
-	mi := &file_service_proto_msgTypes[118]
+	mi := &file_service_proto_msgTypes[125]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7853,7 +8458,7 @@ func (x *ImportsArgs) String() string {
 func (*ImportsArgs) ProtoMessage() {}
 
 func (x *ImportsArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[118]
+	mi := &file_service_proto_msgTypes[125]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7866,7 +8471,7 @@ func (x *ImportsArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportsArgs.ProtoReflect.Descriptor instead.
 func (*ImportsArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{118}
+	return file_service_proto_rawDescGZIP(), []int{125}
 }
 
 type ImportsReply struct {
@@ -7878,7 +8483,7 @@ type ImportsReply struct {
 
 func (x *ImportsReply) Reset() {
 	*x = ImportsReply{}
-	mi := &file_service_proto_msgTypes[119]
+	mi := &file_service_proto_msgTypes[126]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7890,7 +8495,7 @@ func (x *ImportsReply) String() string {
 func (*ImportsReply) ProtoMessage() {}
 
 func (x *ImportsReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[119]
+	mi := &file_service_proto_msgTypes[126]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7903,7 +8508,7 @@ func (x *ImportsReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportsReply.ProtoReflect.Descriptor instead.
 func (*ImportsReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{119}
+	return file_service_proto_rawDescGZIP(), []int{126}
 }
 
 func (x *ImportsReply) GetR0() []*ImportRecord {
@@ -7937,7 +8542,7 @@ type ImportRecord struct {
 
 func (x *ImportRecord) Reset() {
 	*x = ImportRecord{}
-	mi := &file_service_proto_msgTypes[120]
+	mi := &file_service_proto_msgTypes[127]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7949,7 +8554,7 @@ func (x *ImportRecord) String() string {
 func (*ImportRecord) ProtoMessage() {}
 
 func (x *ImportRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[120]
+	mi := &file_service_proto_msgTypes[127]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7962,7 +8567,7 @@ func (x *ImportRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportRecord.ProtoReflect.Descriptor instead.
 func (*ImportRecord) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{120}
+	return file_service_proto_rawDescGZIP(), []int{127}
 }
 
 func (x *ImportRecord) GetID() uint64 {
@@ -8077,66 +8682,6 @@ func (x *ImportRecord) GetUndoneBy() string {
 	return ""
 }
 
-type ImportCounts struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Created       int64                  `protobuf:"varint,1,opt,name=Created,proto3" json:"Created,omitempty"`
-	Updated       int64                  `protobuf:"varint,2,opt,name=Updated,proto3" json:"Updated,omitempty"`
-	Skipped       int64                  `protobuf:"varint,3,opt,name=Skipped,proto3" json:"Skipped,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
-}
-
-func (x *ImportCounts) Reset() {
-	*x = ImportCounts{}
-	mi := &file_service_proto_msgTypes[121]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *ImportCounts) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*ImportCounts) ProtoMessage() {}
-
-func (x *ImportCounts) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[121]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use ImportCounts.ProtoReflect.Descriptor instead.
-func (*ImportCounts) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{121}
-}
-
-func (x *ImportCounts) GetCreated() int64 {
-	if x != nil {
-		return x.Created
-	}
-	return 0
-}
-
-func (x *ImportCounts) GetUpdated() int64 {
-	if x != nil {
-		return x.Updated
-	}
-	return 0
-}
-
-func (x *ImportCounts) GetSkipped() int64 {
-	if x != nil {
-		return x.Skipped
-	}
-	return 0
-}
-
 type IsEmptyArgs struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	unknownFields protoimpl.UnknownFields
@@ -8145,7 +8690,7 @@ type IsEmptyArgs struct {
 
 func (x *IsEmptyArgs) Reset() {
 	*x = IsEmptyArgs{}
-	mi := &file_service_proto_msgTypes[122]
+	mi := &file_service_proto_msgTypes[128]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8157,7 +8702,7 @@ func (x *IsEmptyArgs) String() string {
 func (*IsEmptyArgs) ProtoMessage() {}
 
 func (x *IsEmptyArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[122]
+	mi := &file_service_proto_msgTypes[128]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8170,7 +8715,7 @@ func (x *IsEmptyArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use IsEmptyArgs.ProtoReflect.Descriptor instead.
 func (*IsEmptyArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{122}
+	return file_service_proto_rawDescGZIP(), []int{128}
 }
 
 type IsEmptyReply struct {
@@ -8182,7 +8727,7 @@ type IsEmptyReply struct {
 
 func (x *IsEmptyReply) Reset() {
 	*x = IsEmptyReply{}
-	mi := &file_service_proto_msgTypes[123]
+	mi := &file_service_proto_msgTypes[129]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8194,7 +8739,7 @@ func (x *IsEmptyReply) String() string {
 func (*IsEmptyReply) ProtoMessage() {}
 
 func (x *IsEmptyReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[123]
+	mi := &file_service_proto_msgTypes[129]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8207,7 +8752,7 @@ func (x *IsEmptyReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use IsEmptyReply.ProtoReflect.Descriptor instead.
 func (*IsEmptyReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{123}
+	return file_service_proto_rawDescGZIP(), []int{129}
 }
 
 func (x *IsEmptyReply) GetR0() bool {
@@ -8226,7 +8771,7 @@ type ListLayoutArgs struct {
 
 func (x *ListLayoutArgs) Reset() {
 	*x = ListLayoutArgs{}
-	mi := &file_service_proto_msgTypes[124]
+	mi := &file_service_proto_msgTypes[130]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8238,7 +8783,7 @@ func (x *ListLayoutArgs) String() string {
 func (*ListLayoutArgs) ProtoMessage() {}
 
 func (x *ListLayoutArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[124]
+	mi := &file_service_proto_msgTypes[130]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8251,7 +8796,7 @@ func (x *ListLayoutArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListLayoutArgs.ProtoReflect.Descriptor instead.
 func (*ListLayoutArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{124}
+	return file_service_proto_rawDescGZIP(), []int{130}
 }
 
 func (x *ListLayoutArgs) GetMember() uint64 {
@@ -8270,7 +8815,7 @@ type ListLayoutReply struct {
 
 func (x *ListLayoutReply) Reset() {
 	*x = ListLayoutReply{}
-	mi := &file_service_proto_msgTypes[125]
+	mi := &file_service_proto_msgTypes[131]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8282,7 +8827,7 @@ func (x *ListLayoutReply) String() string {
 func (*ListLayoutReply) ProtoMessage() {}
 
 func (x *ListLayoutReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[125]
+	mi := &file_service_proto_msgTypes[131]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8295,7 +8840,7 @@ func (x *ListLayoutReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListLayoutReply.ProtoReflect.Descriptor instead.
 func (*ListLayoutReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{125}
+	return file_service_proto_rawDescGZIP(), []int{131}
 }
 
 func (x *ListLayoutReply) GetR0() *ListLayout {
@@ -8314,7 +8859,7 @@ type ListLayout struct {
 
 func (x *ListLayout) Reset() {
 	*x = ListLayout{}
-	mi := &file_service_proto_msgTypes[126]
+	mi := &file_service_proto_msgTypes[132]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8326,7 +8871,7 @@ func (x *ListLayout) String() string {
 func (*ListLayout) ProtoMessage() {}
 
 func (x *ListLayout) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[126]
+	mi := &file_service_proto_msgTypes[132]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8339,7 +8884,7 @@ func (x *ListLayout) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListLayout.ProtoReflect.Descriptor instead.
 func (*ListLayout) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{126}
+	return file_service_proto_rawDescGZIP(), []int{132}
 }
 
 func (x *ListLayout) GetColumns() []string {
@@ -8357,7 +8902,7 @@ type LoadDealsArgs struct {
 
 func (x *LoadDealsArgs) Reset() {
 	*x = LoadDealsArgs{}
-	mi := &file_service_proto_msgTypes[127]
+	mi := &file_service_proto_msgTypes[133]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8369,7 +8914,7 @@ func (x *LoadDealsArgs) String() string {
 func (*LoadDealsArgs) ProtoMessage() {}
 
 func (x *LoadDealsArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[127]
+	mi := &file_service_proto_msgTypes[133]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8382,7 +8927,7 @@ func (x *LoadDealsArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LoadDealsArgs.ProtoReflect.Descriptor instead.
 func (*LoadDealsArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{127}
+	return file_service_proto_rawDescGZIP(), []int{133}
 }
 
 type LoadDealsReply struct {
@@ -8393,7 +8938,7 @@ type LoadDealsReply struct {
 
 func (x *LoadDealsReply) Reset() {
 	*x = LoadDealsReply{}
-	mi := &file_service_proto_msgTypes[128]
+	mi := &file_service_proto_msgTypes[134]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8405,7 +8950,7 @@ func (x *LoadDealsReply) String() string {
 func (*LoadDealsReply) ProtoMessage() {}
 
 func (x *LoadDealsReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[128]
+	mi := &file_service_proto_msgTypes[134]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8418,7 +8963,7 @@ func (x *LoadDealsReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LoadDealsReply.ProtoReflect.Descriptor instead.
 func (*LoadDealsReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{128}
+	return file_service_proto_rawDescGZIP(), []int{134}
 }
 
 type LogFollowUpArgs struct {
@@ -8431,7 +8976,7 @@ type LogFollowUpArgs struct {
 
 func (x *LogFollowUpArgs) Reset() {
 	*x = LogFollowUpArgs{}
-	mi := &file_service_proto_msgTypes[129]
+	mi := &file_service_proto_msgTypes[135]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8443,7 +8988,7 @@ func (x *LogFollowUpArgs) String() string {
 func (*LogFollowUpArgs) ProtoMessage() {}
 
 func (x *LogFollowUpArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[129]
+	mi := &file_service_proto_msgTypes[135]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8456,7 +9001,7 @@ func (x *LogFollowUpArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LogFollowUpArgs.ProtoReflect.Descriptor instead.
 func (*LogFollowUpArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{129}
+	return file_service_proto_rawDescGZIP(), []int{135}
 }
 
 func (x *LogFollowUpArgs) GetF() *FollowUp {
@@ -8483,7 +9028,7 @@ type LogFollowUpReply struct {
 
 func (x *LogFollowUpReply) Reset() {
 	*x = LogFollowUpReply{}
-	mi := &file_service_proto_msgTypes[130]
+	mi := &file_service_proto_msgTypes[136]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8495,7 +9040,7 @@ func (x *LogFollowUpReply) String() string {
 func (*LogFollowUpReply) ProtoMessage() {}
 
 func (x *LogFollowUpReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[130]
+	mi := &file_service_proto_msgTypes[136]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8508,7 +9053,7 @@ func (x *LogFollowUpReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LogFollowUpReply.ProtoReflect.Descriptor instead.
 func (*LogFollowUpReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{130}
+	return file_service_proto_rawDescGZIP(), []int{136}
 }
 
 func (x *LogFollowUpReply) GetR0() *FollowUp {
@@ -8534,7 +9079,7 @@ type MarkReviewedArgs struct {
 
 func (x *MarkReviewedArgs) Reset() {
 	*x = MarkReviewedArgs{}
-	mi := &file_service_proto_msgTypes[131]
+	mi := &file_service_proto_msgTypes[137]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8546,7 +9091,7 @@ func (x *MarkReviewedArgs) String() string {
 func (*MarkReviewedArgs) ProtoMessage() {}
 
 func (x *MarkReviewedArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[131]
+	mi := &file_service_proto_msgTypes[137]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8559,7 +9104,7 @@ func (x *MarkReviewedArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MarkReviewedArgs.ProtoReflect.Descriptor instead.
 func (*MarkReviewedArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{131}
+	return file_service_proto_rawDescGZIP(), []int{137}
 }
 
 func (x *MarkReviewedArgs) GetId() uint64 {
@@ -8578,7 +9123,7 @@ type MarkReviewedReply struct {
 
 func (x *MarkReviewedReply) Reset() {
 	*x = MarkReviewedReply{}
-	mi := &file_service_proto_msgTypes[132]
+	mi := &file_service_proto_msgTypes[138]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8590,7 +9135,7 @@ func (x *MarkReviewedReply) String() string {
 func (*MarkReviewedReply) ProtoMessage() {}
 
 func (x *MarkReviewedReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[132]
+	mi := &file_service_proto_msgTypes[138]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8603,7 +9148,7 @@ func (x *MarkReviewedReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MarkReviewedReply.ProtoReflect.Descriptor instead.
 func (*MarkReviewedReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{132}
+	return file_service_proto_rawDescGZIP(), []int{138}
 }
 
 func (x *MarkReviewedReply) GetR0() *Customer {
@@ -8622,7 +9167,7 @@ type MemberArgs struct {
 
 func (x *MemberArgs) Reset() {
 	*x = MemberArgs{}
-	mi := &file_service_proto_msgTypes[133]
+	mi := &file_service_proto_msgTypes[139]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8634,7 +9179,7 @@ func (x *MemberArgs) String() string {
 func (*MemberArgs) ProtoMessage() {}
 
 func (x *MemberArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[133]
+	mi := &file_service_proto_msgTypes[139]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8647,7 +9192,7 @@ func (x *MemberArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MemberArgs.ProtoReflect.Descriptor instead.
 func (*MemberArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{133}
+	return file_service_proto_rawDescGZIP(), []int{139}
 }
 
 func (x *MemberArgs) GetId() uint64 {
@@ -8666,7 +9211,7 @@ type MemberReply struct {
 
 func (x *MemberReply) Reset() {
 	*x = MemberReply{}
-	mi := &file_service_proto_msgTypes[134]
+	mi := &file_service_proto_msgTypes[140]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8678,7 +9223,7 @@ func (x *MemberReply) String() string {
 func (*MemberReply) ProtoMessage() {}
 
 func (x *MemberReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[134]
+	mi := &file_service_proto_msgTypes[140]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8691,7 +9236,7 @@ func (x *MemberReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MemberReply.ProtoReflect.Descriptor instead.
 func (*MemberReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{134}
+	return file_service_proto_rawDescGZIP(), []int{140}
 }
 
 func (x *MemberReply) GetR0() *Member {
@@ -8709,7 +9254,7 @@ type MemberStatusesArgs struct {
 
 func (x *MemberStatusesArgs) Reset() {
 	*x = MemberStatusesArgs{}
-	mi := &file_service_proto_msgTypes[135]
+	mi := &file_service_proto_msgTypes[141]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8721,7 +9266,7 @@ func (x *MemberStatusesArgs) String() string {
 func (*MemberStatusesArgs) ProtoMessage() {}
 
 func (x *MemberStatusesArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[135]
+	mi := &file_service_proto_msgTypes[141]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8734,7 +9279,7 @@ func (x *MemberStatusesArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MemberStatusesArgs.ProtoReflect.Descriptor instead.
 func (*MemberStatusesArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{135}
+	return file_service_proto_rawDescGZIP(), []int{141}
 }
 
 type MemberStatusesReply struct {
@@ -8746,7 +9291,7 @@ type MemberStatusesReply struct {
 
 func (x *MemberStatusesReply) Reset() {
 	*x = MemberStatusesReply{}
-	mi := &file_service_proto_msgTypes[136]
+	mi := &file_service_proto_msgTypes[142]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8758,7 +9303,7 @@ func (x *MemberStatusesReply) String() string {
 func (*MemberStatusesReply) ProtoMessage() {}
 
 func (x *MemberStatusesReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[136]
+	mi := &file_service_proto_msgTypes[142]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8771,7 +9316,7 @@ func (x *MemberStatusesReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MemberStatusesReply.ProtoReflect.Descriptor instead.
 func (*MemberStatusesReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{136}
+	return file_service_proto_rawDescGZIP(), []int{142}
 }
 
 func (x *MemberStatusesReply) GetR0() []*MemberStatus {
@@ -8794,7 +9339,7 @@ type MemberStatus struct {
 
 func (x *MemberStatus) Reset() {
 	*x = MemberStatus{}
-	mi := &file_service_proto_msgTypes[137]
+	mi := &file_service_proto_msgTypes[143]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8806,7 +9351,7 @@ func (x *MemberStatus) String() string {
 func (*MemberStatus) ProtoMessage() {}
 
 func (x *MemberStatus) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[137]
+	mi := &file_service_proto_msgTypes[143]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8819,7 +9364,7 @@ func (x *MemberStatus) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MemberStatus.ProtoReflect.Descriptor instead.
 func (*MemberStatus) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{137}
+	return file_service_proto_rawDescGZIP(), []int{143}
 }
 
 func (x *MemberStatus) GetMember() *Member {
@@ -8865,7 +9410,7 @@ type MembersArgs struct {
 
 func (x *MembersArgs) Reset() {
 	*x = MembersArgs{}
-	mi := &file_service_proto_msgTypes[138]
+	mi := &file_service_proto_msgTypes[144]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8877,7 +9422,7 @@ func (x *MembersArgs) String() string {
 func (*MembersArgs) ProtoMessage() {}
 
 func (x *MembersArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[138]
+	mi := &file_service_proto_msgTypes[144]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8890,7 +9435,7 @@ func (x *MembersArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MembersArgs.ProtoReflect.Descriptor instead.
 func (*MembersArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{138}
+	return file_service_proto_rawDescGZIP(), []int{144}
 }
 
 type MembersReply struct {
@@ -8902,7 +9447,7 @@ type MembersReply struct {
 
 func (x *MembersReply) Reset() {
 	*x = MembersReply{}
-	mi := &file_service_proto_msgTypes[139]
+	mi := &file_service_proto_msgTypes[145]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8914,7 +9459,7 @@ func (x *MembersReply) String() string {
 func (*MembersReply) ProtoMessage() {}
 
 func (x *MembersReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[139]
+	mi := &file_service_proto_msgTypes[145]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8927,7 +9472,7 @@ func (x *MembersReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MembersReply.ProtoReflect.Descriptor instead.
 func (*MembersReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{139}
+	return file_service_proto_rawDescGZIP(), []int{145}
 }
 
 func (x *MembersReply) GetR0() []*Member {
@@ -8946,7 +9491,7 @@ type MoveStageArgs struct {
 
 func (x *MoveStageArgs) Reset() {
 	*x = MoveStageArgs{}
-	mi := &file_service_proto_msgTypes[140]
+	mi := &file_service_proto_msgTypes[146]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8958,7 +9503,7 @@ func (x *MoveStageArgs) String() string {
 func (*MoveStageArgs) ProtoMessage() {}
 
 func (x *MoveStageArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[140]
+	mi := &file_service_proto_msgTypes[146]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8971,7 +9516,7 @@ func (x *MoveStageArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MoveStageArgs.ProtoReflect.Descriptor instead.
 func (*MoveStageArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{140}
+	return file_service_proto_rawDescGZIP(), []int{146}
 }
 
 func (x *MoveStageArgs) GetM() *Move {
@@ -8990,7 +9535,7 @@ type MoveStageReply struct {
 
 func (x *MoveStageReply) Reset() {
 	*x = MoveStageReply{}
-	mi := &file_service_proto_msgTypes[141]
+	mi := &file_service_proto_msgTypes[147]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9002,7 +9547,7 @@ func (x *MoveStageReply) String() string {
 func (*MoveStageReply) ProtoMessage() {}
 
 func (x *MoveStageReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[141]
+	mi := &file_service_proto_msgTypes[147]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9015,7 +9560,7 @@ func (x *MoveStageReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MoveStageReply.ProtoReflect.Descriptor instead.
 func (*MoveStageReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{141}
+	return file_service_proto_rawDescGZIP(), []int{147}
 }
 
 func (x *MoveStageReply) GetR0() *Opportunity {
@@ -9041,7 +9586,7 @@ type Move struct {
 
 func (x *Move) Reset() {
 	*x = Move{}
-	mi := &file_service_proto_msgTypes[142]
+	mi := &file_service_proto_msgTypes[148]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9053,7 +9598,7 @@ func (x *Move) String() string {
 func (*Move) ProtoMessage() {}
 
 func (x *Move) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[142]
+	mi := &file_service_proto_msgTypes[148]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9066,7 +9611,7 @@ func (x *Move) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Move.ProtoReflect.Descriptor instead.
 func (*Move) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{142}
+	return file_service_proto_rawDescGZIP(), []int{148}
 }
 
 func (x *Move) GetID() uint64 {
@@ -9134,7 +9679,7 @@ type MoveStageUndoableArgs struct {
 
 func (x *MoveStageUndoableArgs) Reset() {
 	*x = MoveStageUndoableArgs{}
-	mi := &file_service_proto_msgTypes[143]
+	mi := &file_service_proto_msgTypes[149]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9146,7 +9691,7 @@ func (x *MoveStageUndoableArgs) String() string {
 func (*MoveStageUndoableArgs) ProtoMessage() {}
 
 func (x *MoveStageUndoableArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[143]
+	mi := &file_service_proto_msgTypes[149]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9159,7 +9704,7 @@ func (x *MoveStageUndoableArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MoveStageUndoableArgs.ProtoReflect.Descriptor instead.
 func (*MoveStageUndoableArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{143}
+	return file_service_proto_rawDescGZIP(), []int{149}
 }
 
 func (x *MoveStageUndoableArgs) GetM() *Move {
@@ -9179,7 +9724,7 @@ type MoveStageUndoableReply struct {
 
 func (x *MoveStageUndoableReply) Reset() {
 	*x = MoveStageUndoableReply{}
-	mi := &file_service_proto_msgTypes[144]
+	mi := &file_service_proto_msgTypes[150]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9191,7 +9736,7 @@ func (x *MoveStageUndoableReply) String() string {
 func (*MoveStageUndoableReply) ProtoMessage() {}
 
 func (x *MoveStageUndoableReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[144]
+	mi := &file_service_proto_msgTypes[150]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9204,7 +9749,7 @@ func (x *MoveStageUndoableReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MoveStageUndoableReply.ProtoReflect.Descriptor instead.
 func (*MoveStageUndoableReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{144}
+	return file_service_proto_rawDescGZIP(), []int{150}
 }
 
 func (x *MoveStageUndoableReply) GetR0() *Opportunity {
@@ -9233,7 +9778,7 @@ type MoveUndo struct {
 
 func (x *MoveUndo) Reset() {
 	*x = MoveUndo{}
-	mi := &file_service_proto_msgTypes[145]
+	mi := &file_service_proto_msgTypes[151]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9245,7 +9790,7 @@ func (x *MoveUndo) String() string {
 func (*MoveUndo) ProtoMessage() {}
 
 func (x *MoveUndo) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[145]
+	mi := &file_service_proto_msgTypes[151]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9258,7 +9803,7 @@ func (x *MoveUndo) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MoveUndo.ProtoReflect.Descriptor instead.
 func (*MoveUndo) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{145}
+	return file_service_proto_rawDescGZIP(), []int{151}
 }
 
 func (x *MoveUndo) GetBefore() *Opportunity {
@@ -9298,7 +9843,7 @@ type OpportunitiesArgs struct {
 
 func (x *OpportunitiesArgs) Reset() {
 	*x = OpportunitiesArgs{}
-	mi := &file_service_proto_msgTypes[146]
+	mi := &file_service_proto_msgTypes[152]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9310,7 +9855,7 @@ func (x *OpportunitiesArgs) String() string {
 func (*OpportunitiesArgs) ProtoMessage() {}
 
 func (x *OpportunitiesArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[146]
+	mi := &file_service_proto_msgTypes[152]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9323,7 +9868,7 @@ func (x *OpportunitiesArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OpportunitiesArgs.ProtoReflect.Descriptor instead.
 func (*OpportunitiesArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{146}
+	return file_service_proto_rawDescGZIP(), []int{152}
 }
 
 func (x *OpportunitiesArgs) GetF() *OpportunityFilter {
@@ -9342,7 +9887,7 @@ type OpportunitiesReply struct {
 
 func (x *OpportunitiesReply) Reset() {
 	*x = OpportunitiesReply{}
-	mi := &file_service_proto_msgTypes[147]
+	mi := &file_service_proto_msgTypes[153]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9354,7 +9899,7 @@ func (x *OpportunitiesReply) String() string {
 func (*OpportunitiesReply) ProtoMessage() {}
 
 func (x *OpportunitiesReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[147]
+	mi := &file_service_proto_msgTypes[153]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9367,7 +9912,7 @@ func (x *OpportunitiesReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OpportunitiesReply.ProtoReflect.Descriptor instead.
 func (*OpportunitiesReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{147}
+	return file_service_proto_rawDescGZIP(), []int{153}
 }
 
 func (x *OpportunitiesReply) GetR0() *OpportunityPage {
@@ -9394,7 +9939,7 @@ type OpportunityFilter struct {
 
 func (x *OpportunityFilter) Reset() {
 	*x = OpportunityFilter{}
-	mi := &file_service_proto_msgTypes[148]
+	mi := &file_service_proto_msgTypes[154]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9406,7 +9951,7 @@ func (x *OpportunityFilter) String() string {
 func (*OpportunityFilter) ProtoMessage() {}
 
 func (x *OpportunityFilter) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[148]
+	mi := &file_service_proto_msgTypes[154]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9419,7 +9964,7 @@ func (x *OpportunityFilter) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OpportunityFilter.ProtoReflect.Descriptor instead.
 func (*OpportunityFilter) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{148}
+	return file_service_proto_rawDescGZIP(), []int{154}
 }
 
 func (x *OpportunityFilter) GetStage() string {
@@ -9496,7 +10041,7 @@ type OpportunityPage struct {
 
 func (x *OpportunityPage) Reset() {
 	*x = OpportunityPage{}
-	mi := &file_service_proto_msgTypes[149]
+	mi := &file_service_proto_msgTypes[155]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9508,7 +10053,7 @@ func (x *OpportunityPage) String() string {
 func (*OpportunityPage) ProtoMessage() {}
 
 func (x *OpportunityPage) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[149]
+	mi := &file_service_proto_msgTypes[155]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9521,7 +10066,7 @@ func (x *OpportunityPage) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OpportunityPage.ProtoReflect.Descriptor instead.
 func (*OpportunityPage) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{149}
+	return file_service_proto_rawDescGZIP(), []int{155}
 }
 
 func (x *OpportunityPage) GetRows() []*OpportunityRow {
@@ -9554,7 +10099,7 @@ type OpportunityArgs struct {
 
 func (x *OpportunityArgs) Reset() {
 	*x = OpportunityArgs{}
-	mi := &file_service_proto_msgTypes[150]
+	mi := &file_service_proto_msgTypes[156]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9566,7 +10111,7 @@ func (x *OpportunityArgs) String() string {
 func (*OpportunityArgs) ProtoMessage() {}
 
 func (x *OpportunityArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[150]
+	mi := &file_service_proto_msgTypes[156]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9579,7 +10124,7 @@ func (x *OpportunityArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OpportunityArgs.ProtoReflect.Descriptor instead.
 func (*OpportunityArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{150}
+	return file_service_proto_rawDescGZIP(), []int{156}
 }
 
 func (x *OpportunityArgs) GetId() uint64 {
@@ -9598,7 +10143,7 @@ type OpportunityReply struct {
 
 func (x *OpportunityReply) Reset() {
 	*x = OpportunityReply{}
-	mi := &file_service_proto_msgTypes[151]
+	mi := &file_service_proto_msgTypes[157]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9610,7 +10155,7 @@ func (x *OpportunityReply) String() string {
 func (*OpportunityReply) ProtoMessage() {}
 
 func (x *OpportunityReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[151]
+	mi := &file_service_proto_msgTypes[157]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9623,7 +10168,7 @@ func (x *OpportunityReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OpportunityReply.ProtoReflect.Descriptor instead.
 func (*OpportunityReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{151}
+	return file_service_proto_rawDescGZIP(), []int{157}
 }
 
 func (x *OpportunityReply) GetR0() *Opportunity {
@@ -9642,7 +10187,7 @@ type PeriodFunnelArgs struct {
 
 func (x *PeriodFunnelArgs) Reset() {
 	*x = PeriodFunnelArgs{}
-	mi := &file_service_proto_msgTypes[152]
+	mi := &file_service_proto_msgTypes[158]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9654,7 +10199,7 @@ func (x *PeriodFunnelArgs) String() string {
 func (*PeriodFunnelArgs) ProtoMessage() {}
 
 func (x *PeriodFunnelArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[152]
+	mi := &file_service_proto_msgTypes[158]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9667,7 +10212,7 @@ func (x *PeriodFunnelArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PeriodFunnelArgs.ProtoReflect.Descriptor instead.
 func (*PeriodFunnelArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{152}
+	return file_service_proto_rawDescGZIP(), []int{158}
 }
 
 func (x *PeriodFunnelArgs) GetP() *Period {
@@ -9686,7 +10231,7 @@ type PeriodFunnelReply struct {
 
 func (x *PeriodFunnelReply) Reset() {
 	*x = PeriodFunnelReply{}
-	mi := &file_service_proto_msgTypes[153]
+	mi := &file_service_proto_msgTypes[159]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9698,7 +10243,7 @@ func (x *PeriodFunnelReply) String() string {
 func (*PeriodFunnelReply) ProtoMessage() {}
 
 func (x *PeriodFunnelReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[153]
+	mi := &file_service_proto_msgTypes[159]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9711,7 +10256,7 @@ func (x *PeriodFunnelReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PeriodFunnelReply.ProtoReflect.Descriptor instead.
 func (*PeriodFunnelReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{153}
+	return file_service_proto_rawDescGZIP(), []int{159}
 }
 
 func (x *PeriodFunnelReply) GetR0() []*FunnelStep {
@@ -9730,7 +10275,7 @@ type PeriodNotesArgs struct {
 
 func (x *PeriodNotesArgs) Reset() {
 	*x = PeriodNotesArgs{}
-	mi := &file_service_proto_msgTypes[154]
+	mi := &file_service_proto_msgTypes[160]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9742,7 +10287,7 @@ func (x *PeriodNotesArgs) String() string {
 func (*PeriodNotesArgs) ProtoMessage() {}
 
 func (x *PeriodNotesArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[154]
+	mi := &file_service_proto_msgTypes[160]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9755,7 +10300,7 @@ func (x *PeriodNotesArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PeriodNotesArgs.ProtoReflect.Descriptor instead.
 func (*PeriodNotesArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{154}
+	return file_service_proto_rawDescGZIP(), []int{160}
 }
 
 func (x *PeriodNotesArgs) GetP() *Period {
@@ -9774,7 +10319,7 @@ type PeriodNotesReply struct {
 
 func (x *PeriodNotesReply) Reset() {
 	*x = PeriodNotesReply{}
-	mi := &file_service_proto_msgTypes[155]
+	mi := &file_service_proto_msgTypes[161]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9786,7 +10331,7 @@ func (x *PeriodNotesReply) String() string {
 func (*PeriodNotesReply) ProtoMessage() {}
 
 func (x *PeriodNotesReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[155]
+	mi := &file_service_proto_msgTypes[161]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9799,7 +10344,7 @@ func (x *PeriodNotesReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PeriodNotesReply.ProtoReflect.Descriptor instead.
 func (*PeriodNotesReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{155}
+	return file_service_proto_rawDescGZIP(), []int{161}
 }
 
 func (x *PeriodNotesReply) GetR0() *PeriodNotes {
@@ -9818,7 +10363,7 @@ type PoolCardsArgs struct {
 
 func (x *PoolCardsArgs) Reset() {
 	*x = PoolCardsArgs{}
-	mi := &file_service_proto_msgTypes[156]
+	mi := &file_service_proto_msgTypes[162]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9830,7 +10375,7 @@ func (x *PoolCardsArgs) String() string {
 func (*PoolCardsArgs) ProtoMessage() {}
 
 func (x *PoolCardsArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[156]
+	mi := &file_service_proto_msgTypes[162]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9843,7 +10388,7 @@ func (x *PoolCardsArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PoolCardsArgs.ProtoReflect.Descriptor instead.
 func (*PoolCardsArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{156}
+	return file_service_proto_rawDescGZIP(), []int{162}
 }
 
 func (x *PoolCardsArgs) GetF() *PoolFilter {
@@ -9862,7 +10407,7 @@ type PoolCardsReply struct {
 
 func (x *PoolCardsReply) Reset() {
 	*x = PoolCardsReply{}
-	mi := &file_service_proto_msgTypes[157]
+	mi := &file_service_proto_msgTypes[163]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9874,7 +10419,7 @@ func (x *PoolCardsReply) String() string {
 func (*PoolCardsReply) ProtoMessage() {}
 
 func (x *PoolCardsReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[157]
+	mi := &file_service_proto_msgTypes[163]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9887,7 +10432,7 @@ func (x *PoolCardsReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PoolCardsReply.ProtoReflect.Descriptor instead.
 func (*PoolCardsReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{157}
+	return file_service_proto_rawDescGZIP(), []int{163}
 }
 
 func (x *PoolCardsReply) GetR0() *PoolPage {
@@ -9913,7 +10458,7 @@ type PoolFilter struct {
 
 func (x *PoolFilter) Reset() {
 	*x = PoolFilter{}
-	mi := &file_service_proto_msgTypes[158]
+	mi := &file_service_proto_msgTypes[164]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9925,7 +10470,7 @@ func (x *PoolFilter) String() string {
 func (*PoolFilter) ProtoMessage() {}
 
 func (x *PoolFilter) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[158]
+	mi := &file_service_proto_msgTypes[164]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9938,7 +10483,7 @@ func (x *PoolFilter) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PoolFilter.ProtoReflect.Descriptor instead.
 func (*PoolFilter) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{158}
+	return file_service_proto_rawDescGZIP(), []int{164}
 }
 
 func (x *PoolFilter) GetSearch() string {
@@ -10007,7 +10552,7 @@ type PoolPage struct {
 
 func (x *PoolPage) Reset() {
 	*x = PoolPage{}
-	mi := &file_service_proto_msgTypes[159]
+	mi := &file_service_proto_msgTypes[165]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10019,7 +10564,7 @@ func (x *PoolPage) String() string {
 func (*PoolPage) ProtoMessage() {}
 
 func (x *PoolPage) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[159]
+	mi := &file_service_proto_msgTypes[165]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10032,7 +10577,7 @@ func (x *PoolPage) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PoolPage.ProtoReflect.Descriptor instead.
 func (*PoolPage) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{159}
+	return file_service_proto_rawDescGZIP(), []int{165}
 }
 
 func (x *PoolPage) GetRows() []*PoolRow {
@@ -10061,7 +10606,7 @@ type PoolRow struct {
 
 func (x *PoolRow) Reset() {
 	*x = PoolRow{}
-	mi := &file_service_proto_msgTypes[160]
+	mi := &file_service_proto_msgTypes[166]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10073,7 +10618,7 @@ func (x *PoolRow) String() string {
 func (*PoolRow) ProtoMessage() {}
 
 func (x *PoolRow) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[160]
+	mi := &file_service_proto_msgTypes[166]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10086,7 +10631,7 @@ func (x *PoolRow) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PoolRow.ProtoReflect.Descriptor instead.
 func (*PoolRow) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{160}
+	return file_service_proto_rawDescGZIP(), []int{166}
 }
 
 func (x *PoolRow) GetRow() *CustomerRow {
@@ -10126,7 +10671,7 @@ type PoolDueArgs struct {
 
 func (x *PoolDueArgs) Reset() {
 	*x = PoolDueArgs{}
-	mi := &file_service_proto_msgTypes[161]
+	mi := &file_service_proto_msgTypes[167]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10138,7 +10683,7 @@ func (x *PoolDueArgs) String() string {
 func (*PoolDueArgs) ProtoMessage() {}
 
 func (x *PoolDueArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[161]
+	mi := &file_service_proto_msgTypes[167]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10151,7 +10696,7 @@ func (x *PoolDueArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PoolDueArgs.ProtoReflect.Descriptor instead.
 func (*PoolDueArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{161}
+	return file_service_proto_rawDescGZIP(), []int{167}
 }
 
 func (x *PoolDueArgs) GetOwnerID() uint64 {
@@ -10170,7 +10715,7 @@ type PoolDueReply struct {
 
 func (x *PoolDueReply) Reset() {
 	*x = PoolDueReply{}
-	mi := &file_service_proto_msgTypes[162]
+	mi := &file_service_proto_msgTypes[168]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10182,7 +10727,7 @@ func (x *PoolDueReply) String() string {
 func (*PoolDueReply) ProtoMessage() {}
 
 func (x *PoolDueReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[162]
+	mi := &file_service_proto_msgTypes[168]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10195,7 +10740,7 @@ func (x *PoolDueReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PoolDueReply.ProtoReflect.Descriptor instead.
 func (*PoolDueReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{162}
+	return file_service_proto_rawDescGZIP(), []int{168}
 }
 
 func (x *PoolDueReply) GetR0() []*PoolDueCard {
@@ -10215,7 +10760,7 @@ type PoolDueCard struct {
 
 func (x *PoolDueCard) Reset() {
 	*x = PoolDueCard{}
-	mi := &file_service_proto_msgTypes[163]
+	mi := &file_service_proto_msgTypes[169]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10227,7 +10772,7 @@ func (x *PoolDueCard) String() string {
 func (*PoolDueCard) ProtoMessage() {}
 
 func (x *PoolDueCard) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[163]
+	mi := &file_service_proto_msgTypes[169]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10240,7 +10785,7 @@ func (x *PoolDueCard) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PoolDueCard.ProtoReflect.Descriptor instead.
 func (*PoolDueCard) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{163}
+	return file_service_proto_rawDescGZIP(), []int{169}
 }
 
 func (x *PoolDueCard) GetRow() *CustomerRow {
@@ -10266,7 +10811,7 @@ type PoolHistoryArgs struct {
 
 func (x *PoolHistoryArgs) Reset() {
 	*x = PoolHistoryArgs{}
-	mi := &file_service_proto_msgTypes[164]
+	mi := &file_service_proto_msgTypes[170]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10278,7 +10823,7 @@ func (x *PoolHistoryArgs) String() string {
 func (*PoolHistoryArgs) ProtoMessage() {}
 
 func (x *PoolHistoryArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[164]
+	mi := &file_service_proto_msgTypes[170]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10291,7 +10836,7 @@ func (x *PoolHistoryArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PoolHistoryArgs.ProtoReflect.Descriptor instead.
 func (*PoolHistoryArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{164}
+	return file_service_proto_rawDescGZIP(), []int{170}
 }
 
 func (x *PoolHistoryArgs) GetCustomerID() uint64 {
@@ -10310,7 +10855,7 @@ type PoolHistoryReply struct {
 
 func (x *PoolHistoryReply) Reset() {
 	*x = PoolHistoryReply{}
-	mi := &file_service_proto_msgTypes[165]
+	mi := &file_service_proto_msgTypes[171]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10322,7 +10867,7 @@ func (x *PoolHistoryReply) String() string {
 func (*PoolHistoryReply) ProtoMessage() {}
 
 func (x *PoolHistoryReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[165]
+	mi := &file_service_proto_msgTypes[171]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10335,7 +10880,7 @@ func (x *PoolHistoryReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PoolHistoryReply.ProtoReflect.Descriptor instead.
 func (*PoolHistoryReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{165}
+	return file_service_proto_rawDescGZIP(), []int{171}
 }
 
 func (x *PoolHistoryReply) GetR0() []*PoolMove {
@@ -10361,7 +10906,7 @@ type PoolMove struct {
 
 func (x *PoolMove) Reset() {
 	*x = PoolMove{}
-	mi := &file_service_proto_msgTypes[166]
+	mi := &file_service_proto_msgTypes[172]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10373,7 +10918,7 @@ func (x *PoolMove) String() string {
 func (*PoolMove) ProtoMessage() {}
 
 func (x *PoolMove) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[166]
+	mi := &file_service_proto_msgTypes[172]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10386,7 +10931,7 @@ func (x *PoolMove) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PoolMove.ProtoReflect.Descriptor instead.
 func (*PoolMove) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{166}
+	return file_service_proto_rawDescGZIP(), []int{172}
 }
 
 func (x *PoolMove) GetCustomerID() uint64 {
@@ -10456,7 +11001,7 @@ type RecordReportExportArgs struct {
 
 func (x *RecordReportExportArgs) Reset() {
 	*x = RecordReportExportArgs{}
-	mi := &file_service_proto_msgTypes[167]
+	mi := &file_service_proto_msgTypes[173]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10468,7 +11013,7 @@ func (x *RecordReportExportArgs) String() string {
 func (*RecordReportExportArgs) ProtoMessage() {}
 
 func (x *RecordReportExportArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[167]
+	mi := &file_service_proto_msgTypes[173]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10481,7 +11026,7 @@ func (x *RecordReportExportArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordReportExportArgs.ProtoReflect.Descriptor instead.
 func (*RecordReportExportArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{167}
+	return file_service_proto_rawDescGZIP(), []int{173}
 }
 
 func (x *RecordReportExportArgs) GetFormat() string {
@@ -10513,7 +11058,7 @@ type RecordReportExportReply struct {
 
 func (x *RecordReportExportReply) Reset() {
 	*x = RecordReportExportReply{}
-	mi := &file_service_proto_msgTypes[168]
+	mi := &file_service_proto_msgTypes[174]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10525,7 +11070,7 @@ func (x *RecordReportExportReply) String() string {
 func (*RecordReportExportReply) ProtoMessage() {}
 
 func (x *RecordReportExportReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[168]
+	mi := &file_service_proto_msgTypes[174]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10538,7 +11083,7 @@ func (x *RecordReportExportReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordReportExportReply.ProtoReflect.Descriptor instead.
 func (*RecordReportExportReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{168}
+	return file_service_proto_rawDescGZIP(), []int{174}
 }
 
 type ReleaseArgs struct {
@@ -10551,7 +11096,7 @@ type ReleaseArgs struct {
 
 func (x *ReleaseArgs) Reset() {
 	*x = ReleaseArgs{}
-	mi := &file_service_proto_msgTypes[169]
+	mi := &file_service_proto_msgTypes[175]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10563,7 +11108,7 @@ func (x *ReleaseArgs) String() string {
 func (*ReleaseArgs) ProtoMessage() {}
 
 func (x *ReleaseArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[169]
+	mi := &file_service_proto_msgTypes[175]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10576,7 +11121,7 @@ func (x *ReleaseArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReleaseArgs.ProtoReflect.Descriptor instead.
 func (*ReleaseArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{169}
+	return file_service_proto_rawDescGZIP(), []int{175}
 }
 
 func (x *ReleaseArgs) GetCustomerID() uint64 {
@@ -10602,7 +11147,7 @@ type ReleaseReply struct {
 
 func (x *ReleaseReply) Reset() {
 	*x = ReleaseReply{}
-	mi := &file_service_proto_msgTypes[170]
+	mi := &file_service_proto_msgTypes[176]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10614,7 +11159,7 @@ func (x *ReleaseReply) String() string {
 func (*ReleaseReply) ProtoMessage() {}
 
 func (x *ReleaseReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[170]
+	mi := &file_service_proto_msgTypes[176]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10627,7 +11172,7 @@ func (x *ReleaseReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReleaseReply.ProtoReflect.Descriptor instead.
 func (*ReleaseReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{170}
+	return file_service_proto_rawDescGZIP(), []int{176}
 }
 
 func (x *ReleaseReply) GetR0() *Customer {
@@ -10646,7 +11191,7 @@ type ReportArgs struct {
 
 func (x *ReportArgs) Reset() {
 	*x = ReportArgs{}
-	mi := &file_service_proto_msgTypes[171]
+	mi := &file_service_proto_msgTypes[177]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10658,7 +11203,7 @@ func (x *ReportArgs) String() string {
 func (*ReportArgs) ProtoMessage() {}
 
 func (x *ReportArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[171]
+	mi := &file_service_proto_msgTypes[177]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10671,7 +11216,7 @@ func (x *ReportArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportArgs.ProtoReflect.Descriptor instead.
 func (*ReportArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{171}
+	return file_service_proto_rawDescGZIP(), []int{177}
 }
 
 func (x *ReportArgs) GetP() *Period {
@@ -10690,7 +11235,7 @@ type ReportReply struct {
 
 func (x *ReportReply) Reset() {
 	*x = ReportReply{}
-	mi := &file_service_proto_msgTypes[172]
+	mi := &file_service_proto_msgTypes[178]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10702,7 +11247,7 @@ func (x *ReportReply) String() string {
 func (*ReportReply) ProtoMessage() {}
 
 func (x *ReportReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[172]
+	mi := &file_service_proto_msgTypes[178]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10715,7 +11260,7 @@ func (x *ReportReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportReply.ProtoReflect.Descriptor instead.
 func (*ReportReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{172}
+	return file_service_proto_rawDescGZIP(), []int{178}
 }
 
 func (x *ReportReply) GetR0() *PeriodReport {
@@ -10735,7 +11280,7 @@ type ReportsArgs struct {
 
 func (x *ReportsArgs) Reset() {
 	*x = ReportsArgs{}
-	mi := &file_service_proto_msgTypes[173]
+	mi := &file_service_proto_msgTypes[179]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10747,7 +11292,7 @@ func (x *ReportsArgs) String() string {
 func (*ReportsArgs) ProtoMessage() {}
 
 func (x *ReportsArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[173]
+	mi := &file_service_proto_msgTypes[179]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10760,7 +11305,7 @@ func (x *ReportsArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportsArgs.ProtoReflect.Descriptor instead.
 func (*ReportsArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{173}
+	return file_service_proto_rawDescGZIP(), []int{179}
 }
 
 func (x *ReportsArgs) GetEnd() *Period {
@@ -10786,7 +11331,7 @@ type ReportsReply struct {
 
 func (x *ReportsReply) Reset() {
 	*x = ReportsReply{}
-	mi := &file_service_proto_msgTypes[174]
+	mi := &file_service_proto_msgTypes[180]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10798,7 +11343,7 @@ func (x *ReportsReply) String() string {
 func (*ReportsReply) ProtoMessage() {}
 
 func (x *ReportsReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[174]
+	mi := &file_service_proto_msgTypes[180]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10811,7 +11356,7 @@ func (x *ReportsReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportsReply.ProtoReflect.Descriptor instead.
 func (*ReportsReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{174}
+	return file_service_proto_rawDescGZIP(), []int{180}
 }
 
 func (x *ReportsReply) GetR0() []*PeriodReport {
@@ -10831,7 +11376,7 @@ type ResetPasswordArgs struct {
 
 func (x *ResetPasswordArgs) Reset() {
 	*x = ResetPasswordArgs{}
-	mi := &file_service_proto_msgTypes[175]
+	mi := &file_service_proto_msgTypes[181]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10843,7 +11388,7 @@ func (x *ResetPasswordArgs) String() string {
 func (*ResetPasswordArgs) ProtoMessage() {}
 
 func (x *ResetPasswordArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[175]
+	mi := &file_service_proto_msgTypes[181]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10856,7 +11401,7 @@ func (x *ResetPasswordArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetPasswordArgs.ProtoReflect.Descriptor instead.
 func (*ResetPasswordArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{175}
+	return file_service_proto_rawDescGZIP(), []int{181}
 }
 
 func (x *ResetPasswordArgs) GetMemberID() uint64 {
@@ -10881,7 +11426,7 @@ type ResetPasswordReply struct {
 
 func (x *ResetPasswordReply) Reset() {
 	*x = ResetPasswordReply{}
-	mi := &file_service_proto_msgTypes[176]
+	mi := &file_service_proto_msgTypes[182]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10893,7 +11438,7 @@ func (x *ResetPasswordReply) String() string {
 func (*ResetPasswordReply) ProtoMessage() {}
 
 func (x *ResetPasswordReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[176]
+	mi := &file_service_proto_msgTypes[182]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10906,7 +11451,7 @@ func (x *ResetPasswordReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetPasswordReply.ProtoReflect.Descriptor instead.
 func (*ResetPasswordReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{176}
+	return file_service_proto_rawDescGZIP(), []int{182}
 }
 
 type RestoreCustomerArgs struct {
@@ -10918,7 +11463,7 @@ type RestoreCustomerArgs struct {
 
 func (x *RestoreCustomerArgs) Reset() {
 	*x = RestoreCustomerArgs{}
-	mi := &file_service_proto_msgTypes[177]
+	mi := &file_service_proto_msgTypes[183]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10930,7 +11475,7 @@ func (x *RestoreCustomerArgs) String() string {
 func (*RestoreCustomerArgs) ProtoMessage() {}
 
 func (x *RestoreCustomerArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[177]
+	mi := &file_service_proto_msgTypes[183]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10943,7 +11488,7 @@ func (x *RestoreCustomerArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RestoreCustomerArgs.ProtoReflect.Descriptor instead.
 func (*RestoreCustomerArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{177}
+	return file_service_proto_rawDescGZIP(), []int{183}
 }
 
 func (x *RestoreCustomerArgs) GetId() uint64 {
@@ -10962,7 +11507,7 @@ type RestoreCustomerReply struct {
 
 func (x *RestoreCustomerReply) Reset() {
 	*x = RestoreCustomerReply{}
-	mi := &file_service_proto_msgTypes[178]
+	mi := &file_service_proto_msgTypes[184]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10974,7 +11519,7 @@ func (x *RestoreCustomerReply) String() string {
 func (*RestoreCustomerReply) ProtoMessage() {}
 
 func (x *RestoreCustomerReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[178]
+	mi := &file_service_proto_msgTypes[184]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10987,7 +11532,7 @@ func (x *RestoreCustomerReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RestoreCustomerReply.ProtoReflect.Descriptor instead.
 func (*RestoreCustomerReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{178}
+	return file_service_proto_rawDescGZIP(), []int{184}
 }
 
 func (x *RestoreCustomerReply) GetR0() *Customer {
@@ -11007,7 +11552,7 @@ type ReviewCardsArgs struct {
 
 func (x *ReviewCardsArgs) Reset() {
 	*x = ReviewCardsArgs{}
-	mi := &file_service_proto_msgTypes[179]
+	mi := &file_service_proto_msgTypes[185]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11019,7 +11564,7 @@ func (x *ReviewCardsArgs) String() string {
 func (*ReviewCardsArgs) ProtoMessage() {}
 
 func (x *ReviewCardsArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[179]
+	mi := &file_service_proto_msgTypes[185]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11032,7 +11577,7 @@ func (x *ReviewCardsArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReviewCardsArgs.ProtoReflect.Descriptor instead.
 func (*ReviewCardsArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{179}
+	return file_service_proto_rawDescGZIP(), []int{185}
 }
 
 func (x *ReviewCardsArgs) GetMemberID() uint64 {
@@ -11058,7 +11603,7 @@ type ReviewCardsReply struct {
 
 func (x *ReviewCardsReply) Reset() {
 	*x = ReviewCardsReply{}
-	mi := &file_service_proto_msgTypes[180]
+	mi := &file_service_proto_msgTypes[186]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11070,7 +11615,7 @@ func (x *ReviewCardsReply) String() string {
 func (*ReviewCardsReply) ProtoMessage() {}
 
 func (x *ReviewCardsReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[180]
+	mi := &file_service_proto_msgTypes[186]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11083,7 +11628,7 @@ func (x *ReviewCardsReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReviewCardsReply.ProtoReflect.Descriptor instead.
 func (*ReviewCardsReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{180}
+	return file_service_proto_rawDescGZIP(), []int{186}
 }
 
 func (x *ReviewCardsReply) GetR0() []*CustomerRow {
@@ -11102,7 +11647,7 @@ type ReviewsArgs struct {
 
 func (x *ReviewsArgs) Reset() {
 	*x = ReviewsArgs{}
-	mi := &file_service_proto_msgTypes[181]
+	mi := &file_service_proto_msgTypes[187]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11114,7 +11659,7 @@ func (x *ReviewsArgs) String() string {
 func (*ReviewsArgs) ProtoMessage() {}
 
 func (x *ReviewsArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[181]
+	mi := &file_service_proto_msgTypes[187]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11127,7 +11672,7 @@ func (x *ReviewsArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReviewsArgs.ProtoReflect.Descriptor instead.
 func (*ReviewsArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{181}
+	return file_service_proto_rawDescGZIP(), []int{187}
 }
 
 func (x *ReviewsArgs) GetCustomerID() uint64 {
@@ -11146,7 +11691,7 @@ type ReviewsReply struct {
 
 func (x *ReviewsReply) Reset() {
 	*x = ReviewsReply{}
-	mi := &file_service_proto_msgTypes[182]
+	mi := &file_service_proto_msgTypes[188]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11158,7 +11703,7 @@ func (x *ReviewsReply) String() string {
 func (*ReviewsReply) ProtoMessage() {}
 
 func (x *ReviewsReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[182]
+	mi := &file_service_proto_msgTypes[188]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11171,7 +11716,7 @@ func (x *ReviewsReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReviewsReply.ProtoReflect.Descriptor instead.
 func (*ReviewsReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{182}
+	return file_service_proto_rawDescGZIP(), []int{188}
 }
 
 func (x *ReviewsReply) GetR0() []*Review {
@@ -11191,7 +11736,7 @@ type Review struct {
 
 func (x *Review) Reset() {
 	*x = Review{}
-	mi := &file_service_proto_msgTypes[183]
+	mi := &file_service_proto_msgTypes[189]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11203,7 +11748,7 @@ func (x *Review) String() string {
 func (*Review) ProtoMessage() {}
 
 func (x *Review) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[183]
+	mi := &file_service_proto_msgTypes[189]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11216,7 +11761,7 @@ func (x *Review) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Review.ProtoReflect.Descriptor instead.
 func (*Review) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{183}
+	return file_service_proto_rawDescGZIP(), []int{189}
 }
 
 func (x *Review) GetAt() int64 {
@@ -11242,7 +11787,7 @@ type RowArgs struct {
 
 func (x *RowArgs) Reset() {
 	*x = RowArgs{}
-	mi := &file_service_proto_msgTypes[184]
+	mi := &file_service_proto_msgTypes[190]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11254,7 +11799,7 @@ func (x *RowArgs) String() string {
 func (*RowArgs) ProtoMessage() {}
 
 func (x *RowArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[184]
+	mi := &file_service_proto_msgTypes[190]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11267,7 +11812,7 @@ func (x *RowArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RowArgs.ProtoReflect.Descriptor instead.
 func (*RowArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{184}
+	return file_service_proto_rawDescGZIP(), []int{190}
 }
 
 func (x *RowArgs) GetId() uint64 {
@@ -11286,7 +11831,7 @@ type RowReply struct {
 
 func (x *RowReply) Reset() {
 	*x = RowReply{}
-	mi := &file_service_proto_msgTypes[185]
+	mi := &file_service_proto_msgTypes[191]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11298,7 +11843,7 @@ func (x *RowReply) String() string {
 func (*RowReply) ProtoMessage() {}
 
 func (x *RowReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[185]
+	mi := &file_service_proto_msgTypes[191]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11311,7 +11856,7 @@ func (x *RowReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RowReply.ProtoReflect.Descriptor instead.
 func (*RowReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{185}
+	return file_service_proto_rawDescGZIP(), []int{191}
 }
 
 func (x *RowReply) GetR0() *CustomerRow {
@@ -11330,7 +11875,7 @@ type RowExtrasArgs struct {
 
 func (x *RowExtrasArgs) Reset() {
 	*x = RowExtrasArgs{}
-	mi := &file_service_proto_msgTypes[186]
+	mi := &file_service_proto_msgTypes[192]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11342,7 +11887,7 @@ func (x *RowExtrasArgs) String() string {
 func (*RowExtrasArgs) ProtoMessage() {}
 
 func (x *RowExtrasArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[186]
+	mi := &file_service_proto_msgTypes[192]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11355,7 +11900,7 @@ func (x *RowExtrasArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RowExtrasArgs.ProtoReflect.Descriptor instead.
 func (*RowExtrasArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{186}
+	return file_service_proto_rawDescGZIP(), []int{192}
 }
 
 func (x *RowExtrasArgs) GetIds() []uint64 {
@@ -11374,7 +11919,7 @@ type RowExtrasReply struct {
 
 func (x *RowExtrasReply) Reset() {
 	*x = RowExtrasReply{}
-	mi := &file_service_proto_msgTypes[187]
+	mi := &file_service_proto_msgTypes[193]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11386,7 +11931,7 @@ func (x *RowExtrasReply) String() string {
 func (*RowExtrasReply) ProtoMessage() {}
 
 func (x *RowExtrasReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[187]
+	mi := &file_service_proto_msgTypes[193]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11399,7 +11944,7 @@ func (x *RowExtrasReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RowExtrasReply.ProtoReflect.Descriptor instead.
 func (*RowExtrasReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{187}
+	return file_service_proto_rawDescGZIP(), []int{193}
 }
 
 func (x *RowExtrasReply) GetR0() map[uint64]*RowExtra {
@@ -11419,7 +11964,7 @@ type RowExtra struct {
 
 func (x *RowExtra) Reset() {
 	*x = RowExtra{}
-	mi := &file_service_proto_msgTypes[188]
+	mi := &file_service_proto_msgTypes[194]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11431,7 +11976,7 @@ func (x *RowExtra) String() string {
 func (*RowExtra) ProtoMessage() {}
 
 func (x *RowExtra) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[188]
+	mi := &file_service_proto_msgTypes[194]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11444,7 +11989,7 @@ func (x *RowExtra) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RowExtra.ProtoReflect.Descriptor instead.
 func (*RowExtra) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{188}
+	return file_service_proto_rawDescGZIP(), []int{194}
 }
 
 func (x *RowExtra) GetContact() *ContactBrief {
@@ -11474,7 +12019,7 @@ type ContactBrief struct {
 
 func (x *ContactBrief) Reset() {
 	*x = ContactBrief{}
-	mi := &file_service_proto_msgTypes[189]
+	mi := &file_service_proto_msgTypes[195]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11486,7 +12031,7 @@ func (x *ContactBrief) String() string {
 func (*ContactBrief) ProtoMessage() {}
 
 func (x *ContactBrief) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[189]
+	mi := &file_service_proto_msgTypes[195]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11499,7 +12044,7 @@ func (x *ContactBrief) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ContactBrief.ProtoReflect.Descriptor instead.
 func (*ContactBrief) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{189}
+	return file_service_proto_rawDescGZIP(), []int{195}
 }
 
 func (x *ContactBrief) GetName() string {
@@ -11546,7 +12091,7 @@ type SaveFilterArgs struct {
 
 func (x *SaveFilterArgs) Reset() {
 	*x = SaveFilterArgs{}
-	mi := &file_service_proto_msgTypes[190]
+	mi := &file_service_proto_msgTypes[196]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11558,7 +12103,7 @@ func (x *SaveFilterArgs) String() string {
 func (*SaveFilterArgs) ProtoMessage() {}
 
 func (x *SaveFilterArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[190]
+	mi := &file_service_proto_msgTypes[196]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11571,7 +12116,7 @@ func (x *SaveFilterArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SaveFilterArgs.ProtoReflect.Descriptor instead.
 func (*SaveFilterArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{190}
+	return file_service_proto_rawDescGZIP(), []int{196}
 }
 
 func (x *SaveFilterArgs) GetF() *SavedFilter {
@@ -11590,7 +12135,7 @@ type SaveFilterReply struct {
 
 func (x *SaveFilterReply) Reset() {
 	*x = SaveFilterReply{}
-	mi := &file_service_proto_msgTypes[191]
+	mi := &file_service_proto_msgTypes[197]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11602,7 +12147,7 @@ func (x *SaveFilterReply) String() string {
 func (*SaveFilterReply) ProtoMessage() {}
 
 func (x *SaveFilterReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[191]
+	mi := &file_service_proto_msgTypes[197]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11615,7 +12160,7 @@ func (x *SaveFilterReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SaveFilterReply.ProtoReflect.Descriptor instead.
 func (*SaveFilterReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{191}
+	return file_service_proto_rawDescGZIP(), []int{197}
 }
 
 func (x *SaveFilterReply) GetR0() *SavedFilter {
@@ -11637,7 +12182,7 @@ type SavedFilter struct {
 
 func (x *SavedFilter) Reset() {
 	*x = SavedFilter{}
-	mi := &file_service_proto_msgTypes[192]
+	mi := &file_service_proto_msgTypes[198]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11649,7 +12194,7 @@ func (x *SavedFilter) String() string {
 func (*SavedFilter) ProtoMessage() {}
 
 func (x *SavedFilter) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[192]
+	mi := &file_service_proto_msgTypes[198]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11662,7 +12207,7 @@ func (x *SavedFilter) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SavedFilter.ProtoReflect.Descriptor instead.
 func (*SavedFilter) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{192}
+	return file_service_proto_rawDescGZIP(), []int{198}
 }
 
 func (x *SavedFilter) GetID() uint64 {
@@ -11702,7 +12247,7 @@ type SaveListLayoutArgs struct {
 
 func (x *SaveListLayoutArgs) Reset() {
 	*x = SaveListLayoutArgs{}
-	mi := &file_service_proto_msgTypes[193]
+	mi := &file_service_proto_msgTypes[199]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11714,7 +12259,7 @@ func (x *SaveListLayoutArgs) String() string {
 func (*SaveListLayoutArgs) ProtoMessage() {}
 
 func (x *SaveListLayoutArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[193]
+	mi := &file_service_proto_msgTypes[199]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11727,7 +12272,7 @@ func (x *SaveListLayoutArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SaveListLayoutArgs.ProtoReflect.Descriptor instead.
 func (*SaveListLayoutArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{193}
+	return file_service_proto_rawDescGZIP(), []int{199}
 }
 
 func (x *SaveListLayoutArgs) GetL() *ListLayout {
@@ -11745,7 +12290,7 @@ type SaveListLayoutReply struct {
 
 func (x *SaveListLayoutReply) Reset() {
 	*x = SaveListLayoutReply{}
-	mi := &file_service_proto_msgTypes[194]
+	mi := &file_service_proto_msgTypes[200]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11757,7 +12302,7 @@ func (x *SaveListLayoutReply) String() string {
 func (*SaveListLayoutReply) ProtoMessage() {}
 
 func (x *SaveListLayoutReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[194]
+	mi := &file_service_proto_msgTypes[200]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11770,7 +12315,7 @@ func (x *SaveListLayoutReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SaveListLayoutReply.ProtoReflect.Descriptor instead.
 func (*SaveListLayoutReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{194}
+	return file_service_proto_rawDescGZIP(), []int{200}
 }
 
 type SaveMappingArgs struct {
@@ -11782,7 +12327,7 @@ type SaveMappingArgs struct {
 
 func (x *SaveMappingArgs) Reset() {
 	*x = SaveMappingArgs{}
-	mi := &file_service_proto_msgTypes[195]
+	mi := &file_service_proto_msgTypes[201]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11794,7 +12339,7 @@ func (x *SaveMappingArgs) String() string {
 func (*SaveMappingArgs) ProtoMessage() {}
 
 func (x *SaveMappingArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[195]
+	mi := &file_service_proto_msgTypes[201]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11807,7 +12352,7 @@ func (x *SaveMappingArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SaveMappingArgs.ProtoReflect.Descriptor instead.
 func (*SaveMappingArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{195}
+	return file_service_proto_rawDescGZIP(), []int{201}
 }
 
 func (x *SaveMappingArgs) GetM() *Mapping {
@@ -11825,7 +12370,7 @@ type SaveMappingReply struct {
 
 func (x *SaveMappingReply) Reset() {
 	*x = SaveMappingReply{}
-	mi := &file_service_proto_msgTypes[196]
+	mi := &file_service_proto_msgTypes[202]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11837,7 +12382,7 @@ func (x *SaveMappingReply) String() string {
 func (*SaveMappingReply) ProtoMessage() {}
 
 func (x *SaveMappingReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[196]
+	mi := &file_service_proto_msgTypes[202]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11850,7 +12395,7 @@ func (x *SaveMappingReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SaveMappingReply.ProtoReflect.Descriptor instead.
 func (*SaveMappingReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{196}
+	return file_service_proto_rawDescGZIP(), []int{202}
 }
 
 type Mapping struct {
@@ -11864,7 +12409,7 @@ type Mapping struct {
 
 func (x *Mapping) Reset() {
 	*x = Mapping{}
-	mi := &file_service_proto_msgTypes[197]
+	mi := &file_service_proto_msgTypes[203]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11876,7 +12421,7 @@ func (x *Mapping) String() string {
 func (*Mapping) ProtoMessage() {}
 
 func (x *Mapping) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[197]
+	mi := &file_service_proto_msgTypes[203]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11889,7 +12434,7 @@ func (x *Mapping) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Mapping.ProtoReflect.Descriptor instead.
 func (*Mapping) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{197}
+	return file_service_proto_rawDescGZIP(), []int{203}
 }
 
 func (x *Mapping) GetVersion() int64 {
@@ -11925,7 +12470,7 @@ type ColumnMapping struct {
 
 func (x *ColumnMapping) Reset() {
 	*x = ColumnMapping{}
-	mi := &file_service_proto_msgTypes[198]
+	mi := &file_service_proto_msgTypes[204]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11937,7 +12482,7 @@ func (x *ColumnMapping) String() string {
 func (*ColumnMapping) ProtoMessage() {}
 
 func (x *ColumnMapping) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[198]
+	mi := &file_service_proto_msgTypes[204]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11950,7 +12495,7 @@ func (x *ColumnMapping) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ColumnMapping.ProtoReflect.Descriptor instead.
 func (*ColumnMapping) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{198}
+	return file_service_proto_rawDescGZIP(), []int{204}
 }
 
 func (x *ColumnMapping) GetColumn() int64 {
@@ -11990,7 +12535,7 @@ type SaveMemberArgs struct {
 
 func (x *SaveMemberArgs) Reset() {
 	*x = SaveMemberArgs{}
-	mi := &file_service_proto_msgTypes[199]
+	mi := &file_service_proto_msgTypes[205]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12002,7 +12547,7 @@ func (x *SaveMemberArgs) String() string {
 func (*SaveMemberArgs) ProtoMessage() {}
 
 func (x *SaveMemberArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[199]
+	mi := &file_service_proto_msgTypes[205]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12015,7 +12560,7 @@ func (x *SaveMemberArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SaveMemberArgs.ProtoReflect.Descriptor instead.
 func (*SaveMemberArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{199}
+	return file_service_proto_rawDescGZIP(), []int{205}
 }
 
 func (x *SaveMemberArgs) GetM() *Member {
@@ -12034,7 +12579,7 @@ type SaveMemberReply struct {
 
 func (x *SaveMemberReply) Reset() {
 	*x = SaveMemberReply{}
-	mi := &file_service_proto_msgTypes[200]
+	mi := &file_service_proto_msgTypes[206]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12046,7 +12591,7 @@ func (x *SaveMemberReply) String() string {
 func (*SaveMemberReply) ProtoMessage() {}
 
 func (x *SaveMemberReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[200]
+	mi := &file_service_proto_msgTypes[206]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12059,7 +12604,7 @@ func (x *SaveMemberReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SaveMemberReply.ProtoReflect.Descriptor instead.
 func (*SaveMemberReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{200}
+	return file_service_proto_rawDescGZIP(), []int{206}
 }
 
 func (x *SaveMemberReply) GetR0() *Member {
@@ -12079,7 +12624,7 @@ type SavePeriodNotesArgs struct {
 
 func (x *SavePeriodNotesArgs) Reset() {
 	*x = SavePeriodNotesArgs{}
-	mi := &file_service_proto_msgTypes[201]
+	mi := &file_service_proto_msgTypes[207]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12091,7 +12636,7 @@ func (x *SavePeriodNotesArgs) String() string {
 func (*SavePeriodNotesArgs) ProtoMessage() {}
 
 func (x *SavePeriodNotesArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[201]
+	mi := &file_service_proto_msgTypes[207]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12104,7 +12649,7 @@ func (x *SavePeriodNotesArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SavePeriodNotesArgs.ProtoReflect.Descriptor instead.
 func (*SavePeriodNotesArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{201}
+	return file_service_proto_rawDescGZIP(), []int{207}
 }
 
 func (x *SavePeriodNotesArgs) GetP() *Period {
@@ -12129,7 +12674,7 @@ type SavePeriodNotesReply struct {
 
 func (x *SavePeriodNotesReply) Reset() {
 	*x = SavePeriodNotesReply{}
-	mi := &file_service_proto_msgTypes[202]
+	mi := &file_service_proto_msgTypes[208]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12141,7 +12686,7 @@ func (x *SavePeriodNotesReply) String() string {
 func (*SavePeriodNotesReply) ProtoMessage() {}
 
 func (x *SavePeriodNotesReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[202]
+	mi := &file_service_proto_msgTypes[208]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12154,7 +12699,7 @@ func (x *SavePeriodNotesReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SavePeriodNotesReply.ProtoReflect.Descriptor instead.
 func (*SavePeriodNotesReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{202}
+	return file_service_proto_rawDescGZIP(), []int{208}
 }
 
 type SaveSettingsArgs struct {
@@ -12166,7 +12711,7 @@ type SaveSettingsArgs struct {
 
 func (x *SaveSettingsArgs) Reset() {
 	*x = SaveSettingsArgs{}
-	mi := &file_service_proto_msgTypes[203]
+	mi := &file_service_proto_msgTypes[209]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12178,7 +12723,7 @@ func (x *SaveSettingsArgs) String() string {
 func (*SaveSettingsArgs) ProtoMessage() {}
 
 func (x *SaveSettingsArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[203]
+	mi := &file_service_proto_msgTypes[209]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12191,7 +12736,7 @@ func (x *SaveSettingsArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SaveSettingsArgs.ProtoReflect.Descriptor instead.
 func (*SaveSettingsArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{203}
+	return file_service_proto_rawDescGZIP(), []int{209}
 }
 
 func (x *SaveSettingsArgs) GetSt() *Settings {
@@ -12209,7 +12754,7 @@ type SaveSettingsReply struct {
 
 func (x *SaveSettingsReply) Reset() {
 	*x = SaveSettingsReply{}
-	mi := &file_service_proto_msgTypes[204]
+	mi := &file_service_proto_msgTypes[210]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12221,7 +12766,7 @@ func (x *SaveSettingsReply) String() string {
 func (*SaveSettingsReply) ProtoMessage() {}
 
 func (x *SaveSettingsReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[204]
+	mi := &file_service_proto_msgTypes[210]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12234,7 +12779,7 @@ func (x *SaveSettingsReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SaveSettingsReply.ProtoReflect.Descriptor instead.
 func (*SaveSettingsReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{204}
+	return file_service_proto_rawDescGZIP(), []int{210}
 }
 
 type Settings struct {
@@ -12255,7 +12800,7 @@ type Settings struct {
 
 func (x *Settings) Reset() {
 	*x = Settings{}
-	mi := &file_service_proto_msgTypes[205]
+	mi := &file_service_proto_msgTypes[211]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12267,7 +12812,7 @@ func (x *Settings) String() string {
 func (*Settings) ProtoMessage() {}
 
 func (x *Settings) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[205]
+	mi := &file_service_proto_msgTypes[211]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12280,7 +12825,7 @@ func (x *Settings) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Settings.ProtoReflect.Descriptor instead.
 func (*Settings) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{205}
+	return file_service_proto_rawDescGZIP(), []int{211}
 }
 
 func (x *Settings) GetGradeRules() *GradeRules {
@@ -12366,7 +12911,7 @@ type GradeRules struct {
 
 func (x *GradeRules) Reset() {
 	*x = GradeRules{}
-	mi := &file_service_proto_msgTypes[206]
+	mi := &file_service_proto_msgTypes[212]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12378,7 +12923,7 @@ func (x *GradeRules) String() string {
 func (*GradeRules) ProtoMessage() {}
 
 func (x *GradeRules) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[206]
+	mi := &file_service_proto_msgTypes[212]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12391,7 +12936,7 @@ func (x *GradeRules) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GradeRules.ProtoReflect.Descriptor instead.
 func (*GradeRules) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{206}
+	return file_service_proto_rawDescGZIP(), []int{212}
 }
 
 func (x *GradeRules) GetAMinAnnual() int64 {
@@ -12439,7 +12984,7 @@ type ContactCaps struct {
 
 func (x *ContactCaps) Reset() {
 	*x = ContactCaps{}
-	mi := &file_service_proto_msgTypes[207]
+	mi := &file_service_proto_msgTypes[213]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12451,7 +12996,7 @@ func (x *ContactCaps) String() string {
 func (*ContactCaps) ProtoMessage() {}
 
 func (x *ContactCaps) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[207]
+	mi := &file_service_proto_msgTypes[213]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12464,7 +13009,7 @@ func (x *ContactCaps) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ContactCaps.ProtoReflect.Descriptor instead.
 func (*ContactCaps) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{207}
+	return file_service_proto_rawDescGZIP(), []int{213}
 }
 
 func (x *ContactCaps) GetPerMonth() int64 {
@@ -12495,7 +13040,7 @@ type StageDef struct {
 
 func (x *StageDef) Reset() {
 	*x = StageDef{}
-	mi := &file_service_proto_msgTypes[208]
+	mi := &file_service_proto_msgTypes[214]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12507,7 +13052,7 @@ func (x *StageDef) String() string {
 func (*StageDef) ProtoMessage() {}
 
 func (x *StageDef) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[208]
+	mi := &file_service_proto_msgTypes[214]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12520,7 +13065,7 @@ func (x *StageDef) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StageDef.ProtoReflect.Descriptor instead.
 func (*StageDef) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{208}
+	return file_service_proto_rawDescGZIP(), []int{214}
 }
 
 func (x *StageDef) GetKey() string {
@@ -12576,7 +13121,7 @@ type QualifyThresholds struct {
 
 func (x *QualifyThresholds) Reset() {
 	*x = QualifyThresholds{}
-	mi := &file_service_proto_msgTypes[209]
+	mi := &file_service_proto_msgTypes[215]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12588,7 +13133,7 @@ func (x *QualifyThresholds) String() string {
 func (*QualifyThresholds) ProtoMessage() {}
 
 func (x *QualifyThresholds) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[209]
+	mi := &file_service_proto_msgTypes[215]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12601,7 +13146,7 @@ func (x *QualifyThresholds) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use QualifyThresholds.ProtoReflect.Descriptor instead.
 func (*QualifyThresholds) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{209}
+	return file_service_proto_rawDescGZIP(), []int{215}
 }
 
 func (x *QualifyThresholds) GetBudget() int64 {
@@ -12635,7 +13180,7 @@ type BackupSettings struct {
 
 func (x *BackupSettings) Reset() {
 	*x = BackupSettings{}
-	mi := &file_service_proto_msgTypes[210]
+	mi := &file_service_proto_msgTypes[216]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12647,7 +13192,7 @@ func (x *BackupSettings) String() string {
 func (*BackupSettings) ProtoMessage() {}
 
 func (x *BackupSettings) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[210]
+	mi := &file_service_proto_msgTypes[216]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12660,7 +13205,7 @@ func (x *BackupSettings) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BackupSettings.ProtoReflect.Descriptor instead.
 func (*BackupSettings) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{210}
+	return file_service_proto_rawDescGZIP(), []int{216}
 }
 
 func (x *BackupSettings) GetDir() string {
@@ -12688,7 +13233,7 @@ type Retention struct {
 
 func (x *Retention) Reset() {
 	*x = Retention{}
-	mi := &file_service_proto_msgTypes[211]
+	mi := &file_service_proto_msgTypes[217]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12700,7 +13245,7 @@ func (x *Retention) String() string {
 func (*Retention) ProtoMessage() {}
 
 func (x *Retention) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[211]
+	mi := &file_service_proto_msgTypes[217]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12713,7 +13258,7 @@ func (x *Retention) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Retention.ProtoReflect.Descriptor instead.
 func (*Retention) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{211}
+	return file_service_proto_rawDescGZIP(), []int{217}
 }
 
 func (x *Retention) GetDaily() int64 {
@@ -12751,7 +13296,7 @@ type PoolSettings struct {
 
 func (x *PoolSettings) Reset() {
 	*x = PoolSettings{}
-	mi := &file_service_proto_msgTypes[212]
+	mi := &file_service_proto_msgTypes[218]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12763,7 +13308,7 @@ func (x *PoolSettings) String() string {
 func (*PoolSettings) ProtoMessage() {}
 
 func (x *PoolSettings) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[212]
+	mi := &file_service_proto_msgTypes[218]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12776,7 +13321,7 @@ func (x *PoolSettings) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PoolSettings.ProtoReflect.Descriptor instead.
 func (*PoolSettings) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{212}
+	return file_service_proto_rawDescGZIP(), []int{218}
 }
 
 func (x *PoolSettings) GetClaimsPerDay() int64 {
@@ -12831,7 +13376,7 @@ type SaveTargetsArgs struct {
 
 func (x *SaveTargetsArgs) Reset() {
 	*x = SaveTargetsArgs{}
-	mi := &file_service_proto_msgTypes[213]
+	mi := &file_service_proto_msgTypes[219]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12843,7 +13388,7 @@ func (x *SaveTargetsArgs) String() string {
 func (*SaveTargetsArgs) ProtoMessage() {}
 
 func (x *SaveTargetsArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[213]
+	mi := &file_service_proto_msgTypes[219]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12856,7 +13401,7 @@ func (x *SaveTargetsArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SaveTargetsArgs.ProtoReflect.Descriptor instead.
 func (*SaveTargetsArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{213}
+	return file_service_proto_rawDescGZIP(), []int{219}
 }
 
 func (x *SaveTargetsArgs) GetP() *Period {
@@ -12881,7 +13426,7 @@ type SaveTargetsReply struct {
 
 func (x *SaveTargetsReply) Reset() {
 	*x = SaveTargetsReply{}
-	mi := &file_service_proto_msgTypes[214]
+	mi := &file_service_proto_msgTypes[220]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12893,7 +13438,7 @@ func (x *SaveTargetsReply) String() string {
 func (*SaveTargetsReply) ProtoMessage() {}
 
 func (x *SaveTargetsReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[214]
+	mi := &file_service_proto_msgTypes[220]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12906,7 +13451,7 @@ func (x *SaveTargetsReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SaveTargetsReply.ProtoReflect.Descriptor instead.
 func (*SaveTargetsReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{214}
+	return file_service_proto_rawDescGZIP(), []int{220}
 }
 
 type TargetSet struct {
@@ -12919,7 +13464,7 @@ type TargetSet struct {
 
 func (x *TargetSet) Reset() {
 	*x = TargetSet{}
-	mi := &file_service_proto_msgTypes[215]
+	mi := &file_service_proto_msgTypes[221]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12931,7 +13476,7 @@ func (x *TargetSet) String() string {
 func (*TargetSet) ProtoMessage() {}
 
 func (x *TargetSet) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[215]
+	mi := &file_service_proto_msgTypes[221]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12944,7 +13489,7 @@ func (x *TargetSet) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TargetSet.ProtoReflect.Descriptor instead.
 func (*TargetSet) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{215}
+	return file_service_proto_rawDescGZIP(), []int{221}
 }
 
 func (x *TargetSet) GetTeam() map[string]float64 {
@@ -12971,7 +13516,7 @@ type OfTargets struct {
 
 func (x *OfTargets) Reset() {
 	*x = OfTargets{}
-	mi := &file_service_proto_msgTypes[216]
+	mi := &file_service_proto_msgTypes[222]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12983,7 +13528,7 @@ func (x *OfTargets) String() string {
 func (*OfTargets) ProtoMessage() {}
 
 func (x *OfTargets) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[216]
+	mi := &file_service_proto_msgTypes[222]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12996,7 +13541,7 @@ func (x *OfTargets) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OfTargets.ProtoReflect.Descriptor instead.
 func (*OfTargets) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{216}
+	return file_service_proto_rawDescGZIP(), []int{222}
 }
 
 func (x *OfTargets) GetV() map[string]float64 {
@@ -13015,7 +13560,7 @@ type SavedFiltersArgs struct {
 
 func (x *SavedFiltersArgs) Reset() {
 	*x = SavedFiltersArgs{}
-	mi := &file_service_proto_msgTypes[217]
+	mi := &file_service_proto_msgTypes[223]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13027,7 +13572,7 @@ func (x *SavedFiltersArgs) String() string {
 func (*SavedFiltersArgs) ProtoMessage() {}
 
 func (x *SavedFiltersArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[217]
+	mi := &file_service_proto_msgTypes[223]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13040,7 +13585,7 @@ func (x *SavedFiltersArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SavedFiltersArgs.ProtoReflect.Descriptor instead.
 func (*SavedFiltersArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{217}
+	return file_service_proto_rawDescGZIP(), []int{223}
 }
 
 func (x *SavedFiltersArgs) GetMember() uint64 {
@@ -13059,7 +13604,7 @@ type SavedFiltersReply struct {
 
 func (x *SavedFiltersReply) Reset() {
 	*x = SavedFiltersReply{}
-	mi := &file_service_proto_msgTypes[218]
+	mi := &file_service_proto_msgTypes[224]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13071,7 +13616,7 @@ func (x *SavedFiltersReply) String() string {
 func (*SavedFiltersReply) ProtoMessage() {}
 
 func (x *SavedFiltersReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[218]
+	mi := &file_service_proto_msgTypes[224]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13084,7 +13629,7 @@ func (x *SavedFiltersReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SavedFiltersReply.ProtoReflect.Descriptor instead.
 func (*SavedFiltersReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{218}
+	return file_service_proto_rawDescGZIP(), []int{224}
 }
 
 func (x *SavedFiltersReply) GetR0() []*SavedFilter {
@@ -13104,7 +13649,7 @@ type SearchHitsArgs struct {
 
 func (x *SearchHitsArgs) Reset() {
 	*x = SearchHitsArgs{}
-	mi := &file_service_proto_msgTypes[219]
+	mi := &file_service_proto_msgTypes[225]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13116,7 +13661,7 @@ func (x *SearchHitsArgs) String() string {
 func (*SearchHitsArgs) ProtoMessage() {}
 
 func (x *SearchHitsArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[219]
+	mi := &file_service_proto_msgTypes[225]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13129,7 +13674,7 @@ func (x *SearchHitsArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SearchHitsArgs.ProtoReflect.Descriptor instead.
 func (*SearchHitsArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{219}
+	return file_service_proto_rawDescGZIP(), []int{225}
 }
 
 func (x *SearchHitsArgs) GetIds() []uint64 {
@@ -13155,7 +13700,7 @@ type SearchHitsReply struct {
 
 func (x *SearchHitsReply) Reset() {
 	*x = SearchHitsReply{}
-	mi := &file_service_proto_msgTypes[220]
+	mi := &file_service_proto_msgTypes[226]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13167,7 +13712,7 @@ func (x *SearchHitsReply) String() string {
 func (*SearchHitsReply) ProtoMessage() {}
 
 func (x *SearchHitsReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[220]
+	mi := &file_service_proto_msgTypes[226]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13180,7 +13725,7 @@ func (x *SearchHitsReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SearchHitsReply.ProtoReflect.Descriptor instead.
 func (*SearchHitsReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{220}
+	return file_service_proto_rawDescGZIP(), []int{226}
 }
 
 func (x *SearchHitsReply) GetR0() map[uint64]*SearchHit {
@@ -13200,7 +13745,7 @@ type SearchHit struct {
 
 func (x *SearchHit) Reset() {
 	*x = SearchHit{}
-	mi := &file_service_proto_msgTypes[221]
+	mi := &file_service_proto_msgTypes[227]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13212,7 +13757,7 @@ func (x *SearchHit) String() string {
 func (*SearchHit) ProtoMessage() {}
 
 func (x *SearchHit) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[221]
+	mi := &file_service_proto_msgTypes[227]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13225,7 +13770,7 @@ func (x *SearchHit) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SearchHit.ProtoReflect.Descriptor instead.
 func (*SearchHit) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{221}
+	return file_service_proto_rawDescGZIP(), []int{227}
 }
 
 func (x *SearchHit) GetField() string {
@@ -13253,7 +13798,7 @@ type SegmentCustomersArgs struct {
 
 func (x *SegmentCustomersArgs) Reset() {
 	*x = SegmentCustomersArgs{}
-	mi := &file_service_proto_msgTypes[222]
+	mi := &file_service_proto_msgTypes[228]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13265,7 +13810,7 @@ func (x *SegmentCustomersArgs) String() string {
 func (*SegmentCustomersArgs) ProtoMessage() {}
 
 func (x *SegmentCustomersArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[222]
+	mi := &file_service_proto_msgTypes[228]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13278,7 +13823,7 @@ func (x *SegmentCustomersArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SegmentCustomersArgs.ProtoReflect.Descriptor instead.
 func (*SegmentCustomersArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{222}
+	return file_service_proto_rawDescGZIP(), []int{228}
 }
 
 func (x *SegmentCustomersArgs) GetP() *Period {
@@ -13311,7 +13856,7 @@ type SegmentCustomersReply struct {
 
 func (x *SegmentCustomersReply) Reset() {
 	*x = SegmentCustomersReply{}
-	mi := &file_service_proto_msgTypes[223]
+	mi := &file_service_proto_msgTypes[229]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13323,7 +13868,7 @@ func (x *SegmentCustomersReply) String() string {
 func (*SegmentCustomersReply) ProtoMessage() {}
 
 func (x *SegmentCustomersReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[223]
+	mi := &file_service_proto_msgTypes[229]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13336,7 +13881,7 @@ func (x *SegmentCustomersReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SegmentCustomersReply.ProtoReflect.Descriptor instead.
 func (*SegmentCustomersReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{223}
+	return file_service_proto_rawDescGZIP(), []int{229}
 }
 
 func (x *SegmentCustomersReply) GetR0() *SegmentPage {
@@ -13356,7 +13901,7 @@ type SegmentPage struct {
 
 func (x *SegmentPage) Reset() {
 	*x = SegmentPage{}
-	mi := &file_service_proto_msgTypes[224]
+	mi := &file_service_proto_msgTypes[230]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13368,7 +13913,7 @@ func (x *SegmentPage) String() string {
 func (*SegmentPage) ProtoMessage() {}
 
 func (x *SegmentPage) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[224]
+	mi := &file_service_proto_msgTypes[230]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13381,7 +13926,7 @@ func (x *SegmentPage) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SegmentPage.ProtoReflect.Descriptor instead.
 func (*SegmentPage) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{224}
+	return file_service_proto_rawDescGZIP(), []int{230}
 }
 
 func (x *SegmentPage) GetCustomers() []*CustomerSegment {
@@ -13407,7 +13952,7 @@ type SegmentsForArgs struct {
 
 func (x *SegmentsForArgs) Reset() {
 	*x = SegmentsForArgs{}
-	mi := &file_service_proto_msgTypes[225]
+	mi := &file_service_proto_msgTypes[231]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13419,7 +13964,7 @@ func (x *SegmentsForArgs) String() string {
 func (*SegmentsForArgs) ProtoMessage() {}
 
 func (x *SegmentsForArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[225]
+	mi := &file_service_proto_msgTypes[231]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13432,7 +13977,7 @@ func (x *SegmentsForArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SegmentsForArgs.ProtoReflect.Descriptor instead.
 func (*SegmentsForArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{225}
+	return file_service_proto_rawDescGZIP(), []int{231}
 }
 
 func (x *SegmentsForArgs) GetP() *Period {
@@ -13451,7 +13996,7 @@ type SegmentsForReply struct {
 
 func (x *SegmentsForReply) Reset() {
 	*x = SegmentsForReply{}
-	mi := &file_service_proto_msgTypes[226]
+	mi := &file_service_proto_msgTypes[232]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13463,7 +14008,7 @@ func (x *SegmentsForReply) String() string {
 func (*SegmentsForReply) ProtoMessage() {}
 
 func (x *SegmentsForReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[226]
+	mi := &file_service_proto_msgTypes[232]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13476,7 +14021,7 @@ func (x *SegmentsForReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SegmentsForReply.ProtoReflect.Descriptor instead.
 func (*SegmentsForReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{226}
+	return file_service_proto_rawDescGZIP(), []int{232}
 }
 
 func (x *SegmentsForReply) GetR0() *SegmentSummary {
@@ -13496,7 +14041,7 @@ type SetActiveArgs struct {
 
 func (x *SetActiveArgs) Reset() {
 	*x = SetActiveArgs{}
-	mi := &file_service_proto_msgTypes[227]
+	mi := &file_service_proto_msgTypes[233]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13508,7 +14053,7 @@ func (x *SetActiveArgs) String() string {
 func (*SetActiveArgs) ProtoMessage() {}
 
 func (x *SetActiveArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[227]
+	mi := &file_service_proto_msgTypes[233]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13521,7 +14066,7 @@ func (x *SetActiveArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetActiveArgs.ProtoReflect.Descriptor instead.
 func (*SetActiveArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{227}
+	return file_service_proto_rawDescGZIP(), []int{233}
 }
 
 func (x *SetActiveArgs) GetMemberID() uint64 {
@@ -13546,7 +14091,7 @@ type SetActiveReply struct {
 
 func (x *SetActiveReply) Reset() {
 	*x = SetActiveReply{}
-	mi := &file_service_proto_msgTypes[228]
+	mi := &file_service_proto_msgTypes[234]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13558,7 +14103,7 @@ func (x *SetActiveReply) String() string {
 func (*SetActiveReply) ProtoMessage() {}
 
 func (x *SetActiveReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[228]
+	mi := &file_service_proto_msgTypes[234]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13571,7 +14116,7 @@ func (x *SetActiveReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetActiveReply.ProtoReflect.Descriptor instead.
 func (*SetActiveReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{228}
+	return file_service_proto_rawDescGZIP(), []int{234}
 }
 
 type SettingsArgs struct {
@@ -13582,7 +14127,7 @@ type SettingsArgs struct {
 
 func (x *SettingsArgs) Reset() {
 	*x = SettingsArgs{}
-	mi := &file_service_proto_msgTypes[229]
+	mi := &file_service_proto_msgTypes[235]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13594,7 +14139,7 @@ func (x *SettingsArgs) String() string {
 func (*SettingsArgs) ProtoMessage() {}
 
 func (x *SettingsArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[229]
+	mi := &file_service_proto_msgTypes[235]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13607,7 +14152,7 @@ func (x *SettingsArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SettingsArgs.ProtoReflect.Descriptor instead.
 func (*SettingsArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{229}
+	return file_service_proto_rawDescGZIP(), []int{235}
 }
 
 type SettingsReply struct {
@@ -13619,7 +14164,7 @@ type SettingsReply struct {
 
 func (x *SettingsReply) Reset() {
 	*x = SettingsReply{}
-	mi := &file_service_proto_msgTypes[230]
+	mi := &file_service_proto_msgTypes[236]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13631,7 +14176,7 @@ func (x *SettingsReply) String() string {
 func (*SettingsReply) ProtoMessage() {}
 
 func (x *SettingsReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[230]
+	mi := &file_service_proto_msgTypes[236]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13644,7 +14189,7 @@ func (x *SettingsReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SettingsReply.ProtoReflect.Descriptor instead.
 func (*SettingsReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{230}
+	return file_service_proto_rawDescGZIP(), []int{236}
 }
 
 func (x *SettingsReply) GetR0() *Settings {
@@ -13663,7 +14208,7 @@ type StageTotalsArgs struct {
 
 func (x *StageTotalsArgs) Reset() {
 	*x = StageTotalsArgs{}
-	mi := &file_service_proto_msgTypes[231]
+	mi := &file_service_proto_msgTypes[237]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13675,7 +14220,7 @@ func (x *StageTotalsArgs) String() string {
 func (*StageTotalsArgs) ProtoMessage() {}
 
 func (x *StageTotalsArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[231]
+	mi := &file_service_proto_msgTypes[237]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13688,7 +14233,7 @@ func (x *StageTotalsArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StageTotalsArgs.ProtoReflect.Descriptor instead.
 func (*StageTotalsArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{231}
+	return file_service_proto_rawDescGZIP(), []int{237}
 }
 
 func (x *StageTotalsArgs) GetF() *OpportunityFilter {
@@ -13707,7 +14252,7 @@ type StageTotalsReply struct {
 
 func (x *StageTotalsReply) Reset() {
 	*x = StageTotalsReply{}
-	mi := &file_service_proto_msgTypes[232]
+	mi := &file_service_proto_msgTypes[238]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13719,7 +14264,7 @@ func (x *StageTotalsReply) String() string {
 func (*StageTotalsReply) ProtoMessage() {}
 
 func (x *StageTotalsReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[232]
+	mi := &file_service_proto_msgTypes[238]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13732,7 +14277,7 @@ func (x *StageTotalsReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StageTotalsReply.ProtoReflect.Descriptor instead.
 func (*StageTotalsReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{232}
+	return file_service_proto_rawDescGZIP(), []int{238}
 }
 
 func (x *StageTotalsReply) GetR0() []*StageTotal {
@@ -13754,7 +14299,7 @@ type StageTotal struct {
 
 func (x *StageTotal) Reset() {
 	*x = StageTotal{}
-	mi := &file_service_proto_msgTypes[233]
+	mi := &file_service_proto_msgTypes[239]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13766,7 +14311,7 @@ func (x *StageTotal) String() string {
 func (*StageTotal) ProtoMessage() {}
 
 func (x *StageTotal) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[233]
+	mi := &file_service_proto_msgTypes[239]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13779,7 +14324,7 @@ func (x *StageTotal) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StageTotal.ProtoReflect.Descriptor instead.
 func (*StageTotal) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{233}
+	return file_service_proto_rawDescGZIP(), []int{239}
 }
 
 func (x *StageTotal) GetStage() string {
@@ -13818,7 +14363,7 @@ type SweepPoolArgs struct {
 
 func (x *SweepPoolArgs) Reset() {
 	*x = SweepPoolArgs{}
-	mi := &file_service_proto_msgTypes[234]
+	mi := &file_service_proto_msgTypes[240]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13830,7 +14375,7 @@ func (x *SweepPoolArgs) String() string {
 func (*SweepPoolArgs) ProtoMessage() {}
 
 func (x *SweepPoolArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[234]
+	mi := &file_service_proto_msgTypes[240]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13843,7 +14388,7 @@ func (x *SweepPoolArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SweepPoolArgs.ProtoReflect.Descriptor instead.
 func (*SweepPoolArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{234}
+	return file_service_proto_rawDescGZIP(), []int{240}
 }
 
 type SweepPoolReply struct {
@@ -13855,7 +14400,7 @@ type SweepPoolReply struct {
 
 func (x *SweepPoolReply) Reset() {
 	*x = SweepPoolReply{}
-	mi := &file_service_proto_msgTypes[235]
+	mi := &file_service_proto_msgTypes[241]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13867,7 +14412,7 @@ func (x *SweepPoolReply) String() string {
 func (*SweepPoolReply) ProtoMessage() {}
 
 func (x *SweepPoolReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[235]
+	mi := &file_service_proto_msgTypes[241]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13880,7 +14425,7 @@ func (x *SweepPoolReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SweepPoolReply.ProtoReflect.Descriptor instead.
 func (*SweepPoolReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{235}
+	return file_service_proto_rawDescGZIP(), []int{241}
 }
 
 func (x *SweepPoolReply) GetR0() int64 {
@@ -13899,7 +14444,7 @@ type TargetsArgs struct {
 
 func (x *TargetsArgs) Reset() {
 	*x = TargetsArgs{}
-	mi := &file_service_proto_msgTypes[236]
+	mi := &file_service_proto_msgTypes[242]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13911,7 +14456,7 @@ func (x *TargetsArgs) String() string {
 func (*TargetsArgs) ProtoMessage() {}
 
 func (x *TargetsArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[236]
+	mi := &file_service_proto_msgTypes[242]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13924,7 +14469,7 @@ func (x *TargetsArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TargetsArgs.ProtoReflect.Descriptor instead.
 func (*TargetsArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{236}
+	return file_service_proto_rawDescGZIP(), []int{242}
 }
 
 func (x *TargetsArgs) GetP() *Period {
@@ -13943,7 +14488,7 @@ type TargetsReply struct {
 
 func (x *TargetsReply) Reset() {
 	*x = TargetsReply{}
-	mi := &file_service_proto_msgTypes[237]
+	mi := &file_service_proto_msgTypes[243]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13955,7 +14500,7 @@ func (x *TargetsReply) String() string {
 func (*TargetsReply) ProtoMessage() {}
 
 func (x *TargetsReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[237]
+	mi := &file_service_proto_msgTypes[243]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13968,7 +14513,7 @@ func (x *TargetsReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TargetsReply.ProtoReflect.Descriptor instead.
 func (*TargetsReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{237}
+	return file_service_proto_rawDescGZIP(), []int{243}
 }
 
 func (x *TargetsReply) GetR0() *TargetSet {
@@ -13988,7 +14533,7 @@ type UndoImportArgs struct {
 
 func (x *UndoImportArgs) Reset() {
 	*x = UndoImportArgs{}
-	mi := &file_service_proto_msgTypes[238]
+	mi := &file_service_proto_msgTypes[244]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14000,7 +14545,7 @@ func (x *UndoImportArgs) String() string {
 func (*UndoImportArgs) ProtoMessage() {}
 
 func (x *UndoImportArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[238]
+	mi := &file_service_proto_msgTypes[244]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14013,7 +14558,7 @@ func (x *UndoImportArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UndoImportArgs.ProtoReflect.Descriptor instead.
 func (*UndoImportArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{238}
+	return file_service_proto_rawDescGZIP(), []int{244}
 }
 
 func (x *UndoImportArgs) GetImportID() uint64 {
@@ -14039,7 +14584,7 @@ type UndoImportReply struct {
 
 func (x *UndoImportReply) Reset() {
 	*x = UndoImportReply{}
-	mi := &file_service_proto_msgTypes[239]
+	mi := &file_service_proto_msgTypes[245]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14051,7 +14596,7 @@ func (x *UndoImportReply) String() string {
 func (*UndoImportReply) ProtoMessage() {}
 
 func (x *UndoImportReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[239]
+	mi := &file_service_proto_msgTypes[245]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14064,7 +14609,7 @@ func (x *UndoImportReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UndoImportReply.ProtoReflect.Descriptor instead.
 func (*UndoImportReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{239}
+	return file_service_proto_rawDescGZIP(), []int{245}
 }
 
 func (x *UndoImportReply) GetR0() *UndoReport {
@@ -14088,7 +14633,7 @@ type UndoReport struct {
 
 func (x *UndoReport) Reset() {
 	*x = UndoReport{}
-	mi := &file_service_proto_msgTypes[240]
+	mi := &file_service_proto_msgTypes[246]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14100,7 +14645,7 @@ func (x *UndoReport) String() string {
 func (*UndoReport) ProtoMessage() {}
 
 func (x *UndoReport) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[240]
+	mi := &file_service_proto_msgTypes[246]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14113,7 +14658,7 @@ func (x *UndoReport) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UndoReport.ProtoReflect.Descriptor instead.
 func (*UndoReport) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{240}
+	return file_service_proto_rawDescGZIP(), []int{246}
 }
 
 func (x *UndoReport) GetImportID() uint64 {
@@ -14168,7 +14713,7 @@ type UndoCounts struct {
 
 func (x *UndoCounts) Reset() {
 	*x = UndoCounts{}
-	mi := &file_service_proto_msgTypes[241]
+	mi := &file_service_proto_msgTypes[247]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14180,7 +14725,7 @@ func (x *UndoCounts) String() string {
 func (*UndoCounts) ProtoMessage() {}
 
 func (x *UndoCounts) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[241]
+	mi := &file_service_proto_msgTypes[247]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14193,7 +14738,7 @@ func (x *UndoCounts) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UndoCounts.ProtoReflect.Descriptor instead.
 func (*UndoCounts) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{241}
+	return file_service_proto_rawDescGZIP(), []int{247}
 }
 
 func (x *UndoCounts) GetRemoved() int64 {
@@ -14219,7 +14764,7 @@ type UndoMoveArgs struct {
 
 func (x *UndoMoveArgs) Reset() {
 	*x = UndoMoveArgs{}
-	mi := &file_service_proto_msgTypes[242]
+	mi := &file_service_proto_msgTypes[248]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14231,7 +14776,7 @@ func (x *UndoMoveArgs) String() string {
 func (*UndoMoveArgs) ProtoMessage() {}
 
 func (x *UndoMoveArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[242]
+	mi := &file_service_proto_msgTypes[248]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14244,7 +14789,7 @@ func (x *UndoMoveArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UndoMoveArgs.ProtoReflect.Descriptor instead.
 func (*UndoMoveArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{242}
+	return file_service_proto_rawDescGZIP(), []int{248}
 }
 
 func (x *UndoMoveArgs) GetU() *MoveUndo {
@@ -14263,7 +14808,7 @@ type UndoMoveReply struct {
 
 func (x *UndoMoveReply) Reset() {
 	*x = UndoMoveReply{}
-	mi := &file_service_proto_msgTypes[243]
+	mi := &file_service_proto_msgTypes[249]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14275,7 +14820,7 @@ func (x *UndoMoveReply) String() string {
 func (*UndoMoveReply) ProtoMessage() {}
 
 func (x *UndoMoveReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[243]
+	mi := &file_service_proto_msgTypes[249]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14288,7 +14833,7 @@ func (x *UndoMoveReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UndoMoveReply.ProtoReflect.Descriptor instead.
 func (*UndoMoveReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{243}
+	return file_service_proto_rawDescGZIP(), []int{249}
 }
 
 func (x *UndoMoveReply) GetR0() *Opportunity {
@@ -14307,7 +14852,7 @@ type UnlockArgs struct {
 
 func (x *UnlockArgs) Reset() {
 	*x = UnlockArgs{}
-	mi := &file_service_proto_msgTypes[244]
+	mi := &file_service_proto_msgTypes[250]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14319,7 +14864,7 @@ func (x *UnlockArgs) String() string {
 func (*UnlockArgs) ProtoMessage() {}
 
 func (x *UnlockArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[244]
+	mi := &file_service_proto_msgTypes[250]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14332,7 +14877,7 @@ func (x *UnlockArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UnlockArgs.ProtoReflect.Descriptor instead.
 func (*UnlockArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{244}
+	return file_service_proto_rawDescGZIP(), []int{250}
 }
 
 func (x *UnlockArgs) GetMemberID() uint64 {
@@ -14350,7 +14895,7 @@ type UnlockReply struct {
 
 func (x *UnlockReply) Reset() {
 	*x = UnlockReply{}
-	mi := &file_service_proto_msgTypes[245]
+	mi := &file_service_proto_msgTypes[251]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14362,7 +14907,7 @@ func (x *UnlockReply) String() string {
 func (*UnlockReply) ProtoMessage() {}
 
 func (x *UnlockReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[245]
+	mi := &file_service_proto_msgTypes[251]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14375,7 +14920,7 @@ func (x *UnlockReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UnlockReply.ProtoReflect.Descriptor instead.
 func (*UnlockReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{245}
+	return file_service_proto_rawDescGZIP(), []int{251}
 }
 
 type UpdateCustomerArgs struct {
@@ -14387,7 +14932,7 @@ type UpdateCustomerArgs struct {
 
 func (x *UpdateCustomerArgs) Reset() {
 	*x = UpdateCustomerArgs{}
-	mi := &file_service_proto_msgTypes[246]
+	mi := &file_service_proto_msgTypes[252]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14399,7 +14944,7 @@ func (x *UpdateCustomerArgs) String() string {
 func (*UpdateCustomerArgs) ProtoMessage() {}
 
 func (x *UpdateCustomerArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[246]
+	mi := &file_service_proto_msgTypes[252]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14412,7 +14957,7 @@ func (x *UpdateCustomerArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateCustomerArgs.ProtoReflect.Descriptor instead.
 func (*UpdateCustomerArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{246}
+	return file_service_proto_rawDescGZIP(), []int{252}
 }
 
 func (x *UpdateCustomerArgs) GetC() *Customer {
@@ -14431,7 +14976,7 @@ type UpdateCustomerReply struct {
 
 func (x *UpdateCustomerReply) Reset() {
 	*x = UpdateCustomerReply{}
-	mi := &file_service_proto_msgTypes[247]
+	mi := &file_service_proto_msgTypes[253]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14443,7 +14988,7 @@ func (x *UpdateCustomerReply) String() string {
 func (*UpdateCustomerReply) ProtoMessage() {}
 
 func (x *UpdateCustomerReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[247]
+	mi := &file_service_proto_msgTypes[253]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14456,7 +15001,7 @@ func (x *UpdateCustomerReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateCustomerReply.ProtoReflect.Descriptor instead.
 func (*UpdateCustomerReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{247}
+	return file_service_proto_rawDescGZIP(), []int{253}
 }
 
 func (x *UpdateCustomerReply) GetR0() *Customer {
@@ -14475,7 +15020,7 @@ type UpdateOpportunityArgs struct {
 
 func (x *UpdateOpportunityArgs) Reset() {
 	*x = UpdateOpportunityArgs{}
-	mi := &file_service_proto_msgTypes[248]
+	mi := &file_service_proto_msgTypes[254]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14487,7 +15032,7 @@ func (x *UpdateOpportunityArgs) String() string {
 func (*UpdateOpportunityArgs) ProtoMessage() {}
 
 func (x *UpdateOpportunityArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[248]
+	mi := &file_service_proto_msgTypes[254]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14500,7 +15045,7 @@ func (x *UpdateOpportunityArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateOpportunityArgs.ProtoReflect.Descriptor instead.
 func (*UpdateOpportunityArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{248}
+	return file_service_proto_rawDescGZIP(), []int{254}
 }
 
 func (x *UpdateOpportunityArgs) GetO() *Opportunity {
@@ -14519,7 +15064,7 @@ type UpdateOpportunityReply struct {
 
 func (x *UpdateOpportunityReply) Reset() {
 	*x = UpdateOpportunityReply{}
-	mi := &file_service_proto_msgTypes[249]
+	mi := &file_service_proto_msgTypes[255]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14531,7 +15076,7 @@ func (x *UpdateOpportunityReply) String() string {
 func (*UpdateOpportunityReply) ProtoMessage() {}
 
 func (x *UpdateOpportunityReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[249]
+	mi := &file_service_proto_msgTypes[255]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14544,7 +15089,7 @@ func (x *UpdateOpportunityReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateOpportunityReply.ProtoReflect.Descriptor instead.
 func (*UpdateOpportunityReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{249}
+	return file_service_proto_rawDescGZIP(), []int{255}
 }
 
 func (x *UpdateOpportunityReply) GetR0() *Opportunity {
@@ -14562,7 +15107,7 @@ type WeeklyReviewArgs struct {
 
 func (x *WeeklyReviewArgs) Reset() {
 	*x = WeeklyReviewArgs{}
-	mi := &file_service_proto_msgTypes[250]
+	mi := &file_service_proto_msgTypes[256]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14574,7 +15119,7 @@ func (x *WeeklyReviewArgs) String() string {
 func (*WeeklyReviewArgs) ProtoMessage() {}
 
 func (x *WeeklyReviewArgs) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[250]
+	mi := &file_service_proto_msgTypes[256]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14587,7 +15132,7 @@ func (x *WeeklyReviewArgs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WeeklyReviewArgs.ProtoReflect.Descriptor instead.
 func (*WeeklyReviewArgs) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{250}
+	return file_service_proto_rawDescGZIP(), []int{256}
 }
 
 type WeeklyReviewReply struct {
@@ -14599,7 +15144,7 @@ type WeeklyReviewReply struct {
 
 func (x *WeeklyReviewReply) Reset() {
 	*x = WeeklyReviewReply{}
-	mi := &file_service_proto_msgTypes[251]
+	mi := &file_service_proto_msgTypes[257]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14611,7 +15156,7 @@ func (x *WeeklyReviewReply) String() string {
 func (*WeeklyReviewReply) ProtoMessage() {}
 
 func (x *WeeklyReviewReply) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[251]
+	mi := &file_service_proto_msgTypes[257]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14624,7 +15169,7 @@ func (x *WeeklyReviewReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WeeklyReviewReply.ProtoReflect.Descriptor instead.
 func (*WeeklyReviewReply) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{251}
+	return file_service_proto_rawDescGZIP(), []int{257}
 }
 
 func (x *WeeklyReviewReply) GetR0() []*RepReview {
@@ -14649,7 +15194,7 @@ type RepReview struct {
 
 func (x *RepReview) Reset() {
 	*x = RepReview{}
-	mi := &file_service_proto_msgTypes[252]
+	mi := &file_service_proto_msgTypes[258]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14661,7 +15206,7 @@ func (x *RepReview) String() string {
 func (*RepReview) ProtoMessage() {}
 
 func (x *RepReview) ProtoReflect() protoreflect.Message {
-	mi := &file_service_proto_msgTypes[252]
+	mi := &file_service_proto_msgTypes[258]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14674,7 +15219,7 @@ func (x *RepReview) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RepReview.ProtoReflect.Descriptor instead.
 func (*RepReview) Descriptor() ([]byte, []int) {
-	return file_service_proto_rawDescGZIP(), []int{252}
+	return file_service_proto_rawDescGZIP(), []int{258}
 }
 
 func (x *RepReview) GetMember() *Member {
@@ -14764,7 +15309,64 @@ const file_service_proto_rawDesc = "" +
 	"\tChangedAt\x18\x05 \x01(\x03R\tChangedAt\x12\x1c\n" +
 	"\tChangedBy\x18\x06 \x01(\tR\tChangedBy\"\x1e\n" +
 	"\bSlowDown\x12\x12\n" +
-	"\x04Wait\x18\x01 \x01(\x03R\x04Wait\"<\n" +
+	"\x04Wait\x18\x01 \x01(\x03R\x04Wait\"\xba\x01\n" +
+	"\x0eImportProgress\x12\x14\n" +
+	"\x05Sheet\x18\x01 \x01(\tR\x05Sheet\x12\x12\n" +
+	"\x04Done\x18\x02 \x01(\x03R\x04Done\x12\x14\n" +
+	"\x05Total\x18\x03 \x01(\x03R\x05Total\x12\x18\n" +
+	"\aCreated\x18\x04 \x01(\x03R\aCreated\x12\x18\n" +
+	"\aUpdated\x18\x05 \x01(\x03R\aUpdated\x12\x18\n" +
+	"\aSkipped\x18\x06 \x01(\x03R\aSkipped\x12\x1a\n" +
+	"\bRejected\x18\a \x01(\x03R\bRejected\"\xf4\x05\n" +
+	"\fImportReport\x12\x1a\n" +
+	"\bImportID\x18\x01 \x01(\x04R\bImportID\x12\x12\n" +
+	"\x04File\x18\x02 \x01(\tR\x04File\x12\x16\n" +
+	"\x06DryRun\x18\x03 \x01(\bR\x06DryRun\x12\x1c\n" +
+	"\tCancelled\x18\x04 \x01(\bR\tCancelled\x12\x12\n" +
+	"\x04Rows\x18\x05 \x01(\x03R\x04Rows\x128\n" +
+	"\tCustomers\x18\x06 \x01(\v2\x1a.salesdesk.v1.ImportCountsR\tCustomers\x12@\n" +
+	"\rOpportunities\x18\a \x01(\v2\x1a.salesdesk.v1.ImportCountsR\rOpportunities\x128\n" +
+	"\tFollowUps\x18\b \x01(\v2\x1a.salesdesk.v1.ImportCountsR\tFollowUps\x125\n" +
+	"\bRejected\x18\t \x03(\v2\x19.salesdesk.v1.RejectedRowR\bRejected\x124\n" +
+	"\bWarnings\x18\n" +
+	" \x03(\v2\x18.salesdesk.v1.RowProblemR\bWarnings\x124\n" +
+	"\bOutcomes\x18\v \x03(\v2\x18.salesdesk.v1.RowOutcomeR\bOutcomes\x126\n" +
+	"\tMultiline\x18\f \x03(\v2\x18.salesdesk.v1.RowProblemR\tMultiline\x12$\n" +
+	"\rMultilineRows\x18\r \x01(\x03R\rMultilineRows\x12\x18\n" +
+	"\aElapsed\x18\x0e \x01(\x03R\aElapsed\x12A\n" +
+	"\aHeaders\x18\x0f \x03(\v2'.salesdesk.v1.ImportReport.HeadersEntryR\aHeaders\x1aV\n" +
+	"\fHeadersEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x120\n" +
+	"\x05value\x18\x02 \x01(\v2\x1a.salesdesk.v1.OfListStringR\x05value:\x028\x01\"\\\n" +
+	"\fImportCounts\x12\x18\n" +
+	"\aCreated\x18\x01 \x01(\x03R\aCreated\x12\x18\n" +
+	"\aUpdated\x18\x02 \x01(\x03R\aUpdated\x12\x18\n" +
+	"\aSkipped\x18\x03 \x01(\x03R\aSkipped\"\x81\x01\n" +
+	"\vRejectedRow\x12\x14\n" +
+	"\x05Sheet\x18\x01 \x01(\tR\x05Sheet\x12\x10\n" +
+	"\x03Row\x18\x02 \x01(\x03R\x03Row\x12\x14\n" +
+	"\x05Cells\x18\x03 \x03(\tR\x05Cells\x124\n" +
+	"\bProblems\x18\x04 \x03(\v2\x18.salesdesk.v1.RowProblemR\bProblems\"\xbd\x01\n" +
+	"\n" +
+	"RowProblem\x12\x14\n" +
+	"\x05Sheet\x18\x01 \x01(\tR\x05Sheet\x12\x10\n" +
+	"\x03Row\x18\x02 \x01(\x03R\x03Row\x12\x16\n" +
+	"\x06Column\x18\x03 \x01(\tR\x06Column\x12\x14\n" +
+	"\x05Field\x18\x04 \x01(\tR\x05Field\x12\x14\n" +
+	"\x05Value\x18\x05 \x01(\tR\x05Value\x12\x18\n" +
+	"\aMessage\x18\x06 \x01(\tR\aMessage\x12)\n" +
+	"\x03Err\x18\a \x01(\v2\x17.salesdesk.v1.WireErrorR\x03Err\"\xa8\x01\n" +
+	"\n" +
+	"RowOutcome\x12\x14\n" +
+	"\x05Sheet\x18\x01 \x01(\tR\x05Sheet\x12\x10\n" +
+	"\x03Row\x18\x02 \x01(\x03R\x03Row\x12\x16\n" +
+	"\x06Record\x18\x03 \x01(\tR\x06Record\x12\x16\n" +
+	"\x06Action\x18\x04 \x01(\tR\x06Action\x12\x0e\n" +
+	"\x02ID\x18\x05 \x01(\x04R\x02ID\x12\x14\n" +
+	"\x05Label\x18\x06 \x01(\tR\x05Label\x12\x1c\n" +
+	"\tMatchedBy\x18\a \x01(\tR\tMatchedBy\"\x1c\n" +
+	"\fOfListString\x12\f\n" +
+	"\x01V\x18\x01 \x03(\tR\x01V\"<\n" +
 	"\x0eActivitiesArgs\x12*\n" +
 	"\x01F\x18\x01 \x01(\v2\x1c.salesdesk.v1.ActivityFilterR\x01F\"=\n" +
 	"\x0fActivitiesReply\x12*\n" +
@@ -15408,11 +16010,7 @@ const file_service_proto_rawDesc = "" +
 	"\tCancelled\x18\r \x01(\bR\tCancelled\x12\x16\n" +
 	"\x06Undone\x18\x0e \x01(\bR\x06Undone\x12\x1a\n" +
 	"\bUndoneAt\x18\x0f \x01(\x03R\bUndoneAt\x12\x1a\n" +
-	"\bUndoneBy\x18\x10 \x01(\tR\bUndoneBy\"\\\n" +
-	"\fImportCounts\x12\x18\n" +
-	"\aCreated\x18\x01 \x01(\x03R\aCreated\x12\x18\n" +
-	"\aUpdated\x18\x02 \x01(\x03R\aUpdated\x12\x18\n" +
-	"\aSkipped\x18\x03 \x01(\x03R\aSkipped\"\r\n" +
+	"\bUndoneBy\x18\x10 \x01(\tR\bUndoneBy\"\r\n" +
 	"\vIsEmptyArgs\"\x1e\n" +
 	"\fIsEmptyReply\x12\x0e\n" +
 	"\x02R0\x18\x01 \x01(\bR\x02R0\"(\n" +
@@ -15940,7 +16538,7 @@ func file_service_proto_rawDescGZIP() []byte {
 	return file_service_proto_rawDescData
 }
 
-var file_service_proto_msgTypes = make([]protoimpl.MessageInfo, 262)
+var file_service_proto_msgTypes = make([]protoimpl.MessageInfo, 269)
 var file_service_proto_goTypes = []any{
 	(*WireError)(nil),               // 0: salesdesk.v1.WireError
 	(*FieldError)(nil),              // 1: salesdesk.v1.FieldError
@@ -15949,261 +16547,268 @@ var file_service_proto_goTypes = []any{
 	(*UndoConflictError)(nil),       // 4: salesdesk.v1.UndoConflictError
 	(*UndoConflict)(nil),            // 5: salesdesk.v1.UndoConflict
 	(*SlowDown)(nil),                // 6: salesdesk.v1.SlowDown
-	(*ActivitiesArgs)(nil),          // 7: salesdesk.v1.ActivitiesArgs
-	(*ActivitiesReply)(nil),         // 8: salesdesk.v1.ActivitiesReply
-	(*ActivityFilter)(nil),          // 9: salesdesk.v1.ActivityFilter
-	(*ActivityPage)(nil),            // 10: salesdesk.v1.ActivityPage
-	(*Activity)(nil),                // 11: salesdesk.v1.Activity
-	(*CustomerRow)(nil),             // 12: salesdesk.v1.CustomerRow
-	(*AddMemberArgs)(nil),           // 13: salesdesk.v1.AddMemberArgs
-	(*AddMemberReply)(nil),          // 14: salesdesk.v1.AddMemberReply
-	(*Member)(nil),                  // 15: salesdesk.v1.Member
-	(*AgendaArgs)(nil),              // 16: salesdesk.v1.AgendaArgs
-	(*AgendaReply)(nil),             // 17: salesdesk.v1.AgendaReply
-	(*Agenda)(nil),                  // 18: salesdesk.v1.Agenda
-	(*AgendaItem)(nil),              // 19: salesdesk.v1.AgendaItem
-	(*OpportunityRow)(nil),          // 20: salesdesk.v1.OpportunityRow
-	(*LeadScores)(nil),              // 21: salesdesk.v1.LeadScores
-	(*ArchiveCustomerArgs)(nil),     // 22: salesdesk.v1.ArchiveCustomerArgs
-	(*ArchiveCustomerReply)(nil),    // 23: salesdesk.v1.ArchiveCustomerReply
-	(*Customer)(nil),                // 24: salesdesk.v1.Customer
-	(*Contact)(nil),                 // 25: salesdesk.v1.Contact
-	(*MAN)(nil),                     // 26: salesdesk.v1.MAN
-	(*AssignArgs)(nil),              // 27: salesdesk.v1.AssignArgs
-	(*AssignReply)(nil),             // 28: salesdesk.v1.AssignReply
-	(*AuditTrailArgs)(nil),          // 29: salesdesk.v1.AuditTrailArgs
-	(*AuditTrailReply)(nil),         // 30: salesdesk.v1.AuditTrailReply
-	(*AuditFilter)(nil),             // 31: salesdesk.v1.AuditFilter
-	(*AuditPage)(nil),               // 32: salesdesk.v1.AuditPage
-	(*Change)(nil),                  // 33: salesdesk.v1.Change
-	(*FieldChange)(nil),             // 34: salesdesk.v1.FieldChange
-	(*BulkAddTagArgs)(nil),          // 35: salesdesk.v1.BulkAddTagArgs
-	(*BulkAddTagReply)(nil),         // 36: salesdesk.v1.BulkAddTagReply
-	(*BulkArchiveArgs)(nil),         // 37: salesdesk.v1.BulkArchiveArgs
-	(*BulkArchiveReply)(nil),        // 38: salesdesk.v1.BulkArchiveReply
-	(*BulkSetOwnerArgs)(nil),        // 39: salesdesk.v1.BulkSetOwnerArgs
-	(*BulkSetOwnerReply)(nil),       // 40: salesdesk.v1.BulkSetOwnerReply
-	(*CapCheckArgs)(nil),            // 41: salesdesk.v1.CapCheckArgs
-	(*CapCheckReply)(nil),           // 42: salesdesk.v1.CapCheckReply
-	(*CardHistoryArgs)(nil),         // 43: salesdesk.v1.CardHistoryArgs
-	(*CardHistoryReply)(nil),        // 44: salesdesk.v1.CardHistoryReply
-	(*ChangePasswordArgs)(nil),      // 45: salesdesk.v1.ChangePasswordArgs
-	(*ChangePasswordReply)(nil),     // 46: salesdesk.v1.ChangePasswordReply
-	(*ChoicesArgs)(nil),             // 47: salesdesk.v1.ChoicesArgs
-	(*ChoicesReply)(nil),            // 48: salesdesk.v1.ChoicesReply
-	(*FilterChoices)(nil),           // 49: salesdesk.v1.FilterChoices
-	(*ClaimArgs)(nil),               // 50: salesdesk.v1.ClaimArgs
-	(*ClaimReply)(nil),              // 51: salesdesk.v1.ClaimReply
-	(*CloseUnqualifiedArgs)(nil),    // 52: salesdesk.v1.CloseUnqualifiedArgs
-	(*CloseUnqualifiedReply)(nil),   // 53: salesdesk.v1.CloseUnqualifiedReply
-	(*Opportunity)(nil),             // 54: salesdesk.v1.Opportunity
-	(*Milestone)(nil),               // 55: salesdesk.v1.Milestone
-	(*Risk)(nil),                    // 56: salesdesk.v1.Risk
-	(*CompleteActivityArgs)(nil),    // 57: salesdesk.v1.CompleteActivityArgs
-	(*CompleteActivityReply)(nil),   // 58: salesdesk.v1.CompleteActivityReply
-	(*ActivityDone)(nil),            // 59: salesdesk.v1.ActivityDone
-	(*NextPlan)(nil),                // 60: salesdesk.v1.NextPlan
-	(*FollowUp)(nil),                // 61: salesdesk.v1.FollowUp
-	(*ConfirmResultArgs)(nil),       // 62: salesdesk.v1.ConfirmResultArgs
-	(*ConfirmResultReply)(nil),      // 63: salesdesk.v1.ConfirmResultReply
-	(*CreateCustomerArgs)(nil),      // 64: salesdesk.v1.CreateCustomerArgs
-	(*CreateCustomerReply)(nil),     // 65: salesdesk.v1.CreateCustomerReply
-	(*CreateOpportunityArgs)(nil),   // 66: salesdesk.v1.CreateOpportunityArgs
-	(*CreateOpportunityReply)(nil),  // 67: salesdesk.v1.CreateOpportunityReply
-	(*CustomerArgs)(nil),            // 68: salesdesk.v1.CustomerArgs
-	(*CustomerReply)(nil),           // 69: salesdesk.v1.CustomerReply
-	(*CustomerCountArgs)(nil),       // 70: salesdesk.v1.CustomerCountArgs
-	(*CustomerCountReply)(nil),      // 71: salesdesk.v1.CustomerCountReply
-	(*CustomerIDsArgs)(nil),         // 72: salesdesk.v1.CustomerIDsArgs
-	(*CustomerIDsReply)(nil),        // 73: salesdesk.v1.CustomerIDsReply
-	(*CustomerFilter)(nil),          // 74: salesdesk.v1.CustomerFilter
-	(*CustomerSegmentArgs)(nil),     // 75: salesdesk.v1.CustomerSegmentArgs
-	(*CustomerSegmentReply)(nil),    // 76: salesdesk.v1.CustomerSegmentReply
-	(*CustomerSegment)(nil),         // 77: salesdesk.v1.CustomerSegment
-	(*CustomersArgs)(nil),           // 78: salesdesk.v1.CustomersArgs
-	(*CustomersReply)(nil),          // 79: salesdesk.v1.CustomersReply
-	(*CustomerPage)(nil),            // 80: salesdesk.v1.CustomerPage
-	(*DashboardArgs)(nil),           // 81: salesdesk.v1.DashboardArgs
-	(*DashboardReply)(nil),          // 82: salesdesk.v1.DashboardReply
-	(*Period)(nil),                  // 83: salesdesk.v1.Period
-	(*Dashboard)(nil),               // 84: salesdesk.v1.Dashboard
-	(*PeriodReport)(nil),            // 85: salesdesk.v1.PeriodReport
-	(*Figures)(nil),                 // 86: salesdesk.v1.Figures
-	(*Miss)(nil),                    // 87: salesdesk.v1.Miss
-	(*OwnerReport)(nil),             // 88: salesdesk.v1.OwnerReport
-	(*PeriodNotes)(nil),             // 89: salesdesk.v1.PeriodNotes
-	(*FunnelStep)(nil),              // 90: salesdesk.v1.FunnelStep
-	(*SegmentSummary)(nil),          // 91: salesdesk.v1.SegmentSummary
-	(*CategorySales)(nil),           // 92: salesdesk.v1.CategorySales
-	(*ParetoPoint)(nil),             // 93: salesdesk.v1.ParetoPoint
-	(*SegmentCount)(nil),            // 94: salesdesk.v1.SegmentCount
-	(*DeleteFilterArgs)(nil),        // 95: salesdesk.v1.DeleteFilterArgs
-	(*DeleteFilterReply)(nil),       // 96: salesdesk.v1.DeleteFilterReply
-	(*DuplicatesArgs)(nil),          // 97: salesdesk.v1.DuplicatesArgs
-	(*DuplicatesReply)(nil),         // 98: salesdesk.v1.DuplicatesReply
-	(*DuplicateMatch)(nil),          // 99: salesdesk.v1.DuplicateMatch
-	(*ExportAuditCSVArgs)(nil),      // 100: salesdesk.v1.ExportAuditCSVArgs
-	(*ExportAuditCSVReply)(nil),     // 101: salesdesk.v1.ExportAuditCSVReply
-	(*FollowUpsArgs)(nil),           // 102: salesdesk.v1.FollowUpsArgs
-	(*FollowUpsReply)(nil),          // 103: salesdesk.v1.FollowUpsReply
-	(*ForecastArgs)(nil),            // 104: salesdesk.v1.ForecastArgs
-	(*ForecastReply)(nil),           // 105: salesdesk.v1.ForecastReply
-	(*ForecastRow)(nil),             // 106: salesdesk.v1.ForecastRow
-	(*FunnelOfArgs)(nil),            // 107: salesdesk.v1.FunnelOfArgs
-	(*FunnelOfReply)(nil),           // 108: salesdesk.v1.FunnelOfReply
-	(*HandoverArgs)(nil),            // 109: salesdesk.v1.HandoverArgs
-	(*HandoverReply)(nil),           // 110: salesdesk.v1.HandoverReply
-	(*HandoverRequest)(nil),         // 111: salesdesk.v1.HandoverRequest
-	(*HandoverCounts)(nil),          // 112: salesdesk.v1.HandoverCounts
-	(*HandoverPreviewArgs)(nil),     // 113: salesdesk.v1.HandoverPreviewArgs
-	(*HandoverPreviewReply)(nil),    // 114: salesdesk.v1.HandoverPreviewReply
-	(*HistoryArgs)(nil),             // 115: salesdesk.v1.HistoryArgs
-	(*HistoryReply)(nil),            // 116: salesdesk.v1.HistoryReply
-	(*StageChange)(nil),             // 117: salesdesk.v1.StageChange
-	(*ImportsArgs)(nil),             // 118: salesdesk.v1.ImportsArgs
-	(*ImportsReply)(nil),            // 119: salesdesk.v1.ImportsReply
-	(*ImportRecord)(nil),            // 120: salesdesk.v1.ImportRecord
-	(*ImportCounts)(nil),            // 121: salesdesk.v1.ImportCounts
-	(*IsEmptyArgs)(nil),             // 122: salesdesk.v1.IsEmptyArgs
-	(*IsEmptyReply)(nil),            // 123: salesdesk.v1.IsEmptyReply
-	(*ListLayoutArgs)(nil),          // 124: salesdesk.v1.ListLayoutArgs
-	(*ListLayoutReply)(nil),         // 125: salesdesk.v1.ListLayoutReply
-	(*ListLayout)(nil),              // 126: salesdesk.v1.ListLayout
-	(*LoadDealsArgs)(nil),           // 127: salesdesk.v1.LoadDealsArgs
-	(*LoadDealsReply)(nil),          // 128: salesdesk.v1.LoadDealsReply
-	(*LogFollowUpArgs)(nil),         // 129: salesdesk.v1.LogFollowUpArgs
-	(*LogFollowUpReply)(nil),        // 130: salesdesk.v1.LogFollowUpReply
-	(*MarkReviewedArgs)(nil),        // 131: salesdesk.v1.MarkReviewedArgs
-	(*MarkReviewedReply)(nil),       // 132: salesdesk.v1.MarkReviewedReply
-	(*MemberArgs)(nil),              // 133: salesdesk.v1.MemberArgs
-	(*MemberReply)(nil),             // 134: salesdesk.v1.MemberReply
-	(*MemberStatusesArgs)(nil),      // 135: salesdesk.v1.MemberStatusesArgs
-	(*MemberStatusesReply)(nil),     // 136: salesdesk.v1.MemberStatusesReply
-	(*MemberStatus)(nil),            // 137: salesdesk.v1.MemberStatus
-	(*MembersArgs)(nil),             // 138: salesdesk.v1.MembersArgs
-	(*MembersReply)(nil),            // 139: salesdesk.v1.MembersReply
-	(*MoveStageArgs)(nil),           // 140: salesdesk.v1.MoveStageArgs
-	(*MoveStageReply)(nil),          // 141: salesdesk.v1.MoveStageReply
-	(*Move)(nil),                    // 142: salesdesk.v1.Move
-	(*MoveStageUndoableArgs)(nil),   // 143: salesdesk.v1.MoveStageUndoableArgs
-	(*MoveStageUndoableReply)(nil),  // 144: salesdesk.v1.MoveStageUndoableReply
-	(*MoveUndo)(nil),                // 145: salesdesk.v1.MoveUndo
-	(*OpportunitiesArgs)(nil),       // 146: salesdesk.v1.OpportunitiesArgs
-	(*OpportunitiesReply)(nil),      // 147: salesdesk.v1.OpportunitiesReply
-	(*OpportunityFilter)(nil),       // 148: salesdesk.v1.OpportunityFilter
-	(*OpportunityPage)(nil),         // 149: salesdesk.v1.OpportunityPage
-	(*OpportunityArgs)(nil),         // 150: salesdesk.v1.OpportunityArgs
-	(*OpportunityReply)(nil),        // 151: salesdesk.v1.OpportunityReply
-	(*PeriodFunnelArgs)(nil),        // 152: salesdesk.v1.PeriodFunnelArgs
-	(*PeriodFunnelReply)(nil),       // 153: salesdesk.v1.PeriodFunnelReply
-	(*PeriodNotesArgs)(nil),         // 154: salesdesk.v1.PeriodNotesArgs
-	(*PeriodNotesReply)(nil),        // 155: salesdesk.v1.PeriodNotesReply
-	(*PoolCardsArgs)(nil),           // 156: salesdesk.v1.PoolCardsArgs
-	(*PoolCardsReply)(nil),          // 157: salesdesk.v1.PoolCardsReply
-	(*PoolFilter)(nil),              // 158: salesdesk.v1.PoolFilter
-	(*PoolPage)(nil),                // 159: salesdesk.v1.PoolPage
-	(*PoolRow)(nil),                 // 160: salesdesk.v1.PoolRow
-	(*PoolDueArgs)(nil),             // 161: salesdesk.v1.PoolDueArgs
-	(*PoolDueReply)(nil),            // 162: salesdesk.v1.PoolDueReply
-	(*PoolDueCard)(nil),             // 163: salesdesk.v1.PoolDueCard
-	(*PoolHistoryArgs)(nil),         // 164: salesdesk.v1.PoolHistoryArgs
-	(*PoolHistoryReply)(nil),        // 165: salesdesk.v1.PoolHistoryReply
-	(*PoolMove)(nil),                // 166: salesdesk.v1.PoolMove
-	(*RecordReportExportArgs)(nil),  // 167: salesdesk.v1.RecordReportExportArgs
-	(*RecordReportExportReply)(nil), // 168: salesdesk.v1.RecordReportExportReply
-	(*ReleaseArgs)(nil),             // 169: salesdesk.v1.ReleaseArgs
-	(*ReleaseReply)(nil),            // 170: salesdesk.v1.ReleaseReply
-	(*ReportArgs)(nil),              // 171: salesdesk.v1.ReportArgs
-	(*ReportReply)(nil),             // 172: salesdesk.v1.ReportReply
-	(*ReportsArgs)(nil),             // 173: salesdesk.v1.ReportsArgs
-	(*ReportsReply)(nil),            // 174: salesdesk.v1.ReportsReply
-	(*ResetPasswordArgs)(nil),       // 175: salesdesk.v1.ResetPasswordArgs
-	(*ResetPasswordReply)(nil),      // 176: salesdesk.v1.ResetPasswordReply
-	(*RestoreCustomerArgs)(nil),     // 177: salesdesk.v1.RestoreCustomerArgs
-	(*RestoreCustomerReply)(nil),    // 178: salesdesk.v1.RestoreCustomerReply
-	(*ReviewCardsArgs)(nil),         // 179: salesdesk.v1.ReviewCardsArgs
-	(*ReviewCardsReply)(nil),        // 180: salesdesk.v1.ReviewCardsReply
-	(*ReviewsArgs)(nil),             // 181: salesdesk.v1.ReviewsArgs
-	(*ReviewsReply)(nil),            // 182: salesdesk.v1.ReviewsReply
-	(*Review)(nil),                  // 183: salesdesk.v1.Review
-	(*RowArgs)(nil),                 // 184: salesdesk.v1.RowArgs
-	(*RowReply)(nil),                // 185: salesdesk.v1.RowReply
-	(*RowExtrasArgs)(nil),           // 186: salesdesk.v1.RowExtrasArgs
-	(*RowExtrasReply)(nil),          // 187: salesdesk.v1.RowExtrasReply
-	(*RowExtra)(nil),                // 188: salesdesk.v1.RowExtra
-	(*ContactBrief)(nil),            // 189: salesdesk.v1.ContactBrief
-	(*SaveFilterArgs)(nil),          // 190: salesdesk.v1.SaveFilterArgs
-	(*SaveFilterReply)(nil),         // 191: salesdesk.v1.SaveFilterReply
-	(*SavedFilter)(nil),             // 192: salesdesk.v1.SavedFilter
-	(*SaveListLayoutArgs)(nil),      // 193: salesdesk.v1.SaveListLayoutArgs
-	(*SaveListLayoutReply)(nil),     // 194: salesdesk.v1.SaveListLayoutReply
-	(*SaveMappingArgs)(nil),         // 195: salesdesk.v1.SaveMappingArgs
-	(*SaveMappingReply)(nil),        // 196: salesdesk.v1.SaveMappingReply
-	(*Mapping)(nil),                 // 197: salesdesk.v1.Mapping
-	(*ColumnMapping)(nil),           // 198: salesdesk.v1.ColumnMapping
-	(*SaveMemberArgs)(nil),          // 199: salesdesk.v1.SaveMemberArgs
-	(*SaveMemberReply)(nil),         // 200: salesdesk.v1.SaveMemberReply
-	(*SavePeriodNotesArgs)(nil),     // 201: salesdesk.v1.SavePeriodNotesArgs
-	(*SavePeriodNotesReply)(nil),    // 202: salesdesk.v1.SavePeriodNotesReply
-	(*SaveSettingsArgs)(nil),        // 203: salesdesk.v1.SaveSettingsArgs
-	(*SaveSettingsReply)(nil),       // 204: salesdesk.v1.SaveSettingsReply
-	(*Settings)(nil),                // 205: salesdesk.v1.Settings
-	(*GradeRules)(nil),              // 206: salesdesk.v1.GradeRules
-	(*ContactCaps)(nil),             // 207: salesdesk.v1.ContactCaps
-	(*StageDef)(nil),                // 208: salesdesk.v1.StageDef
-	(*QualifyThresholds)(nil),       // 209: salesdesk.v1.QualifyThresholds
-	(*BackupSettings)(nil),          // 210: salesdesk.v1.BackupSettings
-	(*Retention)(nil),               // 211: salesdesk.v1.Retention
-	(*PoolSettings)(nil),            // 212: salesdesk.v1.PoolSettings
-	(*SaveTargetsArgs)(nil),         // 213: salesdesk.v1.SaveTargetsArgs
-	(*SaveTargetsReply)(nil),        // 214: salesdesk.v1.SaveTargetsReply
-	(*TargetSet)(nil),               // 215: salesdesk.v1.TargetSet
-	(*OfTargets)(nil),               // 216: salesdesk.v1.OfTargets
-	(*SavedFiltersArgs)(nil),        // 217: salesdesk.v1.SavedFiltersArgs
-	(*SavedFiltersReply)(nil),       // 218: salesdesk.v1.SavedFiltersReply
-	(*SearchHitsArgs)(nil),          // 219: salesdesk.v1.SearchHitsArgs
-	(*SearchHitsReply)(nil),         // 220: salesdesk.v1.SearchHitsReply
-	(*SearchHit)(nil),               // 221: salesdesk.v1.SearchHit
-	(*SegmentCustomersArgs)(nil),    // 222: salesdesk.v1.SegmentCustomersArgs
-	(*SegmentCustomersReply)(nil),   // 223: salesdesk.v1.SegmentCustomersReply
-	(*SegmentPage)(nil),             // 224: salesdesk.v1.SegmentPage
-	(*SegmentsForArgs)(nil),         // 225: salesdesk.v1.SegmentsForArgs
-	(*SegmentsForReply)(nil),        // 226: salesdesk.v1.SegmentsForReply
-	(*SetActiveArgs)(nil),           // 227: salesdesk.v1.SetActiveArgs
-	(*SetActiveReply)(nil),          // 228: salesdesk.v1.SetActiveReply
-	(*SettingsArgs)(nil),            // 229: salesdesk.v1.SettingsArgs
-	(*SettingsReply)(nil),           // 230: salesdesk.v1.SettingsReply
-	(*StageTotalsArgs)(nil),         // 231: salesdesk.v1.StageTotalsArgs
-	(*StageTotalsReply)(nil),        // 232: salesdesk.v1.StageTotalsReply
-	(*StageTotal)(nil),              // 233: salesdesk.v1.StageTotal
-	(*SweepPoolArgs)(nil),           // 234: salesdesk.v1.SweepPoolArgs
-	(*SweepPoolReply)(nil),          // 235: salesdesk.v1.SweepPoolReply
-	(*TargetsArgs)(nil),             // 236: salesdesk.v1.TargetsArgs
-	(*TargetsReply)(nil),            // 237: salesdesk.v1.TargetsReply
-	(*UndoImportArgs)(nil),          // 238: salesdesk.v1.UndoImportArgs
-	(*UndoImportReply)(nil),         // 239: salesdesk.v1.UndoImportReply
-	(*UndoReport)(nil),              // 240: salesdesk.v1.UndoReport
-	(*UndoCounts)(nil),              // 241: salesdesk.v1.UndoCounts
-	(*UndoMoveArgs)(nil),            // 242: salesdesk.v1.UndoMoveArgs
-	(*UndoMoveReply)(nil),           // 243: salesdesk.v1.UndoMoveReply
-	(*UnlockArgs)(nil),              // 244: salesdesk.v1.UnlockArgs
-	(*UnlockReply)(nil),             // 245: salesdesk.v1.UnlockReply
-	(*UpdateCustomerArgs)(nil),      // 246: salesdesk.v1.UpdateCustomerArgs
-	(*UpdateCustomerReply)(nil),     // 247: salesdesk.v1.UpdateCustomerReply
-	(*UpdateOpportunityArgs)(nil),   // 248: salesdesk.v1.UpdateOpportunityArgs
-	(*UpdateOpportunityReply)(nil),  // 249: salesdesk.v1.UpdateOpportunityReply
-	(*WeeklyReviewArgs)(nil),        // 250: salesdesk.v1.WeeklyReviewArgs
-	(*WeeklyReviewReply)(nil),       // 251: salesdesk.v1.WeeklyReviewReply
-	(*RepReview)(nil),               // 252: salesdesk.v1.RepReview
-	nil,                             // 253: salesdesk.v1.CustomerFilter.OnlyEntry
-	nil,                             // 254: salesdesk.v1.PeriodReport.TargetsEntry
-	nil,                             // 255: salesdesk.v1.OwnerReport.TargetsEntry
-	nil,                             // 256: salesdesk.v1.RowExtrasReply.R0Entry
-	nil,                             // 257: salesdesk.v1.PoolSettings.ReturnAfterEntry
-	nil,                             // 258: salesdesk.v1.TargetSet.TeamEntry
-	nil,                             // 259: salesdesk.v1.TargetSet.OwnersEntry
-	nil,                             // 260: salesdesk.v1.OfTargets.VEntry
-	nil,                             // 261: salesdesk.v1.SearchHitsReply.R0Entry
+	(*ImportProgress)(nil),          // 7: salesdesk.v1.ImportProgress
+	(*ImportReport)(nil),            // 8: salesdesk.v1.ImportReport
+	(*ImportCounts)(nil),            // 9: salesdesk.v1.ImportCounts
+	(*RejectedRow)(nil),             // 10: salesdesk.v1.RejectedRow
+	(*RowProblem)(nil),              // 11: salesdesk.v1.RowProblem
+	(*RowOutcome)(nil),              // 12: salesdesk.v1.RowOutcome
+	(*OfListString)(nil),            // 13: salesdesk.v1.OfListString
+	(*ActivitiesArgs)(nil),          // 14: salesdesk.v1.ActivitiesArgs
+	(*ActivitiesReply)(nil),         // 15: salesdesk.v1.ActivitiesReply
+	(*ActivityFilter)(nil),          // 16: salesdesk.v1.ActivityFilter
+	(*ActivityPage)(nil),            // 17: salesdesk.v1.ActivityPage
+	(*Activity)(nil),                // 18: salesdesk.v1.Activity
+	(*CustomerRow)(nil),             // 19: salesdesk.v1.CustomerRow
+	(*AddMemberArgs)(nil),           // 20: salesdesk.v1.AddMemberArgs
+	(*AddMemberReply)(nil),          // 21: salesdesk.v1.AddMemberReply
+	(*Member)(nil),                  // 22: salesdesk.v1.Member
+	(*AgendaArgs)(nil),              // 23: salesdesk.v1.AgendaArgs
+	(*AgendaReply)(nil),             // 24: salesdesk.v1.AgendaReply
+	(*Agenda)(nil),                  // 25: salesdesk.v1.Agenda
+	(*AgendaItem)(nil),              // 26: salesdesk.v1.AgendaItem
+	(*OpportunityRow)(nil),          // 27: salesdesk.v1.OpportunityRow
+	(*LeadScores)(nil),              // 28: salesdesk.v1.LeadScores
+	(*ArchiveCustomerArgs)(nil),     // 29: salesdesk.v1.ArchiveCustomerArgs
+	(*ArchiveCustomerReply)(nil),    // 30: salesdesk.v1.ArchiveCustomerReply
+	(*Customer)(nil),                // 31: salesdesk.v1.Customer
+	(*Contact)(nil),                 // 32: salesdesk.v1.Contact
+	(*MAN)(nil),                     // 33: salesdesk.v1.MAN
+	(*AssignArgs)(nil),              // 34: salesdesk.v1.AssignArgs
+	(*AssignReply)(nil),             // 35: salesdesk.v1.AssignReply
+	(*AuditTrailArgs)(nil),          // 36: salesdesk.v1.AuditTrailArgs
+	(*AuditTrailReply)(nil),         // 37: salesdesk.v1.AuditTrailReply
+	(*AuditFilter)(nil),             // 38: salesdesk.v1.AuditFilter
+	(*AuditPage)(nil),               // 39: salesdesk.v1.AuditPage
+	(*Change)(nil),                  // 40: salesdesk.v1.Change
+	(*FieldChange)(nil),             // 41: salesdesk.v1.FieldChange
+	(*BulkAddTagArgs)(nil),          // 42: salesdesk.v1.BulkAddTagArgs
+	(*BulkAddTagReply)(nil),         // 43: salesdesk.v1.BulkAddTagReply
+	(*BulkArchiveArgs)(nil),         // 44: salesdesk.v1.BulkArchiveArgs
+	(*BulkArchiveReply)(nil),        // 45: salesdesk.v1.BulkArchiveReply
+	(*BulkSetOwnerArgs)(nil),        // 46: salesdesk.v1.BulkSetOwnerArgs
+	(*BulkSetOwnerReply)(nil),       // 47: salesdesk.v1.BulkSetOwnerReply
+	(*CapCheckArgs)(nil),            // 48: salesdesk.v1.CapCheckArgs
+	(*CapCheckReply)(nil),           // 49: salesdesk.v1.CapCheckReply
+	(*CardHistoryArgs)(nil),         // 50: salesdesk.v1.CardHistoryArgs
+	(*CardHistoryReply)(nil),        // 51: salesdesk.v1.CardHistoryReply
+	(*ChangePasswordArgs)(nil),      // 52: salesdesk.v1.ChangePasswordArgs
+	(*ChangePasswordReply)(nil),     // 53: salesdesk.v1.ChangePasswordReply
+	(*ChoicesArgs)(nil),             // 54: salesdesk.v1.ChoicesArgs
+	(*ChoicesReply)(nil),            // 55: salesdesk.v1.ChoicesReply
+	(*FilterChoices)(nil),           // 56: salesdesk.v1.FilterChoices
+	(*ClaimArgs)(nil),               // 57: salesdesk.v1.ClaimArgs
+	(*ClaimReply)(nil),              // 58: salesdesk.v1.ClaimReply
+	(*CloseUnqualifiedArgs)(nil),    // 59: salesdesk.v1.CloseUnqualifiedArgs
+	(*CloseUnqualifiedReply)(nil),   // 60: salesdesk.v1.CloseUnqualifiedReply
+	(*Opportunity)(nil),             // 61: salesdesk.v1.Opportunity
+	(*Milestone)(nil),               // 62: salesdesk.v1.Milestone
+	(*Risk)(nil),                    // 63: salesdesk.v1.Risk
+	(*CompleteActivityArgs)(nil),    // 64: salesdesk.v1.CompleteActivityArgs
+	(*CompleteActivityReply)(nil),   // 65: salesdesk.v1.CompleteActivityReply
+	(*ActivityDone)(nil),            // 66: salesdesk.v1.ActivityDone
+	(*NextPlan)(nil),                // 67: salesdesk.v1.NextPlan
+	(*FollowUp)(nil),                // 68: salesdesk.v1.FollowUp
+	(*ConfirmResultArgs)(nil),       // 69: salesdesk.v1.ConfirmResultArgs
+	(*ConfirmResultReply)(nil),      // 70: salesdesk.v1.ConfirmResultReply
+	(*CreateCustomerArgs)(nil),      // 71: salesdesk.v1.CreateCustomerArgs
+	(*CreateCustomerReply)(nil),     // 72: salesdesk.v1.CreateCustomerReply
+	(*CreateOpportunityArgs)(nil),   // 73: salesdesk.v1.CreateOpportunityArgs
+	(*CreateOpportunityReply)(nil),  // 74: salesdesk.v1.CreateOpportunityReply
+	(*CustomerArgs)(nil),            // 75: salesdesk.v1.CustomerArgs
+	(*CustomerReply)(nil),           // 76: salesdesk.v1.CustomerReply
+	(*CustomerCountArgs)(nil),       // 77: salesdesk.v1.CustomerCountArgs
+	(*CustomerCountReply)(nil),      // 78: salesdesk.v1.CustomerCountReply
+	(*CustomerIDsArgs)(nil),         // 79: salesdesk.v1.CustomerIDsArgs
+	(*CustomerIDsReply)(nil),        // 80: salesdesk.v1.CustomerIDsReply
+	(*CustomerFilter)(nil),          // 81: salesdesk.v1.CustomerFilter
+	(*CustomerSegmentArgs)(nil),     // 82: salesdesk.v1.CustomerSegmentArgs
+	(*CustomerSegmentReply)(nil),    // 83: salesdesk.v1.CustomerSegmentReply
+	(*CustomerSegment)(nil),         // 84: salesdesk.v1.CustomerSegment
+	(*CustomersArgs)(nil),           // 85: salesdesk.v1.CustomersArgs
+	(*CustomersReply)(nil),          // 86: salesdesk.v1.CustomersReply
+	(*CustomerPage)(nil),            // 87: salesdesk.v1.CustomerPage
+	(*DashboardArgs)(nil),           // 88: salesdesk.v1.DashboardArgs
+	(*DashboardReply)(nil),          // 89: salesdesk.v1.DashboardReply
+	(*Period)(nil),                  // 90: salesdesk.v1.Period
+	(*Dashboard)(nil),               // 91: salesdesk.v1.Dashboard
+	(*PeriodReport)(nil),            // 92: salesdesk.v1.PeriodReport
+	(*Figures)(nil),                 // 93: salesdesk.v1.Figures
+	(*Miss)(nil),                    // 94: salesdesk.v1.Miss
+	(*OwnerReport)(nil),             // 95: salesdesk.v1.OwnerReport
+	(*PeriodNotes)(nil),             // 96: salesdesk.v1.PeriodNotes
+	(*FunnelStep)(nil),              // 97: salesdesk.v1.FunnelStep
+	(*SegmentSummary)(nil),          // 98: salesdesk.v1.SegmentSummary
+	(*CategorySales)(nil),           // 99: salesdesk.v1.CategorySales
+	(*ParetoPoint)(nil),             // 100: salesdesk.v1.ParetoPoint
+	(*SegmentCount)(nil),            // 101: salesdesk.v1.SegmentCount
+	(*DeleteFilterArgs)(nil),        // 102: salesdesk.v1.DeleteFilterArgs
+	(*DeleteFilterReply)(nil),       // 103: salesdesk.v1.DeleteFilterReply
+	(*DuplicatesArgs)(nil),          // 104: salesdesk.v1.DuplicatesArgs
+	(*DuplicatesReply)(nil),         // 105: salesdesk.v1.DuplicatesReply
+	(*DuplicateMatch)(nil),          // 106: salesdesk.v1.DuplicateMatch
+	(*ExportAuditCSVArgs)(nil),      // 107: salesdesk.v1.ExportAuditCSVArgs
+	(*ExportAuditCSVReply)(nil),     // 108: salesdesk.v1.ExportAuditCSVReply
+	(*FollowUpsArgs)(nil),           // 109: salesdesk.v1.FollowUpsArgs
+	(*FollowUpsReply)(nil),          // 110: salesdesk.v1.FollowUpsReply
+	(*ForecastArgs)(nil),            // 111: salesdesk.v1.ForecastArgs
+	(*ForecastReply)(nil),           // 112: salesdesk.v1.ForecastReply
+	(*ForecastRow)(nil),             // 113: salesdesk.v1.ForecastRow
+	(*FunnelOfArgs)(nil),            // 114: salesdesk.v1.FunnelOfArgs
+	(*FunnelOfReply)(nil),           // 115: salesdesk.v1.FunnelOfReply
+	(*HandoverArgs)(nil),            // 116: salesdesk.v1.HandoverArgs
+	(*HandoverReply)(nil),           // 117: salesdesk.v1.HandoverReply
+	(*HandoverRequest)(nil),         // 118: salesdesk.v1.HandoverRequest
+	(*HandoverCounts)(nil),          // 119: salesdesk.v1.HandoverCounts
+	(*HandoverPreviewArgs)(nil),     // 120: salesdesk.v1.HandoverPreviewArgs
+	(*HandoverPreviewReply)(nil),    // 121: salesdesk.v1.HandoverPreviewReply
+	(*HistoryArgs)(nil),             // 122: salesdesk.v1.HistoryArgs
+	(*HistoryReply)(nil),            // 123: salesdesk.v1.HistoryReply
+	(*StageChange)(nil),             // 124: salesdesk.v1.StageChange
+	(*ImportsArgs)(nil),             // 125: salesdesk.v1.ImportsArgs
+	(*ImportsReply)(nil),            // 126: salesdesk.v1.ImportsReply
+	(*ImportRecord)(nil),            // 127: salesdesk.v1.ImportRecord
+	(*IsEmptyArgs)(nil),             // 128: salesdesk.v1.IsEmptyArgs
+	(*IsEmptyReply)(nil),            // 129: salesdesk.v1.IsEmptyReply
+	(*ListLayoutArgs)(nil),          // 130: salesdesk.v1.ListLayoutArgs
+	(*ListLayoutReply)(nil),         // 131: salesdesk.v1.ListLayoutReply
+	(*ListLayout)(nil),              // 132: salesdesk.v1.ListLayout
+	(*LoadDealsArgs)(nil),           // 133: salesdesk.v1.LoadDealsArgs
+	(*LoadDealsReply)(nil),          // 134: salesdesk.v1.LoadDealsReply
+	(*LogFollowUpArgs)(nil),         // 135: salesdesk.v1.LogFollowUpArgs
+	(*LogFollowUpReply)(nil),        // 136: salesdesk.v1.LogFollowUpReply
+	(*MarkReviewedArgs)(nil),        // 137: salesdesk.v1.MarkReviewedArgs
+	(*MarkReviewedReply)(nil),       // 138: salesdesk.v1.MarkReviewedReply
+	(*MemberArgs)(nil),              // 139: salesdesk.v1.MemberArgs
+	(*MemberReply)(nil),             // 140: salesdesk.v1.MemberReply
+	(*MemberStatusesArgs)(nil),      // 141: salesdesk.v1.MemberStatusesArgs
+	(*MemberStatusesReply)(nil),     // 142: salesdesk.v1.MemberStatusesReply
+	(*MemberStatus)(nil),            // 143: salesdesk.v1.MemberStatus
+	(*MembersArgs)(nil),             // 144: salesdesk.v1.MembersArgs
+	(*MembersReply)(nil),            // 145: salesdesk.v1.MembersReply
+	(*MoveStageArgs)(nil),           // 146: salesdesk.v1.MoveStageArgs
+	(*MoveStageReply)(nil),          // 147: salesdesk.v1.MoveStageReply
+	(*Move)(nil),                    // 148: salesdesk.v1.Move
+	(*MoveStageUndoableArgs)(nil),   // 149: salesdesk.v1.MoveStageUndoableArgs
+	(*MoveStageUndoableReply)(nil),  // 150: salesdesk.v1.MoveStageUndoableReply
+	(*MoveUndo)(nil),                // 151: salesdesk.v1.MoveUndo
+	(*OpportunitiesArgs)(nil),       // 152: salesdesk.v1.OpportunitiesArgs
+	(*OpportunitiesReply)(nil),      // 153: salesdesk.v1.OpportunitiesReply
+	(*OpportunityFilter)(nil),       // 154: salesdesk.v1.OpportunityFilter
+	(*OpportunityPage)(nil),         // 155: salesdesk.v1.OpportunityPage
+	(*OpportunityArgs)(nil),         // 156: salesdesk.v1.OpportunityArgs
+	(*OpportunityReply)(nil),        // 157: salesdesk.v1.OpportunityReply
+	(*PeriodFunnelArgs)(nil),        // 158: salesdesk.v1.PeriodFunnelArgs
+	(*PeriodFunnelReply)(nil),       // 159: salesdesk.v1.PeriodFunnelReply
+	(*PeriodNotesArgs)(nil),         // 160: salesdesk.v1.PeriodNotesArgs
+	(*PeriodNotesReply)(nil),        // 161: salesdesk.v1.PeriodNotesReply
+	(*PoolCardsArgs)(nil),           // 162: salesdesk.v1.PoolCardsArgs
+	(*PoolCardsReply)(nil),          // 163: salesdesk.v1.PoolCardsReply
+	(*PoolFilter)(nil),              // 164: salesdesk.v1.PoolFilter
+	(*PoolPage)(nil),                // 165: salesdesk.v1.PoolPage
+	(*PoolRow)(nil),                 // 166: salesdesk.v1.PoolRow
+	(*PoolDueArgs)(nil),             // 167: salesdesk.v1.PoolDueArgs
+	(*PoolDueReply)(nil),            // 168: salesdesk.v1.PoolDueReply
+	(*PoolDueCard)(nil),             // 169: salesdesk.v1.PoolDueCard
+	(*PoolHistoryArgs)(nil),         // 170: salesdesk.v1.PoolHistoryArgs
+	(*PoolHistoryReply)(nil),        // 171: salesdesk.v1.PoolHistoryReply
+	(*PoolMove)(nil),                // 172: salesdesk.v1.PoolMove
+	(*RecordReportExportArgs)(nil),  // 173: salesdesk.v1.RecordReportExportArgs
+	(*RecordReportExportReply)(nil), // 174: salesdesk.v1.RecordReportExportReply
+	(*ReleaseArgs)(nil),             // 175: salesdesk.v1.ReleaseArgs
+	(*ReleaseReply)(nil),            // 176: salesdesk.v1.ReleaseReply
+	(*ReportArgs)(nil),              // 177: salesdesk.v1.ReportArgs
+	(*ReportReply)(nil),             // 178: salesdesk.v1.ReportReply
+	(*ReportsArgs)(nil),             // 179: salesdesk.v1.ReportsArgs
+	(*ReportsReply)(nil),            // 180: salesdesk.v1.ReportsReply
+	(*ResetPasswordArgs)(nil),       // 181: salesdesk.v1.ResetPasswordArgs
+	(*ResetPasswordReply)(nil),      // 182: salesdesk.v1.ResetPasswordReply
+	(*RestoreCustomerArgs)(nil),     // 183: salesdesk.v1.RestoreCustomerArgs
+	(*RestoreCustomerReply)(nil),    // 184: salesdesk.v1.RestoreCustomerReply
+	(*ReviewCardsArgs)(nil),         // 185: salesdesk.v1.ReviewCardsArgs
+	(*ReviewCardsReply)(nil),        // 186: salesdesk.v1.ReviewCardsReply
+	(*ReviewsArgs)(nil),             // 187: salesdesk.v1.ReviewsArgs
+	(*ReviewsReply)(nil),            // 188: salesdesk.v1.ReviewsReply
+	(*Review)(nil),                  // 189: salesdesk.v1.Review
+	(*RowArgs)(nil),                 // 190: salesdesk.v1.RowArgs
+	(*RowReply)(nil),                // 191: salesdesk.v1.RowReply
+	(*RowExtrasArgs)(nil),           // 192: salesdesk.v1.RowExtrasArgs
+	(*RowExtrasReply)(nil),          // 193: salesdesk.v1.RowExtrasReply
+	(*RowExtra)(nil),                // 194: salesdesk.v1.RowExtra
+	(*ContactBrief)(nil),            // 195: salesdesk.v1.ContactBrief
+	(*SaveFilterArgs)(nil),          // 196: salesdesk.v1.SaveFilterArgs
+	(*SaveFilterReply)(nil),         // 197: salesdesk.v1.SaveFilterReply
+	(*SavedFilter)(nil),             // 198: salesdesk.v1.SavedFilter
+	(*SaveListLayoutArgs)(nil),      // 199: salesdesk.v1.SaveListLayoutArgs
+	(*SaveListLayoutReply)(nil),     // 200: salesdesk.v1.SaveListLayoutReply
+	(*SaveMappingArgs)(nil),         // 201: salesdesk.v1.SaveMappingArgs
+	(*SaveMappingReply)(nil),        // 202: salesdesk.v1.SaveMappingReply
+	(*Mapping)(nil),                 // 203: salesdesk.v1.Mapping
+	(*ColumnMapping)(nil),           // 204: salesdesk.v1.ColumnMapping
+	(*SaveMemberArgs)(nil),          // 205: salesdesk.v1.SaveMemberArgs
+	(*SaveMemberReply)(nil),         // 206: salesdesk.v1.SaveMemberReply
+	(*SavePeriodNotesArgs)(nil),     // 207: salesdesk.v1.SavePeriodNotesArgs
+	(*SavePeriodNotesReply)(nil),    // 208: salesdesk.v1.SavePeriodNotesReply
+	(*SaveSettingsArgs)(nil),        // 209: salesdesk.v1.SaveSettingsArgs
+	(*SaveSettingsReply)(nil),       // 210: salesdesk.v1.SaveSettingsReply
+	(*Settings)(nil),                // 211: salesdesk.v1.Settings
+	(*GradeRules)(nil),              // 212: salesdesk.v1.GradeRules
+	(*ContactCaps)(nil),             // 213: salesdesk.v1.ContactCaps
+	(*StageDef)(nil),                // 214: salesdesk.v1.StageDef
+	(*QualifyThresholds)(nil),       // 215: salesdesk.v1.QualifyThresholds
+	(*BackupSettings)(nil),          // 216: salesdesk.v1.BackupSettings
+	(*Retention)(nil),               // 217: salesdesk.v1.Retention
+	(*PoolSettings)(nil),            // 218: salesdesk.v1.PoolSettings
+	(*SaveTargetsArgs)(nil),         // 219: salesdesk.v1.SaveTargetsArgs
+	(*SaveTargetsReply)(nil),        // 220: salesdesk.v1.SaveTargetsReply
+	(*TargetSet)(nil),               // 221: salesdesk.v1.TargetSet
+	(*OfTargets)(nil),               // 222: salesdesk.v1.OfTargets
+	(*SavedFiltersArgs)(nil),        // 223: salesdesk.v1.SavedFiltersArgs
+	(*SavedFiltersReply)(nil),       // 224: salesdesk.v1.SavedFiltersReply
+	(*SearchHitsArgs)(nil),          // 225: salesdesk.v1.SearchHitsArgs
+	(*SearchHitsReply)(nil),         // 226: salesdesk.v1.SearchHitsReply
+	(*SearchHit)(nil),               // 227: salesdesk.v1.SearchHit
+	(*SegmentCustomersArgs)(nil),    // 228: salesdesk.v1.SegmentCustomersArgs
+	(*SegmentCustomersReply)(nil),   // 229: salesdesk.v1.SegmentCustomersReply
+	(*SegmentPage)(nil),             // 230: salesdesk.v1.SegmentPage
+	(*SegmentsForArgs)(nil),         // 231: salesdesk.v1.SegmentsForArgs
+	(*SegmentsForReply)(nil),        // 232: salesdesk.v1.SegmentsForReply
+	(*SetActiveArgs)(nil),           // 233: salesdesk.v1.SetActiveArgs
+	(*SetActiveReply)(nil),          // 234: salesdesk.v1.SetActiveReply
+	(*SettingsArgs)(nil),            // 235: salesdesk.v1.SettingsArgs
+	(*SettingsReply)(nil),           // 236: salesdesk.v1.SettingsReply
+	(*StageTotalsArgs)(nil),         // 237: salesdesk.v1.StageTotalsArgs
+	(*StageTotalsReply)(nil),        // 238: salesdesk.v1.StageTotalsReply
+	(*StageTotal)(nil),              // 239: salesdesk.v1.StageTotal
+	(*SweepPoolArgs)(nil),           // 240: salesdesk.v1.SweepPoolArgs
+	(*SweepPoolReply)(nil),          // 241: salesdesk.v1.SweepPoolReply
+	(*TargetsArgs)(nil),             // 242: salesdesk.v1.TargetsArgs
+	(*TargetsReply)(nil),            // 243: salesdesk.v1.TargetsReply
+	(*UndoImportArgs)(nil),          // 244: salesdesk.v1.UndoImportArgs
+	(*UndoImportReply)(nil),         // 245: salesdesk.v1.UndoImportReply
+	(*UndoReport)(nil),              // 246: salesdesk.v1.UndoReport
+	(*UndoCounts)(nil),              // 247: salesdesk.v1.UndoCounts
+	(*UndoMoveArgs)(nil),            // 248: salesdesk.v1.UndoMoveArgs
+	(*UndoMoveReply)(nil),           // 249: salesdesk.v1.UndoMoveReply
+	(*UnlockArgs)(nil),              // 250: salesdesk.v1.UnlockArgs
+	(*UnlockReply)(nil),             // 251: salesdesk.v1.UnlockReply
+	(*UpdateCustomerArgs)(nil),      // 252: salesdesk.v1.UpdateCustomerArgs
+	(*UpdateCustomerReply)(nil),     // 253: salesdesk.v1.UpdateCustomerReply
+	(*UpdateOpportunityArgs)(nil),   // 254: salesdesk.v1.UpdateOpportunityArgs
+	(*UpdateOpportunityReply)(nil),  // 255: salesdesk.v1.UpdateOpportunityReply
+	(*WeeklyReviewArgs)(nil),        // 256: salesdesk.v1.WeeklyReviewArgs
+	(*WeeklyReviewReply)(nil),       // 257: salesdesk.v1.WeeklyReviewReply
+	(*RepReview)(nil),               // 258: salesdesk.v1.RepReview
+	nil,                             // 259: salesdesk.v1.ImportReport.HeadersEntry
+	nil,                             // 260: salesdesk.v1.CustomerFilter.OnlyEntry
+	nil,                             // 261: salesdesk.v1.PeriodReport.TargetsEntry
+	nil,                             // 262: salesdesk.v1.OwnerReport.TargetsEntry
+	nil,                             // 263: salesdesk.v1.RowExtrasReply.R0Entry
+	nil,                             // 264: salesdesk.v1.PoolSettings.ReturnAfterEntry
+	nil,                             // 265: salesdesk.v1.TargetSet.TeamEntry
+	nil,                             // 266: salesdesk.v1.TargetSet.OwnersEntry
+	nil,                             // 267: salesdesk.v1.OfTargets.VEntry
+	nil,                             // 268: salesdesk.v1.SearchHitsReply.R0Entry
 }
 var file_service_proto_depIdxs = []int32{
 	1,   // 0: salesdesk.v1.WireError.FieldErrors:type_name -> salesdesk.v1.FieldError
@@ -16213,361 +16818,372 @@ var file_service_proto_depIdxs = []int32{
 	6,   // 4: salesdesk.v1.WireError.SlowDown:type_name -> salesdesk.v1.SlowDown
 	0,   // 5: salesdesk.v1.FieldError.Err:type_name -> salesdesk.v1.WireError
 	5,   // 6: salesdesk.v1.UndoConflictError.Conflicts:type_name -> salesdesk.v1.UndoConflict
-	9,   // 7: salesdesk.v1.ActivitiesArgs.F:type_name -> salesdesk.v1.ActivityFilter
-	10,  // 8: salesdesk.v1.ActivitiesReply.R0:type_name -> salesdesk.v1.ActivityPage
-	11,  // 9: salesdesk.v1.ActivityPage.Items:type_name -> salesdesk.v1.Activity
-	12,  // 10: salesdesk.v1.Activity.Row:type_name -> salesdesk.v1.CustomerRow
-	15,  // 11: salesdesk.v1.AddMemberArgs.M:type_name -> salesdesk.v1.Member
-	15,  // 12: salesdesk.v1.AddMemberReply.R0:type_name -> salesdesk.v1.Member
-	18,  // 13: salesdesk.v1.AgendaReply.R0:type_name -> salesdesk.v1.Agenda
-	19,  // 14: salesdesk.v1.Agenda.DueToday:type_name -> salesdesk.v1.AgendaItem
-	19,  // 15: salesdesk.v1.Agenda.Overdue:type_name -> salesdesk.v1.AgendaItem
-	19,  // 16: salesdesk.v1.Agenda.Actions:type_name -> salesdesk.v1.AgendaItem
-	19,  // 17: salesdesk.v1.Agenda.Reviews:type_name -> salesdesk.v1.AgendaItem
-	19,  // 18: salesdesk.v1.Agenda.Birthdays:type_name -> salesdesk.v1.AgendaItem
-	19,  // 19: salesdesk.v1.Agenda.Stale:type_name -> salesdesk.v1.AgendaItem
-	19,  // 20: salesdesk.v1.Agenda.Deals:type_name -> salesdesk.v1.AgendaItem
-	12,  // 21: salesdesk.v1.AgendaItem.Row:type_name -> salesdesk.v1.CustomerRow
-	20,  // 22: salesdesk.v1.AgendaItem.Deal:type_name -> salesdesk.v1.OpportunityRow
-	11,  // 23: salesdesk.v1.AgendaItem.Activity:type_name -> salesdesk.v1.Activity
-	21,  // 24: salesdesk.v1.OpportunityRow.Scores:type_name -> salesdesk.v1.LeadScores
-	24,  // 25: salesdesk.v1.ArchiveCustomerReply.R0:type_name -> salesdesk.v1.Customer
-	25,  // 26: salesdesk.v1.Customer.Contacts:type_name -> salesdesk.v1.Contact
-	26,  // 27: salesdesk.v1.Customer.MAN:type_name -> salesdesk.v1.MAN
-	24,  // 28: salesdesk.v1.AssignReply.R0:type_name -> salesdesk.v1.Customer
-	31,  // 29: salesdesk.v1.AuditTrailArgs.F:type_name -> salesdesk.v1.AuditFilter
-	32,  // 30: salesdesk.v1.AuditTrailReply.R0:type_name -> salesdesk.v1.AuditPage
-	33,  // 31: salesdesk.v1.AuditPage.Lines:type_name -> salesdesk.v1.Change
-	34,  // 32: salesdesk.v1.Change.Fields:type_name -> salesdesk.v1.FieldChange
-	32,  // 33: salesdesk.v1.CardHistoryReply.R0:type_name -> salesdesk.v1.AuditPage
-	49,  // 34: salesdesk.v1.ChoicesReply.R0:type_name -> salesdesk.v1.FilterChoices
-	24,  // 35: salesdesk.v1.ClaimReply.R0:type_name -> salesdesk.v1.Customer
-	54,  // 36: salesdesk.v1.CloseUnqualifiedReply.R0:type_name -> salesdesk.v1.Opportunity
-	21,  // 37: salesdesk.v1.Opportunity.Scores:type_name -> salesdesk.v1.LeadScores
-	55,  // 38: salesdesk.v1.Opportunity.Milestones:type_name -> salesdesk.v1.Milestone
-	56,  // 39: salesdesk.v1.Opportunity.Risk:type_name -> salesdesk.v1.Risk
-	11,  // 40: salesdesk.v1.CompleteActivityArgs.Planned:type_name -> salesdesk.v1.Activity
-	59,  // 41: salesdesk.v1.CompleteActivityArgs.Done:type_name -> salesdesk.v1.ActivityDone
-	61,  // 42: salesdesk.v1.CompleteActivityReply.R0:type_name -> salesdesk.v1.FollowUp
-	24,  // 43: salesdesk.v1.CompleteActivityReply.R1:type_name -> salesdesk.v1.Customer
-	60,  // 44: salesdesk.v1.ActivityDone.Next:type_name -> salesdesk.v1.NextPlan
-	61,  // 45: salesdesk.v1.ConfirmResultReply.R0:type_name -> salesdesk.v1.FollowUp
-	24,  // 46: salesdesk.v1.CreateCustomerArgs.C:type_name -> salesdesk.v1.Customer
-	24,  // 47: salesdesk.v1.CreateCustomerReply.R0:type_name -> salesdesk.v1.Customer
-	54,  // 48: salesdesk.v1.CreateOpportunityArgs.O:type_name -> salesdesk.v1.Opportunity
-	54,  // 49: salesdesk.v1.CreateOpportunityReply.R0:type_name -> salesdesk.v1.Opportunity
-	24,  // 50: salesdesk.v1.CustomerReply.R0:type_name -> salesdesk.v1.Customer
-	74,  // 51: salesdesk.v1.CustomerIDsArgs.F:type_name -> salesdesk.v1.CustomerFilter
-	253, // 52: salesdesk.v1.CustomerFilter.Only:type_name -> salesdesk.v1.CustomerFilter.OnlyEntry
-	77,  // 53: salesdesk.v1.CustomerSegmentReply.R0:type_name -> salesdesk.v1.CustomerSegment
-	74,  // 54: salesdesk.v1.CustomersArgs.F:type_name -> salesdesk.v1.CustomerFilter
-	80,  // 55: salesdesk.v1.CustomersReply.R0:type_name -> salesdesk.v1.CustomerPage
-	12,  // 56: salesdesk.v1.CustomerPage.Rows:type_name -> salesdesk.v1.CustomerRow
-	83,  // 57: salesdesk.v1.DashboardArgs.P:type_name -> salesdesk.v1.Period
-	84,  // 58: salesdesk.v1.DashboardReply.R0:type_name -> salesdesk.v1.Dashboard
-	83,  // 59: salesdesk.v1.Dashboard.Period:type_name -> salesdesk.v1.Period
-	85,  // 60: salesdesk.v1.Dashboard.Report:type_name -> salesdesk.v1.PeriodReport
-	85,  // 61: salesdesk.v1.Dashboard.Trend:type_name -> salesdesk.v1.PeriodReport
-	90,  // 62: salesdesk.v1.Dashboard.Funnel:type_name -> salesdesk.v1.FunnelStep
-	91,  // 63: salesdesk.v1.Dashboard.Segments:type_name -> salesdesk.v1.SegmentSummary
-	83,  // 64: salesdesk.v1.PeriodReport.Period:type_name -> salesdesk.v1.Period
-	86,  // 65: salesdesk.v1.PeriodReport.Figures:type_name -> salesdesk.v1.Figures
-	254, // 66: salesdesk.v1.PeriodReport.Targets:type_name -> salesdesk.v1.PeriodReport.TargetsEntry
-	87,  // 67: salesdesk.v1.PeriodReport.Misses:type_name -> salesdesk.v1.Miss
-	88,  // 68: salesdesk.v1.PeriodReport.Owners:type_name -> salesdesk.v1.OwnerReport
-	89,  // 69: salesdesk.v1.PeriodReport.Notes:type_name -> salesdesk.v1.PeriodNotes
-	86,  // 70: salesdesk.v1.OwnerReport.Figures:type_name -> salesdesk.v1.Figures
-	255, // 71: salesdesk.v1.OwnerReport.Targets:type_name -> salesdesk.v1.OwnerReport.TargetsEntry
-	87,  // 72: salesdesk.v1.OwnerReport.Misses:type_name -> salesdesk.v1.Miss
-	92,  // 73: salesdesk.v1.SegmentSummary.Categories:type_name -> salesdesk.v1.CategorySales
-	93,  // 74: salesdesk.v1.SegmentSummary.Top:type_name -> salesdesk.v1.ParetoPoint
-	94,  // 75: salesdesk.v1.SegmentSummary.RFM:type_name -> salesdesk.v1.SegmentCount
-	24,  // 76: salesdesk.v1.DuplicatesArgs.C:type_name -> salesdesk.v1.Customer
-	99,  // 77: salesdesk.v1.DuplicatesReply.R0:type_name -> salesdesk.v1.DuplicateMatch
-	12,  // 78: salesdesk.v1.DuplicateMatch.Row:type_name -> salesdesk.v1.CustomerRow
-	31,  // 79: salesdesk.v1.ExportAuditCSVArgs.F:type_name -> salesdesk.v1.AuditFilter
-	61,  // 80: salesdesk.v1.FollowUpsReply.R0:type_name -> salesdesk.v1.FollowUp
-	106, // 81: salesdesk.v1.ForecastReply.R0:type_name -> salesdesk.v1.ForecastRow
-	90,  // 82: salesdesk.v1.FunnelOfReply.R0:type_name -> salesdesk.v1.FunnelStep
-	111, // 83: salesdesk.v1.HandoverArgs.H:type_name -> salesdesk.v1.HandoverRequest
-	112, // 84: salesdesk.v1.HandoverReply.R0:type_name -> salesdesk.v1.HandoverCounts
-	111, // 85: salesdesk.v1.HandoverPreviewArgs.H:type_name -> salesdesk.v1.HandoverRequest
-	112, // 86: salesdesk.v1.HandoverPreviewReply.R0:type_name -> salesdesk.v1.HandoverCounts
-	117, // 87: salesdesk.v1.HistoryReply.R0:type_name -> salesdesk.v1.StageChange
-	120, // 88: salesdesk.v1.ImportsReply.R0:type_name -> salesdesk.v1.ImportRecord
-	121, // 89: salesdesk.v1.ImportRecord.Customers:type_name -> salesdesk.v1.ImportCounts
-	121, // 90: salesdesk.v1.ImportRecord.Opportunities:type_name -> salesdesk.v1.ImportCounts
-	121, // 91: salesdesk.v1.ImportRecord.FollowUps:type_name -> salesdesk.v1.ImportCounts
-	126, // 92: salesdesk.v1.ListLayoutReply.R0:type_name -> salesdesk.v1.ListLayout
-	61,  // 93: salesdesk.v1.LogFollowUpArgs.F:type_name -> salesdesk.v1.FollowUp
-	60,  // 94: salesdesk.v1.LogFollowUpArgs.Next:type_name -> salesdesk.v1.NextPlan
-	61,  // 95: salesdesk.v1.LogFollowUpReply.R0:type_name -> salesdesk.v1.FollowUp
-	24,  // 96: salesdesk.v1.LogFollowUpReply.R1:type_name -> salesdesk.v1.Customer
-	24,  // 97: salesdesk.v1.MarkReviewedReply.R0:type_name -> salesdesk.v1.Customer
-	15,  // 98: salesdesk.v1.MemberReply.R0:type_name -> salesdesk.v1.Member
-	137, // 99: salesdesk.v1.MemberStatusesReply.R0:type_name -> salesdesk.v1.MemberStatus
-	15,  // 100: salesdesk.v1.MemberStatus.Member:type_name -> salesdesk.v1.Member
-	15,  // 101: salesdesk.v1.MembersReply.R0:type_name -> salesdesk.v1.Member
-	142, // 102: salesdesk.v1.MoveStageArgs.M:type_name -> salesdesk.v1.Move
-	54,  // 103: salesdesk.v1.MoveStageReply.R0:type_name -> salesdesk.v1.Opportunity
-	142, // 104: salesdesk.v1.MoveStageUndoableArgs.M:type_name -> salesdesk.v1.Move
-	54,  // 105: salesdesk.v1.MoveStageUndoableReply.R0:type_name -> salesdesk.v1.Opportunity
-	145, // 106: salesdesk.v1.MoveStageUndoableReply.R1:type_name -> salesdesk.v1.MoveUndo
-	54,  // 107: salesdesk.v1.MoveUndo.Before:type_name -> salesdesk.v1.Opportunity
-	54,  // 108: salesdesk.v1.MoveUndo.After:type_name -> salesdesk.v1.Opportunity
-	24,  // 109: salesdesk.v1.MoveUndo.Customer:type_name -> salesdesk.v1.Customer
-	148, // 110: salesdesk.v1.OpportunitiesArgs.F:type_name -> salesdesk.v1.OpportunityFilter
-	149, // 111: salesdesk.v1.OpportunitiesReply.R0:type_name -> salesdesk.v1.OpportunityPage
-	20,  // 112: salesdesk.v1.OpportunityPage.Rows:type_name -> salesdesk.v1.OpportunityRow
-	54,  // 113: salesdesk.v1.OpportunityReply.R0:type_name -> salesdesk.v1.Opportunity
-	83,  // 114: salesdesk.v1.PeriodFunnelArgs.P:type_name -> salesdesk.v1.Period
-	90,  // 115: salesdesk.v1.PeriodFunnelReply.R0:type_name -> salesdesk.v1.FunnelStep
-	83,  // 116: salesdesk.v1.PeriodNotesArgs.P:type_name -> salesdesk.v1.Period
-	89,  // 117: salesdesk.v1.PeriodNotesReply.R0:type_name -> salesdesk.v1.PeriodNotes
-	158, // 118: salesdesk.v1.PoolCardsArgs.F:type_name -> salesdesk.v1.PoolFilter
-	159, // 119: salesdesk.v1.PoolCardsReply.R0:type_name -> salesdesk.v1.PoolPage
-	160, // 120: salesdesk.v1.PoolPage.Rows:type_name -> salesdesk.v1.PoolRow
-	12,  // 121: salesdesk.v1.PoolRow.Row:type_name -> salesdesk.v1.CustomerRow
-	163, // 122: salesdesk.v1.PoolDueReply.R0:type_name -> salesdesk.v1.PoolDueCard
-	12,  // 123: salesdesk.v1.PoolDueCard.Row:type_name -> salesdesk.v1.CustomerRow
-	166, // 124: salesdesk.v1.PoolHistoryReply.R0:type_name -> salesdesk.v1.PoolMove
-	24,  // 125: salesdesk.v1.ReleaseReply.R0:type_name -> salesdesk.v1.Customer
-	83,  // 126: salesdesk.v1.ReportArgs.P:type_name -> salesdesk.v1.Period
-	85,  // 127: salesdesk.v1.ReportReply.R0:type_name -> salesdesk.v1.PeriodReport
-	83,  // 128: salesdesk.v1.ReportsArgs.End:type_name -> salesdesk.v1.Period
-	85,  // 129: salesdesk.v1.ReportsReply.R0:type_name -> salesdesk.v1.PeriodReport
-	24,  // 130: salesdesk.v1.RestoreCustomerReply.R0:type_name -> salesdesk.v1.Customer
-	12,  // 131: salesdesk.v1.ReviewCardsReply.R0:type_name -> salesdesk.v1.CustomerRow
-	183, // 132: salesdesk.v1.ReviewsReply.R0:type_name -> salesdesk.v1.Review
-	12,  // 133: salesdesk.v1.RowReply.R0:type_name -> salesdesk.v1.CustomerRow
-	256, // 134: salesdesk.v1.RowExtrasReply.R0:type_name -> salesdesk.v1.RowExtrasReply.R0Entry
-	189, // 135: salesdesk.v1.RowExtra.Contact:type_name -> salesdesk.v1.ContactBrief
-	192, // 136: salesdesk.v1.SaveFilterArgs.F:type_name -> salesdesk.v1.SavedFilter
-	192, // 137: salesdesk.v1.SaveFilterReply.R0:type_name -> salesdesk.v1.SavedFilter
-	74,  // 138: salesdesk.v1.SavedFilter.Filter:type_name -> salesdesk.v1.CustomerFilter
-	126, // 139: salesdesk.v1.SaveListLayoutArgs.L:type_name -> salesdesk.v1.ListLayout
-	197, // 140: salesdesk.v1.SaveMappingArgs.M:type_name -> salesdesk.v1.Mapping
-	198, // 141: salesdesk.v1.Mapping.Columns:type_name -> salesdesk.v1.ColumnMapping
-	15,  // 142: salesdesk.v1.SaveMemberArgs.M:type_name -> salesdesk.v1.Member
-	15,  // 143: salesdesk.v1.SaveMemberReply.R0:type_name -> salesdesk.v1.Member
-	83,  // 144: salesdesk.v1.SavePeriodNotesArgs.P:type_name -> salesdesk.v1.Period
-	89,  // 145: salesdesk.v1.SavePeriodNotesArgs.N:type_name -> salesdesk.v1.PeriodNotes
-	205, // 146: salesdesk.v1.SaveSettingsArgs.St:type_name -> salesdesk.v1.Settings
-	206, // 147: salesdesk.v1.Settings.GradeRules:type_name -> salesdesk.v1.GradeRules
-	207, // 148: salesdesk.v1.Settings.Caps:type_name -> salesdesk.v1.ContactCaps
-	208, // 149: salesdesk.v1.Settings.Stages:type_name -> salesdesk.v1.StageDef
-	209, // 150: salesdesk.v1.Settings.Qualify:type_name -> salesdesk.v1.QualifyThresholds
-	210, // 151: salesdesk.v1.Settings.Backup:type_name -> salesdesk.v1.BackupSettings
-	212, // 152: salesdesk.v1.Settings.Pool:type_name -> salesdesk.v1.PoolSettings
-	211, // 153: salesdesk.v1.BackupSettings.Keep:type_name -> salesdesk.v1.Retention
-	257, // 154: salesdesk.v1.PoolSettings.ReturnAfter:type_name -> salesdesk.v1.PoolSettings.ReturnAfterEntry
-	83,  // 155: salesdesk.v1.SaveTargetsArgs.P:type_name -> salesdesk.v1.Period
-	215, // 156: salesdesk.v1.SaveTargetsArgs.T:type_name -> salesdesk.v1.TargetSet
-	258, // 157: salesdesk.v1.TargetSet.Team:type_name -> salesdesk.v1.TargetSet.TeamEntry
-	259, // 158: salesdesk.v1.TargetSet.Owners:type_name -> salesdesk.v1.TargetSet.OwnersEntry
-	260, // 159: salesdesk.v1.OfTargets.V:type_name -> salesdesk.v1.OfTargets.VEntry
-	192, // 160: salesdesk.v1.SavedFiltersReply.R0:type_name -> salesdesk.v1.SavedFilter
-	261, // 161: salesdesk.v1.SearchHitsReply.R0:type_name -> salesdesk.v1.SearchHitsReply.R0Entry
-	83,  // 162: salesdesk.v1.SegmentCustomersArgs.P:type_name -> salesdesk.v1.Period
-	224, // 163: salesdesk.v1.SegmentCustomersReply.R0:type_name -> salesdesk.v1.SegmentPage
-	77,  // 164: salesdesk.v1.SegmentPage.Customers:type_name -> salesdesk.v1.CustomerSegment
-	83,  // 165: salesdesk.v1.SegmentsForArgs.P:type_name -> salesdesk.v1.Period
-	91,  // 166: salesdesk.v1.SegmentsForReply.R0:type_name -> salesdesk.v1.SegmentSummary
-	205, // 167: salesdesk.v1.SettingsReply.R0:type_name -> salesdesk.v1.Settings
-	148, // 168: salesdesk.v1.StageTotalsArgs.F:type_name -> salesdesk.v1.OpportunityFilter
-	233, // 169: salesdesk.v1.StageTotalsReply.R0:type_name -> salesdesk.v1.StageTotal
-	83,  // 170: salesdesk.v1.TargetsArgs.P:type_name -> salesdesk.v1.Period
-	215, // 171: salesdesk.v1.TargetsReply.R0:type_name -> salesdesk.v1.TargetSet
-	240, // 172: salesdesk.v1.UndoImportReply.R0:type_name -> salesdesk.v1.UndoReport
-	241, // 173: salesdesk.v1.UndoReport.Customers:type_name -> salesdesk.v1.UndoCounts
-	241, // 174: salesdesk.v1.UndoReport.Opportunities:type_name -> salesdesk.v1.UndoCounts
-	241, // 175: salesdesk.v1.UndoReport.FollowUps:type_name -> salesdesk.v1.UndoCounts
-	5,   // 176: salesdesk.v1.UndoReport.Conflicts:type_name -> salesdesk.v1.UndoConflict
-	5,   // 177: salesdesk.v1.UndoReport.Kept:type_name -> salesdesk.v1.UndoConflict
-	145, // 178: salesdesk.v1.UndoMoveArgs.U:type_name -> salesdesk.v1.MoveUndo
-	54,  // 179: salesdesk.v1.UndoMoveReply.R0:type_name -> salesdesk.v1.Opportunity
-	24,  // 180: salesdesk.v1.UpdateCustomerArgs.C:type_name -> salesdesk.v1.Customer
-	24,  // 181: salesdesk.v1.UpdateCustomerReply.R0:type_name -> salesdesk.v1.Customer
-	54,  // 182: salesdesk.v1.UpdateOpportunityArgs.O:type_name -> salesdesk.v1.Opportunity
-	54,  // 183: salesdesk.v1.UpdateOpportunityReply.R0:type_name -> salesdesk.v1.Opportunity
-	252, // 184: salesdesk.v1.WeeklyReviewReply.R0:type_name -> salesdesk.v1.RepReview
-	15,  // 185: salesdesk.v1.RepReview.Member:type_name -> salesdesk.v1.Member
-	188, // 186: salesdesk.v1.RowExtrasReply.R0Entry.value:type_name -> salesdesk.v1.RowExtra
-	216, // 187: salesdesk.v1.TargetSet.OwnersEntry.value:type_name -> salesdesk.v1.OfTargets
-	221, // 188: salesdesk.v1.SearchHitsReply.R0Entry.value:type_name -> salesdesk.v1.SearchHit
-	7,   // 189: salesdesk.v1.SalesDesk.Activities:input_type -> salesdesk.v1.ActivitiesArgs
-	13,  // 190: salesdesk.v1.SalesDesk.AddMember:input_type -> salesdesk.v1.AddMemberArgs
-	16,  // 191: salesdesk.v1.SalesDesk.Agenda:input_type -> salesdesk.v1.AgendaArgs
-	22,  // 192: salesdesk.v1.SalesDesk.ArchiveCustomer:input_type -> salesdesk.v1.ArchiveCustomerArgs
-	27,  // 193: salesdesk.v1.SalesDesk.Assign:input_type -> salesdesk.v1.AssignArgs
-	29,  // 194: salesdesk.v1.SalesDesk.AuditTrail:input_type -> salesdesk.v1.AuditTrailArgs
-	35,  // 195: salesdesk.v1.SalesDesk.BulkAddTag:input_type -> salesdesk.v1.BulkAddTagArgs
-	37,  // 196: salesdesk.v1.SalesDesk.BulkArchive:input_type -> salesdesk.v1.BulkArchiveArgs
-	39,  // 197: salesdesk.v1.SalesDesk.BulkSetOwner:input_type -> salesdesk.v1.BulkSetOwnerArgs
-	41,  // 198: salesdesk.v1.SalesDesk.CapCheck:input_type -> salesdesk.v1.CapCheckArgs
-	43,  // 199: salesdesk.v1.SalesDesk.CardHistory:input_type -> salesdesk.v1.CardHistoryArgs
-	45,  // 200: salesdesk.v1.SalesDesk.ChangePassword:input_type -> salesdesk.v1.ChangePasswordArgs
-	47,  // 201: salesdesk.v1.SalesDesk.Choices:input_type -> salesdesk.v1.ChoicesArgs
-	50,  // 202: salesdesk.v1.SalesDesk.Claim:input_type -> salesdesk.v1.ClaimArgs
-	52,  // 203: salesdesk.v1.SalesDesk.CloseUnqualified:input_type -> salesdesk.v1.CloseUnqualifiedArgs
-	57,  // 204: salesdesk.v1.SalesDesk.CompleteActivity:input_type -> salesdesk.v1.CompleteActivityArgs
-	62,  // 205: salesdesk.v1.SalesDesk.ConfirmResult:input_type -> salesdesk.v1.ConfirmResultArgs
-	64,  // 206: salesdesk.v1.SalesDesk.CreateCustomer:input_type -> salesdesk.v1.CreateCustomerArgs
-	66,  // 207: salesdesk.v1.SalesDesk.CreateOpportunity:input_type -> salesdesk.v1.CreateOpportunityArgs
-	68,  // 208: salesdesk.v1.SalesDesk.Customer:input_type -> salesdesk.v1.CustomerArgs
-	70,  // 209: salesdesk.v1.SalesDesk.CustomerCount:input_type -> salesdesk.v1.CustomerCountArgs
-	72,  // 210: salesdesk.v1.SalesDesk.CustomerIDs:input_type -> salesdesk.v1.CustomerIDsArgs
-	75,  // 211: salesdesk.v1.SalesDesk.CustomerSegment:input_type -> salesdesk.v1.CustomerSegmentArgs
-	78,  // 212: salesdesk.v1.SalesDesk.Customers:input_type -> salesdesk.v1.CustomersArgs
-	81,  // 213: salesdesk.v1.SalesDesk.Dashboard:input_type -> salesdesk.v1.DashboardArgs
-	95,  // 214: salesdesk.v1.SalesDesk.DeleteFilter:input_type -> salesdesk.v1.DeleteFilterArgs
-	97,  // 215: salesdesk.v1.SalesDesk.Duplicates:input_type -> salesdesk.v1.DuplicatesArgs
-	100, // 216: salesdesk.v1.SalesDesk.ExportAuditCSV:input_type -> salesdesk.v1.ExportAuditCSVArgs
-	102, // 217: salesdesk.v1.SalesDesk.FollowUps:input_type -> salesdesk.v1.FollowUpsArgs
-	104, // 218: salesdesk.v1.SalesDesk.Forecast:input_type -> salesdesk.v1.ForecastArgs
-	107, // 219: salesdesk.v1.SalesDesk.FunnelOf:input_type -> salesdesk.v1.FunnelOfArgs
-	109, // 220: salesdesk.v1.SalesDesk.Handover:input_type -> salesdesk.v1.HandoverArgs
-	113, // 221: salesdesk.v1.SalesDesk.HandoverPreview:input_type -> salesdesk.v1.HandoverPreviewArgs
-	115, // 222: salesdesk.v1.SalesDesk.History:input_type -> salesdesk.v1.HistoryArgs
-	118, // 223: salesdesk.v1.SalesDesk.Imports:input_type -> salesdesk.v1.ImportsArgs
-	122, // 224: salesdesk.v1.SalesDesk.IsEmpty:input_type -> salesdesk.v1.IsEmptyArgs
-	124, // 225: salesdesk.v1.SalesDesk.ListLayout:input_type -> salesdesk.v1.ListLayoutArgs
-	127, // 226: salesdesk.v1.SalesDesk.LoadDeals:input_type -> salesdesk.v1.LoadDealsArgs
-	129, // 227: salesdesk.v1.SalesDesk.LogFollowUp:input_type -> salesdesk.v1.LogFollowUpArgs
-	131, // 228: salesdesk.v1.SalesDesk.MarkReviewed:input_type -> salesdesk.v1.MarkReviewedArgs
-	133, // 229: salesdesk.v1.SalesDesk.Member:input_type -> salesdesk.v1.MemberArgs
-	135, // 230: salesdesk.v1.SalesDesk.MemberStatuses:input_type -> salesdesk.v1.MemberStatusesArgs
-	138, // 231: salesdesk.v1.SalesDesk.Members:input_type -> salesdesk.v1.MembersArgs
-	140, // 232: salesdesk.v1.SalesDesk.MoveStage:input_type -> salesdesk.v1.MoveStageArgs
-	143, // 233: salesdesk.v1.SalesDesk.MoveStageUndoable:input_type -> salesdesk.v1.MoveStageUndoableArgs
-	146, // 234: salesdesk.v1.SalesDesk.Opportunities:input_type -> salesdesk.v1.OpportunitiesArgs
-	150, // 235: salesdesk.v1.SalesDesk.Opportunity:input_type -> salesdesk.v1.OpportunityArgs
-	152, // 236: salesdesk.v1.SalesDesk.PeriodFunnel:input_type -> salesdesk.v1.PeriodFunnelArgs
-	154, // 237: salesdesk.v1.SalesDesk.PeriodNotes:input_type -> salesdesk.v1.PeriodNotesArgs
-	156, // 238: salesdesk.v1.SalesDesk.PoolCards:input_type -> salesdesk.v1.PoolCardsArgs
-	161, // 239: salesdesk.v1.SalesDesk.PoolDue:input_type -> salesdesk.v1.PoolDueArgs
-	164, // 240: salesdesk.v1.SalesDesk.PoolHistory:input_type -> salesdesk.v1.PoolHistoryArgs
-	167, // 241: salesdesk.v1.SalesDesk.RecordReportExport:input_type -> salesdesk.v1.RecordReportExportArgs
-	169, // 242: salesdesk.v1.SalesDesk.Release:input_type -> salesdesk.v1.ReleaseArgs
-	171, // 243: salesdesk.v1.SalesDesk.Report:input_type -> salesdesk.v1.ReportArgs
-	173, // 244: salesdesk.v1.SalesDesk.Reports:input_type -> salesdesk.v1.ReportsArgs
-	175, // 245: salesdesk.v1.SalesDesk.ResetPassword:input_type -> salesdesk.v1.ResetPasswordArgs
-	177, // 246: salesdesk.v1.SalesDesk.RestoreCustomer:input_type -> salesdesk.v1.RestoreCustomerArgs
-	179, // 247: salesdesk.v1.SalesDesk.ReviewCards:input_type -> salesdesk.v1.ReviewCardsArgs
-	181, // 248: salesdesk.v1.SalesDesk.Reviews:input_type -> salesdesk.v1.ReviewsArgs
-	184, // 249: salesdesk.v1.SalesDesk.Row:input_type -> salesdesk.v1.RowArgs
-	186, // 250: salesdesk.v1.SalesDesk.RowExtras:input_type -> salesdesk.v1.RowExtrasArgs
-	190, // 251: salesdesk.v1.SalesDesk.SaveFilter:input_type -> salesdesk.v1.SaveFilterArgs
-	193, // 252: salesdesk.v1.SalesDesk.SaveListLayout:input_type -> salesdesk.v1.SaveListLayoutArgs
-	195, // 253: salesdesk.v1.SalesDesk.SaveMapping:input_type -> salesdesk.v1.SaveMappingArgs
-	199, // 254: salesdesk.v1.SalesDesk.SaveMember:input_type -> salesdesk.v1.SaveMemberArgs
-	201, // 255: salesdesk.v1.SalesDesk.SavePeriodNotes:input_type -> salesdesk.v1.SavePeriodNotesArgs
-	203, // 256: salesdesk.v1.SalesDesk.SaveSettings:input_type -> salesdesk.v1.SaveSettingsArgs
-	213, // 257: salesdesk.v1.SalesDesk.SaveTargets:input_type -> salesdesk.v1.SaveTargetsArgs
-	217, // 258: salesdesk.v1.SalesDesk.SavedFilters:input_type -> salesdesk.v1.SavedFiltersArgs
-	219, // 259: salesdesk.v1.SalesDesk.SearchHits:input_type -> salesdesk.v1.SearchHitsArgs
-	222, // 260: salesdesk.v1.SalesDesk.SegmentCustomers:input_type -> salesdesk.v1.SegmentCustomersArgs
-	225, // 261: salesdesk.v1.SalesDesk.SegmentsFor:input_type -> salesdesk.v1.SegmentsForArgs
-	227, // 262: salesdesk.v1.SalesDesk.SetActive:input_type -> salesdesk.v1.SetActiveArgs
-	229, // 263: salesdesk.v1.SalesDesk.Settings:input_type -> salesdesk.v1.SettingsArgs
-	231, // 264: salesdesk.v1.SalesDesk.StageTotals:input_type -> salesdesk.v1.StageTotalsArgs
-	234, // 265: salesdesk.v1.SalesDesk.SweepPool:input_type -> salesdesk.v1.SweepPoolArgs
-	236, // 266: salesdesk.v1.SalesDesk.Targets:input_type -> salesdesk.v1.TargetsArgs
-	238, // 267: salesdesk.v1.SalesDesk.UndoImport:input_type -> salesdesk.v1.UndoImportArgs
-	242, // 268: salesdesk.v1.SalesDesk.UndoMove:input_type -> salesdesk.v1.UndoMoveArgs
-	244, // 269: salesdesk.v1.SalesDesk.Unlock:input_type -> salesdesk.v1.UnlockArgs
-	246, // 270: salesdesk.v1.SalesDesk.UpdateCustomer:input_type -> salesdesk.v1.UpdateCustomerArgs
-	248, // 271: salesdesk.v1.SalesDesk.UpdateOpportunity:input_type -> salesdesk.v1.UpdateOpportunityArgs
-	250, // 272: salesdesk.v1.SalesDesk.WeeklyReview:input_type -> salesdesk.v1.WeeklyReviewArgs
-	8,   // 273: salesdesk.v1.SalesDesk.Activities:output_type -> salesdesk.v1.ActivitiesReply
-	14,  // 274: salesdesk.v1.SalesDesk.AddMember:output_type -> salesdesk.v1.AddMemberReply
-	17,  // 275: salesdesk.v1.SalesDesk.Agenda:output_type -> salesdesk.v1.AgendaReply
-	23,  // 276: salesdesk.v1.SalesDesk.ArchiveCustomer:output_type -> salesdesk.v1.ArchiveCustomerReply
-	28,  // 277: salesdesk.v1.SalesDesk.Assign:output_type -> salesdesk.v1.AssignReply
-	30,  // 278: salesdesk.v1.SalesDesk.AuditTrail:output_type -> salesdesk.v1.AuditTrailReply
-	36,  // 279: salesdesk.v1.SalesDesk.BulkAddTag:output_type -> salesdesk.v1.BulkAddTagReply
-	38,  // 280: salesdesk.v1.SalesDesk.BulkArchive:output_type -> salesdesk.v1.BulkArchiveReply
-	40,  // 281: salesdesk.v1.SalesDesk.BulkSetOwner:output_type -> salesdesk.v1.BulkSetOwnerReply
-	42,  // 282: salesdesk.v1.SalesDesk.CapCheck:output_type -> salesdesk.v1.CapCheckReply
-	44,  // 283: salesdesk.v1.SalesDesk.CardHistory:output_type -> salesdesk.v1.CardHistoryReply
-	46,  // 284: salesdesk.v1.SalesDesk.ChangePassword:output_type -> salesdesk.v1.ChangePasswordReply
-	48,  // 285: salesdesk.v1.SalesDesk.Choices:output_type -> salesdesk.v1.ChoicesReply
-	51,  // 286: salesdesk.v1.SalesDesk.Claim:output_type -> salesdesk.v1.ClaimReply
-	53,  // 287: salesdesk.v1.SalesDesk.CloseUnqualified:output_type -> salesdesk.v1.CloseUnqualifiedReply
-	58,  // 288: salesdesk.v1.SalesDesk.CompleteActivity:output_type -> salesdesk.v1.CompleteActivityReply
-	63,  // 289: salesdesk.v1.SalesDesk.ConfirmResult:output_type -> salesdesk.v1.ConfirmResultReply
-	65,  // 290: salesdesk.v1.SalesDesk.CreateCustomer:output_type -> salesdesk.v1.CreateCustomerReply
-	67,  // 291: salesdesk.v1.SalesDesk.CreateOpportunity:output_type -> salesdesk.v1.CreateOpportunityReply
-	69,  // 292: salesdesk.v1.SalesDesk.Customer:output_type -> salesdesk.v1.CustomerReply
-	71,  // 293: salesdesk.v1.SalesDesk.CustomerCount:output_type -> salesdesk.v1.CustomerCountReply
-	73,  // 294: salesdesk.v1.SalesDesk.CustomerIDs:output_type -> salesdesk.v1.CustomerIDsReply
-	76,  // 295: salesdesk.v1.SalesDesk.CustomerSegment:output_type -> salesdesk.v1.CustomerSegmentReply
-	79,  // 296: salesdesk.v1.SalesDesk.Customers:output_type -> salesdesk.v1.CustomersReply
-	82,  // 297: salesdesk.v1.SalesDesk.Dashboard:output_type -> salesdesk.v1.DashboardReply
-	96,  // 298: salesdesk.v1.SalesDesk.DeleteFilter:output_type -> salesdesk.v1.DeleteFilterReply
-	98,  // 299: salesdesk.v1.SalesDesk.Duplicates:output_type -> salesdesk.v1.DuplicatesReply
-	101, // 300: salesdesk.v1.SalesDesk.ExportAuditCSV:output_type -> salesdesk.v1.ExportAuditCSVReply
-	103, // 301: salesdesk.v1.SalesDesk.FollowUps:output_type -> salesdesk.v1.FollowUpsReply
-	105, // 302: salesdesk.v1.SalesDesk.Forecast:output_type -> salesdesk.v1.ForecastReply
-	108, // 303: salesdesk.v1.SalesDesk.FunnelOf:output_type -> salesdesk.v1.FunnelOfReply
-	110, // 304: salesdesk.v1.SalesDesk.Handover:output_type -> salesdesk.v1.HandoverReply
-	114, // 305: salesdesk.v1.SalesDesk.HandoverPreview:output_type -> salesdesk.v1.HandoverPreviewReply
-	116, // 306: salesdesk.v1.SalesDesk.History:output_type -> salesdesk.v1.HistoryReply
-	119, // 307: salesdesk.v1.SalesDesk.Imports:output_type -> salesdesk.v1.ImportsReply
-	123, // 308: salesdesk.v1.SalesDesk.IsEmpty:output_type -> salesdesk.v1.IsEmptyReply
-	125, // 309: salesdesk.v1.SalesDesk.ListLayout:output_type -> salesdesk.v1.ListLayoutReply
-	128, // 310: salesdesk.v1.SalesDesk.LoadDeals:output_type -> salesdesk.v1.LoadDealsReply
-	130, // 311: salesdesk.v1.SalesDesk.LogFollowUp:output_type -> salesdesk.v1.LogFollowUpReply
-	132, // 312: salesdesk.v1.SalesDesk.MarkReviewed:output_type -> salesdesk.v1.MarkReviewedReply
-	134, // 313: salesdesk.v1.SalesDesk.Member:output_type -> salesdesk.v1.MemberReply
-	136, // 314: salesdesk.v1.SalesDesk.MemberStatuses:output_type -> salesdesk.v1.MemberStatusesReply
-	139, // 315: salesdesk.v1.SalesDesk.Members:output_type -> salesdesk.v1.MembersReply
-	141, // 316: salesdesk.v1.SalesDesk.MoveStage:output_type -> salesdesk.v1.MoveStageReply
-	144, // 317: salesdesk.v1.SalesDesk.MoveStageUndoable:output_type -> salesdesk.v1.MoveStageUndoableReply
-	147, // 318: salesdesk.v1.SalesDesk.Opportunities:output_type -> salesdesk.v1.OpportunitiesReply
-	151, // 319: salesdesk.v1.SalesDesk.Opportunity:output_type -> salesdesk.v1.OpportunityReply
-	153, // 320: salesdesk.v1.SalesDesk.PeriodFunnel:output_type -> salesdesk.v1.PeriodFunnelReply
-	155, // 321: salesdesk.v1.SalesDesk.PeriodNotes:output_type -> salesdesk.v1.PeriodNotesReply
-	157, // 322: salesdesk.v1.SalesDesk.PoolCards:output_type -> salesdesk.v1.PoolCardsReply
-	162, // 323: salesdesk.v1.SalesDesk.PoolDue:output_type -> salesdesk.v1.PoolDueReply
-	165, // 324: salesdesk.v1.SalesDesk.PoolHistory:output_type -> salesdesk.v1.PoolHistoryReply
-	168, // 325: salesdesk.v1.SalesDesk.RecordReportExport:output_type -> salesdesk.v1.RecordReportExportReply
-	170, // 326: salesdesk.v1.SalesDesk.Release:output_type -> salesdesk.v1.ReleaseReply
-	172, // 327: salesdesk.v1.SalesDesk.Report:output_type -> salesdesk.v1.ReportReply
-	174, // 328: salesdesk.v1.SalesDesk.Reports:output_type -> salesdesk.v1.ReportsReply
-	176, // 329: salesdesk.v1.SalesDesk.ResetPassword:output_type -> salesdesk.v1.ResetPasswordReply
-	178, // 330: salesdesk.v1.SalesDesk.RestoreCustomer:output_type -> salesdesk.v1.RestoreCustomerReply
-	180, // 331: salesdesk.v1.SalesDesk.ReviewCards:output_type -> salesdesk.v1.ReviewCardsReply
-	182, // 332: salesdesk.v1.SalesDesk.Reviews:output_type -> salesdesk.v1.ReviewsReply
-	185, // 333: salesdesk.v1.SalesDesk.Row:output_type -> salesdesk.v1.RowReply
-	187, // 334: salesdesk.v1.SalesDesk.RowExtras:output_type -> salesdesk.v1.RowExtrasReply
-	191, // 335: salesdesk.v1.SalesDesk.SaveFilter:output_type -> salesdesk.v1.SaveFilterReply
-	194, // 336: salesdesk.v1.SalesDesk.SaveListLayout:output_type -> salesdesk.v1.SaveListLayoutReply
-	196, // 337: salesdesk.v1.SalesDesk.SaveMapping:output_type -> salesdesk.v1.SaveMappingReply
-	200, // 338: salesdesk.v1.SalesDesk.SaveMember:output_type -> salesdesk.v1.SaveMemberReply
-	202, // 339: salesdesk.v1.SalesDesk.SavePeriodNotes:output_type -> salesdesk.v1.SavePeriodNotesReply
-	204, // 340: salesdesk.v1.SalesDesk.SaveSettings:output_type -> salesdesk.v1.SaveSettingsReply
-	214, // 341: salesdesk.v1.SalesDesk.SaveTargets:output_type -> salesdesk.v1.SaveTargetsReply
-	218, // 342: salesdesk.v1.SalesDesk.SavedFilters:output_type -> salesdesk.v1.SavedFiltersReply
-	220, // 343: salesdesk.v1.SalesDesk.SearchHits:output_type -> salesdesk.v1.SearchHitsReply
-	223, // 344: salesdesk.v1.SalesDesk.SegmentCustomers:output_type -> salesdesk.v1.SegmentCustomersReply
-	226, // 345: salesdesk.v1.SalesDesk.SegmentsFor:output_type -> salesdesk.v1.SegmentsForReply
-	228, // 346: salesdesk.v1.SalesDesk.SetActive:output_type -> salesdesk.v1.SetActiveReply
-	230, // 347: salesdesk.v1.SalesDesk.Settings:output_type -> salesdesk.v1.SettingsReply
-	232, // 348: salesdesk.v1.SalesDesk.StageTotals:output_type -> salesdesk.v1.StageTotalsReply
-	235, // 349: salesdesk.v1.SalesDesk.SweepPool:output_type -> salesdesk.v1.SweepPoolReply
-	237, // 350: salesdesk.v1.SalesDesk.Targets:output_type -> salesdesk.v1.TargetsReply
-	239, // 351: salesdesk.v1.SalesDesk.UndoImport:output_type -> salesdesk.v1.UndoImportReply
-	243, // 352: salesdesk.v1.SalesDesk.UndoMove:output_type -> salesdesk.v1.UndoMoveReply
-	245, // 353: salesdesk.v1.SalesDesk.Unlock:output_type -> salesdesk.v1.UnlockReply
-	247, // 354: salesdesk.v1.SalesDesk.UpdateCustomer:output_type -> salesdesk.v1.UpdateCustomerReply
-	249, // 355: salesdesk.v1.SalesDesk.UpdateOpportunity:output_type -> salesdesk.v1.UpdateOpportunityReply
-	251, // 356: salesdesk.v1.SalesDesk.WeeklyReview:output_type -> salesdesk.v1.WeeklyReviewReply
-	273, // [273:357] is the sub-list for method output_type
-	189, // [189:273] is the sub-list for method input_type
-	189, // [189:189] is the sub-list for extension type_name
-	189, // [189:189] is the sub-list for extension extendee
-	0,   // [0:189] is the sub-list for field type_name
+	9,   // 7: salesdesk.v1.ImportReport.Customers:type_name -> salesdesk.v1.ImportCounts
+	9,   // 8: salesdesk.v1.ImportReport.Opportunities:type_name -> salesdesk.v1.ImportCounts
+	9,   // 9: salesdesk.v1.ImportReport.FollowUps:type_name -> salesdesk.v1.ImportCounts
+	10,  // 10: salesdesk.v1.ImportReport.Rejected:type_name -> salesdesk.v1.RejectedRow
+	11,  // 11: salesdesk.v1.ImportReport.Warnings:type_name -> salesdesk.v1.RowProblem
+	12,  // 12: salesdesk.v1.ImportReport.Outcomes:type_name -> salesdesk.v1.RowOutcome
+	11,  // 13: salesdesk.v1.ImportReport.Multiline:type_name -> salesdesk.v1.RowProblem
+	259, // 14: salesdesk.v1.ImportReport.Headers:type_name -> salesdesk.v1.ImportReport.HeadersEntry
+	11,  // 15: salesdesk.v1.RejectedRow.Problems:type_name -> salesdesk.v1.RowProblem
+	0,   // 16: salesdesk.v1.RowProblem.Err:type_name -> salesdesk.v1.WireError
+	16,  // 17: salesdesk.v1.ActivitiesArgs.F:type_name -> salesdesk.v1.ActivityFilter
+	17,  // 18: salesdesk.v1.ActivitiesReply.R0:type_name -> salesdesk.v1.ActivityPage
+	18,  // 19: salesdesk.v1.ActivityPage.Items:type_name -> salesdesk.v1.Activity
+	19,  // 20: salesdesk.v1.Activity.Row:type_name -> salesdesk.v1.CustomerRow
+	22,  // 21: salesdesk.v1.AddMemberArgs.M:type_name -> salesdesk.v1.Member
+	22,  // 22: salesdesk.v1.AddMemberReply.R0:type_name -> salesdesk.v1.Member
+	25,  // 23: salesdesk.v1.AgendaReply.R0:type_name -> salesdesk.v1.Agenda
+	26,  // 24: salesdesk.v1.Agenda.DueToday:type_name -> salesdesk.v1.AgendaItem
+	26,  // 25: salesdesk.v1.Agenda.Overdue:type_name -> salesdesk.v1.AgendaItem
+	26,  // 26: salesdesk.v1.Agenda.Actions:type_name -> salesdesk.v1.AgendaItem
+	26,  // 27: salesdesk.v1.Agenda.Reviews:type_name -> salesdesk.v1.AgendaItem
+	26,  // 28: salesdesk.v1.Agenda.Birthdays:type_name -> salesdesk.v1.AgendaItem
+	26,  // 29: salesdesk.v1.Agenda.Stale:type_name -> salesdesk.v1.AgendaItem
+	26,  // 30: salesdesk.v1.Agenda.Deals:type_name -> salesdesk.v1.AgendaItem
+	19,  // 31: salesdesk.v1.AgendaItem.Row:type_name -> salesdesk.v1.CustomerRow
+	27,  // 32: salesdesk.v1.AgendaItem.Deal:type_name -> salesdesk.v1.OpportunityRow
+	18,  // 33: salesdesk.v1.AgendaItem.Activity:type_name -> salesdesk.v1.Activity
+	28,  // 34: salesdesk.v1.OpportunityRow.Scores:type_name -> salesdesk.v1.LeadScores
+	31,  // 35: salesdesk.v1.ArchiveCustomerReply.R0:type_name -> salesdesk.v1.Customer
+	32,  // 36: salesdesk.v1.Customer.Contacts:type_name -> salesdesk.v1.Contact
+	33,  // 37: salesdesk.v1.Customer.MAN:type_name -> salesdesk.v1.MAN
+	31,  // 38: salesdesk.v1.AssignReply.R0:type_name -> salesdesk.v1.Customer
+	38,  // 39: salesdesk.v1.AuditTrailArgs.F:type_name -> salesdesk.v1.AuditFilter
+	39,  // 40: salesdesk.v1.AuditTrailReply.R0:type_name -> salesdesk.v1.AuditPage
+	40,  // 41: salesdesk.v1.AuditPage.Lines:type_name -> salesdesk.v1.Change
+	41,  // 42: salesdesk.v1.Change.Fields:type_name -> salesdesk.v1.FieldChange
+	39,  // 43: salesdesk.v1.CardHistoryReply.R0:type_name -> salesdesk.v1.AuditPage
+	56,  // 44: salesdesk.v1.ChoicesReply.R0:type_name -> salesdesk.v1.FilterChoices
+	31,  // 45: salesdesk.v1.ClaimReply.R0:type_name -> salesdesk.v1.Customer
+	61,  // 46: salesdesk.v1.CloseUnqualifiedReply.R0:type_name -> salesdesk.v1.Opportunity
+	28,  // 47: salesdesk.v1.Opportunity.Scores:type_name -> salesdesk.v1.LeadScores
+	62,  // 48: salesdesk.v1.Opportunity.Milestones:type_name -> salesdesk.v1.Milestone
+	63,  // 49: salesdesk.v1.Opportunity.Risk:type_name -> salesdesk.v1.Risk
+	18,  // 50: salesdesk.v1.CompleteActivityArgs.Planned:type_name -> salesdesk.v1.Activity
+	66,  // 51: salesdesk.v1.CompleteActivityArgs.Done:type_name -> salesdesk.v1.ActivityDone
+	68,  // 52: salesdesk.v1.CompleteActivityReply.R0:type_name -> salesdesk.v1.FollowUp
+	31,  // 53: salesdesk.v1.CompleteActivityReply.R1:type_name -> salesdesk.v1.Customer
+	67,  // 54: salesdesk.v1.ActivityDone.Next:type_name -> salesdesk.v1.NextPlan
+	68,  // 55: salesdesk.v1.ConfirmResultReply.R0:type_name -> salesdesk.v1.FollowUp
+	31,  // 56: salesdesk.v1.CreateCustomerArgs.C:type_name -> salesdesk.v1.Customer
+	31,  // 57: salesdesk.v1.CreateCustomerReply.R0:type_name -> salesdesk.v1.Customer
+	61,  // 58: salesdesk.v1.CreateOpportunityArgs.O:type_name -> salesdesk.v1.Opportunity
+	61,  // 59: salesdesk.v1.CreateOpportunityReply.R0:type_name -> salesdesk.v1.Opportunity
+	31,  // 60: salesdesk.v1.CustomerReply.R0:type_name -> salesdesk.v1.Customer
+	81,  // 61: salesdesk.v1.CustomerIDsArgs.F:type_name -> salesdesk.v1.CustomerFilter
+	260, // 62: salesdesk.v1.CustomerFilter.Only:type_name -> salesdesk.v1.CustomerFilter.OnlyEntry
+	84,  // 63: salesdesk.v1.CustomerSegmentReply.R0:type_name -> salesdesk.v1.CustomerSegment
+	81,  // 64: salesdesk.v1.CustomersArgs.F:type_name -> salesdesk.v1.CustomerFilter
+	87,  // 65: salesdesk.v1.CustomersReply.R0:type_name -> salesdesk.v1.CustomerPage
+	19,  // 66: salesdesk.v1.CustomerPage.Rows:type_name -> salesdesk.v1.CustomerRow
+	90,  // 67: salesdesk.v1.DashboardArgs.P:type_name -> salesdesk.v1.Period
+	91,  // 68: salesdesk.v1.DashboardReply.R0:type_name -> salesdesk.v1.Dashboard
+	90,  // 69: salesdesk.v1.Dashboard.Period:type_name -> salesdesk.v1.Period
+	92,  // 70: salesdesk.v1.Dashboard.Report:type_name -> salesdesk.v1.PeriodReport
+	92,  // 71: salesdesk.v1.Dashboard.Trend:type_name -> salesdesk.v1.PeriodReport
+	97,  // 72: salesdesk.v1.Dashboard.Funnel:type_name -> salesdesk.v1.FunnelStep
+	98,  // 73: salesdesk.v1.Dashboard.Segments:type_name -> salesdesk.v1.SegmentSummary
+	90,  // 74: salesdesk.v1.PeriodReport.Period:type_name -> salesdesk.v1.Period
+	93,  // 75: salesdesk.v1.PeriodReport.Figures:type_name -> salesdesk.v1.Figures
+	261, // 76: salesdesk.v1.PeriodReport.Targets:type_name -> salesdesk.v1.PeriodReport.TargetsEntry
+	94,  // 77: salesdesk.v1.PeriodReport.Misses:type_name -> salesdesk.v1.Miss
+	95,  // 78: salesdesk.v1.PeriodReport.Owners:type_name -> salesdesk.v1.OwnerReport
+	96,  // 79: salesdesk.v1.PeriodReport.Notes:type_name -> salesdesk.v1.PeriodNotes
+	93,  // 80: salesdesk.v1.OwnerReport.Figures:type_name -> salesdesk.v1.Figures
+	262, // 81: salesdesk.v1.OwnerReport.Targets:type_name -> salesdesk.v1.OwnerReport.TargetsEntry
+	94,  // 82: salesdesk.v1.OwnerReport.Misses:type_name -> salesdesk.v1.Miss
+	99,  // 83: salesdesk.v1.SegmentSummary.Categories:type_name -> salesdesk.v1.CategorySales
+	100, // 84: salesdesk.v1.SegmentSummary.Top:type_name -> salesdesk.v1.ParetoPoint
+	101, // 85: salesdesk.v1.SegmentSummary.RFM:type_name -> salesdesk.v1.SegmentCount
+	31,  // 86: salesdesk.v1.DuplicatesArgs.C:type_name -> salesdesk.v1.Customer
+	106, // 87: salesdesk.v1.DuplicatesReply.R0:type_name -> salesdesk.v1.DuplicateMatch
+	19,  // 88: salesdesk.v1.DuplicateMatch.Row:type_name -> salesdesk.v1.CustomerRow
+	38,  // 89: salesdesk.v1.ExportAuditCSVArgs.F:type_name -> salesdesk.v1.AuditFilter
+	68,  // 90: salesdesk.v1.FollowUpsReply.R0:type_name -> salesdesk.v1.FollowUp
+	113, // 91: salesdesk.v1.ForecastReply.R0:type_name -> salesdesk.v1.ForecastRow
+	97,  // 92: salesdesk.v1.FunnelOfReply.R0:type_name -> salesdesk.v1.FunnelStep
+	118, // 93: salesdesk.v1.HandoverArgs.H:type_name -> salesdesk.v1.HandoverRequest
+	119, // 94: salesdesk.v1.HandoverReply.R0:type_name -> salesdesk.v1.HandoverCounts
+	118, // 95: salesdesk.v1.HandoverPreviewArgs.H:type_name -> salesdesk.v1.HandoverRequest
+	119, // 96: salesdesk.v1.HandoverPreviewReply.R0:type_name -> salesdesk.v1.HandoverCounts
+	124, // 97: salesdesk.v1.HistoryReply.R0:type_name -> salesdesk.v1.StageChange
+	127, // 98: salesdesk.v1.ImportsReply.R0:type_name -> salesdesk.v1.ImportRecord
+	9,   // 99: salesdesk.v1.ImportRecord.Customers:type_name -> salesdesk.v1.ImportCounts
+	9,   // 100: salesdesk.v1.ImportRecord.Opportunities:type_name -> salesdesk.v1.ImportCounts
+	9,   // 101: salesdesk.v1.ImportRecord.FollowUps:type_name -> salesdesk.v1.ImportCounts
+	132, // 102: salesdesk.v1.ListLayoutReply.R0:type_name -> salesdesk.v1.ListLayout
+	68,  // 103: salesdesk.v1.LogFollowUpArgs.F:type_name -> salesdesk.v1.FollowUp
+	67,  // 104: salesdesk.v1.LogFollowUpArgs.Next:type_name -> salesdesk.v1.NextPlan
+	68,  // 105: salesdesk.v1.LogFollowUpReply.R0:type_name -> salesdesk.v1.FollowUp
+	31,  // 106: salesdesk.v1.LogFollowUpReply.R1:type_name -> salesdesk.v1.Customer
+	31,  // 107: salesdesk.v1.MarkReviewedReply.R0:type_name -> salesdesk.v1.Customer
+	22,  // 108: salesdesk.v1.MemberReply.R0:type_name -> salesdesk.v1.Member
+	143, // 109: salesdesk.v1.MemberStatusesReply.R0:type_name -> salesdesk.v1.MemberStatus
+	22,  // 110: salesdesk.v1.MemberStatus.Member:type_name -> salesdesk.v1.Member
+	22,  // 111: salesdesk.v1.MembersReply.R0:type_name -> salesdesk.v1.Member
+	148, // 112: salesdesk.v1.MoveStageArgs.M:type_name -> salesdesk.v1.Move
+	61,  // 113: salesdesk.v1.MoveStageReply.R0:type_name -> salesdesk.v1.Opportunity
+	148, // 114: salesdesk.v1.MoveStageUndoableArgs.M:type_name -> salesdesk.v1.Move
+	61,  // 115: salesdesk.v1.MoveStageUndoableReply.R0:type_name -> salesdesk.v1.Opportunity
+	151, // 116: salesdesk.v1.MoveStageUndoableReply.R1:type_name -> salesdesk.v1.MoveUndo
+	61,  // 117: salesdesk.v1.MoveUndo.Before:type_name -> salesdesk.v1.Opportunity
+	61,  // 118: salesdesk.v1.MoveUndo.After:type_name -> salesdesk.v1.Opportunity
+	31,  // 119: salesdesk.v1.MoveUndo.Customer:type_name -> salesdesk.v1.Customer
+	154, // 120: salesdesk.v1.OpportunitiesArgs.F:type_name -> salesdesk.v1.OpportunityFilter
+	155, // 121: salesdesk.v1.OpportunitiesReply.R0:type_name -> salesdesk.v1.OpportunityPage
+	27,  // 122: salesdesk.v1.OpportunityPage.Rows:type_name -> salesdesk.v1.OpportunityRow
+	61,  // 123: salesdesk.v1.OpportunityReply.R0:type_name -> salesdesk.v1.Opportunity
+	90,  // 124: salesdesk.v1.PeriodFunnelArgs.P:type_name -> salesdesk.v1.Period
+	97,  // 125: salesdesk.v1.PeriodFunnelReply.R0:type_name -> salesdesk.v1.FunnelStep
+	90,  // 126: salesdesk.v1.PeriodNotesArgs.P:type_name -> salesdesk.v1.Period
+	96,  // 127: salesdesk.v1.PeriodNotesReply.R0:type_name -> salesdesk.v1.PeriodNotes
+	164, // 128: salesdesk.v1.PoolCardsArgs.F:type_name -> salesdesk.v1.PoolFilter
+	165, // 129: salesdesk.v1.PoolCardsReply.R0:type_name -> salesdesk.v1.PoolPage
+	166, // 130: salesdesk.v1.PoolPage.Rows:type_name -> salesdesk.v1.PoolRow
+	19,  // 131: salesdesk.v1.PoolRow.Row:type_name -> salesdesk.v1.CustomerRow
+	169, // 132: salesdesk.v1.PoolDueReply.R0:type_name -> salesdesk.v1.PoolDueCard
+	19,  // 133: salesdesk.v1.PoolDueCard.Row:type_name -> salesdesk.v1.CustomerRow
+	172, // 134: salesdesk.v1.PoolHistoryReply.R0:type_name -> salesdesk.v1.PoolMove
+	31,  // 135: salesdesk.v1.ReleaseReply.R0:type_name -> salesdesk.v1.Customer
+	90,  // 136: salesdesk.v1.ReportArgs.P:type_name -> salesdesk.v1.Period
+	92,  // 137: salesdesk.v1.ReportReply.R0:type_name -> salesdesk.v1.PeriodReport
+	90,  // 138: salesdesk.v1.ReportsArgs.End:type_name -> salesdesk.v1.Period
+	92,  // 139: salesdesk.v1.ReportsReply.R0:type_name -> salesdesk.v1.PeriodReport
+	31,  // 140: salesdesk.v1.RestoreCustomerReply.R0:type_name -> salesdesk.v1.Customer
+	19,  // 141: salesdesk.v1.ReviewCardsReply.R0:type_name -> salesdesk.v1.CustomerRow
+	189, // 142: salesdesk.v1.ReviewsReply.R0:type_name -> salesdesk.v1.Review
+	19,  // 143: salesdesk.v1.RowReply.R0:type_name -> salesdesk.v1.CustomerRow
+	263, // 144: salesdesk.v1.RowExtrasReply.R0:type_name -> salesdesk.v1.RowExtrasReply.R0Entry
+	195, // 145: salesdesk.v1.RowExtra.Contact:type_name -> salesdesk.v1.ContactBrief
+	198, // 146: salesdesk.v1.SaveFilterArgs.F:type_name -> salesdesk.v1.SavedFilter
+	198, // 147: salesdesk.v1.SaveFilterReply.R0:type_name -> salesdesk.v1.SavedFilter
+	81,  // 148: salesdesk.v1.SavedFilter.Filter:type_name -> salesdesk.v1.CustomerFilter
+	132, // 149: salesdesk.v1.SaveListLayoutArgs.L:type_name -> salesdesk.v1.ListLayout
+	203, // 150: salesdesk.v1.SaveMappingArgs.M:type_name -> salesdesk.v1.Mapping
+	204, // 151: salesdesk.v1.Mapping.Columns:type_name -> salesdesk.v1.ColumnMapping
+	22,  // 152: salesdesk.v1.SaveMemberArgs.M:type_name -> salesdesk.v1.Member
+	22,  // 153: salesdesk.v1.SaveMemberReply.R0:type_name -> salesdesk.v1.Member
+	90,  // 154: salesdesk.v1.SavePeriodNotesArgs.P:type_name -> salesdesk.v1.Period
+	96,  // 155: salesdesk.v1.SavePeriodNotesArgs.N:type_name -> salesdesk.v1.PeriodNotes
+	211, // 156: salesdesk.v1.SaveSettingsArgs.St:type_name -> salesdesk.v1.Settings
+	212, // 157: salesdesk.v1.Settings.GradeRules:type_name -> salesdesk.v1.GradeRules
+	213, // 158: salesdesk.v1.Settings.Caps:type_name -> salesdesk.v1.ContactCaps
+	214, // 159: salesdesk.v1.Settings.Stages:type_name -> salesdesk.v1.StageDef
+	215, // 160: salesdesk.v1.Settings.Qualify:type_name -> salesdesk.v1.QualifyThresholds
+	216, // 161: salesdesk.v1.Settings.Backup:type_name -> salesdesk.v1.BackupSettings
+	218, // 162: salesdesk.v1.Settings.Pool:type_name -> salesdesk.v1.PoolSettings
+	217, // 163: salesdesk.v1.BackupSettings.Keep:type_name -> salesdesk.v1.Retention
+	264, // 164: salesdesk.v1.PoolSettings.ReturnAfter:type_name -> salesdesk.v1.PoolSettings.ReturnAfterEntry
+	90,  // 165: salesdesk.v1.SaveTargetsArgs.P:type_name -> salesdesk.v1.Period
+	221, // 166: salesdesk.v1.SaveTargetsArgs.T:type_name -> salesdesk.v1.TargetSet
+	265, // 167: salesdesk.v1.TargetSet.Team:type_name -> salesdesk.v1.TargetSet.TeamEntry
+	266, // 168: salesdesk.v1.TargetSet.Owners:type_name -> salesdesk.v1.TargetSet.OwnersEntry
+	267, // 169: salesdesk.v1.OfTargets.V:type_name -> salesdesk.v1.OfTargets.VEntry
+	198, // 170: salesdesk.v1.SavedFiltersReply.R0:type_name -> salesdesk.v1.SavedFilter
+	268, // 171: salesdesk.v1.SearchHitsReply.R0:type_name -> salesdesk.v1.SearchHitsReply.R0Entry
+	90,  // 172: salesdesk.v1.SegmentCustomersArgs.P:type_name -> salesdesk.v1.Period
+	230, // 173: salesdesk.v1.SegmentCustomersReply.R0:type_name -> salesdesk.v1.SegmentPage
+	84,  // 174: salesdesk.v1.SegmentPage.Customers:type_name -> salesdesk.v1.CustomerSegment
+	90,  // 175: salesdesk.v1.SegmentsForArgs.P:type_name -> salesdesk.v1.Period
+	98,  // 176: salesdesk.v1.SegmentsForReply.R0:type_name -> salesdesk.v1.SegmentSummary
+	211, // 177: salesdesk.v1.SettingsReply.R0:type_name -> salesdesk.v1.Settings
+	154, // 178: salesdesk.v1.StageTotalsArgs.F:type_name -> salesdesk.v1.OpportunityFilter
+	239, // 179: salesdesk.v1.StageTotalsReply.R0:type_name -> salesdesk.v1.StageTotal
+	90,  // 180: salesdesk.v1.TargetsArgs.P:type_name -> salesdesk.v1.Period
+	221, // 181: salesdesk.v1.TargetsReply.R0:type_name -> salesdesk.v1.TargetSet
+	246, // 182: salesdesk.v1.UndoImportReply.R0:type_name -> salesdesk.v1.UndoReport
+	247, // 183: salesdesk.v1.UndoReport.Customers:type_name -> salesdesk.v1.UndoCounts
+	247, // 184: salesdesk.v1.UndoReport.Opportunities:type_name -> salesdesk.v1.UndoCounts
+	247, // 185: salesdesk.v1.UndoReport.FollowUps:type_name -> salesdesk.v1.UndoCounts
+	5,   // 186: salesdesk.v1.UndoReport.Conflicts:type_name -> salesdesk.v1.UndoConflict
+	5,   // 187: salesdesk.v1.UndoReport.Kept:type_name -> salesdesk.v1.UndoConflict
+	151, // 188: salesdesk.v1.UndoMoveArgs.U:type_name -> salesdesk.v1.MoveUndo
+	61,  // 189: salesdesk.v1.UndoMoveReply.R0:type_name -> salesdesk.v1.Opportunity
+	31,  // 190: salesdesk.v1.UpdateCustomerArgs.C:type_name -> salesdesk.v1.Customer
+	31,  // 191: salesdesk.v1.UpdateCustomerReply.R0:type_name -> salesdesk.v1.Customer
+	61,  // 192: salesdesk.v1.UpdateOpportunityArgs.O:type_name -> salesdesk.v1.Opportunity
+	61,  // 193: salesdesk.v1.UpdateOpportunityReply.R0:type_name -> salesdesk.v1.Opportunity
+	258, // 194: salesdesk.v1.WeeklyReviewReply.R0:type_name -> salesdesk.v1.RepReview
+	22,  // 195: salesdesk.v1.RepReview.Member:type_name -> salesdesk.v1.Member
+	13,  // 196: salesdesk.v1.ImportReport.HeadersEntry.value:type_name -> salesdesk.v1.OfListString
+	194, // 197: salesdesk.v1.RowExtrasReply.R0Entry.value:type_name -> salesdesk.v1.RowExtra
+	222, // 198: salesdesk.v1.TargetSet.OwnersEntry.value:type_name -> salesdesk.v1.OfTargets
+	227, // 199: salesdesk.v1.SearchHitsReply.R0Entry.value:type_name -> salesdesk.v1.SearchHit
+	14,  // 200: salesdesk.v1.SalesDesk.Activities:input_type -> salesdesk.v1.ActivitiesArgs
+	20,  // 201: salesdesk.v1.SalesDesk.AddMember:input_type -> salesdesk.v1.AddMemberArgs
+	23,  // 202: salesdesk.v1.SalesDesk.Agenda:input_type -> salesdesk.v1.AgendaArgs
+	29,  // 203: salesdesk.v1.SalesDesk.ArchiveCustomer:input_type -> salesdesk.v1.ArchiveCustomerArgs
+	34,  // 204: salesdesk.v1.SalesDesk.Assign:input_type -> salesdesk.v1.AssignArgs
+	36,  // 205: salesdesk.v1.SalesDesk.AuditTrail:input_type -> salesdesk.v1.AuditTrailArgs
+	42,  // 206: salesdesk.v1.SalesDesk.BulkAddTag:input_type -> salesdesk.v1.BulkAddTagArgs
+	44,  // 207: salesdesk.v1.SalesDesk.BulkArchive:input_type -> salesdesk.v1.BulkArchiveArgs
+	46,  // 208: salesdesk.v1.SalesDesk.BulkSetOwner:input_type -> salesdesk.v1.BulkSetOwnerArgs
+	48,  // 209: salesdesk.v1.SalesDesk.CapCheck:input_type -> salesdesk.v1.CapCheckArgs
+	50,  // 210: salesdesk.v1.SalesDesk.CardHistory:input_type -> salesdesk.v1.CardHistoryArgs
+	52,  // 211: salesdesk.v1.SalesDesk.ChangePassword:input_type -> salesdesk.v1.ChangePasswordArgs
+	54,  // 212: salesdesk.v1.SalesDesk.Choices:input_type -> salesdesk.v1.ChoicesArgs
+	57,  // 213: salesdesk.v1.SalesDesk.Claim:input_type -> salesdesk.v1.ClaimArgs
+	59,  // 214: salesdesk.v1.SalesDesk.CloseUnqualified:input_type -> salesdesk.v1.CloseUnqualifiedArgs
+	64,  // 215: salesdesk.v1.SalesDesk.CompleteActivity:input_type -> salesdesk.v1.CompleteActivityArgs
+	69,  // 216: salesdesk.v1.SalesDesk.ConfirmResult:input_type -> salesdesk.v1.ConfirmResultArgs
+	71,  // 217: salesdesk.v1.SalesDesk.CreateCustomer:input_type -> salesdesk.v1.CreateCustomerArgs
+	73,  // 218: salesdesk.v1.SalesDesk.CreateOpportunity:input_type -> salesdesk.v1.CreateOpportunityArgs
+	75,  // 219: salesdesk.v1.SalesDesk.Customer:input_type -> salesdesk.v1.CustomerArgs
+	77,  // 220: salesdesk.v1.SalesDesk.CustomerCount:input_type -> salesdesk.v1.CustomerCountArgs
+	79,  // 221: salesdesk.v1.SalesDesk.CustomerIDs:input_type -> salesdesk.v1.CustomerIDsArgs
+	82,  // 222: salesdesk.v1.SalesDesk.CustomerSegment:input_type -> salesdesk.v1.CustomerSegmentArgs
+	85,  // 223: salesdesk.v1.SalesDesk.Customers:input_type -> salesdesk.v1.CustomersArgs
+	88,  // 224: salesdesk.v1.SalesDesk.Dashboard:input_type -> salesdesk.v1.DashboardArgs
+	102, // 225: salesdesk.v1.SalesDesk.DeleteFilter:input_type -> salesdesk.v1.DeleteFilterArgs
+	104, // 226: salesdesk.v1.SalesDesk.Duplicates:input_type -> salesdesk.v1.DuplicatesArgs
+	107, // 227: salesdesk.v1.SalesDesk.ExportAuditCSV:input_type -> salesdesk.v1.ExportAuditCSVArgs
+	109, // 228: salesdesk.v1.SalesDesk.FollowUps:input_type -> salesdesk.v1.FollowUpsArgs
+	111, // 229: salesdesk.v1.SalesDesk.Forecast:input_type -> salesdesk.v1.ForecastArgs
+	114, // 230: salesdesk.v1.SalesDesk.FunnelOf:input_type -> salesdesk.v1.FunnelOfArgs
+	116, // 231: salesdesk.v1.SalesDesk.Handover:input_type -> salesdesk.v1.HandoverArgs
+	120, // 232: salesdesk.v1.SalesDesk.HandoverPreview:input_type -> salesdesk.v1.HandoverPreviewArgs
+	122, // 233: salesdesk.v1.SalesDesk.History:input_type -> salesdesk.v1.HistoryArgs
+	125, // 234: salesdesk.v1.SalesDesk.Imports:input_type -> salesdesk.v1.ImportsArgs
+	128, // 235: salesdesk.v1.SalesDesk.IsEmpty:input_type -> salesdesk.v1.IsEmptyArgs
+	130, // 236: salesdesk.v1.SalesDesk.ListLayout:input_type -> salesdesk.v1.ListLayoutArgs
+	133, // 237: salesdesk.v1.SalesDesk.LoadDeals:input_type -> salesdesk.v1.LoadDealsArgs
+	135, // 238: salesdesk.v1.SalesDesk.LogFollowUp:input_type -> salesdesk.v1.LogFollowUpArgs
+	137, // 239: salesdesk.v1.SalesDesk.MarkReviewed:input_type -> salesdesk.v1.MarkReviewedArgs
+	139, // 240: salesdesk.v1.SalesDesk.Member:input_type -> salesdesk.v1.MemberArgs
+	141, // 241: salesdesk.v1.SalesDesk.MemberStatuses:input_type -> salesdesk.v1.MemberStatusesArgs
+	144, // 242: salesdesk.v1.SalesDesk.Members:input_type -> salesdesk.v1.MembersArgs
+	146, // 243: salesdesk.v1.SalesDesk.MoveStage:input_type -> salesdesk.v1.MoveStageArgs
+	149, // 244: salesdesk.v1.SalesDesk.MoveStageUndoable:input_type -> salesdesk.v1.MoveStageUndoableArgs
+	152, // 245: salesdesk.v1.SalesDesk.Opportunities:input_type -> salesdesk.v1.OpportunitiesArgs
+	156, // 246: salesdesk.v1.SalesDesk.Opportunity:input_type -> salesdesk.v1.OpportunityArgs
+	158, // 247: salesdesk.v1.SalesDesk.PeriodFunnel:input_type -> salesdesk.v1.PeriodFunnelArgs
+	160, // 248: salesdesk.v1.SalesDesk.PeriodNotes:input_type -> salesdesk.v1.PeriodNotesArgs
+	162, // 249: salesdesk.v1.SalesDesk.PoolCards:input_type -> salesdesk.v1.PoolCardsArgs
+	167, // 250: salesdesk.v1.SalesDesk.PoolDue:input_type -> salesdesk.v1.PoolDueArgs
+	170, // 251: salesdesk.v1.SalesDesk.PoolHistory:input_type -> salesdesk.v1.PoolHistoryArgs
+	173, // 252: salesdesk.v1.SalesDesk.RecordReportExport:input_type -> salesdesk.v1.RecordReportExportArgs
+	175, // 253: salesdesk.v1.SalesDesk.Release:input_type -> salesdesk.v1.ReleaseArgs
+	177, // 254: salesdesk.v1.SalesDesk.Report:input_type -> salesdesk.v1.ReportArgs
+	179, // 255: salesdesk.v1.SalesDesk.Reports:input_type -> salesdesk.v1.ReportsArgs
+	181, // 256: salesdesk.v1.SalesDesk.ResetPassword:input_type -> salesdesk.v1.ResetPasswordArgs
+	183, // 257: salesdesk.v1.SalesDesk.RestoreCustomer:input_type -> salesdesk.v1.RestoreCustomerArgs
+	185, // 258: salesdesk.v1.SalesDesk.ReviewCards:input_type -> salesdesk.v1.ReviewCardsArgs
+	187, // 259: salesdesk.v1.SalesDesk.Reviews:input_type -> salesdesk.v1.ReviewsArgs
+	190, // 260: salesdesk.v1.SalesDesk.Row:input_type -> salesdesk.v1.RowArgs
+	192, // 261: salesdesk.v1.SalesDesk.RowExtras:input_type -> salesdesk.v1.RowExtrasArgs
+	196, // 262: salesdesk.v1.SalesDesk.SaveFilter:input_type -> salesdesk.v1.SaveFilterArgs
+	199, // 263: salesdesk.v1.SalesDesk.SaveListLayout:input_type -> salesdesk.v1.SaveListLayoutArgs
+	201, // 264: salesdesk.v1.SalesDesk.SaveMapping:input_type -> salesdesk.v1.SaveMappingArgs
+	205, // 265: salesdesk.v1.SalesDesk.SaveMember:input_type -> salesdesk.v1.SaveMemberArgs
+	207, // 266: salesdesk.v1.SalesDesk.SavePeriodNotes:input_type -> salesdesk.v1.SavePeriodNotesArgs
+	209, // 267: salesdesk.v1.SalesDesk.SaveSettings:input_type -> salesdesk.v1.SaveSettingsArgs
+	219, // 268: salesdesk.v1.SalesDesk.SaveTargets:input_type -> salesdesk.v1.SaveTargetsArgs
+	223, // 269: salesdesk.v1.SalesDesk.SavedFilters:input_type -> salesdesk.v1.SavedFiltersArgs
+	225, // 270: salesdesk.v1.SalesDesk.SearchHits:input_type -> salesdesk.v1.SearchHitsArgs
+	228, // 271: salesdesk.v1.SalesDesk.SegmentCustomers:input_type -> salesdesk.v1.SegmentCustomersArgs
+	231, // 272: salesdesk.v1.SalesDesk.SegmentsFor:input_type -> salesdesk.v1.SegmentsForArgs
+	233, // 273: salesdesk.v1.SalesDesk.SetActive:input_type -> salesdesk.v1.SetActiveArgs
+	235, // 274: salesdesk.v1.SalesDesk.Settings:input_type -> salesdesk.v1.SettingsArgs
+	237, // 275: salesdesk.v1.SalesDesk.StageTotals:input_type -> salesdesk.v1.StageTotalsArgs
+	240, // 276: salesdesk.v1.SalesDesk.SweepPool:input_type -> salesdesk.v1.SweepPoolArgs
+	242, // 277: salesdesk.v1.SalesDesk.Targets:input_type -> salesdesk.v1.TargetsArgs
+	244, // 278: salesdesk.v1.SalesDesk.UndoImport:input_type -> salesdesk.v1.UndoImportArgs
+	248, // 279: salesdesk.v1.SalesDesk.UndoMove:input_type -> salesdesk.v1.UndoMoveArgs
+	250, // 280: salesdesk.v1.SalesDesk.Unlock:input_type -> salesdesk.v1.UnlockArgs
+	252, // 281: salesdesk.v1.SalesDesk.UpdateCustomer:input_type -> salesdesk.v1.UpdateCustomerArgs
+	254, // 282: salesdesk.v1.SalesDesk.UpdateOpportunity:input_type -> salesdesk.v1.UpdateOpportunityArgs
+	256, // 283: salesdesk.v1.SalesDesk.WeeklyReview:input_type -> salesdesk.v1.WeeklyReviewArgs
+	15,  // 284: salesdesk.v1.SalesDesk.Activities:output_type -> salesdesk.v1.ActivitiesReply
+	21,  // 285: salesdesk.v1.SalesDesk.AddMember:output_type -> salesdesk.v1.AddMemberReply
+	24,  // 286: salesdesk.v1.SalesDesk.Agenda:output_type -> salesdesk.v1.AgendaReply
+	30,  // 287: salesdesk.v1.SalesDesk.ArchiveCustomer:output_type -> salesdesk.v1.ArchiveCustomerReply
+	35,  // 288: salesdesk.v1.SalesDesk.Assign:output_type -> salesdesk.v1.AssignReply
+	37,  // 289: salesdesk.v1.SalesDesk.AuditTrail:output_type -> salesdesk.v1.AuditTrailReply
+	43,  // 290: salesdesk.v1.SalesDesk.BulkAddTag:output_type -> salesdesk.v1.BulkAddTagReply
+	45,  // 291: salesdesk.v1.SalesDesk.BulkArchive:output_type -> salesdesk.v1.BulkArchiveReply
+	47,  // 292: salesdesk.v1.SalesDesk.BulkSetOwner:output_type -> salesdesk.v1.BulkSetOwnerReply
+	49,  // 293: salesdesk.v1.SalesDesk.CapCheck:output_type -> salesdesk.v1.CapCheckReply
+	51,  // 294: salesdesk.v1.SalesDesk.CardHistory:output_type -> salesdesk.v1.CardHistoryReply
+	53,  // 295: salesdesk.v1.SalesDesk.ChangePassword:output_type -> salesdesk.v1.ChangePasswordReply
+	55,  // 296: salesdesk.v1.SalesDesk.Choices:output_type -> salesdesk.v1.ChoicesReply
+	58,  // 297: salesdesk.v1.SalesDesk.Claim:output_type -> salesdesk.v1.ClaimReply
+	60,  // 298: salesdesk.v1.SalesDesk.CloseUnqualified:output_type -> salesdesk.v1.CloseUnqualifiedReply
+	65,  // 299: salesdesk.v1.SalesDesk.CompleteActivity:output_type -> salesdesk.v1.CompleteActivityReply
+	70,  // 300: salesdesk.v1.SalesDesk.ConfirmResult:output_type -> salesdesk.v1.ConfirmResultReply
+	72,  // 301: salesdesk.v1.SalesDesk.CreateCustomer:output_type -> salesdesk.v1.CreateCustomerReply
+	74,  // 302: salesdesk.v1.SalesDesk.CreateOpportunity:output_type -> salesdesk.v1.CreateOpportunityReply
+	76,  // 303: salesdesk.v1.SalesDesk.Customer:output_type -> salesdesk.v1.CustomerReply
+	78,  // 304: salesdesk.v1.SalesDesk.CustomerCount:output_type -> salesdesk.v1.CustomerCountReply
+	80,  // 305: salesdesk.v1.SalesDesk.CustomerIDs:output_type -> salesdesk.v1.CustomerIDsReply
+	83,  // 306: salesdesk.v1.SalesDesk.CustomerSegment:output_type -> salesdesk.v1.CustomerSegmentReply
+	86,  // 307: salesdesk.v1.SalesDesk.Customers:output_type -> salesdesk.v1.CustomersReply
+	89,  // 308: salesdesk.v1.SalesDesk.Dashboard:output_type -> salesdesk.v1.DashboardReply
+	103, // 309: salesdesk.v1.SalesDesk.DeleteFilter:output_type -> salesdesk.v1.DeleteFilterReply
+	105, // 310: salesdesk.v1.SalesDesk.Duplicates:output_type -> salesdesk.v1.DuplicatesReply
+	108, // 311: salesdesk.v1.SalesDesk.ExportAuditCSV:output_type -> salesdesk.v1.ExportAuditCSVReply
+	110, // 312: salesdesk.v1.SalesDesk.FollowUps:output_type -> salesdesk.v1.FollowUpsReply
+	112, // 313: salesdesk.v1.SalesDesk.Forecast:output_type -> salesdesk.v1.ForecastReply
+	115, // 314: salesdesk.v1.SalesDesk.FunnelOf:output_type -> salesdesk.v1.FunnelOfReply
+	117, // 315: salesdesk.v1.SalesDesk.Handover:output_type -> salesdesk.v1.HandoverReply
+	121, // 316: salesdesk.v1.SalesDesk.HandoverPreview:output_type -> salesdesk.v1.HandoverPreviewReply
+	123, // 317: salesdesk.v1.SalesDesk.History:output_type -> salesdesk.v1.HistoryReply
+	126, // 318: salesdesk.v1.SalesDesk.Imports:output_type -> salesdesk.v1.ImportsReply
+	129, // 319: salesdesk.v1.SalesDesk.IsEmpty:output_type -> salesdesk.v1.IsEmptyReply
+	131, // 320: salesdesk.v1.SalesDesk.ListLayout:output_type -> salesdesk.v1.ListLayoutReply
+	134, // 321: salesdesk.v1.SalesDesk.LoadDeals:output_type -> salesdesk.v1.LoadDealsReply
+	136, // 322: salesdesk.v1.SalesDesk.LogFollowUp:output_type -> salesdesk.v1.LogFollowUpReply
+	138, // 323: salesdesk.v1.SalesDesk.MarkReviewed:output_type -> salesdesk.v1.MarkReviewedReply
+	140, // 324: salesdesk.v1.SalesDesk.Member:output_type -> salesdesk.v1.MemberReply
+	142, // 325: salesdesk.v1.SalesDesk.MemberStatuses:output_type -> salesdesk.v1.MemberStatusesReply
+	145, // 326: salesdesk.v1.SalesDesk.Members:output_type -> salesdesk.v1.MembersReply
+	147, // 327: salesdesk.v1.SalesDesk.MoveStage:output_type -> salesdesk.v1.MoveStageReply
+	150, // 328: salesdesk.v1.SalesDesk.MoveStageUndoable:output_type -> salesdesk.v1.MoveStageUndoableReply
+	153, // 329: salesdesk.v1.SalesDesk.Opportunities:output_type -> salesdesk.v1.OpportunitiesReply
+	157, // 330: salesdesk.v1.SalesDesk.Opportunity:output_type -> salesdesk.v1.OpportunityReply
+	159, // 331: salesdesk.v1.SalesDesk.PeriodFunnel:output_type -> salesdesk.v1.PeriodFunnelReply
+	161, // 332: salesdesk.v1.SalesDesk.PeriodNotes:output_type -> salesdesk.v1.PeriodNotesReply
+	163, // 333: salesdesk.v1.SalesDesk.PoolCards:output_type -> salesdesk.v1.PoolCardsReply
+	168, // 334: salesdesk.v1.SalesDesk.PoolDue:output_type -> salesdesk.v1.PoolDueReply
+	171, // 335: salesdesk.v1.SalesDesk.PoolHistory:output_type -> salesdesk.v1.PoolHistoryReply
+	174, // 336: salesdesk.v1.SalesDesk.RecordReportExport:output_type -> salesdesk.v1.RecordReportExportReply
+	176, // 337: salesdesk.v1.SalesDesk.Release:output_type -> salesdesk.v1.ReleaseReply
+	178, // 338: salesdesk.v1.SalesDesk.Report:output_type -> salesdesk.v1.ReportReply
+	180, // 339: salesdesk.v1.SalesDesk.Reports:output_type -> salesdesk.v1.ReportsReply
+	182, // 340: salesdesk.v1.SalesDesk.ResetPassword:output_type -> salesdesk.v1.ResetPasswordReply
+	184, // 341: salesdesk.v1.SalesDesk.RestoreCustomer:output_type -> salesdesk.v1.RestoreCustomerReply
+	186, // 342: salesdesk.v1.SalesDesk.ReviewCards:output_type -> salesdesk.v1.ReviewCardsReply
+	188, // 343: salesdesk.v1.SalesDesk.Reviews:output_type -> salesdesk.v1.ReviewsReply
+	191, // 344: salesdesk.v1.SalesDesk.Row:output_type -> salesdesk.v1.RowReply
+	193, // 345: salesdesk.v1.SalesDesk.RowExtras:output_type -> salesdesk.v1.RowExtrasReply
+	197, // 346: salesdesk.v1.SalesDesk.SaveFilter:output_type -> salesdesk.v1.SaveFilterReply
+	200, // 347: salesdesk.v1.SalesDesk.SaveListLayout:output_type -> salesdesk.v1.SaveListLayoutReply
+	202, // 348: salesdesk.v1.SalesDesk.SaveMapping:output_type -> salesdesk.v1.SaveMappingReply
+	206, // 349: salesdesk.v1.SalesDesk.SaveMember:output_type -> salesdesk.v1.SaveMemberReply
+	208, // 350: salesdesk.v1.SalesDesk.SavePeriodNotes:output_type -> salesdesk.v1.SavePeriodNotesReply
+	210, // 351: salesdesk.v1.SalesDesk.SaveSettings:output_type -> salesdesk.v1.SaveSettingsReply
+	220, // 352: salesdesk.v1.SalesDesk.SaveTargets:output_type -> salesdesk.v1.SaveTargetsReply
+	224, // 353: salesdesk.v1.SalesDesk.SavedFilters:output_type -> salesdesk.v1.SavedFiltersReply
+	226, // 354: salesdesk.v1.SalesDesk.SearchHits:output_type -> salesdesk.v1.SearchHitsReply
+	229, // 355: salesdesk.v1.SalesDesk.SegmentCustomers:output_type -> salesdesk.v1.SegmentCustomersReply
+	232, // 356: salesdesk.v1.SalesDesk.SegmentsFor:output_type -> salesdesk.v1.SegmentsForReply
+	234, // 357: salesdesk.v1.SalesDesk.SetActive:output_type -> salesdesk.v1.SetActiveReply
+	236, // 358: salesdesk.v1.SalesDesk.Settings:output_type -> salesdesk.v1.SettingsReply
+	238, // 359: salesdesk.v1.SalesDesk.StageTotals:output_type -> salesdesk.v1.StageTotalsReply
+	241, // 360: salesdesk.v1.SalesDesk.SweepPool:output_type -> salesdesk.v1.SweepPoolReply
+	243, // 361: salesdesk.v1.SalesDesk.Targets:output_type -> salesdesk.v1.TargetsReply
+	245, // 362: salesdesk.v1.SalesDesk.UndoImport:output_type -> salesdesk.v1.UndoImportReply
+	249, // 363: salesdesk.v1.SalesDesk.UndoMove:output_type -> salesdesk.v1.UndoMoveReply
+	251, // 364: salesdesk.v1.SalesDesk.Unlock:output_type -> salesdesk.v1.UnlockReply
+	253, // 365: salesdesk.v1.SalesDesk.UpdateCustomer:output_type -> salesdesk.v1.UpdateCustomerReply
+	255, // 366: salesdesk.v1.SalesDesk.UpdateOpportunity:output_type -> salesdesk.v1.UpdateOpportunityReply
+	257, // 367: salesdesk.v1.SalesDesk.WeeklyReview:output_type -> salesdesk.v1.WeeklyReviewReply
+	284, // [284:368] is the sub-list for method output_type
+	200, // [200:284] is the sub-list for method input_type
+	200, // [200:200] is the sub-list for extension type_name
+	200, // [200:200] is the sub-list for extension extendee
+	0,   // [0:200] is the sub-list for field type_name
 }
 
 func init() { file_service_proto_init() }
@@ -16575,14 +17191,14 @@ func file_service_proto_init() {
 	if File_service_proto != nil {
 		return
 	}
-	file_service_proto_msgTypes[142].OneofWrappers = []any{}
+	file_service_proto_msgTypes[148].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_service_proto_rawDesc), len(file_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   262,
+			NumMessages:   269,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -46,6 +46,12 @@ const (
 	OfficeExportProcedure = "/salesdesk.v1.Office/Export"
 	// OfficeBackupProcedure is the fully-qualified name of the Office's Backup RPC.
 	OfficeBackupProcedure = "/salesdesk.v1.Office/Backup"
+	// OfficeUploadProcedure is the fully-qualified name of the Office's Upload RPC.
+	OfficeUploadProcedure = "/salesdesk.v1.Office/Upload"
+	// OfficeImportProcedure is the fully-qualified name of the Office's Import RPC.
+	OfficeImportProcedure = "/salesdesk.v1.Office/Import"
+	// OfficeCancelImportProcedure is the fully-qualified name of the Office's CancelImport RPC.
+	OfficeCancelImportProcedure = "/salesdesk.v1.Office/CancelImport"
 )
 
 // OfficeClient is a client for the salesdesk.v1.Office service.
@@ -61,6 +67,15 @@ type OfficeClient interface {
 	// Backup makes a verified backup in the host's backup folder and streams it to the desktop, which
 	// keeps its own copy. Needs the backup permission.
 	Backup(context.Context, *connect.Request[officepb.BackupRequest]) (*connect.ServerStreamForClient[officepb.FileChunk], error)
+	// Upload sends a file this desktop chose to import: the first chunk names it and gives its size,
+	// the others carry its bytes. The host reads it as an import file (kept with the session until it
+	// ends) and answers with the sheets' mappings as it remembers them. Needs the import permission.
+	Upload(context.Context) *connect.ClientStreamForClient[officepb.FileChunk, officepb.UploadReply]
+	// Import runs an import (or a dry run) of an uploaded file with the desktop's choices of sheets
+	// and columns, streaming its progress; the last event carries the report. CancelImport stops it
+	// at the next batch, as the Cancel button does on a file of this desktop.
+	Import(context.Context, *connect.Request[officepb.ImportRequest]) (*connect.ServerStreamForClient[officepb.ImportEvent], error)
+	CancelImport(context.Context, *connect.Request[officepb.CancelImportRequest]) (*connect.Response[officepb.CancelImportReply], error)
 }
 
 // NewOfficeClient constructs a client for the salesdesk.v1.Office service. By default, it uses the
@@ -104,16 +119,37 @@ func NewOfficeClient(httpClient connect.HTTPClient, baseURL string, opts ...conn
 			connect.WithSchema(officeMethods.ByName("Backup")),
 			connect.WithClientOptions(opts...),
 		),
+		upload: connect.NewClient[officepb.FileChunk, officepb.UploadReply](
+			httpClient,
+			baseURL+OfficeUploadProcedure,
+			connect.WithSchema(officeMethods.ByName("Upload")),
+			connect.WithClientOptions(opts...),
+		),
+		_import: connect.NewClient[officepb.ImportRequest, officepb.ImportEvent](
+			httpClient,
+			baseURL+OfficeImportProcedure,
+			connect.WithSchema(officeMethods.ByName("Import")),
+			connect.WithClientOptions(opts...),
+		),
+		cancelImport: connect.NewClient[officepb.CancelImportRequest, officepb.CancelImportReply](
+			httpClient,
+			baseURL+OfficeCancelImportProcedure,
+			connect.WithSchema(officeMethods.ByName("CancelImport")),
+			connect.WithClientOptions(opts...),
+		),
 	}
 }
 
 // officeClient implements OfficeClient.
 type officeClient struct {
-	signIn  *connect.Client[officepb.SignInRequest, officepb.SignInResponse]
-	signOut *connect.Client[officepb.SignOutRequest, officepb.SignOutResponse]
-	watch   *connect.Client[officepb.WatchRequest, officepb.FeedEvent]
-	export  *connect.Client[officepb.ExportRequest, officepb.FileChunk]
-	backup  *connect.Client[officepb.BackupRequest, officepb.FileChunk]
+	signIn       *connect.Client[officepb.SignInRequest, officepb.SignInResponse]
+	signOut      *connect.Client[officepb.SignOutRequest, officepb.SignOutResponse]
+	watch        *connect.Client[officepb.WatchRequest, officepb.FeedEvent]
+	export       *connect.Client[officepb.ExportRequest, officepb.FileChunk]
+	backup       *connect.Client[officepb.BackupRequest, officepb.FileChunk]
+	upload       *connect.Client[officepb.FileChunk, officepb.UploadReply]
+	_import      *connect.Client[officepb.ImportRequest, officepb.ImportEvent]
+	cancelImport *connect.Client[officepb.CancelImportRequest, officepb.CancelImportReply]
 }
 
 // SignIn calls salesdesk.v1.Office.SignIn.
@@ -141,6 +177,21 @@ func (c *officeClient) Backup(ctx context.Context, req *connect.Request[officepb
 	return c.backup.CallServerStream(ctx, req)
 }
 
+// Upload calls salesdesk.v1.Office.Upload.
+func (c *officeClient) Upload(ctx context.Context) *connect.ClientStreamForClient[officepb.FileChunk, officepb.UploadReply] {
+	return c.upload.CallClientStream(ctx)
+}
+
+// Import calls salesdesk.v1.Office.Import.
+func (c *officeClient) Import(ctx context.Context, req *connect.Request[officepb.ImportRequest]) (*connect.ServerStreamForClient[officepb.ImportEvent], error) {
+	return c._import.CallServerStream(ctx, req)
+}
+
+// CancelImport calls salesdesk.v1.Office.CancelImport.
+func (c *officeClient) CancelImport(ctx context.Context, req *connect.Request[officepb.CancelImportRequest]) (*connect.Response[officepb.CancelImportReply], error) {
+	return c.cancelImport.CallUnary(ctx, req)
+}
+
 // OfficeHandler is an implementation of the salesdesk.v1.Office service.
 type OfficeHandler interface {
 	SignIn(context.Context, *connect.Request[officepb.SignInRequest]) (*connect.Response[officepb.SignInResponse], error)
@@ -154,6 +205,15 @@ type OfficeHandler interface {
 	// Backup makes a verified backup in the host's backup folder and streams it to the desktop, which
 	// keeps its own copy. Needs the backup permission.
 	Backup(context.Context, *connect.Request[officepb.BackupRequest], *connect.ServerStream[officepb.FileChunk]) error
+	// Upload sends a file this desktop chose to import: the first chunk names it and gives its size,
+	// the others carry its bytes. The host reads it as an import file (kept with the session until it
+	// ends) and answers with the sheets' mappings as it remembers them. Needs the import permission.
+	Upload(context.Context, *connect.ClientStream[officepb.FileChunk]) (*connect.Response[officepb.UploadReply], error)
+	// Import runs an import (or a dry run) of an uploaded file with the desktop's choices of sheets
+	// and columns, streaming its progress; the last event carries the report. CancelImport stops it
+	// at the next batch, as the Cancel button does on a file of this desktop.
+	Import(context.Context, *connect.Request[officepb.ImportRequest], *connect.ServerStream[officepb.ImportEvent]) error
+	CancelImport(context.Context, *connect.Request[officepb.CancelImportRequest]) (*connect.Response[officepb.CancelImportReply], error)
 }
 
 // NewOfficeHandler builds an HTTP handler from the service implementation. It returns the path on
@@ -193,6 +253,24 @@ func NewOfficeHandler(svc OfficeHandler, opts ...connect.HandlerOption) (string,
 		connect.WithSchema(officeMethods.ByName("Backup")),
 		connect.WithHandlerOptions(opts...),
 	)
+	officeUploadHandler := connect.NewClientStreamHandler(
+		OfficeUploadProcedure,
+		svc.Upload,
+		connect.WithSchema(officeMethods.ByName("Upload")),
+		connect.WithHandlerOptions(opts...),
+	)
+	officeImportHandler := connect.NewServerStreamHandler(
+		OfficeImportProcedure,
+		svc.Import,
+		connect.WithSchema(officeMethods.ByName("Import")),
+		connect.WithHandlerOptions(opts...),
+	)
+	officeCancelImportHandler := connect.NewUnaryHandler(
+		OfficeCancelImportProcedure,
+		svc.CancelImport,
+		connect.WithSchema(officeMethods.ByName("CancelImport")),
+		connect.WithHandlerOptions(opts...),
+	)
 	return "/salesdesk.v1.Office/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case OfficeSignInProcedure:
@@ -205,6 +283,12 @@ func NewOfficeHandler(svc OfficeHandler, opts ...connect.HandlerOption) (string,
 			officeExportHandler.ServeHTTP(w, r)
 		case OfficeBackupProcedure:
 			officeBackupHandler.ServeHTTP(w, r)
+		case OfficeUploadProcedure:
+			officeUploadHandler.ServeHTTP(w, r)
+		case OfficeImportProcedure:
+			officeImportHandler.ServeHTTP(w, r)
+		case OfficeCancelImportProcedure:
+			officeCancelImportHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -232,4 +316,16 @@ func (UnimplementedOfficeHandler) Export(context.Context, *connect.Request[offic
 
 func (UnimplementedOfficeHandler) Backup(context.Context, *connect.Request[officepb.BackupRequest], *connect.ServerStream[officepb.FileChunk]) error {
 	return connect.NewError(connect.CodeUnimplemented, errors.New("salesdesk.v1.Office.Backup is not implemented"))
+}
+
+func (UnimplementedOfficeHandler) Upload(context.Context, *connect.ClientStream[officepb.FileChunk]) (*connect.Response[officepb.UploadReply], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("salesdesk.v1.Office.Upload is not implemented"))
+}
+
+func (UnimplementedOfficeHandler) Import(context.Context, *connect.Request[officepb.ImportRequest], *connect.ServerStream[officepb.ImportEvent]) error {
+	return connect.NewError(connect.CodeUnimplemented, errors.New("salesdesk.v1.Office.Import is not implemented"))
+}
+
+func (UnimplementedOfficeHandler) CancelImport(context.Context, *connect.Request[officepb.CancelImportRequest]) (*connect.Response[officepb.CancelImportReply], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("salesdesk.v1.Office.CancelImport is not implemented"))
 }
