@@ -72,7 +72,7 @@ func SignIn(ctx context.Context, h Host, login, password string, opt DialOptions
 	}}
 	base := "https://" + h.Addr
 	opts := []connect.ClientOption{connect.WithInterceptors(&clientInterceptor{c: c}),
-		connect.WithReadMaxBytes(MaxMessage), connect.WithSendMaxBytes(MaxMessage)}
+		connect.WithReadMaxBytes(MaxMessage), connect.WithSendMaxBytes(MaxMessage), connect.WithCompressMinBytes(compressFrom)}
 	c.rpc = officepbconnect.NewSalesDeskClient(c.hc, base, opts...)
 	c.office = officepbconnect.NewOfficeClient(c.hc, base, opts...)
 

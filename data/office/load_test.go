@@ -321,13 +321,16 @@ func startHostProcess(t testing.TB, path string) (*exec.Cmd, Host) {
 }
 
 // peakRSS is a process's peak resident memory in MiB (Linux: VmHWM in /proc), or -1.
-func peakRSS(pid int) float64 {
+func peakRSS(pid int) float64 { return procStatus(pid, "VmHWM:") }
+
+// procStatus is a memory line of a process's /proc status, in MiB; -1 when it cannot be read.
+func procStatus(pid int, key string) float64 {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return -1
 	}
 	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+		if v, ok := strings.CutPrefix(line, key); ok {
 			kb, err := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")))
 			if err == nil {
 				return float64(kb) / 1024

@@ -737,7 +737,13 @@ func (ix *index) rank(k data.SortKey, rows []*indexRow) []uint32 {
 	if c, ok := ix.ranks[k]; ok && len(c.of) == len(rows) && (len(rows) == 0 || &c.of[0] == &rows[0]) {
 		return c.rank
 	}
-	rank := make([]uint32, ix.maxID+1)
+	// Only callers holding the write lock read a rank slice, so the last one is filled again in place:
+	// after every write it is rebuilt, and 100k numbers a write would otherwise be garbage.
+	rank := ix.ranks[k].rank
+	if uint64(cap(rank)) < ix.maxID+1 {
+		rank = make([]uint32, ix.maxID+1, ix.maxID+1+ix.maxID/8)
+	}
+	rank = rank[:ix.maxID+1]
 	for i, r := range rows {
 		rank[r.ID] = uint32(i)
 	}
