@@ -312,6 +312,14 @@ func TestSignInFloodIsThrottled(t *testing.T) {
 	if !errors.As(last, &sd) || sd.Wait <= 0 || data.ErrorCode(last) != data.CodeSlowDown {
 		t.Fatalf("try %d from one address: %v", signInBurst+1, last)
 	}
+	for range 5 {
+		if _, err := SignIn(context.Background(), host, "nobody", "wrong-password-1", DialOptions{}); !errors.As(err, &sd) {
+			t.Fatalf("the flood goes on: %v", err)
+		}
+	}
+	if n := refusals(t, tm.Store, "sign_in_throttled"); n != 1 {
+		t.Fatalf("the trail holds %d lines of the flood, want one a minute", n)
+	}
 	now = now.Add(signInEvery)
 	if _, err := SignIn(context.Background(), host, "lina", servicetest.Password, DialOptions{}); err != nil {
 		t.Fatalf("a sign-in once the wait is over: %v", err)
@@ -381,4 +389,27 @@ func TestReplayedAndExpiredTokensAreRefused(t *testing.T) {
 	if _, err := c.Members(); !errors.Is(err, data.ErrSignedOut) {
 		t.Fatalf("a session idle past the limit: %v", err)
 	}
+	// Both refusals reached the trail, from the caller's address; the second within the minute of the
+	// first is not written again.
+	if _, err := c.Members(); !errors.Is(err, data.ErrSignedOut) {
+		t.Fatalf("the expired token again: %v", err)
+	}
+	if n := refusals(t, team.Store, "session_refused"); n != 2 {
+		t.Fatalf("the trail holds %d refused sessions, want the replayed and the expired token's (one each minute)", n)
+	}
+}
+
+// refusals counts the trail's lines of a refusal at a host, each from the loopback address.
+func refusals(t *testing.T, st *storage.Store, action string) int {
+	t.Helper()
+	page, err := st.AuditTrail(data.AuditFilter{Action: action, Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range page.Lines {
+		if l.Actor != "127.0.0.1" || l.Entity != "session" {
+			t.Errorf("a refusal's line: %+v", l)
+		}
+	}
+	return len(page.Lines)
 }

@@ -72,6 +72,33 @@ type Server struct {
 	mu       sync.Mutex
 	sessions map[string]*liveSession // by token
 	tries    map[string]*throttle    // sign-in tries by remote address
+	refused  map[string]time.Time    // the last audit line of a refusal, by address and action
+}
+
+// refusedEvery is how often one address's refusals of one kind reach the audit trail: a flood
+// leaves a line a minute, not a write per try.
+const refusedEvery = time.Minute
+
+// noteRefused logs a call refused before it reached the data, and writes it to the audit trail at
+// most once per refusedEvery for the address and action.
+func (s *Server) noteRefused(addr, action string) {
+	key := addr + " " + action
+	s.mu.Lock()
+	now := s.now()
+	last, seen := s.refused[key]
+	if seen && now.Sub(last) < refusedEvery {
+		s.mu.Unlock()
+		return
+	}
+	s.refused[key] = now
+	if len(s.refused) > 10_000 {
+		clear(s.refused) // addresses without end: forget them rather than grow
+	}
+	s.mu.Unlock()
+	s.log.Printf("office: %s from %s", action, addr)
+	if err := s.st.RecordRefused(addr, action); err != nil && !errors.Is(err, data.ErrReadOnly) {
+		s.log.Printf("office: audit of %s from %s: %v", action, addr, err)
+	}
 }
 
 // liveSession is a signed-in desktop.
@@ -98,7 +125,7 @@ type Connection struct {
 // NewServer serves st. The store stays the caller's: closing the server does not close it.
 func NewServer(st *storage.Store, opt ServerOptions) *Server {
 	s := &Server{st: st, idle: opt.Idle, now: opt.Now, log: opt.Log, maxMsg: opt.MaxMessage, sessions: map[string]*liveSession{},
-		tries: map[string]*throttle{}}
+		tries: map[string]*throttle{}, refused: map[string]time.Time{}}
 	if s.maxMsg <= 0 {
 		s.maxMsg = MaxMessage
 	}
@@ -217,16 +244,19 @@ type ctxKey struct{}
 // authInterceptor finds the session of each call's bearer token: every call but SignIn needs one.
 type authInterceptor struct{ srv *Server }
 
-func (a *authInterceptor) authorize(ctx context.Context, procedure string, header http.Header) (context.Context, error) {
+func (a *authInterceptor) authorize(ctx context.Context, procedure string, header http.Header, peer string) (context.Context, error) {
 	if procedure == officepbconnect.OfficeSignInProcedure {
 		return ctx, nil
 	}
 	token, ok := strings.CutPrefix(header.Get("Authorization"), "Bearer ")
-	if !ok || token == "" {
-		return nil, wireFailure(connect.CodeUnauthenticated, data.ErrSignedOut)
+	var ls *liveSession
+	if ok && token != "" {
+		ls = a.srv.lookup(token)
 	}
-	ls := a.srv.lookup(token)
 	if ls == nil {
+		// No token, or one the host does not know: never issued, signed out, expired, or from before
+		// the host restarted.
+		a.srv.noteRefused(remoteHost(peer), "session_refused")
 		return nil, wireFailure(connect.CodeUnauthenticated, data.ErrSignedOut)
 	}
 	return context.WithValue(ctx, ctxKey{}, ls), nil
@@ -234,7 +264,7 @@ func (a *authInterceptor) authorize(ctx context.Context, procedure string, heade
 
 func (a *authInterceptor) WrapUnary(next connect.UnaryFunc) connect.UnaryFunc {
 	return func(ctx context.Context, req connect.AnyRequest) (connect.AnyResponse, error) {
-		ctx, err := a.authorize(ctx, req.Spec().Procedure, req.Header())
+		ctx, err := a.authorize(ctx, req.Spec().Procedure, req.Header(), req.Peer().Addr)
 		if err != nil {
 			return nil, err
 		}
@@ -248,7 +278,7 @@ func (a *authInterceptor) WrapStreamingClient(next connect.StreamingClientFunc) 
 
 func (a *authInterceptor) WrapStreamingHandler(next connect.StreamingHandlerFunc) connect.StreamingHandlerFunc {
 	return func(ctx context.Context, conn connect.StreamingHandlerConn) error {
-		ctx, err := a.authorize(ctx, conn.Spec().Procedure, conn.RequestHeader())
+		ctx, err := a.authorize(ctx, conn.Spec().Procedure, conn.RequestHeader(), conn.Peer().Addr)
 		if err != nil {
 			return err
 		}
@@ -320,7 +350,7 @@ func (o *officeHandler) SignIn(ctx context.Context, req *connect.Request[officep
 	s := o.srv
 	addr := remoteHost(req.Peer().Addr)
 	if ok, wait := s.allowSignIn(addr); !ok {
-		s.log.Printf("office: sign-in tries from %s throttled", addr)
+		s.noteRefused(addr, "sign_in_throttled")
 		return nil, wireFailure(connect.CodeResourceExhausted, &data.SlowDown{Wait: wait})
 	}
 	ses, err := s.st.SignIn(req.Msg.GetLogin(), req.Msg.GetPassword())

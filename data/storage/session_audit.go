@@ -68,6 +68,16 @@ func (s *Store) RecordAuditExport(by data.Actor, n int) error {
 	})
 }
 
+// RecordRefused writes the line of a call an office host refused before it reached the data: from is
+// the caller's address (no member is known), action says what was refused (session_refused: a call
+// without a live session, a replayed or expired token; sign_in_throttled: sign-in tries over the
+// limit). The host writes at most one such line per address and action a minute.
+func (s *Store) RecordRefused(from, action string) error {
+	return s.update(func(tx *bolt.Tx) (func(*index), error) {
+		return nil, audit(tx, s.now(), data.Actor{Name: from}, action, "session", 0)
+	})
+}
+
 // recordExport writes the audit line of a finished export: exports are a manager's right, and who
 // took the data out, and how much, must be traceable.
 func (s *Session) recordExport(format string, res data.ExportResult, err error) (data.ExportResult, error) {
