@@ -93,7 +93,7 @@ Usage:
 
 Every command takes --db PATH; the default is %s.
 Commands on a team of two or more sign in: --user LOGIN, the password from SALESDESK_PASSWORD or
-a prompt. customers, opportunities and forecast also work against an office host (salesdesk serve):
+a prompt. every command on the records also works against an office host (salesdesk serve):
 --host ADDR --fingerprint SHA256:… (or SALESDESK_FINGERPRINT) instead of --db.
 Statuses: %s. Sort keys: %s.
 Exit status: 0 success, 1 failure (or problems found by check), 2 bad command line, 5 sign-in failed,

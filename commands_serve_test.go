@@ -114,7 +114,7 @@ func TestServeCommand(t *testing.T) {
 		t.Fatalf("customers against a host with another certificate: exit %d, %q", code, failed.String())
 	}
 	failed.Reset()
-	if code := run([]string{"check", "--host", addr}, &listed, &failed); code != exitBadUsage || !strings.Contains(failed.String(), "does not work against a host") {
+	if code := run([]string{"check", "--host", addr}, &listed, &failed); code != exitBadUsage || !strings.Contains(failed.String(), "works on the file itself") {
 		t.Fatalf("check --host: exit %d, %q", code, failed.String())
 	}
 	// Exports, reports and backups are made on the host and written here, with the roles of the host.
