@@ -411,21 +411,29 @@ func (u *ui) onMainClose() {
 // askFirstUnsaved brings forward the first card or deal window with unsaved typing and asks about it;
 // its answer goes on with continueQuit. False when no window has unsaved typing.
 func (u *ui) askFirstUnsaved() bool {
+	w, ask := u.firstUnsaved()
+	if w == nil {
+		return false
+	}
+	w.RequestFocus()
+	ask()
+	return true
+}
+
+// firstUnsaved is a card or deal window holding unsaved typing, with its question about it; nil
+// when none does.
+func (u *ui) firstUnsaved() (fyne.Window, func()) {
 	for cw := range u.open {
 		if cw.dirty() {
-			cw.win.RequestFocus()
-			cw.onClose()
-			return true
+			return cw.win, cw.onClose
 		}
 	}
 	for _, dw := range openWindows[*dealWindow](u) {
 		if dw.dirty() {
-			dw.win.RequestFocus()
-			dw.onClose()
-			return true
+			return dw.win, dw.onClose
 		}
 	}
-	return false
+	return nil, nil
 }
 
 // continueQuit goes on closing the app once a card's question about unsaved changes is answered.

@@ -494,7 +494,8 @@ func (iw *importWindow) finished(rep *data.ImportReport, err error, dry bool) {
 	}
 	// Buttons shown or hidden above: the row lays them out again.
 	iw.controls.Refresh()
-	if err != nil {
+	// A cancel the user asked for is told by the result line above, not as an error.
+	if err != nil && !(rep.Cancelled && errors.Is(err, data.ErrImportCancelled)) {
 		iw.u.showError(iw.win, err)
 	}
 }

@@ -1,6 +1,8 @@
 package gui
 
 import (
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -130,5 +132,36 @@ func TestImportWindowMultilineNeedsTheBox(t *testing.T) {
 	iw.start(false)
 	if n, _ := counts(u.store); n != 2 {
 		t.Fatalf("imported %d customers with the box ticked; want 2", n)
+	}
+}
+
+// A cancel the user asked for ends with the result line saying what was written and Undo, not with an
+// error dialog over it.
+func TestCancelledImportIsNoError(t *testing.T) {
+	u := newTestUI(t, "zh")
+	path := filepath.Join(t.TempDir(), "客户.csv")
+	if err := os.WriteFile(path, []byte("客户名称\n杭州云帆网络科技有限公司\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	src, err := u.local.OpenImport(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	iw := u.openImport(src)
+	rep := &data.ImportReport{Rows: 14000, Cancelled: true, ImportID: 7}
+	rep.Customers.Created = 14000
+	iw.finished(rep, fmt.Errorf("data: import 客户.csv: %w", data.ErrImportCancelled), false)
+	if top := iw.win.Canvas().Overlays().Top(); top != nil {
+		t.Errorf("a dialog shows over the cancelled import: %v", drawnTexts(top))
+	}
+	if got := iw.result.Text; !strings.Contains(got, "已取消") || !strings.Contains(got, "14000") {
+		t.Errorf("result line %q; want the cancel and what was written", got)
+	}
+	if iw.undo.Hidden {
+		t.Error("no Undo for what the cancelled import wrote")
+	}
+	iw.finished(&data.ImportReport{Rows: 3}, errors.New("disk full"), false)
+	if iw.win.Canvas().Overlays().Top() == nil {
+		t.Error("an import's real error shows no dialog")
 	}
 }

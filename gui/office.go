@@ -419,26 +419,12 @@ func (u *ui) endRemoteSession() {
 // closeRecordWindows closes the card, deal and forecast windows, unless one has unsaved typing: then
 // it says so and returns false.
 func (u *ui) closeRecordWindows() bool {
-	for cw := range u.open {
-		if cw.dirty() {
-			cw.win.RequestFocus()
-			u.showError(u.win, textError{T("backup.close_cards")})
-			return false
-		}
+	if w, _ := u.firstUnsaved(); w != nil {
+		w.RequestFocus()
+		u.showError(u.win, textError{T("backup.close_cards")})
+		return false
 	}
-	for _, dw := range openWindows[*dealWindow](u) {
-		if dw.dirty() {
-			dw.win.RequestFocus()
-			u.showError(u.win, textError{T("backup.close_cards")})
-			return false
-		}
-	}
-	for _, w := range u.recordWindows() {
-		w.Close()
-	}
-	u.open = map[*cardWindow]bool{}
-	u.cards = map[uint64]*cardWindow{}
-	u.windows = nil
+	u.dropRecordWindows()
 	return true
 }
 

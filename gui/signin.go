@@ -324,6 +324,16 @@ func (u *ui) recordWindows() []fyne.Window {
 	return out
 }
 
+// dropRecordWindows closes every card, deal and forecast window, whatever they hold.
+func (u *ui) dropRecordWindows() {
+	for _, w := range u.recordWindows() {
+		w.Close()
+	}
+	u.open = map[*cardWindow]bool{}
+	u.cards = map[uint64]*cardWindow{}
+	u.windows = nil
+}
+
 // signOut closes the record windows, asking first about each one with unsaved typing (askUnsaved),
 // and goes back to the sign-in screen.
 func (u *ui) signOut() {
@@ -332,12 +342,7 @@ func (u *ui) signOut() {
 		return
 	}
 	u.signingOut = false
-	for _, w := range u.recordWindows() {
-		w.Close()
-	}
-	u.open = map[*cardWindow]bool{}
-	u.cards = map[uint64]*cardWindow{}
-	u.windows = nil
+	u.dropRecordWindows()
 	u.lock = nil
 	u.stopFeed()
 	u.signOutRemote()

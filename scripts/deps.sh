@@ -10,7 +10,7 @@ set -euo pipefail
 SALESDESK_APT_PACKAGES=(
 	gcc libc6-dev pkg-config # cgo: Fyne's OpenGL driver, and go test -race
 	libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev # GLFW
-	xvfb xdotool imagemagick xauth # the window smoke test and screenshots on a machine without a screen
+	xvfb xdotool imagemagick xauth x11-utils # the window smoke test and screenshots on a machine without a screen (xprop: is the window manager up)
 	openbox # a window manager for those: without one, windows get no focus, frames or Alt+F4 (1.3 MB, and python3)
 	protobuf-compiler # protoc, for office mode's wire code (scripts/protogen.sh; CI checks that it is current)
 )

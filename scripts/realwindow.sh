@@ -7,7 +7,7 @@
 #   3. Alt+F4 on a deal window with typing in it asks before closing.
 #   (it signs in first as the demo's administrator, zhaomin / demo1234).
 # Usage: scripts/realwindow.sh [path/to/salesdesk]   (default: builds ./salesdesk)
-# Needs: xvfb imagemagick xdotool openbox (Debian packages). Exit status 0 when both pass.
+# Needs: xvfb imagemagick xdotool openbox x11-utils (Debian packages). Exit status 0 when both pass.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,8 +17,8 @@ if [[ -z $bin ]]; then
 	go build -tags no_emoji -o salesdesk .
 	bin=./salesdesk
 fi
-for tool in xvfb-run openbox xdotool; do
-	command -v "$tool" >/dev/null || { echo "realwindow: $tool is missing (apt-get install xvfb openbox xdotool)" >&2; exit 2; }
+for tool in xvfb-run openbox xdotool xprop; do
+	command -v "$tool" >/dev/null || { echo "realwindow: $tool is missing (apt-get install xvfb openbox xdotool x11-utils)" >&2; exit 2; }
 done
 
 work=$(mktemp -d /tmp/realwindow.XXXXXX)
@@ -35,8 +35,9 @@ say() { echo "realwindow: $*"; }
 deals() { xdotool search --onlyvisible --name '^XS[0-9]+ ' 2>/dev/null | wc -l; }
 click() { xdotool mousemove --window "$main" "$1" "$2" click 1; sleep "${3:-0.8}"; }
 
+source "$LIB" # scripts/xvfb-lib.sh
 openbox >/dev/null 2>&1 &
-sleep 1
+wm_ready || exit 1
 "$BIN" --db "$DB" >"$WORK/app.log" 2>&1 &
 app=$!
 main=""
@@ -134,7 +135,7 @@ exit $fail
 STEPS
 
 status=0
-HOME="$work/home" XDG_CONFIG_HOME="$work/home/.config" LANG=zh_CN.UTF-8 BIN="$bin" DB="$work/x.db" WORK="$work" \
+HOME="$work/home" XDG_CONFIG_HOME="$work/home/.config" LANG=zh_CN.UTF-8 BIN="$bin" DB="$work/x.db" WORK="$work" LIB="$PWD/scripts/xvfb-lib.sh" \
 	xvfb-run -a -s "-screen 0 1280x800x24" bash "$work/steps.sh" 2>/dev/null || status=$?
 if [[ -n ${KEEP_SHOTS:-} ]]; then
 	mkdir -p "$KEEP_SHOTS" && cp "$work"/*.png "$KEEP_SHOTS"/ && echo "realwindow: screenshots in $KEEP_SHOTS"

@@ -77,7 +77,7 @@ func BenchmarkRemote100k(b *testing.B) {
 	if err := st.LoadDeals(); err != nil {
 		b.Fatal(err)
 	}
-	host := serveWith(b, st, ServerOptions{SignInBurst: 1 << 20})
+	host := delayed(b, serveWith(b, st, ServerOptions{SignInBurst: 1 << 20}), benchLatency(b))
 	join := func(b *testing.B, login string) *Client {
 		c, err := SignIn(context.Background(), host, login, storage.DemoPassword, DialOptions{Desktop: "bench"})
 		if err != nil {
@@ -172,8 +172,9 @@ func BenchmarkHost30Desktops100k(b *testing.B) {
 	if err := os.WriteFile(path, raw, 0o600); err != nil {
 		b.Fatal(err)
 	}
-	cmd, host := startHostProcess(b, path)
+	cmd, direct := startHostProcess(b, path)
 	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	host := delayed(b, direct, benchLatency(b))
 	openPeak := peakRSS(cmd.Process.Pid)
 	reps := []string{"lina", "zhangwei", "chenjing", "yangfan", "zhoulei"}
 	cs := &calls{durs: map[string][]time.Duration{}}

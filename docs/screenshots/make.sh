@@ -16,17 +16,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=$(mkdir -p "${1:-docs/screenshots}" && cd "${1:-docs/screenshots}" && pwd)
+lib=$PWD/scripts/xvfb-lib.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 go build -tags no_emoji -o "$tmp/salesdesk" .
 
 # The steps run inside the X server. Clicks are in the window's own coordinates (xdotool --window),
-# so the window manager's frame does not move them. Rendering has no event to wait for, so the steps
-# poll the window's pixels: after an action they wait for the picture to change, then to hold still.
+# so the window manager's frame does not move them; scripts/xvfb-lib.sh waits for what they change.
 cat >"$tmp/steps.sh" <<'STEPS'
 set -euo pipefail
 bin=$1 db=$2 out=$3 suffix=$4 small=$5
+source "$6" # scripts/xvfb-lib.sh
 openbox >/dev/null 2>&1 &
+wm_ready
 "$bin" --db "$db" 2>/dev/null &
 pid=$!
 trap 'kill -TERM $pid 2>/dev/null || true' EXIT # a failed step must not leave the app writing
@@ -37,29 +39,6 @@ for _ in $(seq 120); do # wait up to 60 s for the window rather than for a fixed
 	sleep 0.5
 done
 [[ -n $w ]] || { echo "make.sh: no window" >&2; exit 1; }
-# look [WINDOW]: a hash of the window's pixels.
-look() { import -window "${1:-$w}" rgb:- 2>/dev/null | md5sum | cut -c1-32; }
-# settle [WINDOW]: wait (up to about 6 s) until two looks a third of a second apart agree.
-settle() {
-	local a b
-	a=$(look "$@")
-	for _ in $(seq 18); do
-		sleep 0.33
-		b=$(look "$@")
-		[[ $a == "$b" ]] && return 0
-		a=$b
-	done
-}
-# changed HASH [WINDOW]: wait (up to about 8 s) for the window to differ from HASH, then settle.
-changed() {
-	local before=$1
-	shift
-	for _ in $(seq 40); do
-		[[ $(look "$@") != "$before" ]] && break
-		sleep 0.2
-	done
-	settle "$@"
-}
 # click X Y: the real mouse on the main window, then wait for what it changed.
 click() {
 	local before
@@ -83,13 +62,13 @@ find_window() {
 # close_window WINDOW: Alt+F4 through openbox, as a user closes it (xdotool windowclose would destroy
 # the X window under the app, which then dies of an X error).
 close_window() {
-	xdotool windowactivate --sync "$1" 2>/dev/null || xdotool windowactivate "$1"
+	front "$1"
 	xdotool key alt+F4
 	for _ in $(seq 20); do
 		xdotool search --onlyvisible --name "$(xdotool getwindowname "$1" 2>/dev/null || echo '^$')" >/dev/null 2>&1 || break
 		sleep 0.25
 	done
-	xdotool windowactivate --sync "$w" 2>/dev/null || xdotool windowactivate "$w"
+	front
 	settle
 }
 # sign_in PASSWORD: the login field has the focus on a first start; Enter moves on to the password.
@@ -238,7 +217,7 @@ run() { # variant lang small
 	# The screen is a little larger than the window so that the frame around it does not push the
 	# window's content off the screen.
 	(cd "$dir" && HOME="$dir/home" XDG_CONFIG_HOME="$dir/home/.config" LANG=$locale FYNE_THEME=$variant \
-		xvfb-run -a -s "-screen 0 1300x840x24" bash ${STEPS_TRACE:+-x} "$tmp/steps.sh" "$tmp/salesdesk" salesdesk.db "$out" "$suffix" "$small")
+		xvfb-run -a -s "-screen 0 1300x840x24" bash ${STEPS_TRACE:+-x} "$tmp/steps.sh" "$tmp/salesdesk" salesdesk.db "$out" "$suffix" "$small" "$lib")
 	echo "wrote $out/*-$suffix.png ($variant, $lang$([[ $small == 1 ]] && echo ', 800×560'))"
 }
 for variant in ${VARIANTS-dark light}; do

@@ -9,6 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=$(mkdir -p "${1:-docs/screenshots}" && cd "${1:-docs/screenshots}" && pwd)
+lib=$PWD/scripts/xvfb-lib.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp" 2>/dev/null || true' EXIT
 go build -tags no_emoji -o "$tmp/salesdesk" .
@@ -16,35 +17,17 @@ go build -tags no_emoji -o "$tmp/salesdesk" .
 cat >"$tmp/steps.sh" <<'STEPS'
 set -euo pipefail
 bin=$1 dir=$2 out=$3 lang=$4 locale=$5 port=$6
+source "$7"
 openbox >/dev/null 2>&1 &
+wm_ready
 pids=()
 trap 'for p in "${pids[@]}"; do kill -TERM $p 2>/dev/null || true; done' EXIT
-look() { import -window "$1" rgb:- 2>/dev/null | md5sum | cut -c1-32; }
-settle() {
-	local a b
-	a=$(look "$1")
-	for _ in $(seq 18); do
-		sleep 0.33
-		b=$(look "$1")
-		[[ $a == "$b" ]] && return 0
-		a=$b
-	done
-}
-changed() {
-	local w=$1 before=$2
-	for _ in $(seq 40); do
-		[[ $(look "$w") != "$before" ]] && break
-		sleep 0.2
-	done
-	settle "$w"
-}
-front() { xdotool windowactivate --sync "$1" 2>/dev/null || xdotool windowactivate "$1"; sleep 0.3; }
 click() { # click WINDOW X Y
 	local before
 	front "$1"
 	before=$(look "$1")
 	xdotool mousemove --window "$1" "$2" "$3" sleep 0.2 click 1
-	changed "$1" "$before"
+	changed "$before" "$1"
 }
 typein() { # typein WINDOW TEXT: types, then Return
 	local before
@@ -52,7 +35,7 @@ typein() { # typein WINDOW TEXT: types, then Return
 	before=$(look "$1")
 	xdotool type --delay 30 "$2"
 	xdotool key Return
-	changed "$1" "$before"
+	changed "$before" "$1"
 }
 shot() { front "$2"; settle "$2"; import -window "$2" "$out/$1-$lang.png"; }
 # start NAME ARGS...: the app with NAME's own preferences; prints its window once it shows.
@@ -125,7 +108,7 @@ front "$d1"
 xdotool key ctrl+Right
 sleep 1
 before=$(look "$d2")
-changed "$d2" "$before"
+changed "$before" "$d2"
 shot office-board-after "$d2"
 
 # The host quits (it asks first: two desktops are connected); the joined windows go offline.
@@ -135,7 +118,7 @@ sleep 1
 shot office-quit "$host"
 before=$(look "$d2")
 xdotool mousemove --window "$host" "${YES_X:-668}" "${YES_Y:-458}" sleep 0.2 click 1
-changed "$d2" "$before"
+changed "$before" "$d2"
 shot office-offline "$d2"
 STEPS
 
@@ -163,6 +146,6 @@ for lang in "${langs[@]}"; do
 	printf '{"office_share":true,"office_listen":"127.0.0.1:%s"}' "$port" >"$dir/host/.config/fyne/com.salesdesk.desktop/preferences.json"
 	printf '{"office_addr":"127.0.0.1:%s","office_pin":"%s","office_pin_addr":"127.0.0.1:%s","office_name":"前台"}' "$port" "$fp" "$port" \
 		>"$dir/desk2/.config/fyne/com.salesdesk.desktop/preferences.json"
-	xvfb-run -a -s "-screen 0 1600x1000x24" bash "$tmp/steps.sh" "$tmp/salesdesk" "$dir" "$out" "$lang" "$locale" "$port"
+	xvfb-run -a -s "-screen 0 1600x1000x24" bash ${STEPS_TRACE:+-x} "$tmp/steps.sh" "$tmp/salesdesk" "$dir" "$out" "$lang" "$locale" "$port" "$lib"
 done
 echo "office.sh: screenshots in $out"
