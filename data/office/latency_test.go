@@ -10,11 +10,12 @@ import (
 
 // benchLatency is SALESDESK_BENCH_LATENCY (a duration such as 2ms): the delay the benchmarks add to
 // every byte in each direction between the desktops and the host, as `tc qdisc add dev lo root netem
-// delay 2ms` would. This machine's kernel has no netem, so the delay is made here, by a relay.
+// delay 2ms` would. This machine's kernel has no netem, so the delay is made here, by a relay; "0s"
+// runs the relay without a delay, to tell its own cost apart. Unset: -1, no relay.
 func benchLatency(b *testing.B) time.Duration {
 	s := os.Getenv("SALESDESK_BENCH_LATENCY")
 	if s == "" {
-		return 0
+		return -1
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil || d < 0 {
@@ -26,10 +27,10 @@ func benchLatency(b *testing.B) time.Duration {
 
 // delayed is h behind a relay that holds every chunk it forwards for delay before passing it on, in
 // both directions; chunks keep their order and the relay adds no delay of its own beyond that (a
-// chunk read while an earlier one waits is not held up twice). With 0, h itself.
+// chunk read while an earlier one waits is not held up twice). With a negative delay, h itself.
 func delayed(t testing.TB, h Host, delay time.Duration) Host {
 	t.Helper()
-	if delay == 0 {
+	if delay < 0 {
 		return h
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
