@@ -28,7 +28,8 @@ var auditKinds = []string{"customer", "followup", "opportunity", "member", "sett
 var auditActions = []string{"create", "update", "move", "archive", "restore", "review", "confirm", "won", "undo",
 	"bulk_create", "save", "delete", "import", "undo_import", "import_json", "export_csv", "export_xlsx",
 	"export_json", "export_audit", "sign_in", "sign_in_failed", "pool_claim", "pool_release", "pool_assign",
-	"pool_return", "pool_handover", "handover", "session_refused", "sign_in_throttled"}
+	"pool_return", "pool_handover", "handover", "session_refused", "sign_in_throttled",
+	"message_too_large", "message_malformed"}
 
 // auditRow is one row of the table: a line's changed field, or the line itself when it has none.
 type auditRow struct {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log"
 	"net"
+	"net/http"
 	"os"
 	"strings"
 	"sync"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"salesdesk/data"
+	"salesdesk/data/office/officepb/officepbconnect"
 	"salesdesk/data/servicetest"
 	"salesdesk/data/storage"
 )
@@ -283,14 +285,43 @@ func TestOversizedMessageIsRefused(t *testing.T) {
 	if err == nil || data.ErrorCode(err) == data.CodeInvalid {
 		t.Fatalf("a 256 KiB card through a 64 KiB limit: %v", err)
 	}
-	if tm.Store.Commits() != before {
-		t.Fatal("the refused message wrote")
+	if got := tm.Store.Commits(); got != before+1 {
+		t.Fatalf("the refused message made %d commits; want 1, its audit line", got-before)
 	}
 	if !strings.Contains(err.Error(), "larger than") {
 		t.Errorf("the refusal says %q, not that the message was too large", err)
 	}
 	if _, err := c.CreateCustomer(servicetest.Company("小消息有限公司")); err != nil {
 		t.Fatalf("the next call after the refused one: %v", err)
+	}
+	if n := refusals(t, tm.Store, "message_too_large"); n != 1 {
+		t.Errorf("%d audit lines of the oversized message; want 1", n)
+	}
+}
+
+// Bytes that are not a message, sent with the pinned certificate but no session, are refused before
+// any data and written to the audit trail; the host goes on serving.
+func TestMalformedMessageIsRefused(t *testing.T) {
+	tm := servicetest.NewTeam(t)
+	host := serveWith(t, tm.Store, ServerOptions{})
+	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: clientTLS(host.Pin), ForceAttemptHTTP2: true}}
+	url := "https://" + host.Addr + officepbconnect.OfficeSignInProcedure
+	resp, err := hc.Post(url, "application/proto", strings.NewReader("\xff\xff\xff\xff not protobuf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("a malformed message answered %s; want 400 (invalid_argument)", resp.Status)
+	}
+	if n := refusals(t, tm.Store, "message_malformed"); n != 1 {
+		t.Errorf("%d audit lines of the malformed message; want 1", n)
+	}
+	if _, err := SignIn(context.Background(), host, "lina", servicetest.Password, DialOptions{}); err != nil {
+		t.Fatalf("a sign-in after the malformed message: %v", err)
+	}
+	if n := refusals(t, tm.Store, "message_malformed"); n != 1 {
+		t.Errorf("a good call was audited as malformed: %d lines", n)
 	}
 }
 

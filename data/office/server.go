@@ -154,8 +154,62 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle(officepbconnect.NewOfficeHandler(&officeHandler{srv: s}, limits...))
 	mux.Handle(officepbconnect.NewSalesDeskHandler(&handler{srv: s}, limits...))
-	return mux
+	return s.auditUndecoded(mux)
 }
+
+// reachedKey marks a request's context; the interceptor sets what it points to once a call reached it.
+type reachedKey struct{}
+
+// auditUndecoded writes to the audit trail the calls refused before the interceptor could see them:
+// Connect decodes a unary call's message first, so one that is too large or does not decode is
+// answered (resource_exhausted, invalid_argument) without reaching the session check. The line is
+// written as the answer's status is, before the caller can read it.
+func (s *Server) auditUndecoded(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sw := &statusWriter{ResponseWriter: w, srv: s, addr: remoteHost(r.RemoteAddr), reached: new(bool)}
+		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), reachedKey{}, sw.reached)))
+	})
+}
+
+// statusWriter audits a refusal as its status is written, unless the call reached the interceptor.
+type statusWriter struct {
+	http.ResponseWriter
+	srv     *Server
+	addr    string
+	reached *bool
+	written bool
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if !w.written && !*w.reached {
+		grpc := w.Header().Get("Grpc-Status") // the gRPC protocol's error without a message
+		switch {
+		case code == http.StatusTooManyRequests || grpc == "8":
+			w.srv.noteRefused(w.addr, "message_too_large")
+		case code == http.StatusBadRequest || grpc == "3":
+			w.srv.noteRefused(w.addr, "message_malformed")
+		}
+	}
+	w.written = true
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(p []byte) (int, error) {
+	if !w.written {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(p)
+}
+
+// Flush lets streamed replies through the wrapper.
+func (w *statusWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// Unwrap lets http.ResponseController reach the connection's writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // Connections lists the signed-in desktops, longest connected first.
 func (s *Server) Connections() []Connection {
@@ -245,6 +299,9 @@ type ctxKey struct{}
 type authInterceptor struct{ srv *Server }
 
 func (a *authInterceptor) authorize(ctx context.Context, procedure string, header http.Header, peer string) (context.Context, error) {
+	if reached, ok := ctx.Value(reachedKey{}).(*bool); ok {
+		*reached = true
+	}
 	if procedure == officepbconnect.OfficeSignInProcedure {
 		return ctx, nil
 	}

@@ -71,7 +71,7 @@ func (s *Store) RecordAuditExport(by data.Actor, n int) error {
 // RecordRefused writes the line of a call an office host refused before it reached the data: from is
 // the caller's address (no member is known), action says what was refused (session_refused: a call
 // without a live session, a replayed or expired token; sign_in_throttled: sign-in tries over the
-// limit). The host writes at most one such line per address and action a minute.
+// limit; message_too_large, message_malformed: a message refused before it was decoded). The host writes at most one such line per address and action a minute.
 func (s *Store) RecordRefused(from, action string) error {
 	return s.update(func(tx *bolt.Tx) (func(*index), error) {
 		return nil, audit(tx, s.now(), data.Actor{Name: from}, action, "session", 0)
