@@ -415,10 +415,16 @@ type index struct {
 	// owner (0: the pool): a rep's search scans the rep's own cards only, and a manager's scans them
 	// all. Every write goes through put, putMany or removeCustomers, which move a row between arenas
 	// when its owner changes, so an owner's arena always holds exactly the owner's rows.
-	hay   map[uint64]*hayArena
+	hay map[uint64]*hayArena
+	// grams are the postings of the arenas' texts, which a search reads once they are built.
+	grams *gramIndex
 	maxID uint64
 	// active and archived count the cards, kept in step so the list's count costs nothing.
 	active, archived int
+	// live, archivedSet and overridden are the cards, the archived ones and those whose grade is set
+	// by hand, as bitsets by id: a list without other filters is made from them and the sorted
+	// order's ranks, without reading each row (which, scattered in memory, costs more than the rest).
+	live, archivedSet, overridden idSet
 }
 
 func (ix *index) count(r *indexRow, delta int) {
@@ -427,6 +433,9 @@ func (ix *index) count(r *indexRow, delta int) {
 	} else {
 		ix.active += delta
 	}
+	ix.live.put(r.ID, delta > 0)
+	ix.archivedSet.put(r.ID, delta > 0 && r.Archived)
+	ix.overridden.put(r.ID, delta > 0 && r.Overridden)
 }
 
 // OpenAction is a follow-up whose action waits for its result by a deadline.
@@ -441,7 +450,7 @@ func newIndex(st data.Settings) *index {
 	return &index{
 		settings: st, members: map[uint64]data.Member{}, rows: map[uint64]*indexRow{},
 		byName: map[string][]uint64{}, openActions: map[uint64]OpenAction{}, sorted: map[data.SortKey][]*indexRow{},
-		hay: map[uint64]*hayArena{}, opps: map[uint64]*data.OpportunityRow{}, milestones: map[uint64][]dealStep{},
+		hay: map[uint64]*hayArena{}, grams: newGramIndex(), opps: map[uint64]*data.OpportunityRow{}, milestones: map[uint64][]dealStep{},
 	}
 }
 
@@ -476,7 +485,7 @@ func removeID(m map[string][]uint64, k string, id uint64) {
 func (ix *index) arenaOf(owner uint64) *hayArena {
 	a := ix.hay[owner]
 	if a == nil {
-		a = newArena()
+		a = newArena(ix.grams)
 		ix.hay[owner] = a
 	}
 	return a
@@ -632,6 +641,7 @@ func (ix *index) setSettings(st data.Settings, now time.Time) {
 		g := *r
 		if g.regrade(st.GradeRules, now); g.Grade != r.Grade || g.Suggested != r.Suggested {
 			ix.rows[id] = &g
+			ix.overridden.put(id, g.Overridden)
 		}
 	}
 	clear(ix.sorted)

@@ -152,7 +152,7 @@ func TestRankedSearchMatchesWalk(t *testing.T) {
 	s := demoStore(t, 600)
 	compare := func(when string) {
 		t.Helper()
-		for _, q := range []string{"北", "北京", "bj", "138", "zhang", "科技 bj", "有限", "zzzz"} {
+		for _, q := range []string{"", "北", "北京", "bj", "138", "zhang", "科技 bj", "有限", "zzzz"} {
 			for _, f := range []data.CustomerFilter{
 				{Search: q, Sort: data.SortName},
 				{Search: q, Sort: data.SortIndustry, Desc: true},

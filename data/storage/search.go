@@ -11,33 +11,43 @@ import (
 )
 
 // hayArena keeps every row's search texts back to back in two large byte slices, one slot per row.
-// A keystroke then scans contiguous memory with bytes.Index instead of visiting 100k separately
-// allocated strings, which is what made a search of a large file cost more than a frame. Writes append
-// a new slot and retire the old one; the arena is compacted when a quarter of it is dead.
+// The postings (grams.go) answer a keystroke from them; until those are built after opening, a
+// keystroke scans contiguous memory with bytes.Index instead of visiting 100k separately allocated
+// strings. Writes append a new slot and retire the old one; the arena is compacted when a quarter of
+// it is dead.
 type hayArena struct {
 	text, keys       []byte
 	textOff, keysOff []uint32 // slot i spans [off[i], off[i+1]); both end with a sentinel
 	// ids holds each slot's row, 0 for a retired slot. A write finds the old slot by scanning it: tens
-	// of microseconds at 100k cards, where a map from id to slot would hold megabytes all session.
+	// of microseconds at 100k cards.
 	ids  []uint64
 	dead int
+	// g is the index's postings, told of every change of a row's texts and of where they are.
+	g *gramIndex
 }
 
-func newArena() *hayArena {
-	return &hayArena{textOff: []uint32{0}, keysOff: []uint32{0}}
+func newArena(g *gramIndex) *hayArena {
+	return &hayArena{textOff: []uint32{0}, keysOff: []uint32{0}, g: g}
 }
 
-// compact copies the live slots into a new arena, dropping the retired ones.
+// compact copies the live slots into a new arena, dropping the retired ones. The texts stay the
+// same: the postings only learn where they are now.
 func (a *hayArena) compact() *hayArena {
-	n := newArena()
+	n := newArena(a.g)
 	n.text = make([]byte, 0, len(a.text))
 	n.keys = make([]byte, 0, len(a.keys))
 	for slot, id := range a.ids {
 		if id != 0 {
-			n.put(id, string(a.text[a.textOff[slot]:a.textOff[slot+1]]), string(a.keys[a.keysOff[slot]:a.keysOff[slot+1]]), false)
+			text, keys := a.slotTexts(slot)
+			a.g.locate(id, n, appendSlot(n, id, text, keys))
 		}
 	}
 	return n
+}
+
+// slotTexts are a slot's texts, in the arena's memory.
+func (a *hayArena) slotTexts(slot int) (text, keys []byte) {
+	return a.text[a.textOff[slot]:a.textOff[slot+1]], a.keys[a.keysOff[slot]:a.keysOff[slot+1]]
 }
 
 // add takes a row's search texts into the arena. The row keeps none: the arena is their only copy in
@@ -61,17 +71,28 @@ func (a *hayArena) grow(n, text, keys int) {
 
 // put appends a slot; replacing retires the row's live slot, which a row new to the arena has not.
 func (a *hayArena) put(id uint64, text, keys string, replacing bool) {
+	var oldText, oldKeys []byte
 	if replacing {
 		if old := slices.Index(a.ids, id); old >= 0 {
+			oldText, oldKeys = a.slotTexts(old)
 			a.ids[old] = 0
 			a.dead++
 		}
 	}
+	slot := appendSlot(a, id, text, keys)
+	newText, newKeys := a.slotTexts(slot)
+	a.g.locate(id, a, slot)
+	a.g.change(id, oldText, oldKeys, newText, newKeys)
+}
+
+// appendSlot appends a live slot and returns its number.
+func appendSlot[S string | []byte](a *hayArena, id uint64, text, keys S) int {
 	a.ids = append(a.ids, id)
 	a.text = append(a.text, text...)
 	a.keys = append(a.keys, keys...)
 	a.textOff = append(a.textOff, uint32(len(a.text)))
 	a.keysOff = append(a.keysOff, uint32(len(a.keys)))
+	return len(a.ids) - 1
 }
 
 // exactKey returns the ids of the live rows that have key as one whole field of their ASCII keys: a
@@ -108,19 +129,28 @@ func (a *hayArena) take(id uint64) (text, keys string, ok bool) {
 	if slot < 0 {
 		return "", "", false
 	}
-	a.ids[slot] = 0
-	a.dead++
-	return string(a.text[a.textOff[slot]:a.textOff[slot+1]]), string(a.keys[a.keysOff[slot]:a.keysOff[slot+1]]), true
+	a.retireSlot(slot)
+	t, k := a.slotTexts(slot)
+	return string(t), string(k), true
 }
 
 // retire retires the live slots of the given rows in one pass.
 func (a *hayArena) retire(ids map[uint64]bool) {
 	for slot, id := range a.ids {
 		if id != 0 && ids[id] {
-			a.ids[slot] = 0
-			a.dead++
+			a.retireSlot(slot)
 		}
 	}
+}
+
+// retireSlot takes a slot's row out of the arena and its texts out of the postings.
+func (a *hayArena) retireSlot(slot int) {
+	id := a.ids[slot]
+	text, keys := a.slotTexts(slot)
+	a.g.change(id, text, keys, nil, nil)
+	a.g.locate(id, nil, 0)
+	a.ids[slot] = 0
+	a.dead++
 }
 
 func (a *hayArena) stale() bool { return a.dead > 1000 && a.dead*4 > len(a.ids) }
@@ -148,14 +178,40 @@ func (s idSet) each(fn func(id uint64)) {
 	}
 }
 
+// put sets or clears id's bit, growing the set as needed.
+func (s *idSet) put(id uint64, on bool) {
+	w := id / 64
+	if w >= uint64(len(*s)) {
+		if !on {
+			return
+		}
+		*s = slices.Grow(*s, int(w+1)-len(*s)+len(*s)/4)[:w+1]
+	}
+	if on {
+		(*s)[w] |= 1 << (id % 64)
+	} else {
+		(*s)[w] &^= 1 << (id % 64)
+	}
+}
+
 func (s idSet) has(id uint64) bool {
 	w := id / 64
 	return w < uint64(len(s)) && s[w]&(1<<(id%64)) != 0
 }
 
-// find returns the ids of the live rows of the arenas whose haystack holds every term, scanning on
+// find returns the ids of the rows whose haystack holds every term: from the postings once they are
+// built, else by scanning owner's arena (all of them for 0). The postings answer for every owner; the
+// callers of one owner's search keep that owner's rows only.
+func (ix *index) find(owner uint64, terms []searchTerm) idSet {
+	if ix.grams.ready() {
+		return ix.grams.find(terms, ix.maxID)
+	}
+	return scanFind(ix.arenas(owner), terms, ix.maxID)
+}
+
+// scanFind returns the ids of the live rows of the arenas whose haystack holds every term, scanning on
 // all cores.
-func find(arenas []*hayArena, terms []searchTerm, maxID uint64) idSet {
+func scanFind(arenas []*hayArena, terms []searchTerm, maxID uint64) idSet {
 	var result idSet
 	for n, t := range terms {
 		set := make(idSet, maxID/64+1)

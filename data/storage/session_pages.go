@@ -57,14 +57,7 @@ func (s *Session) customerList(f data.CustomerFilter) ([]*indexRow, bool) {
 		}
 		s.cacheMu.Unlock()
 	}
-	rows := s.st.Customers(f)
-	over := false
-	for _, r := range rows {
-		if r.Overridden {
-			over = true
-			break
-		}
-	}
+	rows, over := s.st.customerList(f)
 	if f.Only == nil {
 		s.cacheMu.Lock()
 		c := &s.cache.customers

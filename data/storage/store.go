@@ -95,6 +95,10 @@ type Store struct {
 	changeMu sync.Mutex
 	commits  uint64
 	changed  chan struct{}
+
+	// gramsStop ends the building of the search postings, gramsDone closes once it has ended; both
+	// are set (under mu) when it starts.
+	gramsStop, gramsDone chan struct{}
 }
 
 // DefaultPath is the database file in the user's configuration folder.
@@ -192,6 +196,41 @@ func Open(path string, opt Options) (*Store, error) {
 		}
 	}
 	return s, nil
+}
+
+// IndexSearch starts building the search postings, unless they are built or being built: off the
+// caller's goroutine, from a snapshot of the cards' texts taken under the lock, with the lock free
+// meanwhile; searches scan until they are in place. The first search starts it: opening does not, so
+// that the first frame has both cores, and a command that searches once does not build for nothing.
+func (s *Store) IndexSearch() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.gramsDone != nil {
+		return
+	}
+	stop, done := make(chan struct{}), make(chan struct{})
+	s.gramsStop, s.gramsDone = stop, done
+	ix := s.idx
+	snap := ix.grams.snapshot(ix.hay)
+	go func() {
+		defer close(done)
+		keys, text, ok := snap.build(stop)
+		if !ok {
+			return
+		}
+		s.mu.Lock()
+		ix.grams.install(snap, keys, text)
+		s.mu.Unlock()
+	}()
+}
+
+// WaitSearchIndex builds the search postings and waits until they are in place (tests, benchmarks).
+func (s *Store) WaitSearchIndex() {
+	s.IndexSearch()
+	s.mu.RLock()
+	done := s.gramsDone
+	s.mu.RUnlock()
+	<-done
 }
 
 // preloadBuckets are the buckets preload (loadIndex) reads.
@@ -333,7 +372,17 @@ func viewSafely(b *bolt.DB, fn func(tx *bolt.Tx) error) (err error) {
 }
 
 // Close closes the file.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.mu.Lock()
+	stop, done := s.gramsStop, s.gramsDone
+	s.gramsStop = nil
+	s.mu.Unlock()
+	if stop != nil {
+		close(stop)
+		<-done
+	}
+	return s.db.Close()
+}
 
 // Path is the file the store works on.
 func (s *Store) Path() string { return s.path }
@@ -508,4 +557,14 @@ func checkLength(path string, size int64) error {
 		return damaged(path, DamageTruncated, fmt.Sprintf("the file is %d bytes, its pages need %d", size, need))
 	}
 	return nil
+}
+
+// startIndex is IndexSearch once: later searches only read whether it started.
+func (s *Store) startIndex() {
+	s.mu.RLock()
+	started := s.gramsDone != nil
+	s.mu.RUnlock()
+	if !started {
+		s.IndexSearch()
+	}
 }

@@ -3,6 +3,7 @@ package storage
 import (
 	"cmp"
 	"fmt"
+	"math/bits"
 	"runtime"
 	"salesdesk/data"
 	"slices"
@@ -572,20 +573,51 @@ const parallelFrom = 20_000
 // Customers lists the cards that pass the filter, in its order. It reads memory only: no file access,
 // no full scan of records, so it can run on every keystroke. Large lists are filtered on all cores.
 func (s *Store) Customers(f data.CustomerFilter) []*indexRow {
+	rows, _ := s.customerList(f)
+	return rows
+}
+
+// customerList is Customers, and whether one of the cards listed has its grade set by hand.
+func (s *Store) customerList(f data.CustomerFilter) (rows []*indexRow, overridden bool) {
+	rows, over, known := s.customers(f)
+	if !known {
+		for _, r := range rows {
+			if r.Overridden {
+				return rows, true
+			}
+		}
+	}
+	return rows, over
+}
+
+// customers lists the cards of a filter; known tells whether over was found out on the way.
+func (s *Store) customers(f data.CustomerFilter) (rows []*indexRow, over, known bool) {
 	terms := searchTerms(f.Search)
+	if len(terms) > 0 {
+		s.startIndex()
+	}
 	var seg *data.Segmentation
 	if f.ABC != data.ClassNone || f.RFM != data.SegmentNone {
 		seg = s.Segments()
 	}
 	if f.OwnerID != 0 {
-		return s.ownerCustomers(f, terms, seg)
+		return s.ownerCustomers(f, terms, seg), false, false
 	}
 	s.mu.Lock() // the sort cache and the search arena may be filled
 	all := s.idx.order(f.Sort)
+	if rankedSearch && plainFilter(f) && (len(terms) == 0 || s.idx.grams.ready()) {
+		var found idSet
+		if len(terms) > 0 {
+			found = s.idx.find(0, terms)
+		}
+		rows, over := s.idx.plainList(f, all, found)
+		s.mu.Unlock()
+		return rows, over, true
+	}
 	var found idSet
 	var hits []rankedRow
 	if len(terms) > 0 {
-		found = find(s.idx.arenas(0), terms, s.idx.maxID)
+		found = s.idx.find(0, terms)
 		// Few hits: they are taken by id and put in order by their rank, not found by walking the
 		// whole list. Most keystrokes after the first letters are such.
 		if n := found.count(); rankedSearch && n*2 < len(all) {
@@ -600,7 +632,7 @@ func (s *Store) Customers(f data.CustomerFilter) []*indexRow {
 	}
 	s.mu.Unlock()
 	if hits != nil {
-		return rankedList(f, hits, seg)
+		return rankedList(f, hits, seg), false, false
 	}
 	if f.Desc {
 		rev := make([]*indexRow, len(all))
@@ -634,9 +666,74 @@ func (s *Store) Customers(f data.CustomerFilter) []*indexRow {
 	}
 	wg.Wait()
 	if parts == 1 {
-		return lists[0]
+		return lists[0], false, false
 	}
-	return slices.Concat(lists...)
+	return slices.Concat(lists...), false, false
+}
+
+// plainFilter tells whether a filter compares no field of the rows but the archive: the search box
+// and the archive switch, what typing changes.
+func plainFilter(f data.CustomerFilter) bool {
+	return f.Grade == data.GradeNone && f.Status == "" && f.OwnerID == 0 && f.Industry == "" && f.Category == "" &&
+		f.Source == data.SourceNone && f.Tag == "" && f.Only == nil && f.ABC == data.ClassNone && f.RFM == data.SegmentNone
+}
+
+// plainList is the list of a plain filter made from bitsets without reading a row: the cards found
+// (nil: all), archived or not as asked, put in all's order by their ranks, and whether one of them
+// has its grade set by hand. The caller holds the write lock (rank).
+func (ix *index) plainList(f data.CustomerFilter, all []*indexRow, found idSet) ([]*indexRow, bool) {
+	rank := ix.rank(f.Sort, all)
+	pos := make(idSet, len(all)/64+1)
+	src := found
+	if src == nil {
+		src = ix.live
+	}
+	word := func(s idSet, w int) uint64 {
+		if w < len(s) {
+			return s[w]
+		}
+		return 0
+	}
+	n, over := 0, false
+	for w := range src {
+		m := src[w] & word(ix.live, w)
+		if f.Archived {
+			m &= word(ix.archivedSet, w)
+		} else {
+			m &^= word(ix.archivedSet, w)
+		}
+		if m&word(ix.overridden, w) != 0 {
+			over = true
+		}
+		for ; m != 0; m &= m - 1 {
+			p := rank[uint64(w)*64+uint64(bits.TrailingZeros64(m))]
+			pos[p/64] |= 1 << (p % 64)
+			n++
+		}
+	}
+	if f.Limit > 0 {
+		n = min(n, f.Limit)
+	}
+	if n == 0 {
+		return nil, over
+	}
+	out := make([]*indexRow, 0, n)
+	if f.Desc {
+		for w := len(pos) - 1; w >= 0 && len(out) < n; w-- {
+			for m := pos[w]; m != 0 && len(out) < n; {
+				b := 63 - bits.LeadingZeros64(m)
+				out = append(out, all[w*64+b])
+				m &^= 1 << b
+			}
+		}
+		return out, over
+	}
+	for w := 0; w < len(pos) && len(out) < n; w++ {
+		for m := pos[w]; m != 0 && len(out) < n; m &= m - 1 {
+			out = append(out, all[w*64+bits.TrailingZeros64(m)])
+		}
+	}
+	return out, over
 }
 
 // rankedSearch lets a test compare the ranked search with the walk of the whole list.
@@ -677,7 +774,7 @@ func (s *Store) ownerCustomers(f data.CustomerFilter, terms []searchTerm, seg *d
 	if a := s.idx.hay[f.OwnerID]; a != nil {
 		var found idSet
 		if len(terms) > 0 {
-			found = find([]*hayArena{a}, terms, s.idx.maxID)
+			found = s.idx.find(f.OwnerID, terms)
 		}
 		for _, id := range a.ids {
 			if id == 0 || (found != nil && !found.has(id)) {

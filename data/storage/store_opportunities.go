@@ -388,7 +388,7 @@ func (s *Store) Opportunities(f data.OpportunityFilter) []*data.OpportunityRow {
 	// customer list would (names, pinyin, contacts, phones).
 	var customers idSet
 	if len(terms) > 0 {
-		customers = find(s.idx.arenas(0), searchTerms(f.Search), s.idx.maxID)
+		customers = s.idx.find(0, searchTerms(f.Search))
 	}
 	var out []*data.OpportunityRow
 	from, until := data.DayOf(f.CloseFrom), data.DayOf(f.Close)
