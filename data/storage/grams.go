@@ -384,12 +384,13 @@ func (g *gramIndex) install(snap *gramSnapshot, keys map[uint32]*roaring.Bitmap,
 	g.dirty, g.built = nil, true
 }
 
-// find is the cards whose texts hold every term; the postings must be ready.
-func (g *gramIndex) find(terms []searchTerm, maxID uint64) idSet {
+// find is the cards whose texts hold every term, of those within (nil: all) if they had to be
+// checked; the postings must be ready.
+func (g *gramIndex) find(terms []searchTerm, maxID uint64, within idSet) idSet {
 	var set idSet
 	for _, t := range terms {
 		ts := make(idSet, maxID/64+1)
-		g.term(t, ts)
+		g.term(t, ts, within)
 		if set == nil {
 			set = ts
 			continue
@@ -404,8 +405,9 @@ func (g *gramIndex) find(terms []searchTerm, maxID uint64) idSet {
 	return set
 }
 
-// term adds to set the cards holding one term.
-func (g *gramIndex) term(t searchTerm, set idSet) {
+// term adds to set the cards holding one term; of those that need checking, only those within (nil:
+// all).
+func (g *gramIndex) term(t searchTerm, set, within idSet) {
 	posts, exact := g.postings(t)
 	if len(posts) == 0 {
 		return
@@ -419,6 +421,9 @@ func (g *gramIndex) term(t searchTerm, set idSet) {
 		return int(a.GetCardinality()) - int(b.GetCardinality())
 	})
 	cand := roaring.FastAnd(posts...).ToArray()
+	if within != nil {
+		cand = slices.DeleteFunc(cand, func(id uint32) bool { return !within.has(uint64(id)) })
+	}
 	// Grams found apart are no match: each candidate's own texts tell. Many candidates are checked on
 	// every core, each part on whole words of the set.
 	needle := []byte(t.s)

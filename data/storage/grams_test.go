@@ -63,7 +63,7 @@ func samePostings(t *testing.T, ix *index, when string, seed uint64) {
 	found, none := queriesFrom(ix, rand.New(rand.NewPCG(seed, 7)), 400)
 	for i, q := range append(found, none...) {
 		terms := searchTerms(q)
-		got := ix.grams.find(terms, ix.maxID)
+		got := ix.grams.find(terms, ix.maxID, nil)
 		want := scanFind(ix.arenas(0), terms, ix.maxID)
 		if !slices.Equal(setIDs(got), setIDs(want)) {
 			t.Fatalf("%s: %q: the postings find %d cards, the scan %d", when, q, got.count(), want.count())
@@ -192,11 +192,11 @@ func TestPostingsBuiltWhileWritesGoOn(t *testing.T) {
 	ix.grams.install(snap, keys, text)
 	samePostings(t, ix, "built while written", 9)
 	for _, q := range []string{"甲乙丙丁", "庚辛壬癸", "jybdwj", "gxrgzc"} {
-		if n := ix.grams.find(searchTerms(q), ix.maxID).count(); n != 1 {
+		if n := ix.grams.find(searchTerms(q), ix.maxID, nil).count(); n != 1 {
 			t.Errorf("%q finds %d cards; want 1", q, n)
 		}
 	}
-	if ix.grams.find(searchTerms(rows[1].Name), ix.maxID).has(rows[1].ID) {
+	if ix.grams.find(searchTerms(rows[1].Name), ix.maxID, nil).has(rows[1].ID) {
 		t.Error("the removed card is still found")
 	}
 }

@@ -203,10 +203,21 @@ func (s idSet) has(id uint64) bool {
 // built, else by scanning owner's arena (all of them for 0). The postings answer for every owner; the
 // callers of one owner's search keep that owner's rows only.
 func (ix *index) find(owner uint64, terms []searchTerm) idSet {
-	if ix.grams.ready() {
-		return ix.grams.find(terms, ix.maxID)
+	if !ix.grams.ready() {
+		return scanFind(ix.arenas(owner), terms, ix.maxID)
 	}
-	return scanFind(ix.arenas(owner), terms, ix.maxID)
+	var within idSet
+	if a := ix.hay[owner]; owner != 0 && a != nil {
+		// Only the owner's candidates are checked against their texts: a rep's thousands, not the
+		// file's tens of thousands.
+		within = make(idSet, ix.maxID/64+1)
+		for _, id := range a.ids {
+			if id != 0 {
+				within[id/64] |= 1 << (id % 64)
+			}
+		}
+	}
+	return ix.grams.find(terms, ix.maxID, within)
 }
 
 // scanFind returns the ids of the live rows of the arenas whose haystack holds every term, scanning on
