@@ -535,14 +535,40 @@ func (ix *index) put(r *indexRow) {
 	for k, rows := range ix.sorted {
 		cmp := ix.less(k)
 		next := make([]*indexRow, 0, len(rows)+1)
-		for _, x := range rows {
-			if !had || x.ID != r.ID {
+		from := -1
+		for p, x := range rows {
+			if had && x.ID == r.ID {
+				from = p
+			} else {
 				next = append(next, x)
 			}
 		}
 		i, _ := slices.BinarySearchFunc(next, r, cmp)
 		ix.sorted[k] = slices.Insert(next, i, r)
+		ix.moveRank(k, rows, ix.sorted[k], from, i)
 	}
+}
+
+// moveRank keeps order k's ranks in step with a write that moved one row from position from (-1: a
+// new row) to position to, so that the first search after a save finds them ready instead of
+// numbering every card again. Only the positions between the two change.
+func (ix *index) moveRank(k data.SortKey, before, after []*indexRow, from, to int) {
+	c, ok := ix.ranks[k]
+	if !ok || len(c.of) != len(before) || (len(before) > 0 && &c.of[0] != &before[0]) {
+		return // not numbered since the last change of the order: rank numbers it when asked
+	}
+	rank := c.rank
+	if uint64(len(rank)) < ix.maxID+1 {
+		rank = slices.Grow(rank, int(ix.maxID+1)-len(rank))[:ix.maxID+1]
+	}
+	lo, hi := to, len(after)-1 // a new row pushes every later one down
+	if from >= 0 {
+		lo, hi = min(from, to), max(from, to)
+	}
+	for p := lo; p <= hi; p++ {
+		rank[after[p].ID] = uint32(p)
+	}
+	ix.ranks[k] = rankCache{after, rank}
 }
 
 // putMany adds many rows at once (opening, bulk creation): the orders are rebuilt when next asked for.

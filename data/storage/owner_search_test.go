@@ -188,4 +188,9 @@ func TestRankedSearchMatchesWalk(t *testing.T) {
 		t.Fatal(err)
 	}
 	compare("archived")
+	// A new card moves every later one down each cached order, whose ranks follow.
+	if _, err := s.CreateCustomer(data.System, data.Customer{Name: "阿北京测试有限公司", Kind: data.KindCompany, Status: data.StatusProspect}); err != nil {
+		t.Fatal(err)
+	}
+	compare("created")
 }
