@@ -89,11 +89,15 @@ Usage:
                                         serve the database to the office's desktops (office mode):
                                         prints the addresses, pairing code and certificate; SIGTERM stops it
   salesdesk hosts [--timeout 2s]        list the office hosts that answer on the network (DNS-SD)
+  salesdesk bench [--customers N] [--runs R] [--dir DIR]
+                                        make a demo file of N customers (in a temporary folder) and
+                                        print how fast each thing is on this machine; with SQLite and
+                                        raw bbolt beside it: go run ./data/perf/peers (docs/design.md)
   salesdesk help                        print this help
 
 Every command takes --db PATH; the default is %s.
 Commands on a team of two or more sign in: --user LOGIN, the password from SALESDESK_PASSWORD or
-a prompt. every command on the records also works against an office host (salesdesk serve):
+a prompt. Every command on the records also works against an office host (salesdesk serve):
 --host ADDR --fingerprint SHA256:… (or SALESDESK_FINGERPRINT) instead of --db.
 Statuses: %s. Sort keys: %s.
 Exit status: 0 success, 1 failure (or problems found by check), 2 bad command line, 5 sign-in failed,
@@ -239,7 +243,7 @@ func (c *cli) dispatch(args []string) error {
 		return nil
 	}
 	cmd, cmdArgs := rest[0], rest[1:]
-	if (c.host != "" || hostFlagIn(cmdArgs)) && !remoteCommands[cmd] && cmd != "hosts" {
+	if (c.host != "" || hostFlagIn(cmdArgs)) && !remoteCommands[cmd] && cmd != "hosts" && cmd != "bench" {
 		return badUsage("%s works on the file itself, on the computer that holds it (stop the host first for restore, compact and salvage); --host works with %s", cmd, remoteCommandList())
 	}
 	switch cmd {
@@ -257,6 +261,8 @@ func (c *cli) dispatch(args []string) error {
 		return c.serve(cmdArgs, *db)
 	case "hosts":
 		return c.hosts(cmdArgs)
+	case "bench":
+		return c.bench(cmdArgs)
 	case "opportunities":
 		return c.opportunities(cmdArgs, *db)
 	case "forecast":

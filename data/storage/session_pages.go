@@ -132,3 +132,11 @@ func (s *Store) generation() uint64 {
 	defer s.mu.RUnlock()
 	return s.gen
 }
+
+// DropListCache forgets the session's last lists, so that the next one is read as a new filter's
+// (data/perf measures each keystroke so).
+func (s *Session) DropListCache() {
+	s.cacheMu.Lock()
+	s.cache = listCache{}
+	s.cacheMu.Unlock()
+}

@@ -21,3 +21,15 @@ func (s *Store) SearchHits(ids []uint64, query string) (map[uint64]data.SearchHi
 	}
 	return out, nil
 }
+
+// SearchTexts calls fn with every card's search texts as the postings index them (lower-cased text,
+// ASCII keys, fields ended by NUL): the records data/perf gives other engines to compare with.
+func (s *Store) SearchTexts(fn func(id uint64, text, keys string)) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for id := range s.idx.grams.where {
+		if text, keys, ok := s.idx.grams.texts(uint64(id)); ok {
+			fn(uint64(id), string(text), string(keys))
+		}
+	}
+}

@@ -1,0 +1,405 @@
+// Package perf measures SalesDesk on the machine it runs on: it makes a demo file of N customers and
+// prints each figure the product has a goal for, as the median and the range of a few runs, beside
+// the same work done by other engines on the same records (a Peer; the SQLite peers live in a module
+// of their own, data/perf/peers, so that the product does not depend on them).
+package perf
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+
+	"salesdesk/data"
+	"salesdesk/data/storage"
+)
+
+// Record is one card's search texts, as SalesDesk indexes them: what was typed (lower-cased) and
+// its ASCII keys (pinyin, phones, emails, card number), fields ended by NUL.
+type Record struct {
+	ID         uint64
+	Text, Keys string
+}
+
+// Peer is another engine answering the same searches over the same records.
+type Peer interface {
+	Name() string
+	// Load takes the records in; path is a copy of SalesDesk's file, for a peer that reads it.
+	Load(path string, records []Record) error
+	// Search returns how many records hold the term in their text (ascii false) or keys.
+	Search(term string, ascii bool) (int, error)
+	Close() error
+}
+
+// Options say how large a file to measure and how.
+type Options struct {
+	Customers int
+	Runs      int    // runs of each figure; at least 1
+	Dir       string // where the file is made; a temporary folder, removed after, when empty
+	Out       io.Writer
+	Peers     []Peer
+	// Queries are the searches measured, one per kind of query; Classes when nil.
+	Queries []Query
+}
+
+// Query is a search a user types, with the kind it stands for.
+type Query struct{ Class, Text string }
+
+// Classes are one query of each kind: one, two and three hanzi, pinyin initials, a full spelling
+// and a syllable, phone fragments, an email's part, a tag and a card number's prefix.
+var Classes = []Query{
+	{"one hanzi", "北"}, {"two hanzi", "北京"}, {"three hanzi", "北京市"}, {"pinyin initials", "bjs"},
+	{"full pinyin", "beijing"}, {"pinyin syllable", "zhang"}, {"phone, 3 digits", "138"},
+	{"phone, 7 digits", "1380013"}, {"email part", "qq.com"}, {"tag", "重点客户"}, {"card number", "kh2025"},
+}
+
+// stat is one figure's runs.
+type stat struct{ d []time.Duration }
+
+func (s *stat) add(d time.Duration) { s.d = append(s.d, d) }
+
+func (s *stat) median() time.Duration {
+	d := slices.Clone(s.d)
+	slices.Sort(d)
+	return d[len(d)/2]
+}
+
+func (s *stat) String() string {
+	lo, hi := slices.Min(s.d), slices.Max(s.d)
+	if len(s.d) == 1 {
+		return ms(s.d[0])
+	}
+	return fmt.Sprintf("%s (%s–%s)", ms(s.median()), ms(lo), ms(hi))
+}
+
+func ms(d time.Duration) string {
+	switch {
+	case d >= 10*time.Second:
+		return fmt.Sprintf("%.1f s", d.Seconds())
+	case d >= 100*time.Millisecond:
+		return fmt.Sprintf("%.0f ms", float64(d.Microseconds())/1e3)
+	case d >= 10*time.Millisecond:
+		return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1e3)
+	default:
+		return fmt.Sprintf("%.3f ms", float64(d.Nanoseconds())/1e6)
+	}
+}
+
+// timeRuns runs fn runs times and keeps how long each took.
+func timeRuns(runs int, fn func() error) (*stat, error) {
+	s := &stat{}
+	for range runs {
+		t0 := time.Now()
+		if err := fn(); err != nil {
+			return nil, err
+		}
+		s.add(time.Since(t0))
+	}
+	return s, nil
+}
+
+// Run makes the file and prints every figure.
+func Run(ctx context.Context, opt Options) (err error) {
+	if opt.Customers < 1 {
+		return errors.New("perf: at least one customer")
+	}
+	opt.Runs = max(opt.Runs, 1)
+	if opt.Queries == nil {
+		opt.Queries = Classes
+	}
+	out := opt.Out
+	dir := opt.Dir
+	if dir == "" {
+		if dir, err = os.MkdirTemp("", "salesdesk-bench-"); err != nil {
+			return err
+		}
+		// The file and its exports are hundreds of megabytes at 100k: nothing stays behind.
+		defer os.RemoveAll(dir)
+	}
+	path := filepath.Join(dir, "bench.db")
+	if _, err := os.Stat(path); err == nil {
+		return fmt.Errorf("perf: %s exists: the bench makes its own file (another --dir, or remove it)", path)
+	}
+	fmt.Fprintf(out, "SalesDesk bench: %d customers, %d runs a figure, %s, %d cores\n", opt.Customers, opt.Runs, runtime.GOARCH, runtime.NumCPU())
+
+	t0 := time.Now()
+	st, err := storage.Open(path, storage.Options{})
+	if err != nil {
+		return err
+	}
+	if err := storage.GenerateDemo(st, storage.DemoOptions{Customers: opt.Customers, Seed: 1, Now: time.Now()}); err != nil {
+		st.Close()
+		return err
+	}
+	if err := st.Close(); err != nil {
+		return err
+	}
+	row(out, "make the demo file", ms(time.Since(t0)), "")
+
+	// Opening, warm and cold: the file and the first page of the list as the window shows it.
+	first := func() error {
+		s, err := storage.Open(path, storage.Options{})
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		sess := s.SessionAs(adminOf(s))
+		p, err := sess.Customers(data.CustomerFilter{Sort: data.SortName, Limit: 200})
+		if err == nil && p.Total == 0 {
+			err = errors.New("perf: the list is empty")
+		}
+		return err
+	}
+	if err := first(); err != nil {
+		return err
+	}
+	warm, err := timeRuns(opt.Runs, first)
+	if err != nil {
+		return err
+	}
+	row(out, "open + first page of the list, warm", warm.String(), "")
+	cold, err := timeRuns(opt.Runs, func() error {
+		if err := dropCache(path); err != nil {
+			return err
+		}
+		return first()
+	})
+	switch {
+	case errors.Is(err, errNoFadvise):
+		row(out, "open + first page of the list, cold", "(not measured: no posix_fadvise here)", "")
+	case err != nil:
+		return err
+	default:
+		row(out, "open + first page of the list, cold (page cache dropped)", cold.String(), "")
+	}
+
+	var m0 runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&m0)
+	st, err = storage.Open(path, storage.Options{})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	sess := st.SessionAs(adminOf(st))
+	if _, err := sess.Customers(data.CustomerFilter{Sort: data.SortName, Limit: 200}); err != nil {
+		return err
+	}
+	t0 = time.Now()
+	st.WaitSearchIndex()
+	row(out, "search postings built (after the first frame, in the background)", ms(time.Since(t0)), "")
+	var m1 runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&m1)
+	row(out, "Go heap in use, file open with the search postings", fmt.Sprintf("%.0f MB", float64(m1.HeapInuse)/1e6),
+		"")
+
+	if err := searches(ctx, out, opt, path, st, sess); err != nil {
+		return err
+	}
+	return others(ctx, out, opt, dir, st, sess)
+}
+
+// searches prints each query's keystroke and the peers' times for it.
+func searches(ctx context.Context, out io.Writer, opt Options, path string, st *storage.Store, sess *storage.Session) error {
+	fmt.Fprintf(out, "\nsearch per keystroke, median (min–max) of %d runs. list: what the window asks for, the count and the\n"+
+		"first page of 200 sorted by name; cards: every matching card, in order; each peer counts the matching\n"+
+		"records, and ×N is how many times the cards' time it takes\n", opt.Runs*4)
+	names := []string{"list", "cards"}
+	var records []Record
+	if len(opt.Peers) > 0 {
+		st.SearchTexts(func(id uint64, text, keys string) { records = append(records, Record{id, text, keys}) })
+		// The open file is locked by this process: the peers read a copy of it.
+		copyPath := filepath.Join(filepath.Dir(path), "peers.db")
+		if _, err := st.BackupTo(ctx, copyPath, nil); err != nil {
+			return err
+		}
+		path = copyPath
+	}
+	for _, p := range opt.Peers {
+		if err := p.Load(path, records); err != nil {
+			return fmt.Errorf("perf: %s: %w", p.Name(), err)
+		}
+		defer p.Close()
+		names = append(names, p.Name())
+	}
+	fmt.Fprintf(out, "%-18s %-10s %7s  %s\n", "kind", "query", "found", strings.Join(names, " | "))
+	for _, q := range opt.Queries {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		var found int
+		list, err := timeRuns(opt.Runs*4, func() error {
+			sess.DropListCache()
+			p, err := sess.Customers(data.CustomerFilter{Search: q.Text, Sort: data.SortName, Limit: 200})
+			found = p.Total
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		cards, _ := timeRuns(opt.Runs*4, func() error {
+			st.Customers(data.CustomerFilter{Search: q.Text, Sort: data.SortName})
+			return nil
+		})
+		cols := []string{list.String(), ms(cards.median())}
+		ascii := isASCII(q.Text)
+		for _, p := range opt.Peers {
+			var n int
+			s, err := timeRuns(opt.Runs, func() (err error) {
+				n, err = p.Search(strings.ToLower(q.Text), ascii)
+				return err
+			})
+			if err != nil {
+				return fmt.Errorf("perf: %s: %q: %w", p.Name(), q.Text, err)
+			}
+			col := fmt.Sprintf("%s ×%.1f", ms(s.median()), float64(s.median())/float64(cards.median()))
+			if n != found {
+				col += fmt.Sprintf(" (found %d)", n)
+			}
+			cols = append(cols, col)
+		}
+		fmt.Fprintf(out, "%-18s %-10s %7d  %s\n", q.Class, q.Text, found, strings.Join(cols, " | "))
+	}
+	return nil
+}
+
+// others prints the figures besides search: a keystroke after a save, a column's first sort, a save,
+// the board, the metrics, a JSON export and a backup.
+func others(ctx context.Context, out io.Writer, opt Options, dir string, st *storage.Store, sess *storage.Session) error {
+	fmt.Fprintln(out)
+	page, err := sess.Customers(data.CustomerFilter{Sort: data.SortCardNo, Limit: 1})
+	if err != nil || len(page.Rows) == 0 {
+		return fmt.Errorf("perf: the first card: %v", err)
+	}
+	card, err := sess.Customer(page.Rows[0].ID)
+	if err != nil {
+		return err
+	}
+	save := func() error {
+		card.Notes = time.Now().Format(time.RFC3339Nano)
+		card, err = sess.UpdateCustomer(card)
+		return err
+	}
+	saves, err := timeRuns(opt.Runs*4, save)
+	if err != nil {
+		return err
+	}
+	row(out, "save a card", saves.String(), "")
+	after := &stat{}
+	for range opt.Runs * 4 {
+		if err := save(); err != nil {
+			return err
+		}
+		t0 := time.Now()
+		if _, err := sess.Customers(data.CustomerFilter{Search: "北京", Sort: data.SortName, Limit: 200}); err != nil {
+			return err
+		}
+		after.add(time.Since(t0))
+	}
+	row(out, "first keystroke after a save (北京)", after.String(), "")
+	sorts := &stat{}
+	for _, k := range []data.SortKey{data.SortNextFollowUp, data.SortLastFollowUp, data.SortIndustry, data.SortOwner, data.SortGrade} {
+		t0 := time.Now()
+		if _, err := sess.Customers(data.CustomerFilter{Sort: k, Limit: 200}); err != nil {
+			return err
+		}
+		sorts.add(time.Since(t0))
+	}
+	row(out, "a column's first sort (5 columns)", sorts.String(), "")
+
+	if err := st.LoadDeals(); err != nil {
+		return err
+	}
+	settings, err := sess.Settings()
+	if err != nil {
+		return err
+	}
+	board, err := timeRuns(opt.Runs, func() error {
+		sess.DropListCache()
+		for _, stg := range settings.Stages {
+			if stg.Kind != data.StageLead && stg.Kind != data.StageOpen {
+				continue
+			}
+			if _, err := sess.Opportunities(data.OpportunityFilter{Stage: stg.Key, Limit: 30}); err != nil {
+				return err
+			}
+		}
+		_, err := sess.StageTotals(data.OpportunityFilter{})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	row(out, "board: each open stage's first cards and the totals", board.String(), "")
+	q := data.PeriodOf(data.PeriodQuarter, time.Now())
+	metrics, err := timeRuns(opt.Runs, func() error { _, err := sess.Dashboard(q, 8); return err })
+	if err != nil {
+		return err
+	}
+	row(out, "metrics: the quarter's dashboard with 8 quarters of trend", metrics.String(), "")
+
+	exportTo := filepath.Join(dir, "export.json")
+	export, err := timeRuns(opt.Runs, func() error {
+		f, err := os.Create(exportTo)
+		if err != nil {
+			return err
+		}
+		if _, err := sess.ExportJSON(f, data.JSONExportOptions{}); err != nil {
+			f.Close()
+			return err
+		}
+		return f.Close()
+	})
+	if err != nil {
+		return err
+	}
+	size := ""
+	if fi, err := os.Stat(exportTo); err == nil {
+		size = fmt.Sprintf("%.0f MB", float64(fi.Size())/1e6)
+	}
+	row(out, "JSON export of the whole file", export.String(), size)
+	backupTo := filepath.Join(dir, "backup.db")
+	backup, err := timeRuns(opt.Runs, func() error {
+		_ = os.Remove(backupTo)
+		_, err := st.BackupTo(ctx, backupTo, nil)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	row(out, "backup", backup.String(), "")
+	row(out, "process peak memory (making the file and the peers' copies included)", peakRSS(), "")
+	return nil
+}
+
+func row(out io.Writer, what, figure, note string) {
+	if note != "" {
+		figure += "  " + note
+	}
+	fmt.Fprintf(out, "%-66s %s\n", what, figure)
+}
+
+func adminOf(s *storage.Store) uint64 {
+	for _, m := range s.Members() {
+		if m.Role == data.MemberAdmin && m.Active {
+			return m.ID
+		}
+	}
+	return 0
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,11 @@
+//go:build !linux
+
+package perf
+
+import "errors"
+
+var errNoFadvise = errors.New("perf: no posix_fadvise on this system")
+
+func dropCache(string) error { return errNoFadvise }
+
+func peakRSS() string { return "?" }
