@@ -89,10 +89,10 @@ Usage:
                                         serve the database to the office's desktops (office mode):
                                         prints the addresses, pairing code and certificate; SIGTERM stops it
   salesdesk hosts [--timeout 2s]        list the office hosts that answer on the network (DNS-SD)
-  salesdesk bench [--customers N] [--runs R] [--dir DIR]
-                                        make a demo file of N customers (in a temporary folder) and
-                                        print how fast each thing is on this machine; with SQLite and
-                                        raw bbolt beside it: go run ./data/perf/peers (docs/design.md)
+  salesdesk bench [--customers N | --from FILE] [--runs R] [--dir DIR]
+                                        make a demo file of N customers (or copy FILE) in a temporary
+                                        folder and print how fast each thing is on this machine; with
+                                        SQLite and raw bbolt beside it: go run ./data/perf/peers
   salesdesk help                        print this help
 
 Every command takes --db PATH; the default is %s.

@@ -14,6 +14,7 @@ func (c *cli) bench(args []string) error {
 	n := fs.Int("customers", 100_000, "customers in the file measured")
 	runs := fs.Int("runs", 3, "runs of each figure (the median and the range are printed)")
 	dir := fs.String("dir", "", "folder for the file (default: a temporary one, removed after)")
+	from := fs.String("from", "", "measure a copy of this file instead of a demo")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -22,5 +23,5 @@ func (c *cli) bench(args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	return perf.Run(ctx, perf.Options{Customers: *n, Runs: *runs, Dir: *dir, Out: c.stdout})
+	return perf.Run(ctx, perf.Options{Customers: *n, From: *from, Runs: *runs, Dir: *dir, Out: c.stdout})
 }

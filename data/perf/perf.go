@@ -40,10 +40,12 @@ type Peer interface {
 // Options say how large a file to measure and how.
 type Options struct {
 	Customers int
-	Runs      int    // runs of each figure; at least 1
-	Dir       string // where the file is made; a temporary folder, removed after, when empty
-	Out       io.Writer
-	Peers     []Peer
+	// From, when set, is a file to measure a copy of instead of making a demo of Customers.
+	From  string
+	Runs  int    // runs of each figure; at least 1
+	Dir   string // where the file is made; a temporary folder, removed after, when empty
+	Out   io.Writer
+	Peers []Peer
 	// Queries are the searches measured, one per kind of query; Classes when nil.
 	Queries []Query
 }
@@ -106,7 +108,7 @@ func timeRuns(runs int, fn func() error) (*stat, error) {
 
 // Run makes the file and prints every figure.
 func Run(ctx context.Context, opt Options) (err error) {
-	if opt.Customers < 1 {
+	if opt.Customers < 1 && opt.From == "" {
 		return errors.New("perf: at least one customer")
 	}
 	opt.Runs = max(opt.Runs, 1)
@@ -126,21 +128,28 @@ func Run(ctx context.Context, opt Options) (err error) {
 	if _, err := os.Stat(path); err == nil {
 		return fmt.Errorf("perf: %s exists: the bench makes its own file (another --dir, or remove it)", path)
 	}
-	fmt.Fprintf(out, "SalesDesk bench: %d customers, %d runs a figure, %s, %d cores\n", opt.Customers, opt.Runs, runtime.GOARCH, runtime.NumCPU())
-
 	t0 := time.Now()
-	st, err := storage.Open(path, storage.Options{})
-	if err != nil {
-		return err
+	if opt.From != "" {
+		fmt.Fprintf(out, "SalesDesk bench: a copy of %s, %d runs a figure, %s, %d cores\n", opt.From, opt.Runs, runtime.GOARCH, runtime.NumCPU())
+		if err := copyFile(opt.From, path); err != nil {
+			return err
+		}
+		row(out, "copy the file", ms(time.Since(t0)), "")
+	} else {
+		fmt.Fprintf(out, "SalesDesk bench: %d customers, %d runs a figure, %s, %d cores\n", opt.Customers, opt.Runs, runtime.GOARCH, runtime.NumCPU())
+		st, err := storage.Open(path, storage.Options{})
+		if err != nil {
+			return err
+		}
+		if err := storage.GenerateDemo(st, storage.DemoOptions{Customers: opt.Customers, Seed: 1, Now: time.Now()}); err != nil {
+			st.Close()
+			return err
+		}
+		if err := st.Close(); err != nil {
+			return err
+		}
+		row(out, "make the demo file", ms(time.Since(t0)), "")
 	}
-	if err := storage.GenerateDemo(st, storage.DemoOptions{Customers: opt.Customers, Seed: 1, Now: time.Now()}); err != nil {
-		st.Close()
-		return err
-	}
-	if err := st.Close(); err != nil {
-		return err
-	}
-	row(out, "make the demo file", ms(time.Since(t0)), "")
 
 	// Opening, warm and cold: the file and the first page of the list as the window shows it.
 	first := func() error {
@@ -182,7 +191,7 @@ func Run(ctx context.Context, opt Options) (err error) {
 	var m0 runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&m0)
-	st, err = storage.Open(path, storage.Options{})
+	st, err := storage.Open(path, storage.Options{})
 	if err != nil {
 		return err
 	}
@@ -402,4 +411,22 @@ func isASCII(s string) bool {
 		}
 	}
 	return true
+}
+
+// copyFile copies a file that no one writes meanwhile (the bench's source).
+func copyFile(from, to string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }

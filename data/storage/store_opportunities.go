@@ -380,6 +380,18 @@ func (s *Store) Opportunity(id uint64) (data.Opportunity, bool) {
 
 // Opportunities returns the rows of the deals that pass the filter, by expected close date, then number.
 func (s *Store) Opportunities(f data.OpportunityFilter) []*data.OpportunityRow {
+	out := s.matchingDeals(f)
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Close != out[j].Close {
+			return out[i].Close < out[j].Close
+		}
+		return out[i].Number < out[j].Number
+	})
+	return out
+}
+
+// matchingDeals is Opportunities in no order.
+func (s *Store) matchingDeals(f data.OpportunityFilter) []*data.OpportunityRow {
 	_ = s.LoadDeals() // a failure shows in every write and in Check
 	terms := strings.Fields(strings.ToLower(f.Search))
 	s.mu.RLock()
@@ -417,19 +429,14 @@ func (s *Store) Opportunities(f data.OpportunityFilter) []*data.OpportunityRow {
 		}
 		out = append(out, o)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Close != out[j].Close {
-			return out[i].Close < out[j].Close
-		}
-		return out[i].Number < out[j].Number
-	})
 	return out
 }
 
-// StageTotals sums the filtered deals per stage, in board order.
+// StageTotals sums the filtered deals per stage, in board order. The sums need no order: sorting
+// every deal of the file was most of the board's first frame.
 func (s *Store) StageTotals(f data.OpportunityFilter) []data.StageTotal {
 	f.Stage = ""
-	return data.Totals(s.Opportunities(f), s.Settings().Stages)
+	return data.Totals(s.matchingDeals(f), s.Settings().Stages)
 }
 
 // BulkCreateOpportunities stores many deals with their histories in one transaction, all or none. Each

@@ -3,7 +3,7 @@
 // an FTS5 trigram index, and a raw scan of SalesDesk's own bbolt file. It is a module of its own so
 // that the product does not depend on SQLite.
 //
-//	cd data/perf/peers && go run . [--customers N] [--runs R]
+//	cd data/perf/peers && go run . [--customers N | --from FILE] [--runs R] [--dir DIR]
 package main
 
 import (
@@ -27,11 +27,12 @@ func main() {
 	n := flag.Int("customers", 100_000, "customers in the file measured")
 	runs := flag.Int("runs", 3, "runs of each figure")
 	dir := flag.String("dir", "", "folder for the files (default: a temporary one, removed after)")
+	from := flag.String("from", "", "measure a copy of this file instead of a demo")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	peers := []perf.Peer{&boltScan{}, &sqlitePeer{fts: false}, &sqlitePeer{fts: true}}
-	if err := perf.Run(ctx, perf.Options{Customers: *n, Runs: *runs, Dir: *dir, Out: os.Stdout, Peers: peers}); err != nil {
+	if err := perf.Run(ctx, perf.Options{Customers: *n, From: *from, Runs: *runs, Dir: *dir, Out: os.Stdout, Peers: peers}); err != nil {
 		fmt.Fprintln(os.Stderr, "peers:", err)
 		os.Exit(1)
 	}
