@@ -19,15 +19,7 @@ func TestImportWindowPreviewImportUndo(t *testing.T) {
 		"杭州云帆网络科技有限公司,软件,张伟,13800138000,zw@yf.com\n" +
 		"苏州恒达机械有限公司,制造业,李娜,0512-66881234,\n" +
 		",制造业,王五,13900000000,\n" // no name: rejected
-	path := filepath.Join(t.TempDir(), "客户.csv")
-	if err := os.WriteFile(path, []byte(csv), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	src, err := u.local.OpenImport(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	iw := u.openImport(src)
+	iw := importWindowOver(t, u, "客户.csv", csv)
 	if got := iw.current().Mapping.Field(0); got != "name" {
 		t.Fatalf("客户名称 mapped to %q; want name", got)
 	}
@@ -76,15 +68,7 @@ func TestMappingProblemsInTheWindowsLanguage(t *testing.T) {
 // An earlier import is undone from the list of imports, which then shows it undone.
 func TestImportsListUndoesAnEarlierImport(t *testing.T) {
 	u := newTestUI(t, "en")
-	path := filepath.Join(t.TempDir(), "customers.csv")
-	if err := os.WriteFile(path, []byte("Customer,Phone\nAcme Trading Co.,13800138000\nBeta Ltd.,13900139000\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	src, err := u.local.OpenImport(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	iw := u.openImport(src)
+	iw := importWindowOver(t, u, "customers.csv", "Customer,Phone\nAcme Trading Co.,13800138000\nBeta Ltd.,13900139000\n")
 	iw.start(false)
 	iw.win.Close()
 	if n, _ := counts(u.store); n != 2 {
@@ -108,15 +92,7 @@ func TestImportsListUndoesAnEarlierImport(t *testing.T) {
 func TestImportWindowMultilineNeedsTheBox(t *testing.T) {
 	u := newTestUI(t, "zh")
 	csv := "客户名称,电话,备注\n北京科技,13800138000,\"北京市海淀区\n中关村大街1号\"\n上海贸易,13900139000,\n"
-	path := filepath.Join(t.TempDir(), "客户.csv")
-	if err := os.WriteFile(path, []byte(csv), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	src, err := u.local.OpenImport(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	iw := u.openImport(src)
+	iw := importWindowOver(t, u, "客户.csv", csv)
 	if iw.multiline.Hidden || !strings.Contains(iw.problems.Text, "第 2 行") || !strings.Contains(iw.problems.Text, "备注") {
 		t.Fatalf("the window does not name the row: box hidden %v, %q", iw.multiline.Hidden, iw.problems.Text)
 	}
@@ -139,15 +115,7 @@ func TestImportWindowMultilineNeedsTheBox(t *testing.T) {
 // error dialog over it.
 func TestCancelledImportIsNoError(t *testing.T) {
 	u := newTestUI(t, "zh")
-	path := filepath.Join(t.TempDir(), "客户.csv")
-	if err := os.WriteFile(path, []byte("客户名称\n杭州云帆网络科技有限公司\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	src, err := u.local.OpenImport(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	iw := u.openImport(src)
+	iw := importWindowOver(t, u, "客户.csv", "客户名称\n杭州云帆网络科技有限公司\n")
 	rep := &data.ImportReport{Rows: 14000, Cancelled: true, ImportID: 7}
 	rep.Customers.Created = 14000
 	iw.finished(rep, fmt.Errorf("data: import 客户.csv: %w", data.ErrImportCancelled), false)
@@ -164,4 +132,18 @@ func TestCancelledImportIsNoError(t *testing.T) {
 	if iw.win.Canvas().Overlays().Top() == nil {
 		t.Error("an import's real error shows no dialog")
 	}
+}
+
+// importWindowOver writes a file of the given name and content and opens the import window over it.
+func importWindowOver(t *testing.T, u *ui, name, content string) *importWindow {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	src, err := u.local.OpenImport(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.openImport(src)
 }

@@ -63,18 +63,6 @@ func (g *gramIndex) texts(id uint64) (text, keys []byte, ok bool) {
 	return text, keys, true
 }
 
-// hay is one of a card's search texts: its keys for an ASCII term, else its text.
-func (g *gramIndex) hay(id uint64, ascii bool) ([]byte, bool) {
-	if id >= uint64(len(g.where)) || g.where[id] == nil {
-		return nil, false
-	}
-	a, s := g.where[id], g.slot[id]
-	if ascii {
-		return a.keys[a.keysOff[s]:a.keysOff[s+1]], true
-	}
-	return a.text[a.textOff[s]:a.textOff[s+1]], true
-}
-
 // change tells the postings that a card's texts went from old to new (nil: none).
 func (g *gramIndex) change(id uint64, oldText, oldKeys, newText, newKeys []byte) {
 	switch {
@@ -441,7 +429,11 @@ func (g *gramIndex) term(t searchTerm, set, within idSet) {
 	needle := []byte(t.s)
 	check := func(ids []uint32) {
 		for _, id := range ids {
-			if hay, ok := g.hay(uint64(id), t.ascii); ok && bytes.Contains(hay, needle) {
+			text, keys, ok := g.texts(uint64(id))
+			if t.ascii {
+				text = keys
+			}
+			if ok && bytes.Contains(text, needle) {
 				set[id/64] |= 1 << (id % 64)
 			}
 		}
@@ -518,16 +510,4 @@ func (g *gramIndex) postings(t searchTerm) (posts []*roaring.Bitmap, exact bool)
 		}
 	}
 	return posts, false
-}
-
-// bytes is the postings' size in memory, roughly: the bitmaps and the tables that lead to them.
-func (g *gramIndex) bytes() uint64 {
-	n := uint64(len(g.keys)+len(g.text))*48 + uint64(len(g.where))*12
-	for _, p := range g.keys {
-		n += p.GetSizeInBytes()
-	}
-	for _, p := range g.text {
-		n += p.GetSizeInBytes()
-	}
-	return n
 }

@@ -247,3 +247,15 @@ func BenchmarkSearchIndexBuild100k(b *testing.B) {
 	})
 	b.ReportMetric(float64(size)/(1<<20), "postings-MiB")
 }
+
+// bytes is the postings' size in memory, roughly: the bitmaps and the tables that lead to them.
+func (g *gramIndex) bytes() uint64 {
+	n := uint64(len(g.keys)+len(g.text))*48 + uint64(len(g.where))*12
+	for _, p := range g.keys {
+		n += p.GetSizeInBytes()
+	}
+	for _, p := range g.text {
+		n += p.GetSizeInBytes()
+	}
+	return n
+}
