@@ -10,10 +10,15 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"salesdesk/data"
@@ -188,9 +193,13 @@ func Run(ctx context.Context, opt Options) (err error) {
 		row(out, "open + first page of the list, cold (page cache dropped)", cold.String(), "")
 	}
 
-	var m0 runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&m0)
+	peaks, err := childPeaks(opt.Runs, path)
+	if err != nil {
+		return err
+	}
+	row(out, "memory's peak while opening (a process of its own: open, first page, postings)", "", "")
+	row(out, "", peaks, "")
+
 	st, err := storage.Open(path, storage.Options{})
 	if err != nil {
 		return err
@@ -374,6 +383,17 @@ func others(ctx context.Context, out io.Writer, opt Options, dir string, st *sto
 		size = fmt.Sprintf("%.0f MB", float64(fi.Size())/1e6)
 	}
 	row(out, "JSON export of the whole file", export.String(), size)
+	var grew uint64
+	if err := heapGrowth(&grew, func() error {
+		_, err := sess.ExportJSON(io.Discard, data.JSONExportOptions{})
+		return err
+	}); err != nil {
+		return err
+	}
+	row(out, "Go heap's growth during a JSON export (streamed: constant)", fmt.Sprintf("%.0f MB", float64(grew)/1e6), "")
+	if err := imports(ctx, out, opt, dir, sess); err != nil {
+		return err
+	}
 	backupTo := filepath.Join(dir, "backup.db")
 	backup, err := timeRuns(opt.Runs, func() error {
 		_ = os.Remove(backupTo)
@@ -386,6 +406,187 @@ func others(ctx context.Context, out io.Writer, opt Options, dir string, st *sto
 	row(out, "backup", backup.String(), "")
 	row(out, "process peak memory (making the file and the peers' copies included)", peakRSS(), "")
 	return nil
+}
+
+// imports times the import of every card, from the CSV export of them, into a new file.
+func imports(ctx context.Context, out io.Writer, opt Options, dir string, sess *storage.Session) error {
+	csvPath := filepath.Join(dir, "customers.csv")
+	var cards int
+	export, err := timeRuns(1, func() error {
+		f, err := os.Create(csvPath)
+		if err != nil {
+			return err
+		}
+		res, err := sess.Export(f, data.ExportOptions{Format: "csv", What: data.ExportCustomers, Lang: "zh"})
+		cards = res.Customers
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	row(out, "CSV export of the cards (the import's file)", export.String(), fmt.Sprintf("%d cards", cards))
+	n, made, skipped := 0, 0, 0
+	imp, err := timeRuns(opt.Runs, func() error {
+		n++
+		path := filepath.Join(dir, fmt.Sprintf("import-%d.db", n))
+		defer os.Remove(path)
+		st, err := storage.Open(path, storage.Options{})
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		src, err := st.OpenImport(csvPath)
+		if err != nil {
+			return err
+		}
+		defer src.Close()
+		rep, err := st.Import(ctx, data.System, src, data.ImportOptions{})
+		if err != nil {
+			return err
+		}
+		if rep.Rows != cards || len(rep.Rejected) > 0 || rep.Customers.Created < cards*9/10 {
+			return fmt.Errorf("perf: the import read %d of %d rows, made %d cards, rejected %d", rep.Rows, cards, rep.Customers.Created, len(rep.Rejected))
+		}
+		made, skipped = rep.Customers.Created, rep.Customers.Skipped
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	row(out, "import of that CSV into a new file", imp.String(), fmt.Sprintf("%d made, %d skipped as duplicates", made, skipped))
+	return nil
+}
+
+// heapGrowth runs fn and sets grew to how far the Go heap's objects rose above where they began,
+// sampled every few milliseconds, with the collector running after every 10% of growth.
+func heapGrowth(grew *uint64, fn func() error) error {
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	read := func() uint64 { metrics.Read(sample); return sample[0].Value.Uint64() }
+	// Garbage the collector has not yet reached would count as growth: it runs often meanwhile.
+	defer debug.SetGCPercent(debug.SetGCPercent(10))
+	runtime.GC()
+	base := read()
+	var peak atomic.Uint64
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(5 * time.Millisecond)
+		defer t.Stop()
+		for {
+			if v := read(); v > peak.Load() {
+				peak.Store(v)
+			}
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	})
+	err := fn()
+	close(done)
+	wg.Wait()
+	*grew = max(peak.Load(), base) - base
+	return err
+}
+
+// childVar, set in a process's environment, makes it the bench's child: it opens the file the
+// variable names as the window does and prints its peak memory (Child). A process of its own, because
+// the bench's own peak is the making of the file.
+const childVar = "SALESDESK_BENCH_CHILD"
+
+// Child is the bench's child process, when this is one: it opens the file, reads the first page,
+// waits for the search postings, prints "peak <kB> heap <bytes>" and returns true. A command that can
+// run the bench calls it first thing.
+func Child(out io.Writer) bool {
+	path := os.Getenv(childVar)
+	if path == "" {
+		return false
+	}
+	var anon atomic.Int64
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		// The peak of anonymous memory: VmHWM counts the file's pages too, which opening maps.
+		t := time.NewTicker(5 * time.Millisecond)
+		defer t.Stop()
+		for {
+			if kb, err := anonKB(); err == nil && kb > anon.Load() {
+				anon.Store(kb)
+			}
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+			}
+		}
+	})
+	err := func() error {
+		s, err := storage.Open(path, storage.Options{})
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		sess := s.SessionAs(adminOf(s))
+		if _, err := sess.Customers(data.CustomerFilter{Sort: data.SortName, Limit: 200}); err != nil {
+			return err
+		}
+		s.WaitSearchIndex()
+		if _, err := sess.Customers(data.CustomerFilter{Search: "北京", Sort: data.SortName, Limit: 200}); err != nil {
+			return err
+		}
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		kb, err := peakKB()
+		if err != nil {
+			return err
+		}
+		close(stop)
+		wg.Wait()
+		_, err = fmt.Fprintf(out, "peak %d anon %d heap %d\n", kb, anon.Load(), m.HeapInuse)
+		return err
+	}()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench child:", err)
+		os.Exit(1)
+	}
+	return true
+}
+
+// childPeaks runs the child runs times over path and returns its peaks, median and range.
+func childPeaks(runs int, path string) (string, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return "", err
+	}
+	var peaks, anons []float64
+	var heap float64
+	for range runs {
+		cmd := exec.Command(exe)
+		cmd.Env = append(os.Environ(), childVar+"="+path)
+		cmd.Stderr = os.Stderr
+		b, err := cmd.Output()
+		if err != nil {
+			return "", fmt.Errorf("perf: the child process: %w", err)
+		}
+		var kb, an, h int64
+		if _, err := fmt.Sscanf(string(b), "peak %d anon %d heap %d", &kb, &an, &h); err != nil {
+			return "", fmt.Errorf("perf: the child process printed %q", b)
+		}
+		peaks = append(peaks, float64(kb)/1024)
+		anons = append(anons, float64(an)/1024)
+		heap = float64(h) / 1e6
+	}
+	if len(peaks) == 0 || peaks[0] == 0 {
+		return "(not measured on this system)", nil
+	}
+	slices.Sort(peaks)
+	slices.Sort(anons)
+	return fmt.Sprintf("%.0f MB (%.0f–%.0f) resident with the file's mapped pages, %.0f MB (%.0f–%.0f) anonymous; Go heap %.0f MB after",
+		peaks[len(peaks)/2], peaks[0], peaks[len(peaks)-1], anons[len(anons)/2], anons[0], anons[len(anons)-1], heap), nil
 }
 
 func row(out io.Writer, what, figure, note string) {

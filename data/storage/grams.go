@@ -2,8 +2,11 @@ package storage
 
 import (
 	"bytes"
+	"cmp"
+	"maps"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"unicode/utf8"
 
@@ -19,7 +22,14 @@ import (
 //     candidates, the cards holding all its pairs, are few.
 //   - The ASCII keys (pinyin spellings and initials, phones, emails, card numbers) have a posting per
 //     byte, pair and triple: their pairs are common ("an", "13"), so a term of three or more is
-//     answered from its triples, and one of up to three is a single posting.
+//     answered from its triples, and one of up to three is a single posting. A triple's posting is
+//     kept in four, by where in the keys it begins (modulo 4), so that a longer term's triples must
+//     also lie in step: a card with "zhang"'s zha, han and ang at unrelated places is a candidate a
+//     quarter as often (at 100k, 11.8k candidates for 5.7k cards instead of 18.9k). Eight places
+//     would cut that to 8.7k for 5 more MiB and a slower build: not worth it.
+//   - Whole values of small vocabularies (tags and their pinyin, the stem of card numbers) have a
+//     posting of their own: a term inside such a value finds its cards with nothing to check, which is
+//     what keeps "重点客户" (a sixth of the cards) or "kh2025" (most of them) as fast as a rare term.
 //
 // A term longer than its grams is checked against each candidate's texts, since its grams may occur
 // apart. Postings are roaring bitmaps (github.com/RoaringBitmap/roaring): sorted arrays for rare
@@ -27,6 +37,7 @@ import (
 type gramIndex struct {
 	keys map[uint32]*roaring.Bitmap // see keyGram
 	text map[uint64]*roaring.Bitmap // a<<32|b for the pair ab, a<<32 for a alone
+	vals valPostings
 	// where and slot are each card's arena and slot there, by id, for checking candidates.
 	where []*hayArena
 	slot  []uint32
@@ -61,6 +72,115 @@ func (g *gramIndex) texts(id uint64) (text, keys []byte, ok bool) {
 	}
 	text, keys = g.where[id].slotTexts(int(g.slot[id]))
 	return text, keys, true
+}
+
+// valPostings are the postings of whole values: [0] of the text haystack, [1] of the keys.
+type valPostings [2]map[string]*roaring.Bitmap
+
+// maxVals bounds each side's vocabulary: past it, a new value's cards are found through their grams
+// and checked, as any other term's. The postings of values only ever hold cards that have the value,
+// so leaving some out costs time, never a result.
+const maxVals = 1 << 14
+
+// rowValues are a row's values with postings of their own: its tags as typed, their pinyin, and the
+// stem of its card number (without its last three digits: "kh2026-00"), each as its haystack holds it.
+func rowValues(r *indexRow, cache map[*[]string][]string) (text, keys []string) {
+	if r == nil {
+		return nil, nil
+	}
+	if r.tags != nil && len(*r.tags) > 0 {
+		tv, ok := cache[r.tags]
+		if !ok {
+			for _, t := range *r.tags {
+				lt, full, ini := tagHay(t)
+				tv = append(tv, lt, full, ini)
+			}
+			if cache != nil {
+				cache[r.tags] = tv
+			}
+		}
+		for i := 0; i+2 < len(tv); i += 3 {
+			text = append(text, tv[i])
+			keys = append(keys, tv[i+1], tv[i+2])
+		}
+	}
+	if st := cardStem(r.CardNo); st != "" {
+		keys = append(keys, st)
+	}
+	return text, keys
+}
+
+// cardStem is a card number, lower-cased as the keys hold it, without up to three of its last digits:
+// the numbers of a year share a few hundred stems, so that typing a number's beginning ("kh2026-0")
+// finds the cards from the stems' postings.
+func cardStem(no string) string {
+	no = strings.ToLower(no)
+	n := len(no)
+	for n > 0 && len(no)-n < 3 && no[n-1] >= '0' && no[n-1] <= '9' {
+		n--
+	}
+	if n < 2 {
+		return ""
+	}
+	return no[:n]
+}
+
+// addValues puts id into the postings of the values its texts hold (a value a stale haystack does not
+// hold is left out: a posting must never list a card without its value).
+func (v *valPostings) addValues(id uint32, textVals, keyVals []string, text, keys []byte) {
+	for side, vals := range [2][]string{textVals, keyVals} {
+		hay := text
+		if side == 1 {
+			hay = keys
+		}
+		if v[side] == nil {
+			v[side] = map[string]*roaring.Bitmap{}
+		}
+		for _, val := range vals {
+			if val == "" || !bytes.Contains(hay, []byte(val)) {
+				continue
+			}
+			p := v[side][val]
+			if p == nil {
+				if len(v[side]) >= maxVals {
+					continue
+				}
+				p = roaring.New()
+				v[side][val] = p
+			}
+			p.Add(id)
+		}
+	}
+}
+
+func (v *valPostings) removeValues(id uint32, textVals, keyVals []string) {
+	for side, vals := range [2][]string{textVals, keyVals} {
+		for _, val := range vals {
+			if p := v[side][val]; p != nil {
+				if p.Remove(id); p.IsEmpty() {
+					delete(v[side], val)
+				}
+			}
+		}
+	}
+}
+
+// rowChange tells the postings of values that a card's row went from old to new (nil: none); the
+// caller has put the new row's texts in place.
+func (g *gramIndex) rowChange(id uint64, old, new *indexRow) {
+	switch {
+	case g.built:
+		ot, ok := rowValues(old, nil)
+		g.vals.removeValues(uint32(id), ot, ok)
+		if new != nil {
+			if text, keys, ok := g.texts(id); ok {
+				nt, nk := rowValues(new, nil)
+				g.vals.addValues(uint32(id), nt, nk, text, keys)
+			}
+		}
+	case g.dirty != nil:
+		g.dirty[id] = struct{}{}
+	}
 }
 
 // change tells the postings that a card's texts went from old to new (nil: none).
@@ -160,8 +280,14 @@ var keyCode = func() (t [128]uint8) {
 
 const keyOther = 63
 
+const (
+	placeShift = 18
+	places     = 4
+)
+
 // keyGram is the posting key of one to three ASCII bytes: a<<12|b<<6|c in keyCode, b and c 0 when
-// absent; exact is false when a byte shares its code with others.
+// absent; exact is false when a byte shares its code with others. A triple's postings are four, one
+// per place modulo 4 where it begins in the keys: key|place<<placeShift.
 func keyGram(s string) (k uint32, exact bool) {
 	exact = true
 	for i := range 3 {
@@ -175,11 +301,11 @@ func keyGram(s string) (k uint32, exact bool) {
 	return k, exact
 }
 
-// eachKeyGram calls fn with each byte, pair and triple of the ASCII keys, repeats included. Other
-// bytes are left out (an ASCII term cannot match them) and end a run as a NUL does.
+// eachKeyGram calls fn with each byte, pair and placed triple of the ASCII keys, repeats included.
+// Other bytes are left out (an ASCII term cannot match them) and end a run as a NUL does.
 func eachKeyGram(hay []byte, fn func(k uint32)) {
 	var p1, p2 uint32 // the codes of the two bytes before, 0 at a run's start
-	for _, c := range hay {
+	for i, c := range hay {
 		if c == 0 || c >= 0x80 {
 			p1, p2 = 0, 0
 			continue
@@ -189,7 +315,7 @@ func eachKeyGram(hay []byte, fn func(k uint32)) {
 		if p1 != 0 {
 			fn(p1<<12 | b<<6)
 			if p2 != 0 {
-				fn(p2<<12 | p1<<6 | b)
+				fn(uint32((i-2)%places)<<placeShift | p2<<12 | p1<<6 | b)
 			}
 		}
 		p2, p1 = p1, b
@@ -216,6 +342,14 @@ type gramSnapshot struct {
 	views []arenaView
 	at    []int32 // by id: the card's view + 1, 0 for none
 	slot  []uint32
+	rows  []*indexRow // by id, for the values (rows are replaced on a write, never changed)
+}
+
+// postingSet is what a build makes.
+type postingSet struct {
+	keys map[uint32]*roaring.Bitmap
+	text map[uint64]*roaring.Bitmap
+	vals valPostings
 }
 
 type arenaView struct {
@@ -231,10 +365,15 @@ func (v *gramSnapshot) texts(id uint64) (text, keys []byte, ok bool) {
 	return a.text[a.textOff[s]:a.textOff[s+1]], a.keys[a.keysOff[s]:a.keysOff[s+1]], true
 }
 
-// snapshot begins a build: the texts as they are now, and from now on a note of every card written.
-// The caller holds the store's write lock.
-func (g *gramIndex) snapshot(arenas map[uint64]*hayArena) *gramSnapshot {
-	snap := &gramSnapshot{at: make([]int32, len(g.where)), slot: slices.Clone(g.slot)}
+// snapshot begins a build: the texts and rows as they are now, and from now on a note of every card
+// written. The caller holds the store's write lock.
+func (g *gramIndex) snapshot(arenas map[uint64]*hayArena, rows map[uint64]*indexRow) *gramSnapshot {
+	snap := &gramSnapshot{at: make([]int32, len(g.where)), slot: slices.Clone(g.slot), rows: make([]*indexRow, len(g.where))}
+	for id, r := range rows {
+		if id < uint64(len(snap.rows)) {
+			snap.rows[id] = r
+		}
+	}
 	seen := map[*hayArena]int32{}
 	for id, a := range g.where {
 		if a == nil {
@@ -261,61 +400,73 @@ const buildStep = 8192
 
 // build makes the postings of a snapshot's cards, on every core; it needs no lock, and returns false
 // if stop closed first.
-func (v *gramSnapshot) build(stop <-chan struct{}) (keys map[uint32]*roaring.Bitmap, text map[uint64]*roaring.Bitmap, ok bool) {
+func (v *gramSnapshot) build(stop <-chan struct{}) (*postingSet, bool) {
 	parts := min(runtime.GOMAXPROCS(0), max(1, len(v.at)/buildPart))
-	type result struct {
-		keys map[uint32]*roaring.Bitmap
-		text map[uint64]*roaring.Bitmap
-		ok   bool
-	}
-	res := make([]result, parts)
+	res := make([]*postingSet, parts)
 	var wg sync.WaitGroup
 	for p := range parts {
 		wg.Go(func() {
-			r := &res[p]
-			r.keys, r.text, r.ok = v.buildRange(p*len(v.at)/parts, (p+1)*len(v.at)/parts, stop)
+			res[p] = v.buildRange(p*len(v.at)/parts, (p+1)*len(v.at)/parts, stop)
 		})
 	}
 	wg.Wait()
-	keys, text = res[0].keys, res[0].text
-	for _, r := range res {
-		if !r.ok {
-			return nil, nil, false
-		}
+	if slices.Contains(res, nil) {
+		return nil, false
 	}
 	// The parts hold ids of their own ranges: each posting is the union of its parts'.
+	ps := res[0]
 	for _, r := range res[1:] {
-		for k, q := range r.keys {
-			if p := keys[k]; p != nil {
-				p.Or(q)
-			} else {
-				keys[k] = q
-			}
-		}
-		for k, q := range r.text {
-			if p := text[k]; p != nil {
-				p.Or(q)
-			} else {
-				text[k] = q
+		merge(ps.keys, r.keys)
+		merge(ps.text, r.text)
+		merge(ps.vals[0], r.vals[0])
+		merge(ps.vals[1], r.vals[1])
+	}
+	for side, m := range ps.vals {
+		if len(m) > maxVals {
+			// The largest postings save the most checking.
+			vals := slices.Collect(maps.Keys(m))
+			slices.SortFunc(vals, func(a, b string) int { return cmp.Compare(m[b].GetCardinality(), m[a].GetCardinality()) })
+			for _, val := range vals[maxVals:] {
+				delete(ps.vals[side], val)
 			}
 		}
 	}
 	// Grams that nearly every card holds (the "kh" of card numbers, a common digit) are long runs of
 	// ids: run-length containers keep them in a few bytes instead of 8 KiB a container.
-	for _, p := range keys {
+	for _, p := range ps.keys {
 		p.RunOptimize()
 	}
-	for _, p := range text {
+	for _, p := range ps.text {
 		p.RunOptimize()
 	}
-	return keys, text, true
+	for _, m := range ps.vals {
+		for _, p := range m {
+			p.RunOptimize()
+		}
+	}
+	return ps, true
 }
 
-// buildRange makes the postings of the cards with ids in [lo, hi).
-func (v *gramSnapshot) buildRange(lo, hi int, stop <-chan struct{}) (keys map[uint32]*roaring.Bitmap, text map[uint64]*roaring.Bitmap, ok bool) {
-	keys, text = map[uint32]*roaring.Bitmap{}, map[uint64]*roaring.Bitmap{}
-	// A gram's ids of the current step; keyAt indexes keyLists by gram, 0 for none yet.
-	keyAt := make([]int32, 1<<18)
+func merge[K comparable](into, from map[K]*roaring.Bitmap) {
+	for k, q := range from {
+		if p := into[k]; p != nil {
+			p.Or(q)
+		} else {
+			into[k] = q
+		}
+	}
+}
+
+// buildRange makes the postings of the cards with ids in [lo, hi); nil if stop closed first.
+func (v *gramSnapshot) buildRange(lo, hi int, stop <-chan struct{}) *postingSet {
+	keys, text := map[uint32]*roaring.Bitmap{}, map[uint64]*roaring.Bitmap{}
+	vals := valPostings{{}, {}}
+	valLists := [2]map[string][]uint32{{}, {}}
+	tagCache := map[*[]string][]string{}
+	// A gram's ids of the current step. keyAt indexes keyLists by gram without its place, 0 for none
+	// yet: a triple's four places are four lists in a row, so that the table stays a megabyte and in
+	// the processor's cache.
+	keyAt := make([]int32, 1<<placeShift)
 	var keyLists [][]uint32
 	var keyOf []uint32
 	textLists := map[uint64][]uint32{}
@@ -332,16 +483,28 @@ func (v *gramSnapshot) buildRange(lo, hi int, stop <-chan struct{}) (keys map[ui
 				textLists[k] = l[:0]
 			}
 		}
+		for side, m := range valLists {
+			for k, l := range m {
+				if len(l) > 0 {
+					posting(vals[side], k).AddMany(l)
+					m[k] = l[:0]
+				}
+			}
+		}
 	}
 	var x uint32
 	addKey := func(k uint32) {
-		i := keyAt[k]
+		g := k & (1<<placeShift - 1)
+		i := keyAt[g]
 		if i == 0 {
-			keyLists = append(keyLists, nil)
-			keyOf = append(keyOf, k)
-			i = int32(len(keyLists))
-			keyAt[k] = i
+			i = int32(len(keyLists)) + 1
+			keyAt[g] = i
+			for place := range uint32(places) {
+				keyLists = append(keyLists, nil)
+				keyOf = append(keyOf, g|place<<placeShift)
+			}
 		}
+		i += int32(k >> placeShift)
 		if l := keyLists[i-1]; len(l) == 0 || l[len(l)-1] != x {
 			keyLists[i-1] = append(l, x)
 		}
@@ -355,7 +518,7 @@ func (v *gramSnapshot) buildRange(lo, hi int, stop <-chan struct{}) (keys map[ui
 		if (id-lo)%buildStep == 0 && id > lo {
 			select {
 			case <-stop:
-				return nil, nil, false
+				return nil
 			default:
 			}
 			flush()
@@ -367,21 +530,40 @@ func (v *gramSnapshot) buildRange(lo, hi int, stop <-chan struct{}) (keys map[ui
 		x = uint32(id)
 		eachTextGram(text, addText)
 		eachKeyGram(keys, addKey)
+		tv, kv := rowValues(v.rows[id], tagCache)
+		for side, vs := range [2][]string{tv, kv} {
+			hay := text
+			if side == 1 {
+				hay = keys
+			}
+			for _, val := range vs {
+				// Only a value the haystack holds: a stale one (never so today) must not be found.
+				if l := valLists[side][val]; (len(l) == 0 || l[len(l)-1] != x) && bytes.Contains(hay, []byte(val)) {
+					valLists[side][val] = append(l, x)
+				}
+			}
+		}
 	}
 	flush()
-	return keys, text, true
+	return &postingSet{keys, text, vals}
 }
 
 // install puts the postings built from snap in place, with the cards written since brought up to
 // date. The caller holds the store's write lock.
-func (g *gramIndex) install(snap *gramSnapshot, keys map[uint32]*roaring.Bitmap, text map[uint64]*roaring.Bitmap) {
-	g.keys, g.text = keys, text
+func (g *gramIndex) install(snap *gramSnapshot, ps *postingSet, rows map[uint64]*indexRow) {
+	g.keys, g.text, g.vals = ps.keys, ps.text, ps.vals
+	g.built = true
 	for id := range g.dirty {
 		oldText, oldKeys, _ := snap.texts(id)
 		newText, newKeys, _ := g.texts(id)
 		g.apply(id, oldText, oldKeys, newText, newKeys)
+		var old *indexRow
+		if id < uint64(len(snap.rows)) {
+			old = snap.rows[id]
+		}
+		g.rowChange(id, old, rows[id])
 	}
-	g.dirty, g.built = nil, true
+	g.dirty = nil
 }
 
 // find is the cards whose texts hold every term, of those within (nil: all) if they had to be
@@ -408,21 +590,23 @@ func (g *gramIndex) find(terms []searchTerm, maxID uint64, within idSet) idSet {
 // term adds to set the cards holding one term; of those that need checking, only those within (nil:
 // all).
 func (g *gramIndex) term(t searchTerm, set, within idSet) {
-	posts, exact := g.postings(t)
-	if len(posts) == 0 {
+	cand, exact := g.candidates(t)
+	if cand == nil {
 		return
 	}
 	if exact {
-		posts[0].WriteDenseTo(set)
+		cand.WriteDenseTo(set)
 		return
 	}
-	// The rarest grams first: the intersection shrinks fastest.
-	slices.SortFunc(posts, func(a, b *roaring.Bitmap) int {
-		return int(a.GetCardinality()) - int(b.GetCardinality())
-	})
-	cand := roaring.FastAnd(posts...).ToArray()
+	// The cards with a value that holds the term are found; only the others are checked. (The known
+	// are written first: WriteDenseTo copies whole words of its bitmaps.)
+	if known := g.known(t); known != nil {
+		known.WriteDenseTo(set)
+		cand = roaring.AndNot(cand, known)
+	}
+	ids := cand.ToArray()
 	if within != nil {
-		cand = slices.DeleteFunc(cand, func(id uint32) bool { return !within.has(uint64(id)) })
+		ids = slices.DeleteFunc(ids, func(id uint32) bool { return !within.has(uint64(id)) })
 	}
 	// Grams found apart are no match: each candidate's own texts tell. Many candidates are checked on
 	// every core, each part on whole words of the set.
@@ -439,19 +623,40 @@ func (g *gramIndex) term(t searchTerm, set, within idSet) {
 		}
 	}
 	parts := 1
-	if len(cand) >= 4096 {
+	if len(ids) >= 4096 {
 		parts = runtime.GOMAXPROCS(0)
 	}
 	var wg sync.WaitGroup
 	for p := range parts {
-		lo, hi := wordStart(cand, p*len(cand)/parts), wordStart(cand, (p+1)*len(cand)/parts)
+		lo, hi := wordStart(ids, p*len(ids)/parts), wordStart(ids, (p+1)*len(ids)/parts)
 		if p == parts-1 {
-			check(cand[lo:hi])
+			check(ids[lo:hi])
 			break
 		}
-		wg.Go(func() { check(cand[lo:hi]) })
+		wg.Go(func() { check(ids[lo:hi]) })
 	}
 	wg.Wait()
+}
+
+// known is the cards with a value (a tag, a card number's stem) that holds the term, nil for none.
+func (g *gramIndex) known(t searchTerm) *roaring.Bitmap {
+	side := g.vals[0]
+	if t.ascii {
+		side = g.vals[1]
+	}
+	var hits []*roaring.Bitmap
+	for val, p := range side {
+		if strings.Contains(val, t.s) {
+			hits = append(hits, p)
+		}
+	}
+	switch len(hits) {
+	case 0:
+		return nil
+	case 1:
+		return hits[0]
+	}
+	return roaring.FastOr(hits...)
 }
 
 // wordStart moves i back to the first of the ids that share ids[i]'s word of a bitset.
@@ -465,33 +670,41 @@ func wordStart(ids []uint32, i int) int {
 	return i
 }
 
-// postings are the postings a term needs, none if one of its grams is in no card; exact tells that
-// the one posting is the answer.
-func (g *gramIndex) postings(t searchTerm) (posts []*roaring.Bitmap, exact bool) {
-	add := func(p *roaring.Bitmap) bool {
-		if p == nil {
-			return false
-		}
-		if !slices.Contains(posts, p) {
-			posts = append(posts, p)
-		}
-		return true
-	}
+// candidates are the cards that hold each gram of a term where it must lie, nil for none; exact
+// tells that they are the answer. The bitmap may be a posting itself: it is read, never changed.
+func (g *gramIndex) candidates(t searchTerm) (cand *roaring.Bitmap, exact bool) {
 	if t.ascii {
-		if len(t.s) <= 3 {
-			k, exact := keyGram(t.s)
-			if p := g.keys[k]; p != nil {
-				return []*roaring.Bitmap{p}, exact
+		k, exact := keyGram(t.s)
+		switch {
+		case len(t.s) < 3:
+			return g.keys[k], exact && g.keys[k] != nil
+		case len(t.s) == 3:
+			var posts []*roaring.Bitmap
+			for place := range uint32(places) {
+				if p := g.keys[k|place<<placeShift]; p != nil {
+					posts = append(posts, p)
+				}
 			}
-			return nil, false
+			return orOf(posts), exact
 		}
-		for i := 0; i+3 <= len(t.s); i++ {
-			k, _ := keyGram(t.s[i : i+3])
-			if !add(g.keys[k]) {
-				return nil, false
+		// The term begins at some place modulo 4 in the keys: its i-th triple then begins at place+i.
+		var phases []*roaring.Bitmap
+		for place := range places {
+			posts := make([]*roaring.Bitmap, 0, len(t.s)-2)
+			for i := 0; i+3 <= len(t.s); i++ {
+				k, _ := keyGram(t.s[i : i+3])
+				p := g.keys[k|uint32((place+i)%places)<<placeShift]
+				if p == nil {
+					posts = nil
+					break
+				}
+				posts = append(posts, p)
+			}
+			if len(posts) > 0 {
+				phases = append(phases, andOf(posts))
 			}
 		}
-		return posts, false
+		return orOf(phases), false
 	}
 	rs := []rune(t.s)
 	if len(rs) <= 2 {
@@ -499,15 +712,34 @@ func (g *gramIndex) postings(t searchTerm) (posts []*roaring.Bitmap, exact bool)
 		if len(rs) == 2 {
 			k |= uint64(rs[1])
 		}
-		if p := g.text[k]; p != nil {
-			return []*roaring.Bitmap{p}, true
-		}
-		return nil, false
+		p := g.text[k]
+		return p, p != nil
 	}
+	posts := make([]*roaring.Bitmap, 0, len(rs)-1)
 	for i := 1; i < len(rs); i++ {
-		if !add(g.text[uint64(rs[i-1])<<32|uint64(rs[i])]) {
+		p := g.text[uint64(rs[i-1])<<32|uint64(rs[i])]
+		if p == nil {
 			return nil, false
 		}
+		posts = append(posts, p)
 	}
-	return posts, false
+	return andOf(posts), false
+}
+
+// andOf intersects postings, the rarest first: the intersection shrinks fastest.
+func andOf(posts []*roaring.Bitmap) *roaring.Bitmap {
+	slices.SortFunc(posts, func(a, b *roaring.Bitmap) int {
+		return cmp.Compare(a.GetCardinality(), b.GetCardinality())
+	})
+	return roaring.FastAnd(posts...)
+}
+
+func orOf(posts []*roaring.Bitmap) *roaring.Bitmap {
+	switch len(posts) {
+	case 0:
+		return nil
+	case 1:
+		return posts[0]
+	}
+	return roaring.FastOr(posts...)
 }

@@ -61,14 +61,34 @@ func samePostings(t *testing.T, ix *index, when string, seed uint64) {
 		t.Fatalf("%s: the postings are not built", when)
 	}
 	found, none := queriesFrom(ix, rand.New(rand.NewPCG(seed, 7)), 400)
-	for i, q := range append(found, none...) {
+	// The tags and the beginnings of card numbers, which the postings of values answer.
+	var values []string
+	for _, r := range ix.rows {
+		for _, tag := range r.Tags() {
+			if !slices.Contains(values, tag) {
+				values = append(values, tag, tag[:len(tag)-3])
+				full, ini := pinyinKeys(tag)
+				values = append(values, full, ini, full[1:])
+			}
+		}
+		if len(values) < 200 {
+			no := strings.ToLower(r.CardNo)
+			for n := 2; n <= len(no); n++ {
+				values = append(values, no[:n], no[1:n])
+			}
+		}
+	}
+	if len(values) < 20 {
+		t.Fatalf("%s: only %d tags and card numbers to look for", when, len(values))
+	}
+	for i, q := range append(append(values, found...), none...) {
 		terms := searchTerms(q)
 		got := ix.grams.find(terms, ix.maxID, nil)
 		want := scanFind(ix.arenas(0), terms, ix.maxID)
 		if !slices.Equal(setIDs(got), setIDs(want)) {
 			t.Fatalf("%s: %q: the postings find %d cards, the scan %d", when, q, got.count(), want.count())
 		}
-		if i < len(found) && want.count() == 0 {
+		if i < len(values)+len(found) && want.count() == 0 {
 			t.Fatalf("%s: %q, taken from a card, finds nothing", when, q)
 		}
 	}
@@ -172,7 +192,7 @@ func TestPostingsBuiltWhileWritesGoOn(t *testing.T) {
 	if ix.grams.ready() {
 		t.Fatal("a loaded index has its postings already")
 	}
-	snap := ix.grams.snapshot(ix.hay)
+	snap := ix.grams.snapshot(ix.hay, ix.rows)
 	rows := s.Customers(data.CustomerFilter{Sort: data.SortName})
 	rules := ix.settings.GradeRules
 	c, err := s.Customer(rows[0].ID)
@@ -180,18 +200,19 @@ func TestPostingsBuiltWhileWritesGoOn(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.Name = "甲乙丙丁戊己有限公司"
+	c.Tags = []string{"甲乙特约"}
 	ix.put(buildRow(&c, rules, stNow))
 	fresh := data.Customer{ID: ix.maxID + 1, Name: "庚辛壬癸子丑有限公司", Kind: data.KindCompany, Status: data.StatusProspect}
 	ix.put(buildRow(&fresh, rules, stNow))
 	ix.removeCustomers(map[uint64]bool{rows[1].ID: true})
 
-	keys, text, ok := snap.build(nil)
+	ps, ok := snap.build(nil)
 	if !ok {
 		t.Fatal("the build stopped")
 	}
-	ix.grams.install(snap, keys, text)
+	ix.grams.install(snap, ps, ix.rows)
 	samePostings(t, ix, "built while written", 9)
-	for _, q := range []string{"甲乙丙丁", "庚辛壬癸", "jybdwj", "gxrgzc"} {
+	for _, q := range []string{"甲乙丙丁", "庚辛壬癸", "jybdwj", "gxrgzc", "甲乙特约", "jiayiteyue"} {
 		if n := ix.grams.find(searchTerms(q), ix.maxID, nil).count(); n != 1 {
 			t.Errorf("%q finds %d cards; want 1", q, n)
 		}
@@ -238,9 +259,9 @@ func BenchmarkSearchIndexBuild100k(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		snap := ix.grams.snapshot(ix.hay)
-		keys, text, _ := snap.build(nil)
-		ix.grams.install(snap, keys, text)
+		snap := ix.grams.snapshot(ix.hay, ix.rows)
+		ps, _ := snap.build(nil)
+		ix.grams.install(snap, ps, ix.rows)
 		b.StopTimer()
 		size = ix.grams.bytes()
 		b.StartTimer()

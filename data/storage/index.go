@@ -286,6 +286,13 @@ func pinyinKeys(s string) (full, initials string) {
 	return f.String(), in.String()
 }
 
+// tagHay is a tag as the haystacks hold it (see buildRow): lower-cased in the text, its pinyin in the
+// keys.
+func tagHay(t string) (text, full, initials string) {
+	full, initials = pinyinKeys(t)
+	return strings.ToLower(t), full, initials
+}
+
 // personPinyin spells a person's name, reading the surname as a surname: 曾 is zeng, 单 is shan.
 func personPinyin(name string) (full, initials string) {
 	rs := []rune(strings.TrimSpace(name))
@@ -526,6 +533,7 @@ func (ix *index) put(r *indexRow) {
 	ix.count(r, 1)
 	ix.maxID = max(ix.maxID, r.ID)
 	ix.putHay(old, r) // old is nil for a new row
+	ix.grams.rowChange(r.ID, nil, r)
 	if ix.dupsBuilt {
 		ix.addDups(r)
 	}
@@ -623,6 +631,7 @@ func (ix *index) putMany(rows []*indexRow) {
 	}
 	for _, r := range rows {
 		ix.arenaOf(r.OwnerID).add(r, false)
+		ix.grams.rowChange(r.ID, nil, r)
 	}
 	for owner := range ix.hay {
 		ix.compactArena(owner)
@@ -656,6 +665,7 @@ func digitsOnly(s string) string {
 // drop forgets a row; dropOrders also takes it out of the cached orders (put replaces it there itself).
 func (ix *index) drop(r *indexRow, dropOrders bool) {
 	delete(ix.rows, r.ID)
+	ix.grams.rowChange(r.ID, r, nil)
 	ix.count(r, -1)
 	if ix.dupsBuilt {
 		removeID(ix.byName, data.NormalizeName(r.Name), r.ID)

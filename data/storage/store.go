@@ -211,15 +211,15 @@ func (s *Store) IndexSearch() {
 	stop, done := make(chan struct{}), make(chan struct{})
 	s.gramsStop, s.gramsDone = stop, done
 	ix := s.idx
-	snap := ix.grams.snapshot(ix.hay)
+	snap := ix.grams.snapshot(ix.hay, ix.rows)
 	go func() {
 		defer close(done)
-		keys, text, ok := snap.build(stop)
+		ps, ok := snap.build(stop)
 		if !ok {
 			return
 		}
 		s.mu.Lock()
-		ix.grams.install(snap, keys, text)
+		ix.grams.install(snap, ps, ix.rows)
 		s.mu.Unlock()
 	}()
 }
