@@ -16,7 +16,8 @@ func TestBenchCommand(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	for _, want := range []string{"300 customers", "open + first page of the list, warm", "one hanzi", "pinyin syllable",
-		"card number", "save a card", "first keystroke after a save", "board:", "metrics:", "JSON export", "backup"} {
+		"card number", "save a card", "first keystroke after a save", "board:", "metrics:", "JSON export", "backup",
+		"memory's peak while opening", "anonymous", "heap's growth during a JSON export", "import of that CSV"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("the bench printed no %q:\n%s", want, stdout)
 		}
