@@ -158,15 +158,9 @@ func Run(ctx context.Context, opt Options) (err error) {
 
 	// Opening, warm and cold: the file and the first page of the list as the window shows it.
 	first := func() error {
-		s, err := storage.Open(path, storage.Options{})
-		if err != nil {
-			return err
-		}
-		defer s.Close()
-		sess := s.SessionAs(adminOf(s))
-		p, err := sess.Customers(data.CustomerFilter{Sort: data.SortName, Limit: 200})
-		if err == nil && p.Total == 0 {
-			err = errors.New("perf: the list is empty")
+		s, _, err := openFirst(path)
+		if err == nil {
+			err = s.Close()
 		}
 		return err
 	}
@@ -200,15 +194,11 @@ func Run(ctx context.Context, opt Options) (err error) {
 	row(out, "memory's peak while opening (a process of its own: open, first page, postings)", "", "")
 	row(out, "", peaks, "")
 
-	st, err := storage.Open(path, storage.Options{})
+	st, sess, err := openFirst(path)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	sess := st.SessionAs(adminOf(st))
-	if _, err := sess.Customers(data.CustomerFilter{Sort: data.SortName, Limit: 200}); err != nil {
-		return err
-	}
 	t0 = time.Now()
 	st.WaitSearchIndex()
 	row(out, "search postings built (after the first frame, in the background)", ms(time.Since(t0)), "")
@@ -469,7 +459,16 @@ func heapGrowth(grew *uint64, fn func() error) error {
 	defer debug.SetGCPercent(debug.SetGCPercent(10))
 	runtime.GC()
 	base := read()
-	var peak atomic.Uint64
+	peak := sampleMax(func() int64 { return int64(read()) })
+	err := fn()
+	*grew = uint64(max(peak(), int64(base))) - base
+	return err
+}
+
+// sampleMax reads a figure every 5 ms from now until the returned function is called, which returns
+// the highest read.
+func sampleMax(read func() int64) (stop func() int64) {
+	var peak atomic.Int64
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Go(func() {
@@ -486,11 +485,29 @@ func heapGrowth(grew *uint64, fn func() error) error {
 			}
 		}
 	})
-	err := fn()
-	close(done)
-	wg.Wait()
-	*grew = max(peak.Load(), base) - base
-	return err
+	return func() int64 {
+		close(done)
+		wg.Wait()
+		return peak.Load()
+	}
+}
+
+// openFirst opens a file and reads the first page of its list, as the window's first frame does.
+func openFirst(path string) (*storage.Store, *storage.Session, error) {
+	s, err := storage.Open(path, storage.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	sess := s.SessionAs(adminOf(s))
+	p, err := sess.Customers(data.CustomerFilter{Sort: data.SortName, Limit: 200})
+	if err == nil && p.Total == 0 {
+		err = errors.New("perf: the list is empty")
+	}
+	if err != nil {
+		s.Close()
+		return nil, nil, err
+	}
+	return s, sess, nil
 }
 
 // childVar, set in a process's environment, makes it the bench's child: it opens the file the
@@ -499,41 +516,21 @@ func heapGrowth(grew *uint64, fn func() error) error {
 const childVar = "SALESDESK_BENCH_CHILD"
 
 // Child is the bench's child process, when this is one: it opens the file, reads the first page,
-// waits for the search postings, prints "peak <kB> heap <bytes>" and returns true. A command that can
+// waits for the search postings, prints "peak <kB> anon <kB> heap <bytes>" and returns true. A command that can
 // run the bench calls it first thing.
 func Child(out io.Writer) bool {
 	path := os.Getenv(childVar)
 	if path == "" {
 		return false
 	}
-	var anon atomic.Int64
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		// The peak of anonymous memory: VmHWM counts the file's pages too, which opening maps.
-		t := time.NewTicker(5 * time.Millisecond)
-		defer t.Stop()
-		for {
-			if kb, err := anonKB(); err == nil && kb > anon.Load() {
-				anon.Store(kb)
-			}
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-			}
-		}
-	})
+	// The peak of anonymous memory: VmHWM counts the file's pages too, which opening maps.
+	anon := sampleMax(func() int64 { kb, _ := anonKB(); return kb })
 	err := func() error {
-		s, err := storage.Open(path, storage.Options{})
+		s, sess, err := openFirst(path)
 		if err != nil {
 			return err
 		}
 		defer s.Close()
-		sess := s.SessionAs(adminOf(s))
-		if _, err := sess.Customers(data.CustomerFilter{Sort: data.SortName, Limit: 200}); err != nil {
-			return err
-		}
 		s.WaitSearchIndex()
 		if _, err := sess.Customers(data.CustomerFilter{Search: "北京", Sort: data.SortName, Limit: 200}); err != nil {
 			return err
@@ -544,9 +541,7 @@ func Child(out io.Writer) bool {
 		if err != nil {
 			return err
 		}
-		close(stop)
-		wg.Wait()
-		_, err = fmt.Fprintf(out, "peak %d anon %d heap %d\n", kb, anon.Load(), m.HeapInuse)
+		_, err = fmt.Fprintf(out, "peak %d anon %d heap %d\n", kb, anon(), m.HeapInuse)
 		return err
 	}()
 	if err != nil {

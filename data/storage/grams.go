@@ -650,13 +650,7 @@ func (g *gramIndex) known(t searchTerm) *roaring.Bitmap {
 			hits = append(hits, p)
 		}
 	}
-	switch len(hits) {
-	case 0:
-		return nil
-	case 1:
-		return hits[0]
-	}
-	return roaring.FastOr(hits...)
+	return orOf(hits)
 }
 
 // wordStart moves i back to the first of the ids that share ids[i]'s word of a bitset.
