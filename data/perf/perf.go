@@ -355,15 +355,10 @@ func others(ctx context.Context, out io.Writer, opt Options, dir string, st *sto
 
 	exportTo := filepath.Join(dir, "export.json")
 	export, err := timeRuns(opt.Runs, func() error {
-		f, err := os.Create(exportTo)
-		if err != nil {
+		return writeFile(exportTo, func(w io.Writer) error {
+			_, err := sess.ExportJSON(w, data.JSONExportOptions{})
 			return err
-		}
-		if _, err := sess.ExportJSON(f, data.JSONExportOptions{}); err != nil {
-			f.Close()
-			return err
-		}
-		return f.Close()
+		})
 	})
 	if err != nil {
 		return err
@@ -403,16 +398,11 @@ func imports(ctx context.Context, out io.Writer, opt Options, dir string, sess *
 	csvPath := filepath.Join(dir, "customers.csv")
 	var cards int
 	export, err := timeRuns(1, func() error {
-		f, err := os.Create(csvPath)
-		if err != nil {
+		return writeFile(csvPath, func(w io.Writer) error {
+			res, err := sess.Export(w, data.ExportOptions{Format: "csv", What: data.ExportCustomers, Lang: "zh"})
+			cards = res.Customers
 			return err
-		}
-		res, err := sess.Export(f, data.ExportOptions{Format: "csv", What: data.ExportCustomers, Lang: "zh"})
-		cards = res.Customers
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		return err
+		})
 	})
 	if err != nil {
 		return err
@@ -607,6 +597,19 @@ func isASCII(s string) bool {
 		}
 	}
 	return true
+}
+
+// writeFile creates path and writes it with fn; the file is closed either way.
+func writeFile(path string, fn func(w io.Writer) error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	err = fn(f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // copyFile copies a file that no one writes meanwhile (the bench's source).

@@ -84,7 +84,7 @@ const maxVals = 1 << 14
 
 // rowValues are a row's values with postings of their own: its tags as typed, their pinyin, and the
 // stem of its card number (without its last three digits: "kh2026-00"), each as its haystack holds it.
-func rowValues(r *indexRow, cache map[*[]string][]string) (text, keys []string) {
+func rowValues(r *indexRow, cache map[*[]string][2][]string) (text, keys []string) {
 	if r == nil {
 		return nil, nil
 	}
@@ -93,21 +93,35 @@ func rowValues(r *indexRow, cache map[*[]string][]string) (text, keys []string) 
 		if !ok {
 			for _, t := range *r.tags {
 				lt, full, ini := tagHay(t)
-				tv = append(tv, lt, full, ini)
+				tv[0] = append(tv[0], lt)
+				tv[1] = append(tv[1], full, ini)
 			}
 			if cache != nil {
 				cache[r.tags] = tv
 			}
 		}
-		for i := 0; i+2 < len(tv); i += 3 {
-			text = append(text, tv[i])
-			keys = append(keys, tv[i+1], tv[i+2])
-		}
+		text, keys = tv[0], slices.Clone(tv[1])
 	}
 	if st := cardStem(r.CardNo); st != "" {
 		keys = append(keys, st)
 	}
 	return text, keys
+}
+
+// eachHeld calls fn with each value its haystack holds, by side (0: text, 1: keys). A value the
+// haystack does not hold (a stale one; never so today) is passed over: a posting of values must never
+// list a card the term would not find.
+func eachHeld(textVals, keyVals []string, text, keys []byte, fn func(side int, val string)) {
+	for _, val := range textVals {
+		if val != "" && bytes.Contains(text, []byte(val)) {
+			fn(0, val)
+		}
+	}
+	for _, val := range keyVals {
+		if val != "" && bytes.Contains(keys, []byte(val)) {
+			fn(1, val)
+		}
+	}
 }
 
 // cardStem is a card number, lower-cased as the keys hold it, without up to three of its last digits:
@@ -125,32 +139,19 @@ func cardStem(no string) string {
 	return no[:n]
 }
 
-// addValues puts id into the postings of the values its texts hold (a value a stale haystack does not
-// hold is left out: a posting must never list a card without its value).
+// addValues puts id into the postings of the values its texts hold.
 func (v *valPostings) addValues(id uint32, textVals, keyVals []string, text, keys []byte) {
-	for side, vals := range [2][]string{textVals, keyVals} {
-		hay := text
-		if side == 1 {
-			hay = keys
-		}
-		if v[side] == nil {
-			v[side] = map[string]*roaring.Bitmap{}
-		}
-		for _, val := range vals {
-			if val == "" || !bytes.Contains(hay, []byte(val)) {
-				continue
+	eachHeld(textVals, keyVals, text, keys, func(side int, val string) {
+		p := v[side][val]
+		if p == nil {
+			if len(v[side]) >= maxVals {
+				return
 			}
-			p := v[side][val]
-			if p == nil {
-				if len(v[side]) >= maxVals {
-					continue
-				}
-				p = roaring.New()
-				v[side][val] = p
-			}
-			p.Add(id)
+			p = roaring.New()
+			v[side][val] = p
 		}
-	}
+		p.Add(id)
+	})
 }
 
 func (v *valPostings) removeValues(id uint32, textVals, keyVals []string) {
@@ -462,7 +463,7 @@ func (v *gramSnapshot) buildRange(lo, hi int, stop <-chan struct{}) *postingSet 
 	keys, text := map[uint32]*roaring.Bitmap{}, map[uint64]*roaring.Bitmap{}
 	vals := valPostings{{}, {}}
 	valLists := [2]map[string][]uint32{{}, {}}
-	tagCache := map[*[]string][]string{}
+	tagCache := map[*[]string][2][]string{}
 	// A gram's ids of the current step. keyAt indexes keyLists by gram without its place, 0 for none
 	// yet: a triple's four places are four lists in a row, so that the table stays a megabyte and in
 	// the processor's cache.
@@ -531,18 +532,11 @@ func (v *gramSnapshot) buildRange(lo, hi int, stop <-chan struct{}) *postingSet 
 		eachTextGram(text, addText)
 		eachKeyGram(keys, addKey)
 		tv, kv := rowValues(v.rows[id], tagCache)
-		for side, vs := range [2][]string{tv, kv} {
-			hay := text
-			if side == 1 {
-				hay = keys
+		eachHeld(tv, kv, text, keys, func(side int, val string) {
+			if l := valLists[side][val]; len(l) == 0 || l[len(l)-1] != x {
+				valLists[side][val] = append(l, x)
 			}
-			for _, val := range vs {
-				// Only a value the haystack holds: a stale one (never so today) must not be found.
-				if l := valLists[side][val]; (len(l) == 0 || l[len(l)-1] != x) && bytes.Contains(hay, []byte(val)) {
-					valLists[side][val] = append(l, x)
-				}
-			}
-		}
+		})
 	}
 	flush()
 	return &postingSet{keys, text, vals}

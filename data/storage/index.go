@@ -374,7 +374,10 @@ func buildRecord(c *data.Customer) rowRecord {
 	}
 	add(&keys, c.CardNo)
 	for _, t := range c.Tags {
-		addWithPinyin(t, false)
+		text1, full, ini := tagHay(t) // as the postings of values take it (grams.go)
+		add(&text, text1)
+		add(&keys, full)
+		add(&keys, ini)
 	}
 	for _, ct := range c.Contacts {
 		r.Contacts = append(r.Contacts, data.ContactBrief{Name: ct.Name, Phone: ct.Phone, Email: ct.Email, Birthday: ct.Birthday, Primary: ct.Primary})
