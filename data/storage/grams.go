@@ -74,19 +74,34 @@ func (g *gramIndex) texts(id uint64) (text, keys []byte, ok bool) {
 	return text, keys, true
 }
 
-// valPostings are the postings of whole values: [0] of the text haystack, [1] of the keys.
-type valPostings [2]map[string]*roaring.Bitmap
+// valPostings are the postings of whole values, by kind: valText the tags as typed, valKeys their
+// pinyin, valStems the stems of card numbers (both in the keys).
+//
+// The grams leave a card's tags out (they follow hayValues in its haystacks), so a tag's posting
+// must hold every card with it: each tag has one, however many tags the file has. A tag is a word
+// from the team's small vocabulary ("重点客户", "展会线索"); put into the grams, its triples would
+// make a candidate of every card with it for terms it does not hold ("zhanhuixiansuo" and an "ang"
+// elsewhere made zhang's candidates twice its cards at 100k).
+type valPostings [3]map[string]*roaring.Bitmap
 
-// maxVals bounds each side's vocabulary: past it, a new value's cards are found through their grams
-// and checked, as any other term's. The postings of values only ever hold cards that have the value,
-// so leaving some out costs time, never a result.
-const maxVals = 1 << 14
+const (
+	valText = iota
+	valKeys
+	valStems
+)
+
+// maxStems bounds the stems' vocabulary: past it, a new stem's cards are found through their grams
+// and checked, as any other term's. A stem's posting only ever holds cards that have it, so leaving
+// some out costs time, never a result.
+const maxStems = 1 << 14
+
+func newValPostings() valPostings { return valPostings{{}, {}, {}} }
 
 // rowValues are a row's values with postings of their own: its tags as typed, their pinyin, and the
 // stem of its card number (without its last three digits: "kh2026-00"), each as its haystack holds it.
-func rowValues(r *indexRow, cache map[*[]string][2][]string) (text, keys []string) {
+func rowValues(r *indexRow, cache map[*[]string][2][]string) (vals [3][]string) {
 	if r == nil {
-		return nil, nil
+		return vals
 	}
 	if r.tags != nil && len(*r.tags) > 0 {
 		tv, ok := cache[r.tags]
@@ -100,26 +115,27 @@ func rowValues(r *indexRow, cache map[*[]string][2][]string) (text, keys []strin
 				cache[r.tags] = tv
 			}
 		}
-		text, keys = tv[0], slices.Clone(tv[1])
+		vals[valText], vals[valKeys] = tv[0], tv[1]
 	}
 	if st := cardStem(r.CardNo); st != "" {
-		keys = append(keys, st)
+		vals[valStems] = []string{st}
 	}
-	return text, keys
+	return vals
 }
 
-// eachHeld calls fn with each value its haystack holds, by side (0: text, 1: keys). A value the
-// haystack does not hold (a stale one; never so today) is passed over: a posting of values must never
-// list a card the term would not find.
-func eachHeld(textVals, keyVals []string, text, keys []byte, fn func(side int, val string)) {
-	for _, val := range textVals {
-		if val != "" && bytes.Contains(text, []byte(val)) {
-			fn(0, val)
+// eachHeld calls fn with each value its haystack holds, by kind. A value the haystack does not hold
+// (a stale one; never so today) is passed over: a posting of values must never list a card the term
+// would not find.
+func eachHeld(vals [3][]string, text, keys []byte, fn func(kind int, val string)) {
+	for kind, vs := range vals {
+		hay := keys
+		if kind == valText {
+			hay = text
 		}
-	}
-	for _, val := range keyVals {
-		if val != "" && bytes.Contains(keys, []byte(val)) {
-			fn(1, val)
+		for _, val := range vs {
+			if val != "" && bytes.Contains(hay, []byte(val)) {
+				fn(kind, val)
+			}
 		}
 	}
 }
@@ -140,26 +156,26 @@ func cardStem(no string) string {
 }
 
 // addValues puts id into the postings of the values its texts hold.
-func (v *valPostings) addValues(id uint32, textVals, keyVals []string, text, keys []byte) {
-	eachHeld(textVals, keyVals, text, keys, func(side int, val string) {
-		p := v[side][val]
+func (v *valPostings) addValues(id uint32, vals [3][]string, text, keys []byte) {
+	eachHeld(vals, text, keys, func(kind int, val string) {
+		p := v[kind][val]
 		if p == nil {
-			if len(v[side]) >= maxVals {
+			if kind == valStems && len(v[kind]) >= maxStems {
 				return
 			}
 			p = roaring.New()
-			v[side][val] = p
+			v[kind][val] = p
 		}
 		p.Add(id)
 	})
 }
 
-func (v *valPostings) removeValues(id uint32, textVals, keyVals []string) {
-	for side, vals := range [2][]string{textVals, keyVals} {
-		for _, val := range vals {
-			if p := v[side][val]; p != nil {
+func (v *valPostings) removeValues(id uint32, vals [3][]string) {
+	for kind, vs := range vals {
+		for _, val := range vs {
+			if p := v[kind][val]; p != nil {
 				if p.Remove(id); p.IsEmpty() {
-					delete(v[side], val)
+					delete(v[kind], val)
 				}
 			}
 		}
@@ -171,12 +187,10 @@ func (v *valPostings) removeValues(id uint32, textVals, keyVals []string) {
 func (g *gramIndex) rowChange(id uint64, old, new *indexRow) {
 	switch {
 	case g.built:
-		ot, ok := rowValues(old, nil)
-		g.vals.removeValues(uint32(id), ot, ok)
+		g.vals.removeValues(uint32(id), rowValues(old, nil))
 		if new != nil {
 			if text, keys, ok := g.texts(id); ok {
-				nt, nk := rowValues(new, nil)
-				g.vals.addValues(uint32(id), nt, nk, text, keys)
+				g.vals.addValues(uint32(id), rowValues(new, nil), text, keys)
 			}
 		}
 	case g.dirty != nil:
@@ -240,9 +254,12 @@ func diff[K uint64 | uint32](a, b []K, gone, came func(K)) {
 	}
 }
 
-// eachTextGram calls fn with each character and pair of characters of a text haystack, repeats
-// included. A NUL ends a field: no pair spans two fields.
+// eachTextGram calls fn with each character and pair of characters of a text haystack up to its
+// whole values (hayValues), repeats included. A NUL ends a field: no pair spans two fields.
 func eachTextGram(hay []byte, fn func(k uint64)) {
+	if i := bytes.IndexByte(hay, hayValues); i >= 0 {
+		hay = hay[:i]
+	}
 	var prev rune
 	for len(hay) > 0 {
 		r, n := utf8.DecodeRune(hay)
@@ -302,9 +319,13 @@ func keyGram(s string) (k uint32, exact bool) {
 	return k, exact
 }
 
-// eachKeyGram calls fn with each byte, pair and placed triple of the ASCII keys, repeats included.
-// Other bytes are left out (an ASCII term cannot match them) and end a run as a NUL does.
+// eachKeyGram calls fn with each byte, pair and placed triple of the ASCII keys up to their whole
+// values (hayValues), repeats included. Other bytes are left out (an ASCII term cannot match them)
+// and end a run as a NUL does.
 func eachKeyGram(hay []byte, fn func(k uint32)) {
+	if i := bytes.IndexByte(hay, hayValues); i >= 0 {
+		hay = hay[:i]
+	}
 	var p1, p2 uint32 // the codes of the two bytes before, 0 at a run's start
 	for i, c := range hay {
 		if c == 0 || c >= 0x80 {
@@ -419,17 +440,16 @@ func (v *gramSnapshot) build(stop <-chan struct{}) (*postingSet, bool) {
 	for _, r := range res[1:] {
 		merge(ps.keys, r.keys)
 		merge(ps.text, r.text)
-		merge(ps.vals[0], r.vals[0])
-		merge(ps.vals[1], r.vals[1])
+		for kind := range ps.vals {
+			merge(ps.vals[kind], r.vals[kind])
+		}
 	}
-	for side, m := range ps.vals {
-		if len(m) > maxVals {
-			// The largest postings save the most checking.
-			vals := slices.Collect(maps.Keys(m))
-			slices.SortFunc(vals, func(a, b string) int { return cmp.Compare(m[b].GetCardinality(), m[a].GetCardinality()) })
-			for _, val := range vals[maxVals:] {
-				delete(ps.vals[side], val)
-			}
+	if m := ps.vals[valStems]; len(m) > maxStems {
+		// The largest postings save the most checking.
+		stems := slices.Collect(maps.Keys(m))
+		slices.SortFunc(stems, func(a, b string) int { return cmp.Compare(m[b].GetCardinality(), m[a].GetCardinality()) })
+		for _, st := range stems[maxStems:] {
+			delete(m, st)
 		}
 	}
 	// Grams that nearly every card holds (the "kh" of card numbers, a common digit) are long runs of
@@ -461,8 +481,8 @@ func merge[K comparable](into, from map[K]*roaring.Bitmap) {
 // buildRange makes the postings of the cards with ids in [lo, hi); nil if stop closed first.
 func (v *gramSnapshot) buildRange(lo, hi int, stop <-chan struct{}) *postingSet {
 	keys, text := map[uint32]*roaring.Bitmap{}, map[uint64]*roaring.Bitmap{}
-	vals := valPostings{{}, {}}
-	valLists := [2]map[string][]uint32{{}, {}}
+	vals := newValPostings()
+	valLists := [3]map[string][]uint32{{}, {}, {}}
 	tagCache := map[*[]string][2][]string{}
 	// A gram's ids of the current step. keyAt indexes keyLists by gram without its place, 0 for none
 	// yet: a triple's four places are four lists in a row, so that the table stays a megabyte and in
@@ -484,10 +504,10 @@ func (v *gramSnapshot) buildRange(lo, hi int, stop <-chan struct{}) *postingSet 
 				textLists[k] = l[:0]
 			}
 		}
-		for side, m := range valLists {
+		for kind, m := range valLists {
 			for k, l := range m {
 				if len(l) > 0 {
-					posting(vals[side], k).AddMany(l)
+					posting(vals[kind], k).AddMany(l)
 					m[k] = l[:0]
 				}
 			}
@@ -531,10 +551,9 @@ func (v *gramSnapshot) buildRange(lo, hi int, stop <-chan struct{}) *postingSet 
 		x = uint32(id)
 		eachTextGram(text, addText)
 		eachKeyGram(keys, addKey)
-		tv, kv := rowValues(v.rows[id], tagCache)
-		eachHeld(tv, kv, text, keys, func(side int, val string) {
-			if l := valLists[side][val]; len(l) == 0 || l[len(l)-1] != x {
-				valLists[side][val] = append(l, x)
+		eachHeld(rowValues(v.rows[id], tagCache), text, keys, func(kind int, val string) {
+			if l := valLists[kind][val]; len(l) == 0 || l[len(l)-1] != x {
+				valLists[kind][val] = append(l, x)
 			}
 		})
 	}
@@ -584,17 +603,23 @@ func (g *gramIndex) find(terms []searchTerm, maxID uint64, within idSet) idSet {
 // term adds to set the cards holding one term; of those that need checking, only those within (nil:
 // all).
 func (g *gramIndex) term(t searchTerm, set, within idSet) {
-	cand, exact := g.candidates(t)
-	if cand == nil {
-		return
-	}
-	if exact {
-		cand.WriteDenseTo(set)
-		return
-	}
 	// The cards with a value that holds the term are found; only the others are checked. (The known
 	// are written first: WriteDenseTo copies whole words of its bitmaps.)
-	if known := g.known(t); known != nil {
+	known := g.known(t)
+	cand, exact := g.candidates(t)
+	switch {
+	case cand == nil:
+		if known != nil {
+			known.WriteDenseTo(set)
+		}
+		return
+	case exact:
+		if known != nil {
+			cand = roaring.Or(cand, known)
+		}
+		cand.WriteDenseTo(set)
+		return
+	case known != nil:
 		known.WriteDenseTo(set)
 		cand = roaring.AndNot(cand, known)
 	}
@@ -634,14 +659,16 @@ func (g *gramIndex) term(t searchTerm, set, within idSet) {
 
 // known is the cards with a value (a tag, a card number's stem) that holds the term, nil for none.
 func (g *gramIndex) known(t searchTerm) *roaring.Bitmap {
-	side := g.vals[0]
+	kinds := []int{valText}
 	if t.ascii {
-		side = g.vals[1]
+		kinds = []int{valKeys, valStems}
 	}
 	var hits []*roaring.Bitmap
-	for val, p := range side {
-		if strings.Contains(val, t.s) {
-			hits = append(hits, p)
+	for _, kind := range kinds {
+		for val, p := range g.vals[kind] {
+			if strings.Contains(val, t.s) {
+				hits = append(hits, p)
+			}
 		}
 	}
 	return orOf(hits)

@@ -26,7 +26,10 @@ func queriesFrom(ix *index, r *rand.Rand, n int) (found, none []string) {
 		if r.IntN(2) == 0 {
 			hay = keys
 		}
-		fields := strings.Split(strings.TrimSuffix(string(hay), "\x00"), "\x00")
+		fields := strings.FieldsFunc(string(hay), func(r rune) bool { return r == 0 || r == hayValues })
+		if len(fields) == 0 {
+			return ""
+		}
 		f := []rune(strings.TrimSpace(fields[r.IntN(len(fields))]))
 		if len(f) == 0 || strings.ContainsRune(string(f), ' ') {
 			return ""
@@ -279,4 +282,33 @@ func (g *gramIndex) bytes() uint64 {
 		n += p.GetSizeInBytes()
 	}
 	return n
+}
+
+// A card's tags are found from their postings of values alone: none of their grams is in the
+// postings of grams, so that a common tag makes no card a candidate for what the tag does not hold.
+func TestTagsAreFoundFromTheirValuesAlone(t *testing.T) {
+	s := demoStore(t, 300)
+	tagged, err := s.CreateCustomer(data.System, data.Customer{Name: "甲乙有限公司", Tags: []string{"鑫磊展会"},
+		Contacts: []data.Contact{{Name: "王刚"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.WaitSearchIndex()
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	g := s.idx.grams
+	for _, gram := range []uint64{'鑫' << 32, '鑫'<<32 | '磊', '展'<<32 | '会'} {
+		if p := g.text[gram]; p != nil && p.Contains(uint32(tagged.ID)) {
+			t.Errorf("the text gram %x of the tag lists the card", gram)
+		}
+	}
+	// nor the keys' triples
+	if cand, _ := g.candidates(searchTerm{"xinleizhan", true}); cand != nil && cand.Contains(uint32(tagged.ID)) {
+		t.Error("the tag's pinyin is in the postings of grams")
+	}
+	for _, q := range []string{"鑫", "鑫磊", "展会", "磊展会", "xinlei", "zhanhui", "xlzh", "lz"} {
+		if !s.idx.grams.find(searchTerms(q), s.idx.maxID, nil).has(tagged.ID) {
+			t.Errorf("%q does not find the card tagged 鑫磊展会", q)
+		}
+	}
 }

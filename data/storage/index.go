@@ -290,7 +290,26 @@ func pinyinKeys(s string) (full, initials string) {
 // keys.
 func tagHay(t string) (text, full, initials string) {
 	full, initials = pinyinKeys(t)
-	return strings.ToLower(t), full, initials
+	return hayField(t), full, initials
+}
+
+// hayValues ends the fields of a haystack that its grams are taken from: the fields after it are
+// whole values with postings of their own. A haystack's fields end in a NUL.
+const hayValues = 0x01
+
+// hayField is a field as a haystack holds it: lower-cased, without the control characters that
+// separate the fields and their parts.
+func hayField(s string) string {
+	s = strings.ToLower(s)
+	if strings.IndexFunc(s, unicode.IsControl) < 0 {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 // personPinyin spells a person's name, reading the surname as a surname: 曾 is zeng, 单 is shan.
@@ -353,8 +372,8 @@ func buildRecord(c *data.Customer) rowRecord {
 	// is looked for in one of them only, which halves the bytes a keystroke scans.
 	var text, keys strings.Builder
 	add := func(b *strings.Builder, s string) {
-		if s != "" {
-			b.WriteString(strings.ToLower(s))
+		if s = hayField(s); s != "" {
+			b.WriteString(s)
 			b.WriteByte(0)
 		}
 	}
@@ -373,12 +392,6 @@ func buildRecord(c *data.Customer) rowRecord {
 		r.SortName, _ = personPinyin(c.Name)
 	}
 	add(&keys, c.CardNo)
-	for _, t := range c.Tags {
-		text1, full, ini := tagHay(t) // as the postings of values take it (grams.go)
-		add(&text, text1)
-		add(&keys, full)
-		add(&keys, ini)
-	}
 	for _, ct := range c.Contacts {
 		r.Contacts = append(r.Contacts, data.ContactBrief{Name: ct.Name, Phone: ct.Phone, Email: ct.Email, Birthday: ct.Birthday, Primary: ct.Primary})
 		addWithPinyin(ct.Name, true)
@@ -390,6 +403,18 @@ func buildRecord(c *data.Customer) rowRecord {
 			}
 		}
 		add(&keys, ct.Email)
+	}
+	// The tags come last, after hayValues: the postings of grams leave them out, and the postings of
+	// whole values find them (grams.go).
+	if len(c.Tags) > 0 {
+		text.WriteByte(hayValues)
+		keys.WriteByte(hayValues)
+	}
+	for _, t := range c.Tags {
+		text1, full, ini := tagHay(t) // as the postings of values take it
+		add(&text, text1)
+		add(&keys, full)
+		add(&keys, ini)
 	}
 	r.TextHay, r.KeyHay = text.String(), keys.String()
 	return r

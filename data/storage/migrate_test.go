@@ -1,11 +1,13 @@
 package storage
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"salesdesk/data"
+	"strings"
 	"testing"
 
 	bolt "go.etcd.io/bbolt"
@@ -51,6 +53,84 @@ func TestMigrationBuildsListRows(t *testing.T) {
 	}
 	if got := s.Customers(data.CustomerFilter{Search: "bjkj"}); len(got) != 1 || got[0].Name != "北京科技有限公司" {
 		t.Fatalf("search after migration = %v", got)
+	}
+	mustCheck(t, s)
+}
+
+// A file written at schema 11 has its tags among the fields its grams are taken from; migration 12
+// writes its rows again with the tags last, so that a search finds them from their postings alone.
+func TestMigrationPutsTagsLast(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v11.db")
+	s, err := Open(path, Options{Now: fixedClock(stNow)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tagged, err := s.CreateCustomer(data.System, data.Customer{Name: "北京科技有限公司", Tags: []string{"展会线索"},
+		Contacts: []data.Contact{{Name: "王刚", Phone: "13800138000"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := s.CreateCustomer(data.System, data.Customer{Name: "上海贸易有限公司"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = s.Close()
+
+	// Given the rows as schema 11 wrote them, the tags after the card number,
+	b, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var plainRow []byte
+	if err := b.Update(func(tx *bolt.Tx) error {
+		rows := tx.Bucket(bucketRows)
+		plainRow = bytes.Clone(rows.Get(encodeUint(plain.ID)))
+		var rec rowRecord
+		if err := getRecord(rows, encodeUint(tagged.ID), &rec); err != nil {
+			return err
+		}
+		rec.TextHay = "北京科技有限公司\x00展会线索\x00王刚\x00"
+		rec.KeyHay = "beijingkejiyouxiangongsi\x00bjkjyxgs\x00" + strings.ToLower(tagged.CardNo) +
+			"\x00zhanhuixiansuo\x00zhxs\x00wanggang\x00wg\x0013800138000\x00"
+		if err := putRecord(rows, encodeUint(tagged.ID), rec); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketMeta).Put(keySchema, encodeUint(11))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	_ = b.Close()
+
+	// when it is opened, the tagged card's row has them last and the other row is as it was.
+	s, err = Open(path, Options{Now: fixedClock(stNow)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if v, _ := s.Schema(); v != SchemaVersion() {
+		t.Fatalf("schema %d, want %d", v, SchemaVersion())
+	}
+	if err := s.view(func(tx *bolt.Tx) error {
+		rows := tx.Bucket(bucketRows)
+		var rec rowRecord
+		if err := getRecord(rows, encodeUint(tagged.ID), &rec); err != nil {
+			return err
+		}
+		if want := "\x01zhanhuixiansuo\x00zhxs\x00"; !strings.HasSuffix(rec.KeyHay, want) {
+			t.Errorf("keys after migration %q; want them to end in %q", rec.KeyHay, want)
+		}
+		if !bytes.Equal(rows.Get(encodeUint(plain.ID)), plainRow) {
+			t.Error("the row of the card without tags was written again")
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	s.WaitSearchIndex()
+	for _, q := range []string{"展会", "zhanhui", "zhxs", "wanggang"} {
+		if got := s.Customers(data.CustomerFilter{Search: q}); len(got) != 1 || got[0].ID != tagged.ID {
+			t.Errorf("%q after migration finds %v", q, got)
+		}
 	}
 	mustCheck(t, s)
 }

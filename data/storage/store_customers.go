@@ -529,6 +529,7 @@ func searchTerms(q string) []searchTerm {
 		}
 	}
 	for _, f := range strings.Fields(strings.ToLower(q)) {
+		f = hayField(f) // a control character separates a haystack's fields: no term holds one
 		if strings.Trim(f, "0123456789-+()") == "" && strings.ContainsAny(f, "0123456789") {
 			f = strings.Map(func(r rune) rune {
 				if r == '-' || r == '(' || r == ')' {
