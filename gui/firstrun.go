@@ -160,7 +160,7 @@ func (u *ui) importJSON(welcome dialog.Dialog) {
 		// The file is empty: nobody is a member yet to have done it.
 		u.importJSONFrom(rc, data.System, welcome.Hide)
 	}, u.win)
-	showFileDialog(open, u.win)
+	showFileDialog(open, u.win, T("filedialog.import_json"))
 }
 
 // firstMemberAdded shows the first member's refusal at its fields, or enters as the new admin.

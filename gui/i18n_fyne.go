@@ -55,7 +55,9 @@ var placeKeys = map[string]string{
 // language. Fyne builds the sidebar as the list on the leading side of the dialog's split and sets
 // each row's label to the place's English name; the list's item updater is wrapped so that each row
 // is renamed after Fyne fills it.
-func showFileDialog(d *dialog.FileDialog, w fyne.Window) {
+func showFileDialog(d *dialog.FileDialog, w fyne.Window, title string) {
+	// Fyne's own title joins two words with a space ("打开 文件"); each dialog says what it is for.
+	d.SetTitleText(title)
 	d.Show()
 	top := w.Canvas().Overlays().Top()
 	if top == nil {

@@ -189,14 +189,14 @@ func TestFileDialogInChinese(t *testing.T) {
 		want    []string
 		notWant []string
 	}{
-		{"zh", []string{"主目录", "打开", "取消"}, []string{"Home", "Computer", "Open", "Cancel"}},
-		{"en", []string{"Home", "Open", "Cancel"}, []string{"主目录"}},
+		{"zh", []string{"主目录", "打开", "取消", "选择要导入的文件"}, []string{"Home", "Computer", "Open", "Cancel", "打开 文件"}},
+		{"en", []string{"Home", "Open", "Cancel", "Choose a file to import"}, []string{"主目录", "Open File"}},
 	} {
 		setLanguage(tc.code)
 		w := test.NewTempWindow(t, widget.NewLabel(""))
 		w.Resize(fyne.NewSize(1000, 700))
 		d := dialog.NewFileOpen(func(fyne.URIReadCloser, error) {}, w)
-		showFileDialog(d, w)
+		showFileDialog(d, w, T("filedialog.import"))
 		places := placesList(w.Canvas().Overlays().Top())
 		if places == nil {
 			t.Fatalf("%s: no places list in the file dialog", tc.code)

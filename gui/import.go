@@ -62,7 +62,7 @@ var importFilter = storage.NewExtensionFileFilter([]string{".csv", ".xlsx", ".js
 func (u *ui) onImport() {
 	open := dialog.NewFileOpen(u.onImportFileChosen, u.win)
 	open.SetFilter(importFilter)
-	showFileDialog(open, u.win)
+	showFileDialog(open, u.win, T("filedialog.import"))
 }
 
 func (u *ui) onImportFileChosen(rc fyne.URIReadCloser, err error) {
@@ -105,7 +105,7 @@ func (u *ui) uploadImport(path string) {
 		return
 	}
 	var src *data.ImportSource
-	u.withProgress(T("office.import_sending"), func(ctx context.Context, progress data.Progress) (err error) {
+	u.withProgressThen(T("office.import_sending"), T("office.import_host_reading"), func(ctx context.Context, progress data.Progress) (err error) {
 		src, err = cl.OpenImportContext(ctx, path, progress)
 		return err
 	}, func() { u.openImport(src) }, nil)
@@ -460,15 +460,22 @@ func (iw *importWindow) finished(rep *data.ImportReport, err error, dry bool) {
 		return
 	}
 	iw.report = rep
-	key := "import.done"
+	args := []any{rep.Rows, rep.Customers.Created, rep.Customers.Updated, rep.Customers.Skipped,
+		rep.Opportunities.Created + rep.Opportunities.Updated, rep.FollowUps.Created, len(rep.Rejected)}
+	// The rejected rows are listed below the result; with none, nothing is.
+	below := ""
+	if len(rep.Rejected) > 0 {
+		below = T("import.below")
+	}
+	var result string
 	switch {
 	case dry:
-		key = "import.previewed"
+		result = Tf("import.previewed", append(args, below)...)
 	case rep.Cancelled:
-		key = "import.cancelled"
+		result = Tf("import.cancelled", args...)
+	default:
+		result = Tf("import.done", append(args, below)...)
 	}
-	result := Tf(key, rep.Rows, rep.Customers.Created, rep.Customers.Updated, rep.Customers.Skipped,
-		rep.Opportunities.Created+rep.Opportunities.Updated, rep.FollowUps.Created, len(rep.Rejected))
 	noted := notedRows(rep.Warnings)
 	if len(noted) > 0 {
 		result += "\n" + Tf("import.noted_count", len(noted))
@@ -506,7 +513,7 @@ func (iw *importWindow) onSaveRejects() {
 	}
 	save := dialog.NewFileSave(iw.onRejectsFileChosen(iw.report), iw.win)
 	save.SetFileName(strings.TrimSuffix(iw.src.Name, "."+strings.ToLower(string(iw.src.Format))) + "-rejected.csv")
-	showFileDialog(save, iw.win)
+	showFileDialog(save, iw.win, T("filedialog.rejects"))
 }
 
 // onRejectsFileChosen is the save dialog's callback of onSaveRejects.

@@ -34,6 +34,9 @@ func TestImportWindowPreviewImportUndo(t *testing.T) {
 	if got := rejectText(iw.report.Rejected[0]); !strings.Contains(got, "第 4 行") || !strings.Contains(got, "没有客户") {
 		t.Errorf("rejected row reads %q; want row 4 and the reason in Chinese", got)
 	}
+	if got := iw.result.Text; !strings.Contains(got, "1 行有问题（见下）") {
+		t.Errorf("the preview's result %q does not point to the rejected row below", got)
+	}
 
 	iw.start(false)
 	if n, _ := counts(u.store); n != 2 || iw.report.ImportID == 0 || iw.undo.Hidden || iw.saveRej.Hidden {
@@ -108,6 +111,10 @@ func TestImportWindowMultilineNeedsTheBox(t *testing.T) {
 	iw.start(false)
 	if n, _ := counts(u.store); n != 2 {
 		t.Fatalf("imported %d customers with the box ticked; want 2", n)
+	}
+	// No row was rejected: nothing is listed below, and the result does not say there is.
+	if got := iw.result.Text; len(iw.report.Rejected) != 0 || !strings.Contains(got, "0 行被拒。") || strings.Contains(got, T("import.below")) {
+		t.Errorf("the result %q with %d rows rejected", got, len(iw.report.Rejected))
 	}
 }
 

@@ -292,7 +292,7 @@ func (s *metricsScreen) exportFile(name string, write func(io.Writer, *atomic.Bo
 func (u *ui) exportFile(name string, write func(io.Writer, *atomic.Bool) error) {
 	save := dialog.NewFileSave(u.onExportChosen(write), u.win)
 	save.SetFileName(name)
-	showFileDialog(save, u.win)
+	showFileDialog(save, u.win, T("filedialog.export"))
 }
 
 // onExportChosen is the save dialog's callback of exportFile.
@@ -417,7 +417,7 @@ func (s *metricsScreen) exportCharts() {
 		s.u.track(confirm)
 		confirm.Show()
 	}, s.u.win)
-	showFileDialog(open, s.u.win)
+	showFileDialog(open, s.u.win, T("filedialog.charts"))
 }
 
 func (s *metricsScreen) exportPDF() {

@@ -11,7 +11,12 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"salesdesk/data"
 )
 
 func sum(t *testing.T, path string) [32]byte {
@@ -146,4 +151,58 @@ func TestRejectedRowsSaveIsGuarded(t *testing.T) {
 	if st, err := os.Stat(out); err != nil || st.Mode().Perm() != 0o600 {
 		t.Errorf("the rejected rows' file: %v %v", st.Mode(), err)
 	}
+}
+
+// A progress that is full while the work goes on (the office's host reading an uploaded file) turns
+// the bar into a moving one that says what is awaited, instead of a bar stuck at 100%.
+func TestProgressFullWhileTheWorkGoesOn(t *testing.T) {
+	u := newTestUI(t, "zh")
+	inlineWork(u)
+	want := T("office.import_host_reading")
+	look := func() (note, moving bool) {
+		for _, o := range shownObjects(u.win.Canvas().Overlays().Top()) {
+			switch v := o.(type) {
+			case *widget.ProgressBarInfinite:
+				moving = true
+			case *widget.Label:
+				note = note || v.Text == want
+			}
+		}
+		return note, moving
+	}
+	var looks [][2]bool
+	u.withProgressThen("发送", want, func(_ context.Context, progress data.Progress) error {
+		progress(5, 10)
+		note, moving := look()
+		looks = append(looks, [2]bool{note, moving})
+		progress(10, 10)
+		note, moving = look()
+		looks = append(looks, [2]bool{note, moving})
+		return nil
+	}, func() {}, nil)
+	if len(looks) != 2 || looks[0] != [2]bool{false, false} || looks[1] != [2]bool{true, true} {
+		t.Errorf("the dialog's note and moving bar, half sent then all sent: %v; want [false false] then [true true]", looks)
+	}
+	if u.win.Canvas().Overlays().Top() != nil {
+		t.Error("the dialog stays open after the work")
+	}
+}
+
+// shownObjects lists the visible objects under o, through containers and widgets' renderers.
+func shownObjects(o fyne.CanvasObject) []fyne.CanvasObject {
+	if o == nil || !o.Visible() {
+		return nil
+	}
+	out := []fyne.CanvasObject{o}
+	switch v := o.(type) {
+	case *fyne.Container:
+		for _, c := range v.Objects {
+			out = append(out, shownObjects(c)...)
+		}
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(v).Objects() {
+			out = append(out, shownObjects(c)...)
+		}
+	}
+	return out
 }

@@ -204,7 +204,7 @@ func (p *backupPanel) showMade(info data.BackupInfo) {
 func (p *backupPanel) onBackupTo() {
 	save := dialog.NewFileSave(p.onBackupFileChosen, p.u.win)
 	save.SetFileName(filepath.Base(storage.BackupName(p.u.file.Path(), storage.BackupManual, p.u.now())))
-	showFileDialog(save, p.u.win)
+	showFileDialog(save, p.u.win, T("filedialog.backup"))
 }
 
 func (p *backupPanel) onBackupFileChosen(wc fyne.URIWriteCloser, err error) {
@@ -254,7 +254,7 @@ func (p *backupPanel) onRestore() {
 			})
 		})
 	}, p.u.win)
-	showFileDialog(open, p.u.win)
+	showFileDialog(open, p.u.win, T("filedialog.restore"))
 }
 
 // confirmRestore shows what a backup that passed the full check holds and restores it once confirmed.

@@ -137,17 +137,35 @@ func (u *ui) showErrorOr(w fyne.Window, ok func()) func(error) {
 // withProgress runs work off the UI thread behind a progress bar with a Cancel button; done runs on
 // the UI thread with work's result unless the user cancelled, then after (if any) whatever happened.
 func (u *ui) withProgress(title string, work func(ctx context.Context, progress data.Progress) error, done, after func()) {
+	u.withProgressThen(title, "", work, done, after)
+}
+
+// withProgressThen is withProgress for work that goes on after its progress is full (another side
+// reading what was sent): the bar then gives way to a moving one over waiting, which says why.
+func (u *ui) withProgressThen(title, waiting string, work func(ctx context.Context, progress data.Progress) error, done, after func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	bar := widget.NewProgressBar()
+	then := widget.NewProgressBarInfinite()
+	then.Hide()
+	note := widget.NewLabel(waiting)
+	note.Wrapping = proseWrap()
+	note.Hide()
 	var d dialog.Dialog
 	stop := widget.NewButton(T("action.cancel"), func() { cancel(); d.Hide() })
-	d = dialog.NewCustomWithoutButtons(title, container.NewVBox(bar, stop), u.win)
+	d = dialog.NewCustomWithoutButtons(title, container.NewVBox(bar, then, note, stop), u.win)
 	d.Resize(fyne.NewSize(420, 0))
 	d.Show()
 	u.background(func() {
 		err := work(ctx, func(doneBytes, total int64) {
 			if total > 0 {
-				fyne.Do(func() { bar.SetValue(float64(doneBytes) / float64(total)) })
+				fyne.Do(func() {
+					bar.SetValue(float64(doneBytes) / float64(total))
+					if waiting != "" && doneBytes >= total && then.Hidden {
+						bar.Hide()
+						then.Show()
+						note.Show()
+					}
+				})
 			}
 		})
 		cancelled := ctx.Err() != nil

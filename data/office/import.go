@@ -298,12 +298,30 @@ func (c *Client) OpenImport(path string) (*data.ImportSource, error) {
 }
 
 // OpenImportContext is OpenImport with a cancel and the upload's progress (bytes sent of the size).
+//
+// The desktop reads the file for the wizard's preview while it sends it (each takes about 1.5 s for
+// 100 MB), so that the bar moves from the start; a file it cannot read stops the sending.
 func (c *Client) OpenImportContext(ctx context.Context, path string, progress data.Progress) (*data.ImportSource, error) {
-	src, err := data.OpenImport(path)
-	if err != nil {
-		return nil, err
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type opened struct {
+		src *data.ImportSource
+		err error
 	}
+	local := make(chan opened, 1)
+	go func() {
+		src, err := data.OpenImport(path)
+		if err != nil {
+			cancel()
+		}
+		local <- opened{src, err}
+	}()
 	reply, err := c.upload(ctx, path, progress)
+	read := <-local
+	if read.err != nil {
+		return nil, read.err
+	}
+	src := read.src
 	if err != nil {
 		_ = src.Close()
 		return nil, err
