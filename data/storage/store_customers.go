@@ -679,12 +679,10 @@ func plainFilter(f data.CustomerFilter) bool {
 		f.Source == data.SourceNone && f.Tag == "" && f.Only == nil && f.ABC == data.ClassNone && f.RFM == data.SegmentNone
 }
 
-// plainList is the list of a plain filter made from bitsets without reading a row: the cards found
-// (nil: all), archived or not as asked, put in all's order by their ranks, and whether one of them
-// has its grade set by hand. The caller holds the write lock (rank).
+// plainList is the list of a plain filter made from bitsets: the cards found (nil: all), archived or
+// not as asked, in all's order, and whether one of them has its grade set by hand. A whole list is
+// put in order by the cards' ranks without reading a row. The caller holds the write lock (rank).
 func (ix *index) plainList(f data.CustomerFilter, all []*indexRow, found idSet) ([]*indexRow, bool) {
-	rank := ix.rank(f.Sort, all)
-	pos := make(idSet, len(all)/64+1)
 	src := found
 	if src == nil {
 		src = ix.live
@@ -695,23 +693,20 @@ func (ix *index) plainList(f data.CustomerFilter, all []*indexRow, found idSet) 
 		}
 		return 0
 	}
-	n, over := 0, false
-	for w := range src {
+	listed := func(w int) uint64 {
 		m := src[w] & word(ix.live, w)
 		if f.Archived {
-			m &= word(ix.archivedSet, w)
-		} else {
-			m &^= word(ix.archivedSet, w)
+			return m & word(ix.archivedSet, w)
 		}
-		if m&word(ix.overridden, w) != 0 {
-			over = true
-		}
-		for ; m != 0; m &= m - 1 {
-			p := rank[uint64(w)*64+uint64(bits.TrailingZeros64(m))]
-			pos[p/64] |= 1 << (p % 64)
-			n++
-		}
+		return m &^ word(ix.archivedSet, w)
 	}
+	hits, over := 0, false
+	for w := range src {
+		m := listed(w)
+		over = over || m&word(ix.overridden, w) != 0
+		hits += bits.OnesCount64(m)
+	}
+	n := hits
 	if f.Limit > 0 {
 		n = min(n, f.Limit)
 	}
@@ -719,6 +714,31 @@ func (ix *index) plainList(f data.CustomerFilter, all []*indexRow, found idSet) 
 		return nil, over
 	}
 	out := make([]*indexRow, 0, n)
+	// A page of a common term's cards is met soon by walking the list in order: about
+	// Limit·len(all)/hits rows, against a rank looked up at random for every hit (at 1M cards, 3,600
+	// rows for zhang's 56k cards instead of 56k lookups).
+	if n < hits && n*(len(all)/hits) < hits {
+		for i := range all {
+			r := all[i]
+			if f.Desc {
+				r = all[len(all)-1-i]
+			}
+			if w := int(r.ID / 64); w < len(src) && listed(w)&(1<<(r.ID%64)) != 0 {
+				if out = append(out, r); len(out) == n {
+					break
+				}
+			}
+		}
+		return out, over
+	}
+	rank := ix.rank(f.Sort, all)
+	pos := make(idSet, len(all)/64+1)
+	for w := range src {
+		for m := listed(w); m != 0; m &= m - 1 {
+			p := rank[uint64(w)*64+uint64(bits.TrailingZeros64(m))]
+			pos[p/64] |= 1 << (p % 64)
+		}
+	}
 	if f.Desc {
 		for w := len(pos) - 1; w >= 0 && len(out) < n; w-- {
 			for m := pos[w]; m != 0 && len(out) < n; {
