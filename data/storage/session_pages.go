@@ -68,6 +68,11 @@ func (s *Session) customerList(f data.CustomerFilter) ([]*indexRow, bool) {
 }
 
 func (s *Session) Customers(f data.CustomerFilter) (data.CustomerPage, error) {
+	// The first page of a list not made yet (a keystroke in the search box) is taken without making
+	// the rest; the next page makes the whole list, which is kept for the pages after it.
+	if page, ok := s.firstPage(f); ok {
+		return page, nil
+	}
 	rows, over := s.customerList(f)
 	lo, hi := pageBounds(f.Offset, f.Limit, data.MaxCustomerPage, len(rows))
 	page := data.CustomerPage{Rows: make([]data.CustomerRow, hi-lo), Offset: lo, Total: len(rows), Overridden: over}
@@ -75,6 +80,33 @@ func (s *Session) Customers(f data.CustomerFilter) (data.CustomerPage, error) {
 		page.Rows[i] = *r.public()
 	}
 	return page, nil
+}
+
+// firstPage is Customers for the first page of a plain filter whose list is not kept.
+func (s *Session) firstPage(f data.CustomerFilter) (data.CustomerPage, bool) {
+	if _, scoped := s.scope(); scoped || f.Offset != 0 || f.Limit <= 0 || f.Only != nil {
+		return data.CustomerPage{}, false
+	}
+	key := f
+	key.Offset, key.Limit = 0, 0
+	gen, day := s.st.generation(), data.DayOf(s.st.now())
+	s.cacheMu.Lock()
+	c := &s.cache.customers
+	kept := c.ok && c.gen == gen && c.day == day && reflect.DeepEqual(c.key, key)
+	s.cacheMu.Unlock()
+	if kept {
+		return data.CustomerPage{}, false
+	}
+	f.Limit = min(f.Limit, data.MaxCustomerPage)
+	rows, total, over, ok := s.st.firstPage(f)
+	if !ok {
+		return data.CustomerPage{}, false
+	}
+	page := data.CustomerPage{Rows: make([]data.CustomerRow, len(rows)), Total: total, Overridden: over}
+	for i, r := range rows {
+		page.Rows[i] = *r.public()
+	}
+	return page, true
 }
 
 func (s *Session) CustomerIDs(f data.CustomerFilter) ([]uint64, error) {

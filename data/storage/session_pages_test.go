@@ -3,6 +3,7 @@ package storage
 import (
 	"fmt"
 	"salesdesk/data"
+	"slices"
 	"testing"
 )
 
@@ -81,4 +82,56 @@ func TestSessionMemberAndOpportunityNotFound(t *testing.T) {
 	if err != nil || deals.Total != 2 || len(deals.Rows) != 1 {
 		t.Fatalf("one deal of two: total %d, %d rows, %v", deals.Total, len(deals.Rows), err)
 	}
+}
+
+// The first page of a list not kept yet is taken without making the whole list: its rows, their
+// order, the count and the hand-set grades are those of the whole list's first page, for searches
+// common and rare, in either direction, archived or not, and after writes.
+func TestFirstPageIsTheWholeListsFirstPage(t *testing.T) {
+	s := demoStore(t, 600)
+	s.WaitSearchIndex()
+	mgr := mustMember(t, s, "钱经理", data.MemberManager)
+	sess := s.SessionAs(mgr.ID)
+	compare := func(when string) {
+		t.Helper()
+		for _, q := range []string{"", "北", "有限", "zhang", "kh", "138", "zzzz", "北京 科技"} {
+			for _, f := range []data.CustomerFilter{
+				{Search: q, Sort: data.SortName, Limit: 20},
+				{Search: q, Sort: data.SortLastFollowUp, Desc: true, Limit: 5},
+				{Search: q, Sort: data.SortCardNo, Archived: true, Limit: 3},
+			} {
+				sess.DropListCache()
+				first, err := sess.Customers(f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				rows, over := s.customerList(data.CustomerFilter{Search: q, Sort: f.Sort, Desc: f.Desc, Archived: f.Archived})
+				want := rows[:min(len(rows), f.Limit)]
+				got := make([]uint64, len(first.Rows))
+				for i, r := range first.Rows {
+					got[i] = r.ID
+				}
+				if first.Total != len(rows) || first.Overridden != over || !slices.Equal(got, ids(want)) {
+					t.Fatalf("%s: %+v: first page %v of %d (hand-set %v); whole list's %v of %d (%v)",
+						when, f, got, first.Total, first.Overridden, ids(want), len(rows), over)
+				}
+			}
+		}
+	}
+	compare("opened")
+	rows := s.Customers(data.CustomerFilter{Sort: data.SortName})
+	for _, r := range rows[:3] {
+		if _, err := s.ArchiveCustomer(data.System, r.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := s.Customer(rows[10].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.GradeOverride = data.GradeA
+	if _, err := s.UpdateCustomer(data.System, c); err != nil {
+		t.Fatal(err)
+	}
+	compare("archived and graded by hand")
 }

@@ -591,6 +591,31 @@ func (s *Store) customerList(f data.CustomerFilter) (rows []*indexRow, overridde
 	return rows, over
 }
 
+// firstPage is the first f.Limit rows of a plain filter's list, the list's length and whether one of
+// its cards has its grade set by hand, without the rest of the list: at 1M cards, the 56k cards of
+// "zhang" or the 690k of "kh2025" are counted from bitsets and their first page met by walking the
+// order. ok is false for a filter that needs the whole list made.
+func (s *Store) firstPage(f data.CustomerFilter) (rows []*indexRow, total int, over, ok bool) {
+	if f.Limit <= 0 || f.Offset != 0 || !rankedSearch || !plainFilter(f) {
+		return nil, 0, false, false
+	}
+	terms := searchTerms(f.Search)
+	if len(terms) > 0 {
+		s.startIndex()
+	}
+	s.mu.Lock() // the sort cache may be filled
+	defer s.mu.Unlock()
+	if len(terms) > 0 && !s.idx.grams.ready() {
+		return nil, 0, false, false
+	}
+	var found idSet
+	if len(terms) > 0 {
+		found = s.idx.find(0, terms)
+	}
+	rows, total, over = s.idx.plainList(f, s.idx.order(f.Sort), found)
+	return rows, total, over, true
+}
+
 // customers lists the cards of a filter; known tells whether over was found out on the way.
 func (s *Store) customers(f data.CustomerFilter) (rows []*indexRow, over, known bool) {
 	terms := searchTerms(f.Search)
@@ -611,7 +636,7 @@ func (s *Store) customers(f data.CustomerFilter) (rows []*indexRow, over, known 
 		if len(terms) > 0 {
 			found = s.idx.find(0, terms)
 		}
-		rows, over := s.idx.plainList(f, all, found)
+		rows, _, over := s.idx.plainList(f, all, found)
 		s.mu.Unlock()
 		return rows, over, true
 	}
@@ -682,7 +707,7 @@ func plainFilter(f data.CustomerFilter) bool {
 // plainList is the list of a plain filter made from bitsets: the cards found (nil: all), archived or
 // not as asked, in all's order, and whether one of them has its grade set by hand. A whole list is
 // put in order by the cards' ranks without reading a row. The caller holds the write lock (rank).
-func (ix *index) plainList(f data.CustomerFilter, all []*indexRow, found idSet) ([]*indexRow, bool) {
+func (ix *index) plainList(f data.CustomerFilter, all []*indexRow, found idSet) (rows []*indexRow, hits int, over bool) {
 	src := found
 	if src == nil {
 		src = ix.live
@@ -700,7 +725,6 @@ func (ix *index) plainList(f data.CustomerFilter, all []*indexRow, found idSet) 
 		}
 		return m &^ word(ix.archivedSet, w)
 	}
-	hits, over := 0, false
 	for w := range src {
 		m := listed(w)
 		over = over || m&word(ix.overridden, w) != 0
@@ -711,7 +735,7 @@ func (ix *index) plainList(f data.CustomerFilter, all []*indexRow, found idSet) 
 		n = min(n, f.Limit)
 	}
 	if n == 0 {
-		return nil, over
+		return nil, hits, over
 	}
 	out := make([]*indexRow, 0, n)
 	// A page of a common term's cards is met soon by walking the list in order: about
@@ -729,7 +753,7 @@ func (ix *index) plainList(f data.CustomerFilter, all []*indexRow, found idSet) 
 				}
 			}
 		}
-		return out, over
+		return out, hits, over
 	}
 	rank := ix.rank(f.Sort, all)
 	pos := make(idSet, len(all)/64+1)
@@ -747,14 +771,14 @@ func (ix *index) plainList(f data.CustomerFilter, all []*indexRow, found idSet) 
 				m &^= 1 << b
 			}
 		}
-		return out, over
+		return out, hits, over
 	}
 	for w := 0; w < len(pos) && len(out) < n; w++ {
 		for m := pos[w]; m != 0 && len(out) < n; m &= m - 1 {
 			out = append(out, all[w*64+bits.TrailingZeros64(m)])
 		}
 	}
-	return out, over
+	return out, hits, over
 }
 
 // rankedSearch lets a test compare the ranked search with the walk of the whole list.
