@@ -8,11 +8,13 @@ package main
 import (
 	"os"
 
+	"salesdesk/data/memory"
 	"salesdesk/data/perf"
 	_ "salesdesk/internal/quietlocale" // silences Fyne's "Error parsing user locale C" (LANG=C.UTF-8)
 )
 
 func main() {
+	memory.Bound()             // a large file's heap stays near its live part
 	if perf.Child(os.Stdout) { // salesdesk bench measures an opening in a process of its own
 		return
 	}

@@ -20,10 +20,12 @@ import (
 	bolt "go.etcd.io/bbolt"
 	_ "modernc.org/sqlite"
 
+	"salesdesk/data/memory"
 	"salesdesk/data/perf"
 )
 
 func main() {
+	memory.Bound() // as salesdesk does
 	if perf.Child(os.Stdout) {
 		return
 	}
