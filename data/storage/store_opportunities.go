@@ -470,7 +470,10 @@ func (s *Store) bulkCreateOpportunities(by data.Actor, deals []data.NewOpportuni
 	saved := make([]data.Opportunity, len(deals))
 	err := s.update(func(tx *bolt.Tx) (func(*index), error) {
 		b := tx.Bucket(bucketOpps)
+		// The deals, their rows and their history lines are all put in key order: pages filled to
+		// 90% instead of bbolt's half, which at 1M cards halves the rows' pages that opening reads.
 		b.FillPercent = 0.9
+		tx.Bucket(bucketOppRows).FillPercent, tx.Bucket(bucketHistory).FillPercent = 0.9, 0.9
 		for i := range deals {
 			o := deals[i].Opportunity
 			id, err := b.NextSequence()
