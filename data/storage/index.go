@@ -436,6 +436,10 @@ type index struct {
 	// in the search arena, which holds them already.
 	dupsBuilt   bool
 	byName      map[string][]uint64
+	// dupsBuilding is set while prepareDups builds byName in the background; dupsDone closes when it
+	// has ended.
+	dupsBuilding bool
+	dupsDone     chan struct{}
 	openActions map[uint64]OpenAction
 	opps        map[uint64]*data.OpportunityRow
 	// milestones are the open deals' milestones not yet done, for the agenda.

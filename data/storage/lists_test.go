@@ -256,3 +256,61 @@ func TestSavedFiltersSurviveAJSONExport(t *testing.T) {
 		t.Fatalf("new filter %+v, %v", next, err)
 	}
 }
+
+// Reading a card builds the duplicate map of names in the background; cards renamed, made and
+// taken out while it builds are in it as they are at the end, as the map ensureDups makes would have
+// them, and a save finds a duplicate by the new name.
+func TestDuplicatesPreparedInTheBackground(t *testing.T) {
+	s := demoStore(t, 400)
+	rows := s.Customers(data.CustomerFilter{Sort: data.SortName})
+	renamed, removed := rows[3].ID, rows[7].ID
+	defer func(f func()) { dupsBuilt = f }(dupsBuilt)
+	dupsBuilt = func() {
+		c, err := s.Customer(renamed)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		c.Name = "改名后的重复测试有限公司"
+		if _, err := s.UpdateCustomer(data.System, c); err != nil {
+			t.Error(err)
+		}
+		if _, err = s.CreateCustomer(data.System, data.Customer{Name: "新建的重复测试有限公司", Kind: data.KindCompany, Status: data.StatusProspect}); err != nil {
+			t.Error(err)
+		}
+		s.mu.Lock() // as an undone import takes its cards out
+		s.idx.removeCustomers(map[uint64]bool{removed: true})
+		s.mu.Unlock()
+	}
+	if _, err := s.Customer(rows[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	s.mu.RLock()
+	done := s.idx.dupsDone
+	s.mu.RUnlock()
+	if done == nil {
+		t.Fatal("reading a card did not start the duplicate map")
+	}
+	<-done
+	s.mu.RLock()
+	got, built := s.idx.byName, s.idx.dupsBuilt
+	want := map[string][]uint64{}
+	for id, r := range s.idx.rows {
+		appendID(want, data.NormalizeName(r.Name), id)
+	}
+	s.mu.RUnlock()
+	if !built || len(got) != len(want) {
+		t.Fatalf("built %v, %d names; want %d", built, len(got), len(want))
+	}
+	for n, ids := range want {
+		if g := slices.Sorted(slices.Values(got[n])); !slices.Equal(g, slices.Sorted(slices.Values(ids))) {
+			t.Fatalf("%q: %v; want %v", n, g, ids)
+		}
+	}
+	for _, name := range []string{"改名后的重复测试有限公司", "新建的重复测试有限公司"} {
+		dups := s.Duplicates(data.Customer{Name: name})
+		if len(dups) != 1 {
+			t.Errorf("a card named %s finds %d duplicates; want 1", name, len(dups))
+		}
+	}
+}

@@ -3,6 +3,7 @@ package storage
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"math/bits"
 	"runtime"
 	"salesdesk/data"
@@ -201,6 +202,7 @@ func (s *Store) DealsLoaded() bool {
 
 // Customer reads one whole card from the file.
 func (s *Store) Customer(id uint64) (data.Customer, error) {
+	s.prepareDups() // a card read is a card about to be edited: its save will look for duplicates
 	var c data.Customer
 	err := s.view(func(tx *bolt.Tx) error {
 		return getRecord(tx.Bucket(bucketCustomers), encodeUint(id), &c)
@@ -902,6 +904,58 @@ func (s *Store) choices(keep func(*indexRow) bool) data.FilterChoices {
 		return out
 	}
 	return data.FilterChoices{Industries: keys(ind), Tags: keys(tags), Categories: keys(cats)}
+}
+
+// dupsBuilt lets a test take its turn while prepareDups builds, between its snapshot and its install.
+var dupsBuilt = func() {}
+
+// prepareDups builds the duplicate map of names in the background, once, so that the first save
+// after opening does not pay for it (273 ms at 100k cards, 2.4 s at 1M). The names are normalised
+// from a copy of the rows, without the lock; the rows written meanwhile, which are new rows rather
+// than changed ones, are brought up to date under it.
+func (s *Store) prepareDups() {
+	if s.readOnly {
+		return
+	}
+	s.mu.Lock()
+	ix := s.idx
+	if ix.dupsBuilt || ix.dupsBuilding {
+		s.mu.Unlock()
+		return
+	}
+	ix.dupsBuilding, ix.dupsDone = true, make(chan struct{})
+	s.mu.Unlock()
+	go func() {
+		defer close(ix.dupsDone)
+		s.mu.RLock()
+		snap := maps.Clone(ix.rows)
+		s.mu.RUnlock()
+		names := make(map[string][]uint64, len(snap))
+		for id, r := range snap {
+			appendID(names, data.NormalizeName(r.Name), id)
+		}
+		dupsBuilt()
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		ix.dupsBuilding = false
+		if ix.dupsBuilt {
+			return // a save built it first (ensureDups)
+		}
+		for id, r := range ix.rows {
+			if old := snap[id]; old != r {
+				if old != nil {
+					removeID(names, data.NormalizeName(old.Name), id)
+				}
+				appendID(names, data.NormalizeName(r.Name), id)
+			}
+		}
+		for id, old := range snap {
+			if _, ok := ix.rows[id]; !ok {
+				removeID(names, data.NormalizeName(old.Name), id)
+			}
+		}
+		ix.byName, ix.dupsBuilt = names, true
+	}()
 }
 
 // Duplicates finds existing cards (archived ones too: re-entering an archived customer is the
