@@ -434,14 +434,14 @@ type index struct {
 	// The duplicate map of names is built on first use: only a save needs it, and building it for
 	// every card at open would slow the first frame of a large file. Phones and emails are looked up
 	// in the search arena, which holds them already.
-	dupsBuilt   bool
-	byName      map[string][]uint64
+	dupsBuilt bool
+	byName    map[string][]uint64
 	// dupsBuilding is set while prepareDups builds byName in the background; dupsDone closes when it
 	// has ended.
 	dupsBuilding bool
 	dupsDone     chan struct{}
-	openActions map[uint64]OpenAction
-	opps        map[uint64]*data.OpportunityRow
+	openActions  map[uint64]OpenAction
+	opps         map[uint64]*data.OpportunityRow
 	// milestones are the open deals' milestones not yet done, for the agenda.
 	milestones map[uint64][]dealStep
 	// rawDeals are the deals' rows as opening copied them, until Store.LoadDeals decodes them.
