@@ -1,32 +1,25 @@
 package memory
 
 import (
+	"os"
 	"runtime/debug"
 	"testing"
 )
 
-// A heap of ordinary size keeps the collector's default pacing; a large one may exceed its live part
-// by a fifth and 192 MB, rounded up to 16 MB.
-func TestLimit(t *testing.T) {
-	for _, c := range []struct{ live, want int64 }{
-		{0, 1 << 30},
-		{170 << 20, 1 << 30},
-		{600 << 20, 1 << 30},
-		{700 << 20, 1040 << 20},  // 1032, up to 1040
-		{1340 << 20, 1808 << 20}, // 1340·1.2 + 192 = 1800, up to 1808
-		{4 << 30, (4<<30 + (4<<30)/5 + 192<<20 + 1<<24 - 1) &^ (1<<24 - 1)},
-	} {
-		if got := Limit(c.live); got != c.want {
-			t.Errorf("Limit(%d MB) = %d MB; want %d MB", c.live>>20, got>>20, c.want>>20)
-		}
-	}
-}
-
-// A limit set from outside (GOMEMLIMIT) is left as it is.
-func TestBoundKeepsAGivenLimit(t *testing.T) {
-	defer debug.SetMemoryLimit(debug.SetMemoryLimit(3 << 30))
+// Bound paces the collector at half the live heap, unless GOGC says otherwise.
+func TestBound(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	t.Setenv("GOGC", "80")
 	Bound()
-	if got := debug.SetMemoryLimit(-1); got != 3<<30 {
-		t.Errorf("the limit is %d after Bound; want the 3 GiB set before", got)
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("with GOGC set, Bound set the pacing to %d", got)
+	}
+	t.Setenv("GOGC", "")
+	if err := os.Unsetenv("GOGC"); err != nil { // t.Setenv restores it after the test
+		t.Fatal(err)
+	}
+	Bound()
+	if got := debug.SetGCPercent(100); got != Percent {
+		t.Errorf("the pacing is %d after Bound; want %d", got, Percent)
 	}
 }
