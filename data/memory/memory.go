@@ -6,7 +6,7 @@
 // A soft memory limit that followed the live heap (debug.SetMemoryLimit, set every 250 ms) kept the
 // peak at 1.65 GB, but whenever the live heap grew fast (the deals decoded after the first frame,
 // the search postings) the limit lagged behind it and the collector ran without pause: at 1M cards
-// the deals took 13 s instead of 3 and opening 10 s instead of 7. The pacing of GOGC follows the
+// the deals took 13 s instead of 6–7 and opening 10 s instead of 7. The pacing of GOGC follows the
 // live heap at every cycle instead.
 package memory
 
