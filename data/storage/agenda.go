@@ -93,7 +93,7 @@ func (s *Store) Agenda(now time.Time, ownerID uint64) data.Agenda {
 	byDate(a.Reviews, false) // never reviewed (zero date) first
 	byDate(a.Birthdays, false)
 	byDate(a.Stale, false) // the longest silent first
-	if s.idx.rawDeals != nil {
+	if s.idx.dealsPending {
 		a.DealsPending = true
 	} else {
 		s.dealItems(&a, today, ownerID)

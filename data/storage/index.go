@@ -2,6 +2,7 @@ package storage
 
 import (
 	"cmp"
+	"encoding/binary"
 	"runtime"
 	"salesdesk/data"
 	"slices"
@@ -444,8 +445,8 @@ type index struct {
 	opps         map[uint64]*data.OpportunityRow
 	// milestones are the open deals' milestones not yet done, for the agenda.
 	milestones map[uint64][]dealStep
-	// rawDeals are the deals' rows as opening copied them, until Store.LoadDeals decodes them.
-	rawDeals *rawValues
+	// dealsPending says opening left the deals in the file, until Store.LoadDeals decodes them.
+	dealsPending bool
 	// sorted caches every row in one order per sort key; writes keep them in step.
 	sorted map[data.SortKey][]*indexRow
 	// ranks holds each cached order's positions by card id (see rank).
@@ -805,9 +806,53 @@ func (ix *index) order(k data.SortKey) []*indexRow {
 	for _, r := range ix.rows {
 		rows = append(rows, r)
 	}
-	sortParallel(rows, ix.sortFunc(k, rows))
+	if key := prefixKeyOf(k); key != nil {
+		sortByPrefix(rows, key, ix.sortFunc(k, rows))
+	} else {
+		sortParallel(rows, ix.sortFunc(k, rows))
+	}
 	ix.sorted[k] = rows
 	return rows
+}
+
+// prefixKeyOf is the text an order sorts on first, for the orders that compare a text of the row.
+func prefixKeyOf(k data.SortKey) func(r *indexRow) string {
+	switch k {
+	case data.SortCardNo:
+		return func(r *indexRow) string { return r.CardNo }
+	case data.SortGrade, data.SortStatus, data.SortOwner, data.SortIndustry, data.SortLastFollowUp, data.SortNextFollowUp:
+		return nil
+	}
+	return func(r *indexRow) string { return r.SortName } // less's default
+}
+
+// keyedRow is a row with the first eight bytes of its sort text, big-endian: two rows whose prefixes
+// differ compare as their texts do without reading either row.
+type keyedRow struct {
+	prefix uint64
+	r      *indexRow
+}
+
+// sortByPrefix sorts rows as cmp does, which must compare key(r) first. Sorting a million rows by
+// their names read each name through its row's pointer some 40 million times, memory the caches did
+// not hold; with the prefix beside the pointer most comparisons read neither row (the sort of the
+// list's first frame at 1M cards: 1.3 s before).
+func sortByPrefix(rows []*indexRow, key func(r *indexRow) string, cmp func(a, b *indexRow) int) {
+	ks := make([]keyedRow, len(rows))
+	for i, r := range rows {
+		var b [8]byte
+		copy(b[:], key(r))
+		ks[i] = keyedRow{binary.BigEndian.Uint64(b[:]), r}
+	}
+	sortParallel(ks, func(a, b keyedRow) int {
+		if a.prefix != b.prefix {
+			return cmp3(a.prefix < b.prefix, a.prefix > b.prefix)
+		}
+		return cmp(a.r, b.r)
+	})
+	for i, k := range ks {
+		rows[i] = k.r
+	}
 }
 
 // rankCache is the position of each card in one cached order, and the order it was read from.
@@ -877,7 +922,7 @@ func (ix *index) sortFunc(k data.SortKey, rows []*indexRow) func(a, b *indexRow)
 
 // sortParallel sorts halves on two cores and merges them: the first sort of a large list is part of
 // the first frame after opening.
-func sortParallel(rows []*indexRow, cmp func(a, b *indexRow) int) {
+func sortParallel[T any](rows []T, cmp func(a, b T) int) {
 	if len(rows) < 4096 || runtime.GOMAXPROCS(0) < 2 {
 		slices.SortFunc(rows, cmp)
 		return
@@ -888,7 +933,7 @@ func sortParallel(rows []*indexRow, cmp func(a, b *indexRow) int) {
 	wg.Go(func() { slices.SortFunc(lo, cmp) })
 	slices.SortFunc(hi, cmp)
 	wg.Wait()
-	merged := make([]*indexRow, 0, len(rows))
+	merged := make([]T, 0, len(rows))
 	i, j := 0, 0
 	for i < len(lo) && j < len(hi) {
 		if cmp(hi[j], lo[i]) < 0 {

@@ -1,9 +1,14 @@
 package storage
 
 import (
+	"bytes"
 	"reflect"
 	"salesdesk/data"
+	"strings"
 	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/vmihailenco/msgpack/v5"
 )
@@ -133,4 +138,102 @@ func TestRowDecoderMatchesReflection(t *testing.T) {
 			t.Errorf("row cut at %d of %d decoded without error", cut, len(good))
 		}
 	}
+}
+
+// The rows read at open go through decodeRowView, msgpack's Decoder only for a row it gives up on:
+// both must give the same row, and a damaged one must fall back, never panic or pass as another row.
+func TestFastRowDecoderMatches(t *testing.T) {
+	// Given the stored rows of a demo file, of a card with every field set and of an empty card
+	now := time.Date(2025, time.March, 14, 10, 30, 0, 0, time.Local)
+	s := openDemoStore(t, now)
+	if err := GenerateDemo(s, DemoOptions{Customers: 300, Seed: 3, Now: now}); err != nil {
+		t.Fatal(err)
+	}
+	var raws [][]byte
+	_ = s.view(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketRows).ForEach(func(_, v []byte) error {
+			raws = append(raws, bytes.Clone(v))
+			return nil
+		})
+	})
+	full := fullCustomer(7)
+	full.ID, full.CardNo, full.Tags, full.GradeOverride = 42, "KH2026-00042", []string{"重点", "华东"}, data.GradeA
+	full.Contacts = append(full.Contacts, data.Contact{Name: "无生日", Phone: "+44 20 7946 0958"})
+	for _, c := range []*data.Customer{&full, {ID: 1}} {
+		raw, err := codec.Marshal(buildRecord(c))
+		if err != nil {
+			t.Fatal(err)
+		}
+		raws = append(raws, raw)
+	}
+	// and rows in other forms the format allows: an unknown field of each kind, a long text, wide ints
+	for _, compact := range []bool{false, true} {
+		var buf bytes.Buffer
+		enc := msgpack.NewEncoder(&buf)
+		enc.UseCompactInts(compact)
+		if err := enc.Encode(map[string]any{"id": uint64(1 << 40), "zz": map[string]any{"a": []any{1.5, nil, true, "x"}},
+			"zb": []byte{1, 2}, "nm": strings.Repeat("名", 30000), "cp": int64(-100), "nt": 480, "lf": time.Unix(1e9, 5),
+			"gi": map[string]any{"ap": int64(-40000), "mn": map[string]bool{"m": true, "x": false}}}); err != nil {
+			t.Fatal(err)
+		}
+		raws = append(raws, buf.Bytes())
+	}
+	if len(raws) < 300 {
+		t.Fatalf("only %d rows", len(raws))
+	}
+	withTags, withContacts, viewed := 0, 0, 0
+	for i, raw := range raws {
+		// When each is decoded both ways
+		var want, got rowRecord
+		if err := codec.Unmarshal(raw, &want); err != nil {
+			t.Fatalf("row %d: %v", i, err)
+		}
+		// Then the fast one reads it, and reads the same
+		if !decodeRowView(raw, &got) {
+			t.Errorf("row %d: the fast decoder gave up on a row msgpack reads", i)
+			continue
+		}
+		viewed++
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("row %d differs:\n fast %+v\n msgpack %+v", i, got, want)
+		}
+		if len(want.Tags) > 0 {
+			withTags++
+		}
+		if len(want.Contacts) > 0 && !want.Contacts[0].Birthday.IsZero() {
+			withContacts++
+		}
+	}
+	if withTags == 0 || withContacts == 0 || viewed != len(raws) {
+		t.Errorf("the rows lack cases: %d with tags, %d with a birthday, %d of %d read", withTags, withContacts, viewed, len(raws))
+	}
+	// A cut or a changed byte gives up (or reads what msgpack reads); never a panic.
+	good := raws[len(raws)-4]
+	for cut := 0; cut < len(good); cut++ {
+		var r rowRecord
+		if decodeRowView(good[:cut], &r) {
+			t.Errorf("row cut at %d of %d read as whole", cut, len(good))
+		}
+	}
+	for i := range good {
+		for _, b := range []byte{0x00, 0xc1, 0xdb, 0xdf, 0xff} {
+			bad := bytes.Clone(good)
+			bad[i] = b
+			var fast, slow rowRecord
+			if decodeRowView(bad, &fast) && codec.Unmarshal(bad, &slow) == nil && !reflect.DeepEqual(fast, slow) {
+				t.Errorf("byte %d set to %#x: the fast decoder reads another row than msgpack", i, b)
+			}
+		}
+	}
+}
+
+func FuzzFastRowDecoder(f *testing.F) {
+	raw, _ := codec.Marshal(buildRecord(&data.Customer{ID: 3, Name: "甲", Tags: []string{"a"}}))
+	f.Add(raw)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var fast, slow rowRecord
+		if decodeRowView(b, &fast) && codec.Unmarshal(b, &slow) == nil && !reflect.DeepEqual(fast, slow) {
+			t.Errorf("%x: fast %+v, msgpack %+v", b, fast, slow)
+		}
+	})
 }

@@ -3,6 +3,7 @@ package storage
 import (
 	"bytes"
 	"errors"
+	"math/rand/v2"
 	"salesdesk/data"
 	"slices"
 	"strings"
@@ -312,5 +313,36 @@ func TestDuplicatesPreparedInTheBackground(t *testing.T) {
 		if len(dups) != 1 {
 			t.Errorf("a card named %s finds %d duplicates; want 1", name, len(dups))
 		}
+	}
+}
+
+// The name and card-number orders sort on an eight-byte prefix first: the result must be the order
+// the comparison alone gives, for names shorter than the prefix, sharing it, or holding NUL bytes.
+func TestSortByPrefixIsTheComparisonsOrder(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(1, 2))
+	alphabet := []string{"\x00", "a", "b", "张", "zhang", "wei", "1"}
+	for _, n := range []int{3, 100, 5000} { // below and above the parallel sort's threshold
+		rows := make([]*indexRow, n)
+		for i := range rows {
+			var b strings.Builder
+			for range rnd.IntN(6) {
+				b.WriteString(alphabet[rnd.IntN(len(alphabet))])
+			}
+			rows[i] = &indexRow{ID: uint64(i + 1), SortName: b.String(), CardNo: b.String()}
+		}
+		ix := newIndex(data.DefaultSettings())
+		for _, k := range []data.SortKey{data.SortName, data.SortCardNo} {
+			cmp := ix.sortFunc(k, rows)
+			want := slices.Clone(rows)
+			slices.SortFunc(want, cmp)
+			got := slices.Clone(rows)
+			sortByPrefix(got, prefixKeyOf(k), cmp)
+			if !slices.Equal(got, want) {
+				t.Errorf("%d rows by %s: the prefixed sort differs from the comparison's", n, k)
+			}
+		}
+	}
+	if prefixKeyOf(data.SortGrade) != nil || prefixKeyOf(data.SortName) == nil {
+		t.Error("prefixKeyOf: a prefix for grades or none for names")
 	}
 }

@@ -53,7 +53,7 @@ func loadIndex(tx *bolt.Tx, now time.Time, deferDeals bool) (*index, error) {
 	}
 	if b := tx.Bucket(bucketOppRows); b != nil {
 		if deferDeals {
-			ix.rawDeals = copyValues(b)
+			ix.dealsPending = true
 			return ix, nil
 		}
 		deals, err := decodeParallel(b.ForEach, "deal row", decodeDeal)
@@ -63,32 +63,6 @@ func loadIndex(tx *bolt.Tx, now time.Time, deferDeals bool) (*index, error) {
 		ix.putDeals(deals)
 	}
 	return ix, nil
-}
-
-// rawValues are a bucket's values copied out of a mapping that is about to close, back to back.
-type rawValues struct {
-	raw []byte
-	off []uint32 // value i spans [off[i], off[i+1])
-}
-
-func copyValues(b *bolt.Bucket) *rawValues {
-	st := b.Stats()
-	r := &rawValues{raw: make([]byte, 0, st.LeafInuse), off: make([]uint32, 1, st.KeyN+1)}
-	_ = b.ForEach(func(_, v []byte) error {
-		r.raw = append(r.raw, v...)
-		r.off = append(r.off, uint32(len(r.raw)))
-		return nil
-	})
-	return r
-}
-
-func (r *rawValues) forEach(fn func(k, v []byte) error) error {
-	for i := 1; i < len(r.off); i++ {
-		if err := fn(nil, r.raw[r.off[i-1]:r.off[i]]); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // decodeAll hands every record of a bucket to fn; an unreadable one means a damaged file.
@@ -111,6 +85,12 @@ func decodeAll[T any](tx *bolt.Tx, bucket []byte, what string, fn func(T)) error
 // goroutine's interning pool, to fn, whose results come back in key order. The values stay valid while
 // the read transaction is open.
 func decodeParallel[T, R any](each func(func(k, v []byte) error) error, what string, fn func(rec *T, pool *loadPool) R) ([]R, error) {
+	return decodeParallelWith(each, what, nil, fn)
+}
+
+// decodeParallelWith is decodeParallel with a faster decoder tried first (see mpView), msgpack's
+// for a value it gives up on.
+func decodeParallelWith[T, R any](each func(func(k, v []byte) error) error, what string, fast func(b []byte, rec *T) bool, fn func(rec *T, pool *loadPool) R) ([]R, error) {
 	var raw [][]byte
 	if err := each(func(_, v []byte) error {
 		raw = append(raw, v)
@@ -129,6 +109,11 @@ func decodeParallel[T, R any](each func(func(k, v []byte) error) error, what str
 			var rec, zero T
 			for i := w; i < len(raw) && !g.stopped(); i += workers {
 				rec = zero
+				if fast != nil && fast(raw[i], &rec) {
+					out[i] = fn(&rec, pool)
+					continue
+				}
+				rec = zero
 				if err := codec.Unmarshal(raw[i], &rec); err != nil {
 					return fmt.Errorf("data: read %s at position %d: %w: %w", what, i, data.ErrDamaged, err)
 				}
@@ -145,7 +130,9 @@ func decodeParallel[T, R any](each func(func(k, v []byte) error) error, what str
 
 // loadRows decodes the customers' stored rows and grades them as of now.
 func loadRows(b *bolt.Bucket, rules data.GradeRules, now time.Time) ([]*indexRow, error) {
-	return decodeParallel(b.ForEach, "customer row", func(rec *rowRecord, pool *loadPool) *indexRow {
+	// The rows' strings are views of the file's pages (decodeRowView): settle copies what the row keeps,
+	// and the caller's putMany the search texts into the arena, both before the transaction ends.
+	return decodeParallelWith(b.ForEach, "customer row", decodeRowView, func(rec *rowRecord, pool *loadPool) *indexRow {
 		rec.settle(pool)
 		return graded(rec, rules, now)
 	})
@@ -165,26 +152,31 @@ func decodeDeal(d *dealRow, pool *loadPool) dealRow {
 	return *d
 }
 
-// LoadDeals decodes the deals that opening left raw, if it did, and returns when memory holds them.
-// The window calls it once its first frame is up; any call that needs the deals makes it first.
+// LoadDeals decodes the deals that opening left in the file, if it did, and returns when memory holds
+// them. The window calls it once its first frame is up; any call that needs the deals makes it first,
+// so no write lands between the file's deals and memory's (update waits for this).
 func (s *Store) LoadDeals() error {
 	s.dealsMu.Lock()
 	defer s.dealsMu.Unlock()
 	s.mu.RLock()
-	var raw *rawValues
-	if s.idx != nil { // nil while the migrations run, before anything is loaded
-		raw = s.idx.rawDeals
-	}
+	pending := s.idx != nil && s.idx.dealsPending // nil while the migrations run, before anything is loaded
 	s.mu.RUnlock()
-	if raw == nil {
+	if !pending {
 		return s.dealsErr
 	}
-	deals, err := decodeParallel(raw.forEach, "deal row", decodeDeal)
+	var deals []dealRow
+	err := s.view(func(tx *bolt.Tx) (err error) {
+		if b := tx.Bucket(bucketOppRows); b != nil {
+			deals, err = decodeParallel(b.ForEach, "deal row", decodeDeal)
+		}
+		// Read once, the deals' pages need not stay in the process's memory (see forgetPages).
+		forgetPages(tx)
+		return err
+	})
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.idx.rawDeals = nil
+	s.idx.dealsPending = false
 	if err != nil {
-		// The same bytes were readable a moment ago through the file; a failure now is memory's.
 		s.dealsErr = err
 		return err
 	}
@@ -197,7 +189,7 @@ func (s *Store) LoadDeals() error {
 func (s *Store) DealsLoaded() bool {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return s.idx.rawDeals == nil
+	return !s.idx.dealsPending
 }
 
 // Customer reads one whole card from the file.

@@ -1,5 +1,5 @@
 //go:build unix && !linux
 
-package data
+package storage
 
 const mapPopulate = 0
