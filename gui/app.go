@@ -54,9 +54,10 @@ func Run(cfg Config) error {
 	joined = joined && !cfg.FileChosen
 	var st *storage.Store
 	if !joined {
-		// Open checks the whole structure of the file before it maps it (data.VerifyFile).
+		// Open checks the structure of what the first frame reads before it maps the file, and the
+		// rest once the window has started (finishCheck); nothing is written before both pass.
 		var err error
-		st, err = storage.Open(cfg.DBPath, storage.Options{})
+		st, err = storage.Open(cfg.DBPath, storage.Options{CheckLater: true})
 		if err != nil {
 			showOpenError(a, cfg.DBPath, err)
 			return err
@@ -88,7 +89,10 @@ func Run(cfg Config) error {
 	}
 	u.startIdleLock()
 	u.win.Show()
-	a.Lifecycle().SetOnStarted(u.restorePosition)
+	a.Lifecycle().SetOnStarted(func() {
+		u.restorePosition()
+		u.finishCheck(st)
+	})
 	// The day's backup, if none was made today, a while after start: copying and verifying a large
 	// file maps it whole for some seconds, which is no cost to add to the morning's first minutes.
 	time.AfterFunc(autoBackupDelay, func() {
@@ -559,6 +563,19 @@ func (u *ui) startup() {
 	if empty, err := u.store.IsEmpty(); err == nil && empty {
 		u.offerDemo()
 	}
+}
+
+// finishCheck checks the rest of the file's structure once the window is up (storage's CheckLater);
+// a damaged file is said at once, not at the first save, which would be refused all the same.
+func (u *ui) finishCheck(st *storage.Store) {
+	if st == nil {
+		return
+	}
+	u.background(func() {
+		if err := st.FinishCheck(); err != nil {
+			fyne.Do(func() { u.showError(u.win, err) })
+		}
+	})
 }
 
 // loadDeals reads the deals once the window is up, so that its first frame waits for the customers

@@ -911,9 +911,10 @@ type pageWalk struct {
 	// collect, when set, receives the top-level buckets instead of their being walked at once, so
 	// that fullRoot can share them out.
 	collect *[]bucketRef
-	// early buckets are walked first, then onEarly is called (verifyFile).
+	// early buckets are walked first, then onEarly is called (verifyFile); the walk goes on if it
+	// returns true, and ends with errCheckStopped if not.
 	early   [][]byte
-	onEarly func()
+	onEarly func() bool
 }
 
 func (w *pageWalk) run() error {
@@ -1014,6 +1015,9 @@ func (w *pageWalk) tree(id uint64, leaf func(id uint64, h pageHeader, b []byte) 
 	children, err := branchChildren(id, h, b)
 	if err != nil {
 		return err
+	}
+	if leaf != nil {
+		w.p.prefetch(children)
 	}
 	first, err := w.p.header(children[0])
 	if err != nil {

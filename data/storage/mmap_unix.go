@@ -5,6 +5,8 @@ package storage
 import (
 	"os"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // mapFile maps the file read-only for the page walk, or returns nil (the walk then reads with
@@ -26,3 +28,15 @@ func mapFile(f *os.File, size int64, populate bool) []byte {
 }
 
 func unmapFile(b []byte) error { return syscall.Munmap(b) }
+
+// willNeed asks the system to read the pages at the given offsets of a mapping ahead, in the
+// background: a walk that reads them one by one would otherwise wait for each read in turn.
+func willNeed(m []byte, off, n int64) {
+	if off < 0 || n <= 0 || off >= int64(len(m)) {
+		return
+	}
+	// madvise wants a page-aligned start; the mapping's is.
+	start := off &^ (int64(os.Getpagesize()) - 1)
+	end := min(off+n, int64(len(m)))
+	_ = unix.Madvise(m[start:end], unix.MADV_WILLNEED)
+}

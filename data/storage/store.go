@@ -64,6 +64,13 @@ type Options struct {
 	// the demo's would keep it from ever being finished.
 	FinishDemo bool
 
+	// CheckLater checks the structure of the buckets the first frame reads before Open returns, as
+	// ever, and the rest of the file only when FinishCheck is called (the window: after its first
+	// frame) or before the first write, which waits for it: a large file's walk reads every page, in
+	// cold seconds that the first frame need not wait for. A file found damaged then is still never
+	// written to. The window's opens use it; the command line's, which write at once, do not.
+	CheckLater bool
+
 	// structureChecked skips the structural check for a file whose check has just passed
 	// (verifyRecords, called right after one): the walk reads every page.
 	structureChecked bool
@@ -85,6 +92,8 @@ type Store struct {
 	// (store_metrics.go) know when they are stale.
 	gen     uint64
 	derived derivedCache
+	// check is the structural check's part that CheckLater left for after Open, nil if none.
+	check *laterCheck
 	// dealsMu lets one caller decode the deals that opening left raw (LoadDeals) while the others
 	// wait for it; dealsErr keeps why it failed.
 	dealsMu  sync.Mutex
@@ -136,13 +145,20 @@ func Open(path string, opt Options) (*Store, error) {
 			return nil, fmt.Errorf("data: open %s: %w", path, data.ErrIsBackup)
 		}
 	}
-	exists, err := inspectThen(path, startPreload, !opt.structureChecked)
+	exists, check, err := inspectThen(path, startPreload, !opt.structureChecked, opt.CheckLater && !opt.ReadOnly && !opt.FullCheck)
 	if preDone != nil {
 		<-preDone
 	}
 	if err != nil {
 		return nil, err
 	}
+	// Any failure below leaves the check's walk unneeded.
+	opened := false
+	defer func() {
+		if !opened && check != nil {
+			_ = check.finish(false)
+		}
+	}()
 	if !exists && opt.ReadOnly {
 		return nil, fmt.Errorf("data: open %s: %w", path, os.ErrNotExist)
 	}
@@ -168,7 +184,7 @@ func Open(path string, opt Options) (*Store, error) {
 		_ = b.Close()
 		return nil, fmt.Errorf("data: open %s: %w", path, err)
 	}
-	s := &Store{db: db, path: path, readOnly: opt.ReadOnly, now: opt.Now}
+	s := &Store{db: db, path: path, readOnly: opt.ReadOnly, now: opt.Now, check: check}
 	if !opt.ReadOnly {
 		if err := s.migrate(); err != nil {
 			_ = db.Close()
@@ -195,7 +211,38 @@ func Open(path string, opt Options) (*Store, error) {
 			return nil, fmt.Errorf("data: open %s: %w (%d of %d customers made)", path, ErrDemoInterrupted, d.Done, d.Customers)
 		}
 	}
+	opened = true
 	return s, nil
+}
+
+// FinishCheck checks the structure of the part of the file that Open left for later (CheckLater),
+// once, and returns what it found: an error wrapping ErrDamaged refuses every write from then on.
+func (s *Store) FinishCheck() error {
+	if s.check == nil {
+		return nil
+	}
+	return s.check.finish(true)
+}
+
+// laterCheck is a structural walk paused after the buckets Open reads (inspectThen).
+type laterCheck struct {
+	resume chan struct{} // closed to let the walk go on, or end if stop is set
+	stop   bool
+	done   chan error // the walk's result
+	once   sync.Once
+	err    error
+}
+
+// finish lets the walk go on (or stops it) and waits for its end; later calls return the same.
+func (c *laterCheck) finish(goOn bool) error {
+	c.once.Do(func() {
+		c.stop = !goOn // read by the walk only after resume is closed
+		close(c.resume)
+		if c.err = <-c.done; errors.Is(c.err, errCheckStopped) {
+			c.err = nil
+		}
+	})
+	return c.err
 }
 
 // IndexSearch starts building the search postings, unless they are built or being built: off the
@@ -285,42 +332,87 @@ func openBolt(path string, readOnly bool) (b *bolt.DB, err error) {
 // inspect looks at an existing file read-only before Open may write to it: it must be a bbolt file
 // holding SalesDesk's meta bucket with a schema this binary knows. It reports whether the file exists
 // with content.
-func inspect(path string) (bool, error) { return inspectThen(path, nil, true) }
+func inspect(path string) (bool, error) {
+	exists, _, err := inspectThen(path, nil, true, false)
+	return exists, err
+}
 
 // inspectThen is inspect, calling checked (when set) as soon as the buckets that preload reads have
 // passed the structural check, while the rest of the file is checked; verify false skips the check
-// for a file whose check has just passed.
-func inspectThen(path string, checked func(), verify bool) (bool, error) {
+// for a file whose check has just passed. later returns once those buckets are checked, with the rest
+// of the walk paused until the returned check is finished.
+func inspectThen(path string, checked func(), verify, later bool) (bool, *laterCheck, error) {
 	st, err := os.Stat(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return false, nil
+		return false, nil, nil
 	}
 	if err != nil {
-		return false, fmt.Errorf("data: open %s: %w", path, err)
+		return false, nil, fmt.Errorf("data: open %s: %w", path, err)
 	}
 	if st.IsDir() {
-		return false, fmt.Errorf("data: open %s: %w (it is a folder)", path, data.ErrNotSalesDesk)
+		return false, nil, fmt.Errorf("data: open %s: %w (it is a folder)", path, data.ErrNotSalesDesk)
 	}
 	if st.Size() == 0 {
 		// An empty file is what a crash during the very first open leaves; bbolt initialises it.
-		return false, nil
+		return false, nil, nil
 	}
 	if err := checkLength(path, st.Size()); err != nil {
-		return true, err
+		return true, nil, err
 	}
 	// The shared lock first, so that no writer changes pages under the walk; bbolt's open reads only
-	// the meta pages, which checkLength has read safely.
+	// the meta pages, which checkLength has read safely. A walk left for later goes on under the
+	// store's own lock, with every write waiting for its end.
 	b, err := openBolt(path, true)
 	if err != nil {
-		return true, err
+		return true, nil, err
 	}
 	defer b.Close()
-	if !verify {
+	var check *laterCheck
+	switch {
+	case !verify:
 		if checked != nil {
 			checked()
 		}
-	} else if _, err := verifyFile(path, preloadBuckets, checked); err != nil {
-		return true, err
+	case later:
+		check = &laterCheck{resume: make(chan struct{}), done: make(chan error, 1)}
+		early := make(chan struct{})
+		go func() {
+			_, err := verifyFile(path, preloadBuckets, func() bool {
+				if checked != nil {
+					checked() // before early: what it starts is the caller's once inspectThen returns
+				}
+				close(early)
+				<-check.resume
+				return !check.stop
+			})
+			check.done <- err
+		}()
+		select {
+		case <-early:
+		case err := <-check.done:
+			// Damage in the first buckets (or none to walk): the walk has ended.
+			check.done <- err
+			close(check.resume)
+			if err != nil {
+				return true, nil, err
+			}
+			check = nil
+		}
+	default:
+		if _, err := verifyFile(path, preloadBuckets, func() bool {
+			if checked != nil {
+				checked()
+			}
+			return true
+		}); err != nil {
+			return true, nil, err
+		}
+	}
+	fail := func(err error) (bool, *laterCheck, error) {
+		if check != nil {
+			_ = check.finish(false)
+		}
+		return true, nil, err
 	}
 	fresh := false
 	err = viewSafely(b, func(tx *bolt.Tx) error {
@@ -341,7 +433,10 @@ func inspectThen(path string, checked func(), verify bool) (bool, error) {
 		}
 		return nil
 	})
-	return !fresh, err
+	if err != nil {
+		return fail(err)
+	}
+	return !fresh, check, nil
 }
 
 // onlyStormBuckets reports whether the file holds nothing but what bbolt and Storm write on their own.
@@ -373,6 +468,9 @@ func viewSafely(b *bolt.DB, fn func(tx *bolt.Tx) error) (err error) {
 
 // Close closes the file.
 func (s *Store) Close() error {
+	if s.check != nil {
+		_ = s.check.finish(false) // no write is left to protect
+	}
 	s.mu.Lock()
 	stop, done := s.gramsStop, s.gramsDone
 	s.gramsStop = nil
@@ -399,6 +497,10 @@ func (s *Store) Clock() func() time.Time { return s.now }
 func (s *Store) update(fn func(tx *bolt.Tx) (apply func(*index), err error)) error {
 	if s.readOnly {
 		return data.ErrReadOnly
+	}
+	// Nothing is written to a file before its whole structure has passed the check.
+	if err := s.FinishCheck(); err != nil {
+		return err
 	}
 	// A write may change a deal; the raw rows must not land over it afterwards.
 	if err := s.LoadDeals(); err != nil {

@@ -62,7 +62,7 @@ func VerifyFile(path string) (rep VerifyReport, err error) { return verifyFile(p
 
 // verifyFile is VerifyFile, calling onEarly (when set) once the top-level buckets named in early have
 // passed, while the others are checked. It is not called when the check fails before then.
-func verifyFile(path string, early [][]byte, onEarly func()) (rep VerifyReport, err error) {
+func verifyFile(path string, early [][]byte, onEarly func() bool) (rep VerifyReport, err error) {
 	// The walk reads the file through a mapping, with bounds checks; should the file shrink under it
 	// all the same, the fault is a panic here, and a damaged file.
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
@@ -91,7 +91,9 @@ func verifyFile(path string, early [][]byte, onEarly func()) (rep VerifyReport, 
 		return rep, damaged(path, DamageMeta, fmt.Sprintf("the meta pages disagree on the page size (%d, %d)", m0.pageSize, m1.pageSize))
 	}
 	w := &pageWalk{p: p, rep: &QuickReport{}, full: true, reached: newPageSet(p.meta.hwm), early: early, onEarly: onEarly}
-	if err := w.run(); err != nil {
+	if err := w.run(); errors.Is(err, errCheckStopped) {
+		return rep, err
+	} else if err != nil {
 		return rep, damaged(path, DamagePages, err)
 	}
 	for id := uint64(2); id < p.meta.hwm; id++ {
@@ -233,8 +235,8 @@ func (w *pageWalk) fullRoot() error {
 	if err := w.fullBuckets(first); err != nil {
 		return err
 	}
-	if w.onEarly != nil {
-		w.onEarly()
+	if w.onEarly != nil && !w.onEarly() {
+		return errCheckStopped
 	}
 	return w.fullBuckets(rest)
 }
@@ -296,3 +298,7 @@ func (w *pageWalk) fullBuckets(tops []bucketRef) error {
 	}
 	return nil
 }
+
+// errCheckStopped ends a walk that its caller no longer needs (a store closed before its check went
+// on): the file is not known to be damaged.
+var errCheckStopped = errors.New("data: the structural check was stopped")

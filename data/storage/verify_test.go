@@ -322,3 +322,94 @@ func TestSalvageLeavesDanglingRecordsOut(t *testing.T) {
 		t.Fatalf("the rescued file: %d customers, %v %q", rep.Customers, err, rep.Problems)
 	}
 }
+
+// The window opens with CheckLater: the buckets its first frame reads are checked before Open returns,
+// the rest of the file afterwards. A file damaged anywhere must still never be written: either Open
+// refuses it, or every write and FinishCheck do, and the file stays byte for byte as it was.
+func TestCheckLaterNeverWritesADamagedFile(t *testing.T) {
+	sound, vs := damagedCopies(t, 120)
+	// (a copy: the variants damage the sound file's pages where they are now)
+	raw, err := os.ReadFile(sound)
+	if err != nil {
+		t.Fatal(err)
+	}
+	soundCopy := filepath.Join(t.TempDir(), "sound.db")
+	if err := os.WriteFile(soundCopy, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(soundCopy, Options{Now: fixedClock(stNow), CheckLater: true})
+	if err != nil {
+		t.Fatalf("Open of the sound file: %v", err)
+	}
+	if err := s.FinishCheck(); err != nil {
+		t.Fatalf("FinishCheck of the sound file: %v", err)
+	}
+	if _, err := s.CreateCustomer(stActor, company("检查之后")); err != nil {
+		t.Fatalf("a write to the sound file: %v", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	refusedAtOpen, refusedLater := 0, 0
+	for i, v := range vs {
+		if !v.Structural {
+			continue
+		}
+		t.Run(v.Name, func(t *testing.T) {
+			path, err := v.Write(sound, dir, fmt.Sprintf("later%d.db", i))
+			if err != nil {
+				t.Fatal(err)
+			}
+			before := fileSum(t, path)
+			s, err := Open(path, Options{Now: fixedClock(stNow), CheckLater: true})
+			if err != nil {
+				if !errors.Is(err, data.ErrDamaged) {
+					t.Fatalf("Open: %v, want ErrDamaged", err)
+				}
+				refusedAtOpen++
+			} else {
+				// When the user saves before the rest of the check has run
+				_, werr := s.CreateCustomer(stActor, company("不该写入"))
+				// Then the save waits for it and is refused, and so is the check's own answer
+				if !errors.Is(werr, data.ErrDamaged) {
+					t.Errorf("a write to a file damaged past the first buckets: %v, want ErrDamaged", werr)
+				}
+				if err := s.FinishCheck(); !errors.Is(err, data.ErrDamaged) || DamageOf(err) == nil {
+					t.Errorf("FinishCheck: %v, want ErrDamaged with a reason", err)
+				}
+				refusedLater++
+				if err := s.Close(); err != nil {
+					t.Errorf("Close: %v", err)
+				}
+			}
+			if fileSum(t, path) != before {
+				t.Errorf("the damaged file was changed")
+			}
+		})
+	}
+	// Both ways must have been taken, or the test says nothing about one of them.
+	if refusedAtOpen == 0 || refusedLater == 0 {
+		t.Errorf("refused at open %d, later %d: want both", refusedAtOpen, refusedLater)
+	}
+}
+
+// A store closed before its check went on ends the walk: the file is free to open again at once.
+func TestCloseStopsTheLaterCheck(t *testing.T) {
+	sound, _ := damagedCopies(t, 120)
+	for range 3 {
+		s, err := Open(sound, Options{Now: fixedClock(stNow), CheckLater: true})
+		if err != nil {
+			t.Fatalf("Open: %v", err)
+		}
+		if s.check == nil {
+			t.Fatal("CheckLater left nothing for later")
+		}
+		if err := s.Close(); err != nil {
+			t.Fatalf("Close: %v", err)
+		}
+		if err := s.check.finish(true); err != nil {
+			t.Fatalf("a stopped check reports %v; want nothing", err)
+		}
+	}
+}
