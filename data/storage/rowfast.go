@@ -135,29 +135,21 @@ func (v *mpView) key() []byte { return v.next(v.strLen()) }
 
 // mapLen and arrayLen read a header; nil is -1, as for msgpack's Decoder.
 func (v *mpView) mapLen() int {
-	c := v.code()
-	switch {
-	case msgpcode.IsFixedMap(c):
-		return int(c & msgpcode.FixedMapMask)
-	case c == msgpcode.Map16:
-		return int(v.be(2))
-	case c == msgpcode.Map32:
-		return int(v.be(4))
-	case c == msgpcode.Nil:
-		return -1
-	}
-	v.fail()
-	return 0
+	return v.header(msgpcode.IsFixedMap, msgpcode.FixedMapMask, msgpcode.Map16, msgpcode.Map32)
 }
 
 func (v *mpView) arrayLen() int {
+	return v.header(msgpcode.IsFixedArray, msgpcode.FixedArrayMask, msgpcode.Array16, msgpcode.Array32)
+}
+
+func (v *mpView) header(fixed func(byte) bool, mask, c16, c32 byte) int {
 	c := v.code()
 	switch {
-	case msgpcode.IsFixedArray(c):
-		return int(c & msgpcode.FixedArrayMask)
-	case c == msgpcode.Array16:
+	case fixed(c):
+		return int(c & mask)
+	case c == c16:
 		return int(v.be(2))
-	case c == msgpcode.Array32:
+	case c == c32:
 		return int(v.be(4))
 	case c == msgpcode.Nil:
 		return -1
