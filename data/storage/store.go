@@ -94,7 +94,7 @@ type Store struct {
 	derived derivedCache
 	// check is the structural check's part that CheckLater left for after Open, nil if none.
 	check *laterCheck
-	// dealsMu lets one caller decode the deals that opening left raw (LoadDeals) while the others
+	// dealsMu lets one caller decode the deals that opening left in the file (LoadDeals) while the others
 	// wait for it; dealsErr keeps why it failed.
 	dealsMu  sync.Mutex
 	dealsErr error
@@ -367,20 +367,19 @@ func inspectThen(path string, checked func(), verify, later bool) (bool, *laterC
 		return true, nil, err
 	}
 	defer b.Close()
+	if checked == nil {
+		checked = func() {}
+	}
 	var check *laterCheck
 	switch {
 	case !verify:
-		if checked != nil {
-			checked()
-		}
+		checked()
 	case later:
 		check = &laterCheck{resume: make(chan struct{}), done: make(chan error, 1)}
 		early := make(chan struct{})
 		go func() {
 			_, err := verifyFile(path, preloadBuckets, func() bool {
-				if checked != nil {
-					checked() // before early: what it starts is the caller's once inspectThen returns
-				}
+				checked() // before early: what it starts is the caller's once inspectThen returns
 				close(early)
 				<-check.resume
 				return !check.stop
@@ -390,29 +389,16 @@ func inspectThen(path string, checked func(), verify, later bool) (bool, *laterC
 		select {
 		case <-early:
 		case err := <-check.done:
-			// Damage in the first buckets (or none to walk): the walk has ended.
-			check.done <- err
-			close(check.resume)
+			// Damage in the first buckets: the walk has ended before it paused.
 			if err != nil {
 				return true, nil, err
 			}
 			check = nil
 		}
 	default:
-		if _, err := verifyFile(path, preloadBuckets, func() bool {
-			if checked != nil {
-				checked()
-			}
-			return true
-		}); err != nil {
+		if _, err := verifyFile(path, preloadBuckets, func() bool { checked(); return true }); err != nil {
 			return true, nil, err
 		}
-	}
-	fail := func(err error) (bool, *laterCheck, error) {
-		if check != nil {
-			_ = check.finish(false)
-		}
-		return true, nil, err
 	}
 	fresh := false
 	err = viewSafely(b, func(tx *bolt.Tx) error {
@@ -434,7 +420,10 @@ func inspectThen(path string, checked func(), verify, later bool) (bool, *laterC
 		return nil
 	})
 	if err != nil {
-		return fail(err)
+		if check != nil {
+			_ = check.finish(false)
+		}
+		return true, nil, err
 	}
 	return !fresh, check, nil
 }
@@ -502,7 +491,7 @@ func (s *Store) update(fn func(tx *bolt.Tx) (apply func(*index), err error)) err
 	if err := s.FinishCheck(); err != nil {
 		return err
 	}
-	// A write may change a deal; the raw rows must not land over it afterwards.
+	// A write may change a deal; the deals read from the file afterwards must not land over it.
 	if err := s.LoadDeals(); err != nil {
 		return err
 	}

@@ -109,13 +109,11 @@ func decodeParallelWith[T, R any](each func(func(k, v []byte) error) error, what
 			var rec, zero T
 			for i := w; i < len(raw) && !g.stopped(); i += workers {
 				rec = zero
-				if fast != nil && fast(raw[i], &rec) {
-					out[i] = fn(&rec, pool)
-					continue
-				}
-				rec = zero
-				if err := codec.Unmarshal(raw[i], &rec); err != nil {
-					return fmt.Errorf("data: read %s at position %d: %w: %w", what, i, data.ErrDamaged, err)
+				if fast == nil || !fast(raw[i], &rec) {
+					rec = zero // what the fast decoder read before it gave up
+					if err := codec.Unmarshal(raw[i], &rec); err != nil {
+						return fmt.Errorf("data: read %s at position %d: %w: %w", what, i, data.ErrDamaged, err)
+					}
 				}
 				out[i] = fn(&rec, pool)
 			}
