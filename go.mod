@@ -7,6 +7,7 @@ require (
 	fyne.io/fyne/v2 v2.7.1
 	github.com/RoaringBitmap/roaring/v2 v2.30.0
 	github.com/asdine/storm/v3 v3.2.1
+	github.com/goccy/go-json v0.12.0
 	github.com/hashicorp/mdns v1.0.7
 	github.com/mozillazg/go-pinyin v0.21.0
 	github.com/signintech/gopdf v0.33.0

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	gojson "github.com/goccy/go-json"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -271,10 +272,12 @@ func (e *exportWriter) line(b []byte, n *int) {
 func (e *exportWriter) end() { e.raw("\n}\n") }
 
 // marshalRecord encodes without HTML escaping: the export is read by people and programs, not
-// embedded in web pages, and "<" reads better than "\u003c".
+// embedded in web pages, and "<" reads better than "\u003c". goccy/go-json writes the same bytes as
+// encoding/json (TestExportLinesAreEncodingJSONs) in under half its time: encoding/json compacts the
+// output of every time's MarshalJSON again, and the cards' and deals' times were a fifth of the export.
 func marshalRecord(v any) ([]byte, error) {
 	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+	enc := gojson.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
 		return nil, err

@@ -3,13 +3,16 @@ package storage
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"salesdesk/data"
 	"strings"
 	"testing"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -242,4 +245,73 @@ func fileHashOpen(t *testing.T, s *Store) [32]byte {
 		t.Fatal(err)
 	}
 	return fileHash(t, s.Path())
+}
+
+// The export is written with goccy/go-json for speed, but docs/export-schema.md is encoding/json's
+// output: every line of a full export, and records with awkward strings and times, must come out as
+// encoding/json (without HTML escaping) writes them.
+func TestExportLinesAreEncodingJSONs(t *testing.T) {
+	std := func(v any) []byte {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(v); err != nil {
+			t.Fatal(err)
+		}
+		return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	}
+	same := func(what string, v any) {
+		t.Helper()
+		got, err := marshalRecord(v)
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		if want := std(v); !bytes.Equal(got, want) {
+			t.Errorf("%s:\n got %s\nwant %s", what, got, want)
+		}
+	}
+	shanghai := time.FixedZone("CST", 8*3600)
+	odd := []string{"<b>&amp;</b>", "line\u2028sep\u2029para", "\x00\x01\x1f\x7f", "bad \xff\xfe utf-8", `quote " back \ slash`,
+		"😀 北京市朝阳区", "tab\tnew\nline\rcr", ""}
+	for i, s := range odd {
+		c := data.Customer{ID: uint64(i + 1), Name: s, Notes: s, Tags: []string{s, "标签"}, NextTime: data.TimeOfDay(570),
+			Contacts:     []data.Contact{{Name: s, Phone: "138 0013 8000", Email: s + "@例子.cn"}},
+			FirstContact: time.Date(2026, 3, 4, 9, 30, 0, 123456789, shanghai), LastFollowUp: time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC),
+			UpdatedAt: time.Date(2026, 12, 7, 23, 59, 59, 0, time.UTC), Budget: data.Amount(-12345)}
+		same(fmt.Sprintf("card %q", s), jsonCustomer{Customer: c, FollowUps: []data.FollowUp{{ID: 9, CustomerID: c.ID, Topic: s, Feedback: s, Date: c.FirstContact}}})
+		same(fmt.Sprintf("targets %q", s), jsonPlan{Period: s, Owners: map[uint64]data.Targets{3: {data.MetricLeads: 30}, 1: {}},
+			Team: data.Targets{data.MetricLeads: 1.5, data.MetricConversionRate: 35}})
+	}
+	same("an empty card", jsonCustomer{})
+
+	// Every line of a full export, decoded and written again by encoding/json, is the same bytes.
+	s := fullStore(t, 200)
+	lines := strings.Split(string(exportJSON(t, s, data.JSONExportOptions{Audit: true})), "\n")
+	var cards, deals int
+	for _, l := range lines {
+		l = strings.TrimSuffix(l, ",")
+		switch {
+		case strings.HasPrefix(l, `{"id":`) && strings.Contains(l, `"follow_ups":`):
+			var c jsonCustomer
+			if err := json.Unmarshal([]byte(l), &c); err != nil {
+				t.Fatal(err)
+			}
+			if got := std(c); string(got) != l {
+				t.Fatalf("card line:\n got %s\nwant %s", l, got)
+			}
+			cards++
+		case strings.HasPrefix(l, `{"id":`) && strings.Contains(l, `"history":`):
+			var o jsonOpportunity
+			if err := json.Unmarshal([]byte(l), &o); err != nil {
+				t.Fatal(err)
+			}
+			if got := std(o); string(got) != l {
+				t.Fatalf("deal line:\n got %s\nwant %s", l, got)
+			}
+			deals++
+		}
+	}
+	if cards < 200 || deals == 0 {
+		t.Fatalf("the export held %d card lines and %d deal lines", cards, deals)
+	}
 }
