@@ -36,6 +36,7 @@ import (
 // grams and plain bitmaps for common ones, intersected a container at a time, changed in place.
 type gramIndex struct {
 	keys map[uint32]*roaring.Bitmap // see keyGram
+	syl  map[uint32]*roaring.Bitmap // by the syllable's number (syllables.go)
 	text map[uint64]*roaring.Bitmap // a<<32|b for the pair ab, a<<32 for a alone
 	vals valPostings
 	// where and slot are each card's arena and slot there, by id, for checking candidates.
@@ -225,6 +226,13 @@ func (g *gramIndex) apply(id uint64, oldText, oldKeys, newText, newKeys []byte) 
 			}
 		}
 	}, func(k uint32) { posting(g.keys, k).Add(x) })
+	diff(syllableSet(oldKeys), syllableSet(newKeys), func(w uint32) {
+		if p := g.syl[w]; p != nil {
+			if p.Remove(x); p.IsEmpty() {
+				delete(g.syl, w)
+			}
+		}
+	}, func(w uint32) { posting(g.syl, w).Add(x) })
 }
 
 func posting[K comparable](m map[K]*roaring.Bitmap, k K) *roaring.Bitmap {
@@ -370,6 +378,7 @@ type gramSnapshot struct {
 // postingSet is what a build makes.
 type postingSet struct {
 	keys map[uint32]*roaring.Bitmap
+	syl  map[uint32]*roaring.Bitmap
 	text map[uint64]*roaring.Bitmap
 	vals valPostings
 }
@@ -440,6 +449,7 @@ func (v *gramSnapshot) build(stop <-chan struct{}) (*postingSet, bool) {
 	for _, r := range res[1:] {
 		merge(ps.keys, r.keys)
 		merge(ps.text, r.text)
+		merge(ps.syl, r.syl)
 		for kind := range ps.vals {
 			merge(ps.vals[kind], r.vals[kind])
 		}
@@ -458,6 +468,9 @@ func (v *gramSnapshot) build(stop <-chan struct{}) (*postingSet, bool) {
 		p.RunOptimize()
 	}
 	for _, p := range ps.text {
+		p.RunOptimize()
+	}
+	for _, p := range ps.syl {
 		p.RunOptimize()
 	}
 	for _, m := range ps.vals {
@@ -480,7 +493,8 @@ func merge[K comparable](into, from map[K]*roaring.Bitmap) {
 
 // buildRange makes the postings of the cards with ids in [lo, hi); nil if stop closed first.
 func (v *gramSnapshot) buildRange(lo, hi int, stop <-chan struct{}) *postingSet {
-	keys, text := map[uint32]*roaring.Bitmap{}, map[uint64]*roaring.Bitmap{}
+	keys, text, syl := map[uint32]*roaring.Bitmap{}, map[uint64]*roaring.Bitmap{}, map[uint32]*roaring.Bitmap{}
+	sylLists := make([][]uint32, len(syllables().words))
 	vals := newValPostings()
 	valLists := [3]map[string][]uint32{{}, {}, {}}
 	tagCache := map[*[]string][2][]string{}
@@ -502,6 +516,12 @@ func (v *gramSnapshot) buildRange(lo, hi int, stop <-chan struct{}) *postingSet 
 			if len(l) > 0 {
 				posting(text, k).AddMany(l)
 				textLists[k] = l[:0]
+			}
+		}
+		for w, l := range sylLists {
+			if len(l) > 0 {
+				posting(syl, uint32(w)).AddMany(l)
+				sylLists[w] = l[:0]
 			}
 		}
 		for kind, m := range valLists {
@@ -530,6 +550,11 @@ func (v *gramSnapshot) buildRange(lo, hi int, stop <-chan struct{}) *postingSet 
 			keyLists[i-1] = append(l, x)
 		}
 	}
+	addSyllable := func(w uint32) {
+		if l := sylLists[w]; len(l) == 0 || l[len(l)-1] != x {
+			sylLists[w] = append(l, x)
+		}
+	}
 	addText := func(k uint64) {
 		if l := textLists[k]; len(l) == 0 || l[len(l)-1] != x {
 			textLists[k] = append(l, x)
@@ -551,6 +576,7 @@ func (v *gramSnapshot) buildRange(lo, hi int, stop <-chan struct{}) *postingSet 
 		x = uint32(id)
 		eachTextGram(text, addText)
 		eachKeyGram(keys, addKey)
+		eachSyllable(keys, addSyllable)
 		eachHeld(rowValues(v.rows[id], tagCache), text, keys, func(kind int, val string) {
 			if l := valLists[kind][val]; len(l) == 0 || l[len(l)-1] != x {
 				valLists[kind][val] = append(l, x)
@@ -558,13 +584,13 @@ func (v *gramSnapshot) buildRange(lo, hi int, stop <-chan struct{}) *postingSet 
 		})
 	}
 	flush()
-	return &postingSet{keys, text, vals}
+	return &postingSet{keys, syl, text, vals}
 }
 
 // install puts the postings built from snap in place, with the cards written since brought up to
 // date. The caller holds the store's write lock.
 func (g *gramIndex) install(snap *gramSnapshot, ps *postingSet, rows map[uint64]*indexRow) {
-	g.keys, g.text, g.vals = ps.keys, ps.text, ps.vals
+	g.keys, g.syl, g.text, g.vals = ps.keys, ps.syl, ps.text, ps.vals
 	g.built = true
 	for id := range g.dirty {
 		oldText, oldKeys, _ := snap.texts(id)
@@ -606,43 +632,89 @@ func (g *gramIndex) term(t searchTerm, set, within idSet) {
 	// The cards with a value that holds the term are found; only the others are checked. (The known
 	// are written first: WriteDenseTo copies whole words of its bitmaps.)
 	known := g.known(t)
-	cand, exact := g.candidates(t)
-	switch {
-	case cand == nil:
+	groups, exact := g.candidates(t)
+	if exact {
+		posts := make([]*roaring.Bitmap, 0, len(groups)+1)
+		for _, grp := range groups {
+			posts = append(posts, grp[0])
+		}
 		if known != nil {
-			known.WriteDenseTo(set)
+			posts = append(posts, known)
+		}
+		if u := orOf(posts); u != nil {
+			u.WriteDenseTo(set)
 		}
 		return
-	case exact:
-		if known != nil {
-			cand = roaring.Or(cand, known)
-		}
-		cand.WriteDenseTo(set)
-		return
-	case known != nil:
+	}
+	if known != nil {
 		known.WriteDenseTo(set)
-		cand = roaring.AndNot(cand, known)
 	}
-	ids := cand.ToArray()
-	if within != nil {
-		ids = slices.DeleteFunc(ids, func(id uint32) bool { return !within.has(uint64(id)) })
+	if len(groups) == 0 {
+		return
 	}
-	// Grams found apart are no match: each candidate's own texts tell. Many candidates are checked on
-	// every core, each part on whole words of the set.
+	// Each group's intersection is made on a core of its own: a long pinyin term has four, one per
+	// place it may begin at, and at 1M each reads postings of a fifth of the cards.
+	cands := make([]*roaring.Bitmap, len(groups))
+	if len(groups) == 1 {
+		cands[0] = andOf(groups[0])
+	} else {
+		var wg sync.WaitGroup
+		for i, grp := range groups {
+			wg.Go(func() { cands[i] = andOf(grp) })
+		}
+		wg.Wait()
+	}
+	g.check(t, cands, known, set, within)
+}
+
+// manyCandidates are worth checking on every core; tests lower it.
+var manyCandidates = 4096
+
+// check adds to set the candidates (the union of cands) whose own texts hold the term, since its
+// grams may lie apart; of those known (in set already) or not within, none is read. Many candidates
+// are checked on every core, each part on whole words of the set.
+func (g *gramIndex) check(t searchTerm, cands []*roaring.Bitmap, known *roaring.Bitmap, set, within idSet) {
+	union := orOf(cands)
+	if known != nil {
+		// The known are taken out a container at a time: "gong" knows nine cards in ten of 1M.
+		union = roaring.AndNot(union, known)
+	}
+	ids := union.ToArray()
+	ids = slices.DeleteFunc(ids, func(id uint32) bool {
+		return set.has(uint64(id)) || within != nil && !within.has(uint64(id))
+	})
 	needle := []byte(t.s)
 	check := func(ids []uint32) {
-		for _, id := range ids {
-			text, keys, ok := g.texts(uint64(id))
-			if t.ascii {
-				text = keys
+		// The candidates' texts are scattered over the arenas, and reading them was two thirds of a
+		// common syllable's time at 1M (zhang: 60k candidates). They are touched a batch at a time
+		// before any is searched, so that their cache misses overlap instead of following each other.
+		const batch = 16
+		var hays [batch][]byte
+		var touched byte
+		for lo := 0; lo < len(ids); lo += batch {
+			part := ids[lo:min(lo+batch, len(ids))]
+			for i, id := range part {
+				text, keys, _ := g.texts(uint64(id))
+				if t.ascii {
+					text = keys
+				}
+				hays[i] = text
 			}
-			if ok && bytes.Contains(text, needle) {
-				set[id/64] |= 1 << (id % 64)
+			for _, h := range hays[:len(part)] {
+				for o := 0; o < len(h); o += 64 {
+					touched += h[o]
+				}
+			}
+			for i, id := range part {
+				if bytes.Contains(hays[i], needle) {
+					set[id/64] |= 1 << (id % 64)
+				}
 			}
 		}
+		runtime.KeepAlive(touched)
 	}
 	parts := 1
-	if len(ids) >= 4096 {
+	if len(ids) >= manyCandidates {
 		parts = runtime.GOMAXPROCS(0)
 	}
 	var wg sync.WaitGroup
@@ -657,7 +729,19 @@ func (g *gramIndex) term(t searchTerm, set, within idSet) {
 	wg.Wait()
 }
 
-// known is the cards with a value (a tag, a card number's stem) that holds the term, nil for none.
+// wordStart moves i back to the first of the ids that share ids[i]'s word of a bitset.
+func wordStart(ids []uint32, i int) int {
+	if i >= len(ids) {
+		return len(ids)
+	}
+	for i > 0 && ids[i-1]/64 == ids[i]/64 {
+		i--
+	}
+	return i
+}
+
+// known is the cards with a value (a tag, a card number's stem) or a syllable (syllables.go) that
+// holds the term, nil for none.
 func (g *gramIndex) known(t searchTerm) *roaring.Bitmap {
 	kinds := []int{valText}
 	if t.ascii {
@@ -671,39 +755,37 @@ func (g *gramIndex) known(t searchTerm) *roaring.Bitmap {
 			}
 		}
 	}
+	if t.ascii && len(t.s) >= minSyllable {
+		for w, syl := range syllables().words {
+			if p := g.syl[uint32(w)]; p != nil && strings.Contains(syl, t.s) {
+				hits = append(hits, p)
+			}
+		}
+	}
 	return orOf(hits)
 }
 
-// wordStart moves i back to the first of the ids that share ids[i]'s word of a bitset.
-func wordStart(ids []uint32, i int) int {
-	if i >= len(ids) {
-		return len(ids)
-	}
-	for i > 0 && ids[i-1]/64 == ids[i]/64 {
-		i--
-	}
-	return i
-}
-
-// candidates are the cards that hold each gram of a term where it must lie, nil for none; exact
-// tells that they are the answer. The bitmap may be a posting itself: it is read, never changed.
-func (g *gramIndex) candidates(t searchTerm) (cand *roaring.Bitmap, exact bool) {
+// candidates are the cards that might hold a term: the union of groups, each the cards holding every
+// posting of the group; none for none. exact tells that they are the answer, each group then one
+// posting. The postings are read, never changed.
+func (g *gramIndex) candidates(t searchTerm) (groups [][]*roaring.Bitmap, exact bool) {
 	if t.ascii {
 		k, exact := keyGram(t.s)
 		switch {
 		case len(t.s) < 3:
-			return g.keys[k], exact && g.keys[k] != nil
+			if p := g.keys[k]; p != nil {
+				return [][]*roaring.Bitmap{{p}}, exact
+			}
+			return nil, false
 		case len(t.s) == 3:
-			var posts []*roaring.Bitmap
 			for place := range uint32(places) {
 				if p := g.keys[k|place<<placeShift]; p != nil {
-					posts = append(posts, p)
+					groups = append(groups, []*roaring.Bitmap{p})
 				}
 			}
-			return orOf(posts), exact
+			return groups, exact && groups != nil
 		}
 		// The term begins at some place modulo 4 in the keys: its i-th triple then begins at place+i.
-		var phases []*roaring.Bitmap
 		for place := range places {
 			posts := make([]*roaring.Bitmap, 0, len(t.s)-2)
 			for i := 0; i+3 <= len(t.s); i++ {
@@ -716,10 +798,10 @@ func (g *gramIndex) candidates(t searchTerm) (cand *roaring.Bitmap, exact bool) 
 				posts = append(posts, p)
 			}
 			if len(posts) > 0 {
-				phases = append(phases, andOf(posts))
+				groups = append(groups, posts)
 			}
 		}
-		return orOf(phases), false
+		return groups, false
 	}
 	rs := []rune(t.s)
 	if len(rs) <= 2 {
@@ -727,8 +809,10 @@ func (g *gramIndex) candidates(t searchTerm) (cand *roaring.Bitmap, exact bool) 
 		if len(rs) == 2 {
 			k |= uint64(rs[1])
 		}
-		p := g.text[k]
-		return p, p != nil
+		if p := g.text[k]; p != nil {
+			return [][]*roaring.Bitmap{{p}}, true
+		}
+		return nil, false
 	}
 	posts := make([]*roaring.Bitmap, 0, len(rs)-1)
 	for i := 1; i < len(rs); i++ {
@@ -738,11 +822,15 @@ func (g *gramIndex) candidates(t searchTerm) (cand *roaring.Bitmap, exact bool) 
 		}
 		posts = append(posts, p)
 	}
-	return andOf(posts), false
+	return [][]*roaring.Bitmap{posts}, false
 }
 
-// andOf intersects postings, the rarest first: the intersection shrinks fastest.
+// andOf intersects postings, the rarest first: the intersection shrinks fastest. One posting is
+// returned itself.
 func andOf(posts []*roaring.Bitmap) *roaring.Bitmap {
+	if len(posts) == 1 {
+		return posts[0]
+	}
 	slices.SortFunc(posts, func(a, b *roaring.Bitmap) int {
 		return cmp.Compare(a.GetCardinality(), b.GetCardinality())
 	})
