@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -94,14 +95,8 @@ func TestJSONExportRoundTrip(t *testing.T) {
 	second := exportJSON(t, s2, data.JSONExportOptions{})
 
 	// Then the two exports are the same bytes
-	if !bytes.Equal(first, second) {
-		a, b := strings.Split(string(first), "\n"), strings.Split(string(second), "\n")
-		for i := range min(len(a), len(b)) {
-			if a[i] != b[i] {
-				t.Fatalf("exports differ at line %d:\n%s\n%s", i+1, a[i], b[i])
-			}
-		}
-		t.Fatalf("exports differ in length: %d and %d lines", len(a), len(b))
+	if line, a, b, differ := firstDifference(first, second); differ {
+		t.Fatalf("exports differ at line %d:\n%s\n%s", line, a, b)
 	}
 	active, archived := s.CustomerCount()
 	if res.Customers != active+archived || res.Members != len(s.Members()) {
@@ -248,70 +243,81 @@ func fileHashOpen(t *testing.T, s *Store) [32]byte {
 }
 
 // The export is written with goccy/go-json for speed, but docs/export-schema.md is encoding/json's
-// output: every line of a full export, and records with awkward strings and times, must come out as
-// encoding/json (without HTML escaping) writes them.
-func TestExportLinesAreEncodingJSONs(t *testing.T) {
-	std := func(v any) []byte {
-		var buf bytes.Buffer
-		enc := json.NewEncoder(&buf)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(v); err != nil {
-			t.Fatal(err)
+// output: a full export (cards, deals, audit, plans, mappings, saved filters, members, counters) and
+// records with awkward strings, numbers and times must be the bytes encoding/json (without HTML
+// escaping) writes.
+func TestExportIsEncodingJSONs(t *testing.T) {
+	goccy := newRecordEncoder
+	std := func(w io.Writer) recordEncoder { return json.NewEncoder(w) }
+	defer func() { newRecordEncoder = goccy }()
+	both := func(what string, write func() ([]byte, error)) {
+		t.Helper()
+		newRecordEncoder = goccy
+		got, gerr := write()
+		newRecordEncoder = std
+		want, werr := write()
+		newRecordEncoder = goccy
+		if (gerr != nil) != (werr != nil) {
+			t.Fatalf("%s: goccy says %v, encoding/json %v", what, gerr, werr)
 		}
-		return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+		if line, a, b, differ := firstDifference(got, want); differ {
+			t.Fatalf("%s: line %d differs:\n goccy %s\n  std  %s", what, line, a, b)
+		}
 	}
 	same := func(what string, v any) {
 		t.Helper()
-		got, err := marshalRecord(v)
-		if err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-		if want := std(v); !bytes.Equal(got, want) {
-			t.Errorf("%s:\n got %s\nwant %s", what, got, want)
-		}
+		both(what, func() ([]byte, error) { return marshalRecord(v) })
 	}
 	shanghai := time.FixedZone("CST", 8*3600)
 	odd := []string{"<b>&amp;</b>", "line\u2028sep\u2029para", "\x00\x01\x1f\x7f", "bad \xff\xfe utf-8", `quote " back \ slash`,
-		"😀 北京市朝阳区", "tab\tnew\nline\rcr", ""}
+		"😀 北京市朝阳区", "tab\tnew\nline\rcr\bbs\fff", string([]byte{0xed, 0xa0, 0x80}), ""}
 	for i, s := range odd {
 		c := data.Customer{ID: uint64(i + 1), Name: s, Notes: s, Tags: []string{s, "标签"}, NextTime: data.TimeOfDay(570),
 			Contacts:     []data.Contact{{Name: s, Phone: "138 0013 8000", Email: s + "@例子.cn"}},
 			FirstContact: time.Date(2026, 3, 4, 9, 30, 0, 123456789, shanghai), LastFollowUp: time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC),
 			UpdatedAt: time.Date(2026, 12, 7, 23, 59, 59, 0, time.UTC), Budget: data.Amount(-12345)}
 		same(fmt.Sprintf("card %q", s), jsonCustomer{Customer: c, FollowUps: []data.FollowUp{{ID: 9, CustomerID: c.ID, Topic: s, Feedback: s, Date: c.FirstContact}}})
-		same(fmt.Sprintf("targets %q", s), jsonPlan{Period: s, Owners: map[uint64]data.Targets{3: {data.MetricLeads: 30}, 1: {}},
+		same(fmt.Sprintf("targets %q", s), jsonPlan{Period: s, Owners: map[uint64]data.Targets{100: {data.MetricLeads: 1e21}, 9: {data.MetricLeads: 1e-7}, 10: {}},
 			Team: data.Targets{data.MetricLeads: 1.5, data.MetricConversionRate: 35}})
+		same(fmt.Sprintf("mapping %q", s), jsonMapping{Fingerprint: s, Mapping: json.RawMessage(`{"a": [1, 2], "b": "<>&\u003c"}`)})
+		same(fmt.Sprintf("audit %q", s), jsonChange{Seq: uint64(i), Change: data.Change{At: c.FirstContact}, Chain: s})
 	}
 	same("an empty card", jsonCustomer{})
+	same("counters", map[string]uint64{"b": 2, "a": 1, "kh2026": 1 << 60})
 
-	// Every line of a full export, decoded and written again by encoding/json, is the same bytes.
+	// A whole export with every kind of record.
 	s := fullStore(t, 200)
-	lines := strings.Split(string(exportJSON(t, s, data.JSONExportOptions{Audit: true})), "\n")
-	var cards, deals int
-	for _, l := range lines {
-		l = strings.TrimSuffix(l, ",")
-		switch {
-		case strings.HasPrefix(l, `{"id":`) && strings.Contains(l, `"follow_ups":`):
-			var c jsonCustomer
-			if err := json.Unmarshal([]byte(l), &c); err != nil {
-				t.Fatal(err)
-			}
-			if got := std(c); string(got) != l {
-				t.Fatalf("card line:\n got %s\nwant %s", l, got)
-			}
-			cards++
-		case strings.HasPrefix(l, `{"id":`) && strings.Contains(l, `"history":`):
-			var o jsonOpportunity
-			if err := json.Unmarshal([]byte(l), &o); err != nil {
-				t.Fatal(err)
-			}
-			if got := std(o); string(got) != l {
-				t.Fatalf("deal line:\n got %s\nwant %s", l, got)
-			}
-			deals++
+	both("the full export", func() ([]byte, error) {
+		var buf bytes.Buffer
+		_, err := s.ExportJSON(&buf, data.JSONExportOptions{Audit: true})
+		return buf.Bytes(), err
+	})
+	out := string(exportJSON(t, s, data.JSONExportOptions{Audit: true}))
+	for _, part := range []string{`"follow_ups":`, `"history":`, `"audit": [`, `"period_plans": [` + "\n", `"import_mappings": [` + "\n", `"members": [` + "\n"} {
+		if !strings.Contains(out, part) {
+			t.Errorf("the full export holds no %s", part)
 		}
 	}
-	if cards < 200 || deals == 0 {
-		t.Fatalf("the export held %d card lines and %d deal lines", cards, deals)
+}
+
+// firstDifference is the first line (from 1) where a and b differ, and its two versions: a line
+// missing from the shorter one is "(none)".
+func firstDifference(a, b []byte) (line int, la, lb string, differ bool) {
+	if bytes.Equal(a, b) {
+		return 0, "", "", false
 	}
+	as, bs := strings.Split(string(a), "\n"), strings.Split(string(b), "\n")
+	for i := range max(len(as), len(bs)) {
+		la, lb = "(none)", "(none)"
+		if i < len(as) {
+			la = as[i]
+		}
+		if i < len(bs) {
+			lb = bs[i]
+		}
+		if la != lb {
+			return i + 1, la, lb, true
+		}
+	}
+	return 0, "", "", false
 }

@@ -199,7 +199,9 @@ func (g *gramIndex) rowChange(id uint64, old, new *indexRow) {
 	}
 }
 
-// change tells the postings that a card's texts went from old to new (nil: none).
+// change tells the postings that a card's texts went from old to new (nil: none). old must be the
+// texts the postings were last told of: a stale gram only adds a candidate that its check drops, but a
+// stale syllable or value would be returned as known, unchecked.
 func (g *gramIndex) change(id uint64, oldText, oldKeys, newText, newKeys []byte) {
 	switch {
 	case g.built:

@@ -1,7 +1,6 @@
 package storage
 
 import (
-	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -82,14 +81,8 @@ func golden(t *testing.T, path string, got []byte) {
 	if err != nil {
 		t.Fatalf("%v (run with -update to create it)", err)
 	}
-	if !bytes.Equal(got, want) {
-		gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
-		for i := range min(len(gl), len(wl)) {
-			if gl[i] != wl[i] {
-				t.Fatalf("%s differs at line %d:\n got: %s\nwant: %s\n(run with -update after a deliberate change)", path, i+1, gl[i], wl[i])
-			}
-		}
-		t.Fatalf("%s differs in length (%d lines, want %d)", path, len(gl), len(wl))
+	if line, g, w, differ := firstDifference(got, want); differ {
+		t.Fatalf("%s differs at line %d:\n got: %s\nwant: %s\n(run with -update after a deliberate change)", path, line, g, w)
 	}
 }
 
