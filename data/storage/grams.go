@@ -30,15 +30,22 @@ import (
 //   - Whole values of small vocabularies (tags and their pinyin, the stem of card numbers) have a
 //     posting of their own: a term inside such a value finds its cards with nothing to check, which is
 //     what keeps "重点客户" (a sixth of the cards) or "kh2025" (most of them) as fast as a rare term.
+//   - Syllables of four letters or more, and the words most cards share (mined at each build), have
+//     postings of the cards whose keys or text hold them (syllables.go): "zhang", "gong" and
+//     "有限公司" find most of their cards there, with nothing to check.
 //
 // A term longer than its grams is checked against each candidate's texts, since its grams may occur
 // apart. Postings are roaring bitmaps (github.com/RoaringBitmap/roaring): sorted arrays for rare
 // grams and plain bitmaps for common ones, intersected a container at a time, changed in place.
 type gramIndex struct {
 	keys map[uint32]*roaring.Bitmap // see keyGram
-	syl  map[uint32]*roaring.Bitmap // by the syllable's number (syllables.go)
-	text map[uint64]*roaring.Bitmap // a<<32|b for the pair ab, a<<32 for a alone
-	vals valPostings
+	// syl and words are the postings of the keys' syllables and spellings and of the text's words,
+	// by their number in vocab (syllables.go), which the build mined them for.
+	syl   map[uint32]*roaring.Bitmap
+	words map[uint32]*roaring.Bitmap
+	vocab *wordVocab
+	text  map[uint64]*roaring.Bitmap // a<<32|b for the pair ab, a<<32 for a alone
+	vals  valPostings
 	// where and slot are each card's arena and slot there, by id, for checking candidates.
 	where []*hayArena
 	slot  []uint32
@@ -228,13 +235,19 @@ func (g *gramIndex) apply(id uint64, oldText, oldKeys, newText, newKeys []byte) 
 			}
 		}
 	}, func(k uint32) { posting(g.keys, k).Add(x) })
-	diff(syllableSet(oldKeys), syllableSet(newKeys), func(w uint32) {
-		if p := g.syl[w]; p != nil {
-			if p.Remove(x); p.IsEmpty() {
-				delete(g.syl, w)
+	for _, m := range []struct {
+		postings map[uint32]*roaring.Bitmap
+		each     func([]byte, func(uint32))
+		old, new []byte
+	}{{g.syl, g.vocab.eachKeyWord, oldKeys, newKeys}, {g.words, g.vocab.eachTextWord, oldText, newText}} {
+		diff(wordSet(m.each, m.old), wordSet(m.each, m.new), func(w uint32) {
+			if p := m.postings[w]; p != nil {
+				if p.Remove(x); p.IsEmpty() {
+					delete(m.postings, w)
+				}
 			}
-		}
-	}, func(w uint32) { posting(g.syl, w).Add(x) })
+		}, func(w uint32) { posting(m.postings, w).Add(x) })
+	}
 }
 
 func posting[K comparable](m map[K]*roaring.Bitmap, k K) *roaring.Bitmap {
@@ -379,10 +392,12 @@ type gramSnapshot struct {
 
 // postingSet is what a build makes.
 type postingSet struct {
-	keys map[uint32]*roaring.Bitmap
-	syl  map[uint32]*roaring.Bitmap
-	text map[uint64]*roaring.Bitmap
-	vals valPostings
+	keys  map[uint32]*roaring.Bitmap
+	syl   map[uint32]*roaring.Bitmap
+	words map[uint32]*roaring.Bitmap
+	vocab *wordVocab
+	text  map[uint64]*roaring.Bitmap
+	vals  valPostings
 }
 
 type arenaView struct {
@@ -434,12 +449,20 @@ const buildStep = 8192
 // build makes the postings of a snapshot's cards, on every core; it needs no lock, and returns false
 // if stop closed first.
 func (v *gramSnapshot) build(stop <-chan struct{}) (*postingSet, bool) {
+	vocab := mineWords(func(yield func([]byte) bool) {
+		step := max(1, len(v.at)/mineSample)
+		for id := 0; id < len(v.at); id += step {
+			if text, _, ok := v.texts(uint64(id)); ok && !yield(text) {
+				return
+			}
+		}
+	})
 	parts := min(runtime.GOMAXPROCS(0), max(1, len(v.at)/buildPart))
 	res := make([]*postingSet, parts)
 	var wg sync.WaitGroup
 	for p := range parts {
 		wg.Go(func() {
-			res[p] = v.buildRange(p*len(v.at)/parts, (p+1)*len(v.at)/parts, stop)
+			res[p] = v.buildRange(p*len(v.at)/parts, (p+1)*len(v.at)/parts, vocab, stop)
 		})
 	}
 	wg.Wait()
@@ -452,6 +475,7 @@ func (v *gramSnapshot) build(stop <-chan struct{}) (*postingSet, bool) {
 		merge(ps.keys, r.keys)
 		merge(ps.text, r.text)
 		merge(ps.syl, r.syl)
+		merge(ps.words, r.words)
 		for kind := range ps.vals {
 			merge(ps.vals[kind], r.vals[kind])
 		}
@@ -475,6 +499,9 @@ func (v *gramSnapshot) build(stop <-chan struct{}) (*postingSet, bool) {
 	for _, p := range ps.syl {
 		p.RunOptimize()
 	}
+	for _, p := range ps.words {
+		p.RunOptimize()
+	}
 	for _, m := range ps.vals {
 		for _, p := range m {
 			p.RunOptimize()
@@ -494,9 +521,10 @@ func merge[K comparable](into, from map[K]*roaring.Bitmap) {
 }
 
 // buildRange makes the postings of the cards with ids in [lo, hi); nil if stop closed first.
-func (v *gramSnapshot) buildRange(lo, hi int, stop <-chan struct{}) *postingSet {
-	keys, text, syl := map[uint32]*roaring.Bitmap{}, map[uint64]*roaring.Bitmap{}, map[uint32]*roaring.Bitmap{}
-	sylLists := make([][]uint32, len(syllables().words))
+func (v *gramSnapshot) buildRange(lo, hi int, vocab *wordVocab, stop <-chan struct{}) *postingSet {
+	keys, text := map[uint32]*roaring.Bitmap{}, map[uint64]*roaring.Bitmap{}
+	syl, words := map[uint32]*roaring.Bitmap{}, map[uint32]*roaring.Bitmap{}
+	sylLists, wordLists := make([][]uint32, vocab.keyWords()), make([][]uint32, len(vocab.text))
 	vals := newValPostings()
 	valLists := [3]map[string][]uint32{{}, {}, {}}
 	tagCache := map[*[]string][2][]string{}
@@ -524,6 +552,12 @@ func (v *gramSnapshot) buildRange(lo, hi int, stop <-chan struct{}) *postingSet 
 			if len(l) > 0 {
 				posting(syl, uint32(w)).AddMany(l)
 				sylLists[w] = l[:0]
+			}
+		}
+		for w, l := range wordLists {
+			if len(l) > 0 {
+				posting(words, uint32(w)).AddMany(l)
+				wordLists[w] = l[:0]
 			}
 		}
 		for kind, m := range valLists {
@@ -557,6 +591,11 @@ func (v *gramSnapshot) buildRange(lo, hi int, stop <-chan struct{}) *postingSet 
 			sylLists[w] = append(l, x)
 		}
 	}
+	addWord := func(w uint32) {
+		if l := wordLists[w]; len(l) == 0 || l[len(l)-1] != x {
+			wordLists[w] = append(l, x)
+		}
+	}
 	addText := func(k uint64) {
 		if l := textLists[k]; len(l) == 0 || l[len(l)-1] != x {
 			textLists[k] = append(l, x)
@@ -578,7 +617,8 @@ func (v *gramSnapshot) buildRange(lo, hi int, stop <-chan struct{}) *postingSet 
 		x = uint32(id)
 		eachTextGram(text, addText)
 		eachKeyGram(keys, addKey)
-		eachSyllable(keys, addSyllable)
+		vocab.eachKeyWord(keys, addSyllable)
+		vocab.eachTextWord(text, addWord)
 		eachHeld(rowValues(v.rows[id], tagCache), text, keys, func(kind int, val string) {
 			if l := valLists[kind][val]; len(l) == 0 || l[len(l)-1] != x {
 				valLists[kind][val] = append(l, x)
@@ -586,13 +626,13 @@ func (v *gramSnapshot) buildRange(lo, hi int, stop <-chan struct{}) *postingSet 
 		})
 	}
 	flush()
-	return &postingSet{keys, syl, text, vals}
+	return &postingSet{keys: keys, syl: syl, words: words, vocab: vocab, text: text, vals: vals}
 }
 
 // install puts the postings built from snap in place, with the cards written since brought up to
 // date. The caller holds the store's write lock.
 func (g *gramIndex) install(snap *gramSnapshot, ps *postingSet, rows map[uint64]*indexRow) {
-	g.keys, g.syl, g.text, g.vals = ps.keys, ps.syl, ps.text, ps.vals
+	g.keys, g.syl, g.words, g.vocab, g.text, g.vals = ps.keys, ps.syl, ps.words, ps.vocab, ps.text, ps.vals
 	g.built = true
 	for id := range g.dirty {
 		oldText, oldKeys, _ := snap.texts(id)
@@ -742,8 +782,8 @@ func wordStart(ids []uint32, i int) int {
 	return i
 }
 
-// known is the cards with a value (a tag, a card number's stem) or a syllable (syllables.go) that
-// holds the term, nil for none.
+// known is the cards with a value (a tag, a card number's stem), a syllable or a word (syllables.go)
+// that holds the term, nil for none.
 func (g *gramIndex) known(t searchTerm) *roaring.Bitmap {
 	kinds := []int{valText}
 	if t.ascii {
@@ -757,9 +797,16 @@ func (g *gramIndex) known(t searchTerm) *roaring.Bitmap {
 			}
 		}
 	}
-	if t.ascii && len(t.s) >= minSyllable {
-		for w, syl := range syllables().words {
-			if p := g.syl[uint32(w)]; p != nil && strings.Contains(syl, t.s) {
+	switch {
+	case t.ascii && len(t.s) >= minSyllable:
+		for w := range g.vocab.keyWords() {
+			if p := g.syl[uint32(w)]; p != nil && strings.Contains(g.vocab.keyWord(uint32(w)), t.s) {
+				hits = append(hits, p)
+			}
+		}
+	case !t.ascii && utf8.RuneCountInString(t.s) >= minWord && g.vocab != nil:
+		for w, word := range g.vocab.text {
+			if p := g.words[uint32(w)]; p != nil && strings.Contains(word, t.s) {
 				hits = append(hits, p)
 			}
 		}

@@ -86,35 +86,46 @@ func samePostings(t *testing.T, ix *index, when string, seed uint64) {
 	if len(values) < 20 {
 		t.Fatalf("%s: only %d tags and card numbers to look for", when, len(values))
 	}
-	// Each syllable's posting is the cards whose keys hold it before their values, as a scan finds
-	// them; its pieces of four letters or more are searched as every other query.
-	held := 0
-	for w, syl := range syllables().words {
-		want := roaring.New()
+	// Each syllable's, spelling's and word's posting is the cards whose keys or text hold it before
+	// their values, as a scan finds them; its pieces are searched as every other query.
+	g := ix.grams
+	scan := func(word string, ofText bool) *roaring.Bitmap {
+		b := roaring.New()
 		for id := range ix.rows {
-			if _, keys, ok := ix.grams.texts(id); ok {
-				if i := bytes.IndexByte(keys, hayValues); i >= 0 {
-					keys = keys[:i]
+			if text, keys, ok := g.texts(id); ok {
+				hay := keys
+				if ofText {
+					hay = text
 				}
-				if bytes.Contains(keys, []byte(syl)) {
-					want.Add(uint32(id))
+				if i := bytes.IndexByte(hay, hayValues); i >= 0 {
+					hay = hay[:i]
+				}
+				if bytes.Contains(hay, []byte(word)) {
+					b.Add(uint32(id))
 				}
 			}
 		}
-		got := ix.grams.syl[uint32(w)]
-		if got == nil {
-			got = roaring.New()
-		}
-		if !got.Equals(want) {
-			t.Fatalf("%s: the posting of %q holds %d cards, the keys of %d hold it", when, syl, got.GetCardinality(), want.GetCardinality())
-		}
-		if !want.IsEmpty() {
+		return b
+	}
+	held := 0
+	for w := range g.vocab.keyWords() {
+		word := g.vocab.keyWord(uint32(w))
+		samePosting(t, when, word, g.syl[uint32(w)], scan(word, false))
+		if g.syl[uint32(w)] != nil {
 			held++
-			values = append(values, syl, syl[1:], syl[:len(syl)-1])
+			values = append(values, word, word[1:], word[:len(word)-1])
 		}
 	}
 	if held < 20 {
 		t.Fatalf("%s: only %d syllables are in the keys", when, held)
+	}
+	if len(g.vocab.text) == 0 || len(g.vocab.keys) == 0 {
+		t.Fatalf("%s: no words were mined (%q, %q)", when, g.vocab.text, g.vocab.keys)
+	}
+	for w, word := range g.vocab.text {
+		samePosting(t, when, word, g.words[uint32(w)], scan(word, true))
+		rs := []rune(word)
+		values = append(values, word, string(rs[1:]), string(rs[:len(rs)-1]))
 	}
 	for i, q := range append(append(values, found...), none...) {
 		terms := searchTerms(q)
@@ -126,6 +137,17 @@ func samePostings(t *testing.T, ix *index, when string, seed uint64) {
 		if i < len(values)+len(found) && want.count() == 0 {
 			t.Fatalf("%s: %q, taken from a card, finds nothing", when, q)
 		}
+	}
+}
+
+// samePosting fails unless a word's posting (nil: none) holds the cards a scan found.
+func samePosting(t *testing.T, when, word string, got, want *roaring.Bitmap) {
+	t.Helper()
+	if got == nil {
+		got = roaring.New()
+	}
+	if !got.Equals(want) {
+		t.Fatalf("%s: the posting of %q holds %d cards, the texts of %d hold it", when, word, got.GetCardinality(), want.GetCardinality())
 	}
 }
 
