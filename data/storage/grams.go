@@ -277,12 +277,19 @@ func diff[K uint64 | uint32](a, b []K, gone, came func(K)) {
 	}
 }
 
+// gramFields is a haystack's fields before its whole values: what the grams, syllables and words
+// are taken from.
+func gramFields(hay []byte) []byte {
+	if i := bytes.IndexByte(hay, hayValues); i >= 0 {
+		return hay[:i]
+	}
+	return hay
+}
+
 // eachTextGram calls fn with each character and pair of characters of a text haystack up to its
 // whole values (hayValues), repeats included. A NUL ends a field: no pair spans two fields.
 func eachTextGram(hay []byte, fn func(k uint64)) {
-	if i := bytes.IndexByte(hay, hayValues); i >= 0 {
-		hay = hay[:i]
-	}
+	hay = gramFields(hay)
 	var prev rune
 	for len(hay) > 0 {
 		r, n := utf8.DecodeRune(hay)
@@ -346,9 +353,7 @@ func keyGram(s string) (k uint32, exact bool) {
 // values (hayValues), repeats included. Other bytes are left out (an ASCII term cannot match them)
 // and end a run as a NUL does.
 func eachKeyGram(hay []byte, fn func(k uint32)) {
-	if i := bytes.IndexByte(hay, hayValues); i >= 0 {
-		hay = hay[:i]
-	}
+	hay = gramFields(hay)
 	var p1, p2 uint32 // the codes of the two bytes before, 0 at a run's start
 	for i, c := range hay {
 		if c == 0 || c >= 0x80 {
@@ -713,7 +718,7 @@ func (g *gramIndex) term(t searchTerm, set, within idSet) {
 var manyCandidates = 4096
 
 // check adds to set the candidates (the union of cands) whose own texts hold the term, since its
-// grams may lie apart; of those known (in set already) or not within, none is read. Many candidates
+// grams may lie apart; of those known (written to set already) or not within, none is read. Many candidates
 // are checked on every core, each part on whole words of the set.
 func (g *gramIndex) check(t searchTerm, cands []*roaring.Bitmap, known *roaring.Bitmap, set, within idSet) {
 	union := orOf(cands)
@@ -722,9 +727,9 @@ func (g *gramIndex) check(t searchTerm, cands []*roaring.Bitmap, known *roaring.
 		union = roaring.AndNot(union, known)
 	}
 	ids := union.ToArray()
-	ids = slices.DeleteFunc(ids, func(id uint32) bool {
-		return set.has(uint64(id)) || within != nil && !within.has(uint64(id))
-	})
+	if within != nil {
+		ids = slices.DeleteFunc(ids, func(id uint32) bool { return !within.has(uint64(id)) })
+	}
 	needle := []byte(t.s)
 	check := func(ids []uint32) {
 		// The candidates' texts are scattered over the arenas, and reading them was two thirds of a

@@ -28,10 +28,12 @@ const minSyllable = 4
 type syllableTrie struct {
 	words []string
 	long  int // the longest word's length
-	nodes []struct {
-		next [26]int32
-		word int32
-	}
+	nodes []trieNode
+}
+
+type trieNode struct {
+	next [26]int32
+	word int32
 }
 
 // syllables are the readings of go-pinyin's characters and of the phrases the keys spell otherwise,
@@ -71,19 +73,12 @@ var syllables = sync.OnceValue(func() *syllableTrie {
 })
 
 func (t *syllableTrie) addNode() int32 {
-	t.nodes = append(t.nodes, struct {
-		next [26]int32
-		word int32
-	}{word: -1})
+	t.nodes = append(t.nodes, trieNode{word: -1})
 	return int32(len(t.nodes) - 1)
 }
 
-// eachSyllable calls fn with the number of each syllable the keys hold before their whole values,
-// repeats included.
+// eachSyllable calls fn with the number of each syllable the fields hold, repeats included.
 func eachSyllable(hay []byte, fn func(w uint32)) {
-	if i := bytes.IndexByte(hay, hayValues); i >= 0 {
-		hay = hay[:i]
-	}
 	t := syllables()
 	for i := range hay {
 		n := int32(0)
@@ -132,10 +127,7 @@ func mineWords(texts func(yield func(text []byte) bool)) *wordVocab {
 	texts(func(text []byte) bool {
 		n++
 		clear(seen)
-		if i := bytes.IndexByte(text, hayValues); i >= 0 {
-			text = text[:i]
-		}
-		for _, run := range bytes.FieldsFunc(text, func(r rune) bool { return !unicode.Is(unicode.Han, r) }) {
+		for _, run := range bytes.FieldsFunc(gramFields(text), func(r rune) bool { return !unicode.Is(unicode.Han, r) }) {
 			rs := []rune(string(run))
 			for i := range rs {
 				for l := minWord; l <= maxWord && i+l <= len(rs); l++ {
@@ -192,9 +184,7 @@ func (v *wordVocab) eachTextWord(hay []byte, fn func(w uint32)) {
 	if v == nil || len(v.text) == 0 {
 		return
 	}
-	if i := bytes.IndexByte(hay, hayValues); i >= 0 {
-		hay = hay[:i]
-	}
+	hay = gramFields(hay)
 	for i, w := range v.text {
 		if bytes.Contains(hay, []byte(w)) {
 			fn(uint32(i))
@@ -205,12 +195,10 @@ func (v *wordVocab) eachTextWord(hay []byte, fn func(w uint32)) {
 // eachKeyWord calls fn with the number of each syllable and each of the vocabulary's spellings the
 // keys hold before their values, the spellings numbered after the syllables.
 func (v *wordVocab) eachKeyWord(hay []byte, fn func(w uint32)) {
+	hay = gramFields(hay)
 	eachSyllable(hay, fn)
 	if v == nil || len(v.keys) == 0 {
 		return
-	}
-	if i := bytes.IndexByte(hay, hayValues); i >= 0 {
-		hay = hay[:i]
 	}
 	base := uint32(len(syllables().words))
 	for i, w := range v.keys {
