@@ -915,6 +915,9 @@ type pageWalk struct {
 	// returns true, and ends with errCheckStopped if not.
 	early   [][]byte
 	onEarly func() bool
+	// feed gets the leaves of its bucket while feeding says the walk is in that bucket.
+	feed    *leafFeed
+	feeding bool
 }
 
 func (w *pageWalk) run() error {

@@ -156,6 +156,13 @@ func (rec *rowRecord) settle(p *loadPool) {
 
 // graded makes the in-memory row of a stored one, with its grade as of now.
 func graded(rec *rowRecord, rules data.GradeRules, now time.Time) *indexRow {
+	r := rowOf(rec)
+	r.regrade(rules, now)
+	return r
+}
+
+// rowOf is graded without the grade, for rows decoded before the settings are read (rowFeed).
+func rowOf(rec *rowRecord) *indexRow {
 	g := rec.Grading
 	r := &indexRow{ID: rec.ID, OwnerID: rec.OwnerID, CardNo: rec.CardNo, Name: rec.Name, SortName: rec.SortName,
 		Kind: rec.Kind, Status: rec.Status, Source: rec.Source, Industry: rec.Industry, Category: rec.Category,
@@ -173,7 +180,6 @@ func graded(rec *rowRecord, rules data.GradeRules, now time.Time) *indexRow {
 		tags := slices.Clone(rec.Tags)
 		r.tags = &tags
 	}
-	r.regrade(rules, now)
 	return r
 }
 
@@ -451,6 +457,12 @@ type index struct {
 	sorted map[data.SortKey][]*indexRow
 	// ranks holds each cached order's positions by card id (see rank).
 	ranks map[data.SortKey]rankCache
+	// sortJobs are orders being made off the lock since a first page was picked without them
+	// (firstOf): order waits for one instead of sorting again.
+	sortJobs map[data.SortKey]*sortJob
+	// changes counts the writes to rows: an order made off the lock from the rows of an earlier
+	// count is stale.
+	changes uint64
 	// hay holds the search texts for fast scanning, the rows' only copy of them, in one arena per
 	// owner (0: the pool): a rep's search scans the rep's own cards only, and a manager's scans them
 	// all. Every write goes through put, putMany or removeCustomers, which move a row between arenas
@@ -558,6 +570,7 @@ func (ix *index) eachArena(fn func(a *hayArena)) {
 }
 
 func (ix *index) put(r *indexRow) {
+	ix.changes++
 	old, had := ix.rows[r.ID]
 	if had {
 		ix.drop(old, false)
@@ -623,17 +636,39 @@ func (ix *index) moveRank(k data.SortKey, before, after []*indexRow, from, to in
 
 // putMany adds many rows at once (opening, bulk creation): the orders are rebuilt when next asked for.
 func (ix *index) putMany(rows []*indexRow) {
+	ix.changes++
 	clear(ix.sorted)
-	type size struct{ n, text, keys int }
-	sizes := map[uint64]size{}
-	for _, r := range rows {
-		if r.pending != nil {
-			z := sizes[r.OwnerID]
-			sizes[r.OwnerID] = size{z.n + 1, z.text + len(r.pending.text), z.keys + len(r.pending.keys)}
+	// Opening fills an empty index, with no postings yet to tell of the texts: nothing is replaced,
+	// so the texts go into the arenas on another core while the rows go into the map and the counts.
+	// The two loops share only the rows, whose texts (pending) the map's loop does not read.
+	fresh := len(ix.rows) == 0 && !ix.grams.built && ix.grams.dirty == nil
+	if fresh {
+		// A map grown to a million rows one doubling at a time moved each row many times.
+		ix.rows = make(map[uint64]*indexRow, len(rows))
+	}
+	addHay := func() {
+		type size struct{ n, text, keys int }
+		sizes := map[uint64]size{}
+		for _, r := range rows {
+			if r.pending != nil {
+				z := sizes[r.OwnerID]
+				sizes[r.OwnerID] = size{z.n + 1, z.text + len(r.pending.text), z.keys + len(r.pending.keys)}
+			}
+		}
+		for owner, z := range sizes {
+			ix.arenaOf(owner).grow(z.n, z.text, z.keys)
+		}
+		for _, r := range rows {
+			ix.arenaOf(r.OwnerID).add(r, false)
+			ix.grams.rowChange(r.ID, nil, r)
+		}
+		for owner := range ix.hay {
+			ix.compactArena(owner)
 		}
 	}
-	for owner, z := range sizes {
-		ix.arenaOf(owner).grow(z.n, z.text, z.keys)
+	var wg sync.WaitGroup
+	if fresh {
+		wg.Go(addHay)
 	}
 	// The replaced rows' slots are retired in one pass per arena: finding each one by itself scans
 	// the arena's ids, which made a sweep that returns thousands of cards quadratic.
@@ -659,16 +694,14 @@ func (ix *index) putMany(rows []*indexRow) {
 			ix.addDups(r)
 		}
 	}
+	if fresh {
+		wg.Wait()
+		return
+	}
 	for owner, ids := range retire {
 		ix.arenaOf(owner).retire(ids)
 	}
-	for _, r := range rows {
-		ix.arenaOf(r.OwnerID).add(r, false)
-		ix.grams.rowChange(r.ID, nil, r)
-	}
-	for owner := range ix.hay {
-		ix.compactArena(owner)
-	}
+	addHay()
 }
 
 func (ix *index) addDups(r *indexRow) {
@@ -697,6 +730,7 @@ func digitsOnly(s string) string {
 
 // drop forgets a row; dropOrders also takes it out of the cached orders (put replaces it there itself).
 func (ix *index) drop(r *indexRow, dropOrders bool) {
+	ix.changes++
 	delete(ix.rows, r.ID)
 	ix.grams.rowChange(r.ID, r, nil)
 	ix.count(r, -1)
@@ -718,6 +752,7 @@ func (ix *index) setSettings(st data.Settings, now time.Time) {
 	for id, r := range ix.rows {
 		g := *r
 		if g.regrade(st.GradeRules, now); g.Grade != r.Grade || g.Suggested != r.Suggested {
+			ix.changes++
 			ix.rows[id] = &g
 			ix.overridden.put(id, g.Overridden)
 		}
@@ -802,17 +837,116 @@ func (ix *index) order(k data.SortKey) []*indexRow {
 	if rows, ok := ix.sorted[k]; ok {
 		return rows
 	}
+	if job := ix.sortJobs[k]; job != nil {
+		delete(ix.sortJobs, k)
+		<-job.done
+		if job.changes == ix.changes {
+			ix.sorted[k] = job.rows
+			return job.rows
+		}
+	}
+	rows := ix.allRows()
+	sortRows(k, rows, ix.sortFunc(k, rows))
+	ix.sorted[k] = rows
+	return rows
+}
+
+func (ix *index) allRows() []*indexRow {
 	rows := make([]*indexRow, 0, len(ix.rows))
 	for _, r := range ix.rows {
 		rows = append(rows, r)
 	}
-	if key := prefixKeyOf(k); key != nil {
-		sortByPrefix(rows, key, ix.sortFunc(k, rows))
-	} else {
-		sortParallel(rows, ix.sortFunc(k, rows))
-	}
-	ix.sorted[k] = rows
 	return rows
+}
+
+// sortRows sorts rows by order k, whose comparison (sortFunc) is cmp.
+func sortRows(k data.SortKey, rows []*indexRow, cmp func(a, b *indexRow) int) {
+	if key := prefixKeyOf(k); key != nil {
+		sortByPrefix(rows, key, cmp)
+	} else {
+		sortParallel(rows, cmp)
+	}
+}
+
+// sortJob is an order being made off the lock from the rows as they were at a count of changes.
+type sortJob struct {
+	done    chan struct{} // closed once rows are sorted
+	rows    []*indexRow
+	changes uint64
+}
+
+// presortFrom is the number of cards from which the first page of an order not made yet is picked
+// from the unsorted rows, and the order made after it: at 1M cards the sort by name was 0.7–1.0 s
+// of the first frame after opening, where picking 200 rows is a pass over them.
+var presortFrom = 50_000
+
+// firstOf returns the first n rows that keep accepts in order k (reversed with desc) when that order
+// is neither made nor being made and the list is large, and starts making the order off the lock;
+// ok false means the caller should use order. The caller holds the write lock.
+func (ix *index) firstOf(k data.SortKey, desc bool, n int, keep func(r *indexRow) bool) (first []*indexRow, ok bool) {
+	if _, made := ix.sorted[k]; made || ix.sortJobs[k] != nil || len(ix.rows) < presortFrom || n <= 0 {
+		return nil, false
+	}
+	rows := ix.allRows()
+	// The comparison reads only the rows, which writes replace and never change, and what sortFunc
+	// worked out from them: the job's sort needs neither the lock nor the index.
+	cmp := ix.sortFunc(k, rows)
+	pick := cmp
+	if desc {
+		pick = func(a, b *indexRow) int { return cmp(b, a) }
+	}
+	first = pickFirst(rows, n, keep, pick)
+	job := &sortJob{done: make(chan struct{}), changes: ix.changes}
+	if ix.sortJobs == nil {
+		ix.sortJobs = map[data.SortKey]*sortJob{}
+	}
+	ix.sortJobs[k] = job
+	go func() {
+		defer close(job.done)
+		sortRows(k, rows, cmp)
+		job.rows = rows
+	}()
+	return first, true
+}
+
+// pickFirst is the first n of the rows that keep accepts, in cmp's order: a heap of the n first seen
+// so far whose top is the last of them, which most rows do not get past.
+func pickFirst(rows []*indexRow, n int, keep func(r *indexRow) bool, cmp func(a, b *indexRow) int) []*indexRow {
+	h := make([]*indexRow, 0, n)
+	down := func(i int) {
+		for {
+			c := 2*i + 1
+			if c >= len(h) {
+				return
+			}
+			if c+1 < len(h) && cmp(h[c+1], h[c]) > 0 {
+				c++
+			}
+			if cmp(h[c], h[i]) <= 0 {
+				return
+			}
+			h[i], h[c] = h[c], h[i]
+			i = c
+		}
+	}
+	for _, r := range rows {
+		if !keep(r) {
+			continue
+		}
+		if len(h) < n {
+			h = append(h, r)
+			for i := len(h) - 1; i > 0 && cmp(h[i], h[(i-1)/2]) > 0; i = (i - 1) / 2 {
+				h[i], h[(i-1)/2] = h[(i-1)/2], h[i]
+			}
+			continue
+		}
+		if cmp(r, h[0]) < 0 {
+			h[0] = r
+			down(0)
+		}
+	}
+	slices.SortFunc(h, cmp)
+	return h
 }
 
 // prefixKeyOf is the text an order sorts on first, for the orders that compare a text of the row.

@@ -135,3 +135,76 @@ func TestFirstPageIsTheWholeListsFirstPage(t *testing.T) {
 	}
 	compare("archived and graded by hand")
 }
+
+// A large list's first page, before its order is made, is picked from the unsorted rows while the
+// order is made off the lock (firstOf). The page and its count are those of the sorted list, in every
+// order and direction, archived or not; the order made that way is the one a sort makes; and a write
+// before it is used makes the order again instead of keeping one without the write.
+func TestFirstPageBeforeTheOrder(t *testing.T) {
+	defer func(n int) { presortFrom = n }(presortFrom)
+	presortFrom = 1
+	s := demoStore(t, 600)
+	mgr := mustMember(t, s, "钱经理", data.MemberManager)
+	sess := s.SessionAs(mgr.ID)
+	for _, r := range s.Customers(data.CustomerFilter{Sort: data.SortName})[:4] {
+		if _, err := s.ArchiveCustomer(data.System, r.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	forget := func() {
+		s.mu.Lock()
+		clear(s.idx.sorted)
+		clear(s.idx.sortJobs)
+		s.mu.Unlock()
+		sess.DropListCache()
+	}
+	picked := func(f data.CustomerFilter) data.CustomerPage {
+		t.Helper()
+		forget()
+		page, err := sess.Customers(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.mu.Lock()
+		job := s.idx.sortJobs[f.Sort]
+		s.mu.Unlock()
+		if job == nil {
+			t.Fatalf("%+v: the first page was not picked before the order was made", f)
+		}
+		return page
+	}
+	for _, f := range []data.CustomerFilter{
+		{Sort: data.SortName, Limit: 20},
+		{Sort: data.SortName, Desc: true, Limit: 7},
+		{Sort: data.SortCardNo, Archived: true, Limit: 3},
+		{Sort: data.SortLastFollowUp, Desc: true, Limit: 5},
+		{Sort: data.SortNextFollowUp, Limit: 50},
+		{Sort: data.SortOwner, Limit: 9},
+		{Sort: data.SortIndustry, Desc: true, Limit: 4},
+		{Sort: data.SortGrade, Limit: 1000}, // more than the list
+	} {
+		page := picked(f)
+		whole := data.CustomerFilter{Sort: f.Sort, Desc: f.Desc, Archived: f.Archived}
+		made := ids(s.Customers(whole)) // the order the job made
+		forget()
+		sorted := ids(s.Customers(whole)) // and one sorted while the caller waits
+		if !slices.Equal(made, sorted) {
+			t.Fatalf("%+v: the order made off the lock differs from a sort's", f)
+		}
+		got := make([]uint64, len(page.Rows))
+		for i, r := range page.Rows {
+			got[i] = r.ID
+		}
+		if want := sorted[:min(len(sorted), f.Limit)]; page.Total != len(sorted) || !slices.Equal(got, want) {
+			t.Fatalf("%+v: first page %v of %d; the sorted list's %v of %d", f, got, page.Total, want, len(sorted))
+		}
+	}
+	picked(data.CustomerFilter{Sort: data.SortName, Limit: 20})
+	c, err := s.CreateCustomer(data.System, data.Customer{Name: "阿阿测试有限公司", Kind: data.KindCompany, Status: data.StatusProspect})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows := s.Customers(data.CustomerFilter{Sort: data.SortName}); len(rows) != 597 || rows[0].ID != c.ID {
+		t.Fatalf("the order after a write that came before it was used: %d rows, first %d, want 597 and %d", len(rows), rows[0].ID, c.ID)
+	}
+}

@@ -131,7 +131,14 @@ func Open(path string, opt Options) (*Store, error) {
 	var preTx int
 	var preErr error
 	var preDone chan struct{}
+	var feed *rowFeed
 	startPreload := func() {
+		// The walk fed the rows to the decoders as it checked them: they go into the index before
+		// the walk goes on, since their texts are still views of its mapping.
+		var fed bool
+		if pre, preTx, fed, preErr = preloadFed(path, opt.Now(), feed); fed {
+			return
+		}
 		preDone = make(chan struct{})
 		go func() {
 			defer close(preDone)
@@ -140,12 +147,16 @@ func Open(path string, opt Options) (*Store, error) {
 	}
 	if opt.ReadOnly {
 		startPreload = nil
-	} else if _, _, _, ok := parseBackupName(filepath.Base(path)); ok {
-		if st, err := os.Stat(path); err == nil && st.Size() > 0 {
-			return nil, fmt.Errorf("data: open %s: %w", path, data.ErrIsBackup)
+	} else {
+		if _, _, _, ok := parseBackupName(filepath.Base(path)); ok {
+			if st, err := os.Stat(path); err == nil && st.Size() > 0 {
+				return nil, fmt.Errorf("data: open %s: %w", path, data.ErrIsBackup)
+			}
 		}
+		feed = newRowFeed()
 	}
-	exists, check, err := inspectThen(path, startPreload, !opt.structureChecked, opt.CheckLater && !opt.ReadOnly && !opt.FullCheck)
+	exists, check, err := inspectThen(path, startPreload, !opt.structureChecked, opt.CheckLater && !opt.ReadOnly && !opt.FullCheck, feed)
+	feed.drain() // a walk that failed before the rows passed leaves the decoders waiting
 	if preDone != nil {
 		<-preDone
 	}
@@ -306,6 +317,34 @@ func preload(path string, now time.Time) (*index, int, error) {
 	return ix, txid, err
 }
 
+// preloadFed is preload for rows that a structural walk fed to feed as it checked them; fed is false
+// if no walk did (the caller then preloads).
+func preloadFed(path string, now time.Time, feed *rowFeed) (ix *index, txid int, fed bool, err error) {
+	if feed == nil {
+		return nil, 0, false, nil
+	}
+	rows, walked, fed, err := feed.rows()
+	if !fed || err != nil {
+		return nil, 0, fed, err
+	}
+	b, err := openBolt(path, true)
+	if err != nil {
+		return nil, 0, true, err
+	}
+	defer b.Close()
+	err = viewSafely(b, func(tx *bolt.Tx) error {
+		// The walk read the pages of this transaction if no writer committed since, which the shared
+		// lock held through the walk rules out; should one have, Open loads from the file.
+		if tx.Bucket(bucketRows) == nil || uint64(tx.ID()) != walked {
+			return nil
+		}
+		txid = tx.ID()
+		ix, err = loadIndexWith(tx, now, true, rows)
+		return err
+	})
+	return ix, txid, true, err
+}
+
 // openBolt opens the file with a bounded wait for the lock, turning bbolt's errors into ours.
 func openBolt(path string, readOnly bool) (b *bolt.DB, err error) {
 	defer func() {
@@ -333,7 +372,7 @@ func openBolt(path string, readOnly bool) (b *bolt.DB, err error) {
 // holding SalesDesk's meta bucket with a schema this binary knows. It reports whether the file exists
 // with content.
 func inspect(path string) (bool, error) {
-	exists, _, err := inspectThen(path, nil, true, false)
+	exists, _, err := inspectThen(path, nil, true, false, nil)
 	return exists, err
 }
 
@@ -341,7 +380,7 @@ func inspect(path string) (bool, error) {
 // passed the structural check, while the rest of the file is checked; verify false skips the check
 // for a file whose check has just passed. later returns once those buckets are checked, with the rest
 // of the walk paused until the returned check is finished.
-func inspectThen(path string, checked func(), verify, later bool) (bool, *laterCheck, error) {
+func inspectThen(path string, checked func(), verify, later bool, feed *rowFeed) (bool, *laterCheck, error) {
 	st, err := os.Stat(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return false, nil, nil
@@ -379,11 +418,12 @@ func inspectThen(path string, checked func(), verify, later bool) (bool, *laterC
 		early := make(chan struct{})
 		go func() {
 			_, err := verifyFile(path, preloadBuckets, func() bool {
-				checked() // before early: what it starts is the caller's once inspectThen returns
+				feed.close() // the rows' bucket has passed: its last leaves go to the decoders
+				checked()    // before early: what it starts is the caller's once inspectThen returns
 				close(early)
 				<-check.resume
 				return !check.stop
-			})
+			}, feed.leafFeed())
 			check.done <- err
 		}()
 		select {
@@ -396,7 +436,7 @@ func inspectThen(path string, checked func(), verify, later bool) (bool, *laterC
 			check = nil
 		}
 	default:
-		if _, err := verifyFile(path, preloadBuckets, func() bool { checked(); return true }); err != nil {
+		if _, err := verifyFile(path, preloadBuckets, func() bool { feed.close(); checked(); return true }, feed.leafFeed()); err != nil {
 			return true, nil, err
 		}
 	}

@@ -33,6 +33,11 @@ func (s *Store) load() error {
 // With deferDeals the deals' rows are only copied out of the file, raw; Store.LoadDeals decodes them
 // later, so that the first frame of a large file waits for the customers only.
 func loadIndex(tx *bolt.Tx, now time.Time, deferDeals bool) (*index, error) {
+	return loadIndexWith(tx, now, deferDeals, nil)
+}
+
+// loadIndexWith is loadIndex with the list rows decoded already (rowFeed), ungraded, unless fed is nil.
+func loadIndexWith(tx *bolt.Tx, now time.Time, deferDeals bool, fed []*indexRow) (*index, error) {
 	st, err := loadSettings(tx)
 	if err != nil {
 		return nil, err
@@ -42,9 +47,13 @@ func loadIndex(tx *bolt.Tx, now time.Time, deferDeals bool) (*index, error) {
 		return nil, err
 	}
 	if b := tx.Bucket(bucketRows); b != nil {
-		rows, err := loadRows(b, st.GradeRules, now)
-		if err != nil {
-			return nil, err
+		rows := fed
+		if rows == nil {
+			if rows, err = loadRows(b, st.GradeRules, now); err != nil {
+				return nil, err
+			}
+		} else {
+			regradeAll(rows, st.GradeRules, now)
 		}
 		ix.putMany(rows)
 	}
@@ -134,6 +143,20 @@ func loadRows(b *bolt.Bucket, rules data.GradeRules, now time.Time) ([]*indexRow
 		rec.settle(pool)
 		return graded(rec, rules, now)
 	})
+}
+
+// regradeAll grades rows not yet shared, on every core.
+func regradeAll(rows []*indexRow, rules data.GradeRules, now time.Time) {
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for _, r := range rows[w*len(rows)/workers : (w+1)*len(rows)/workers] {
+				r.regrade(rules, now)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // decodeDeal settles a decoded deal row for the session.
@@ -603,6 +626,9 @@ func (s *Store) firstPage(f data.CustomerFilter) (rows []*indexRow, total int, o
 	var found idSet
 	if len(terms) > 0 {
 		found = s.idx.find(0, terms)
+	} else if first, ok := s.idx.firstOf(f.Sort, f.Desc, f.Limit, func(r *indexRow) bool { return r.Archived == f.Archived }); ok {
+		_, total, over = s.idx.plainList(f, nil, nil)
+		return first, total, over, true
 	}
 	rows, total, over = s.idx.plainList(f, s.idx.order(f.Sort), found)
 	return rows, total, over, true
@@ -698,7 +724,8 @@ func plainFilter(f data.CustomerFilter) bool {
 
 // plainList is the list of a plain filter made from bitsets: the cards found (nil: all), archived or
 // not as asked, in all's order, and whether one of them has its grade set by hand. A whole list is
-// put in order by the cards' ranks without reading a row. The caller holds the write lock (rank).
+// put in order by the cards' ranks without reading a row. With all nil only the cards are counted.
+// The caller holds the write lock (rank).
 func (ix *index) plainList(f data.CustomerFilter, all []*indexRow, found idSet) (rows []*indexRow, hits int, over bool) {
 	src := found
 	if src == nil {
@@ -726,7 +753,7 @@ func (ix *index) plainList(f data.CustomerFilter, all []*indexRow, found idSet) 
 	if f.Limit > 0 {
 		n = min(n, f.Limit)
 	}
-	if n == 0 {
+	if n == 0 || all == nil {
 		return nil, hits, over
 	}
 	out := make([]*indexRow, 0, n)

@@ -58,11 +58,23 @@ type VerifyReport struct {
 // does). A file that fails gets a *DamageError (errors.Is ErrDamaged).
 //
 // On the 100k demo file (500 MB) it reads every page once: see BenchmarkVerifyFile100k.
-func VerifyFile(path string) (rep VerifyReport, err error) { return verifyFile(path, nil, nil) }
+func VerifyFile(path string) (rep VerifyReport, err error) { return verifyFile(path, nil, nil, nil) }
+
+// leafFeed receives the leaves of one top-level bucket as the structural walk checks them, so that
+// what reads the bucket at opening need not wait for the end of its check, nor walk its tree again.
+type leafFeed struct {
+	bucket string
+	// start is called once, before the first leaf, with the transaction whose pages the walk reads.
+	start func(txid uint64)
+	// leaf gets each leaf of the bucket that passed, in key order, on the walk's goroutine. Its bytes
+	// stay valid until the walk ends.
+	leaf func(b []byte)
+}
 
 // verifyFile is VerifyFile, calling onEarly (when set) once the top-level buckets named in early have
-// passed, while the others are checked. It is not called when the check fails before then.
-func verifyFile(path string, early [][]byte, onEarly func() bool) (rep VerifyReport, err error) {
+// passed, while the others are checked. It is not called when the check fails before then. feed, when
+// set, gets the leaves of its bucket, which must be one of early.
+func verifyFile(path string, early [][]byte, onEarly func() bool, feed *leafFeed) (rep VerifyReport, err error) {
 	// The walk reads the file through a mapping, with bounds checks; should the file shrink under it
 	// all the same, the fault is a panic here, and a damaged file.
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
@@ -90,7 +102,10 @@ func verifyFile(path string, early [][]byte, onEarly func() bool) (rep VerifyRep
 	if m0.pageSize != m1.pageSize {
 		return rep, damaged(path, DamageMeta, fmt.Sprintf("the meta pages disagree on the page size (%d, %d)", m0.pageSize, m1.pageSize))
 	}
-	w := &pageWalk{p: p, rep: &QuickReport{}, full: true, reached: newPageSet(p.meta.hwm), early: early, onEarly: onEarly}
+	w := &pageWalk{p: p, rep: &QuickReport{}, full: true, reached: newPageSet(p.meta.hwm), early: early, onEarly: onEarly, feed: feed}
+	if feed != nil {
+		feed.start(p.meta.txid)
+	}
 	if err := w.run(); errors.Is(err, errCheckStopped) {
 		return rep, err
 	} else if err != nil {
@@ -146,6 +161,12 @@ func (w *pageWalk) fullLeaf(id uint64, h pageHeader, b []byte, prev *[]byte, dep
 		subs = append(subs, s)
 	}
 	w.rep.Buckets += len(subs)
+	if depth == 1 && w.feeding {
+		if w.p.raw == nil {
+			b = bytes.Clone(b) // the page buffer is read into again (an inline bucket's is a copy already)
+		}
+		w.feed.leaf(b)
+	}
 	if depth == 0 && w.collect != nil {
 		*w.collect = append(*w.collect, subs...)
 		return nil
@@ -246,6 +267,7 @@ func (w *pageWalk) fullBuckets(tops []bucketRef) error {
 	workers := min(runtime.GOMAXPROCS(0), 4, len(tops))
 	if w.p.raw == nil || workers < 2 {
 		for _, t := range tops {
+			w.feeding = w.feed != nil && t.name == w.feed.bucket
 			if err := w.fullBucket(t.root, t.inline, 1); err != nil {
 				return fmt.Errorf("bucket %q: %w", t.name, err)
 			}
@@ -257,7 +279,7 @@ func (w *pageWalk) fullBuckets(tops []bucketRef) error {
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for i := range walks {
-		ww := &pageWalk{p: w.p, rep: &QuickReport{}, free: w.free, full: true, reached: make(pageSet, len(w.reached))}
+		ww := &pageWalk{p: w.p, rep: &QuickReport{}, free: w.free, full: true, reached: make(pageSet, len(w.reached)), feed: w.feed}
 		walks[i] = ww
 		wg.Add(1)
 		go func() {
@@ -270,6 +292,7 @@ func (w *pageWalk) fullBuckets(tops []bucketRef) error {
 							errs[j] = fmt.Errorf("%v", r)
 						}
 					}()
+					ww.feeding = ww.feed != nil && tops[j].name == ww.feed.bucket
 					errs[j] = ww.fullBucket(tops[j].root, tops[j].inline, 1)
 				}()
 			}
