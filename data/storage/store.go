@@ -6,10 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime/debug"
 	"salesdesk/data"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -507,6 +509,17 @@ func (s *Store) Close() error {
 	if stop != nil {
 		close(stop)
 		<-done
+	}
+	// An order still being made after the first page (firstOf) is waited for, so that no sort of a
+	// closed file goes on using a core.
+	s.mu.Lock()
+	var jobs []*sortJob
+	if s.idx != nil {
+		jobs = slices.Collect(maps.Values(s.idx.sortJobs))
+	}
+	s.mu.Unlock()
+	for _, j := range jobs {
+		<-j.done
 	}
 	return s.db.Close()
 }

@@ -103,8 +103,12 @@ func verifyFile(path string, early [][]byte, onEarly func() bool, feed *leafFeed
 		return rep, damaged(path, DamageMeta, fmt.Sprintf("the meta pages disagree on the page size (%d, %d)", m0.pageSize, m1.pageSize))
 	}
 	w := &pageWalk{p: p, rep: &QuickReport{}, full: true, reached: newPageSet(p.meta.hwm), early: early, onEarly: onEarly, feed: feed}
-	if feed != nil {
+	if feed != nil && p.raw != nil {
+		// Without a mapping the leaves would have to be copied, the whole bucket at once in memory: the
+		// feed is then left unstarted, and the caller reads the bucket itself.
 		feed.start(p.meta.txid)
+	} else {
+		w.feed = nil
 	}
 	if err := w.run(); errors.Is(err, errCheckStopped) {
 		return rep, err
@@ -162,10 +166,7 @@ func (w *pageWalk) fullLeaf(id uint64, h pageHeader, b []byte, prev *[]byte, dep
 	}
 	w.rep.Buckets += len(subs)
 	if depth == 1 && w.feeding {
-		if w.p.raw == nil {
-			b = bytes.Clone(b) // the page buffer is read into again (an inline bucket's is a copy already)
-		}
-		w.feed.leaf(b)
+		w.feed.leaf(b) // a view of the mapping, or of a copy (an inline bucket's)
 	}
 	if depth == 0 && w.collect != nil {
 		*w.collect = append(*w.collect, subs...)
