@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"salesdesk/data"
+	"salesdesk/data/memory"
 	"slices"
 	"strings"
 	"sync"
@@ -134,6 +135,7 @@ func Open(path string, opt Options) (*Store, error) {
 	var preErr error
 	var preDone chan struct{}
 	var feed *rowFeed
+	defer memory.Loading()()
 	startPreload := func() {
 		// The walk fed the rows to the decoders as it checked them: they go into the index before
 		// the walk goes on, since their texts are still views of its mapping.
