@@ -997,17 +997,24 @@ func pageOf(t *testing.T, path string, bucket string, leaf bool) (id uint64, pag
 	return id, int(p.meta.pageSize)
 }
 
-func TestQuickCheck(t *testing.T) {
-	s := demoStore(t, 300)
+// demoBytes is a demo file of n cards, closed, and its bytes, for tests that damage copies of it.
+func demoBytes(t *testing.T, n int) (path string, raw []byte) {
+	t.Helper()
+	s := demoStore(t, n)
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	orig, err := os.ReadFile(s.Path())
+	raw, err := os.ReadFile(s.Path())
 	if err != nil {
 		t.Fatal(err)
 	}
-	branch, ps := pageOf(t, s.Path(), "customers", false)
-	leaf, _ := pageOf(t, s.Path(), "followups", true)
+	return s.Path(), raw
+}
+
+func TestQuickCheck(t *testing.T) {
+	path, orig := demoBytes(t, 300)
+	branch, ps := pageOf(t, path, "customers", false)
+	leaf, _ := pageOf(t, path, "followups", true)
 	unchanged := func(b []byte) []byte { return b }
 	at := func(id uint64) int { return int(id) * ps }
 	cases := []struct {

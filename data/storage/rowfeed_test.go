@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"reflect"
 	"salesdesk/data"
@@ -119,15 +118,8 @@ func TestRowsFedByTheWalkAreTheLoadedRows(t *testing.T) {
 // A list row the walk feeds that does not decode, or a leaf of the rows that fails the check, refuses
 // the file as damaged whether the rest of the check is left for later or not; nothing waits forever.
 func TestFedRowsOfADamagedFile(t *testing.T) {
-	s := demoStore(t, 300)
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	orig, err := os.ReadFile(s.Path())
-	if err != nil {
-		t.Fatal(err)
-	}
-	leaf, ps := pageOf(t, s.Path(), string(bucketRows), true)
+	file, orig := demoBytes(t, 300)
+	leaf, ps := pageOf(t, file, string(bucketRows), true)
 	at := int(leaf) * ps
 	for _, tc := range []struct {
 		name string
