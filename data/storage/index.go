@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/binary"
 	"runtime"
+	"runtime/debug"
 	"salesdesk/data"
 	"slices"
 	"strings"
@@ -667,8 +668,16 @@ func (ix *index) putMany(rows []*indexRow) {
 		}
 	}
 	var wg sync.WaitGroup
+	var fault any
 	if fresh {
-		wg.Go(addHay)
+		wg.Go(func() {
+			// The texts may still be views of a mapping of the file (opening): a fault there, should
+			// the file shrink, is a panic, carried to the caller's goroutine, which turns it into a
+			// damaged file as before.
+			defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+			defer func() { fault = recover() }()
+			addHay()
+		})
 	}
 	// The replaced rows' slots are retired in one pass per arena: finding each one by itself scans
 	// the arena's ids, which made a sweep that returns thousands of cards quadratic.
@@ -677,6 +686,11 @@ func (ix *index) putMany(rows []*indexRow) {
 		old, had := ix.rows[r.ID]
 		if had {
 			ix.drop(old, false)
+			if fresh {
+				// Never so from a load, which refuses a row under another card's key (rowUnderItsKey);
+				// the texts are the other goroutine's, so the older row's stay in its arena.
+				continue
+			}
 			switch {
 			case old.OwnerID != r.OwnerID && r.pending == nil:
 				ix.putHay(old, r)
@@ -696,6 +710,9 @@ func (ix *index) putMany(rows []*indexRow) {
 	}
 	if fresh {
 		wg.Wait()
+		if fault != nil {
+			panic(fault)
+		}
 		return
 	}
 	for owner, ids := range retire {

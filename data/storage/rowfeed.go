@@ -51,7 +51,7 @@ func (f *rowFeed) leafFeed() *leafFeed {
 	if f == nil {
 		return nil
 	}
-	return &leafFeed{bucket: string(bucketRows), start: func(txid uint64) { f.txid, f.started = txid, true }, leaf: f.leaf}
+	return &leafFeed{bucket: string(bucketRows), start: func(txid uint64) { f.txid, f.started = txid, true }, leaf: f.leaf, end: f.drain}
 }
 
 func (f *rowFeed) leaf(b []byte) {
@@ -160,6 +160,9 @@ func decodeLeaves(leaves [][]byte, rec, zero *rowRecord, pool *loadPool) (out []
 				if err := codec.Unmarshal(e.value, rec); err != nil {
 					return nil, fmt.Errorf("data: read customer row %d: %w: %w", decodeUint(e.key), data.ErrDamaged, err)
 				}
+			}
+			if err := rowUnderItsKey(e.key, rec.ID); err != nil {
+				return nil, err
 			}
 			rec.settle(pool)
 			out = append(out, rowOf(rec))

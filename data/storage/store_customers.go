@@ -139,10 +139,35 @@ func decodeParallelWith[T, R any](each func(func(k, v []byte) error) error, what
 func loadRows(b *bolt.Bucket, rules data.GradeRules, now time.Time) ([]*indexRow, error) {
 	// The rows' strings are views of the file's pages (decodeRowView): settle copies what the row keeps,
 	// and the caller's putMany the search texts into the arena, both before the transaction ends.
-	return decodeParallelWith(b.ForEach, "customer row", decodeRowView, func(rec *rowRecord, pool *loadPool) *indexRow {
+	var keys [][]byte // views of the file's pages, as the values are
+	each := func(fn func(k, v []byte) error) error {
+		return b.ForEach(func(k, v []byte) error {
+			keys = append(keys, k)
+			return fn(k, v)
+		})
+	}
+	rows, err := decodeParallelWith(each, "customer row", decodeRowView, func(rec *rowRecord, pool *loadPool) *indexRow {
 		rec.settle(pool)
 		return graded(rec, rules, now)
 	})
+	if err != nil {
+		return nil, err
+	}
+	for i, r := range rows {
+		if err := rowUnderItsKey(keys[i], r.ID); err != nil {
+			return nil, err
+		}
+	}
+	return rows, nil
+}
+
+// rowUnderItsKey refuses a stored row whose card is not the one its key names: two rows of one card
+// would each be taken for it, and the index holds a card once.
+func rowUnderItsKey(key []byte, id uint64) error {
+	if len(key) != 8 || decodeUint(key) != id {
+		return fmt.Errorf("data: read customer row %x: %w (it holds card %d)", key, data.ErrDamaged, id)
+	}
+	return nil
 }
 
 // regradeAll grades rows not yet shared, on every core.

@@ -69,6 +69,9 @@ type leafFeed struct {
 	// leaf gets each leaf of the bucket that passed, in key order, on the walk's goroutine. Its bytes
 	// stay valid until the walk ends.
 	leaf func(b []byte)
+	// end is called as the walk ends, however it ends, before the mapping goes: what still reads the
+	// leaves must be done by its return.
+	end func()
 }
 
 // verifyFile is VerifyFile, calling onEarly (when set) once the top-level buckets named in early have
@@ -107,6 +110,7 @@ func verifyFile(path string, early [][]byte, onEarly func() bool, feed *leafFeed
 		// Without a mapping the leaves would have to be copied, the whole bucket at once in memory: the
 		// feed is then left unstarted, and the caller reads the bucket itself.
 		feed.start(p.meta.txid)
+		defer feed.end() // before p.Close, deferred above
 	} else {
 		w.feed = nil
 	}
