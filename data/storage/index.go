@@ -2,6 +2,7 @@ package storage
 
 import (
 	"cmp"
+	"container/heap"
 	"encoding/binary"
 	"runtime"
 	"runtime/debug"
@@ -929,41 +930,35 @@ func (ix *index) firstOf(k data.SortKey, desc bool, n int, keep func(r *indexRow
 // pickFirst is the first n of the rows that keep accepts, in cmp's order: a heap of the n first seen
 // so far whose top is the last of them, which most rows do not get past.
 func pickFirst(rows []*indexRow, n int, keep func(r *indexRow) bool, cmp func(a, b *indexRow) int) []*indexRow {
-	h := make([]*indexRow, 0, n)
-	down := func(i int) {
-		for {
-			c := 2*i + 1
-			if c >= len(h) {
-				return
-			}
-			if c+1 < len(h) && cmp(h[c+1], h[c]) > 0 {
-				c++
-			}
-			if cmp(h[c], h[i]) <= 0 {
-				return
-			}
-			h[i], h[c] = h[c], h[i]
-			i = c
-		}
-	}
+	h := &lastOnTop{cmp: cmp}
 	for _, r := range rows {
-		if !keep(r) {
-			continue
-		}
-		if len(h) < n {
-			h = append(h, r)
-			for i := len(h) - 1; i > 0 && cmp(h[i], h[(i-1)/2]) > 0; i = (i - 1) / 2 {
-				h[i], h[(i-1)/2] = h[(i-1)/2], h[i]
-			}
-			continue
-		}
-		if cmp(r, h[0]) < 0 {
-			h[0] = r
-			down(0)
+		switch {
+		case !keep(r):
+		case len(h.rows) < n:
+			heap.Push(h, r)
+		case cmp(r, h.rows[0]) < 0:
+			h.rows[0] = r
+			heap.Fix(h, 0)
 		}
 	}
-	slices.SortFunc(h, cmp)
-	return h
+	slices.SortFunc(h.rows, cmp)
+	return h.rows
+}
+
+// lastOnTop is a heap of rows whose top is the last in cmp's order.
+type lastOnTop struct {
+	rows []*indexRow
+	cmp  func(a, b *indexRow) int
+}
+
+func (h *lastOnTop) Len() int           { return len(h.rows) }
+func (h *lastOnTop) Less(i, j int) bool { return h.cmp(h.rows[i], h.rows[j]) > 0 }
+func (h *lastOnTop) Swap(i, j int)      { h.rows[i], h.rows[j] = h.rows[j], h.rows[i] }
+func (h *lastOnTop) Push(x any)         { h.rows = append(h.rows, x.(*indexRow)) }
+func (h *lastOnTop) Pop() any {
+	r := h.rows[len(h.rows)-1]
+	h.rows = h.rows[:len(h.rows)-1]
+	return r
 }
 
 // prefixKeyOf is the text an order sorts on first, for the orders that compare a text of the row.
