@@ -911,10 +911,8 @@ type pageWalk struct {
 	// collect, when set, receives the top-level buckets instead of their being walked at once, so
 	// that fullRoot can share them out.
 	collect *[]bucketRef
-	// early buckets are walked first, then onEarly is called (verifyFile); the walk goes on if it
-	// returns true, and ends with errCheckStopped if not.
-	early   [][]byte
-	onEarly func() bool
+	// stages are walked first, in their order (verifyFile), then the buckets none of them names.
+	stages []walkStage
 	// feed gets the leaves of its bucket while feeding says the walk is in that bucket.
 	feed    *leafFeed
 	feeding bool

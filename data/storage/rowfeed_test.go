@@ -58,11 +58,11 @@ func TestRowsFedByTheWalkAreTheLoadedRows(t *testing.T) {
 	var fed *index
 	var fedOK bool
 	var fedErr error
-	if _, err := verifyFile(path, preloadBuckets, func() bool {
+	if _, err := verifyFile(path, []walkStage{{preloadBuckets, func() bool {
 		feed.close()
 		fed, _, fedOK, fedErr = preloadFed(path, stNow, feed)
 		return true
-	}, feed.leafFeed()); err != nil {
+	}}}, feed.leafFeed()); err != nil {
 		t.Fatal(err)
 	}
 	if !fedOK || fedErr != nil || fed == nil {

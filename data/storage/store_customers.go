@@ -202,6 +202,7 @@ func decodeDeal(d *dealRow, pool *loadPool) dealRow {
 // them. The window calls it once its first frame is up; any call that needs the deals makes it first,
 // so no write lands between the file's deals and memory's (update waits for this).
 func (s *Store) LoadDeals() error {
+	s.doneLoading() // what comes after the first frame
 	s.dealsMu.Lock()
 	defer s.dealsMu.Unlock()
 	s.mu.RLock()
@@ -211,14 +212,21 @@ func (s *Store) LoadDeals() error {
 		return s.dealsErr
 	}
 	var deals []dealRow
-	err := s.view(func(tx *bolt.Tx) (err error) {
-		if b := tx.Bucket(bucketOppRows); b != nil {
-			deals, err = decodeParallel(b.ForEach, "deal row", decodeDeal)
-		}
-		// Read once, the deals' pages need not stay in the process's memory (see forgetPages).
-		forgetPages(tx)
-		return err
-	})
+	var err error
+	if s.check != nil {
+		// The deals' rows are read only once their pages have passed the structural check.
+		err = s.check.dealsChecked()
+	}
+	if err == nil {
+		err = s.view(func(tx *bolt.Tx) (err error) {
+			if b := tx.Bucket(bucketOppRows); b != nil {
+				deals, err = decodeParallel(b.ForEach, "deal row", decodeDeal)
+			}
+			// Read once, the deals' pages need not stay in the process's memory (see forgetPages).
+			forgetPages(tx)
+			return err
+		})
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.idx.dealsPending = false
@@ -636,6 +644,7 @@ func (s *Store) customerList(f data.CustomerFilter) (rows []*indexRow, overridde
 // "zhang" or the 690k of "kh2025" are counted from bitsets and their first page met by walking the
 // order. ok is false for a filter that needs the whole list made.
 func (s *Store) firstPage(f data.CustomerFilter) (rows []*indexRow, total int, over, ok bool) {
+	defer s.doneLoading()
 	if f.Limit <= 0 || f.Offset != 0 || !rankedSearch || !plainFilter(f) {
 		return nil, 0, false, false
 	}
@@ -661,6 +670,7 @@ func (s *Store) firstPage(f data.CustomerFilter) (rows []*indexRow, total int, o
 
 // customers lists the cards of a filter; known tells whether over was found out on the way.
 func (s *Store) customers(f data.CustomerFilter) (rows []*indexRow, over, known bool) {
+	defer s.doneLoading()
 	terms := searchTerms(f.Search)
 	if len(terms) > 0 {
 		s.startIndex()

@@ -58,7 +58,15 @@ type VerifyReport struct {
 // does). A file that fails gets a *DamageError (errors.Is ErrDamaged).
 //
 // On the 100k demo file (500 MB) it reads every page once: see BenchmarkVerifyFile100k.
-func VerifyFile(path string) (rep VerifyReport, err error) { return verifyFile(path, nil, nil, nil) }
+func VerifyFile(path string) (rep VerifyReport, err error) { return verifyFile(path, nil, nil) }
+
+// walkStage is a part of the structural walk: its top-level buckets, then passed, called once they
+// have passed (when set). The walk goes on if passed returns true, and ends with errCheckStopped if
+// not.
+type walkStage struct {
+	buckets [][]byte
+	passed  func() bool
+}
 
 // leafFeed receives the leaves of one top-level bucket as the structural walk checks them, so that
 // what reads the bucket at opening need not wait for the end of its check, nor walk its tree again.
@@ -74,10 +82,10 @@ type leafFeed struct {
 	end func()
 }
 
-// verifyFile is VerifyFile, calling onEarly (when set) once the top-level buckets named in early have
-// passed, while the others are checked. It is not called when the check fails before then. feed, when
-// set, gets the leaves of its bucket, which must be one of early.
-func verifyFile(path string, early [][]byte, onEarly func() bool, feed *leafFeed) (rep VerifyReport, err error) {
+// verifyFile is VerifyFile walking the stages' buckets first, stage by stage, each stage's passed
+// called once its buckets have passed (never when the check fails before then), then the buckets no
+// stage names. feed, when set, gets the leaves of its bucket, which must be in the first stage.
+func verifyFile(path string, stages []walkStage, feed *leafFeed) (rep VerifyReport, err error) {
 	// The walk reads the file through a mapping, with bounds checks; should the file shrink under it
 	// all the same, the fault is a panic here, and a damaged file.
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
@@ -88,7 +96,7 @@ func verifyFile(path string, early [][]byte, onEarly func() bool, feed *leafFeed
 	}()
 	// Mapping every page at once costs less than a fault per page, unless preload reads its own
 	// mapping meanwhile (both then wait on the process's memory map lock).
-	p, err := openPagesOf(path, false, onEarly == nil)
+	p, err := openPagesOf(path, false, len(stages) == 0)
 	if err != nil {
 		return rep, err
 	}
@@ -105,7 +113,7 @@ func verifyFile(path string, early [][]byte, onEarly func() bool, feed *leafFeed
 	if m0.pageSize != m1.pageSize {
 		return rep, damaged(path, DamageMeta, fmt.Sprintf("the meta pages disagree on the page size (%d, %d)", m0.pageSize, m1.pageSize))
 	}
-	w := &pageWalk{p: p, rep: &QuickReport{}, full: true, reached: newPageSet(p.meta.hwm), early: early, onEarly: onEarly, feed: feed}
+	w := &pageWalk{p: p, rep: &QuickReport{}, full: true, reached: newPageSet(p.meta.hwm), stages: stages, feed: feed}
 	if feed != nil && p.raw != nil {
 		// Without a mapping the leaves would have to be copied, the whole bucket at once in memory: the
 		// feed is then left unstarted, and the caller reads the bucket itself.
@@ -250,21 +258,26 @@ func (w *pageWalk) fullRoot() error {
 	if err != nil {
 		return err
 	}
-	var first, rest []bucketRef
+	// groups[i] are the buckets of stage i; the last group, the buckets no stage names.
+	groups := make([][]bucketRef, len(w.stages)+1)
 	for _, t := range tops {
-		if slices.ContainsFunc(w.early, func(name []byte) bool { return string(name) == t.name }) {
-			first = append(first, t)
-		} else {
-			rest = append(rest, t)
+		g := slices.IndexFunc(w.stages, func(st walkStage) bool {
+			return slices.ContainsFunc(st.buckets, func(name []byte) bool { return string(name) == t.name })
+		})
+		if g < 0 {
+			g = len(w.stages)
+		}
+		groups[g] = append(groups[g], t)
+	}
+	for i, st := range w.stages {
+		if err := w.fullBuckets(groups[i]); err != nil {
+			return err
+		}
+		if st.passed != nil && !st.passed() {
+			return errCheckStopped
 		}
 	}
-	if err := w.fullBuckets(first); err != nil {
-		return err
-	}
-	if w.onEarly != nil && !w.onEarly() {
-		return errCheckStopped
-	}
-	return w.fullBuckets(rest)
+	return w.fullBuckets(groups[len(w.stages)])
 }
 
 // fullBuckets walks top-level buckets, on both cores where the file is mapped.

@@ -3,12 +3,14 @@ package storage
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"salesdesk/data"
 	"salesdesk/data/damagetest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -411,5 +413,78 @@ func TestCloseStopsTheLaterCheck(t *testing.T) {
 		if err := s.check.finish(true); err != nil {
 			t.Fatalf("a stopped check reports %v; want nothing", err)
 		}
+	}
+}
+
+// With CheckLater the deals' rows are checked after Open, when LoadDeals asks for them, and only then
+// read: the rest of the walk still waits for FinishCheck, and a damaged leaf of the deals' rows is
+// refused by LoadDeals, FinishCheck and every write without a deal of it read.
+func TestDealsAreCheckedWhenLoaded(t *testing.T) {
+	path, raw := demoBytes(t, 120)
+	closed := func(c chan struct{}) bool {
+		select {
+		case <-c:
+			return true
+		default:
+			return false
+		}
+	}
+	s, err := Open(path, Options{Now: fixedClock(stNow), CheckLater: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.check == nil || closed(s.check.deals) {
+		t.Fatal("Open checked the deals' rows before they were asked for")
+	}
+	if err := s.LoadDeals(); err != nil {
+		t.Fatalf("LoadDeals: %v", err)
+	}
+	s.mu.RLock()
+	deals := len(s.idx.opps)
+	s.mu.RUnlock()
+	if deals == 0 {
+		t.Fatal("the demo's deals were not loaded")
+	}
+	if !closed(s.check.deals) || closed(s.check.ended) {
+		t.Fatalf("after LoadDeals: deals checked %v, whole walk ended %v; want the walk paused after the deals",
+			closed(s.check.deals), closed(s.check.ended))
+	}
+	if err := s.FinishCheck(); err != nil {
+		t.Fatalf("FinishCheck: %v", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	// A leaf of the deals' rows whose header names another page.
+	leaf, size := pageOf(t, path, "opp_rows", true)
+	bad := slices.Clone(raw)
+	binary.LittleEndian.PutUint64(bad[int(leaf)*size:], leaf+1)
+	damaged := filepath.Join(t.TempDir(), "deals.db")
+	if err := os.WriteFile(damaged, bad, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(damaged, Options{Now: fixedClock(stNow)}); !errors.Is(err, data.ErrDamaged) {
+		t.Fatalf("Open with the whole check: %v, want ErrDamaged", err)
+	}
+	s, err = Open(damaged, Options{Now: fixedClock(stNow), CheckLater: true})
+	if err != nil {
+		t.Fatalf("Open with CheckLater: %v; the deals' rows are checked after it", err)
+	}
+	defer s.Close()
+	if err := s.LoadDeals(); !errors.Is(err, data.ErrDamaged) {
+		t.Errorf("LoadDeals of damaged deals' rows: %v, want ErrDamaged", err)
+	}
+	s.mu.RLock()
+	deals = len(s.idx.opps)
+	s.mu.RUnlock()
+	if deals != 0 {
+		t.Errorf("%d deals were read from a damaged file", deals)
+	}
+	if err := s.FinishCheck(); !errors.Is(err, data.ErrDamaged) {
+		t.Errorf("FinishCheck: %v, want ErrDamaged", err)
+	}
+	if _, err := s.CreateCustomer(stActor, company("不该写入")); !errors.Is(err, data.ErrDamaged) {
+		t.Errorf("a write: %v, want ErrDamaged", err)
 	}
 }
