@@ -280,7 +280,6 @@ type laterCheck struct {
 	ended     chan struct{} // closed once the walk has ended, with walkErr
 	walkErr   error
 	once      sync.Once
-	err       error
 }
 
 func newLaterCheck() *laterCheck {
@@ -319,12 +318,12 @@ func (c *laterCheck) finish(goOn bool) error {
 		c.stop.Store(!goOn) // read by the walk only after its gate is open
 		c.openDeals()
 		close(c.resume)
-		<-c.ended
-		if c.err = c.walkErr; errors.Is(c.err, errCheckStopped) {
-			c.err = nil
-		}
 	})
-	return c.err
+	<-c.ended
+	if errors.Is(c.walkErr, errCheckStopped) {
+		return nil
+	}
+	return c.walkErr
 }
 
 // IndexSearch starts building the search postings, unless they are built or being built: off the
