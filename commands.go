@@ -522,18 +522,12 @@ func (c *cli) demo(args []string, globalDB string) error {
 	elapsed := time.Since(start)
 
 	active, archived := s.CustomerCount()
-	followUps := 0
-	for _, archivedList := range []bool{false, true} {
-		for _, r := range s.Customers(data.CustomerFilter{Archived: archivedList}) {
-			fus, err := s.FollowUps(r.ID)
-			if err != nil {
-				return err
-			}
-			followUps += len(fus)
-		}
+	counts, err := s.RecordCounts()
+	if err != nil {
+		return err
 	}
 	fmt.Fprintf(c.stdout, "%s: %d customers (%d archived), %d follow-ups, %d deals, %d team members; generated in %s\n",
-		path, active+archived, archived, followUps, len(s.Opportunities(data.OpportunityFilter{})), len(s.Members()),
+		path, active+archived, archived, counts.FollowUps, counts.Deals, len(s.Members()),
 		elapsed.Round(time.Millisecond))
 	// The demo members sign in with their login and the one demo password.
 	for _, m := range s.Members() {

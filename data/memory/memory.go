@@ -13,6 +13,7 @@ package memory
 import (
 	"os"
 	"runtime/debug"
+	"runtime/metrics"
 	"sync"
 )
 
@@ -20,9 +21,20 @@ import (
 const Percent = 50
 
 // Bound sets the collector's pacing for the process, unless GOGC sets it.
-func Bound() {
-	if _, set := os.LookupEnv("GOGC"); !set {
-		debug.SetGCPercent(Percent)
+func Bound() { Pace(Percent) }
+
+// Pace sets the collector's pacing outside loads to percent, unless GOGC sets it: at once if no load
+// is under way, else when the loads have ended, in place of the pacing found before them.
+func Pace(percent int) {
+	if _, set := os.LookupEnv("GOGC"); set {
+		return
+	}
+	loading.Lock()
+	defer loading.Unlock()
+	if loading.n == 0 && loading.restores == 0 {
+		debug.SetGCPercent(percent)
+	} else {
+		loading.prev = percent
 	}
 }
 
@@ -35,16 +47,30 @@ var loading struct {
 	sync.Mutex
 	n    int
 	prev int
+	// restores counts the collections that ended loads have under way before their pacing comes back:
+	// while one is, the pacing is still the load's, and a new load must not take it for the one to
+	// put back.
+	restores int
+	settled  *sync.Cond // broadcast as restores falls
 }
+
+func init() { loading.settled = sync.NewCond(&loading.Mutex) }
 
 // Loading paces the collector for a load, unless GOGC says otherwise; done puts back the pacing it
 // found once the last of the loads under way has ended.
+//
+// Put back at once, that pacing would find a heap already far past its goal (at 1M cards 1.3 GB live,
+// paced for 50% from a collection at a fraction of it): the collection that starts then makes the
+// next allocations pay for marking the whole heap, 0.5 s of the first page of the list. So done
+// starts a collection at the load's pacing, off the caller's goroutine, whose headroom leaves the
+// marking to the collector's own workers, hands the load's garbage back to the system, and puts the
+// pacing back when that has ended (Settle waits for it).
 func Loading() (done func()) {
 	if _, set := os.LookupEnv("GOGC"); set {
 		return func() {}
 	}
 	loading.Lock()
-	if loading.n == 0 {
+	if loading.n == 0 && loading.restores == 0 {
 		loading.prev = debug.SetGCPercent(LoadingPercent)
 	}
 	loading.n++
@@ -54,9 +80,53 @@ func Loading() (done func()) {
 		once.Do(func() {
 			loading.Lock()
 			defer loading.Unlock()
-			if loading.n--; loading.n == 0 {
-				debug.SetGCPercent(loading.prev)
+			if loading.n--; loading.n > 0 {
+				return
 			}
+			loading.restores++
+			go func() {
+				debug.FreeOSMemory()
+				loading.Lock()
+				defer loading.Unlock()
+				if loading.restores--; loading.n == 0 {
+					debug.SetGCPercent(loading.prev)
+				}
+				loading.settled.Broadcast()
+			}()
 		})
 	}
+}
+
+// Settle waits until the pacing of the loads that have ended is back.
+func Settle() {
+	loading.Lock()
+	defer loading.Unlock()
+	for loading.restores > 0 {
+		loading.settled.Wait()
+	}
+}
+
+// BulkHeadroom is how far past the heap it will hold a bulk write's heap may grow before it is
+// collected (Bulk).
+const BulkHeadroom = 1 << 30
+
+// Bulk paces the collector for writing many new records that stay in memory's index (the demo): it
+// does not collect until the heap reaches what it holds now, plus the grow bytes it will keep, plus
+// BulkHeadroom, and then at that size. Go's pacing collects at every half of the live heap's growth,
+// so at 1M cards it marked the growing index again and again: 28% of the demo's time. done puts the
+// pacing back. With GOGC set it changes nothing.
+func Bulk(grow int64) (done func()) {
+	if _, set := os.LookupEnv("GOGC"); set {
+		return func() {}
+	}
+	Settle() // an ended load's pacing on its way back would replace this one
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(sample)
+	limit := int64(sample[0].Value.Uint64()) + max(grow, 0) + BulkHeadroom
+	prevLimit := debug.SetMemoryLimit(limit)
+	prev := debug.SetGCPercent(-1)
+	return sync.OnceFunc(func() {
+		debug.SetGCPercent(prev)
+		debug.SetMemoryLimit(prevLimit)
+	})
 }

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"salesdesk/data"
+	"salesdesk/data/memory"
 	"salesdesk/data/storage"
 )
 
@@ -107,6 +108,7 @@ func ms(d time.Duration) string {
 func timeOpens(runs int, path string, cold bool) (*stat, error) {
 	s := &stat{}
 	for range runs {
+		memory.Settle()      // the last run's load has ended
 		debug.FreeOSMemory() // collects first
 		if cold {
 			if err := dropCache(path); err != nil {
@@ -584,6 +586,7 @@ func splitCSV(path string, n int) (parts []string, err error) {
 func heapGrowth(grew *uint64, fn func() error) error {
 	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 	read := func() uint64 { metrics.Read(sample); return sample[0].Value.Uint64() }
+	memory.Settle() // a load's pacing on its way back would change this one under fn
 	defer debug.SetGCPercent(debug.SetGCPercent(10))
 	runtime.GC()
 	base := read()

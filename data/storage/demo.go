@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"salesdesk/data"
+	"salesdesk/data/memory"
 	"slices"
 	"strconv"
 	"time"
@@ -31,6 +32,10 @@ var demoBatch = 5000
 
 // demoAfterCards, when set (tests only), runs after a batch's cards are stored, before its deals.
 var demoAfterCards func(batch int)
+
+// demoHeapPerCard is about what memory holds for each demo card once it is made, its deals included:
+// the Go heap of the 1M demo opened is 1.2–1.3 GB.
+const demoHeapPerCard = 1300
 
 // demoWindow is how far back the demo's history reaches, in days: two years.
 const demoWindow = 730
@@ -157,6 +162,7 @@ func ResumeDemo(s *Store, progress func(done, total int)) error {
 // runDemo makes the demo from the marker's batch on, drawing the batches before it again without
 // storing them, so that the generators stand where they stood when the demo stopped.
 func runDemo(s *Store, m demoMarker, opt DemoOptions) error {
+	defer memory.Bulk(int64(opt.Customers) * demoHeapPerCard)()
 	g := newDemoGen(opt)
 	if err := g.team(s); err != nil {
 		return fmt.Errorf("data: demo: %w", err)

@@ -18,6 +18,7 @@ func TestLoosePacingUntilTheFirstPage(t *testing.T) {
 	const before = 70
 	defer debug.SetGCPercent(debug.SetGCPercent(before))
 	pacing := func() int {
+		memory.Settle()
 		p := debug.SetGCPercent(before)
 		debug.SetGCPercent(p)
 		return p
