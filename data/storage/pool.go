@@ -437,47 +437,83 @@ func (s *Store) sweepPool(now time.Time, history bool) (int, error) {
 			return nil, data.ErrReadOnly
 		}
 		slices.SortFunc(due, func(a, b data.PoolDueCard) int { return cmp.Compare(a.Row.ID, b.Row.ID) })
-		rows := make([]*indexRow, 0, len(due))
 		cb, rb := tx.Bucket(bucketCustomers), tx.Bucket(bucketRows)
-		var ab auditBatch
-		for _, d := range due {
-			var c data.Customer
+		// The stored bytes are read in order, changed on every core (decoding and encoding are most of
+		// a sweep of many cards, such as the demo's), and written back in order.
+		type sweptCard struct {
+			card, rec []byte // as stored, then as changed
+			c         data.Customer
+			from      uint64 // the owner it is taken from
+			row       *indexRow
+			skip      bool
+		}
+		swept := make([]sweptCard, len(due))
+		for i, d := range due {
 			key := encodeUint(d.Row.ID)
-			if err := getRecord(cb, key, &c); err != nil {
-				return nil, fmt.Errorf("customer %d: %w", d.Row.ID, err)
+			if swept[i].card = cb.Get(key); swept[i].card == nil {
+				return nil, fmt.Errorf("customer %d: %w", d.Row.ID, data.ErrNotFound)
 			}
-			if c.OwnerID == 0 || c.Archived {
-				continue
+			swept[i].rec = rb.Get(key)
+		}
+		if err := eachOnCores(len(due), func(i int) error {
+			w, id := &swept[i], due[i].Row.ID
+			if err := codec.Unmarshal(w.card, &w.c); err != nil {
+				return fmt.Errorf("customer %d: %w", id, err)
 			}
-			days := ps.ReturnDays(c.Status, d.Row.Grade)
-			m := data.PoolMove{CustomerID: c.ID, At: now, From: c.OwnerID, Action: data.PoolReturn, IdleDays: days,
-				Reason: fmt.Sprintf("no follow-up for %d days", days)}
-			auditAt := now
-			if history {
-				m.At = d.ReturnsOn
+			c := &w.c
+			if w.skip = c.OwnerID == 0 || c.Archived; w.skip {
+				return nil
 			}
-			c.OwnerID = 0
+			w.from, c.OwnerID = c.OwnerID, 0
 			c.Version++
 			c.UpdatedAt, c.UpdatedBy = now, by.MemberID
-			if err := putRecord(cb, key, &c); err != nil {
-				return nil, fmt.Errorf("save customer %d: %w", c.ID, err)
+			var err error
+			if w.card, err = codec.Marshal(c); err != nil {
+				return fmt.Errorf("save customer %d: %w", c.ID, err)
 			}
 			// Only the owner changes, and the stored row already holds the rest (its pinyin and
 			// search texts, which are what building a row costs): it is read back and changed. The
 			// owner is one of the card's fields, so its completeness changes too.
 			var rec rowRecord
-			if err := getRecord(rb, key, &rec); err != nil {
-				rec = buildRecord(&c)
+			if w.rec == nil || codec.Unmarshal(w.rec, &rec) != nil {
+				rec = buildRecord(c)
 			}
 			rec.OwnerID = 0
 			rec.Completeness = c.Completeness().Percent()
-			if err := putRecord(rb, key, rec); err != nil {
+			if w.rec, err = codec.Marshal(rec); err != nil {
+				return fmt.Errorf("save customer %d's row: %w", c.ID, err)
+			}
+			w.row = graded(&rec, rules, now)
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+		rows := make([]*indexRow, 0, len(due))
+		var ab auditBatch
+		for i, d := range due {
+			w := &swept[i]
+			if w.skip {
+				continue
+			}
+			c := &w.c
+			key := encodeUint(c.ID)
+			if err := cb.Put(key, w.card); err != nil {
+				return nil, fmt.Errorf("save customer %d: %w", c.ID, err)
+			}
+			if err := rb.Put(key, w.rec); err != nil {
 				return nil, fmt.Errorf("save customer %d's row: %w", c.ID, err)
+			}
+			days := ps.ReturnDays(c.Status, d.Row.Grade)
+			m := data.PoolMove{CustomerID: c.ID, At: now, From: w.from, Action: data.PoolReturn, IdleDays: days,
+				Reason: fmt.Sprintf("no follow-up for %d days", days)}
+			auditAt := now
+			if history {
+				m.At = d.ReturnsOn
 			}
 			if err := recordMoveAt(tx, m, by, auditAt, &ab); err != nil {
 				return nil, err
 			}
-			rows = append(rows, graded(&rec, rules, now))
+			rows = append(rows, w.row)
 		}
 		if err := ab.flush(tx); err != nil {
 			return nil, err

@@ -2,9 +2,13 @@ package storage
 
 import (
 	"fmt"
+	"runtime"
 	"salesdesk/data"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -23,7 +27,9 @@ type NewCard struct {
 func (s *Store) BulkCreate(by data.Actor, cards []NewCard) ([]uint64, error) {
 	now := s.now()
 	rules := s.Settings().GradeRules
-	for i := range cards {
+	// Each card is checked on its own, on every core; the refusal names the first invalid one.
+	problems := make([]error, len(cards))
+	_ = eachOnCores(len(cards), func(i int) error {
 		c := &cards[i].Customer
 		normalizeCustomer(c)
 		fe := data.ValidateCustomer(c, now)
@@ -32,23 +38,36 @@ func (s *Store) BulkCreate(by data.Actor, cards []NewCard) ([]uint64, error) {
 			s.checkMember(&fe, "by", cards[i].FollowUps[j].ByID)
 		}
 		if fe.Any() {
-			return nil, fmt.Errorf("data: bulk create: card %d (%s): %w", i, c.Name, fe)
+			problems[i] = fmt.Errorf("data: bulk create: card %d (%s): %w", i, c.Name, fe)
+			return nil
 		}
 		for j := range cards[i].FollowUps {
 			if fe := data.ValidateFollowUp(&cards[i].FollowUps[j], now); fe.Any() {
-				return nil, fmt.Errorf("data: bulk create: card %d (%s) follow-up %d: %w", i, c.Name, j, fe)
+				problems[i] = fmt.Errorf("data: bulk create: card %d (%s) follow-up %d: %w", i, c.Name, j, fe)
+				return nil
 			}
+		}
+		return nil
+	})
+	for _, err := range problems {
+		if err != nil {
+			return nil, err
 		}
 	}
 	ids := make([]uint64, len(cards))
 	rows := make([]*indexRow, len(cards))
 	var open []OpenAction
 	err := s.update(func(tx *bolt.Tx) (func(*index), error) {
+		if s.readOnly {
+			return nil, data.ErrReadOnly
+		}
 		cb, fb, ob := tx.Bucket(bucketCustomers), tx.Bucket(bucketFollowUps), tx.Bucket(bucketOpenActions)
 		// New cards take ever-growing ids, so their pages fill from the end; bbolt's default of half-full
 		// pages would double the file for nothing.
 		cb.FillPercent, fb.FillPercent, ob.FillPercent = 0.9, 0.9, 0.9
 		tx.Bucket(bucketRows).FillPercent = 0.9
+		// The ids, the card numbers and what a card takes from its follow-ups, in order: the sequences
+		// and the counters are the transaction's.
 		for i := range cards {
 			c := &cards[i].Customer
 			id, err := cb.NextSequence()
@@ -82,16 +101,6 @@ func (s *Store) BulkCreate(by data.Actor, cards []NewCard) ([]uint64, error) {
 				if f.CreatedBy == 0 {
 					f.CreatedBy = f.ByID
 				}
-				if err := putRecord(fb, pairKey(id, fid), f); err != nil {
-					return nil, err
-				}
-				if f.OpenAction() {
-					oa := OpenAction{FollowUpID: fid, CustomerID: id, Deadline: f.Deadline, Action: f.Action}
-					if err := putRecord(ob, encodeUint(fid), oa); err != nil {
-						return nil, err
-					}
-					open = append(open, oa)
-				}
 				if f.Date.After(c.LastFollowUp) {
 					c.LastFollowUp = f.Date
 				}
@@ -100,12 +109,35 @@ func (s *Store) BulkCreate(by data.Actor, cards []NewCard) ([]uint64, error) {
 				}
 			}
 			planNext(c, rules, now)
-			row, err := s.writeCustomer(tx, c, "", rules, now)
-			if err != nil {
+			ids[i] = id
+		}
+		// Encoding is most of the work and needs nothing of the transaction: it runs on every core, and
+		// the writes follow in the order of the keys.
+		enc := make([]encodedCard, len(cards))
+		if err := eachOnCores(len(cards), func(i int) (err error) {
+			enc[i], err = encodeCard(&cards[i], rules, now)
+			return err
+		}); err != nil {
+			return nil, err
+		}
+		for i := range cards {
+			c, e := &cards[i].Customer, &enc[i]
+			if err := putCustomer(tx, c, "", &e.customer); err != nil {
 				return nil, err
 			}
-			ids[i] = id
-			rows[i] = row
+			rows[i] = e.customer.row
+			for j := range cards[i].FollowUps {
+				f := &cards[i].FollowUps[j]
+				if err := fb.Put(pairKey(c.ID, f.ID), e.followUps[j]); err != nil {
+					return nil, err
+				}
+				if e.open[j] != nil {
+					if err := ob.Put(encodeUint(f.ID), e.open[j]); err != nil {
+						return nil, err
+					}
+					open = append(open, OpenAction{FollowUpID: f.ID, CustomerID: c.ID, Deadline: f.Deadline, Action: f.Action})
+				}
+			}
 		}
 		if err := audit(tx, now, by, fmt.Sprintf("bulk_create %d", len(cards)), "customer", 0); err != nil {
 			return nil, err
@@ -223,4 +255,73 @@ func (s *Store) bulkChange(by data.Actor, ids []uint64, action string, fn func(c
 		return 0, fmt.Errorf("data: %s: %w", action, err)
 	}
 	return len(rows), nil
+}
+
+// encodedCard is a new card with its follow-ups made ready to be written (BulkCreate): open holds the
+// open action of each follow-up that has one, nil for the others.
+type encodedCard struct {
+	customer  encodedCustomer
+	followUps [][]byte
+	open      [][]byte
+}
+
+func encodeCard(nc *NewCard, rules data.GradeRules, now time.Time) (encodedCard, error) {
+	c := &nc.Customer
+	cust, err := encodeCustomer(c, rules, now)
+	if err != nil {
+		return encodedCard{}, err
+	}
+	e := encodedCard{customer: cust, followUps: make([][]byte, len(nc.FollowUps)), open: make([][]byte, len(nc.FollowUps))}
+	for j := range nc.FollowUps {
+		f := &nc.FollowUps[j]
+		if e.followUps[j], err = codec.Marshal(f); err != nil {
+			return encodedCard{}, fmt.Errorf("save follow-up %d of customer %d: %w", f.ID, c.ID, err)
+		}
+		if f.OpenAction() {
+			oa := OpenAction{FollowUpID: f.ID, CustomerID: c.ID, Deadline: f.Deadline, Action: f.Action}
+			if e.open[j], err = codec.Marshal(oa); err != nil {
+				return encodedCard{}, fmt.Errorf("save the open action of follow-up %d: %w", f.ID, err)
+			}
+		}
+	}
+	return e, nil
+}
+
+// coreShare is the fewest records eachOnCores gives a goroutine: below a few hundred records the
+// goroutines cost more than they save (a variable for the tests, which want them at any size).
+var coreShare = 256
+
+// eachOnCores runs fn for every i in [0, n) on a goroutine per core and returns the first error, by
+// goroutine. Bulk writes check, encode and change their records with it.
+func eachOnCores(n int, fn func(i int) error) error {
+	workers := min(runtime.GOMAXPROCS(0), max(1, n/coreShare))
+	if workers == 1 {
+		for i := range n {
+			if err := fn(i); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	errs := make([]error, workers)
+	var failed atomic.Bool
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < n && !failed.Load(); i += workers {
+				if err := fn(i); err != nil {
+					errs[w] = err
+					failed.Store(true)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -474,6 +474,10 @@ func (s *Store) bulkCreateOpportunities(by data.Actor, deals []data.NewOpportuni
 		// 90% instead of bbolt's half, which at 1M cards halves the rows' pages that opening reads.
 		b.FillPercent = 0.9
 		tx.Bucket(bucketOppRows).FillPercent, tx.Bucket(bucketHistory).FillPercent = 0.9, 0.9
+		hb := tx.Bucket(bucketHistory)
+		// The ids, numbers and history keys in order, as the sequences and counters are the
+		// transaction's; then the encoding on every core; then the writes, in the order of the keys.
+		historyKeys := make([][][]byte, len(deals))
 		for i := range deals {
 			o := deals[i].Opportunity
 			id, err := b.NextSequence()
@@ -490,15 +494,53 @@ func (s *Store) bulkCreateOpportunities(by data.Actor, deals []data.NewOpportuni
 			if o.Number, err = nextOpportunityNumber(tx, o.CreatedAt); err != nil {
 				return nil, err
 			}
-			if err := putDeal(tx, &o); err != nil {
-				return nil, err
+			historyKeys[i] = make([][]byte, len(deals[i].History))
+			for j := range deals[i].History {
+				seq, err := hb.NextSequence()
+				if err != nil {
+					return nil, err
+				}
+				historyKeys[i][j] = pairKey(id, seq)
 			}
-			for _, h := range deals[i].History {
-				if err := putHistory(tx, id, h); err != nil {
+			saved[i] = o
+		}
+		type encodedDeal struct {
+			deal, row []byte
+			history   [][]byte
+		}
+		enc := make([]encodedDeal, len(deals))
+		if err := eachOnCores(len(deals), func(i int) (err error) {
+			o, e := &saved[i], &enc[i]
+			if e.deal, err = codec.Marshal(o); err != nil {
+				return fmt.Errorf("save deal %d: %w", o.ID, err)
+			}
+			if e.row, err = codec.Marshal(dealRowOf(o)); err != nil {
+				return fmt.Errorf("save deal %d's row: %w", o.ID, err)
+			}
+			e.history = make([][]byte, len(deals[i].History))
+			for j, h := range deals[i].History {
+				if e.history[j], err = codec.Marshal(h); err != nil {
+					return fmt.Errorf("save deal %d's history: %w", o.ID, err)
+				}
+			}
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+		rb := tx.Bucket(bucketOppRows)
+		for i := range saved {
+			key, e := encodeUint(saved[i].ID), &enc[i]
+			if err := b.Put(key, e.deal); err != nil {
+				return nil, fmt.Errorf("save deal %d: %w", saved[i].ID, err)
+			}
+			if err := rb.Put(key, e.row); err != nil {
+				return nil, fmt.Errorf("save deal %d's row: %w", saved[i].ID, err)
+			}
+			for j, raw := range e.history {
+				if err := hb.Put(historyKeys[i][j], raw); err != nil {
 					return nil, err
 				}
 			}
-			saved[i] = o
 		}
 		if err := audit(tx, now, by, fmt.Sprintf("bulk_create %d", len(deals)), "opportunity", 0); err != nil {
 			return nil, err
