@@ -23,18 +23,18 @@ const Percent = 50
 // Bound sets the collector's pacing for the process, unless GOGC sets it.
 func Bound() { Pace(Percent) }
 
-// Pace sets the collector's pacing outside loads to percent, unless GOGC sets it: at once if no load
-// is under way, else when the loads have ended, in place of the pacing found before them.
+// Pace sets the collector's pacing outside loads and bulk writes to percent, unless GOGC sets it: at
+// once if none is under way, else when they have ended, in place of the pacing found before them.
 func Pace(percent int) {
-	if _, set := os.LookupEnv("GOGC"); set {
+	if gogcSet() {
 		return
 	}
-	loading.Lock()
-	defer loading.Unlock()
-	if loading.n == 0 && loading.restores == 0 {
+	pacing.Lock()
+	defer pacing.Unlock()
+	if pacing.quiet() {
 		debug.SetGCPercent(percent)
 	} else {
-		loading.prev = percent
+		pacing.steady = percent
 	}
 }
 
@@ -43,18 +43,44 @@ func Pace(percent int) {
 // file's cold opening on two cores, for little garbage.
 const LoadingPercent = 400
 
-var loading struct {
+// pacer is who has the collector's pacing: the loads, the ends of loads on their way back, the bulk
+// writes. steady is the pacing to put back once none has it.
+type pacer struct {
 	sync.Mutex
-	n    int
-	prev int
-	// restores counts the collections that ended loads have under way before their pacing comes back:
-	// while one is, the pacing is still the load's, and a new load must not take it for the one to
-	// put back.
+	loads int
+	// restores counts the ends of loads whose collection is under way: the pacing is still the
+	// load's until it has ended.
 	restores int
 	settled  *sync.Cond // broadcast as restores falls
+	bulks    int        // while one is under way the collector waits for its limit, loads included
+	limit    int64      // the memory limit found before the first bulk write
+	steady   int
 }
 
-func init() { loading.settled = sync.NewCond(&loading.Mutex) }
+var pacing = func() *pacer {
+	p := &pacer{}
+	p.settled = sync.NewCond(&p.Mutex)
+	return p
+}()
+
+func (p *pacer) quiet() bool { return p.loads == 0 && p.restores == 0 && p.bulks == 0 }
+
+// settle puts the pacing of whoever still has it, or the steady one if nobody does.
+func (p *pacer) settle() {
+	switch {
+	case p.bulks > 0:
+		debug.SetGCPercent(-1)
+	case p.loads > 0 || p.restores > 0:
+		debug.SetGCPercent(LoadingPercent)
+	default:
+		debug.SetGCPercent(p.steady)
+	}
+}
+
+func gogcSet() bool {
+	_, set := os.LookupEnv("GOGC")
+	return set
+}
 
 // Loading paces the collector for a load, unless GOGC says otherwise; done puts back the pacing it
 // found once the last of the loads under way has ended.
@@ -66,43 +92,40 @@ func init() { loading.settled = sync.NewCond(&loading.Mutex) }
 // marking to the collector's own workers, hands the load's garbage back to the system, and puts the
 // pacing back when that has ended (Settle waits for it).
 func Loading() (done func()) {
-	if _, set := os.LookupEnv("GOGC"); set {
+	if gogcSet() {
 		return func() {}
 	}
-	loading.Lock()
-	if loading.n == 0 && loading.restores == 0 {
-		loading.prev = debug.SetGCPercent(LoadingPercent)
+	pacing.Lock()
+	if pacing.quiet() {
+		pacing.steady = debug.SetGCPercent(LoadingPercent)
 	}
-	loading.n++
-	loading.Unlock()
-	var once sync.Once
-	return func() {
-		once.Do(func() {
-			loading.Lock()
-			defer loading.Unlock()
-			if loading.n--; loading.n > 0 {
-				return
-			}
-			loading.restores++
-			go func() {
-				debug.FreeOSMemory()
-				loading.Lock()
-				defer loading.Unlock()
-				if loading.restores--; loading.n == 0 {
-					debug.SetGCPercent(loading.prev)
-				}
-				loading.settled.Broadcast()
-			}()
-		})
-	}
+	pacing.loads++
+	pacing.settle()
+	pacing.Unlock()
+	return sync.OnceFunc(func() {
+		pacing.Lock()
+		defer pacing.Unlock()
+		if pacing.loads--; pacing.loads > 0 {
+			return
+		}
+		pacing.restores++
+		go func() {
+			debug.FreeOSMemory()
+			pacing.Lock()
+			defer pacing.Unlock()
+			pacing.restores--
+			pacing.settle()
+			pacing.settled.Broadcast()
+		}()
+	})
 }
 
 // Settle waits until the pacing of the loads that have ended is back.
 func Settle() {
-	loading.Lock()
-	defer loading.Unlock()
-	for loading.restores > 0 {
-		loading.settled.Wait()
+	pacing.Lock()
+	defer pacing.Unlock()
+	for pacing.restores > 0 {
+		pacing.settled.Wait()
 	}
 }
 
@@ -116,17 +139,30 @@ const BulkHeadroom = 1 << 30
 // so at 1M cards it marked the growing index again and again: 28% of the demo's time. done puts the
 // pacing back. With GOGC set it changes nothing.
 func Bulk(grow int64) (done func()) {
-	if _, set := os.LookupEnv("GOGC"); set {
+	if gogcSet() {
 		return func() {}
 	}
-	Settle() // an ended load's pacing on its way back would replace this one
 	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
 	metrics.Read(sample)
 	limit := int64(sample[0].Value.Uint64()) + max(grow, 0) + BulkHeadroom
-	prevLimit := debug.SetMemoryLimit(limit)
-	prev := debug.SetGCPercent(-1)
+	pacing.Lock()
+	if pacing.quiet() {
+		pacing.steady = debug.SetGCPercent(-1)
+	}
+	if pacing.bulks == 0 {
+		pacing.limit = debug.SetMemoryLimit(limit)
+	} else {
+		debug.SetMemoryLimit(max(limit, debug.SetMemoryLimit(-1)))
+	}
+	pacing.bulks++
+	pacing.settle()
+	pacing.Unlock()
 	return sync.OnceFunc(func() {
-		debug.SetGCPercent(prev)
-		debug.SetMemoryLimit(prevLimit)
+		pacing.Lock()
+		defer pacing.Unlock()
+		if pacing.bulks--; pacing.bulks == 0 {
+			debug.SetMemoryLimit(pacing.limit)
+		}
+		pacing.settle()
 	})
 }

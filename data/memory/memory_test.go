@@ -117,6 +117,25 @@ func TestBulk(t *testing.T) {
 	if limit := debug.SetMemoryLimit(-1); limit != math.MaxInt64 {
 		t.Errorf("after a bulk write the limit is %d, want none", limit)
 	}
+	// A load that starts during a bulk write and ends after it: the bulk's pacing, then the load's,
+	// then the one found before both, and no limit left.
+	end := Bulk(grow)
+	load := Loading()
+	if got := debug.SetGCPercent(-1); got != -1 {
+		t.Errorf("a load during a bulk write paces at %d, want the bulk's off", got)
+	}
+	end()
+	if got := debug.SetGCPercent(LoadingPercent); got != LoadingPercent {
+		t.Errorf("after the bulk write, during the load, the pacing is %d, want %d", got, LoadingPercent)
+	}
+	load()
+	Settle()
+	if got := debug.SetGCPercent(70); got != 70 {
+		t.Errorf("after both the pacing is %d, want the 70 it was", got)
+	}
+	if limit := debug.SetMemoryLimit(-1); limit != math.MaxInt64 {
+		t.Errorf("after both the limit is %d, want none", limit)
+	}
 	t.Setenv("GOGC", "30")
 	Bulk(grow)()
 	if got := debug.SetGCPercent(70); got != 70 {
