@@ -15,10 +15,7 @@ func TestBound(t *testing.T) {
 	if got := debug.SetGCPercent(100); got != 100 {
 		t.Errorf("with GOGC set, Bound set the pacing to %d", got)
 	}
-	t.Setenv("GOGC", "")
-	if err := os.Unsetenv("GOGC"); err != nil { // t.Setenv restores it after the test
-		t.Fatal(err)
-	}
+	unsetGOGC(t)
 	Bound()
 	if got := debug.SetGCPercent(100); got != Percent {
 		t.Errorf("the pacing is %d after Bound; want %d", got, Percent)
@@ -29,10 +26,7 @@ func TestBound(t *testing.T) {
 // the pacing it found after the last; with GOGC set it changes nothing.
 func TestLoading(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(70))
-	t.Setenv("GOGC", "")
-	if err := os.Unsetenv("GOGC"); err != nil {
-		t.Fatal(err)
-	}
+	unsetGOGC(t)
 	a := Loading()
 	b := Loading()
 	a()
@@ -67,10 +61,7 @@ func TestLoading(t *testing.T) {
 // Pace sets the pacing at once outside loads, and during one it is what the load's end puts back.
 func TestPace(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(70))
-	t.Setenv("GOGC", "")
-	if err := os.Unsetenv("GOGC"); err != nil {
-		t.Fatal(err)
-	}
+	unsetGOGC(t)
 	Pace(60)
 	if got := debug.SetGCPercent(60); got != 60 {
 		t.Fatalf("outside loads Pace(60) left the pacing at %d", got)
@@ -97,10 +88,7 @@ func TestPace(t *testing.T) {
 func TestBulk(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(70))
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
-	t.Setenv("GOGC", "")
-	if err := os.Unsetenv("GOGC"); err != nil {
-		t.Fatal(err)
-	}
+	unsetGOGC(t)
 	const grow = 300 << 20
 	done := Bulk(grow)
 	if got := debug.SetGCPercent(-1); got != -1 {
@@ -140,5 +128,14 @@ func TestBulk(t *testing.T) {
 	Bulk(grow)()
 	if got := debug.SetGCPercent(70); got != 70 {
 		t.Fatalf("with GOGC set, Bulk changed the pacing to %d", got)
+	}
+}
+
+// unsetGOGC leaves GOGC unset for the test; t.Setenv puts back what it was after it.
+func unsetGOGC(t *testing.T) {
+	t.Helper()
+	t.Setenv("GOGC", "")
+	if err := os.Unsetenv("GOGC"); err != nil {
+		t.Fatal(err)
 	}
 }
