@@ -131,11 +131,11 @@ func (s *Store) BulkCreate(by data.Actor, cards []NewCard) ([]uint64, error) {
 				if err := fb.Put(pairKey(c.ID, f.ID), e.followUps[j]); err != nil {
 					return nil, err
 				}
-				if e.open[j] != nil {
-					if err := ob.Put(encodeUint(f.ID), e.open[j]); err != nil {
+				if oa := e.open[j]; oa.raw != nil {
+					if err := ob.Put(encodeUint(f.ID), oa.raw); err != nil {
 						return nil, err
 					}
-					open = append(open, OpenAction{FollowUpID: f.ID, CustomerID: c.ID, Deadline: f.Deadline, Action: f.Action})
+					open = append(open, oa.action)
 				}
 			}
 		}
@@ -258,11 +258,16 @@ func (s *Store) bulkChange(by data.Actor, ids []uint64, action string, fn func(c
 }
 
 // encodedCard is a new card with its follow-ups made ready to be written (BulkCreate): open holds the
-// open action of each follow-up that has one, nil for the others.
+// open action of each follow-up that has one, and no bytes for the others.
 type encodedCard struct {
 	customer  encodedCustomer
 	followUps [][]byte
-	open      [][]byte
+	open      []encodedAction
+}
+
+type encodedAction struct {
+	action OpenAction
+	raw    []byte
 }
 
 func encodeCard(nc *NewCard, rules data.GradeRules, now time.Time) (encodedCard, error) {
@@ -271,15 +276,16 @@ func encodeCard(nc *NewCard, rules data.GradeRules, now time.Time) (encodedCard,
 	if err != nil {
 		return encodedCard{}, err
 	}
-	e := encodedCard{customer: cust, followUps: make([][]byte, len(nc.FollowUps)), open: make([][]byte, len(nc.FollowUps))}
+	e := encodedCard{customer: cust, followUps: make([][]byte, len(nc.FollowUps)), open: make([]encodedAction, len(nc.FollowUps))}
 	for j := range nc.FollowUps {
 		f := &nc.FollowUps[j]
 		if e.followUps[j], err = codec.Marshal(f); err != nil {
 			return encodedCard{}, fmt.Errorf("save follow-up %d of customer %d: %w", f.ID, c.ID, err)
 		}
 		if f.OpenAction() {
-			oa := OpenAction{FollowUpID: f.ID, CustomerID: c.ID, Deadline: f.Deadline, Action: f.Action}
-			if e.open[j], err = codec.Marshal(oa); err != nil {
+			oa := &e.open[j]
+			oa.action = OpenAction{FollowUpID: f.ID, CustomerID: c.ID, Deadline: f.Deadline, Action: f.Action}
+			if oa.raw, err = codec.Marshal(oa.action); err != nil {
 				return encodedCard{}, fmt.Errorf("save the open action of follow-up %d: %w", f.ID, err)
 			}
 		}

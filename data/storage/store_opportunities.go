@@ -473,8 +473,8 @@ func (s *Store) bulkCreateOpportunities(by data.Actor, deals []data.NewOpportuni
 		// The deals, their rows and their history lines are all put in key order: pages filled to
 		// 90% instead of bbolt's half, which at 1M cards halves the rows' pages that opening reads.
 		b.FillPercent = 0.9
-		tx.Bucket(bucketOppRows).FillPercent, tx.Bucket(bucketHistory).FillPercent = 0.9, 0.9
 		hb := tx.Bucket(bucketHistory)
+		tx.Bucket(bucketOppRows).FillPercent, hb.FillPercent = 0.9, 0.9
 		// The ids, numbers and history keys in order, as the sequences and counters are the
 		// transaction's; then the encoding on every core; then the writes, in the order of the keys.
 		historyKeys := make([][][]byte, len(deals))
@@ -511,11 +511,8 @@ func (s *Store) bulkCreateOpportunities(by data.Actor, deals []data.NewOpportuni
 		enc := make([]encodedDeal, len(deals))
 		if err := eachOnCores(len(deals), func(i int) (err error) {
 			o, e := &saved[i], &enc[i]
-			if e.deal, err = codec.Marshal(o); err != nil {
-				return fmt.Errorf("save deal %d: %w", o.ID, err)
-			}
-			if e.row, err = codec.Marshal(dealRowOf(o)); err != nil {
-				return fmt.Errorf("save deal %d's row: %w", o.ID, err)
+			if e.deal, e.row, err = encodeDeal(o); err != nil {
+				return err
 			}
 			e.history = make([][]byte, len(deals[i].History))
 			for j, h := range deals[i].History {
@@ -527,14 +524,10 @@ func (s *Store) bulkCreateOpportunities(by data.Actor, deals []data.NewOpportuni
 		}); err != nil {
 			return nil, err
 		}
-		rb := tx.Bucket(bucketOppRows)
 		for i := range saved {
-			key, e := encodeUint(saved[i].ID), &enc[i]
-			if err := b.Put(key, e.deal); err != nil {
-				return nil, fmt.Errorf("save deal %d: %w", saved[i].ID, err)
-			}
-			if err := rb.Put(key, e.row); err != nil {
-				return nil, fmt.Errorf("save deal %d's row: %w", saved[i].ID, err)
+			e := &enc[i]
+			if err := putEncodedDeal(tx, saved[i].ID, e.deal, e.row); err != nil {
+				return nil, err
 			}
 			for j, raw := range e.history {
 				if err := hb.Put(historyKeys[i][j], raw); err != nil {
@@ -616,12 +609,32 @@ func (d *dealRow) deal() (*data.OpportunityRow, []dealStep) {
 
 // putDeal writes a deal and its list row.
 func putDeal(tx *bolt.Tx, o *data.Opportunity) error {
-	key := encodeUint(o.ID)
-	if err := putRecord(tx.Bucket(bucketOpps), key, o); err != nil {
-		return fmt.Errorf("save deal %d: %w", o.ID, err)
+	deal, row, err := encodeDeal(o)
+	if err != nil {
+		return err
 	}
-	if err := putRecord(tx.Bucket(bucketOppRows), key, dealRowOf(o)); err != nil {
-		return fmt.Errorf("save deal %d's row: %w", o.ID, err)
+	return putEncodedDeal(tx, o.ID, deal, row)
+}
+
+// encodeDeal is the part of writing a deal that needs no transaction (a bulk write runs it on every
+// core): the record and its row.
+func encodeDeal(o *data.Opportunity) (deal, row []byte, err error) {
+	if deal, err = codec.Marshal(o); err != nil {
+		return nil, nil, fmt.Errorf("save deal %d: %w", o.ID, err)
+	}
+	if row, err = codec.Marshal(dealRowOf(o)); err != nil {
+		return nil, nil, fmt.Errorf("save deal %d's row: %w", o.ID, err)
+	}
+	return deal, row, nil
+}
+
+func putEncodedDeal(tx *bolt.Tx, id uint64, deal, row []byte) error {
+	key := encodeUint(id)
+	if err := tx.Bucket(bucketOpps).Put(key, deal); err != nil {
+		return fmt.Errorf("save deal %d: %w", id, err)
+	}
+	if err := tx.Bucket(bucketOppRows).Put(key, row); err != nil {
+		return fmt.Errorf("save deal %d's row: %w", id, err)
 	}
 	return nil
 }
